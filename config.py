@@ -1,0 +1,68 @@
+"""Configuration, read from ``DIARY_*`` environment variables (CONTRACT.md section 10).
+
+``create_app`` loads :class:`Config` and then applies any mapping passed to it,
+so tests override single keys without touching the environment.
+"""
+import os
+
+
+def _env(name, default=None):
+    return os.environ.get(f"DIARY_{name}", default)
+
+
+def _env_bool(name, default):
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name, default):
+    value = _env(name)
+    return default if value in (None, "") else int(value)
+
+
+class Config:
+    """Defaults for every setting. Values are read when the object is built."""
+
+    def __init__(self):
+        # None means "SQLite in the instance folder", resolved by create_app.
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+        self.SECRET_KEY = _env("SECRET_KEY")  # None: generated into the instance folder
+        self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.SMTP_URL = _env("SMTP_URL")  # None: emails go to the log
+        self.MAIL_FROM = _env("MAIL_FROM", "Afterglow <no-reply@afterglow.invalid>")
+        self.VAPID_SUBJECT = _env("VAPID_SUBJECT", "mailto:admin@afterglow.invalid")
+        self.VAPID_PRIVATE_KEY = _env("VAPID_PRIVATE_KEY")  # None: generated into the instance folder
+        self.BACKFILL_DAYS = _env_int("BACKFILL_DAYS", 7)
+        self.EMBEDDED_SCHEDULER = _env_bool("EMBEDDED_SCHEDULER", False)
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URL", "memory://")
+        # argon2id, RFC 9106's second recommended option (64 MiB, t=3, p=4).
+        self.PASSWORD_HASH_MEMORY_KIB = _env_int("PASSWORD_HASH_MEMORY_KIB", 65536)
+        self.PASSWORD_HASH_TIME_COST = _env_int("PASSWORD_HASH_TIME_COST", 3)
+        self.PASSWORD_HASH_PARALLELISM = _env_int("PASSWORD_HASH_PARALLELISM", 4)
+        # Relief engine overrides, e.g. DIARY_RELIEF_PARAMS="mcid=5,course_gap_days=6".
+        self.RELIEF_PARAMS = _env("RELIEF_PARAMS", "")
+        self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.MAX_CONTENT_LENGTH = 64 * 1024
+        self.JSON_SORT_KEYS = False
+
+        https = self.BASE_URL.startswith("https://")
+        self.SESSION_COOKIE_NAME = "__Host-diary_session" if https else "diary_session"
+        self.SESSION_COOKIE_SECURE = https
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_NAME = "diary_remember"  # unused: sessions are server-side rows
+
+        # Flask-Limiter
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_ENABLED = True
+
+        # flask-smorest / OpenAPI
+        self.API_TITLE = "Afterglow diary API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api"
+        self.OPENAPI_JSON_PATH = "openapi.json"

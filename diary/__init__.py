@@ -1,0 +1,103 @@
+"""Afterglow: a between-treatment GAD-7 diary for ketamine clinics."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_smorest import Api
+from sqlalchemy import event
+
+from config import Config
+
+from . import errors
+from .extensions import db, limiter, migrate
+
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class DiaryApi(Api):
+    """flask-smorest, answering errors in our envelope and documenting it."""
+
+    ERROR_SCHEMA = errors.ErrorSchema
+
+    def handle_http_exception(self, error):
+        return errors.handle_http_exception(error)
+
+
+def create_app(config=None):
+    instance_path = os.environ.get("DIARY_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path and os.path.abspath(instance_path), static_folder=None)
+    app.config.from_object(Config())
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _instance_defaults(app)
+
+    db.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
+    _import_models()
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
+    limiter.init_app(app)
+
+    from .accounts import security
+
+    security.init_app(app)
+    from . import guards
+
+    guards.init_app(app)
+
+    api = DiaryApi(app, spec_kwargs={"info": {"description": "The Afterglow diary's HTTP API (CONTRACT.md)."}})
+    _register_blueprints(app, api)
+    errors.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _import_models():
+    """Every model module, so the metadata (and Alembic) sees every table."""
+    from .accounts import models as _accounts  # noqa: F401
+    from .audit import models as _audit  # noqa: F401
+    from .checkins import models as _checkins  # noqa: F401
+    from .treatments import models as _treatments  # noqa: F401
+
+
+def _register_blueprints(app, api):
+    from .accounts.api import blp as accounts
+    from .checkins.api import blp as checkins
+    from .treatments.api import blp as treatments
+    from . import web
+
+    for blueprint in (accounts, checkins, treatments):
+        api.register_blueprint(blueprint)
+    web.init_app(app)
+
+
+def _instance_defaults(app):
+    """Fills in what lives in the instance folder: the SQLite database and the secret key."""
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "diary.sqlite3")
+    if not app.config.get("SECRET_KEY"):
+        key_file = Path(app.instance_path) / "secret_key"
+        if not key_file.exists():
+            key_file.touch(mode=0o600)
+            key_file.write_text(secrets.token_hex(32))
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _tune_sqlite(engine):
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

@@ -1,0 +1,1 @@
+"""Users, roles, care teams, invites, sessions, login, CSRF and patient settings."""

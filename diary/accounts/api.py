@@ -1,0 +1,143 @@
+"""Auth, invites and patient settings (CONTRACT.md sections 2 and 3)."""
+from flask import current_app, request
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from ..db_types import utcnow
+from ..errors import ApiError, ErrorSchema
+from ..extensions import db, limiter
+from . import mfa, service
+from .access import patient_for
+from .models import PATIENT, PROVIDER
+from .schemas import (
+    InviteRequestSchema,
+    InviteSchema,
+    LoginSchema,
+    MfaSetupSchema,
+    OtpSchema,
+    RegisterSchema,
+    SessionSchema,
+    SettingsSchema,
+    UserSchema,
+)
+from .security import begin_login, csrf_token, end_login, require_login, require_role, security_log
+
+blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Sessions, accounts, invites and settings")
+
+
+def _login_email():
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return f"login-email:{service.normalise_email(email) if isinstance(email, str) else ''}"
+
+
+def _failed_login(response):
+    return response.status_code == 401 and (response.get_json(silent=True) or {}).get("error", {}).get("code") == "invalid_credentials"
+
+
+def _session_body(user):
+    return {"user": user, "csrf_token": csrf_token()}
+
+
+@blp.get("/auth/session")
+@blp.response(200, SessionSchema)
+def get_session():
+    return _session_body(current_user if current_user.is_authenticated else None)
+
+
+@blp.post("/auth/login")
+@blp.arguments(LoginSchema)
+@blp.response(200, SessionSchema)
+@blp.alt_response(401, schema=ErrorSchema, description="invalid_credentials, or mfa_required when the account has MFA and no otp was sent")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many failed logins for this email or address; see Retry-After")
+@limiter.limit("5 per 15 minutes", key_func=_login_email, deduct_when=_failed_login)
+@limiter.limit("30 per 15 minutes", deduct_when=_failed_login)
+def login(body):
+    user = service.authenticate(body["email"], body["password"])
+    if user is None:
+        security_log.warning("login_failed")
+        raise ApiError(401, "invalid_credentials", "The email or password is not right.")
+    if user.mfa_enabled:
+        if not body.get("otp"):
+            raise ApiError(401, "mfa_required", "Enter the code from your authenticator app.")
+        if not mfa.code_is_valid(user, body["otp"]):
+            security_log.warning("login_failed_otp")
+            raise ApiError(401, "invalid_credentials", "The one-time code is not right.")
+    begin_login(user)
+    db.session.commit()
+    return _session_body(user)
+
+
+@blp.post("/auth/logout")
+@blp.response(204)
+def logout():
+    require_login()
+    end_login()
+    db.session.commit()
+    csrf_token()  # the anonymous session that follows gets a fresh token
+
+
+@blp.post("/auth/register")
+@blp.arguments(RegisterSchema)
+@blp.response(201, SessionSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="The email is taken")
+def register(body):
+    user = service.register_patient(now=utcnow(), **body)
+    begin_login(user)
+    db.session.commit()
+    return _session_body(user)
+
+
+@blp.post("/invites")
+@blp.arguments(InviteRequestSchema)
+@blp.response(201, InviteSchema)
+def create_invite(body):
+    provider = require_role(PROVIDER)
+    invite = service.create_invite(provider, now=utcnow(), **body)
+    db.session.commit()
+    return {"code": invite.code, "expires_at": invite.expires_at, "url": f"{current_app.config['BASE_URL']}/#/join?code={invite.code}"}
+
+
+def _settings_body(patient):
+    return {
+        "timezone": patient.user.timezone,
+        "reminder_time": patient.reminder_time,
+        "reminders_enabled": patient.reminders_enabled,
+        "email_reminders": patient.email_reminders,
+    }
+
+
+@blp.get("/me/settings")
+@blp.response(200, SettingsSchema)
+def get_settings():
+    require_role(PATIENT)
+    return _settings_body(patient_for("me"))
+
+
+@blp.patch("/me/settings")
+@blp.arguments(SettingsSchema)
+@blp.response(200, SettingsSchema)
+def patch_settings(changes):
+    require_role(PATIENT)
+    patient = service.update_settings(patient_for("me"), changes, now=utcnow())
+    db.session.commit()
+    return _settings_body(patient)
+
+
+@blp.post("/me/mfa/setup")
+@blp.response(200, MfaSetupSchema)
+def mfa_setup():
+    setup = mfa.begin_setup(require_role(PROVIDER))
+    db.session.commit()
+    return setup
+
+
+@blp.post("/me/mfa/confirm")
+@blp.arguments(OtpSchema)
+@blp.response(200, UserSchema)
+@blp.alt_response(422, schema=ErrorSchema, description="The code is not valid")
+def mfa_confirm(body):
+    user = require_role(PROVIDER)
+    mfa.confirm(user, body["otp"])
+    db.session.commit()
+    return user

@@ -1,0 +1,100 @@
+from datetime import time
+
+from flask_login import UserMixin
+from sqlalchemy import Uuid
+
+from ..db_types import Timestamps, UTCDateTime, utcnow, uuid_pk
+from ..extensions import db
+
+PATIENT, PROVIDER = "patient", "provider"
+ROLES = (PATIENT, PROVIDER)
+
+
+class CareTeam(Timestamps, db.Model):
+    __tablename__ = "care_teams"
+    id = uuid_pk()
+    name = db.Column(db.String(200), nullable=False)
+
+
+care_team_members = db.Table(
+    "care_team_members",
+    db.Column("care_team_id", Uuid, db.ForeignKey("care_teams.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("provider_id", Uuid, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class User(UserMixin, Timestamps, db.Model):
+    __tablename__ = "users"
+    id = uuid_pk()
+    # Stored lower-cased, so the unique index makes emails case-insensitive.
+    email = db.Column(db.String(254), nullable=False, unique=True)
+    name = db.Column(db.String(200), nullable=False)
+    role = db.Column(db.String(16), nullable=False)
+    password_hash = db.Column(db.String(255), nullable=False)
+    timezone = db.Column(db.String(64), nullable=False, default="UTC")
+    mfa_secret = db.Column(db.String(64))
+    mfa_enabled = db.Column(db.Boolean, nullable=False, default=False)
+    mfa_required = db.Column(db.Boolean, nullable=False, default=False)
+    password_changed_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    patient = db.relationship("Patient", back_populates="user", uselist=False)
+    care_teams = db.relationship("CareTeam", secondary=care_team_members, lazy="selectin")
+
+    __table_args__ = (db.CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+
+    @property
+    def is_patient(self):
+        return self.role == PATIENT
+
+    @property
+    def is_provider(self):
+        return self.role == PROVIDER
+
+
+class Patient(db.Model):
+    """The patient side of a user: care team, reminder settings, clinical intake."""
+
+    __tablename__ = "patients"
+    id = db.Column(Uuid, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    care_team_id = db.Column(Uuid, db.ForeignKey("care_teams.id"), nullable=False, index=True)
+    reminder_time = db.Column(db.Time, nullable=False, default=time(20, 0))
+    reminders_enabled = db.Column(db.Boolean, nullable=False, default=True)
+    email_reminders = db.Column(db.Boolean, nullable=False, default=True)
+    intake_baseline = db.Column(db.SmallInteger)
+
+    user = db.relationship("User", back_populates="patient", lazy="joined", innerjoin=True)
+    care_team = db.relationship("CareTeam")
+
+    @property
+    def name(self):
+        return self.user.name
+
+    @property
+    def timezone(self):
+        return self.user.timezone
+
+
+class Invite(Timestamps, db.Model):
+    __tablename__ = "invites"
+    code = db.Column(db.String(16), primary_key=True)
+    care_team_id = db.Column(Uuid, db.ForeignKey("care_teams.id", ondelete="CASCADE"), nullable=False)
+    created_by_id = db.Column(Uuid, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    name = db.Column(db.String(200))
+    email = db.Column(db.String(254))
+    expires_at = db.Column(UTCDateTime, nullable=False)
+    used_at = db.Column(UTCDateTime)
+    used_by_id = db.Column(Uuid, db.ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class AuthSession(db.Model):
+    """A server-side login session; the cookie carries its token, we store its hash."""
+
+    __tablename__ = "auth_sessions"
+    token_hash = db.Column(db.String(64), primary_key=True)
+    user_id = db.Column(Uuid, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = db.Column(UTCDateTime, nullable=False)
+    revoked_at = db.Column(UTCDateTime)
+
+    user = db.relationship("User", lazy="joined", innerjoin=True)

@@ -1,0 +1,58 @@
+from marshmallow import Schema, fields, validate
+
+from ..fields import HourMinute, StrictBoolean, UTCDateTime
+from .models import ROLES
+
+
+class UserSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    email = fields.Email()
+    name = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
+    timezone = fields.String()
+
+
+class SessionSchema(Schema):
+    user = fields.Nested(UserSchema, allow_none=True)
+    csrf_token = fields.String(required=True)
+
+
+class LoginSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(max=1024))
+    otp = fields.String(validate=validate.Length(max=16))
+
+
+class RegisterSchema(Schema):
+    invite_code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(max=1024))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    timezone = fields.String(required=True, validate=validate.Length(max=64), metadata={"example": "Europe/Berlin"})
+
+
+class InviteRequestSchema(Schema):
+    name = fields.String(validate=validate.Length(max=200))
+    email = fields.Email(validate=validate.Length(max=254))
+
+
+class InviteSchema(Schema):
+    code = fields.String(required=True)
+    expires_at = UTCDateTime(required=True)
+    url = fields.String(required=True)
+
+
+class SettingsSchema(Schema):
+    timezone = fields.String(validate=validate.Length(max=64))
+    reminder_time = HourMinute()
+    reminders_enabled = StrictBoolean()
+    email_reminders = StrictBoolean()
+
+
+class MfaSetupSchema(Schema):
+    secret = fields.String(required=True)
+    otpauth_uri = fields.String(required=True)
+
+
+class OtpSchema(Schema):
+    otp = fields.String(required=True, validate=validate.Length(min=6, max=8))

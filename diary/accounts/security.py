@@ -1,0 +1,90 @@
+"""The web side of authentication: the session cookie, Flask-Login and CSRF.
+
+The signed Flask cookie carries only a random session token and the CSRF
+token; the session itself is a server-side row, so logging out kills it
+even in a copied cookie.
+"""
+import hmac
+import logging
+import secrets
+
+from flask import request, session
+from flask_login import current_user, login_user, logout_user
+
+from ..db_types import utcnow
+from ..errors import ApiError
+from ..extensions import db, login_manager
+from . import service
+
+security_log = logging.getLogger("diary.security")
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def csrf_token() -> str:
+    """The session's CSRF token, created on first use."""
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def check_csrf():
+    if request.method not in UNSAFE_METHODS:
+        return
+    expected = session.get("csrf")
+    given = request.headers.get("X-CSRF-Token", "")
+    if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
+        security_log.warning("csrf_failed", extra={"path": request.path, "method": request.method})
+        raise ApiError(403, "csrf_failed", "The CSRF token is missing or wrong. Reload and try again.")
+
+
+def begin_login(user, *, now=None):
+    """Rotates the session: a fresh cookie, server session and CSRF token."""
+    end_login()
+    session.permanent = True
+    session["sid"] = service.start_session(user, now=now or utcnow())
+    login_user(user)
+    return csrf_token()
+
+
+def end_login():
+    service.end_session(session.get("sid"), now=utcnow())
+    logout_user()
+    session.clear()
+
+
+@login_manager.user_loader
+def _load_user(user_id):
+    # The user id in the cookie counts only together with a live server-side session.
+    user = service.user_for_session(session.get("sid"), now=utcnow())
+    if user is None or str(user.id) != user_id:
+        return None
+    if db.session.dirty:
+        db.session.commit()
+    return user
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    raise ApiError(401)
+
+
+def require_login():
+    if not current_user.is_authenticated:
+        raise ApiError(401)
+    return current_user
+
+
+def require_role(role):
+    """The current user, when they have ``role``; 401 when anonymous, 403 otherwise."""
+    user = require_login()
+    if user.role != role:
+        security_log.warning("forbidden_role", extra={"path": request.path, "role": user.role})
+        raise ApiError(403, message="Your account cannot do this.")
+    return user
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # rotation and revocation are ours, above
+    app.before_request(check_csrf)

@@ -1,0 +1,192 @@
+"""Account operations: providers, invites, registration, login sessions, settings.
+
+Services flush, never commit: the caller (a view or a CLI command) owns the
+transaction. They raise :class:`~diary.errors.ApiError` for what a user did wrong.
+"""
+import hashlib
+import secrets
+from datetime import timedelta
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from sqlalchemy import select, update
+
+from ..db_types import utcnow
+from ..errors import ApiError, validation_error
+from ..extensions import db
+from . import passwords
+from .models import PATIENT, PROVIDER, AuthSession, CareTeam, Invite, Patient, User
+
+INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+INVITE_LENGTH = 10
+INVITE_VALIDITY = timedelta(days=14)
+
+# How long a login lasts, by role (ASVS 7.3): idle limit, absolute limit.
+SESSION_LIMITS = {
+    PROVIDER: (timedelta(minutes=30), timedelta(hours=12)),
+    PATIENT: (timedelta(days=30), timedelta(days=30)),
+}
+# Writing last_seen_at on every request would cost a write per read; a minute is precise enough.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+@lru_cache(maxsize=1)
+def _iana_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_valid_timezone(name) -> bool:
+    return isinstance(name, str) and name in _iana_zones()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_provider(email, name, password, *, team_name=None, require_mfa=False) -> User:
+    """A provider with a care team of their own (or joining the named one)."""
+    problems = passwords.password_problems(password)
+    if problems:
+        raise validation_error({"password": problems})
+    if find_user_by_email(email):
+        raise ApiError(409, message="That email is already registered.")
+    team = None
+    if team_name:
+        team = db.session.scalar(select(CareTeam).where(CareTeam.name == team_name))
+    team = team or CareTeam(name=team_name or f"{name}'s care team")
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        role=PROVIDER,
+        password_hash=passwords.hash_password(password),
+        mfa_required=require_mfa,
+    )
+    user.care_teams.append(team)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_invite(provider: User, *, name=None, email=None, now) -> Invite:
+    invite = Invite(
+        code="".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH)),
+        care_team_id=provider.care_teams[0].id,
+        created_by_id=provider.id,
+        name=name,
+        email=normalise_email(email) if email else None,
+        expires_at=now + INVITE_VALIDITY,
+    )
+    db.session.add(invite)
+    db.session.flush()
+    return invite
+
+
+def normalise_invite_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def register_patient(*, invite_code, email, password, name, timezone, now) -> User:
+    problems = {}
+    if passwords.password_problems(password):
+        problems["password"] = passwords.password_problems(password)
+    if not is_valid_timezone(timezone):
+        problems["timezone"] = ["Give an IANA time zone such as Europe/Berlin."]
+    if not name.strip():
+        problems["name"] = ["Give your name."]
+    code = normalise_invite_code(invite_code)
+    invite = db.session.get(Invite, code) if code else None
+    if invite is None or invite.used_at is not None or invite.expires_at <= now:
+        problems["invite_code"] = ["This invite code is not valid. Ask your clinic for a new one."]
+    if problems:
+        raise validation_error(problems)
+    if find_user_by_email(email):
+        raise ApiError(409, message="That email is already registered.")
+
+    # Claim the invite with a conditional update, so two registrations cannot share it.
+    claimed = db.session.execute(
+        update(Invite).where(Invite.code == code, Invite.used_at.is_(None)).values(used_at=now)
+    ).rowcount
+    if claimed != 1:
+        raise validation_error({"invite_code": ["This invite code has already been used."]})
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        role=PATIENT,
+        password_hash=passwords.hash_password(password),
+        timezone=timezone,
+    )
+    user.patient = Patient(care_team_id=invite.care_team_id)
+    db.session.add(user)
+    db.session.flush()
+    invite.used_by_id = user.id
+    return user
+
+
+def authenticate(email, password) -> User | None:
+    """The user whose email and password these are, else None (the same for both failures)."""
+    user = find_user_by_email(email) if email else None
+    if not passwords.verify_password(user.password_hash if user else None, password or ""):
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return user
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User, *, now) -> str:
+    """A new server-side session; returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    _, absolute = SESSION_LIMITS[user.role]
+    db.session.add(AuthSession(token_hash=_hash_token(token), user_id=user.id, created_at=now, last_seen_at=now, expires_at=now + absolute))
+    db.session.flush()
+    return token
+
+
+def user_for_session(token: str | None, *, now) -> User | None:
+    """The user of a live session, touching its idle clock; None when dead or unknown."""
+    if not token:
+        return None
+    row = db.session.get(AuthSession, _hash_token(token))
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    idle, _ = SESSION_LIMITS[row.user.role]
+    if now - row.last_seen_at > idle:
+        return None
+    if now - row.last_seen_at > TOUCH_INTERVAL:
+        row.last_seen_at = now
+        db.session.flush()
+    return row.user
+
+
+def end_session(token: str | None, *, now) -> None:
+    if token:
+        db.session.execute(
+            update(AuthSession).where(AuthSession.token_hash == _hash_token(token), AuthSession.revoked_at.is_(None)).values(revoked_at=now)
+        )
+
+
+def end_other_sessions(user: User, keep_token: str | None, *, now) -> None:
+    """Ends every session of the user but the one in use (after a password change)."""
+    query = update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+    if keep_token:
+        query = query.where(AuthSession.token_hash != _hash_token(keep_token))
+    db.session.execute(query.values(revoked_at=now))
+
+
+def update_settings(patient: Patient, changes: dict, *, now) -> Patient:
+    if "timezone" in changes:
+        if not is_valid_timezone(changes["timezone"]):
+            raise validation_error({"timezone": ["Give an IANA time zone such as Europe/Berlin."]})
+        patient.user.timezone = changes["timezone"]
+    for name in ("reminder_time", "reminders_enabled", "email_reminders"):
+        if name in changes:
+            setattr(patient, name, changes[name])
+    db.session.flush()
+    return patient

@@ -1,0 +1,1 @@
+"""GAD-7 check-ins (CONTRACT.md section 4)."""

@@ -1,0 +1,63 @@
+"""Check-in routes (CONTRACT.md section 4)."""
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from ..accounts.access import patient_for, reachable
+from ..accounts.models import PATIENT
+from ..accounts.security import require_role
+from ..db_types import utcnow
+from ..errors import ErrorSchema
+from ..extensions import db
+from . import service
+from .models import Entry
+from .schemas import DateRangeSchema, EntryInSchema, EntryListSchema, EntryPatchSchema, EntrySchema
+
+blp = Blueprint("checkins", __name__, url_prefix="/api/v1", description="GAD-7 check-ins")
+
+
+def _own_entry(entry_id):
+    require_role(PATIENT)
+    return reachable(db.session.get(Entry, entry_id))
+
+
+@blp.post("/patients/<pid>/entries")
+@blp.arguments(EntryInSchema)
+@blp.response(201, EntrySchema, description="Stored")
+@blp.alt_response(200, schema=EntrySchema, description="The same id and content again: the stored entry")
+@blp.alt_response(409, schema=ErrorSchema, description="The same id with other content")
+def create_entry(body, pid):
+    require_role(PATIENT)
+    patient = patient_for(pid)
+    entry, created = service.create_entry(patient, body, actor=current_user, now=utcnow())
+    db.session.commit()
+    return entry, 201 if created else 200
+
+
+@blp.get("/patients/<pid>/entries")
+@blp.arguments(DateRangeSchema, location="query")
+@blp.response(200, EntryListSchema)
+def list_entries(query, pid):
+    patient = patient_for(pid)
+    now = utcnow()
+    start, end = service.resolve_range(patient, query.get("from_"), query.get("to"), now=now)
+    items = service.list_entries(patient, start, end, actor=current_user, now=now)
+    db.session.commit()
+    return {"items": items}
+
+
+@blp.patch("/entries/<uuid:entry_id>")
+@blp.arguments(EntryPatchSchema)
+@blp.response(200, EntrySchema)
+def update_entry(changes, entry_id):
+    entry = _own_entry(entry_id)
+    entry = service.update_entry(entry, current_user.patient, changes, actor=current_user, now=utcnow())
+    db.session.commit()
+    return entry
+
+
+@blp.delete("/entries/<uuid:entry_id>")
+@blp.response(204)
+def delete_entry(entry_id):
+    entry = _own_entry(entry_id)
+    service.delete_entry(entry, current_user.patient, actor=current_user, now=utcnow())
+    db.session.commit()

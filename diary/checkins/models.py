@@ -1,0 +1,62 @@
+from sqlalchemy import Uuid
+
+from .. import gad7
+from ..db_types import Timestamps, UTCDateTime, uuid_pk
+from ..extensions import db
+
+SIDE_EFFECTS = (
+    "dizziness",
+    "nausea",
+    "blurred_vision",
+    "dissociation",
+    "headache",
+    "drowsiness",
+    "elevated_blood_pressure",
+    "other",
+)
+
+ITEM_COLUMNS = tuple(f"item_{item.number}" for item in gad7.ITEMS)
+
+
+class Entry(Timestamps, db.Model):
+    """One GAD-7 check-in. Items are columns, so exports and SQL read them directly."""
+
+    __tablename__ = "entries"
+    id = uuid_pk()
+    patient_id = db.Column(Uuid, db.ForeignKey("patients.id", ondelete="CASCADE"), nullable=False)
+    recorded_at = db.Column(UTCDateTime, nullable=False)
+    # The patient's local date when it was recorded, fixed at write time.
+    local_date = db.Column(db.Date, nullable=False)
+    item_1 = db.Column(db.SmallInteger, nullable=False)
+    item_2 = db.Column(db.SmallInteger, nullable=False)
+    item_3 = db.Column(db.SmallInteger, nullable=False)
+    item_4 = db.Column(db.SmallInteger, nullable=False)
+    item_5 = db.Column(db.SmallInteger, nullable=False)
+    item_6 = db.Column(db.SmallInteger, nullable=False)
+    item_7 = db.Column(db.SmallInteger, nullable=False)
+    total = db.Column(db.SmallInteger, nullable=False)
+    difficulty = db.Column(db.SmallInteger)
+    note = db.Column(db.Text)
+    side_effects = db.Column(db.JSON, nullable=False, default=list)
+
+    __table_args__ = (
+        db.Index("ix_entries_patient_recorded_at", "patient_id", "recorded_at"),
+        db.Index("ix_entries_patient_local_date", "patient_id", "local_date"),
+        *(db.CheckConstraint(f"{column} BETWEEN 0 AND 3", name=column) for column in ITEM_COLUMNS),
+        db.CheckConstraint("total BETWEEN 0 AND 21", name="total"),
+        db.CheckConstraint("difficulty IS NULL OR difficulty BETWEEN 0 AND 3", name="difficulty"),
+    )
+
+    @property
+    def answers(self) -> list[int]:
+        return [getattr(self, column) for column in ITEM_COLUMNS]
+
+    @answers.setter
+    def answers(self, values):
+        for column, value in zip(ITEM_COLUMNS, values, strict=True):
+            setattr(self, column, value)
+        self.total = gad7.total(list(values))
+
+    @property
+    def severity(self) -> str:
+        return gad7.severity(self.total)

@@ -1,0 +1,110 @@
+"""Check-in operations: create (idempotent), list, update, delete."""
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..audit import service as audit
+from ..errors import validation_error
+from ..extensions import db
+from ..idempotency import create_once
+from ..monitoring import service as monitoring
+from .models import Entry
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+DEFAULT_RANGE_DAYS = 90
+MAX_RANGE_DAYS = 731
+
+
+def local_date_of(instant, timezone_name) -> date:
+    return instant.astimezone(ZoneInfo(timezone_name)).date()
+
+
+def check_recorded_at(recorded_at, *, now):
+    backfill_days = current_app.config["BACKFILL_DAYS"]
+    if recorded_at > now + FUTURE_TOLERANCE:
+        raise validation_error({"recorded_at": ["A check-in cannot be in the future."]})
+    if recorded_at < now - timedelta(days=backfill_days):
+        raise validation_error({"recorded_at": [f"A check-in can be at most {backfill_days} days old."]})
+
+
+def _matches(entry, data):
+    recorded_at = data.get("recorded_at")
+    return (
+        entry.patient_id == data["patient_id"]
+        and entry.answers == list(data["answers"])
+        and entry.difficulty == data.get("difficulty")
+        and entry.note == data.get("note")
+        and sorted(entry.side_effects or []) == sorted(data.get("side_effects") or [])
+        and (recorded_at is None or entry.recorded_at == recorded_at)
+    )
+
+
+def create_entry(patient, data, *, actor, now):
+    """Stores a check-in; returns ``(entry, created)``. A replay of the same id is not an error."""
+    recorded_at = data.get("recorded_at") or now
+    check_recorded_at(recorded_at, now=now)
+    entry = Entry(
+        id=data.get("id"),
+        patient_id=patient.id,
+        recorded_at=recorded_at,
+        local_date=local_date_of(recorded_at, patient.timezone),
+        answers=data["answers"],
+        difficulty=data.get("difficulty"),
+        note=data.get("note"),
+        side_effects=list(data.get("side_effects") or []),
+        created_at=now,
+        updated_at=now,
+    )
+    entry, created = create_once(Entry, entry, lambda existing: _matches(existing, {**data, "patient_id": patient.id}))
+    if created:
+        audit.record(actor, "create", f"entry:{entry.id}", patient.id, at=now)
+        monitoring.refresh_patient(patient, now=now)
+    return entry, created
+
+
+def update_entry(entry, patient, changes, *, actor, now):
+    if "recorded_at" in changes:
+        check_recorded_at(changes["recorded_at"], now=now)
+        entry.recorded_at = changes["recorded_at"]
+        entry.local_date = local_date_of(entry.recorded_at, patient.timezone)
+    if "answers" in changes:
+        entry.answers = changes["answers"]
+    for name in ("difficulty", "note"):
+        if name in changes:
+            setattr(entry, name, changes[name])
+    if "side_effects" in changes:
+        entry.side_effects = list(changes["side_effects"] or [])
+    entry.updated_at = now
+    audit.record(actor, "update", f"entry:{entry.id}", patient.id, at=now)
+    db.session.flush()
+    monitoring.refresh_patient(patient, now=now)
+    return entry
+
+
+def delete_entry(entry, patient, *, actor, now):
+    db.session.delete(entry)
+    audit.record(actor, "delete", f"entry:{entry.id}", patient.id, at=now)
+    db.session.flush()
+    monitoring.refresh_patient(patient, now=now)
+
+
+def resolve_range(patient, start, end, *, now):
+    """The inclusive local-date range asked for, defaulting to the last 90 days."""
+    end = end or local_date_of(now, patient.timezone)
+    start = start or end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    if start > end:
+        raise validation_error({"from": ["'from' must not be after 'to'."]})
+    if (end - start).days > MAX_RANGE_DAYS:
+        raise validation_error({"to": [f"Ask for at most {MAX_RANGE_DAYS} days at a time."]})
+    return start, end
+
+
+def list_entries(patient, start, end, *, actor, now):
+    audit.record_read(actor, "entries", patient.id, at=now)
+    return db.session.scalars(
+        select(Entry)
+        .where(Entry.patient_id == patient.id, Entry.local_date >= start, Entry.local_date <= end)
+        .order_by(Entry.recorded_at, Entry.id)
+    ).all()

@@ -1,0 +1,143 @@
+"""One error envelope for every failure (CONTRACT.md section 1).
+
+``{"error": {"code", "message", "fields"?}}`` for HTTP errors raised anywhere:
+our own :class:`ApiError`, werkzeug's exceptions, webargs' validation errors
+and anything unexpected (a 500 that never shows a traceback).
+"""
+import logging
+
+from flask import jsonify
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+MESSAGES = {
+    400: "The request could not be read.",
+    401: "Please log in.",
+    403: "You are not allowed to do this.",
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    409: "This conflicts with what is already stored.",
+    413: "The request body is too large.",
+    415: "Send the body as application/json.",
+    422: "Some fields are not valid.",
+    429: "Too many attempts. Please wait and try again.",
+    500: "Something went wrong on our side.",
+    503: "The service is unavailable.",
+}
+
+
+class ApiError(Exception):
+    """An error the API answers on purpose, with its status and code."""
+
+    def __init__(self, status, code=None, message=None, fields=None, headers=None):
+        super().__init__(message or MESSAGES.get(status, ""))
+        self.status = status
+        self.code = code or CODES.get(status, "error")
+        self.message = message or MESSAGES.get(status, "Error.")
+        self.fields = fields
+        self.headers = headers or {}
+
+
+def not_found():
+    return ApiError(404)
+
+
+def validation_error(fields, message=None):
+    return ApiError(422, fields=fields, message=message)
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class ErrorSchema(Schema):
+    """The envelope, as documented in OpenAPI."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+def envelope(status, code, message, fields=None, headers=None):
+    body = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    response = jsonify(error=body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _messages(value, path=""):
+    """Every message under ``value``, prefixed with where it was for nested lists and objects."""
+    if isinstance(value, str):
+        return [f"{path}: {value}" if path else value]
+    if isinstance(value, list):
+        return [message for item in value for message in _messages(item, path)]
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            where = path if key == "_schema" else (f"{path}.{key}" if path else f"item {int(key) + 1}" if str(key).isdigit() else str(key))
+            found.extend(_messages(item, where))
+        return found
+    return [str(value)]
+
+
+def webargs_fields(data):
+    """The field messages of a webargs 422, without the location level."""
+    messages = (data or {}).get("messages") or {}
+    flat = {}
+    for location_messages in messages.values():
+        if not isinstance(location_messages, dict):
+            location_messages = {"_body": location_messages}
+        for name, value in location_messages.items():
+            flat.setdefault("_body" if name == "_schema" else str(name), []).extend(_messages(value))
+    return flat
+
+
+def handle_api_error(error: ApiError):
+    return envelope(error.status, error.code, error.message, error.fields, error.headers)
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    if status == 422 and getattr(error, "data", None):
+        return envelope(422, "validation_error", MESSAGES[422], webargs_fields(error.data))
+    headers = {}
+    if status == 429:
+        # Flask-Limiter puts Retry-After on its own response; keep it.
+        original = error.get_response()
+        headers["Retry-After"] = original.headers.get("Retry-After", "900")
+    if status == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return envelope(status, CODES.get(status, "error"), MESSAGES.get(status, error.description or ""), headers=headers)
+
+
+def handle_unexpected(error: Exception):
+    # The traceback goes to the log only; it never reaches the client.
+    log.exception("unhandled error: %s", type(error).__name__)
+    return envelope(500, "internal_error", MESSAGES[500])
+
+
+def init_app(app):
+    app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,1 @@
+"""Flags, timeline and worklist: runs relief.py over stored data."""

@@ -1,0 +1,199 @@
+"""When a patient's daily reminder is due: pure arithmetic on zones and dates.
+
+No Flask, no database. Every instant going in or out is timezone-aware; a
+naive datetime is a bug at the caller and raises ``ValueError``.
+
+The rule, in one sentence: the reminder for local date ``D`` is due at the
+first instant whose wall-clock reading in the patient's zone is at or after
+``D`` + ``reminder_time``. That single rule settles the daylight-saving cases:
+
+* a wall time that does not exist (spring forward, 02:30 when clocks jump
+  from 02:00 to 03:00) is due when the clocks jump, at 03:00;
+* a wall time that happens twice (fall back) is due at its first occurrence,
+  and, being keyed by its local date, only once.
+
+In the rare zone where that first instant has already left date ``D`` (a gap
+that swallows midnight, or a date skipped altogether, as Samoa did on
+2011-12-30), ``D`` gets no reminder: a reminder always falls on its own local
+date, so "the reminder's date" and "the local date of its due instant" are the
+same thing.
+
+A scheduler uses it in one of two ways, both catching up later the same local
+day after downtime and never for a day that has passed:
+
+* stateless, on every tick: ``due_reminder_date(...)`` says whether to send
+  one now and for which date;
+* stored: keep ``next_reminder_at(...)`` per patient, and when that instant
+  has come check ``reminder_is_current(due_at, tz, now)`` before sending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = [
+    "due_reminder_date",
+    "local_date_of",
+    "next_reminder_at",
+    "reminder_instant",
+    "reminder_is_current",
+    "reminder_local_date",
+    "resolve_zone",
+]
+
+UTC = dt.timezone.utc
+_ONE_SECOND = dt.timedelta(seconds=1)
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def resolve_zone(tz: str | ZoneInfo) -> ZoneInfo:
+    """The ``ZoneInfo`` for an IANA name; ``ValueError`` for an unknown one."""
+    if isinstance(tz, ZoneInfo):
+        return tz
+    if not isinstance(tz, str) or not tz:
+        raise ValueError(f"not an IANA time zone: {tz!r}")
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone: {tz!r}") from exc
+
+
+def _require_aware(name: str, instant: dt.datetime) -> None:
+    if not isinstance(instant, dt.datetime):
+        raise TypeError(f"{name} must be a datetime, not {type(instant).__name__}")
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got naive {instant!r}")
+
+
+def _require_wall_time(reminder_time: dt.time) -> None:
+    if not isinstance(reminder_time, dt.time):
+        raise TypeError("reminder_time must be a datetime.time")
+    if reminder_time.tzinfo is not None:
+        raise ValueError("reminder_time is a local wall-clock time and takes no tzinfo")
+
+
+def local_date_of(instant: dt.datetime, tz: str | ZoneInfo) -> dt.date:
+    """The patient's local date at ``instant``."""
+    _require_aware("instant", instant)
+    return instant.astimezone(resolve_zone(tz)).date()
+
+
+def _wall(instant_utc: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    return instant_utc.astimezone(zone).replace(tzinfo=None, fold=0)
+
+
+def _first_instant_at_or_after(wall: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """The earliest UTC instant whose wall-clock reading in ``zone`` is >= ``wall``."""
+    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if _wall(first, zone) == wall:
+        # The wall time exists; fold=0 is its first occurrence when it repeats.
+        return first
+    # A gap. PEP 495 maps a missing time with the offsets either side of the
+    # transition: fold=1 lands before it, fold=0 after. The transition, which is
+    # the answer, lies between; tz transitions fall on whole seconds.
+    before = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    after = first
+    if before > after:
+        before, after = after, before
+    while after - before > _ONE_SECOND:
+        middle = before + (after - before) / 2
+        middle = middle.replace(microsecond=0)
+        if middle <= before:
+            middle = before + _ONE_SECOND
+        if _wall(middle, zone) >= wall:
+            after = middle
+        else:
+            before = middle
+    return after
+
+
+def reminder_instant(
+    local_date: dt.date, reminder_time: dt.time, tz: str | ZoneInfo
+) -> dt.datetime | None:
+    """When the reminder for ``local_date`` is due (UTC), or None when that
+    date cannot hold it (its first valid instant falls on another date)."""
+    _require_wall_time(reminder_time)
+    zone = resolve_zone(tz)
+    due = _first_instant_at_or_after(dt.datetime.combine(local_date, reminder_time), zone)
+    if due.astimezone(zone).date() != local_date:
+        return None
+    return due
+
+
+def reminder_local_date(due_at: dt.datetime, tz: str | ZoneInfo) -> dt.date:
+    """The local date a due reminder belongs to. By construction (see the
+    module docstring) this is simply the local date of its due instant."""
+    return local_date_of(due_at, tz)
+
+
+def reminder_is_current(due_at: dt.datetime, tz: str | ZoneInfo, now: dt.datetime) -> bool:
+    """Whether a reminder due at ``due_at`` should be sent at ``now``: it has
+    come, and its local date has not passed (a late scheduler catches up the
+    same day, never the next)."""
+    _require_aware("due_at", due_at)
+    _require_aware("now", now)
+    return due_at <= now and local_date_of(now, tz) == reminder_local_date(due_at, tz)
+
+
+def _remindable(day: dt.date, last_reminded_on: dt.date | None, checked_in_on: dt.date | None) -> bool:
+    if last_reminded_on is not None and day <= last_reminded_on:
+        return False
+    return day != checked_in_on
+
+
+def next_reminder_at(
+    reminder_time: dt.time,
+    tz: str | ZoneInfo,
+    after: dt.datetime,
+    *,
+    last_reminded_on: dt.date | None = None,
+    checked_in_on: dt.date | None = None,
+) -> dt.datetime:
+    """The next instant strictly after ``after`` (UTC) at which a reminder is
+    due, for a local date later than ``last_reminded_on`` and other than
+    ``checked_in_on`` (the patient already checked in that day).
+
+    Strictly after: a reminder whose time today has already passed is not
+    returned; that is catch-up, and belongs to ``due_reminder_date``.
+    """
+    _require_wall_time(reminder_time)
+    _require_aware("after", after)
+    zone = resolve_zone(tz)
+    day = local_date_of(after, zone)
+    if last_reminded_on is not None and last_reminded_on >= day:
+        day = last_reminded_on + _ONE_DAY
+    # At most: today has passed, the next is the checked-in day, the one after
+    # is swallowed by a gap. A few spare days cost nothing.
+    for _ in range(8):
+        if _remindable(day, last_reminded_on, checked_in_on):
+            due = reminder_instant(day, reminder_time, zone)
+            if due is not None and due > after:
+                return due
+        day += _ONE_DAY
+    raise RuntimeError(f"no reminder found within a week of {after.isoformat()} in {zone.key}")
+
+
+def due_reminder_date(
+    reminder_time: dt.time,
+    tz: str | ZoneInfo,
+    now: dt.datetime,
+    *,
+    last_reminded_on: dt.date | None = None,
+    checked_in_on: dt.date | None = None,
+) -> dt.date | None:
+    """The local date whose reminder should be sent at ``now``, or None.
+
+    It is today's (local) reminder, once its time has come and until the day
+    ends, unless it was already sent or the patient has checked in today.
+    """
+    _require_wall_time(reminder_time)
+    _require_aware("now", now)
+    zone = resolve_zone(tz)
+    today = local_date_of(now, zone)
+    if not _remindable(today, last_reminded_on, checked_in_on):
+        return None
+    due = reminder_instant(today, reminder_time, zone)
+    if due is None or due > now:
+        return None
+    return today

@@ -1,0 +1,1 @@
+"""Ketamine treatment sessions, completed and planned (CONTRACT.md section 5)."""

@@ -1,0 +1,148 @@
+// The HTTP API (CONTRACT.md): JSON, a session cookie, and X-CSRF-Token on every unsafe request.
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const USER_CACHE = 'afterglow:user';
+
+export const session = {
+  user: null,
+  csrf: null,
+  offline: false, // true when the app started without reaching the server
+};
+
+export class ApiError extends Error {
+  constructor(status, body, retryAfter) {
+    const err = body && body.error ? body.error : {};
+    super(err.message || `The server answered ${status}.`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = err.code || (status >= 500 ? 'internal_error' : 'error');
+    this.fields = err.fields || {};
+    this.retryAfter = retryAfter ? Number(retryAfter) : null;
+  }
+}
+
+export class NetworkError extends Error {
+  constructor(cause) {
+    super('No connection to the server.');
+    this.name = 'NetworkError';
+    this.cause = cause;
+  }
+}
+
+/** True for failures worth retrying later: no network, or the server is unwell. */
+export function isTransient(err) {
+  return err instanceof NetworkError || (err instanceof ApiError && (err.status >= 500 || err.status === 429));
+}
+
+let unauthenticatedHandler = null;
+export function onUnauthenticated(fn) {
+  unauthenticatedHandler = fn;
+}
+
+export async function request(method, path, body, { retry = true, quiet401 = false } = {}) {
+  const headers = { Accept: 'application/json' };
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  if (!SAFE.has(method)) {
+    if (!session.csrf) await loadSession();
+    headers['X-CSRF-Token'] = session.csrf;
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (e) {
+    throw new NetworkError(e);
+  }
+  if (res.status === 204) return null;
+  let data = null;
+  if ((res.headers.get('Content-Type') || '').includes('json')) {
+    data = await res.json().catch(() => null);
+  }
+  if (res.ok) return data;
+  const err = new ApiError(res.status, data, res.headers.get('Retry-After'));
+  if (err.code === 'csrf_failed' && retry) {
+    await loadSession();
+    return request(method, path, body, { retry: false, quiet401 });
+  }
+  if (err.status === 401 && err.code === 'unauthenticated' && !quiet401 && unauthenticatedHandler) {
+    unauthenticatedHandler(err);
+  }
+  throw err;
+}
+
+export const get = (path) => request('GET', path);
+export const post = (path, body = {}) => request('POST', path, body);
+export const patch = (path, body) => request('PATCH', path, body);
+export const del = (path, body) => request('DELETE', path, body);
+
+export async function loadSession() {
+  const data = await request('GET', '/api/v1/auth/session');
+  session.csrf = data.csrf_token;
+  setUser(data.user);
+  session.offline = false;
+  return data.user;
+}
+
+/** Remember who is logged in, so the app can open offline (no health data is kept here). */
+export function setUser(user) {
+  session.user = user || null;
+  try {
+    if (user) {
+      const { id, name, role, timezone } = user;
+      localStorage.setItem(USER_CACHE, JSON.stringify({ id, name, role, timezone }));
+    } else {
+      localStorage.removeItem(USER_CACHE);
+    }
+  } catch {
+    /* storage may be unavailable (private mode); the app still works online */
+  }
+}
+
+export function cachedUser() {
+  try {
+    return JSON.parse(localStorage.getItem(USER_CACHE) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+export async function login(email, password, otp) {
+  const body = { email, password };
+  if (otp) body.otp = otp;
+  const data = await request('POST', '/api/v1/auth/login', body, { quiet401: true });
+  session.csrf = data.csrf_token;
+  setUser(data.user);
+  return data.user;
+}
+
+export async function register(fields) {
+  const data = await request('POST', '/api/v1/auth/register', fields);
+  session.csrf = data.csrf_token;
+  setUser(data.user);
+  return data.user;
+}
+
+export async function logout() {
+  await request('POST', '/api/v1/auth/logout', undefined, { quiet401: true }).catch((e) => {
+    if (!(e instanceof ApiError && e.status === 401)) throw e;
+  });
+  setUser(null);
+  session.csrf = null;
+}
+
+/** A sentence for a person, from any error. */
+export function describeError(err) {
+  if (err instanceof NetworkError) return 'You seem to be offline. Please try again when you have a connection.';
+  if (err instanceof ApiError) {
+    if (err.code === 'rate_limited') {
+      const wait = err.retryAfter ? ` Please wait about ${Math.ceil(err.retryAfter / 60)} minute(s).` : '';
+      return `Too many attempts.${wait}`;
+    }
+    if (err.status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
+    return err.message;
+  }
+  return 'Something went wrong. Please try again.';
+}

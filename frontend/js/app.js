@@ -1,0 +1,279 @@
+// Afterglow's entry point: session, hash router, header and the offline outbox triggers.
+import { session, loadSession, cachedUser, logout, onUnauthenticated, NetworkError, describeError, del } from './api.js';
+import { h, clear, focusQuietly } from './dom.js';
+import * as outbox from './outbox.js';
+import { flushOutbox } from './sync.js';
+import { formatDate } from './dates.js';
+import * as auth from './views/auth.js';
+import * as checkin from './views/checkin.js';
+import * as history from './views/history.js';
+import * as sessions from './views/sessions.js';
+import * as settings from './views/settings.js';
+import * as worklist from './views/worklist.js';
+import * as timeline from './views/timeline.js';
+import * as account from './views/account.js';
+import { currentPushSubscription } from './push.js';
+
+const ROUTES = [
+  { re: /^\/login$/, view: auth.renderLogin, who: 'guest', title: 'Log in' },
+  { re: /^\/join$/, view: auth.renderJoin, who: 'anyone', title: 'Create your account' },
+  { re: /^\/checkin$/, view: checkin.render, who: 'patient', title: 'Check in', nav: 'checkin' },
+  { re: /^\/history$/, view: history.render, who: 'patient', title: 'History', nav: 'history' },
+  { re: /^\/sessions$/, view: sessions.render, who: 'patient', title: 'Sessions', nav: 'sessions' },
+  { re: /^\/settings$/, view: settings.render, who: 'patient', title: 'Settings', nav: 'settings' },
+  { re: /^\/patients$/, view: worklist.render, who: 'provider', title: 'Worklist', nav: 'patients' },
+  { re: /^\/patients\/([\w-]+)$/, view: timeline.render, who: 'provider', title: 'Patient', nav: 'patients' },
+  { re: /^\/account$/, view: account.render, who: 'provider', title: 'Account', nav: 'account' },
+];
+
+const NAV = {
+  patient: [['checkin', '#/checkin', 'Check in'], ['history', '#/history', 'History'],
+    ['sessions', '#/sessions', 'Sessions'], ['settings', '#/settings', 'Settings']],
+  provider: [['patients', '#/patients', 'Patients'], ['account', '#/account', 'Account']],
+};
+
+const main = document.getElementById('main');
+const navEl = document.getElementById('nav');
+const userBox = document.getElementById('userbox');
+const notice = document.getElementById('notice');
+let cleanup = null;
+let renderToken = 0;
+let returnTo = null;
+let flash = null; // a message for the next screen (e.g. after logout)
+
+export function homeFor(user) {
+  if (!user) return '#/login';
+  return user.role === 'provider' ? '#/patients' : '#/checkin';
+}
+
+export function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const [path, query = ''] = raw.split('?');
+  return { path, query: new URLSearchParams(query) };
+}
+
+async function route() {
+  const token = ++renderToken;
+  const { path, query } = parseHash();
+  const user = session.user;
+  const match = ROUTES.map((r) => ({ r, m: path.match(r.re) })).find((x) => x.m);
+  if (!match) return go(homeFor(user));
+  const { r, m } = match;
+  if (r.who === 'guest' && user) return go(homeFor(user));
+  if ((r.who === 'patient' || r.who === 'provider') && !user) {
+    returnTo = location.hash;
+    return go('#/login');
+  }
+  if ((r.who === 'patient' || r.who === 'provider') && user.role !== r.who) return go(homeFor(user));
+
+  if (typeof cleanup === 'function') cleanup();
+  cleanup = null;
+  renderChrome(r.nav);
+  clear(main);
+  document.title = `${r.title} · Afterglow`;
+  const ctx = {
+    main,
+    params: m.slice(1),
+    query,
+    user,
+    flash: flash ? (() => { const f = flash; flash = null; return f; })() : null,
+    setTitle(title) { document.title = `${title} · Afterglow`; },
+    isCurrent: () => token === renderToken,
+    afterLogin,
+    go,
+  };
+  try {
+    cleanup = await r.view(ctx);
+  } catch (err) {
+    if (token !== renderToken) return;
+    clear(main);
+    main.append(h('h1', {}, 'Something went wrong'), h('p', {}, describeError(err)),
+      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => route() }, 'Try again')));
+  }
+  if (token !== renderToken) return;
+  focusQuietly(main.querySelector('h1'));
+}
+
+function renderChrome(active) {
+  const user = session.user;
+  document.body.classList.toggle('is-provider', user?.role === 'provider');
+  document.body.classList.toggle('is-patient', user?.role === 'patient');
+  clear(navEl);
+  clear(userBox);
+  if (!user) {
+    navEl.hidden = true;
+    return;
+  }
+  navEl.hidden = false;
+  const list = h('ul', {});
+  for (const [key, href, label] of NAV[user.role] || []) {
+    list.append(h('li', {}, h('a', { href, 'aria-current': key === active ? 'page' : null }, label)));
+  }
+  navEl.append(list);
+  userBox.append(
+    h('span', { class: 'who' }, user.name),
+    h('button', { type: 'button', class: 'quiet', onclick: onLogoutClick }, 'Log out'),
+  );
+}
+
+export function afterLogin(user) {
+  const target = returnTo && !returnTo.startsWith('#/login') && !returnTo.startsWith('#/join') ? returnTo : homeFor(user);
+  returnTo = null;
+  flushOutbox().catch(() => {});
+  go(target);
+}
+
+// ---- log out ---------------------------------------------------------------
+
+async function onLogoutClick(event) {
+  const button = event.currentTarget;
+  const user = session.user;
+  if (!user) return;
+  button.disabled = true;
+  try {
+    if (user.role === 'patient') {
+      await flushOutbox().catch(() => {});
+      const pending = await outbox.count(user.id).catch(() => 0);
+      if (pending && !(await confirmDiscard(pending))) return;
+      await forgetPush();
+    }
+    await logout();
+    await outbox.wipe().catch(() => {});
+    flash = 'You have logged out.';
+    await loadSession().catch(() => {});
+    go('#/login');
+  } catch (err) {
+    showNotice(err instanceof NetworkError
+      ? 'You need a connection to log out. Please try again when you are online.'
+      : describeError(err));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function forgetPush() {
+  try {
+    const sub = await currentPushSubscription();
+    if (!sub) return;
+    await del('/api/v1/push/subscriptions', { endpoint: sub.endpoint }).catch(() => {});
+    await sub.unsubscribe();
+  } catch {
+    /* not subscribed, or no push support */
+  }
+}
+
+function confirmDiscard(pending) {
+  return new Promise((resolve) => {
+    const titleId = 'discard-title';
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+      h('h2', { id: titleId }, 'Some check-ins have not been sent yet'),
+      h('p', {}, `${pending === 1 ? 'One check-in is' : `${pending} check-ins are`} still waiting on this device for a connection. `
+        + 'If you leave now, they will be deleted from this device and not sent.'),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'primary', value: 'stay' }, 'Stay logged in'),
+        h('button', { type: 'button', class: 'secondary', value: 'discard' }, 'Delete them and leave')));
+    dialog.addEventListener('click', (e) => {
+      const value = e.target.closest('button')?.value;
+      if (value) dialog.close(value);
+    });
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(dialog.returnValue === 'discard');
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+// ---- offline notice and outbox triggers -----------------------------------
+
+let noticeTimer = null;
+function showNotice(text, { sticky = false } = {}) {
+  clearTimeout(noticeTimer);
+  notice.textContent = text;
+  notice.hidden = !text;
+  if (text && !sticky) noticeTimer = setTimeout(updateNetworkNotice, 12000);
+}
+
+function updateNetworkNotice() {
+  if (navigator.onLine === false) {
+    showNotice(session.user?.role === 'patient'
+      ? 'You are offline. Check-ins you save now will be sent when you are back online.'
+      : 'You are offline. Some things will not load until you are back online.', { sticky: true });
+  } else {
+    showNotice('');
+  }
+}
+
+window.addEventListener('outbox-flushed', (e) => {
+  const { sent, rejected } = e.detail;
+  const parts = [];
+  if (sent.length) parts.push(sent.length === 1 ? 'A check-in saved offline has now been sent.' : `${sent.length} check-ins saved offline have now been sent.`);
+  for (const { payload, error } of rejected) {
+    const day = formatDate((payload.recorded_at || '').slice(0, 10));
+    parts.push(`A check-in from ${day} could not be stored: ${describeError(error)}`);
+  }
+  showNotice(parts.join(' '));
+});
+
+window.addEventListener('online', async () => {
+  updateNetworkNotice();
+  if (session.offline) {
+    try {
+      await loadSession();
+      if (!session.user) return go('#/login');
+      renderChrome(null);
+      route();
+    } catch {
+      return;
+    }
+  }
+  flushOutbox().catch(() => {});
+});
+window.addEventListener('offline', updateNetworkNotice);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') flushOutbox().catch(() => {});
+});
+
+onUnauthenticated(() => {
+  if (!session.user) return;
+  session.user = null;
+  flash = 'Your session has ended. Please log in again.';
+  returnTo = location.hash;
+  go('#/login');
+});
+
+// ---- start -------------------------------------------------------------------
+
+async function start() {
+  try {
+    await loadSession();
+  } catch (err) {
+    const cached = cachedUser();
+    if (err instanceof NetworkError && cached) {
+      session.user = cached;
+      session.offline = true;
+    } else if (!(err instanceof NetworkError)) {
+      flash = describeError(err);
+    } else {
+      flash = 'You seem to be offline. Please connect to log in.';
+    }
+  }
+  window.addEventListener('hashchange', route);
+  updateNetworkNotice();
+  await route();
+  flushOutbox().catch(() => {});
+}
+
+if ('serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('sw.js').catch(() => {});
+  });
+}
+
+start();

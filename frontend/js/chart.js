@@ -1,0 +1,189 @@
+// The score chart: daily GAD-7 totals over severity bands, with session markers.
+// Loaded with import() only on screens that show it; uPlot does the drawing.
+import uPlot from '../vendor/uplot/uPlot.esm.js';
+import { BANDS, MAX_SCORE } from './gad7.js';
+import { dayNumber } from './dates.js';
+
+let cssLoaded = null;
+function loadCss() {
+  if (!cssLoaded) {
+    cssLoaded = new Promise((resolve) => {
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = new URL('../vendor/uplot/uPlot.min.css', import.meta.url).href;
+      link.addEventListener('load', resolve);
+      link.addEventListener('error', resolve);
+      document.head.append(link);
+    });
+  }
+  return cssLoaded;
+}
+
+function colours() {
+  const style = getComputedStyle(document.documentElement);
+  const v = (name) => style.getPropertyValue(name).trim();
+  return {
+    text: v('--chart-text'),
+    grid: v('--chart-grid'),
+    line: v('--chart-line'),
+    point: v('--chart-point'),
+    bands: Object.fromEntries(BANDS.map((b) => [b.name, v(`--band-${b.name}`)])),
+    bandText: v('--chart-band-text'),
+    session: v('--marker-session'),
+    planned: v('--marker-planned'),
+    baseline: v('--marker-baseline'),
+    threshold: v('--marker-threshold'),
+    wearOff: v('--marker-wearoff'),
+    fontPx: parseFloat(style.fontSize) || 16,
+  };
+}
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', day: 'numeric', month: 'short' });
+const label = (n) => dayFormat.format(new Date(n * 86400000));
+
+/**
+ * host: an empty element. spec: {from, to (local dates), days: [{date, score}],
+ * sessions: [{date, planned}], baseline?, threshold?, wearOff? (local date)}.
+ */
+export async function drawScoreChart(host, spec) {
+  await loadCss();
+  let plot = null;
+
+  const x0 = dayNumber(spec.from);
+  const x1 = dayNumber(spec.to);
+  const byDay = new Map(spec.days.filter((d) => d.score != null).map((d) => [dayNumber(d.date), d.score]));
+  const xs = [];
+  const ys = [];
+  for (let x = x0; x <= x1; x += 1) {
+    xs.push(x);
+    ys.push(byDay.has(x) ? byDay.get(x) : null);
+  }
+  const sessions = spec.sessions.map((s) => ({ x: dayNumber(s.date), planned: s.planned }))
+    .filter((s) => s.x >= x0 && s.x <= x1);
+
+  function build() {
+    const c = colours();
+    const px = devicePixelRatio || 1;
+    const fontSize = Math.round(c.fontPx * 0.8);
+    const font = `${fontSize}px system-ui, sans-serif`;
+    const width = Math.max(host.clientWidth, 240);
+    const height = Math.round(Math.min(Math.max(width * 0.55, 220), 340) + fontSize * 2);
+
+    function vline(u, x, colour, dash) {
+      const pos = Math.round(u.valToPos(x, 'x', true)) + 0.5;
+      const { ctx, bbox } = u;
+      ctx.save();
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 2 * px;
+      ctx.setLineDash(dash.map((d) => d * px));
+      ctx.beginPath();
+      ctx.moveTo(pos, bbox.top);
+      ctx.lineTo(pos, bbox.top + bbox.height);
+      ctx.stroke();
+      ctx.restore();
+    }
+
+    function hline(u, y, colour, dash) {
+      const pos = Math.round(u.valToPos(y, 'y', true)) + 0.5;
+      const { ctx, bbox } = u;
+      ctx.save();
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 2 * px;
+      ctx.setLineDash(dash.map((d) => d * px));
+      ctx.beginPath();
+      ctx.moveTo(bbox.left, pos);
+      ctx.lineTo(bbox.left + bbox.width, pos);
+      ctx.stroke();
+      ctx.restore();
+    }
+
+    const opts = {
+      width,
+      height,
+      legend: { show: false },
+      cursor: { show: false },
+      scales: {
+        x: { time: false, range: [x0 - 0.5, x1 + 0.5] },
+        y: { range: [0, MAX_SCORE] },
+      },
+      series: [
+        {},
+        {
+          label: 'Score',
+          stroke: c.line,
+          width: 2,
+          spanGaps: true,
+          points: { show: true, size: 7, width: 2, stroke: c.line, fill: c.point },
+        },
+      ],
+      axes: [
+        {
+          stroke: c.text,
+          font,
+          grid: { stroke: c.grid, width: 1 },
+          ticks: { stroke: c.grid, width: 1 },
+          incrs: [1, 2, 7, 14, 28, 56, 91],
+          space: fontSize * 5,
+          values: (u, splits) => splits.map(label),
+          size: fontSize * 3,
+        },
+        {
+          stroke: c.text,
+          font,
+          grid: { stroke: c.grid, width: 1 },
+          ticks: { stroke: c.grid, width: 1 },
+          splits: () => [0, 5, 10, 15, 21],
+          size: fontSize * 3,
+        },
+      ],
+      hooks: {
+        drawClear: [(u) => {
+          const { ctx, bbox } = u;
+          ctx.save();
+          ctx.font = `${fontSize * px}px system-ui, sans-serif`;
+          ctx.textBaseline = 'top';
+          for (const band of BANDS) {
+            const top = u.valToPos(band === BANDS[BANDS.length - 1] ? MAX_SCORE : band.to + 0.5, 'y', true);
+            const bottom = u.valToPos(band.from === 0 ? 0 : band.from - 0.5, 'y', true);
+            ctx.fillStyle = c.bands[band.name];
+            ctx.fillRect(bbox.left, top, bbox.width, bottom - top);
+            ctx.fillStyle = c.bandText;
+            ctx.fillText(band.name, bbox.left + 6 * px, top + 4 * px);
+          }
+          ctx.restore();
+        }],
+        draw: [(u) => {
+          for (const s of sessions) vline(u, s.x, s.planned ? c.planned : c.session, s.planned ? [6, 4] : []);
+          if (spec.wearOff) {
+            const w = dayNumber(spec.wearOff);
+            if (w >= x0 && w <= x1) vline(u, w, c.wearOff, [2, 3]);
+          }
+          if (spec.baseline != null) hline(u, spec.baseline, c.baseline, [8, 5]);
+          if (spec.threshold != null) hline(u, spec.threshold, c.threshold, [3, 3]);
+        }],
+      },
+    };
+    plot?.destroy();
+    plot = new uPlot(opts, [xs, ys], host);
+  }
+
+  build();
+  let lastWidth = host.clientWidth;
+  const resize = new ResizeObserver(() => {
+    if (Math.abs(host.clientWidth - lastWidth) < 2) return;
+    lastWidth = host.clientWidth;
+    build();
+  });
+  resize.observe(host);
+  const scheme = matchMedia('(prefers-color-scheme: dark)');
+  scheme.addEventListener('change', build);
+
+  return {
+    destroy() {
+      resize.disconnect();
+      scheme.removeEventListener('change', build);
+      plot?.destroy();
+      plot = null;
+    },
+  };
+}

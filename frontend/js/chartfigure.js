@@ -1,0 +1,62 @@
+// A chart in a <figure>: a caption, a text summary for screen readers, a key,
+// and the numbers as a table. The drawing library is loaded only now.
+import { h } from './dom.js';
+import { formatDate } from './dates.js';
+
+export function chartFigure({ title, summary, spec, key }) {
+  const host = h('div', { class: 'chart-host', role: 'img', 'aria-label': summary },
+    h('p', { class: 'chart-loading' }, 'Loading the chart…'));
+  const rows = spec.days.filter((d) => d.score != null).slice().reverse();
+  const table = rows.length
+    ? h('details', { class: 'chart-data' },
+      h('summary', {}, 'Show the scores as a list'),
+      h('table', { class: 'compact' },
+        h('caption', { class: 'visually-hidden' }, `${title}: scores by day`),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Day'), h('th', { scope: 'col' }, 'Score'), h('th', { scope: 'col' }, 'Range'))),
+        h('tbody', {}, rows.map((d) => h('tr', {},
+          h('th', { scope: 'row' }, formatDate(d.date, { weekday: true })),
+          h('td', {}, String(d.score)),
+          h('td', {}, d.severity || ''))))))
+    : null;
+  const figure = h('figure', { class: 'chart' },
+    h('figcaption', {}, title),
+    host,
+    h('ul', { class: 'chart-key' }, key.map(([kind, text]) => h('li', {},
+      h('span', { class: `swatch swatch-${kind}`, 'aria-hidden': 'true' }), text))),
+    table);
+
+  let handle = null;
+  let disposed = false;
+  import('./chart.js')
+    .then((m) => {
+      if (disposed) return null;
+      host.replaceChildren();
+      return m.drawScoreChart(host, spec);
+    })
+    .then((hd) => {
+      if (disposed) hd?.destroy();
+      else handle = hd;
+    })
+    .catch(() => {
+      host.replaceChildren(h('p', { class: 'chart-loading' },
+        'The chart could not be shown. It needs a connection the first time you open it.'));
+    });
+
+  return {
+    element: figure,
+    dispose() {
+      disposed = true;
+      handle?.destroy();
+    },
+  };
+}
+
+export function summarise(days, from, to) {
+  const scored = days.filter((d) => d.score != null);
+  if (!scored.length) return `No scores between ${formatDate(from)} and ${formatDate(to)}.`;
+  const last = scored[scored.length - 1];
+  const min = Math.min(...scored.map((d) => d.score));
+  const max = Math.max(...scored.map((d) => d.score));
+  return `Daily scores from ${formatDate(from)} to ${formatDate(to)}: ${scored.length} days with a score, `
+    + `lowest ${min}, highest ${max}, latest ${last.score} on ${formatDate(last.date)}.`;
+}

@@ -1,0 +1,174 @@
+// The offline outbox: check-ins saved without a connection wait here until the
+// server has them. Each one is encrypted with AES-GCM under a key that WebCrypto
+// generated as non-extractable: the key lives in IndexedDB as a CryptoKey object,
+// and its bytes can never be read out, by this code or anyone else's.
+import { openDB, deleteDB } from '../vendor/idb/index.js';
+
+const DB_NAME = 'afterglow-outbox';
+const KEY_ID = 'outbox-key';
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+let dbPromise = null;
+let keyPromise = null;
+
+function db() {
+  if (!dbPromise) {
+    dbPromise = openDB(DB_NAME, 1, {
+      upgrade(database) {
+        database.createObjectStore('keys');
+        database.createObjectStore('items', { keyPath: 'id' });
+      },
+      blocking() {
+        // Another tab wants to delete or upgrade the database: let it.
+        dbPromise?.then((d) => d.close());
+        dbPromise = null;
+        keyPromise = null;
+      },
+      terminated() {
+        dbPromise = null;
+        keyPromise = null;
+      },
+    });
+  }
+  return dbPromise;
+}
+
+async function getKey({ create }) {
+  const database = await db();
+  const existing = await database.get('keys', KEY_ID);
+  if (existing || !create) return existing || null;
+  const fresh = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  // Keep whichever key got there first, should two tabs race.
+  const tx = database.transaction('keys', 'readwrite');
+  const winner = (await tx.store.get(KEY_ID)) || fresh;
+  if (winner === fresh) await tx.store.put(fresh, KEY_ID);
+  await tx.done;
+  return winner;
+}
+
+function key({ create = false } = {}) {
+  if (!create) return getKey({ create: false });
+  if (!keyPromise) {
+    keyPromise = getKey({ create: true });
+    keyPromise.catch(() => { keyPromise = null; });
+  }
+  return keyPromise;
+}
+
+function changed() {
+  window.dispatchEvent(new CustomEvent('outbox-change'));
+}
+
+export function isSupported() {
+  return 'indexedDB' in window && !!(window.crypto && crypto.subtle);
+}
+
+/** Queue a check-in body (with its client id) for the user `owner`. */
+export async function add(owner, payload) {
+  if (!payload.id) throw new Error('an outbox item needs its client id');
+  const k = await key({ create: true });
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const data = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData: encoder.encode(`${owner}/${payload.id}`) },
+    k,
+    encoder.encode(JSON.stringify(payload)),
+  );
+  const database = await db();
+  await database.put('items', { id: payload.id, owner, queued_at: new Date().toISOString(), iv, data });
+  changed();
+}
+
+async function decrypt(k, item) {
+  const plain = await crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv: item.iv, additionalData: encoder.encode(`${item.owner}/${item.id}`) },
+    k,
+    item.data,
+  );
+  return JSON.parse(decoder.decode(plain));
+}
+
+/** The user's queued check-ins, decrypted, oldest first: [{id, queued_at, payload}]. */
+export async function list(owner) {
+  if (!isSupported()) return [];
+  const database = await db();
+  const items = (await database.getAll('items')).filter((it) => it.owner === owner);
+  if (!items.length) return [];
+  const k = await key();
+  const out = [];
+  for (const item of items) {
+    try {
+      if (!k) throw new Error('no key');
+      out.push({ id: item.id, queued_at: item.queued_at, payload: await decrypt(k, item) });
+    } catch {
+      // Without its key an item can never be read again: drop it rather than keep ciphertext forever.
+      await database.delete('items', item.id);
+    }
+  }
+  out.sort((a, b) => a.queued_at.localeCompare(b.queued_at));
+  return out;
+}
+
+export async function count(owner) {
+  if (!isSupported()) return 0;
+  const database = await db();
+  return (await database.getAll('items')).filter((it) => it.owner === owner).length;
+}
+
+export async function remove(id) {
+  const database = await db();
+  await database.delete('items', id);
+  changed();
+}
+
+/**
+ * Send queued items one by one, oldest first. `send(payload)` resolves with the
+ * server's entry, or throws: `isPermanent(err)` decides whether an error means
+ * "never going to be accepted" (dropped and reported) or "try later" (stop here).
+ */
+let flushing = null;
+export function flush(owner, send, isPermanent) {
+  if (!flushing) {
+    const run = () => flushOnce(owner, send, isPermanent);
+    const job = navigator.locks ? navigator.locks.request('afterglow-outbox-flush', run) : run();
+    flushing = job.finally(() => { flushing = null; });
+  }
+  return flushing;
+}
+
+async function flushOnce(owner, send, isPermanent) {
+  const result = { sent: [], rejected: [], remaining: 0, error: null };
+  const items = await list(owner);
+  for (const [i, item] of items.entries()) {
+    try {
+      result.sent.push(await send(item.payload));
+      await remove(item.id);
+    } catch (err) {
+      if (isPermanent(err)) {
+        result.rejected.push({ payload: item.payload, error: err });
+        await remove(item.id);
+      } else {
+        result.error = err;
+        result.remaining = items.length - i;
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+/** Forget everything: the queued items and the key. Used at logout. */
+export async function wipe() {
+  if (!isSupported()) return;
+  try {
+    const database = await db();
+    const tx = database.transaction(['items', 'keys'], 'readwrite');
+    await Promise.all([tx.objectStore('items').clear(), tx.objectStore('keys').clear(), tx.done]);
+    database.close();
+  } finally {
+    dbPromise = null;
+    keyPromise = null;
+    await deleteDB(DB_NAME).catch(() => {});
+    changed();
+  }
+}

@@ -1,0 +1,61 @@
+// Web Push opt-in (CONTRACT.md §7). The permission prompt must come from a tap.
+import { get, post, del } from './api.js';
+
+export function isIOS() {
+  const ua = navigator.userAgent;
+  return /iPad|iPhone|iPod/.test(ua) || (ua.includes('Macintosh') && navigator.maxTouchPoints > 1);
+}
+
+export function isStandalone() {
+  return window.matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
+}
+
+export function pushSupported() {
+  return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+}
+
+export function permission() {
+  return 'Notification' in window ? Notification.permission : 'unsupported';
+}
+
+export async function currentPushSubscription() {
+  if (!pushSupported()) return null;
+  const reg = await navigator.serviceWorker.getRegistration();
+  return reg ? reg.pushManager.getSubscription() : null;
+}
+
+function keyBytes(base64url) {
+  const padded = base64url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (base64url.length % 4)) % 4);
+  return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+}
+
+function sameBytes(buffer, bytes) {
+  if (!buffer) return false;
+  const a = new Uint8Array(buffer);
+  return a.length === bytes.length && a.every((v, i) => v === bytes[i]);
+}
+
+/** Call straight from a click handler: the permission request is its first await. */
+export async function enablePush() {
+  const answer = await Notification.requestPermission();
+  if (answer !== 'granted') return answer;
+  const { public_key: publicKey } = await get('/api/v1/push/public-key');
+  const reg = await navigator.serviceWorker.ready;
+  const serverKey = keyBytes(publicKey);
+  let sub = await reg.pushManager.getSubscription();
+  if (sub && !sameBytes(sub.options?.applicationServerKey, serverKey)) {
+    // A subscription made with another server key cannot be reused.
+    await sub.unsubscribe();
+    sub = null;
+  }
+  if (!sub) sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: serverKey });
+  await post('/api/v1/push/subscriptions', sub.toJSON());
+  return 'granted';
+}
+
+export async function disablePush() {
+  const sub = await currentPushSubscription();
+  if (!sub) return;
+  await del('/api/v1/push/subscriptions', { endpoint: sub.endpoint });
+  await sub.unsubscribe();
+}

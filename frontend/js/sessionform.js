@@ -1,0 +1,61 @@
+// Fields for a treatment session (CONTRACT.md §5), used by patients and providers.
+import { h, field, selectField } from './dom.js';
+import { ROUTES } from './gad7.js';
+import { toDateTimeLocalValue, fromDateTimeLocalValue } from './dates.js';
+import { sideEffectsFieldset, readChecked } from './entryform.js';
+
+export function sessionFields({ defaultRoute = 'iv', withStatus = false, defaultNow = false, effectsLegend = 'Side effects (optional)' }) {
+  const parts = {};
+  if (withStatus) {
+    parts.status = h('fieldset', { class: 'inline-radios' },
+      h('legend', {}, 'This session is'),
+      h('div', { class: 'option' }, h('input', { type: 'radio', id: 'session-status-completed', name: 'status', value: 'completed', checked: true }),
+        h('label', { for: 'session-status-completed' }, 'Completed')),
+      h('div', { class: 'option' }, h('input', { type: 'radio', id: 'session-status-planned', name: 'status', value: 'planned' }),
+        h('label', { for: 'session-status-planned' }, 'Planned')));
+  }
+  parts.when = field({
+    label: 'Date and time', name: 'starts_at', type: 'datetime-local', required: true,
+    value: defaultNow ? toDateTimeLocalValue() : '',
+  });
+  parts.route = selectField({ label: 'How it was given', name: 'route', options: ROUTES, value: defaultRoute });
+  parts.dose = field({
+    label: 'Dose in mg (optional)', name: 'dose_mg', type: 'number', inputmode: 'decimal', min: '0.1', max: '1000', step: 'any',
+  });
+  parts.notes = field({ label: 'Notes (optional)', name: 'notes', multiline: true, rows: 2, maxlength: 2000 });
+  parts.effects = sideEffectsFieldset({ name: 'session-effects', legend: effectsLegend });
+
+  const elements = [parts.status, parts.when.wrap, parts.route.wrap, parts.dose.wrap, parts.notes.wrap, parts.effects].filter(Boolean);
+
+  function read(form) {
+    const problems = [];
+    const startsAt = fromDateTimeLocalValue(parts.when.input.value);
+    if (!startsAt) problems.push([parts.when, 'Please enter the date and time.']);
+    const status = withStatus ? form.querySelector('input[name="status"]:checked').value : 'completed';
+    if (startsAt && status === 'completed' && new Date(startsAt) > new Date(Date.now() + 5 * 60000)) {
+      problems.push([parts.when, 'A completed session cannot be in the future. Choose "Planned" for a future session.']);
+    }
+    const doseText = parts.dose.input.value.trim();
+    const dose = doseText ? Number(doseText) : null;
+    if (doseText && !(dose > 0 && dose <= 1000)) problems.push([parts.dose, 'The dose should be a number of mg above 0 and at most 1000.']);
+    const body = { status, starts_at: startsAt, route: parts.route.select.value };
+    if (dose != null) body.dose_mg = dose;
+    const notes = parts.notes.input.value.trim();
+    if (notes) body.notes = notes;
+    const effects = readChecked(form, 'session-effects');
+    if (effects.length) body.side_effects = effects;
+    return { body, problems };
+  }
+
+  function showProblems(problems, serverFields = {}) {
+    for (const f of [parts.when, parts.dose, parts.notes]) f.setError(null);
+    const map = { starts_at: parts.when, dose_mg: parts.dose, notes: parts.notes };
+    for (const [f, msg] of problems) f.setError(msg);
+    for (const [k, msgs] of Object.entries(serverFields)) map[k]?.setError(msgs.join(' '));
+    const first = [parts.when, parts.dose, parts.notes].find((f) => f.input.getAttribute('aria-invalid'));
+    first?.input.focus();
+    return !!first;
+  }
+
+  return { parts, elements, read, showProblems };
+}

@@ -1,0 +1,164 @@
+// Log in, and join from an invite (CONTRACT.md §2, §11).
+import { login, register, ApiError, describeError } from '../api.js';
+import { h, field, focusQuietly } from '../dom.js';
+import { deviceTimeZone } from '../dates.js';
+
+function formError() {
+  return h('p', { class: 'form-error', role: 'alert', hidden: true });
+}
+
+function showFormError(el, text) {
+  el.textContent = text || '';
+  el.hidden = !text;
+}
+
+export function renderLogin(ctx) {
+  const email = field({ label: 'Email', name: 'email', type: 'email', autocomplete: 'username', required: true });
+  const password = field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const otp = field({
+    label: 'One-time code', name: 'otp', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
+    hint: 'The 6-digit code from your authenticator app.',
+  });
+  otp.wrap.hidden = true;
+  const error = formError();
+  const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Log in');
+
+  const form = h('form', { class: 'stack', novalidate: true }, email.wrap, password.wrap, otp.wrap, error, submit);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    showFormError(error, '');
+    email.setError(null);
+    password.setError(null);
+    otp.setError(null);
+    if (!email.input.value.trim()) {
+      email.setError('Please enter your email address.');
+      return email.input.focus();
+    }
+    if (!password.input.value) {
+      password.setError('Please enter your password.');
+      return password.input.focus();
+    }
+    submit.disabled = true;
+    try {
+      const user = await login(email.input.value.trim(), password.input.value, otp.wrap.hidden ? null : otp.input.value.trim());
+      ctx.afterLogin(user);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'mfa_required') {
+        const wasHidden = otp.wrap.hidden;
+        otp.wrap.hidden = false;
+        if (!wasHidden) otp.setError('That code did not work. Codes change every 30 seconds; please try the current one.');
+        otp.input.focus();
+      } else if (err instanceof ApiError && err.code === 'invalid_credentials') {
+        showFormError(error, otp.wrap.hidden
+          ? 'That email and password do not match an account. Please check them and try again.'
+          : 'That did not work. Please check your password and the one-time code.');
+      } else {
+        showFormError(error, describeError(err));
+      }
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  ctx.main.append(
+    h('section', { class: 'narrow' },
+      h('h1', {}, 'Log in'),
+      ctx.flash ? h('p', { class: 'notice' }, ctx.flash) : null,
+      h('p', { class: 'lead' }, 'Afterglow is a short daily diary between your treatment sessions.'),
+      form,
+      h('p', { class: 'aside' }, 'Got an invite from your clinic? ', h('a', { href: '#/join' }, 'Create your account'), '.')),
+  );
+}
+
+export function renderJoin(ctx) {
+  const code = (ctx.query.get('code') || '').trim();
+  if (ctx.user) {
+    ctx.main.append(h('section', { class: 'narrow' },
+      h('h1', {}, 'Create your account'),
+      h('p', {}, `You are logged in as ${ctx.user.name}. To use this invite for a new account, log out first.`),
+      h('p', {}, h('a', { href: ctx.user.role === 'provider' ? '#/patients' : '#/checkin' }, 'Go to the app'))));
+    return;
+  }
+  const timezone = deviceTimeZone();
+  const fields = {
+    invite_code: field({
+      label: 'Invite code', name: 'invite_code', value: code, autocomplete: 'off', required: true,
+      hint: code ? 'Filled in from your invite link.' : 'You find it in the invite from your clinic.',
+    }),
+    name: field({ label: 'Name', name: 'name', autocomplete: 'name', required: true }),
+    email: field({ label: 'Email', name: 'email', type: 'email', autocomplete: 'email', required: true }),
+    password: field({
+      label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', required: true,
+      hint: 'At least 12 characters. A few words you will remember work well.',
+    }),
+  };
+  fields.invite_code.input.setAttribute('autocapitalize', 'characters');
+  fields.invite_code.input.setAttribute('spellcheck', 'false');
+  const error = formError();
+  const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Create account');
+  const form = h('form', { class: 'stack', novalidate: true },
+    Object.values(fields).map((f) => f.wrap),
+    h('p', { class: 'hint' }, `Your time zone: ${timezone}. You can change it later in Settings.`),
+    error, submit);
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    showFormError(error, '');
+    Object.values(fields).forEach((f) => f.setError(null));
+    const body = Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.input.value.trim()]));
+    body.password = fields.password.input.value;
+    body.timezone = timezone;
+    const missing = {
+      invite_code: 'Please enter your invite code.',
+      name: 'Please enter your name.',
+      email: 'Please enter your email address.',
+      password: 'Please choose a password.',
+    };
+    let first = null;
+    for (const [k, msg] of Object.entries(missing)) {
+      if (!body[k]) {
+        fields[k].setError(msg);
+        first = first || fields[k];
+      }
+    }
+    if (!first && body.password.length < 12) {
+      fields.password.setError('Please use at least 12 characters.');
+      first = fields.password;
+    }
+    if (first) return first.input.focus();
+    submit.disabled = true;
+    try {
+      const user = await register(body);
+      ctx.afterLogin(user);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        fields.email.setError('An account with this email already exists. You can log in instead.');
+        fields.email.input.focus();
+      } else if (err instanceof ApiError && err.status === 422 && Object.keys(err.fields).length) {
+        let focus = null;
+        for (const [k, msgs] of Object.entries(err.fields)) {
+          if (fields[k]) {
+            fields[k].setError(msgs.join(' '));
+            focus = focus || fields[k];
+          } else {
+            showFormError(error, msgs.join(' '));
+          }
+        }
+        if (focus) focus.input.focus();
+      } else {
+        showFormError(error, describeError(err));
+        focusQuietly(error);
+      }
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  ctx.main.append(
+    h('section', { class: 'narrow' },
+      h('h1', {}, 'Create your account'),
+      h('p', { class: 'lead' }, 'Your clinic invited you to keep a short daily diary between sessions. Only your care team can see it.'),
+      form,
+      h('p', { class: 'aside' }, 'Already have an account? ', h('a', { href: '#/login' }, 'Log in'), '.')),
+  );
+}

@@ -1,0 +1,179 @@
+// History: a chart of daily scores over 30 or 90 days, and the check-ins, editable on the same day.
+import { get, patch, NetworkError, describeError } from '../api.js';
+import { h, clear, focusQuietly, uid } from '../dom.js';
+import { ITEMS, ANSWERS, DIFFICULTY, DIFFICULTY_QUESTION, SIDE_EFFECT_LABEL, plainBand, scoreSentence } from '../gad7.js';
+import { localDate, addDays, formatDate, formatTime } from '../dates.js';
+import { buildEntryForm } from '../entryform.js';
+import { chartFigure, summarise } from '../chartfigure.js';
+import { pendingPanel } from '../pending.js';
+
+const RANGES = [30, 90];
+
+export function dailyScores(entries) {
+  const latest = new Map();
+  for (const e of entries) {
+    const prev = latest.get(e.local_date);
+    if (!prev || prev.recorded_at <= e.recorded_at) latest.set(e.local_date, e);
+  }
+  return [...latest.values()]
+    .sort((a, b) => a.local_date.localeCompare(b.local_date))
+    .map((e) => ({ date: e.local_date, score: e.total, severity: e.severity }));
+}
+
+export async function render(ctx) {
+  const { user } = ctx;
+  const today = localDate(new Date(), user.timezone);
+  let range = Number(sessionStorage.getItem('afterglow:history-range')) || 30;
+  let chart = null;
+  let editing = null;
+
+  const status = h('div', { role: 'status', class: 'status' });
+  const pending = pendingPanel(user);
+  const rangeButtons = RANGES.map((n) => h('button', {
+    type: 'button', class: 'segment', 'aria-pressed': String(n === range), value: String(n),
+  }, `${n} days`));
+  const rangeBar = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' }, rangeButtons);
+  const chartSlot = h('div', { class: 'chart-slot' });
+  const listSlot = h('div', { class: 'entries' });
+
+  rangeBar.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (!b || Number(b.value) === range) return;
+    range = Number(b.value);
+    sessionStorage.setItem('afterglow:history-range', String(range));
+    rangeButtons.forEach((btn) => btn.setAttribute('aria-pressed', String(Number(btn.value) === range)));
+    load();
+  });
+
+  ctx.main.append(h('section', { class: 'page' },
+    h('h1', {}, 'History'),
+    h('p', { class: 'lead' }, 'Your daily scores, lower is calmer. Check-ins from today can still be changed.'),
+    status,
+    pending.element,
+    rangeBar,
+    chartSlot,
+    h('h2', {}, 'Check-ins'),
+    listSlot));
+
+  await load();
+
+  async function load() {
+    const from = addDays(today, -(range - 1));
+    let entries;
+    let treatments;
+    try {
+      [{ items: entries }, { items: treatments }] = await Promise.all([
+        get(`/api/v1/patients/me/entries?from=${from}&to=${today}`),
+        get('/api/v1/patients/me/treatments'),
+      ]);
+    } catch (err) {
+      if (!ctx.isCurrent()) return;
+      chart?.dispose();
+      chart = null;
+      clear(chartSlot).append(h('p', { class: 'notice' }, err instanceof NetworkError
+        ? 'You are offline. Your history will appear here when you are back online.'
+        : describeError(err)));
+      clear(listSlot);
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    const days = dailyScores(entries);
+    chart?.dispose();
+    const sessions = treatments.map((t) => ({ date: t.local_date, planned: t.status === 'planned' }));
+    const hasPlanned = sessions.some((s) => s.planned && s.date >= from && s.date <= today);
+    chart = chartFigure({
+      title: `Your daily scores, last ${range} days`,
+      summary: summarise(days, from, today),
+      spec: { from, to: today, days, sessions },
+      key: [['score', 'Your score for the day (0 to 21)'], ['session', 'A treatment session'],
+        hasPlanned ? ['planned', 'A planned session'] : null, ['bands', 'Shaded: minimal, mild, moderate, severe']].filter(Boolean),
+    });
+    clear(chartSlot).append(chart.element);
+    renderList(entries);
+  }
+
+  function renderList(entries) {
+    clear(listSlot);
+    editing = null;
+    if (!entries.length) {
+      listSlot.append(h('p', {}, 'No check-ins in this period yet. ', h('a', { href: '#/checkin' }, 'Check in now'), '.'));
+      return;
+    }
+    const list = h('ul', { class: 'entry-list' });
+    for (const entry of entries.slice().reverse()) {
+      list.append(h('li', {}, entryCard(entry)));
+    }
+    listSlot.append(list);
+  }
+
+  function entryCard(entry) {
+    const headingId = uid('entry');
+    const card = h('article', { class: 'card entry', 'aria-labelledby': headingId });
+    const fill = () => {
+      clear(card);
+      card.append(
+        h('h3', { id: headingId }, `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, user.timezone)}`),
+        h('p', { class: 'score-line' }, h('strong', {}, `Score ${entry.total} out of 21`), ` · ${plainBand(entry.severity)}`),
+        h('details', {},
+          h('summary', {}, 'Your answers'),
+          h('dl', { class: 'answers' }, ITEMS.flatMap((text, i) => [h('dt', {}, text), h('dd', {}, ANSWERS[entry.answers[i]])]),
+            entry.difficulty != null ? [h('dt', {}, DIFFICULTY_QUESTION), h('dd', {}, DIFFICULTY[entry.difficulty])] : null)),
+        entry.note ? h('p', { class: 'note' }, entry.note) : null,
+        entry.side_effects?.length
+          ? h('p', {}, `Side effects: ${entry.side_effects.map((s) => SIDE_EFFECT_LABEL[s] || s).join(', ')}`) : null,
+      );
+      if (entry.local_date === today) {
+        const change = h('button', { type: 'button', class: 'secondary', 'aria-describedby': headingId }, 'Change this check-in');
+        change.addEventListener('click', () => edit());
+        card.append(change);
+      }
+    };
+    const edit = () => {
+      if (editing) editing();
+      clear(card);
+      const form = h('form', { class: 'checkin', novalidate: true });
+      const entryForm = buildEntryForm(form, entry);
+      const problem = h('p', { class: 'form-error', hidden: true });
+      const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+      form.append(problem, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save changes'), cancel));
+      const title = h('h3', { id: headingId }, `Change your check-in from ${formatTime(entry.recorded_at, user.timezone)}`);
+      card.append(title, form);
+      focusQuietly(title);
+      editing = () => { fill(); editing = null; };
+      cancel.addEventListener('click', () => {
+        fill();
+        editing = null;
+        card.querySelector('button')?.focus();
+      });
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        const values = entryForm.read();
+        if (values.answers.includes(null)) {
+          problem.textContent = 'Please answer all seven questions.';
+          problem.hidden = false;
+          return;
+        }
+        const body = { answers: values.answers, difficulty: values.difficulty, note: values.note, side_effects: values.side_effects };
+        try {
+          const saved = await patch(`/api/v1/entries/${entry.id}`, body);
+          Object.assign(entry, saved);
+          fill();
+          editing = null;
+          status.textContent = `Your changes are saved. ${scoreSentence(saved.total, saved.severity)}`;
+          focusQuietly(status);
+          load();
+        } catch (err) {
+          problem.textContent = describeError(err);
+          problem.hidden = false;
+        }
+      });
+    };
+    fill();
+    return card;
+  }
+
+  return () => {
+    chart?.dispose();
+    pending.dispose();
+  };
+}

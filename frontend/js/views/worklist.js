@@ -1,0 +1,132 @@
+// The provider's worklist: patients in urgency order, and inviting a new patient.
+import { get, post, describeError } from '../api.js';
+import { h, clear, field, focusQuietly } from '../dom.js';
+import { formatDate, formatDateTime, localDate, relativeDay } from '../dates.js';
+import { STATUS_LABEL, FLAG_LABEL, URGENT_DISCLAIMER } from '../labels.js';
+
+export async function render(ctx) {
+  const status = h('div', { role: 'status', class: 'status' });
+  const tableSlot = h('div', {});
+  const invite = invitePanel(status);
+
+  ctx.main.append(h('section', { class: 'page wide' },
+    h('div', { class: 'page-head' },
+      h('h1', {}, 'Worklist'),
+      invite.button),
+    status,
+    invite.element,
+    tableSlot));
+
+  let items;
+  try {
+    ({ items } = await get('/api/v1/patients'));
+  } catch (err) {
+    if (ctx.isCurrent()) tableSlot.append(h('p', { class: 'notice' }, describeError(err)));
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  renderTable(items);
+
+  function renderTable(rows) {
+    clear(tableSlot);
+    const today = localDate(new Date());
+    const table = h('table', { class: 'worklist' },
+      h('caption', {}, 'Patients'),
+      h('thead', {}, h('tr', {},
+        ['Patient', 'Status', 'Latest score', 'Last check-in', 'Predicted wear-off', 'Suggested session by', 'Next planned session', 'Open flags']
+          .map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, rows.map((p) => h('tr', { class: p.open_flags?.includes('urgent') ? 'has-urgent' : null },
+        h('th', { scope: 'row' }, h('a', { href: `#/patients/${encodeURIComponent(p.id)}` }, p.name)),
+        h('td', {}, h('span', { class: `status-tag status-${p.status}` }, STATUS_LABEL[p.status] || p.status || '—')),
+        h('td', {}, p.latest_score != null ? `${p.latest_score} · ${p.latest_severity}` : '—'),
+        h('td', {}, p.last_entry_at ? h('time', { datetime: p.last_entry_at, title: formatDateTime(p.last_entry_at) },
+          relativeDay(localDate(new Date(p.last_entry_at)), today)) : 'Never'),
+        h('td', {}, p.predicted_wear_off_date ? formatDate(p.predicted_wear_off_date) : '—'),
+        h('td', {}, p.suggested_session_by ? formatDate(p.suggested_session_by) : '—'),
+        h('td', {}, nextSession(p.next_planned_session)),
+        h('td', {}, p.open_flags?.length
+          ? h('ul', { class: 'flags-inline' }, p.open_flags.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)))
+          : '—')))));
+    if (!rows.length) {
+      tableSlot.append(h('p', {}, 'No patients yet. Use "Invite patient" to add your first one.'));
+    }
+    tableSlot.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Worklist, scrolls sideways' }, table));
+    if (rows.some((p) => p.open_flags?.includes('urgent'))) {
+      tableSlot.append(h('p', { class: 'disclaimer' }, URGENT_DISCLAIMER));
+    }
+  }
+}
+
+function nextSession(value) {
+  if (!value) return '—';
+  const starts = typeof value === 'string' ? value : value.starts_at || value.local_date;
+  if (!starts) return '—';
+  return starts.length <= 10 ? formatDate(starts) : formatDateTime(starts);
+}
+
+function invitePanel(status) {
+  const button = h('button', { type: 'button', class: 'primary' }, 'Invite patient');
+  const result = h('div', { class: 'invite-result', hidden: true });
+  const name = field({ label: "Patient's name (optional)", name: 'invite_name', autocomplete: 'off' });
+  const email = field({ label: "Patient's email (optional)", name: 'invite_email', type: 'email', autocomplete: 'off' });
+  const details = h('details', { class: 'invite-details' },
+    h('summary', {}, 'Add a name or email to the invite (optional)'),
+    h('div', { class: 'stack' }, name.wrap, email.wrap));
+  const element = h('div', { class: 'invite' }, details, result);
+
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const body = {};
+    if (name.input.value.trim()) body.name = name.input.value.trim();
+    if (email.input.value.trim()) body.email = email.input.value.trim();
+    try {
+      const invite = await post('/api/v1/invites', body);
+      await showInvite(invite);
+      name.input.value = '';
+      email.input.value = '';
+      status.textContent = `Invite created. The code is ${invite.code}.`;
+    } catch (err) {
+      status.textContent = `The invite could not be created. ${describeError(err)}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  async function showInvite(invite) {
+    const url = invite.url || `${location.origin}/#/join?code=${encodeURIComponent(invite.code)}`;
+    const copy = h('button', { type: 'button', class: 'secondary' }, 'Copy link');
+    copy.addEventListener('click', async () => {
+      try {
+        await navigator.clipboard.writeText(url);
+        copy.textContent = 'Link copied';
+      } catch {
+        copy.textContent = 'Copy failed: select the link';
+      }
+    });
+    const qrSlot = h('div', { class: 'qr-slot' }, h('p', { class: 'hint' }, 'Drawing the QR code…'));
+    const heading = h('h2', {}, body(invite.name));
+    clear(result).append(
+      heading,
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'Invite code'), h('dd', {}, h('code', { class: 'invite-code' }, invite.code)),
+        h('dt', {}, 'Link'), h('dd', {}, h('a', { href: url, class: 'invite-url' }, url)),
+        h('dt', {}, 'Valid until'), h('dd', {}, formatDateTime(invite.expires_at))),
+      h('div', { class: 'actions' }, copy),
+      qrSlot,
+      h('p', { class: 'hint' }, 'The patient scans the code with their phone camera, or types the code on the "Create your account" page. It works once.'));
+    result.hidden = false;
+    focusQuietly(heading);
+    try {
+      const { qrImage } = await import('../qr.js');
+      clear(qrSlot).append(qrImage(url, `QR code for the invite link ${url}`));
+    } catch {
+      clear(qrSlot).append(h('p', { class: 'hint' }, 'The QR code could not be drawn here; use the code or the link.'));
+    }
+  }
+
+  return { button, element };
+}
+
+function body(name) {
+  return name ? `Invite for ${name}` : 'New invite';
+}

@@ -1,0 +1,166 @@
+"""Fixtures after flaskr: ``app`` (a clean database per test), ``client``, ``runner``,
+and helpers that create and log in patients and providers.
+
+SQLite by default; PostgreSQL when DIARY_TEST_DATABASE_URL is set. On PostgreSQL
+the run gets a schema of its own, emptied after each test and dropped at the end,
+so nothing is left in the shared database.
+"""
+import os
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from diary import create_app
+from diary.extensions import db
+from tests.support.api_client import ApiClient
+
+PG_URL = os.environ.get("DIARY_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery"
+
+
+
+def _pg_schema_url(base_url, schema):
+    separator = "&" if "?" in base_url else "?"
+    return f"{base_url}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database for this test run: a PostgreSQL schema of its own, or a SQLite file."""
+    if not PG_URL:
+        yield None  # each test gets its own SQLite file
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _pg_schema_url(PG_URL, schema)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def config_for_tests(database_url, tmp_path, **overrides):
+    url = database_url or f"sqlite:///{tmp_path / 'diary.sqlite3'}"
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "PASSWORD_HASH_MEMORY_KIB": 1024,
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_PARALLELISM": 1,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "BASE_URL": "http://127.0.0.1:5000",
+        "EMBEDDED_SCHEDULER": False,
+        **overrides,
+    }
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "instance"))
+    return config_for_tests(database_url, tmp_path)
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {names} CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def api(app):
+    """An anonymous API client that sends the CSRF header like the PWA does."""
+    return ApiClient(app.test_client())
+
+
+@pytest.fixture
+def make_provider(app):
+    from diary.accounts import service
+
+    def make(email=None, name="Dr. Ada Hale", password=PASSWORD, team_name=None):
+        with app.app_context():
+            user = service.create_provider(email or f"prov-{uuid.uuid4().hex[:8]}@clinic.test", name, password, team_name=team_name)
+            db.session.commit()
+            return {"id": str(user.id), "email": user.email, "password": password, "name": name}
+
+    return make
+
+
+def now_utc():
+    return datetime.now(timezone.utc)
+
+
+@pytest.fixture
+def make_patient(app, make_provider):
+    """Registers a patient through the API (via an invite of ``provider``); returns a logged-in client."""
+
+    def make(provider=None, name="Pat Doe", timezone_name="Europe/Berlin", email=None):
+        provider = provider or make_provider()
+        provider_client = login(app, provider["email"], provider["password"])
+        invite = provider_client.post("/api/v1/invites", json={}).get_json()
+        patient_client = ApiClient(app.test_client())
+        response = patient_client.post(
+            "/api/v1/auth/register",
+            json={
+                "invite_code": invite["code"],
+                "email": email or f"pat-{uuid.uuid4().hex[:8]}@mail.test",
+                "password": PASSWORD,
+                "name": name,
+                "timezone": timezone_name,
+            },
+        )
+        assert response.status_code == 201, response.get_json()
+        patient_client.user = response.get_json()["user"]
+        patient_client.provider = provider
+        patient_client.provider_client = provider_client
+        return patient_client
+
+    return make
+
+
+def login(app, email, password=PASSWORD):
+    client = ApiClient(app.test_client())
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.get_json()
+    client.user = response.get_json()["user"]
+    return client
+
+
+@pytest.fixture
+def provider(make_provider):
+    return make_provider()
+
+
+@pytest.fixture
+def provider_client(app, provider):
+    return login(app, provider["email"], provider["password"])
+
+
+@pytest.fixture
+def patient(make_patient, provider):
+    """A logged-in patient client on ``provider``'s care team."""
+    return make_patient(provider)
