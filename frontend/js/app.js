@@ -196,7 +196,6 @@ let noticeTimer = null;
 function showNotice(text, { sticky = false } = {}) {
   clearTimeout(noticeTimer);
   notice.textContent = text;
-  notice.hidden = !text;
   if (text && !sticky) noticeTimer = setTimeout(updateNetworkNotice, 12000);
 }
 
@@ -246,6 +245,11 @@ onUnauthenticated(() => {
   flash = 'Your session has ended. Please log in again.';
   returnTo = location.hash;
   go('#/login');
+});
+
+document.getElementById('skip-link')?.addEventListener('click', (e) => {
+  e.preventDefault();
+  focusQuietly(main.querySelector('h1') || main);
 });
 
 // ---- start -------------------------------------------------------------------

@@ -1,0 +1,329 @@
+// A patient's timeline for the care team: relief assessment, flags, chart, sessions.
+import { get, post, patch, del, ApiError, describeError } from '../api.js';
+import { h, clear, uuid, field, focusQuietly } from '../dom.js';
+import { ROUTE_SHORT, SIDE_EFFECT_LABEL } from '../gad7.js';
+import { localDate, addDays, formatDate, formatDateTime } from '../dates.js';
+import { chartFigure, summarise } from '../chartfigure.js';
+import { sessionFields } from '../sessionform.js';
+import { STATUS_LABEL, FLAG_LABEL, BASIS_LABEL, NOTICE_LABEL, URGENT_DISCLAIMER } from '../labels.js';
+
+const RANGES = [30, 90, 180];
+
+export async function render(ctx) {
+  const pid = decodeURIComponent(ctx.params[0]);
+  const base = `/api/v1/patients/${encodeURIComponent(pid)}`;
+  let range = Number(sessionStorage.getItem('afterglow:timeline-range')) || 90;
+  let chart = null;
+  let data = null;
+  let treatments = [];
+
+  const heading = h('h1', {}, 'Patient');
+  const lead = h('p', { class: 'lead' });
+  const status = h('div', { role: 'status', class: 'status' });
+  const flagsSlot = h('div', {});
+  const assessmentSlot = h('div', {});
+  const chartSlot = h('div', { class: 'chart-slot' });
+  const sessionsSlot = h('div', {});
+  const rangeButtons = RANGES.map((n) => h('button', {
+    type: 'button', class: 'segment', 'aria-pressed': String(n === range), value: String(n),
+  }, `${n} days`));
+  const rangeBar = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' }, rangeButtons);
+  rangeBar.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (!b || Number(b.value) === range) return;
+    range = Number(b.value);
+    sessionStorage.setItem('afterglow:timeline-range', String(range));
+    rangeButtons.forEach((btn) => btn.setAttribute('aria-pressed', String(Number(btn.value) === range)));
+    load();
+  });
+
+  const recordForm = buildRecordForm();
+  const baselineForm = buildBaselineForm();
+
+  ctx.main.append(h('section', { class: 'page wide timeline' },
+    h('p', { class: 'crumbs' }, h('a', { href: '#/patients' }, '← Back to worklist')),
+    heading,
+    lead,
+    status,
+    h('div', { class: 'columns' },
+      h('div', { class: 'col-main' },
+        h('section', { 'aria-labelledby': 'chart-title' },
+          h('div', { class: 'section-head' }, h('h2', { id: 'chart-title' }, 'Daily scores'), rangeBar),
+          chartSlot),
+        h('section', { 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Sessions'), sessionsSlot),
+        h('section', { class: 'card', 'aria-labelledby': 'record-title' },
+          h('h2', { id: 'record-title' }, 'Record a completed or planned session'), recordForm)),
+      h('div', { class: 'col-side' },
+        h('section', { 'aria-labelledby': 'flags-title' }, h('h2', { id: 'flags-title' }, 'Flags'), flagsSlot),
+        h('section', { 'aria-labelledby': 'assessment-title' }, h('h2', { id: 'assessment-title' }, 'Relief assessment'), assessmentSlot),
+        h('section', { 'aria-labelledby': 'baseline-title' }, h('h2', { id: 'baseline-title' }, 'Intake score'), baselineForm.element),
+        h('section', { 'aria-labelledby': 'export-title' },
+          h('h2', { id: 'export-title' }, 'Export'),
+          h('ul', { class: 'link-list' },
+            h('li', {}, h('a', { href: `${base}/export.csv?kind=entries`, download: '' }, 'Check-ins (CSV)')),
+            h('li', {}, h('a', { href: `${base}/export.csv?kind=treatments`, download: '' }, 'Sessions (CSV)')),
+            h('li', {}, h('a', { href: `${base}/fhir`, download: 'fhir-bundle.json' }, 'FHIR bundle (JSON)')),
+            h('li', {}, h('a', { href: `${base}/sessions.ics`, download: 'planned-sessions.ics' }, 'Planned sessions (.ics)'))))))));
+
+  await load();
+
+  async function load() {
+    const tz = data?.patient?.timezone;
+    const today = localDate(new Date(), tz);
+    const from = addDays(today, -(range - 1));
+    try {
+      const [timeline, tr] = await Promise.all([
+        get(`${base}/timeline?from=${from}&to=${today}`),
+        get(`${base}/treatments`),
+      ]);
+      data = timeline;
+      treatments = tr.items;
+    } catch (err) {
+      if (!ctx.isCurrent()) return;
+      if (err instanceof ApiError && err.status === 404) {
+        heading.textContent = 'Patient not found';
+        lead.textContent = 'This patient does not exist or is not on your care team.';
+        ctx.main.querySelector('.columns')?.remove();
+        return;
+      }
+      status.textContent = describeError(err);
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    const { patient, assessment } = data;
+    const ptoday = localDate(new Date(), patient.timezone);
+    heading.textContent = patient.name;
+    ctx.setTitle(patient.name);
+    lead.textContent = `${STATUS_LABEL[assessment?.status] || ''}${assessment?.status ? ' · ' : ''}Time zone ${patient.timezone.replaceAll('_', ' ')}`;
+    renderFlags(data.flags || []);
+    renderAssessment(assessment);
+    renderChart(from, ptoday);
+    renderSessions(ptoday);
+    baselineForm.set(patient.intake_baseline);
+  }
+
+  function renderChart(from, today) {
+    const a = data.assessment || {};
+    const planned = treatments.filter((t) => t.status === 'planned')
+      .map((t) => t.local_date).filter((d) => d >= today && d <= addDays(today, 45));
+    let to = today;
+    for (const d of [a.predicted_wear_off_date, a.suggested_session_by, ...planned]) {
+      if (d && d > to && d <= addDays(today, 60)) to = d;
+    }
+    if (to !== today) to = addDays(to, 2);
+    const days = (data.days || []).map((d) => ({ date: d.date, score: d.score, severity: d.severity }));
+    const sessions = treatments.map((t) => ({ date: t.local_date, planned: t.status === 'planned' }));
+    chart?.dispose();
+    const key = [['score', 'Daily score (latest check-in of the day)'], ['session', 'Completed session']];
+    if (sessions.some((s) => s.planned)) key.push(['planned', 'Planned session']);
+    if (a.baseline != null) key.push(['baseline', `Baseline ${a.baseline}`]);
+    if (a.threshold != null) key.push(['threshold', `Threshold W ${round(a.threshold)}`]);
+    if (a.predicted_wear_off_date) key.push(['wearoff', `Predicted wear-off ${formatDate(a.predicted_wear_off_date)}`]);
+    key.push(['bands', 'Shaded: minimal, mild, moderate, severe']);
+    let summary = summarise(days, from, today);
+    if (a.baseline != null) summary += ` Baseline ${a.baseline}.`;
+    if (a.threshold != null) summary += ` Threshold W ${round(a.threshold)}.`;
+    if (a.predicted_wear_off_date) summary += ` Predicted wear-off ${formatDate(a.predicted_wear_off_date)}.`;
+    chart = chartFigure({
+      title: `Daily GAD-7 scores of ${data.patient.name}, last ${range} days`,
+      summary,
+      spec: { from, to, days, sessions, baseline: a.baseline, threshold: a.threshold, wearOff: a.predicted_wear_off_date },
+      key,
+    });
+    clear(chartSlot).append(chart.element);
+  }
+
+  function renderFlags(flags) {
+    clear(flagsSlot);
+    const open = flags.filter((f) => f.status === 'open');
+    const earlier = flags.filter((f) => f.status !== 'open').reverse();
+    if (flags.some((f) => f.kind === 'urgent')) flagsSlot.append(h('p', { class: 'disclaimer' }, URGENT_DISCLAIMER));
+    flagsSlot.append(open.length
+      ? h('ul', { class: 'flag-list' }, open.map((f) => h('li', {}, flagCard(f))))
+      : h('p', {}, 'No open flags.'));
+    if (earlier.length) {
+      flagsSlot.append(h('details', {}, h('summary', {}, `Earlier flags (${earlier.length})`),
+        h('ul', { class: 'plain-list' }, earlier.map((f) => h('li', {},
+          `${FLAG_LABEL[f.kind] || f.kind}, raised ${formatDate(f.raised_on)}: ${f.status}`
+          + (f.acknowledged_at ? ` ${formatDateTime(f.acknowledged_at)}` : '')
+          + (f.resolved_at && !f.acknowledged_at ? ` ${formatDateTime(f.resolved_at)}` : ''))))));
+    }
+  }
+
+  function flagCard(f) {
+    const titleId = `flag-${f.id}`;
+    const ack = h('button', { type: 'button', class: 'secondary', 'aria-describedby': titleId }, 'Acknowledge');
+    ack.addEventListener('click', async () => {
+      ack.disabled = true;
+      try {
+        await post(`/api/v1/flags/${encodeURIComponent(f.id)}/acknowledge`, {});
+        status.textContent = `Flag "${FLAG_LABEL[f.kind] || f.kind}" acknowledged.`;
+        await load();
+        focusQuietly(status);
+      } catch (err) {
+        ack.disabled = false;
+        status.textContent = describeError(err);
+      }
+    });
+    const details = Object.entries(f.details || {}).filter(([, v]) => v != null && typeof v !== 'object');
+    return h('article', { class: `card flag flag-${f.kind}` },
+      h('h3', { id: titleId }, FLAG_LABEL[f.kind] || f.kind),
+      h('p', { class: 'hint' }, `Raised ${formatDate(f.raised_on, { weekday: true })}`),
+      details.length ? h('p', {}, details.map(([k, v]) => `${k.replaceAll('_', ' ')}: ${typeof v === 'number' ? round(v) : v}`).join(' · ')) : null,
+      ack);
+  }
+
+  function renderAssessment(a) {
+    clear(assessmentSlot);
+    if (!a) return;
+    const rows = [
+      ['Status', STATUS_LABEL[a.status] || a.status],
+      ['Last session', a.last_session_date ? `${formatDate(a.last_session_date)}${a.days_since_session != null ? ` (${a.days_since_session} days ago)` : ''}` : null],
+      ['Baseline', a.baseline],
+      ['Nadir', a.nadir],
+      ['Threshold W', a.threshold != null ? round(a.threshold) : null],
+      ['Current (smoothed)', a.current != null ? round(a.current) : null],
+      ['Improvement regained', a.regained_fraction != null ? `${Math.round(a.regained_fraction * 100)} %` : null],
+      ['Predicted wear-off', a.predicted_wear_off_date
+        ? `${formatDate(a.predicted_wear_off_date, { weekday: true })}${a.prediction_basis ? ` (${BASIS_LABEL[a.prediction_basis] || a.prediction_basis})` : ''}` : null],
+      ['Suggested session by', a.suggested_session_by ? formatDate(a.suggested_session_by, { weekday: true }) : null],
+    ].filter(([, v]) => v != null && v !== '');
+    assessmentSlot.append(h('dl', { class: 'facts' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])));
+    for (const n of a.notices || []) assessmentSlot.append(h('p', { class: 'hint' }, NOTICE_LABEL[n] || n.replaceAll('_', ' ')));
+    assessmentSlot.append(h('p', { class: 'hint' }, 'An aid to judgement, not validated for daily GAD-7 scores. You decide.'));
+  }
+
+  function renderSessions(today) {
+    clear(sessionsSlot);
+    if (!treatments.length) {
+      sessionsSlot.append(h('p', {}, 'No sessions recorded yet.'));
+      return;
+    }
+    const table = h('table', { class: 'compact sessions' },
+      h('caption', { class: 'visually-hidden' }, 'Sessions'),
+      h('thead', {}, h('tr', {}, ['When', 'Status', 'Route', 'Dose', 'Recorded by', 'Notes', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, treatments.slice().reverse().map((t) => {
+        const actions = h('td', { class: 'row-actions' });
+        if (t.status === 'planned') {
+          if (t.local_date <= today) {
+            const done = h('button', { type: 'button', class: 'secondary small' }, 'Mark completed');
+            done.addEventListener('click', () => markCompleted(t, done));
+            actions.append(done);
+          }
+          const cancel = h('button', { type: 'button', class: 'quiet small' }, 'Cancel session');
+          cancel.addEventListener('click', () => cancelSession(t, cancel));
+          actions.append(cancel);
+        }
+        return h('tr', {},
+          h('th', { scope: 'row' }, formatDateTime(t.starts_at, data.patient.timezone)),
+          h('td', {}, t.status === 'planned' ? 'Planned' : 'Completed'),
+          h('td', {}, ROUTE_SHORT[t.route] || t.route),
+          h('td', {}, t.dose_mg != null ? `${t.dose_mg} mg` : '—'),
+          h('td', {}, t.recorded_by?.role === 'patient' ? 'Patient' : 'Clinic'),
+          h('td', {}, [t.notes, t.side_effects?.length ? `Side effects: ${t.side_effects.map((s) => SIDE_EFFECT_LABEL[s] || s).join(', ')}` : null]
+            .filter(Boolean).join(' · ') || '—'),
+          actions);
+      })));
+    sessionsSlot.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Sessions, scrolls sideways' }, table));
+  }
+
+  async function markCompleted(t, button) {
+    button.disabled = true;
+    const body = { status: 'completed' };
+    if (new Date(t.starts_at) > new Date()) body.starts_at = new Date().toISOString();
+    try {
+      await patch(`/api/v1/treatments/${encodeURIComponent(t.id)}`, body);
+      status.textContent = `The session on ${formatDate(t.local_date)} is marked completed.`;
+      await load();
+    } catch (err) {
+      button.disabled = false;
+      status.textContent = describeError(err);
+    }
+  }
+
+  async function cancelSession(t, button) {
+    if (button.dataset.confirm !== 'yes') {
+      button.dataset.confirm = 'yes';
+      button.textContent = 'Confirm cancel';
+      return;
+    }
+    button.disabled = true;
+    try {
+      await del(`/api/v1/treatments/${encodeURIComponent(t.id)}`);
+      status.textContent = `The planned session on ${formatDate(t.local_date)} was cancelled.`;
+      await load();
+    } catch (err) {
+      button.disabled = false;
+      status.textContent = describeError(err);
+    }
+  }
+
+  function buildRecordForm() {
+    const fields = sessionFields({ withStatus: true, defaultRoute: 'iv', effectsLegend: 'Side effects during or after the session (optional)' });
+    const problem = h('p', { class: 'form-error', hidden: true });
+    const submit = h('button', { type: 'submit', class: 'primary' }, 'Record session');
+    const form = h('form', { class: 'stack', novalidate: true }, fields.elements, problem, submit);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      problem.hidden = true;
+      const { body, problems } = fields.read(form);
+      if (fields.showProblems(problems)) return;
+      body.id = uuid();
+      submit.disabled = true;
+      try {
+        const saved = await post(`${base}/treatments`, body);
+        status.textContent = `${saved.status === 'planned' ? 'Planned session' : 'Session'} on ${formatDateTime(saved.starts_at, data?.patient?.timezone)} recorded.`;
+        form.reset();
+        await load();
+        focusQuietly(status);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 422 && fields.showProblems([], err.fields)) return;
+        problem.textContent = describeError(err);
+        problem.hidden = false;
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    return form;
+  }
+
+  function buildBaselineForm() {
+    const score = field({
+      label: 'Intake GAD-7 score (0 to 21)', name: 'intake_baseline', type: 'number', inputmode: 'numeric', min: '0', max: '21', step: '1',
+      hint: 'Used as the baseline when the patient logged fewer than 3 days before the first session. Leave empty to remove it.',
+    });
+    const save = h('button', { type: 'submit', class: 'secondary' }, 'Save intake score');
+    const element = h('form', { class: 'stack', novalidate: true }, score.wrap, save);
+    element.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      score.setError(null);
+      const text = score.input.value.trim();
+      const value = text === '' ? null : Number(text);
+      if (value !== null && !(Number.isInteger(value) && value >= 0 && value <= 21)) {
+        score.setError('Please enter a whole number from 0 to 21, or leave it empty.');
+        score.input.focus();
+        return;
+      }
+      try {
+        await patch(base, { intake_baseline: value });
+        status.textContent = value === null ? 'Intake score removed.' : `Intake score ${value} saved.`;
+        await load();
+      } catch (err) {
+        score.setError(describeError(err));
+      }
+    });
+    return {
+      element,
+      set(v) {
+        if (v != null && document.activeElement !== score.input) score.input.value = String(v);
+      },
+    };
+  }
+
+  return () => chart?.dispose();
+}
+
+function round(n) {
+  return Math.round(n * 10) / 10;
+}
+
