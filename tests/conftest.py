@@ -26,22 +26,32 @@ def _pg_schema_url(base_url, schema):
     return f"{base_url}{separator}options=-csearch_path%3D{schema}"
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A database for this test run: a PostgreSQL schema of its own, or a SQLite file."""
-    if not PG_URL:
-        yield None  # each test gets its own SQLite file
-        return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
+def create_pg_schema(prefix="test"):
+    """A new schema in the PostgreSQL test database; returns (url using it, drop function)."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield _pg_schema_url(PG_URL, schema)
-    finally:
+
+    def drop():
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+    return _pg_schema_url(PG_URL, schema), drop
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """A database for this test run: a PostgreSQL schema of its own, or None for SQLite files."""
+    if not PG_URL:
+        yield None  # each test gets its own SQLite file
+        return
+    url, drop = create_pg_schema()
+    try:
+        yield url
+    finally:
+        drop()
 
 
 def config_for_tests(database_url, tmp_path, **overrides):

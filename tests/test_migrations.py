@@ -1,30 +1,17 @@
 """`flask db upgrade` builds, from nothing, exactly the schema the models describe."""
-import uuid
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
 
 from diary import create_app
 from diary.extensions import db
-from tests.conftest import PG_URL, _pg_schema_url, config_for_tests
+from tests.conftest import PG_URL, config_for_tests, create_pg_schema
 
 
 def _empty_database(tmp_path):
     if not PG_URL:
         return f"sqlite:///{tmp_path / 'migrated.sqlite3'}", lambda: None
-    schema = f"mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return _pg_schema_url(PG_URL, schema), drop
+    return create_pg_schema("mig")
 
 
 def test_upgrade_from_nothing_matches_the_models(tmp_path, monkeypatch):
