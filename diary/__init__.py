@@ -69,10 +69,11 @@ def _import_models():
 def _register_blueprints(app, api):
     from .accounts.api import blp as accounts
     from .checkins.api import blp as checkins
+    from .exports.api import blp as exports
     from .treatments.api import blp as treatments
     from . import web
 
-    for blueprint in (accounts, checkins, treatments):
+    for blueprint in (accounts, checkins, treatments, exports):
         api.register_blueprint(blueprint)
     web.init_app(app)
 

@@ -53,8 +53,19 @@ DIFFICULTY_QUESTION = (
 )
 DIFFICULTY_LABELS = ("Not difficult at all", "Somewhat difficult", "Very difficult", "Extremely difficult")
 DIFFICULTY_LOINC = "69722-7"
+#: LOINC answer list LL359-1 for the difficulty item, in order 0..3 (as DIFFICULTY_LABELS).
+DIFFICULTY_ANSWER_LIST_LOINC = "LL359-1"
+DIFFICULTY_ANSWERS = (
+    Answer(0, "Not difficult at all", "LA6572-7"),
+    Answer(1, "Somewhat difficult", "LA6573-5"),
+    Answer(2, "Very difficult", "LA6575-0"),
+    Answer(3, "Extremely difficult", "LA6574-3"),
+)
 
+LOINC_SYSTEM = "http://loinc.org"
 PANEL_LOINC = "69737-5"
+#: LOINC's canonical URL of the panel as a FHIR Questionnaire.
+PANEL_QUESTIONNAIRE = f"{LOINC_SYSTEM}/q/{PANEL_LOINC}"
 PANEL_TITLE = "Generalized anxiety disorder 7 item (GAD-7)"
 TOTAL_LOINC = "70274-6"
 TOTAL_TITLE = "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]"

@@ -1,0 +1,80 @@
+"""CSV files of check-ins and sessions that are safe to open in a spreadsheet. Pure."""
+import csv
+import io
+from datetime import timezone
+
+from ..checkins.models import ITEM_COLUMNS
+
+ENTRY_COLUMNS = ("local_date", "recorded_at", *ITEM_COLUMNS, "total", "severity", "difficulty", "note", "side_effects")
+TREATMENT_COLUMNS = ("local_date", "starts_at", "status", "route", "dose_mg", "notes", "side_effects", "recorded_by")
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV
+# injection"); the full-width forms too, in some. A leading quote makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+# Excel reads a CSV file as UTF-8 only when it starts with a byte order mark.
+BOM = "\ufeff"
+
+
+def neutralise(text):
+    """A free-text cell as a spreadsheet will show it: as text, never as a formula."""
+    if text and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def utc_text(instant):
+    """RFC 3339 in UTC with ``Z``, as the API writes it."""
+    return instant.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _number(value):
+    return "" if value is None else f"{value:g}"
+
+
+def _list(values):
+    return "; ".join(values or [])
+
+
+def entry_row(entry):
+    return (
+        entry.local_date.isoformat(),
+        utc_text(entry.recorded_at),
+        *entry.answers,
+        entry.total,
+        entry.severity,
+        "" if entry.difficulty is None else entry.difficulty,
+        neutralise(entry.note or ""),
+        neutralise(_list(entry.side_effects)),
+    )
+
+
+def treatment_row(treatment):
+    return (
+        treatment.local_date.isoformat(),
+        utc_text(treatment.starts_at),
+        treatment.status,
+        neutralise(treatment.route),
+        _number(treatment.dose_mg),
+        neutralise(treatment.notes or ""),
+        neutralise(_list(treatment.side_effects)),
+        neutralise(treatment.recorded_by_role),
+    )
+
+
+def table(columns, rows) -> str:
+    """A CSV document (RFC 4180: CRLF, quoting where needed) with a header row."""
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def entries_csv(entries) -> str:
+    return table(ENTRY_COLUMNS, (entry_row(entry) for entry in entries))
+
+
+def treatments_csv(treatments) -> str:
+    return table(TREATMENT_COLUMNS, (treatment_row(treatment) for treatment in treatments))

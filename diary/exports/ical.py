@@ -1,0 +1,46 @@
+"""Planned sessions as an iCalendar feed. Pure.
+
+A calendar is often shared, synced to other servers or shown on a lock screen, so
+the events carry no health data: no dose, route, notes, nor the word ketamine.
+"""
+from datetime import timedelta, timezone
+
+from icalendar import Calendar, Event
+
+SUMMARY = "Clinic session"
+CALENDAR_NAME = "Clinic sessions"
+DURATION = timedelta(hours=2)
+# How often a subscribed calendar app should fetch the feed again.
+REFRESH = timedelta(hours=1)
+UID_DOMAIN = "afterglow"
+
+
+def event_uid(treatment) -> str:
+    """Stable across exports and reschedules, so a calendar app updates the event in place."""
+    return f"{treatment.id}@{UID_DOMAIN}"
+
+
+def session_event(treatment) -> Event:
+    event = Event()
+    event.add("uid", event_uid(treatment))
+    # Without a METHOD, DTSTAMP is the last change (RFC 5545 3.8.7.2); it keeps the feed stable.
+    event.add("dtstamp", treatment.updated_at.astimezone(timezone.utc))
+    event.add("last-modified", treatment.updated_at.astimezone(timezone.utc))
+    event.add("dtstart", treatment.starts_at.astimezone(timezone.utc))
+    event.add("duration", DURATION)
+    event.add("summary", SUMMARY)
+    return event
+
+
+def sessions_calendar(planned_sessions) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Afterglow//Clinic sessions//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", CALENDAR_NAME)
+    calendar.add("x-wr-calname", CALENDAR_NAME)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH)
+    for treatment in planned_sessions:
+        calendar.add_component(session_event(treatment))
+    return calendar.to_ical()

@@ -1,0 +1,1 @@
+"""Exports (CONTRACT.md section 8)."""

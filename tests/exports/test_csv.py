@@ -1,0 +1,103 @@
+"""GET /api/v1/patients/{pid}/export.csv (CONTRACT.md section 8)."""
+import csv
+import io
+import re
+
+import pytest
+
+from tests.api.test_checkins import iso
+from tests.exports.helpers import add_entry, add_session, export_events, hours_ago
+
+ENTRY_HEADER = ["local_date", "recorded_at", *(f"item_{n}" for n in range(1, 8)), "total", "severity", "difficulty", "note", "side_effects"]
+TREATMENT_HEADER = ["local_date", "starts_at", "status", "route", "dose_mg", "notes", "side_effects", "recorded_by"]
+
+AWKWARD = [
+    "calm, then restless, then calm",
+    'she said "it will pass" and it did',
+    "line one\nline two\r\nline three",
+    "Übelkeit ein wenig; 眠い 😌 — ça va",
+    "",
+]
+FORMULAS = ["=1+1", "+SUM(A1:A9)", "-2+3", "@cmd|' /C calc'!A0", "\tindented", "\rcarriage", "=HYPERLINK(\"http://x\")"]
+
+
+def rows_of(response):
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "text/csv" and response.mimetype_params.get("charset") == "utf-8"
+    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"), newline="")))
+
+
+def test_entries_csv(patient):
+    first = add_entry(patient, recorded_at=iso(hours_ago(30)), difficulty=2, side_effects=["nausea", "headache"], note="fine")
+    second = add_entry(patient, answers=[0] * 7, recorded_at=iso(hours_ago(2)))
+    response = patient.get("/api/v1/patients/me/export.csv?kind=entries")
+    header, *rows = rows_of(response)
+    assert header == ENTRY_HEADER
+    assert rows[0] == [first["local_date"], first["recorded_at"], "1", "2", "0", "3", "1", "1", "2", "10", "moderate", "2", "fine", "nausea; headache"]
+    assert rows[1] == [second["local_date"], second["recorded_at"], *["0"] * 7, "0", "minimal", "", "", ""]
+    assert response.get_data().startswith(b"\xef\xbb\xbf") and b"\r\n" in response.get_data()
+
+
+def test_treatments_csv_has_every_session(patient, provider_client):
+    pid = patient.user["id"]
+    done = add_session(provider_client, pid, notes="0.5 mg/kg over 40 min", side_effects=["dissociation"], dose_mg=37.5)
+    planned = add_session(provider_client, pid, status="planned", dose_mg=None)
+    header, *rows = rows_of(patient.get("/api/v1/patients/me/export.csv?kind=treatments"))
+    assert header == TREATMENT_HEADER
+    assert rows == [
+        [done["local_date"], done["starts_at"], "completed", "iv", "37.5", "0.5 mg/kg over 40 min", "dissociation", "provider"],
+        [planned["local_date"], planned["starts_at"], "planned", "iv", "", "", "", "provider"],
+    ]
+
+
+def test_awkward_notes_round_trip(patient):
+    for hours, note in enumerate(AWKWARD, start=1):
+        add_entry(patient, recorded_at=iso(hours_ago(hours)), note=note)
+    _, *rows = rows_of(patient.get("/api/v1/patients/me/export.csv?kind=entries"))
+    assert sorted(row[ENTRY_HEADER.index("note")] for row in rows) == sorted(AWKWARD)
+    assert all(len(row) == len(ENTRY_HEADER) for row in rows)
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_formulas_are_neutralised(patient, formula):
+    add_entry(patient, note=formula)
+    patient.post("/api/v1/patients/me/treatments", json={"status": "planned", "starts_at": iso(hours_ago(-48)), "route": "oral", "notes": formula})
+    _, entry = rows_of(patient.get("/api/v1/patients/me/export.csv?kind=entries"))
+    _, session = rows_of(patient.get("/api/v1/patients/me/export.csv?kind=treatments"))
+    assert entry[ENTRY_HEADER.index("note")] == "'" + formula
+    assert session[TREATMENT_HEADER.index("notes")] == "'" + formula
+
+
+def test_dates_and_numbers_are_left_alone(patient):
+    entry = add_entry(patient, note="2026-11-27 was a good day", difficulty=0)
+    _, row = rows_of(patient.get("/api/v1/patients/me/export.csv?kind=entries"))
+    assert row[0] == entry["local_date"] and row[1] == entry["recorded_at"]
+    assert row[ENTRY_HEADER.index("note")] == "2026-11-27 was a good day"
+    assert row[ENTRY_HEADER.index("difficulty")] == "0"
+
+
+@pytest.mark.parametrize("kind", ["entries", "treatments"])
+def test_filename_carries_no_name_or_health_data(make_patient, kind):
+    patient = make_patient(name="Zelda Quill")
+    add_entry(patient, note="secret")
+    response = patient.get(f"/api/v1/patients/me/export.csv?kind={kind}")
+    disposition = response.headers["Content-Disposition"]
+    assert re.fullmatch(rf'attachment; filename="afterglow-{kind}-\d{{4}}-\d{{2}}-\d{{2}}\.csv"', disposition)
+    assert "Zelda" not in disposition and "Quill" not in disposition
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("query", ["", "?kind=", "?kind=notes", "?kind=ENTRIES"])
+def test_missing_or_invalid_kind_is_422(patient, query):
+    response = patient.get(f"/api/v1/patients/me/export.csv{query}")
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "validation_error" and "kind" in error["fields"]
+
+
+@pytest.mark.parametrize("kind", ["entries", "treatments"])
+def test_csv_export_is_audited(app, patient, provider_client, kind):
+    pid = patient.user["id"]
+    assert patient.get(f"/api/v1/patients/me/export.csv?kind={kind}").status_code == 200
+    assert provider_client.get(f"/api/v1/patients/{pid}/export.csv?kind={kind}").status_code == 200
+    assert export_events(app, pid) == [("patient", f"export:{kind}.csv"), ("provider", f"export:{kind}.csv")]
