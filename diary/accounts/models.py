@@ -35,10 +35,12 @@ class User(UserMixin, Timestamps, db.Model):
     mfa_secret = db.Column(db.String(64))
     mfa_enabled = db.Column(db.Boolean, nullable=False, default=False)
     mfa_required = db.Column(db.Boolean, nullable=False, default=False)
+    mfa_last_step = db.Column(db.BigInteger)  # TOTP time step of the last code accepted: no replays
     password_changed_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
-    patient = db.relationship("Patient", back_populates="user", uselist=False)
-    care_teams = db.relationship("CareTeam", secondary=care_team_members, lazy="selectin")
+    # Loaded with the user: every patient request needs it, and it is one row.
+    patient = db.relationship("Patient", back_populates="user", uselist=False, lazy="joined")
+    care_teams = db.relationship("CareTeam", secondary=care_team_members)
 
     __table_args__ = (db.CheckConstraint(f"role IN {ROLES!r}", name="role"),)
 
