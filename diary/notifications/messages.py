@@ -1,0 +1,83 @@
+"""The words of reminders and provider alerts, for email and Web Push.
+
+Pure. These texts travel through third-party mail relays and push services
+and show on lock screens, so they carry no health data: no names, no scores,
+no flags, nothing that says why a patient needs attention (CONTRACT.md §7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+__all__ = ["Message", "provider_alert_message", "reminder_message"]
+
+APP_NAME = "Afterglow"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification, ready for either channel.
+
+    ``push`` is the Web Push payload the service worker shows:
+    ``{"title", "body", "url"}``. ``push_topic`` lets a push service replace
+    an undelivered older message of the same kind with the newer one
+    (RFC 8030 §5.4), so a phone that was off for three days shows one
+    reminder, not three.
+    """
+
+    subject: str
+    text: str
+    html: str
+    push: dict = field(hash=False)
+    push_topic: str
+
+
+def _link(base_url: str | None) -> str:
+    return (base_url or "").rstrip("/") + "/"
+
+
+def _html(paragraphs: list[str], url: str, link_text: str) -> str:
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(paragraphs[0])}</title></head>"
+        '<body style="font-family: sans-serif; font-size: 16px; line-height: 1.5">'
+        f'{body}<p><a href="{escape(url, quote=True)}">{escape(link_text)}</a></p>'
+        "</body></html>"
+    )
+
+
+def reminder_message(base_url: str | None) -> Message:
+    """The patient's daily reminder."""
+    url = _link(base_url)
+    headline = "Time for your daily check-in"
+    lines = [
+        headline,
+        "It takes about a minute. Open Afterglow when it suits you.",
+        "You can change the time of this reminder, or turn it off, in Settings.",
+    ]
+    return Message(
+        subject=headline,
+        text=f"{lines[0]}.\n\n{lines[1]}\n{url}\n\n{lines[2]}\n",
+        html=_html(lines, url, "Open Afterglow"),
+        push={"title": APP_NAME, "body": headline, "url": url},
+        push_topic="daily-check-in",
+    )
+
+
+def provider_alert_message(count: int, base_url: str | None) -> Message:
+    """Tells a provider that ``count`` patients on their care team have
+    something to look at, without saying who or what."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError(f"count must be a positive int, got {count!r}")
+    url = _link(base_url)
+    headline = f"{count} patient{'s' if count != 1 else ''} need{'s' if count == 1 else ''} your attention"
+    lines = [headline, "Open your patient list in Afterglow to see who."]
+    return Message(
+        subject=headline,
+        text=f"{lines[0]}.\n\n{lines[1]}\n{url}\n",
+        html=_html(lines, url, "Open the patient list"),
+        push={"title": APP_NAME, "body": headline, "url": url},
+        push_topic="provider-attention",
+    )
