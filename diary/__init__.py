@@ -40,6 +40,10 @@ def create_app(config=None):
     _import_models()
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     limiter.init_app(app)
+    from . import headers, observability
+
+    observability.init_app(app)
+    headers.init_app(app)
 
     from .accounts import security
 
@@ -63,11 +67,13 @@ def _import_models():
     from .accounts import models as _accounts  # noqa: F401
     from .audit import models as _audit  # noqa: F401
     from .checkins import models as _checkins  # noqa: F401
+    from .monitoring import models as _monitoring  # noqa: F401
     from .treatments import models as _treatments  # noqa: F401
 
 
 def _register_blueprints(app, api):
     from .accounts.api import blp as accounts
+    from .audit.api import blp as audit
     from .checkins.api import blp as checkins
     from .exports.api import blp as exports
     from .treatments.api import blp as treatments
@@ -75,6 +81,7 @@ def _register_blueprints(app, api):
 
     for blueprint in (accounts, checkins, treatments, exports):
         api.register_blueprint(blueprint)
+    api.register_blueprint(audit)
     web.init_app(app)
 
 
