@@ -27,5 +27,54 @@ def create_provider(email, name, password, team_name, require_mfa):
     click.echo(str(user.id))
 
 
+def _account(email):
+    from .accounts import service
+
+    user = service.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException("No account has that email.")
+    return user
+
+
+@users.command("reset-password")
+@click.option("--email", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def reset_password(email, password):
+    """Sets a new password and ends every session of the account."""
+    from .accounts import service
+    from .audit import service as audit
+    from .db_types import utcnow
+    from .errors import ApiError
+
+    user, now = _account(email), utcnow()
+    try:
+        service.set_password(user, password, now=now)
+    except ApiError as error:
+        raise click.ClickException(" ".join((error.fields or {}).get("password", [error.message]))) from None
+    service.end_other_sessions(user, None, now=now)
+    audit.record(None, "update", "password", user.id if user.is_patient else None, at=now)
+    db.session.commit()
+    click.echo("Password set; every session of the account has ended.")
+
+
+@users.command("reset-mfa")
+@click.option("--email", required=True)
+def reset_mfa(email):
+    """Removes a provider's authenticator (a lost phone) and ends their sessions."""
+    from .accounts import service
+    from .audit import service as audit
+    from .db_types import utcnow
+
+    user, now = _account(email), utcnow()
+    user.mfa_secret, user.mfa_enabled, user.mfa_last_step = None, False, None
+    service.end_other_sessions(user, None, now=now)
+    audit.record(None, "update", "mfa", at=now)
+    db.session.commit()
+    click.echo("MFA removed; the provider sets it up again at the next login." if user.mfa_required else "MFA removed.")
+
+
 def init_app(app):
     app.cli.add_command(users)
+    from .audit.cli import audit
+
+    app.cli.add_command(audit)

@@ -1,8 +1,9 @@
 """Auth, invites and patient settings (CONTRACT.md sections 2 and 3)."""
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from ..audit import service as audit
 from ..db_types import utcnow
 from ..errors import ApiError, ErrorSchema
 from ..extensions import db, limiter
@@ -15,6 +16,7 @@ from .schemas import (
     LoginSchema,
     MfaSetupSchema,
     OtpSchema,
+    PasswordChangeSchema,
     RegisterSchema,
     SessionSchema,
     SettingsSchema,
@@ -36,7 +38,7 @@ def _failed_login(response):
 
 
 def _session_body(user):
-    return {"user": user, "csrf_token": csrf_token()}
+    return {"user": user, "csrf_token": csrf_token(), "mfa_enrollment_required": bool(user and mfa.enrollment_pending(user))}
 
 
 @blp.get("/auth/session")
@@ -60,7 +62,7 @@ def login(body):
     if user.mfa_enabled:
         if not body.get("otp"):
             raise ApiError(401, "mfa_required", "Enter the code from your authenticator app.")
-        if not mfa.code_is_valid(user, body["otp"]):
+        if not mfa.use_code(user, body["otp"]):
             security_log.warning("login_failed_otp")
             raise ApiError(401, "invalid_credentials", "The one-time code is not right.")
     begin_login(user)
@@ -126,7 +128,13 @@ def patch_settings(changes):
 
 @blp.post("/me/mfa/setup")
 @blp.response(200, MfaSetupSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="MFA is already set up")
 def mfa_setup():
+    """Starts TOTP enrolment (providers)
+
+    Answers a new secret and its `otpauth://` URI for an authenticator app. The
+    secret is pending until `POST /me/mfa/confirm` proves the app has it.
+    """
     setup = mfa.begin_setup(require_role(PROVIDER))
     db.session.commit()
     return setup
@@ -135,9 +143,35 @@ def mfa_setup():
 @blp.post("/me/mfa/confirm")
 @blp.arguments(OtpSchema)
 @blp.response(200, UserSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="No setup was started, or MFA is already on")
 @blp.alt_response(422, schema=ErrorSchema, description="The code is not valid")
 def mfa_confirm(body):
+    """Confirms TOTP enrolment with a current code (providers)
+
+    From then on `POST /auth/login` needs `otp`, and answers 401 `mfa_required`
+    without it. Each code is accepted once.
+    """
     user = require_role(PROVIDER)
     mfa.confirm(user, body["otp"])
+    audit.record(user, "update", "mfa")
     db.session.commit()
     return user
+
+
+@blp.post("/me/password")
+@blp.arguments(PasswordChangeSchema)
+@blp.response(200, SessionSchema)
+@blp.alt_response(422, schema=ErrorSchema, description="`fields.current_password`: wrong; `fields.new_password`: too short or long")
+def change_password(body):
+    """Changes the password (any role)
+
+    Ends every other session of the account and rotates this one: the answer
+    carries the new `csrf_token`, which the client must use from now on.
+    """
+    user = require_login()._get_current_object()  # the proxy turns anonymous while the session rotates
+    now = utcnow()
+    service.change_password(user, body["current_password"], body["new_password"], now=now)
+    begin_login(user, now=now)
+    service.end_other_sessions(user, session["sid"], now=now)
+    db.session.commit()
+    return _session_body(user)

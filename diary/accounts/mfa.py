@@ -1,29 +1,62 @@
-"""Provider MFA with TOTP (RFC 6238) via pyotp."""
+"""Provider MFA with TOTP (RFC 6238) via pyotp.
+
+Each code works once (ASVS 6.5.1): the time step of the last accepted code is
+stored, and a code from that step or an earlier one is refused.
+"""
+import hmac
+
 import pyotp
 
+from ..db_types import utcnow
 from ..errors import ApiError
 
 ISSUER = "Afterglow"
+# One step either side absorbs a phone clock that is a little off.
+DRIFT_STEPS = 1
 
 
 def begin_setup(user) -> dict:
     """A new secret, pending until confirmed with a valid code."""
+    if user.mfa_enabled:
+        # Otherwise a stolen session could swap the second factor for its own.
+        raise ApiError(409, message="MFA is already set up. Ask an administrator to reset it.")
     user.mfa_secret = pyotp.random_base32()
-    user.mfa_enabled = False
+    user.mfa_last_step = None
     uri = pyotp.TOTP(user.mfa_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
     return {"secret": user.mfa_secret, "otpauth_uri": uri}
 
 
-def code_is_valid(user, otp) -> bool:
+def _matching_step(user, otp, now):
+    totp = pyotp.TOTP(user.mfa_secret)
+    code = str(otp).strip()
+    current = totp.timecode(now)
+    for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def use_code(user, otp, *, now=None) -> bool:
+    """True when ``otp`` is a valid code not used before; marks it used."""
     if not user.mfa_secret or not otp:
         return False
-    # One step either side absorbs a phone clock that is a little off.
-    return pyotp.TOTP(user.mfa_secret).verify(str(otp).strip(), valid_window=1)
+    step = _matching_step(user, otp, now or utcnow())
+    if step is None or (user.mfa_last_step is not None and step <= user.mfa_last_step):
+        return False
+    user.mfa_last_step = step
+    return True
 
 
-def confirm(user, otp) -> None:
+def confirm(user, otp, *, now=None) -> None:
     if not user.mfa_secret:
         raise ApiError(409, message="Start MFA setup first.")
-    if not code_is_valid(user, otp):
+    if user.mfa_enabled:
+        raise ApiError(409, message="MFA is already set up.")
+    if not use_code(user, otp, now=now):
         raise ApiError(422, fields={"otp": ["This code is not valid. Try the current one."]})
     user.mfa_enabled = True
+
+
+def enrollment_pending(user) -> bool:
+    """A provider who must enrol (``users create-provider --require-mfa``) and has not yet."""
+    return bool(user.is_authenticated and user.mfa_required and not user.mfa_enabled)

@@ -15,6 +15,9 @@ class UserSchema(Schema):
 class SessionSchema(Schema):
     user = fields.Nested(UserSchema, allow_none=True)
     csrf_token = fields.String(required=True)
+    mfa_enrollment_required = fields.Boolean(
+        metadata={"description": "True for a provider who must set up MFA first: until then other calls answer 403 `mfa_enrollment_required`"}
+    )
 
 
 class LoginSchema(Schema):
@@ -56,3 +59,8 @@ class MfaSetupSchema(Schema):
 
 class OtpSchema(Schema):
     otp = fields.String(required=True, validate=validate.Length(min=6, max=8))
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(max=1024))
+    new_password = fields.String(required=True, validate=validate.Length(max=1024), metadata={"description": "12 to 128 characters"})

@@ -14,7 +14,7 @@ from flask_login import current_user, login_user, logout_user
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db, login_manager
-from . import service
+from . import mfa, service
 
 security_log = logging.getLogger("diary.security")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -34,7 +34,7 @@ def check_csrf():
     expected = session.get("csrf")
     given = request.headers.get("X-CSRF-Token", "")
     if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
-        security_log.warning("csrf_failed", extra={"path": request.path, "method": request.method})
+        security_log.warning("csrf_failed")
         raise ApiError(403, "csrf_failed", "The CSRF token is missing or wrong. Reload and try again.")
 
 
@@ -79,12 +79,27 @@ def require_role(role):
     """The current user, when they have ``role``; 401 when anonymous, 403 otherwise."""
     user = require_login()
     if user.role != role:
-        security_log.warning("forbidden_role", extra={"path": request.path, "role": user.role})
+        security_log.warning("forbidden_role", extra={"role": user.role})
         raise ApiError(403, message="Your account cannot do this.")
     return user
+
+
+# What a provider who must enrol in MFA may still do before enrolling.
+MFA_ENROLLMENT_ENDPOINTS = frozenset(
+    {"accounts.get_session", "accounts.login", "accounts.logout", "accounts.mfa_setup", "accounts.mfa_confirm"}
+)
+
+
+def check_mfa_enrollment():
+    """A provider created with ``--require-mfa`` reaches nothing else until enrolled."""
+    if not request.path.startswith("/api/v1/") or request.endpoint in MFA_ENROLLMENT_ENDPOINTS:
+        return
+    if mfa.enrollment_pending(current_user):
+        raise ApiError(403, "mfa_enrollment_required", "Set up your authenticator app before you continue.")
 
 
 def init_app(app):
     login_manager.init_app(app)
     login_manager.session_protection = None  # rotation and revocation are ours, above
     app.before_request(check_csrf)
+    app.before_request(check_mfa_enrollment)

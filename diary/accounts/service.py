@@ -11,6 +11,7 @@ from zoneinfo import available_timezones
 
 from sqlalchemy import select, update
 
+from ..audit import service as audit
 from ..db_types import utcnow
 from ..errors import ApiError, validation_error
 from ..extensions import db
@@ -82,6 +83,7 @@ def create_invite(provider: User, *, name=None, email=None, now) -> Invite:
     )
     db.session.add(invite)
     db.session.flush()
+    audit.record(provider, "create", "invite", at=now)  # never the code: it is a credential
     return invite
 
 
@@ -123,6 +125,7 @@ def register_patient(*, invite_code, email, password, name, timezone, now) -> Us
     db.session.add(user)
     db.session.flush()
     invite.used_by_id = user.id
+    audit.record(user, "create", "account", user.id, at=now)
     return user
 
 
@@ -160,8 +163,8 @@ def user_for_session(token: str | None, *, now) -> User | None:
     if now - row.last_seen_at > idle:
         return None
     if now - row.last_seen_at > TOUCH_INTERVAL:
+        # Left unflushed: the user loader commits a dirty session, and a flush would hide it.
         row.last_seen_at = now
-        db.session.flush()
     return row.user
 
 
@@ -180,6 +183,32 @@ def end_other_sessions(user: User, keep_token: str | None, *, now) -> None:
     db.session.execute(query.values(revoked_at=now))
 
 
+def change_password(user: User, current_password: str, new_password: str, *, now) -> None:
+    """Sets a new password after checking the current one (ASVS 6.2.3).
+
+    The caller ends the user's other sessions, since it knows which one to keep.
+    """
+    problems = {}
+    if not passwords.verify_password(user.password_hash, current_password or ""):
+        problems["current_password"] = ["This is not your current password."]
+    if passwords.password_problems(new_password):
+        problems["new_password"] = passwords.password_problems(new_password)
+    if problems:
+        raise validation_error(problems)
+    set_password(user, new_password, now=now)
+    audit.record(user, "update", "password", user.id if user.is_patient else None, at=now)
+
+
+def set_password(user: User, new_password: str, *, now) -> None:
+    """Sets a password, unchecked (an administrator's reset); ends no sessions by itself."""
+    problems = passwords.password_problems(new_password)
+    if problems:
+        raise validation_error({"password": problems})
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = now
+    db.session.flush()
+
+
 def update_settings(patient: Patient, changes: dict, *, now) -> Patient:
     if "timezone" in changes:
         if not is_valid_timezone(changes["timezone"]):
@@ -188,5 +217,6 @@ def update_settings(patient: Patient, changes: dict, *, now) -> Patient:
     for name in ("reminder_time", "reminders_enabled", "email_reminders"):
         if name in changes:
             setattr(patient, name, changes[name])
+    audit.record(patient.user, "update", "settings", patient.id, at=now)
     db.session.flush()
     return patient

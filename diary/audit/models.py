@@ -1,4 +1,5 @@
-from sqlalchemy import Uuid
+from sqlalchemy import Uuid, event
+from sqlalchemy.orm import Session
 
 from ..db_types import UTCDateTime, utcnow, uuid_pk
 from ..extensions import db
@@ -24,3 +25,22 @@ class AuditEvent(db.Model):
     actor = db.relationship("User", lazy="joined")
 
     __table_args__ = (db.Index("ix_audit_events_patient_at", "patient_id", "at"),)
+
+
+class AuditTrailIsAppendOnly(RuntimeError):
+    """Raised on any attempt to change or remove an audit row through the application."""
+
+
+# HIPAA 164.312(b) and ASVS 16.4.2: the trail must not be rewritten. There is no
+# update or delete path in the code; these listeners stop one from being added.
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_change(_mapper, _connection, target):
+    raise AuditTrailIsAppendOnly(f"audit event {target.id} cannot be changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state):
+    table = getattr(state.statement, "table", None)
+    if (state.is_update or state.is_delete) and getattr(table, "name", None) == AuditEvent.__tablename__:
+        raise AuditTrailIsAppendOnly("audit events cannot be changed or deleted")

@@ -1,4 +1,6 @@
-"""Writing the audit trail. Callers are services, inside their own transaction."""
+"""Writing and reading the audit trail. Writers are services, inside their own transaction."""
+from sqlalchemy import and_, or_, select
+
 from ..db_types import utcnow
 from ..extensions import db
 from .models import AuditEvent
@@ -22,3 +24,27 @@ def record_read(actor, resource, patient_id, at=None):
     """A read is recorded when someone other than the patient makes it."""
     if actor is not None and actor.id != patient_id:
         record(actor, "read", resource, patient_id, at=at)
+
+
+def _newest_first(query):
+    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def access_log(patient_id, *, limit, before=None):
+    """The patient's events, newest first; ``before`` is the id of the last event already seen."""
+    query = select(AuditEvent).where(AuditEvent.patient_id == patient_id)
+    if before is not None:
+        cursor = db.session.get(AuditEvent, before)
+        if cursor is None or cursor.patient_id != patient_id:
+            return []
+        query = query.where(or_(AuditEvent.at < cursor.at, and_(AuditEvent.at == cursor.at, AuditEvent.id < cursor.id)))
+    return db.session.scalars(_newest_first(query).limit(limit)).all()
+
+
+def events_between(since, until=None):
+    """Every event from ``since`` (inclusive) to ``until`` (exclusive), oldest first, streamed."""
+    query = select(AuditEvent).where(AuditEvent.at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.at < until)
+    query = query.order_by(AuditEvent.at, AuditEvent.id).execution_options(yield_per=500)
+    return db.session.scalars(query)
