@@ -79,3 +79,15 @@ export function totalOf(answers) {
 export function scoreSentence(total, band = severity(total)) {
   return `Your score is ${total} out of ${MAX_SCORE}, in the range of ${plainBand(band)}.`;
 }
+
+// The same side effects in clinical words, for the care team's screens.
+export const SIDE_EFFECT_CLINICAL = {
+  dizziness: 'Dizziness',
+  nausea: 'Nausea',
+  blurred_vision: 'Blurred vision',
+  dissociation: 'Dissociation',
+  headache: 'Headache',
+  drowsiness: 'Drowsiness',
+  elevated_blood_pressure: 'Elevated blood pressure',
+  other: 'Other',
+};

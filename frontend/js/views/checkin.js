@@ -42,7 +42,7 @@ export async function render(ctx) {
       const last = items[items.length - 1];
       clear(todayNote);
       todayNote.append(`You checked in today at ${formatTime(last.recorded_at, user.timezone)} (score ${last.total}). `,
-        'You can change it in ', h('a', { href: '#/history' }, 'your history'), ', or check in again below.');
+        'To change it, open ', h('a', { href: '#/history' }, "today's entry"), ', or check in again below.');
       todayNote.hidden = false;
     } catch {
       /* not essential */
@@ -112,7 +112,7 @@ export async function render(ctx) {
 
   function savedMessage(text) {
     return [h('p', { class: 'status-main' }, text),
-      h('p', {}, 'Thank you. ', h('a', { href: '#/history' }, 'See your history'), '.')];
+      h('p', {}, 'Thank you. ', h('a', { href: '#/history' }, 'Your scores over time'), '.')];
   }
 
   return () => pending.dispose();

@@ -80,12 +80,14 @@ export async function render(ctx) {
     const days = dailyScores(entries);
     chart?.dispose();
     const sessions = treatments.map((t) => ({ date: t.local_date, planned: t.status === 'planned' }));
-    const hasPlanned = sessions.some((s) => s.planned && s.date >= from && s.date <= today);
+    const inRange = sessions.filter((s) => s.date >= from && s.date <= today);
+    const hasDone = inRange.some((s) => !s.planned);
+    const hasPlanned = inRange.some((s) => s.planned);
     chart = chartFigure({
       title: `Your daily scores, last ${range} days`,
       summary: summarise(days, from, today),
       spec: { from, to: today, days, sessions },
-      key: [['score', 'Your score for the day (0 to 21)'], ['session', 'A treatment session'],
+      key: [['score', 'Your score for the day (0 to 21)'], hasDone ? ['session', 'A treatment session'] : null,
         hasPlanned ? ['planned', 'A planned session'] : null, ['bands', 'Shaded: minimal, mild, moderate, severe']].filter(Boolean),
     });
     clear(chartSlot).append(chart.element);
@@ -96,7 +98,7 @@ export async function render(ctx) {
     clear(listSlot);
     editing = null;
     if (!entries.length) {
-      listSlot.append(h('p', {}, 'No check-ins in this period yet. ', h('a', { href: '#/checkin' }, 'Check in now'), '.'));
+      listSlot.append(h('p', {}, 'No check-ins in this period yet. ', h('a', { href: '#/checkin' }, "Go to today's check-in"), '.'));
       return;
     }
     const list = h('ul', { class: 'entry-list' });
@@ -110,6 +112,7 @@ export async function render(ctx) {
     const headingId = uid('entry');
     const card = h('article', { class: 'card entry', 'aria-labelledby': headingId });
     const fill = () => {
+      card.classList.remove('editing');
       clear(card);
       card.append(
         h('h3', { id: headingId }, `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, user.timezone)}`),
@@ -131,6 +134,7 @@ export async function render(ctx) {
     const edit = () => {
       if (editing) editing();
       clear(card);
+      card.classList.add('editing');
       const form = h('form', { class: 'checkin', novalidate: true });
       const entryForm = buildEntryForm(form, entry);
       const problem = h('p', { class: 'form-error', hidden: true });

@@ -1,7 +1,7 @@
 // A patient's timeline for the care team: relief assessment, flags, chart, sessions.
 import { get, post, patch, del, ApiError, describeError } from '../api.js';
 import { h, clear, uuid, field, focusQuietly } from '../dom.js';
-import { ROUTE_SHORT, SIDE_EFFECT_LABEL } from '../gad7.js';
+import { ROUTE_SHORT, SIDE_EFFECT_CLINICAL } from '../gad7.js';
 import { localDate, addDays, formatDate, formatDateTime } from '../dates.js';
 import { chartFigure, summarise } from '../chartfigure.js';
 import { sessionFields } from '../sessionform.js';
@@ -46,6 +46,9 @@ export async function render(ctx) {
     lead,
     status,
     h('div', { class: 'columns' },
+      h('div', { class: 'col-top' },
+        h('section', { 'aria-labelledby': 'flags-title' }, h('h2', { id: 'flags-title' }, 'Flags'), flagsSlot),
+        h('section', { 'aria-labelledby': 'assessment-title' }, h('h2', { id: 'assessment-title' }, 'Relief assessment'), assessmentSlot)),
       h('div', { class: 'col-main' },
         h('section', { 'aria-labelledby': 'chart-title' },
           h('div', { class: 'section-head' }, h('h2', { id: 'chart-title' }, 'Daily scores'), rangeBar),
@@ -53,9 +56,7 @@ export async function render(ctx) {
         h('section', { 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Sessions'), sessionsSlot),
         h('section', { class: 'card', 'aria-labelledby': 'record-title' },
           h('h2', { id: 'record-title' }, 'Record a completed or planned session'), recordForm)),
-      h('div', { class: 'col-side' },
-        h('section', { 'aria-labelledby': 'flags-title' }, h('h2', { id: 'flags-title' }, 'Flags'), flagsSlot),
-        h('section', { 'aria-labelledby': 'assessment-title' }, h('h2', { id: 'assessment-title' }, 'Relief assessment'), assessmentSlot),
+      h('div', { class: 'col-bottom' },
         h('section', { 'aria-labelledby': 'baseline-title' }, h('h2', { id: 'baseline-title' }, 'Intake score'), baselineForm.element),
         h('section', { 'aria-labelledby': 'export-title' },
           h('h2', { id: 'export-title' }, 'Export'),
@@ -220,7 +221,7 @@ export async function render(ctx) {
           h('td', {}, ROUTE_SHORT[t.route] || t.route),
           h('td', {}, t.dose_mg != null ? `${t.dose_mg} mg` : '—'),
           h('td', {}, t.recorded_by?.role === 'patient' ? 'Patient' : 'Clinic'),
-          h('td', {}, [t.notes, t.side_effects?.length ? `Side effects: ${t.side_effects.map((s) => SIDE_EFFECT_LABEL[s] || s).join(', ')}` : null]
+          h('td', {}, [t.notes, t.side_effects?.length ? `Side effects: ${t.side_effects.map((s) => SIDE_EFFECT_CLINICAL[s] || s).join(', ')}` : null]
             .filter(Boolean).join(' · ') || '—'),
           actions);
       })));
