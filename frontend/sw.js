@@ -42,7 +42,9 @@ const shellUrls = SHELL.map((path) => new URL(path, scopeUrl).href);
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await cache.addAll(shellUrls.map((url) => new Request(url, { cache: 'reload' })));
+    // The server revalidates every file (ETag, no-cache), so this reuses what the page
+    // just downloaded instead of fetching the whole shell a second time.
+    await cache.addAll(shellUrls.map((url) => new Request(url, { cache: 'no-cache' })));
     await self.skipWaiting();
   })());
 });

@@ -11,6 +11,7 @@ const decoder = new TextDecoder();
 
 let dbPromise = null;
 let keyPromise = null;
+let wiped = false; // after logout: do not recreate the database just to find it empty
 
 function db() {
   if (!dbPromise) {
@@ -67,6 +68,7 @@ export function isSupported() {
 /** Queue a check-in body (with its client id) for the user `owner`. */
 export async function add(owner, payload) {
   if (!payload.id) throw new Error('an outbox item needs its client id');
+  wiped = false;
   const k = await key({ create: true });
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const data = await crypto.subtle.encrypt(
@@ -90,7 +92,7 @@ async function decrypt(k, item) {
 
 /** The user's queued check-ins, decrypted, oldest first: [{id, queued_at, payload}]. */
 export async function list(owner) {
-  if (!isSupported()) return [];
+  if (!isSupported() || wiped) return [];
   const database = await db();
   const items = (await database.getAll('items')).filter((it) => it.owner === owner);
   if (!items.length) return [];
@@ -110,7 +112,7 @@ export async function list(owner) {
 }
 
 export async function count(owner) {
-  if (!isSupported()) return 0;
+  if (!isSupported() || wiped) return 0;
   const database = await db();
   return (await database.getAll('items')).filter((it) => it.owner === owner).length;
 }
@@ -160,6 +162,7 @@ async function flushOnce(owner, send, isPermanent) {
 /** Forget everything: the queued items and the key. Used at logout. */
 export async function wipe() {
   if (!isSupported()) return;
+  wiped = true;
   try {
     const database = await db();
     const tx = database.transaction(['items', 'keys'], 'readwrite');

@@ -1,5 +1,5 @@
 // A visible list of check-ins waiting in the outbox.
-import { h, clear } from './dom.js';
+import { h, clear, append } from './dom.js';
 import * as outbox from './outbox.js';
 import { flushOutbox } from './sync.js';
 import { formatDateTime } from './dates.js';
@@ -28,7 +28,7 @@ export function pendingPanel(user) {
       sendNow.disabled = false;
       refresh();
     });
-    panel.append(
+    append(panel, [
       h('h2', { id: 'pending-title' }, 'Waiting to be sent'),
       h('p', {}, items.length === 1
         ? 'This check-in is saved on this device and will be sent when you are online.'
@@ -36,7 +36,7 @@ export function pendingPanel(user) {
       h('ul', { class: 'plain-list' }, items.map(({ payload }) => h('li', {},
         `${formatDateTime(payload.recorded_at, user.timezone)}: score ${totalOf(payload.answers)} out of 21`))),
       navigator.onLine === false ? null : sendNow,
-    );
+    ]);
   }
 
   const onChange = () => refresh();

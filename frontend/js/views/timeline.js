@@ -202,7 +202,7 @@ export async function render(ctx) {
     }
     const table = h('table', { class: 'compact sessions' },
       h('caption', { class: 'visually-hidden' }, 'Sessions'),
-      h('thead', {}, h('tr', {}, ['When', 'Status', 'Route', 'Dose', 'Recorded by', 'Notes', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['When', 'Status', 'Route', 'Dose', 'Recorded by', 'Notes'].map((t) => h('th', { scope: 'col' }, t)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
       h('tbody', {}, treatments.slice().reverse().map((t) => {
         const actions = h('td', { class: 'row-actions' });
         if (t.status === 'planned') {
