@@ -1,0 +1,248 @@
+"""The access matrix: every API operation against every kind of caller (ASVS 8.1-8.3).
+
+Rows are keyed by ``(METHOD, path template)`` exactly as the OpenAPI document
+spells them; the test fails while an operation has no row, or a row no
+operation. The five cells are what each caller gets:
+
+    anon   nobody logged in
+    self   the patient P whom the path names (for /me routes: a patient, acting on themself)
+    other  another patient Q, on another care team
+    team   provider A, on P's care team
+    stray  provider B, on another care team (Q's)
+
+A cell is an exact status (201) or a class ("2xx"). Path parameters are P's
+(see PARAMS: each cell gets fresh ones, so a DELETE in one cell cannot change
+the next); REQUESTS gives each operation a valid body or query, so a cell
+tests access and not validation.
+
+Every successful call that touches a patient's data must also leave an audit
+row for that patient: reads by anyone but the patient, writes by anyone, and
+the exports in EXPORTS even by the patient. Other successful writes must leave
+an audit row too, unless they are listed in NOT_AUDITED.
+
+Adding a route: add its row (and a PARAMS entry for a new path parameter, a
+REQUESTS entry if it needs a body or query).
+"""
+import re
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from diary.audit.models import AuditEvent
+from diary.db_types import utcnow
+from diary.extensions import db
+from tests.conftest import PASSWORD, login
+from tests.support.api_client import ApiClient
+
+CALLERS = ("anon", "self", "other", "team", "stray")
+
+# fmt: off
+MATRIX = {
+    # (method, path)                                        anon  self   other  team   stray
+    ("GET",    "/api/v1/auth/session"):                    (200,  200,   200,   200,   200),
+    ("POST",   "/api/v1/auth/login"):                      (200,  200,   200,   200,   200),
+    ("POST",   "/api/v1/auth/logout"):                     (401,  204,   204,   204,   204),
+    ("POST",   "/api/v1/auth/register"):                   (201,  201,   201,   201,   201),
+    ("POST",   "/api/v1/invites"):                         (401,  403,   403,   201,   201),
+    ("GET",    "/api/v1/me/settings"):                     (401,  200,   200,   403,   403),
+    ("PATCH",  "/api/v1/me/settings"):                     (401,  200,   200,   403,   403),
+    ("POST",   "/api/v1/me/mfa/setup"):                    (401,  403,   403,   200,   200),
+    ("POST",   "/api/v1/me/mfa/confirm"):                  (401,  403,   403,   200,   200),
+    ("POST",   "/api/v1/me/password"):                     (401,  200,   200,   200,   200),
+    ("GET",    "/api/v1/me/access-log"):                   (401,  200,   200,   403,   403),
+    ("POST",   "/api/v1/patients/{pid}/entries"):          (401,  201,   404,   403,   403),
+    ("GET",    "/api/v1/patients/{pid}/entries"):          (401,  200,   404,   200,   404),
+    ("PATCH",  "/api/v1/entries/{entry_id}"):              (401,  200,   404,   403,   403),
+    ("DELETE", "/api/v1/entries/{entry_id}"):              (401,  204,   404,   403,   403),
+    ("POST",   "/api/v1/patients/{pid}/treatments"):       (401,  201,   404,   201,   404),
+    ("GET",    "/api/v1/patients/{pid}/treatments"):       (401,  200,   404,   200,   404),
+    # {treatment_id} was recorded by the care team: the patient may not change it.
+    ("PATCH",  "/api/v1/treatments/{treatment_id}"):       (401,  403,   404,   200,   404),
+    ("DELETE", "/api/v1/treatments/{treatment_id}"):       (401,  403,   404,   204,   404),
+    ("GET",    "/api/v1/patients/{pid}/export.csv"):       (401,  200,   404,   200,   404),
+    ("GET",    "/api/v1/patients/{pid}/fhir"):             (401,  200,   404,   200,   404),
+    ("GET",    "/api/v1/patients/{pid}/sessions.ics"):     (401,  200,   404,   200,   404),
+    ("POST",   "/api/v1/patients/{pid}/calendar-feed"):    (401,  200,   404,   403,   403),
+    # The token in the URL is the credential (calendar apps cannot log in).
+    ("GET",    "/api/v1/feeds/{token}/sessions.ics"):      (200,  200,   200,   200,   200),
+}
+# fmt: on
+
+# GETs that are exports: audited even when the patient makes them.
+EXPORTS = {
+    ("GET", "/api/v1/patients/{pid}/export.csv"),
+    ("GET", "/api/v1/patients/{pid}/fhir"),
+    ("GET", "/api/v1/patients/{pid}/sessions.ics"),
+    ("GET", "/api/v1/feeds/{token}/sessions.ics"),
+}
+# Successful writes that leave no audit row, and why.
+NOT_AUDITED = {
+    ("POST", "/api/v1/auth/login"): "a security event in the log, not a change of data",
+    ("POST", "/api/v1/auth/logout"): "a security event in the log, not a change of data",
+    ("POST", "/api/v1/me/mfa/setup"): "pending until confirmed; the confirmation is audited",
+}
+# Operations that concern one patient without naming them in the path.
+PATIENT_DATA_WITHOUT_PARAM = set()
+
+NEW_PASSWORD = "a much longer new passphrase"
+ANSWERS = [1, 2, 1, 0, 2, 1, 1]
+
+
+class World:
+    """P and Q, patients of providers A and B, each with a logged-in client."""
+
+    def __init__(self, app, make_provider, make_patient):
+        self.app = app
+        team, stray = make_provider(name="Dr. Team"), make_provider(name="Dr. Stray")
+        self.patient = make_patient(team, name="Pat Self")
+        other = make_patient(stray, name="Quinn Other")
+        self.patient_id = self.patient.user["id"]
+        self.clients = {
+            "anon": ApiClient(app.test_client()),
+            "self": self.patient,
+            "other": other,
+            "team": login(app, team["email"]),
+            "stray": login(app, stray["email"]),
+        }
+        # Its own client: the "team" cell of a row may log itself out or in as someone else.
+        self.inviter = login(app, team["email"])
+
+    def new_entry(self):
+        response = self.patient.post("/api/v1/patients/me/entries", json={"answers": ANSWERS})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    def new_treatment(self):
+        body = {"status": "completed", "starts_at": utcnow().isoformat(), "route": "iv", "dose_mg": 35}
+        response = self.clients["team"].post(f"/api/v1/patients/{self.patient_id}/treatments", json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    def new_flag(self):
+        from diary.monitoring.models import Flag
+
+        with self.app.app_context():
+            today = date.today()
+            flag = Flag(patient_id=uuid.UUID(self.patient_id), kind="data_gap", occurrence=f"data_gap:{uuid.uuid4().hex[:8]}",
+                        raised_on=today, raised_at=utcnow(), details={})
+            db.session.add(flag)
+            db.session.commit()
+            return str(flag.id)
+
+    def feed_token(self):
+        url = self.patient.post(f"/api/v1/patients/{self.patient_id}/calendar-feed").get_json()["url"]
+        return url.split("/feeds/")[1].split("/")[0]
+
+    def invite_code(self):
+        return self.inviter.post("/api/v1/invites", json={}).get_json()["code"]
+
+    def otp_after_setup(self, caller):
+        """A valid code for a provider who just started MFA setup; anything for others."""
+        import pyotp
+
+        response = self.clients[caller].post("/api/v1/me/mfa/setup")
+        return pyotp.TOTP(response.get_json()["secret"]).now() if response.status_code == 200 else "123456"
+
+
+# How to fill each path parameter; each call makes a fresh one where that matters.
+PARAMS = {
+    "pid": lambda world: world.patient_id,
+    "entry_id": World.new_entry,
+    "treatment_id": World.new_treatment,
+    "flag_id": World.new_flag,
+    "token": World.feed_token,
+}
+
+# A valid body (json=) or query (query_string=) per operation: (world, caller) -> client kwargs.
+REQUESTS = {
+    ("POST", "/api/v1/auth/login"): lambda w, c: {"json": {"email": w.patient.user["email"], "password": PASSWORD}},
+    ("POST", "/api/v1/auth/register"): lambda w, c: {"json": {
+        "invite_code": w.invite_code(), "email": f"new-{uuid.uuid4().hex[:8]}@mail.test", "password": PASSWORD,
+        "name": "New Patient", "timezone": "Europe/Berlin"}},
+    ("POST", "/api/v1/invites"): lambda w, c: {"json": {}},
+    ("PATCH", "/api/v1/me/settings"): lambda w, c: {"json": {"reminder_time": "08:00"}},
+    ("POST", "/api/v1/me/mfa/confirm"): lambda w, c: {"json": {"otp": w.otp_after_setup(c)}},
+    ("POST", "/api/v1/me/password"): lambda w, c: {"json": {"current_password": PASSWORD, "new_password": NEW_PASSWORD}},
+    ("POST", "/api/v1/patients/{pid}/entries"): lambda w, c: {"json": {"answers": ANSWERS}},
+    ("PATCH", "/api/v1/entries/{entry_id}"): lambda w, c: {"json": {"note": "edited"}},
+    ("POST", "/api/v1/patients/{pid}/treatments"): lambda w, c: {"json": {
+        "status": "planned", "starts_at": "2030-01-01T09:00:00Z", "route": "intranasal"}},
+    ("PATCH", "/api/v1/treatments/{treatment_id}"): lambda w, c: {"json": {"dose_mg": 40}},
+    ("GET", "/api/v1/patients/{pid}/export.csv"): lambda w, c: {"query_string": {"kind": "entries"}},
+}
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def documented_operations(app):
+    paths = app.test_client().get("/api/openapi.json").get_json()["paths"]
+    return {(method.upper(), path) for path, operations in paths.items() for method in operations if method != "parameters"}
+
+
+def test_every_operation_has_a_row(app):
+    operations = documented_operations(app)
+    missing, stale = sorted(operations - set(MATRIX)), sorted(set(MATRIX) - operations)
+    assert not missing, f"add rows to MATRIX in {__name__} for: {missing}"
+    assert not stale, f"rows for operations that no longer exist: {stale}"
+
+
+def test_every_api_route_is_in_the_openapi_document(app):
+    """A route registered outside flask-smorest would escape the matrix."""
+    documented = documented_operations(app)
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, template) in documented, f"{method} {template} is not in the OpenAPI document"
+
+
+def matches(expected, status):
+    return status == expected if isinstance(expected, int) else str(status)[0] == expected[0]
+
+
+def audit_rows(app, patient_id=None):
+    with app.app_context():
+        query = select(func.count()).select_from(AuditEvent)
+        if patient_id is not None:
+            query = query.where(AuditEvent.patient_id == uuid.UUID(patient_id))
+        return db.session.scalar(query)
+
+
+def call(world, operation, caller):
+    method, template = operation
+    path = _PLACEHOLDER.sub(lambda match: str(PARAMS[match.group(1)](world)), template)
+    kwargs = REQUESTS.get(operation, lambda w, c: {})(world, caller)
+    before = audit_rows(world.app), audit_rows(world.app, world.patient_id)
+    response = getattr(world.clients[caller], method.lower())(path, **kwargs)
+    after = audit_rows(world.app), audit_rows(world.app, world.patient_id)
+    return response, after[0] - before[0], after[1] - before[1]
+
+
+def audit_problem(operation, caller, new_rows, new_patient_rows):
+    method, template = operation
+    names_patient = bool(set(_PLACEHOLDER.findall(template)) & set(PARAMS)) or operation in PATIENT_DATA_WITHOUT_PARAM
+    if names_patient and (method in UNSAFE or caller != "self" or operation in EXPORTS):
+        return None if new_patient_rows else "no audit row for the patient"
+    if method in UNSAFE and operation not in NOT_AUDITED:
+        return None if new_rows else "no audit row for a write"
+    return None
+
+
+@pytest.mark.parametrize("operation", sorted(MATRIX), ids=lambda op: f"{op[0]} {op[1]}")
+def test_access(app, make_provider, make_patient, operation):
+    world = World(app, make_provider, make_patient)
+    problems = []
+    for caller, expected in zip(CALLERS, MATRIX[operation]):
+        response, new_rows, new_patient_rows = call(world, operation, caller)
+        body = response.get_json(silent=True)
+        if not matches(expected, response.status_code):
+            problems.append(f"{caller}: expected {expected}, got {response.status_code} {body}")
+        elif response.status_code >= 400 and not (isinstance(body, dict) and "code" in body.get("error", {})):
+            problems.append(f"{caller}: {response.status_code} without the error envelope")
+        elif response.status_code < 300 and (problem := audit_problem(operation, caller, new_rows, new_patient_rows)):
+            problems.append(f"{caller}: {problem}")
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,143 @@
+"""The audit trail and the patient's access log (ASVS 16.1-16.4; HIPAA 164.312(b), (c)(1))."""
+import json
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from diary.audit.models import AuditEvent, AuditTrailIsAppendOnly
+from diary.db_types import utcnow
+from diary.extensions import db
+
+ANSWERS = [1, 2, 1, 0, 2, 1, 1]
+
+
+def check_in(client, note=None):
+    response = client.post("/api/v1/patients/me/entries", json={"answers": ANSWERS, "note": note})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def access_log(client, **query):
+    response = client.get("/api/v1/me/access-log", query_string=query)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_provider_reads_and_patient_writes_show_in_the_access_log(patient):
+    entry = check_in(patient)
+    patient.get(f"/api/v1/patients/{patient.user['id']}/entries")  # the patient's own read: not listed
+    patient.provider_client.get(f"/api/v1/patients/{patient.user['id']}/entries")
+    items = access_log(patient)["items"]
+    assert [(item["action"], item["resource"]) for item in items[:2]] == [("read", "entries"), ("create", f"entry:{entry['id']}")]
+    read = items[0]
+    assert read["actor"] == {"id": patient.provider["id"], "name": patient.provider["name"], "role": "provider"}
+    assert read["at"].endswith("Z")
+    assert items[1]["actor"]["id"] == patient.user["id"] and items[1]["actor"]["role"] == "patient"
+    assert not [item for item in items if item["action"] == "read" and item["actor"]["id"] == patient.user["id"]]
+
+
+def test_the_trail_names_resources_never_their_content(app, patient):
+    check_in(patient, note="I felt the panic coming back at work")
+    patient.patch("/api/v1/me/settings", json={"reminder_time": "08:15"})
+    with app.app_context():
+        rows = db.session.scalars(select(AuditEvent)).all()
+    text = json.dumps([[row.action, row.resource] for row in rows])
+    assert "panic" not in text and "08:15" not in text
+    assert ["update", "settings"] in json.loads(text)
+
+
+def test_access_log_pages_newest_first(app, patient):
+    pid = uuid.UUID(patient.user["id"])
+    start = utcnow() - timedelta(hours=1)
+    with app.app_context():
+        # Three events share an instant, so the cursor must break ties by id.
+        for minute in (0, 1, 2, 2, 2, 3):
+            db.session.add(AuditEvent(at=start + timedelta(minutes=minute), actor_role="system", patient_id=pid, action="read", resource=f"r{minute}"))
+        db.session.commit()
+    everything = access_log(patient, limit=500)["items"]
+    assert [item["at"] for item in everything] == sorted((item["at"] for item in everything), reverse=True)
+    pages, before = [], None
+    while True:
+        page = access_log(patient, limit=2, **({"before": before} if before else {}))
+        pages.append(page["items"])
+        before = page["next_before"]
+        if before is None:
+            break
+    assert [item["id"] for page in pages for item in page] == [item["id"] for item in everything]
+    assert all(len(page) <= 2 for page in pages)
+    system = [item for item in everything if item["actor"]["role"] == "system"]
+    assert system[0]["actor"] == {"id": None, "name": "Afterglow", "role": "system"}
+
+
+@pytest.mark.parametrize("query", [{"limit": 0}, {"limit": 501}, {"limit": "many"}, {"before": "not-a-uuid"}])
+def test_access_log_query_validation(patient, query):
+    response = patient.get("/api/v1/me/access-log", query_string=query)
+    assert response.status_code == 422
+
+
+def test_access_log_default_limit_is_100(app, patient):
+    pid = uuid.UUID(patient.user["id"])
+    with app.app_context():
+        db.session.add_all(AuditEvent(actor_role="system", patient_id=pid, action="read", resource="entries") for _ in range(120))
+        db.session.commit()
+    body = access_log(patient)
+    assert len(body["items"]) == 100 and body["next_before"] == body["items"][-1]["id"]
+
+
+def test_access_log_is_for_patients_and_only_their_own(api, make_patient, provider_client, patient):
+    stranger = make_patient()
+    check_in(patient)
+    assert access_log(stranger)["items"][0]["resource"] == "account"  # registering is their only event
+    assert all(item["actor"]["id"] == stranger.user["id"] for item in access_log(stranger)["items"])
+    own_event = access_log(patient)["items"][0]["id"]
+    assert access_log(stranger, before=own_event)["items"] == []  # another patient's cursor reveals nothing
+    assert provider_client.get("/api/v1/me/access-log").status_code == 403
+    assert api.get("/api/v1/me/access-log").status_code == 401
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(app, patient):
+    check_in(patient)
+    with app.app_context():
+        row = db.session.scalars(select(AuditEvent)).first()
+        row.resource = "something else"
+        with pytest.raises(AuditTrailIsAppendOnly):
+            db.session.flush()
+        db.session.rollback()
+        db.session.delete(db.session.scalars(select(AuditEvent)).first())
+        with pytest.raises(AuditTrailIsAppendOnly):
+            db.session.flush()
+        db.session.rollback()
+        for statement in (update(AuditEvent).values(resource="x"), delete(AuditEvent), delete(AuditEvent.__table__)):
+            with pytest.raises(AuditTrailIsAppendOnly):
+                db.session.execute(statement)
+            db.session.rollback()
+        assert db.session.scalars(select(AuditEvent.resource)).all() != ["something else"]
+
+
+def test_cli_exports_json_lines_for_an_auditor(app, runner, patient, tmp_path):
+    check_in(patient)
+    patient.provider_client.get(f"/api/v1/patients/{patient.user['id']}/entries")
+    today = utcnow().date().isoformat()
+    result = runner.invoke(args=["audit", "export", "--since", today])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert {"id", "at", "actor_id", "actor_role", "actor_name", "patient_id", "action", "resource"} == set(lines[0])
+    assert [line["at"] for line in lines] == sorted(line["at"] for line in lines)
+    reads = [line for line in lines if line["action"] == "read"]
+    assert reads and reads[0]["actor_id"] == patient.provider["id"] and reads[0]["patient_id"] == patient.user["id"]
+
+    output = tmp_path / "audit.jsonl"
+    result = runner.invoke(args=["audit", "export", "--since", f"{today}T00:00:00Z", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    written = [json.loads(line) for line in output.read_text().splitlines()]
+    assert len(written) == len(lines) + 1  # the first export is itself in the trail
+    assert written[-1]["action"] == "export" and written[-1]["resource"] == "audit_log"
+    assert os.stat(output).st_mode & 0o077 == 0
+
+    tomorrow = (utcnow() + timedelta(days=1)).date().isoformat()
+    assert runner.invoke(args=["audit", "export", "--since", tomorrow]).stdout.strip() == ""
+    assert runner.invoke(args=["audit", "export", "--since", "last week"]).exit_code != 0
+    assert runner.invoke(args=["audit", "export", "--since", "2026-01-01T00:00:00"]).exit_code != 0  # no offset
