@@ -5,7 +5,7 @@ the events carry no health data: no dose, route, notes, nor the word ketamine.
 """
 from datetime import timedelta, timezone
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 SUMMARY = "Clinic session"
 CALENDAR_NAME = "Clinic sessions"
@@ -40,7 +40,8 @@ def sessions_calendar(planned_sessions) -> bytes:
     calendar.add("name", CALENDAR_NAME)
     calendar.add("x-wr-calname", CALENDAR_NAME)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    # An X- property is text to the library, so it gets the duration already written.
+    calendar.add("x-published-ttl", vDuration(REFRESH).to_ical().decode())
     for treatment in planned_sessions:
         calendar.add_component(session_event(treatment))
     return calendar.to_ical()
