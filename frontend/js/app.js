@@ -88,7 +88,9 @@ async function route() {
     go,
   };
   try {
-    cleanup = await r.view(ctx);
+    const done = await r.view(ctx);
+    if (token === renderToken) cleanup = done;
+    else if (typeof done === 'function') done();
   } catch (err) {
     if (token !== renderToken) return;
     clear(main);

@@ -63,7 +63,7 @@ export function renderLogin(ctx) {
   ctx.main.append(
     h('section', { class: 'narrow' },
       h('h1', {}, 'Log in'),
-      ctx.flash ? h('p', { class: 'notice' }, ctx.flash) : null,
+      ctx.flash ? h('p', { class: 'calm' }, ctx.flash) : null,
       h('p', { class: 'lead' }, 'Afterglow is a short daily diary between your treatment sessions.'),
       form,
       h('p', { class: 'aside' }, 'Got an invite from your clinic? ', h('a', { href: '#/join' }, 'Create your account'), '.')),
