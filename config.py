@@ -34,6 +34,8 @@ class Config:
         self.MAIL_FROM = _env("MAIL_FROM", "Afterglow <no-reply@afterglow.invalid>")
         self.VAPID_SUBJECT = _env("VAPID_SUBJECT", "mailto:admin@afterglow.invalid")
         self.VAPID_PRIVATE_KEY = _env("VAPID_PRIVATE_KEY")  # None: generated into the instance folder
+        # Push endpoints must be https; plain http only for a test push service on loopback.
+        self.PUSH_ALLOW_INSECURE_ENDPOINTS = _env_bool("PUSH_ALLOW_INSECURE_ENDPOINTS", False)
         self.BACKFILL_DAYS = _env_int("BACKFILL_DAYS", 7)
         self.EMBEDDED_SCHEDULER = _env_bool("EMBEDDED_SCHEDULER", False)
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URL", "memory://")

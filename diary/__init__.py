@@ -59,6 +59,9 @@ def create_app(config=None):
     from . import cli
 
     cli.init_app(app)
+    from . import scheduler
+
+    scheduler.init_app(app)  # the dev server's embedded scheduler, when asked for
     return app
 
 
@@ -68,6 +71,7 @@ def _import_models():
     from .audit import models as _audit  # noqa: F401
     from .checkins import models as _checkins  # noqa: F401
     from .monitoring import models as _monitoring  # noqa: F401
+    from .notifications import models as _notifications  # noqa: F401
     from .treatments import models as _treatments  # noqa: F401
 
 
@@ -76,12 +80,14 @@ def _register_blueprints(app, api):
     from .audit.api import blp as audit
     from .checkins.api import blp as checkins
     from .exports.api import blp as exports
+    from .notifications.api import blp as push
     from .treatments.api import blp as treatments
     from . import web
 
     for blueprint in (accounts, checkins, treatments, exports):
         api.register_blueprint(blueprint)
     api.register_blueprint(audit)
+    api.register_blueprint(push)
     web.init_app(app)
 
 

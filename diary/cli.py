@@ -78,3 +78,6 @@ def init_app(app):
     from .audit.cli import audit
 
     app.cli.add_command(audit)
+    from .scheduler import cli as scheduler
+
+    app.cli.add_command(scheduler)

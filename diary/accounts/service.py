@@ -15,6 +15,7 @@ from ..audit import service as audit
 from ..db_types import utcnow
 from ..errors import ApiError, validation_error
 from ..extensions import db
+from ..notifications import service as reminders
 from . import passwords
 from .models import PATIENT, PROVIDER, AuthSession, CareTeam, Invite, Patient, User
 
@@ -126,6 +127,7 @@ def register_patient(*, invite_code, email, password, name, timezone, now) -> Us
     db.session.flush()
     invite.used_by_id = user.id
     audit.record(user, "create", "account", user.id, at=now)
+    reminders.reschedule(user.patient, now=now)
     return user
 
 
@@ -219,4 +221,5 @@ def update_settings(patient: Patient, changes: dict, *, now) -> Patient:
             setattr(patient, name, changes[name])
     audit.record(patient.user, "update", "settings", patient.id, at=now)
     db.session.flush()
+    reminders.reschedule(patient, now=now)
     return patient

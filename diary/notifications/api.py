@@ -1,0 +1,52 @@
+"""Web Push subscriptions (CONTRACT.md section 7)."""
+from flask import current_app
+from flask_smorest import Blueprint
+
+from ..accounts.models import PATIENT
+from ..accounts.security import require_login, require_role
+from ..db_types import utcnow
+from ..errors import ErrorSchema
+from ..extensions import db
+from . import service
+from .schemas import PublicKeySchema, PushEndpointSchema, PushSubscriptionInSchema, PushSubscriptionSchema
+
+blp = Blueprint("push", __name__, url_prefix="/api/v1", description="Web Push subscriptions for reminders")
+
+
+@blp.get("/push/public-key")
+@blp.response(200, PublicKeySchema)
+def public_key():
+    """The VAPID key a browser passes to `pushManager.subscribe` (any logged-in user)"""
+    require_login()
+    return {"public_key": service.vapid_keys(current_app._get_current_object()).public_key}
+
+
+@blp.post("/push/subscriptions")
+@blp.arguments(PushSubscriptionInSchema)
+@blp.response(201, PushSubscriptionSchema, description="Stored for this account")
+@blp.alt_response(200, schema=PushSubscriptionSchema, description="This account already had the endpoint: its keys are refreshed, nothing is duplicated")
+@blp.alt_response(403, schema=ErrorSchema, description="Providers get no reminders")
+@blp.alt_response(422, schema=ErrorSchema, description="Not an https endpoint, or keys that are not a P-256 key and a 16-byte secret")
+def subscribe(body):
+    """Subscribes this browser to reminders (patients)
+
+    Takes `PushSubscription.toJSON()`. Idempotent on `endpoint`: 201 when it is new
+    to this account, 200 when this account already had it. An endpoint that
+    another account registered (the same browser, another user) moves to this
+    one and answers 201.
+    """
+    user = require_role(PATIENT)
+    subscription, created = service.subscribe(user, body, now=utcnow())
+    db.session.commit()
+    return subscription, 201 if created else 200
+
+
+@blp.delete("/push/subscriptions")
+@blp.arguments(PushEndpointSchema)
+@blp.response(204)
+@blp.alt_response(403, schema=ErrorSchema, description="Providers get no reminders")
+def unsubscribe(body):
+    """Unsubscribes this browser (patients); 204 also when the endpoint was not subscribed"""
+    user = require_role(PATIENT)
+    service.unsubscribe(user, body["endpoint"])
+    db.session.commit()

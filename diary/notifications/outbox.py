@@ -1,0 +1,373 @@
+"""The outbox: every message is a row, claimed with a lease, sent, and settled once.
+
+A message moves ``pending`` → ``sending`` (claimed: ``attempts`` + 1, a lease)
+→ ``sent`` | ``pending`` again (a transient failure, with backoff) | ``failed``
+(permanent, or out of attempts) | ``cancelled`` (no longer wanted: the day is
+over, the patient checked in, the subscription is gone).
+
+Claims are safe on both databases. PostgreSQL skips rows another worker has
+locked (``FOR UPDATE SKIP LOCKED``); on SQLite, which ignores that clause,
+every claim is a conditional update that matches only the state the worker
+read, so of two workers reading the same row exactly one wins it. A worker that
+dies holding a claim loses nothing: once ``lease_until`` passes, the row is
+claimable again. Settling a row is conditional on the claim (``status`` and
+``attempts``), so a worker whose lease was taken over cannot overwrite the
+newer claim's outcome.
+
+These functions flush; the delivery job (``diary.scheduler``) commits, and
+never holds a transaction open across the network.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from ..accounts.models import Patient, User
+from ..checkins.models import Entry
+from ..extensions import db
+from . import channels, messages
+from .models import (
+    CANCELLED,
+    EMAIL,
+    FAILED,
+    PENDING,
+    PROVIDER_ALERT,
+    PUSH,
+    REMINDER,
+    SENDING,
+    SENT,
+    OutboxMessage,
+    PushSubscription,
+)
+
+log = logging.getLogger("diary.outbox")
+
+LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=1)
+RETRY_AFTER_CAP = timedelta(hours=6)
+ERROR_LENGTH = 300
+
+
+def insert_ignoring_duplicates(model, rows: list[dict]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING (both databases spell it the same way)."""
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the project supports these two
+        raise RuntimeError(f"unsupported database: {dialect}")
+    db.session.execute(insert(model).on_conflict_do_nothing(), rows)
+
+
+def message_row(*, dedupe_key, kind, channel, user_id, payload, now, expires_at=None) -> dict:
+    return {
+        "dedupe_key": dedupe_key,
+        "kind": kind,
+        "channel": channel,
+        "user_id": user_id,
+        "payload": payload,
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "expires_at": expires_at,
+        "created_at": now,
+    }
+
+
+def enqueue(rows: list[dict]) -> None:
+    """Queues messages; one whose dedupe key is already stored is left as it is."""
+    insert_ignoring_duplicates(OutboxMessage, rows)
+
+
+# ------------------------------------------------------------------ claiming
+
+
+@dataclass
+class Claim:
+    """A message this worker holds, with what sending it needs (read before the network)."""
+
+    id: object
+    attempts: int
+    kind: str
+    channel: str
+    user_id: object
+    payload: dict
+    expires_at: datetime | None
+    email: str | None = None
+    subscription: dict | None = None
+    subscription_id: object = None
+    checked_in: bool = False  # reminders: the patient has checked in on that local date
+    reminders_on: bool = True
+
+
+@dataclass
+class ClaimBatch:
+    claims: list[Claim] = field(default_factory=list)
+    cancelled: int = 0
+    failed: int = 0
+
+
+def claim_due(now: datetime, *, limit: int = 20) -> ClaimBatch:
+    """Claims up to ``limit`` messages due at ``now``; settles the obsolete ones instead."""
+    rows = db.session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.status,
+            OutboxMessage.attempts,
+            OutboxMessage.next_attempt_at,
+            OutboxMessage.kind,
+            OutboxMessage.channel,
+            OutboxMessage.user_id,
+            OutboxMessage.payload,
+            OutboxMessage.expires_at,
+        )
+        .where(OutboxMessage.next_attempt_at <= now, OutboxMessage.status.in_((PENDING, SENDING)))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    batch = ClaimBatch()
+    for row in rows:
+        won = db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == row.id,
+                OutboxMessage.status == row.status,
+                OutboxMessage.attempts == row.attempts,
+                OutboxMessage.next_attempt_at == row.next_attempt_at,
+            )
+            .values(status=SENDING, attempts=row.attempts + 1, lease_until=now + LEASE, next_attempt_at=now + LEASE)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won != 1:
+            continue
+        claim = Claim(row.id, row.attempts + 1, row.kind, row.channel, row.user_id, dict(row.payload or {}), row.expires_at)
+        if row.status == SENDING and row.attempts >= MAX_ATTEMPTS:
+            # A worker died holding it this many times: it will not get through.
+            settle(claim, FAILED, now=now, error="abandoned by a worker too often")
+            batch.failed += 1
+            continue
+        batch.claims.append(claim)
+    _load_recipients(batch.claims, now=now)
+    kept = []
+    for claim in batch.claims:
+        reason = _obsolete(claim, now)
+        if reason:
+            settle(claim, CANCELLED, now=now, error=reason)
+            batch.cancelled += 1
+        else:
+            kept.append(claim)
+    batch.claims = kept
+    return batch
+
+
+def _load_recipients(claims: list[Claim], *, now) -> None:
+    if not claims:
+        return
+    users = dict(db.session.execute(select(User.id, User.email).where(User.id.in_({c.user_id for c in claims}))).all())
+    subscription_ids = {_uuid(c.payload.get("subscription_id")) for c in claims if c.channel == PUSH} - {None}
+    subscriptions = {}
+    if subscription_ids:
+        subscriptions = {
+            s.id: s for s in db.session.scalars(select(PushSubscription).where(PushSubscription.id.in_(subscription_ids)))
+        }
+    reminded = {(c.user_id, c.payload.get("local_date")) for c in claims if c.kind == REMINDER}
+    checked_in, enabled = set(), set()
+    if reminded:
+        patient_ids = {pid for pid, _ in reminded}
+        days = {date.fromisoformat(day) for _, day in reminded if day}
+        checked_in = {
+            (pid, day.isoformat())
+            for pid, day in db.session.execute(
+                select(Entry.patient_id, Entry.local_date).where(Entry.patient_id.in_(patient_ids), Entry.local_date.in_(days))
+            ).all()
+        }
+        enabled = set(db.session.scalars(select(Patient.id).where(Patient.id.in_(patient_ids), Patient.reminders_enabled.is_(True))))
+    for claim in claims:
+        claim.email = users.get(claim.user_id)
+        subscription = subscriptions.get(_uuid(claim.payload.get("subscription_id")))
+        if subscription is not None and subscription.user_id == claim.user_id:
+            claim.subscription, claim.subscription_id = subscription.as_webpush(), subscription.id
+        if claim.kind == REMINDER:
+            claim.checked_in = (claim.user_id, claim.payload.get("local_date")) in checked_in
+            claim.reminders_on = claim.user_id in enabled
+
+
+def _obsolete(claim: Claim, now) -> str | None:
+    if claim.expires_at is not None and claim.expires_at <= now:
+        return "expired before it could be delivered"
+    if claim.email is None:
+        return "recipient no longer exists"
+    if claim.channel == PUSH and claim.subscription is None:
+        return "push subscription removed"
+    if claim.kind == REMINDER:
+        if claim.checked_in:
+            return "patient checked in"
+        if not claim.reminders_on:
+            return "reminders turned off"
+    return None
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------- sending
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    smtp_url: str | None
+    mail_from: str
+    base_url: str
+    vapid: channels.VapidKeys | None
+    vapid_subject: str
+    allow_insecure_endpoints: bool = False
+    timeout: float = 10
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # SENT, PENDING (retry), FAILED
+    error: str | None = None
+    retry_after: float | None = None
+    subscription_gone: bool = False
+    configuration: bool = False
+
+
+def _message_for(claim: Claim, base_url: str) -> messages.Message:
+    if claim.kind == PROVIDER_ALERT:
+        return messages.provider_alert_message(int(claim.payload["count"]), base_url)
+    return messages.reminder_message(base_url)
+
+
+def send(claim: Claim, settings: DeliverySettings, *, now) -> Outcome:
+    """Sends one claimed message. No database: call it outside a transaction."""
+    message = _message_for(claim, settings.base_url)
+    try:
+        if claim.channel == EMAIL:
+            channels.send_email(
+                settings.smtp_url, settings.mail_from, claim.email, message.subject, message.text, message.html, timeout=settings.timeout
+            )
+        else:
+            if settings.vapid is None:
+                raise channels.ChannelConfigurationError("no VAPID key")
+            ttl = channels.DEFAULT_PUSH_TTL
+            if claim.expires_at is not None:
+                ttl = max(60, min(ttl, int((claim.expires_at - now).total_seconds())))
+            channels.send_push(
+                claim.subscription,
+                message.push,
+                vapid=settings.vapid,
+                subject=settings.vapid_subject,
+                ttl=ttl,
+                topic=message.push_topic,
+                timeout=settings.timeout,
+                allow_insecure_endpoint=settings.allow_insecure_endpoints,
+            )
+    except channels.TransientDeliveryError as exc:
+        return Outcome(
+            PENDING, _short(exc), retry_after=exc.retry_after, configuration=isinstance(exc, channels.ChannelConfigurationError)
+        )
+    except channels.PermanentDeliveryError as exc:
+        return Outcome(FAILED, _short(exc), subscription_gone=exc.subscription_gone)
+    return Outcome(SENT)
+
+
+def _short(exc: Exception) -> str:
+    # Channel errors name a status and a peer's reply, never the message's content.
+    return f"{exc.__class__.__name__}: {exc}"[:ERROR_LENGTH]
+
+
+# ------------------------------------------------------------------ settling
+
+
+def backoff(attempts: int, message_id, retry_after: float | None = None) -> timedelta:
+    """Exponential from a minute, capped at an hour, with a little jitter per message."""
+    delay = min(BACKOFF_BASE * (2 ** max(0, attempts - 1)), BACKOFF_CAP)
+    delay += delay * ((getattr(message_id, "int", 0) % 100) / 1000)  # up to +10 %, stable per message
+    if retry_after:
+        delay = max(delay, min(timedelta(seconds=retry_after), RETRY_AFTER_CAP))
+    return delay
+
+
+def settle(claim: Claim, status: str, *, now, error: str | None = None, retry_at: datetime | None = None) -> bool:
+    """Records the outcome of a claim; False when the claim was lost to another worker."""
+    values = {"status": status, "last_error": error[:ERROR_LENGTH] if error else None, "lease_until": None}
+    if status == PENDING:
+        values["next_attempt_at"] = retry_at
+    else:
+        values["next_attempt_at"] = None
+    if status == SENT:
+        values["sent_at"] = now
+    won = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == claim.id, OutboxMessage.status == SENDING, OutboxMessage.attempts == claim.attempts)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        log.warning("outbox claim lost before it was settled", extra={"message_id": str(claim.id)})
+    return won == 1
+
+
+def record(claim: Claim, outcome: Outcome, *, now) -> str:
+    """Settles a claim after ``send``; returns the status it ended in."""
+    if outcome.status == SENT:
+        settle(claim, SENT, now=now)
+        return SENT
+    if outcome.status == PENDING:
+        if claim.attempts >= MAX_ATTEMPTS and not outcome.configuration:
+            settle(claim, FAILED, now=now, error=outcome.error)
+            return FAILED
+        # A configuration error is the operator's to fix; retry at the capped pace until they do.
+        attempts = MAX_ATTEMPTS if outcome.configuration else claim.attempts
+        settle(claim, PENDING, now=now, error=outcome.error, retry_at=now + backoff(attempts, claim.id, outcome.retry_after))
+        return PENDING
+    settle(claim, FAILED, now=now, error=outcome.error)
+    if outcome.subscription_gone and claim.subscription_id is not None:
+        _forget_subscription(claim, now=now)
+    return FAILED
+
+
+def _forget_subscription(claim: Claim, *, now) -> None:
+    """The push service says the subscription is dead: delete it and, for a reminder, fall back to email."""
+    db.session.execute(
+        delete(PushSubscription).where(PushSubscription.id == claim.subscription_id).execution_options(synchronize_session=False)
+    )
+    if claim.kind != REMINDER:
+        return
+    remaining = db.session.scalar(select(PushSubscription.id).where(PushSubscription.user_id == claim.user_id).limit(1))
+    patient = db.session.get(Patient, claim.user_id)
+    day = claim.payload.get("local_date")
+    if remaining is None and patient is not None and patient.email_reminders and day:
+        enqueue(
+            [
+                message_row(
+                    dedupe_key=reminder_key(claim.user_id, day, EMAIL),
+                    kind=REMINDER,
+                    channel=EMAIL,
+                    user_id=claim.user_id,
+                    payload={"local_date": day},
+                    now=now,
+                    expires_at=claim.expires_at,
+                )
+            ]
+        )
+
+
+def reminder_key(patient_id, local_date, channel, subscription_id=None) -> str:
+    key = f"reminder:{patient_id}:{local_date}:{channel}"
+    return f"{key}:{subscription_id}" if subscription_id else key

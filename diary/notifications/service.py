@@ -1,0 +1,375 @@
+"""Notification operations: push subscriptions, reminder schedules, reminders, provider alerts.
+
+Services flush, never commit: the caller (a view, a scheduler job) owns the
+transaction. The passes take ``now`` and read only the rows that are due, so
+their cost follows the patients who are due, not the patients enrolled.
+
+Channel choice, per reminder: Web Push to every live subscription of the
+patient when they have any, otherwise email when ``email_reminders`` is on.
+Never both: a reminder arrives once. If every subscription turns out to be
+dead (404/410), the reminder falls back to email the same day.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import Patient, User, care_team_members
+from ..checkins.models import Entry
+from ..errors import validation_error
+from ..extensions import db
+from ..monitoring.models import ALERTING_KINDS, OPEN, Flag
+from . import timing
+from .channels import load_or_create_vapid_key, validate_subscription
+from .models import EMAIL, PROVIDER_ALERT, PUSH, REMINDER, PushSubscription, ReminderSchedule
+from .outbox import enqueue, insert_ignoring_duplicates, message_row, reminder_key
+
+log = logging.getLogger("diary.reminders")
+
+PROVIDER_ALERT_LIFETIME = timedelta(days=3)
+
+
+# -------------------------------------------------------------- Web Push keys
+
+
+def vapid_keys(app=None):
+    """The server's VAPID key pair: configured, or generated into the instance folder once."""
+    app = app or current_app._get_current_object()
+    keys = app.extensions.get("diary_vapid")
+    if keys is None:
+        keys = app.extensions["diary_vapid"] = load_or_create_vapid_key(app.instance_path, app.config.get("VAPID_PRIVATE_KEY"))
+    return keys
+
+
+# -------------------------------------------------------- push subscriptions
+
+
+def _expiration(value) -> datetime | None:
+    """``expirationTime``: milliseconds since the epoch, or null."""
+    if value is None:
+        return None
+    try:
+        return datetime.fromtimestamp(float(value) / 1000, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        raise validation_error({"expirationTime": ["Give milliseconds since 1970, or null."]}) from None
+
+
+def subscribe(user: User, data: dict, *, now) -> tuple[PushSubscription, bool]:
+    """Stores a browser's subscription; returns ``(subscription, created)``.
+
+    Idempotent on the endpoint. An endpoint that belonged to another account
+    (someone else used this browser before) moves to this one under a new id,
+    so nothing queued for the previous owner reaches this device.
+    """
+    try:
+        info = validate_subscription(data, allow_insecure_endpoint=current_app.config["PUSH_ALLOW_INSECURE_ENDPOINTS"])
+    except ValueError as exc:
+        field = "keys" if str(exc).startswith("keys") else "endpoint"
+        raise validation_error({field: [str(exc)]}) from None
+    expires_at = _expiration(data.get("expirationTime"))
+    endpoint, keys = info["endpoint"], info["keys"]
+
+    existing = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    if existing is not None and existing.user_id == user.id:
+        existing.p256dh, existing.auth, existing.expires_at = keys["p256dh"], keys["auth"], expires_at
+        db.session.flush()
+        return existing, False
+    if existing is not None:
+        db.session.delete(existing)
+        db.session.flush()
+    subscription = PushSubscription(
+        user_id=user.id, endpoint=endpoint, p256dh=keys["p256dh"], auth=keys["auth"], expires_at=expires_at, created_at=now
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(subscription)
+    except IntegrityError:
+        # The same browser posted twice at once; the other request stored it.
+        winner = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
+        if winner is None or winner.user_id != user.id:
+            raise
+        return winner, False
+    return subscription, True
+
+
+def unsubscribe(user: User, endpoint: str) -> None:
+    """Forgets the user's subscription at ``endpoint``; silently nothing if it is not theirs."""
+    subscription = db.session.scalar(
+        select(PushSubscription).where(PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id)
+    )
+    if subscription is not None:
+        db.session.delete(subscription)
+        db.session.flush()
+
+
+# ----------------------------------------------------------------- schedules
+
+
+def _next_for(reminder_time: time, zone: str, enabled: bool, *, now, last_reminded_on=None) -> datetime | None:
+    if not enabled:
+        return None
+    return timing.next_reminder_at(reminder_time, zone, now, last_reminded_on=last_reminded_on)
+
+
+def reschedule(patient: Patient, *, now) -> ReminderSchedule:
+    """Recomputes the patient's next reminder after a change of time, zone or switch.
+
+    A reminder that was already owed (due, not yet sent) stays owed if the new
+    settings owe it too: a settings change does not swallow today's reminder.
+    """
+    schedule = db.session.get(ReminderSchedule, patient.id)
+    if schedule is None:
+        schedule = ReminderSchedule(patient_id=patient.id)
+        db.session.add(schedule)
+    zone, last = patient.user.timezone, schedule.last_reminded_on
+    upcoming = _next_for(patient.reminder_time, zone, patient.reminders_enabled, now=now, last_reminded_on=last)
+    owed = schedule.next_reminder_at is not None and schedule.next_reminder_at <= now
+    if owed and upcoming is not None:
+        today = timing.due_reminder_date(patient.reminder_time, zone, now, last_reminded_on=last)
+        if today is not None:
+            upcoming = timing.reminder_instant(today, patient.reminder_time, zone)
+    schedule.next_reminder_at = upcoming
+    db.session.flush()
+    return schedule
+
+
+def schedule_missing(*, now, limit=1000) -> int:
+    """Schedules patients who have no schedule row (created by a bulk import or an old version)."""
+    rows = db.session.execute(
+        select(Patient.id, Patient.reminder_time, Patient.reminders_enabled, User.timezone)
+        .join(User, User.id == Patient.id)
+        .outerjoin(ReminderSchedule, ReminderSchedule.patient_id == Patient.id)
+        .where(ReminderSchedule.patient_id.is_(None))
+        .limit(limit)
+    ).all()
+    insert_ignoring_duplicates(
+        ReminderSchedule,
+        [{"patient_id": r.id, "next_reminder_at": _next_for(r.reminder_time, r.timezone, r.reminders_enabled, now=now)} for r in rows],
+    )
+    return len(rows)
+
+
+# ----------------------------------------------------------------- reminders
+
+
+@dataclass
+class ReminderPass:
+    due: int = 0  # schedule rows read
+    reminded: int = 0  # patients who got a reminder queued
+    messages: int = 0
+    checked_in: int = 0
+    no_channel: int = 0
+    missed: int = 0  # a day that passed while the scheduler was down: not sent, by design
+    lost_race: int = 0
+
+    def add(self, other: ReminderPass) -> ReminderPass:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    def summary(self) -> str:
+        text = f"{self.messages} message(s) queued for {self.reminded} patient(s)"
+        skipped = [f"{n} {why}" for n, why in ((self.checked_in, "checked in"), (self.no_channel, "without a channel"), (self.missed, "past their day")) if n]
+        return text + (f"; skipped {', '.join(skipped)}" if skipped else "")
+
+
+def _end_of_local_day(day: date, zone: str) -> datetime:
+    tomorrow = day + timedelta(days=1)
+    return timing.reminder_instant(tomorrow, time(0), zone) or datetime.combine(tomorrow + timedelta(days=1), time(0), tzinfo=timing.resolve_zone(zone))
+
+
+def queue_due_reminders(*, now, limit=500) -> ReminderPass:
+    """One batch of the reminder pass: the patients whose next reminder has come.
+
+    Each patient's schedule row is claimed with a conditional update of the
+    value this pass read, so two passes running at once remind nobody twice;
+    the outbox's dedupe key makes sure of it a second time.
+    """
+    result = ReminderPass()
+    rows = db.session.execute(
+        select(
+            ReminderSchedule.patient_id,
+            ReminderSchedule.next_reminder_at,
+            ReminderSchedule.last_reminded_on,
+            Patient.reminder_time,
+            Patient.reminders_enabled,
+            Patient.email_reminders,
+            User.timezone,
+        )
+        .join(Patient, Patient.id == ReminderSchedule.patient_id)
+        .join(User, User.id == Patient.id)
+        .where(ReminderSchedule.next_reminder_at <= now)
+        .order_by(ReminderSchedule.next_reminder_at, ReminderSchedule.patient_id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=ReminderSchedule)
+    ).all()
+    result.due = len(rows)
+    if not rows:
+        return result
+
+    days = {}
+    for row in rows:
+        if row.reminders_enabled:
+            day = timing.due_reminder_date(row.reminder_time, row.timezone, now, last_reminded_on=row.last_reminded_on)
+            if day is not None:
+                days[row.patient_id] = day
+    checked_in = _checked_in(days)
+    subscriptions = _live_subscriptions(days.keys(), now=now)
+
+    queued = []
+    for row in rows:
+        day, last, outgoing = days.get(row.patient_id), row.last_reminded_on, []
+        if day is None:
+            result.missed += bool(row.reminders_enabled)
+        elif (row.patient_id, day) in checked_in:
+            result.checked_in += 1
+        else:
+            outgoing = _reminder_rows(row, day, subscriptions.get(row.patient_id, []), now=now)
+            if outgoing:
+                last = day
+            else:
+                result.no_channel += 1
+        upcoming = _next_for(row.reminder_time, row.timezone, row.reminders_enabled, now=now, last_reminded_on=last)
+        won = db.session.execute(
+            update(ReminderSchedule)
+            .where(ReminderSchedule.patient_id == row.patient_id, ReminderSchedule.next_reminder_at == row.next_reminder_at)
+            .values(next_reminder_at=upcoming, last_reminded_on=last)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won != 1:
+            result.lost_race += 1
+            continue
+        if outgoing:
+            result.reminded += 1
+            result.messages += len(outgoing)
+            queued.extend(outgoing)
+    enqueue(queued)
+    return result
+
+
+def _checked_in(days: dict) -> set:
+    if not days:
+        return set()
+    return set(
+        db.session.execute(
+            select(Entry.patient_id, Entry.local_date).where(Entry.patient_id.in_(days.keys()), Entry.local_date.in_(set(days.values())))
+        ).all()
+    )
+
+
+def _live_subscriptions(patient_ids, *, now) -> dict:
+    found = defaultdict(list)
+    if patient_ids:
+        for user_id, subscription_id in db.session.execute(
+            select(PushSubscription.user_id, PushSubscription.id)
+            .where(
+                PushSubscription.user_id.in_(list(patient_ids)),
+                or_(PushSubscription.expires_at.is_(None), PushSubscription.expires_at > now),
+            )
+            .order_by(PushSubscription.created_at)
+        ).all():
+            found[user_id].append(subscription_id)
+    return found
+
+
+def _reminder_rows(row, day: date, subscription_ids: list, *, now) -> list[dict]:
+    common = {"kind": REMINDER, "user_id": row.patient_id, "now": now, "expires_at": _end_of_local_day(day, row.timezone)}
+    if subscription_ids:
+        return [
+            message_row(
+                dedupe_key=reminder_key(row.patient_id, day.isoformat(), PUSH, subscription_id),
+                channel=PUSH,
+                payload={"local_date": day.isoformat(), "subscription_id": str(subscription_id)},
+                **common,
+            )
+            for subscription_id in subscription_ids
+        ]
+    if row.email_reminders:
+        return [message_row(dedupe_key=reminder_key(row.patient_id, day.isoformat(), EMAIL), channel=EMAIL, payload={"local_date": day.isoformat()}, **common)]
+    return []
+
+
+# ----------------------------------------------------------- provider alerts
+
+
+@dataclass
+class AlertPass:
+    flags: int = 0
+    providers: int = 0
+    patients: int = 0
+
+    def add(self, other: AlertPass) -> AlertPass:
+        self.flags, self.providers, self.patients = self.flags + other.flags, self.providers + other.providers, self.patients + other.patients
+        return self
+
+    def summary(self) -> str:
+        return f"{self.providers} email(s) queued about {self.flags} new flag(s)"
+
+
+def queue_provider_alerts(*, now, limit=1000) -> AlertPass:
+    """One email per provider about the urgent and wearing-off flags opened since the last pass.
+
+    A flag is claimed by setting ``provider_alerted_at`` (conditionally, so two
+    passes cannot both claim it) and is counted in exactly one email per
+    provider of its care team. The email says how many patients, never who or why.
+    """
+    result = AlertPass()
+    rows = db.session.execute(
+        select(Flag.id, Flag.patient_id, Patient.care_team_id)
+        .join(Patient, Patient.id == Flag.patient_id)
+        .where(Flag.kind.in_(ALERTING_KINDS), Flag.provider_alerted_at.is_(None), Flag.status == OPEN)
+        .order_by(Flag.raised_at, Flag.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Flag)
+    ).all()
+    claimed = [
+        row
+        for row in rows
+        if db.session.execute(
+            update(Flag)
+            .where(Flag.id == row.id, Flag.provider_alerted_at.is_(None))
+            .values(provider_alerted_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    ]
+    if not claimed:
+        return result
+    providers_of = defaultdict(list)
+    for team_id, provider_id in db.session.execute(
+        select(care_team_members.c.care_team_id, care_team_members.c.provider_id).where(
+            care_team_members.c.care_team_id.in_({row.care_team_id for row in claimed})
+        )
+    ).all():
+        providers_of[team_id].append(provider_id)
+
+    flags_for, patients_for = defaultdict(set), defaultdict(set)
+    for row in claimed:
+        for provider_id in providers_of[row.care_team_id]:
+            flags_for[provider_id].add(str(row.id))
+            patients_for[provider_id].add(row.patient_id)
+    alerts = []
+    for provider_id, flag_ids in flags_for.items():
+        digest = hashlib.sha256(",".join(sorted(flag_ids)).encode()).hexdigest()[:32]
+        alerts.append(
+            message_row(
+                dedupe_key=f"provider_alert:{provider_id}:{digest}",
+                kind=PROVIDER_ALERT,
+                channel=EMAIL,
+                user_id=provider_id,
+                payload={"count": len(patients_for[provider_id])},
+                now=now,
+                expires_at=now + PROVIDER_ALERT_LIFETIME,
+            )
+        )
+    enqueue(alerts)
+    result.flags, result.providers = len(claimed), len(alerts)
+    result.patients = len({row.patient_id for row in claimed})
+    return result

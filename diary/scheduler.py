@@ -1,0 +1,281 @@
+"""The scheduler: APScheduler wiring around jobs that call into the features.
+
+Process model. ``flask --app diary scheduler run`` is one long-running process
+(an APScheduler 3 ``BlockingScheduler``). Never start one per web worker:
+APScheduler's job stores cannot be shared between processes (its FAQ). Our
+jobs keep no state of their own in APScheduler, though; everything lives in the
+database and every job claims its rows, so a second scheduler process, or a
+``scheduler tick`` run beside it, repeats no message. ``make run`` embeds a
+``BackgroundScheduler`` in the development server instead
+(``DIARY_EMBEDDED_SCHEDULER``), started only in the process that serves.
+
+Each job takes ``now`` and commits its own work; ``tick`` runs them all once,
+in order: schedules, reminders, relief, provider alerts, delivery, so a tick
+delivers what it queued.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time as monotonic_time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .db_types import utcnow
+from .extensions import db
+
+log = logging.getLogger("diary.scheduler")
+
+BATCH = 500
+DELIVERY_BATCH = 20
+MAX_BATCHES = 1000  # a pass ends even if the database keeps handing it due rows
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: object  # (app, now) -> one-line summary
+    every: timedelta
+
+
+# ----------------------------------------------------------------------- jobs
+
+
+def schedule_new_patients(app, now) -> str:
+    from .notifications import service
+
+    total = 0
+    for _ in range(MAX_BATCHES):
+        count = service.schedule_missing(now=now, limit=BATCH)
+        db.session.commit()
+        total += count
+        if count < BATCH:
+            break
+    return f"{total} patient(s) newly scheduled"
+
+
+def send_reminders(app, now) -> str:
+    """Queues every reminder due at ``now`` (the delivery job sends them)."""
+    from .notifications import service
+
+    total = service.ReminderPass()
+    for _ in range(MAX_BATCHES):
+        batch = service.queue_due_reminders(now=now, limit=BATCH)
+        db.session.commit()
+        total.add(batch)
+        if batch.due < BATCH:
+            break
+    return total.summary()
+
+
+def evaluate_relief(app, now) -> str:
+    """Re-evaluates the patients whose local day has moved on (data_gap, plan_maintenance)."""
+    from .monitoring import service as monitoring
+
+    count = monitoring.evaluate_due_patients(now=now)
+    db.session.commit()
+    return f"{count} patient(s) re-evaluated"
+
+
+def alert_providers(app, now) -> str:
+    from .notifications import service
+
+    total = service.AlertPass()
+    for _ in range(MAX_BATCHES):
+        batch = service.queue_provider_alerts(now=now, limit=BATCH)
+        db.session.commit()
+        total.add(batch)
+        if batch.flags < BATCH:
+            break
+    return total.summary()
+
+
+def deliver(app, now) -> str:
+    """Sends what the outbox holds, committing the claim before and the outcome after each send.
+
+    Later batches see ``now`` advanced by the time already spent, so leases
+    stay honest in a long pass (and a tick ``--at`` a past instant still works).
+    """
+    from .notifications import outbox
+
+    settings = delivery_settings(app)
+    started = monotonic_time.monotonic()
+    counts = {"sent": 0, "pending": 0, "failed": 0, "cancelled": 0}
+    for _ in range(MAX_BATCHES):
+        batch_now = now + timedelta(seconds=monotonic_time.monotonic() - started)
+        batch = outbox.claim_due(batch_now, limit=DELIVERY_BATCH)
+        db.session.commit()
+        counts["cancelled"] += batch.cancelled
+        counts["failed"] += batch.failed
+        for claim in batch.claims:
+            outcome = outbox.send(claim, settings, now=batch_now)
+            status = outbox.record(claim, outcome, now=batch_now)
+            db.session.commit()
+            counts["pending" if status == "pending" else status] += 1
+            if outcome.configuration:
+                log.warning("a notification channel is misconfigured: %s", outcome.error)
+        if len(batch.claims) + batch.cancelled + batch.failed < DELIVERY_BATCH:
+            break
+    return f"{counts['sent']} sent, {counts['pending']} to retry, {counts['failed']} failed, {counts['cancelled']} cancelled"
+
+
+def delivery_settings(app):
+    from .notifications import outbox, service
+
+    config = app.config
+    try:
+        vapid = service.vapid_keys(app)
+    except (OSError, ValueError) as exc:
+        log.error("no VAPID key, push is off: %s", exc)
+        vapid = None
+    return outbox.DeliverySettings(
+        smtp_url=config.get("SMTP_URL"),
+        mail_from=config["MAIL_FROM"],
+        base_url=config["BASE_URL"],
+        vapid=vapid,
+        vapid_subject=config["VAPID_SUBJECT"],
+        allow_insecure_endpoints=config.get("PUSH_ALLOW_INSECURE_ENDPOINTS", False),
+    )
+
+
+JOBS = (
+    Job("schedules", schedule_new_patients, timedelta(hours=1)),
+    Job("reminders", send_reminders, timedelta(minutes=1)),
+    Job("relief", evaluate_relief, timedelta(minutes=1)),
+    Job("provider_alerts", alert_providers, timedelta(minutes=1)),
+    Job("delivery", deliver, timedelta(seconds=15)),
+)
+
+
+def run_job(app, job: Job, now: datetime) -> tuple[bool, str]:
+    """Runs one job in its own app context; a failure is logged and rolled back, not raised."""
+    with app.app_context():
+        try:
+            return True, job.run(app, now)
+        except Exception as exc:
+            db.session.rollback()
+            log.exception("scheduler job %s failed", job.name)
+            return False, f"failed ({exc.__class__.__name__})"
+        finally:
+            db.session.remove()
+
+
+def tick(app, now: datetime) -> list[tuple[str, bool, str]]:
+    """Every job once, as of ``now``: ``[(name, ok, summary)]``."""
+    return [(job.name, *run_job(app, job, now)) for job in JOBS]
+
+
+# ----------------------------------------------------------------- APScheduler
+
+
+def build_scheduler(app, scheduler_class):
+    """An APScheduler 3 scheduler with every job on its interval, the first run at once.
+
+    One worker thread: the jobs run one after another, never two at once in a
+    process; ``coalesce`` folds missed runs into one (the jobs catch up anyway).
+    """
+    from apscheduler.executors.pool import ThreadPoolExecutor
+
+    scheduler = scheduler_class(
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+        timezone=timezone.utc,
+    )
+    for job in JOBS:
+        scheduler.add_job(
+            _scheduled_run,
+            "interval",
+            seconds=job.every.total_seconds(),
+            args=(app, job),
+            id=job.name,
+            name=job.name,
+            next_run_time=datetime.now(timezone.utc),
+        )
+    return scheduler
+
+
+def _scheduled_run(app, job):
+    ok, summary = run_job(app, job, utcnow())
+    (log.info if ok else log.error)("%s: %s", job.name, summary)
+
+
+def _is_serving_process() -> bool:
+    """True in the process ``flask run`` serves from: not the reloader's watcher, not other commands."""
+    from flask.helpers import get_debug_flag
+
+    context = click.get_current_context(silent=True)
+    if context is None or context.command.name != "run":
+        return False
+    reload = context.params.get("reload")
+    if reload is None:
+        reload = get_debug_flag()
+    return not reload or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
+
+
+def init_app(app):
+    """Embeds a BackgroundScheduler in the development server when DIARY_EMBEDDED_SCHEDULER is on."""
+    if not app.config.get("EMBEDDED_SCHEDULER") or not _is_serving_process():
+        return
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    scheduler = build_scheduler(app, BackgroundScheduler)
+    scheduler.start()
+    app.extensions["diary_scheduler"] = scheduler
+    log.info("embedded scheduler started (pid %s)", os.getpid())
+
+
+# ------------------------------------------------------------------------ CLI
+
+cli = AppGroup("scheduler", help="Reminders, relief evaluation and delivery.")
+
+
+def _parse_instant(_ctx, _param, value):
+    if value is None:
+        return None
+    try:
+        instant = datetime.fromisoformat(value.strip().replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter("give an RFC 3339 date and time, e.g. 2026-03-29T01:30:00Z") from None
+    if instant.tzinfo is None:
+        raise click.BadParameter("give an offset or Z, e.g. 2026-03-29T01:30:00+01:00")
+    return instant.astimezone(timezone.utc)
+
+
+@cli.command("tick")
+@click.option("--at", "at", callback=_parse_instant, metavar="DATETIME", help="Run as of this instant (RFC 3339); default now.")
+def tick_command(at):
+    """Runs every scheduler job once and prints what each did."""
+    app = current_app._get_current_object()
+    results = tick(app, at or utcnow())
+    for name, _ok, summary in results:
+        click.echo(f"{name}: {summary}")
+    if not all(ok for _name, ok, _summary in results):
+        raise SystemExit(1)
+
+
+@cli.command("run")
+def run_command():
+    """Runs the scheduler until stopped (Ctrl-C or SIGTERM)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    app = current_app._get_current_object()
+    scheduler = build_scheduler(app, BlockingScheduler)
+
+    def stop(_signum, _frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(f"scheduler running (pid {os.getpid()}): {', '.join(job.name for job in JOBS)}")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
+        click.echo("scheduler stopped")
