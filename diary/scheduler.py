@@ -119,8 +119,8 @@ def deliver(app, now) -> str:
             counts["pending" if status == "pending" else status] += 1
             if outcome.configuration:
                 log.warning("a notification channel is misconfigured: %s", outcome.error)
-        if len(batch.claims) + batch.cancelled + batch.failed < DELIVERY_BATCH:
-            break
+        if not (batch.claims or batch.cancelled or batch.failed):
+            break  # nothing left; a fallback queued by this pass was picked up by the loop
     return f"{counts['sent']} sent, {counts['pending']} to retry, {counts['failed']} failed, {counts['cancelled']} cancelled"
 
 
@@ -199,6 +199,19 @@ def build_scheduler(app, scheduler_class):
     return scheduler
 
 
+def configure_logging(app):
+    """JSON lines on stderr for the ``diary.*`` loggers of a scheduler (as the web requests log)."""
+    from .observability import JsonFormatter
+
+    logger = logging.getLogger("diary")
+    if not any(getattr(handler, "_diary_scheduler", False) for handler in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        handler._diary_scheduler = True
+        logger.addHandler(handler)
+    logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+
+
 def _scheduled_run(app, job):
     ok, summary = run_job(app, job, utcnow())
     (log.info if ok else log.error)("%s: %s", job.name, summary)
@@ -223,6 +236,7 @@ def init_app(app):
         return
     from apscheduler.schedulers.background import BackgroundScheduler
 
+    configure_logging(app)
     scheduler = build_scheduler(app, BackgroundScheduler)
     scheduler.start()
     app.extensions["diary_scheduler"] = scheduler
@@ -264,6 +278,7 @@ def run_command():
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     app = current_app._get_current_object()
+    configure_logging(app)
     scheduler = build_scheduler(app, BlockingScheduler)
 
     def stop(_signum, _frame):

@@ -305,13 +305,11 @@ def backoff(attempts: int, message_id, retry_after: float | None = None) -> time
 
 def settle(claim: Claim, status: str, *, now, error: str | None = None, retry_at: datetime | None = None) -> bool:
     """Records the outcome of a claim; False when the claim was lost to another worker."""
-    values = {"status": status, "last_error": error[:ERROR_LENGTH] if error else None, "lease_until": None}
-    if status == PENDING:
-        values["next_attempt_at"] = retry_at
-    else:
-        values["next_attempt_at"] = None
+    values = {"status": status, "lease_until": None, "next_attempt_at": retry_at if status == PENDING else None}
     if status == SENT:
-        values["sent_at"] = now
+        values["sent_at"] = now  # the last error, if any, stays: it tells why it came late
+    else:
+        values["last_error"] = error[:ERROR_LENGTH] if error else None
     won = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == claim.id, OutboxMessage.status == SENDING, OutboxMessage.attempts == claim.attempts)

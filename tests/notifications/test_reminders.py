@@ -1,0 +1,160 @@
+"""Daily reminders end to end: settings, `scheduler tick --at`, the outbox, a real SMTP server.
+
+The dates are in 2027, after the suite's real "now", so time only moves forward.
+"""
+import uuid
+from datetime import time
+
+from diary.accounts.models import Patient
+from diary.checkins import service as checkins
+from diary.extensions import db
+from diary.notifications.models import ReminderSchedule
+
+from .conftest import utc
+
+BASE_URL = "http://127.0.0.1:5000/"
+
+
+def check_in(clinic, client, at):
+    with clinic.app.app_context():
+        patient = db.session.get(Patient, uuid.UUID(client.user["id"]))
+        checkins.create_entry(patient, {"answers": [2, 1, 1, 0, 1, 2, 1], "recorded_at": utc(at)}, actor=patient.user, now=utc(at))
+        db.session.commit()
+
+
+def test_an_email_reminder_arrives_once_at_the_local_time(clinic):
+    pat = clinic.patient(zone="Europe/Berlin", at="2027-01-12T08:00:00+01:00")
+
+    assert clinic.tick("2027-01-12T19:59:59+01:00")["reminders"].startswith("0 message(s)")
+    assert clinic.mails_to(pat) == []
+
+    lines = clinic.tick("2027-01-12T20:00:00+01:00")
+    assert lines["reminders"] == "1 message(s) queued for 1 patient(s)"
+    assert lines["delivery"] == "1 sent, 0 to retry, 0 failed, 0 cancelled"
+    [mail] = clinic.mails_to(pat)
+    assert mail["Subject"] == "Time for your daily check-in"
+    assert mail["From"].addresses[0].addr_spec == "no-reply@clinic.test"
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert BASE_URL in text and f'href="{BASE_URL}"' in html
+    for private in ("Pat Doe", "GAD", "score", "anxiety"):  # no name, no health data
+        assert private not in mail.as_string()
+
+    clinic.tick("2027-01-12T20:01:00+01:00")
+    clinic.tick("2027-01-12T23:59:00+01:00")
+    assert len(clinic.mails_to(pat)) == 1
+
+    clinic.tick("2027-01-13T20:00:00+01:00")
+    assert len(clinic.mails_to(pat)) == 2
+
+
+def test_no_reminder_after_a_check_in_that_day(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    check_in(clinic, pat, "2027-01-12T09:30:00+01:00")
+
+    assert clinic.tick("2027-01-12T20:00:00+01:00")["reminders"] == "0 message(s) queued for 0 patient(s); skipped 1 checked in"
+    assert clinic.mails_to(pat) == []
+    clinic.tick("2027-01-13T20:00:00+01:00")  # the next day, no check-in yet
+    assert len(clinic.mails_to(pat)) == 1
+
+
+def test_a_check_in_after_queueing_cancels_the_undelivered_reminder(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    clinic.smtp.stop()
+    assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"].startswith("0 sent, 1 to retry")
+    check_in(clinic, pat, "2027-01-12T20:01:00+01:00")
+    clinic.smtp.start()
+
+    assert clinic.tick("2027-01-12T20:10:00+01:00")["delivery"] == "0 sent, 0 to retry, 0 failed, 1 cancelled"
+    assert clinic.mails_to(pat) == []
+    [row] = clinic.outbox()
+    assert (row.status, row.last_error) == ("cancelled", "patient checked in")
+
+
+def test_no_reminder_when_reminders_are_off(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00", reminders_enabled=False)
+    with clinic.app.app_context():
+        assert db.session.get(ReminderSchedule, uuid.UUID(pat.user["id"])).next_reminder_at is None
+    clinic.tick("2027-01-12T20:00:00+01:00")
+    assert clinic.mails_to(pat) == []
+
+    clinic.settings(pat, at="2027-01-13T10:00:00+01:00", reminders_enabled=True)
+    clinic.tick("2027-01-13T20:00:00+01:00")
+    assert len(clinic.mails_to(pat)) == 1
+
+
+def test_no_email_when_email_reminders_are_off_and_no_push(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00", email_reminders=False)
+    lines = clinic.tick("2027-01-12T20:00:00+01:00")
+    assert lines["reminders"].endswith("skipped 1 without a channel")
+    assert clinic.mails_to(pat) == []
+
+
+def test_a_scheduler_that_was_down_catches_up_the_same_day(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    clinic.tick("2027-01-12T23:30:00+01:00")
+    assert len(clinic.mails_to(pat)) == 1
+
+
+def test_a_scheduler_that_was_down_never_sends_for_a_day_that_passed(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    lines = clinic.tick("2027-01-13T19:00:00+01:00")  # down through the 12th's reminder
+    assert lines["reminders"].endswith("skipped 1 past their day")
+    assert clinic.mails_to(pat) == []
+    clinic.tick("2027-01-13T20:00:00+01:00")
+    assert len(clinic.mails_to(pat)) == 1
+
+
+def test_spring_forward_a_missing_time_fires_when_the_clocks_jump(clinic):
+    # New York, 2027-03-14: 02:00 EST jumps to 03:00 EDT; 02:30 does not exist.
+    pat = clinic.patient(zone="America/New_York", reminder="02:30", at="2027-03-14T00:30:00-05:00")
+    clinic.tick("2027-03-14T06:59:59Z")  # 01:59:59 EST
+    assert clinic.mails_to(pat) == []
+    clinic.tick("2027-03-14T07:00:00Z")  # 03:00 EDT
+    assert len(clinic.mails_to(pat)) == 1
+    clinic.tick("2027-03-14T07:30:00Z")
+    clinic.tick("2027-03-15T06:29:59Z")  # 02:29:59 EDT on the 15th
+    assert len(clinic.mails_to(pat)) == 1
+    clinic.tick("2027-03-15T06:30:00Z")
+    assert len(clinic.mails_to(pat)) == 2
+
+
+def test_fall_back_a_repeated_time_fires_once(clinic):
+    # Berlin, 2027-10-31: 03:00 CEST falls back to 02:00 CET; 02:30 happens twice.
+    pat = clinic.patient(zone="Europe/Berlin", reminder="02:30", at="2027-10-31T00:10:00+02:00")
+    clinic.tick("2027-10-31T00:29:59Z")
+    assert clinic.mails_to(pat) == []
+    clinic.tick("2027-10-31T00:30:00Z")  # 02:30 CEST, the first
+    assert len(clinic.mails_to(pat)) == 1
+    clinic.tick("2027-10-31T01:30:00Z")  # 02:30 CET, the second
+    clinic.tick("2027-10-31T01:45:00Z")
+    assert len(clinic.mails_to(pat)) == 1
+
+
+def test_a_zone_change_moves_the_reminder(clinic):
+    pat = clinic.patient(zone="Europe/Berlin", at="2027-01-12T08:00:00+01:00")
+    clinic.settings(pat, at="2027-01-12T08:00:00+01:00", timezone="Asia/Tokyo")  # 16:00 in Tokyo
+    clinic.tick("2027-01-12T10:59:59Z")
+    assert clinic.mails_to(pat) == []
+    clinic.tick("2027-01-12T11:00:00Z")  # 20:00 in Tokyo
+    assert len(clinic.mails_to(pat)) == 1
+    clinic.tick("2027-01-12T19:00:00Z")  # 20:00 in Berlin: nothing more
+    assert len(clinic.mails_to(pat)) == 1
+
+
+def test_moving_the_time_after_todays_reminder_does_not_repeat_it(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    clinic.tick("2027-01-12T20:00:00+01:00")
+    clinic.settings(pat, at="2027-01-12T20:30:00+01:00", reminder_time=time(21, 0))
+    clinic.tick("2027-01-12T21:00:00+01:00")
+    assert len(clinic.mails_to(pat)) == 1
+    clinic.tick("2027-01-13T21:00:00+01:00")
+    assert len(clinic.mails_to(pat)) == 2
+
+
+def test_a_settings_change_keeps_a_reminder_that_was_owed(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    # No pass ran at 20:00; at 20:10 the patient moves the reminder to 19:00: today's is still owed.
+    clinic.settings(pat, at="2027-01-12T20:10:00+01:00", reminder_time=time(19, 0))
+    clinic.tick("2027-01-12T20:15:00+01:00")
+    assert len(clinic.mails_to(pat)) == 1
