@@ -136,6 +136,10 @@ async function onLogoutClick(event) {
   const button = event.currentTarget;
   const user = session.user;
   if (!user) return;
+  if (navigator.onLine === false) {
+    showNotice('You need a connection to log out. Please try again when you are online.');
+    return;
+  }
   button.disabled = true;
   try {
     if (user.role === 'patient') {
@@ -174,11 +178,12 @@ function confirmDiscard(pending) {
     const titleId = 'discard-title';
     const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
       h('h2', { id: titleId }, 'Some check-ins have not been sent yet'),
-      h('p', {}, `${pending === 1 ? 'One check-in is' : `${pending} check-ins are`} still waiting on this device for a connection. `
-        + 'If you leave now, they will be deleted from this device and not sent.'),
+      h('p', {}, pending === 1
+        ? 'One check-in is still waiting on this device for a connection. If you log out now, it will be deleted and not sent.'
+        : `${pending} check-ins are still waiting on this device for a connection. If you log out now, they will be deleted and not sent.`),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'primary', value: 'stay' }, 'Stay logged in'),
-        h('button', { type: 'button', class: 'secondary', value: 'discard' }, 'Delete them and leave')));
+        h('button', { type: 'button', class: 'secondary', value: 'discard' }, 'Delete and leave')));
     dialog.addEventListener('click', (e) => {
       const value = e.target.closest('button')?.value;
       if (value) dialog.close(value);

@@ -147,7 +147,9 @@ export async function render(ctx) {
           ? 'Notifications are on. Your daily reminder will appear on this device.'
           : 'Notifications stay off. You can turn them on here any time.';
       } catch (err) {
-        status.textContent = `Notifications could not be turned on. ${describeError(err)}`;
+        status.textContent = err instanceof DOMException
+          ? 'This browser could not set up notifications. Email reminders still work.'
+          : `Notifications could not be turned on. ${describeError(err)}`;
       }
       renderPush();
     });
