@@ -1,6 +1,8 @@
 // Afterglow's service worker: the app shell opens offline; API answers are never cached.
-// Bump CACHE_VERSION whenever any file in SHELL (or anything lazily cached) changes.
-const CACHE_VERSION = '2025-11-27.1';
+// CACHE_VERSION is a hash of every served file: after any change to the front end run
+//   python3 frontend/tools/shell_check.py --write
+// (the check without --write fails when it is stale or SHELL misses a module).
+const CACHE_VERSION = 'c0371c7fe159';
 const CACHE = `afterglow-${CACHE_VERSION}`;
 
 const SHELL = [
