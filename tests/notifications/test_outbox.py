@@ -1,0 +1,121 @@
+"""The outbox: retries with backoff, a cap on attempts, leases that survive a crash, dedupe keys."""
+import uuid
+from datetime import timedelta
+
+from diary import scheduler
+from diary.extensions import db
+from diary.notifications import outbox
+from diary.notifications.models import EMAIL, PROVIDER_ALERT, OutboxMessage
+
+from .conftest import utc
+
+JOBS = {job.name: job for job in scheduler.JOBS}
+
+
+def run(app, job, at):
+    ok, summary = scheduler.run_job(app, JOBS[job], utc(at) if isinstance(at, str) else at)
+    assert ok, summary
+    return summary
+
+
+def test_smtp_down_then_up_delivers_once(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    clinic.smtp.stop()
+    assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
+    [row] = clinic.outbox()
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.last_error.startswith("TransientDeliveryError: SMTP unavailable")
+    assert timedelta(minutes=1) <= row.next_attempt_at - utc("2027-01-12T20:00:00+01:00") <= timedelta(minutes=1.2)
+
+    clinic.smtp.start()
+    assert clinic.tick("2027-01-12T20:00:30+01:00")["delivery"].startswith("0 sent")  # still backing off
+    assert clinic.tick("2027-01-12T20:02:00+01:00")["delivery"].startswith("1 sent")
+    clinic.tick("2027-01-12T20:30:00+01:00")
+    assert len(clinic.mails_to(pat)) == 1
+    [row] = clinic.outbox()
+    assert (row.status, row.attempts, row.next_attempt_at) == ("sent", 2, None)
+    assert timedelta(0) <= row.sent_at - utc("2027-01-12T20:02:00+01:00") < timedelta(seconds=5)  # + time spent
+    assert "SMTP unavailable" in row.last_error  # kept: it tells why the message came late
+
+
+def test_failures_back_off_exponentially_up_to_a_cap_of_attempts(app, make_provider, smtp_server):
+    provider = make_provider()
+    smtp_server.stop()
+    start = utc("2027-01-12T10:00:00Z")
+    with app.app_context():
+        provider_id = uuid.UUID(provider["id"])
+        outbox.enqueue([outbox.message_row(dedupe_key="test:alert", kind=PROVIDER_ALERT, channel=EMAIL, user_id=provider_id, payload={"count": 1}, now=start)])
+        db.session.commit()
+
+    now, delays = start, []
+    for _ in range(outbox.MAX_ATTEMPTS):
+        run(app, "delivery", now)
+        with app.app_context():
+            row = db.session.query(OutboxMessage).one()
+        if row.status == "failed":
+            break
+        delays.append(row.next_attempt_at - now)
+        now = row.next_attempt_at
+    assert row.status == "failed" and row.attempts == outbox.MAX_ATTEMPTS and row.next_attempt_at is None
+    assert "SMTP unavailable" in row.last_error
+    for delay, minutes in zip(delays, [1, 2, 4, 8, 16, 32, 60], strict=True):  # doubling, capped at an hour
+        assert timedelta(minutes=minutes) <= delay <= timedelta(minutes=minutes * 1.1 + 0.1)  # + up to 10 % jitter
+    assert len(delays) == outbox.MAX_ATTEMPTS - 1
+    smtp_server.start()
+    run(app, "delivery", now + timedelta(days=1))
+    assert smtp_server.messages == []
+
+
+def test_a_crash_mid_delivery_loses_nothing(clinic, app):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    run(app, "reminders", "2027-01-12T20:00:00+01:00")
+    with app.app_context():  # a worker claims the message and dies before sending it
+        [claim] = outbox.claim_due(utc("2027-01-12T20:00:00+01:00")).claims
+        db.session.commit()
+
+    assert clinic.tick("2027-01-12T20:05:00+01:00")["delivery"].startswith("0 sent")  # the lease still holds
+    assert clinic.mails_to(pat) == []
+    assert clinic.tick("2027-01-12T20:10:00+01:00")["delivery"].startswith("1 sent")  # it expired
+    clinic.tick("2027-01-12T20:30:00+01:00")
+    assert len(clinic.mails_to(pat)) == 1
+    [row] = clinic.outbox()
+    assert (row.status, row.attempts) == ("sent", 2)
+
+    with app.app_context():  # the first worker wakes up: its late outcome changes nothing
+        assert outbox.settle(claim, "failed", now=utc("2027-01-12T20:31:00+01:00"), error="late") is False
+        assert db.session.get(OutboxMessage, row.id).status == "sent"
+
+
+def test_a_reminder_never_arrives_after_its_day(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    clinic.smtp.stop()
+    clinic.tick("2027-01-12T20:00:00+01:00")
+    clinic.smtp.start()
+    assert clinic.tick("2027-01-13T08:00:00+01:00")["delivery"] == "0 sent, 0 to retry, 0 failed, 1 cancelled"
+    assert clinic.mails_to(pat) == []
+    [row] = clinic.outbox()
+    assert (row.status, row.last_error) == ("cancelled", "expired before it could be delivered")
+    clinic.tick("2027-01-13T20:00:00+01:00")
+    assert len(clinic.mails_to(pat)) == 1
+
+
+def test_a_message_is_stored_once_per_dedupe_key(app, provider):
+    now = utc("2027-01-12T10:00:00Z")
+    row = outbox.message_row(dedupe_key="reminder:x:2027-01-12:email", kind=PROVIDER_ALERT, channel=EMAIL, user_id=uuid.UUID(provider["id"]), payload={"count": 1}, now=now)
+    with app.app_context():
+        outbox.enqueue([row])
+        outbox.enqueue([dict(row)])
+        db.session.commit()
+        outbox.enqueue([dict(row)])
+        db.session.commit()
+        assert db.session.query(OutboxMessage).count() == 1
+
+
+def test_without_an_smtp_url_emails_go_to_the_log(clinic, app, caplog):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    app.config["SMTP_URL"] = None
+    with caplog.at_level("INFO", logger="diary.mail"):
+        assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"].startswith("1 sent")
+    assert clinic.mails_to(pat) == []
+    [record] = [r for r in caplog.records if r.name == "diary.mail"]
+    assert "no SMTP URL" in record.getMessage() and pat.user["email"].split("@")[0] not in record.getMessage()

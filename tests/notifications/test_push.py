@@ -1,0 +1,197 @@
+"""Web Push: the subscription API (CONTRACT.md section 7) and reminders through a real push
+service on loopback that checks VAPID and decrypts the payload (aes128gcm)."""
+import base64
+import uuid
+from pathlib import Path
+
+from diary.extensions import db
+from diary.notifications.models import PushSubscription
+
+from .conftest import utc
+
+
+def b64url_decode(value):
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+
+
+# ------------------------------------------------------------------- the API
+
+
+def test_public_key_is_a_p256_point_and_stable(patient, provider_client, api, app):
+    first = patient.get("/api/v1/push/public-key")
+    assert first.status_code == 200
+    key = first.get_json()["public_key"]
+    assert len(b64url_decode(key)) == 65 and b64url_decode(key)[0] == 4
+    assert provider_client.get("/api/v1/push/public-key").get_json() == {"public_key": key}
+    key_file = Path(app.instance_path) / "vapid_private.pem"  # generated on first use, owner-only
+    assert key_file.exists() and key_file.stat().st_mode & 0o077 == 0
+    assert api.get("/api/v1/push/public-key").status_code == 401
+
+
+def test_subscribing_is_idempotent_on_the_endpoint(patient, push_receiver, app):
+    subscription = push_receiver.new_subscription()
+    created = patient.post("/api/v1/push/subscriptions", json=subscription)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["endpoint"] == subscription["endpoint"]
+
+    again = patient.post("/api/v1/push/subscriptions", json=subscription)
+    assert again.status_code == 200
+    assert again.get_json()["id"] == created.get_json()["id"]
+    with app.app_context():
+        assert db.session.query(PushSubscription).count() == 1
+
+
+def test_an_endpoint_moves_to_the_account_that_posts_it(patient, make_patient, provider, push_receiver, app):
+    subscription = push_receiver.new_subscription()
+    first = patient.post("/api/v1/push/subscriptions", json=subscription).get_json()
+    other = make_patient(provider, email=f"other-{uuid.uuid4().hex[:6]}@mail.test")
+    moved = other.post("/api/v1/push/subscriptions", json=subscription)
+    assert moved.status_code == 201
+    assert moved.get_json()["id"] != first["id"]  # a new id: nothing queued for the first owner follows it
+    with app.app_context():
+        [row] = db.session.query(PushSubscription).all()
+        assert str(row.user_id) == other.user["id"]
+
+
+def test_unsubscribing(patient, push_receiver, app):
+    subscription = push_receiver.new_subscription()
+    patient.post("/api/v1/push/subscriptions", json=subscription)
+    response = patient.delete("/api/v1/push/subscriptions", json={"endpoint": subscription["endpoint"]})
+    assert response.status_code == 204
+    assert patient.delete("/api/v1/push/subscriptions", json={"endpoint": subscription["endpoint"]}).status_code == 204
+    with app.app_context():
+        assert db.session.query(PushSubscription).count() == 0
+
+
+def test_nobody_else_can_remove_a_subscription(patient, make_patient, provider, push_receiver, app):
+    subscription = push_receiver.new_subscription()
+    patient.post("/api/v1/push/subscriptions", json=subscription)
+    other = make_patient(provider, email=f"other-{uuid.uuid4().hex[:6]}@mail.test")
+    assert other.delete("/api/v1/push/subscriptions", json={"endpoint": subscription["endpoint"]}).status_code == 204
+    with app.app_context():
+        assert db.session.query(PushSubscription).count() == 1
+
+
+def test_providers_get_no_reminders(provider_client, push_receiver):
+    subscription = push_receiver.new_subscription()
+    assert provider_client.post("/api/v1/push/subscriptions", json=subscription).status_code == 403
+    assert provider_client.delete("/api/v1/push/subscriptions", json={"endpoint": subscription["endpoint"]}).status_code == 403
+
+
+def test_bad_subscriptions_are_refused(patient, push_receiver):
+    good = push_receiver.new_subscription()
+    cases = {
+        "endpoint": {**good, "endpoint": "ftp://push.example/abc"},
+        "keys": {**good, "keys": {"p256dh": "AAAA", "auth": good["keys"]["auth"]}},
+    }
+    for field, body in cases.items():
+        response = patient.post("/api/v1/push/subscriptions", json=body)
+        assert response.status_code == 422, body
+        assert field in response.get_json()["error"]["fields"]
+    missing = patient.post("/api/v1/push/subscriptions", json={"endpoint": good["endpoint"]})
+    assert missing.status_code == 422 and "keys" in missing.get_json()["error"]["fields"]
+
+
+def test_only_https_endpoints_unless_configured(patient, push_receiver, app):
+    app.config["PUSH_ALLOW_INSECURE_ENDPOINTS"] = False
+    response = patient.post("/api/v1/push/subscriptions", json=push_receiver.new_subscription())
+    assert response.status_code == 422
+    assert "endpoint" in response.get_json()["error"]["fields"]
+
+
+def test_expiration_time_is_kept(patient, push_receiver, app):
+    subscription = {**push_receiver.new_subscription(), "expirationTime": 1893456000000}  # 2030-01-01
+    body = patient.post("/api/v1/push/subscriptions", json=subscription).get_json()
+    assert body["expires_at"] == "2030-01-01T00:00:00Z"
+
+
+def test_the_push_endpoints_are_documented(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    assert {"get"} <= set(paths["/api/v1/push/public-key"])
+    assert {"post", "delete"} <= set(paths["/api/v1/push/subscriptions"])
+
+
+# ------------------------------------------------------------ push reminders
+
+
+def test_a_push_reminder_arrives_once_and_no_email(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    subscription = clinic.subscribe(pat)
+
+    lines = clinic.tick("2027-01-12T20:00:00+01:00")
+    assert lines["delivery"].startswith("1 sent")
+    [push] = clinic.push.received(subscription)
+    assert push.json() == {"title": "Afterglow", "body": "Time for your daily check-in", "url": "http://127.0.0.1:5000/"}
+    assert push.content_encoding == "aes128gcm"
+    assert push.topic == "daily-check-in"
+    assert 0 < push.ttl <= 4 * 3600  # it would be stale after the local day ends
+    assert push.vapid_claims["sub"] == "mailto:admin@afterglow.invalid"
+    assert clinic.mails_to(pat) == []
+
+    clinic.tick("2027-01-12T20:05:00+01:00")
+    clinic.tick("2027-01-12T23:00:00+01:00")
+    assert len(clinic.push.received(subscription)) == 1
+    clinic.tick("2027-01-13T20:00:00+01:00")
+    assert len(clinic.push.received(subscription)) == 2
+
+
+def test_every_subscription_of_the_patient_gets_one(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    phone, laptop = clinic.subscribe(pat), clinic.subscribe(pat)
+    clinic.tick("2027-01-12T20:00:00+01:00")
+    clinic.tick("2027-01-12T20:01:00+01:00")
+    assert len(clinic.push.received(phone)) == len(clinic.push.received(laptop)) == 1
+
+
+def test_a_gone_subscription_is_removed_and_the_reminder_falls_back_to_email(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    subscription = clinic.subscribe(pat)
+    clinic.push.respond(subscription, 410)
+
+    lines = clinic.tick("2027-01-12T20:00:00+01:00")
+    assert lines["delivery"] == "1 sent, 0 to retry, 1 failed, 0 cancelled"
+    assert clinic.subscriptions(pat) == 0
+    assert clinic.push.received(subscription) == []
+    assert len(clinic.mails_to(pat)) == 1  # the same day's reminder, by email
+    clinic.tick("2027-01-12T20:10:00+01:00")
+    assert len(clinic.mails_to(pat)) == 1
+    push_row = next(row for row in clinic.outbox() if row.channel == "push")
+    assert push_row.status == "failed" and "410" in push_row.last_error
+
+
+def test_a_404_subscription_is_removed_too_and_without_email_reminders_nothing_follows(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00", email_reminders=False)
+    subscription = clinic.subscribe(pat)
+    clinic.push.respond(subscription, 404)
+    clinic.tick("2027-01-12T20:00:00+01:00")
+    assert clinic.subscriptions(pat) == 0
+    assert clinic.mails_to(pat) == []
+
+
+def test_429_and_5xx_are_retried_after_backoff(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    subscription = clinic.subscribe(pat)
+    clinic.push.respond(subscription, 429, times=1, headers={"Retry-After": "120"})
+    clinic.push.respond(subscription, 503, times=1)
+
+    assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
+    assert clinic.tick("2027-01-12T20:01:30+01:00")["delivery"].startswith("0 sent, 0 to retry")  # Retry-After: 120 s
+    assert clinic.tick("2027-01-12T20:02:30+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"  # the 503
+    assert clinic.tick("2027-01-12T20:10:00+01:00")["delivery"].startswith("1 sent")
+    assert len(clinic.push.received(subscription)) == 1
+    assert clinic.subscriptions(pat) == 1
+    [row] = clinic.outbox()
+    assert (row.status, row.attempts) == ("sent", 3)
+    assert "503" in row.last_error
+
+
+def test_an_expired_subscription_is_not_used(clinic, app):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    subscription = clinic.subscribe(pat)
+    with app.app_context():
+        row = db.session.query(PushSubscription).one()
+        row.expires_at = utc("2027-01-01T00:00:00Z")
+        db.session.commit()
+    clinic.tick("2027-01-12T20:00:00+01:00")
+    assert clinic.push.received(subscription) == []
+    assert len(clinic.mails_to(pat)) == 1
