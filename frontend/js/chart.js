@@ -2,7 +2,7 @@
 // Loaded with import() only on screens that show it; uPlot does the drawing.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { BANDS, MAX_SCORE } from './gad7.js';
-import { dayNumber } from './dates.js';
+import { dayNumber, fromDayNumber } from './dates.js';
 
 let cssLoaded = null;
 function loadCss() {
@@ -101,7 +101,12 @@ export async function drawScoreChart(host, spec) {
       width,
       height,
       legend: { show: false },
-      cursor: { show: false },
+      cursor: {
+        show: !!spec.onHover,
+        y: false,
+        drag: { x: false, y: false, setScale: false },
+        points: { size: 11, width: 2, stroke: c.line, fill: c.point },
+      },
       scales: {
         x: { time: false, range: [x0 - 0.5, x1 + 0.5] },
         y: { range: [0, MAX_SCORE] },
@@ -137,6 +142,11 @@ export async function drawScoreChart(host, spec) {
         },
       ],
       hooks: {
+        setCursor: [(u) => {
+          if (!spec.onHover) return;
+          const i = u.cursor.idx;
+          spec.onHover(i == null ? null : { date: fromDayNumber(xs[i]), score: ys[i] });
+        }],
         drawClear: [(u) => {
           const { ctx, bbox } = u;
           ctx.save();

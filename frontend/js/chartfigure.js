@@ -2,8 +2,10 @@
 // and the numbers as a table. The drawing library is loaded only now.
 import { h } from './dom.js';
 import { formatDate } from './dates.js';
+import { severity } from './gad7.js';
 
-export function chartFigure({ title, summary, spec, key }) {
+export function chartFigure({ title, summary, spec: chartSpec, key }) {
+  let spec = chartSpec;
   const host = h('div', { class: 'chart-host', role: 'img', 'aria-label': summary },
     h('p', { class: 'chart-loading' }, 'Loading the chart…'));
   const rows = spec.days.filter((d) => d.score != null).slice().reverse();
@@ -18,9 +20,22 @@ export function chartFigure({ title, summary, spec, key }) {
           h('td', {}, String(d.score)),
           h('td', {}, d.severity || ''))))))
     : null;
+  // Pointer readout for sighted mouse and touch users; the table below carries the same numbers.
+  const readout = h('p', { class: 'chart-readout', 'aria-hidden': 'true' }, 'Point at or tap the chart to see one day.');
+  const sessionDays = new Set(spec.sessions.map((s) => s.date));
+  spec = {
+    ...spec,
+    onHover(point) {
+      if (!point) return;
+      const day = formatDate(point.date, { weekday: true });
+      const session = sessionDays.has(point.date) ? ' · session day' : '';
+      readout.textContent = point.score == null ? `${day}: no check-in${session}` : `${day}: ${point.score} (${severity(point.score)})${session}`;
+    },
+  };
   const figure = h('figure', { class: 'chart' },
     h('figcaption', {}, title),
     host,
+    readout,
     h('ul', { class: 'chart-key' }, key.map(([kind, text]) => h('li', {},
       h('span', { class: `swatch swatch-${kind}`, 'aria-hidden': 'true' }), text))),
     table);
