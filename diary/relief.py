@@ -10,6 +10,26 @@ the rules on day t with the data dated up to t only, so a later entry never
 rewrites what was raised earlier and the same history always gives the same
 events. The persistence layer diffs these events against its stored flags.
 
+Every event's ``details`` (JSON-ready: ISO dates, numbers) carry
+``cycle_start`` (T0), ``last_session`` (TL as known that day) and
+``days_since_session``, and besides:
+
+- ``no_baseline`` (informational, on T0): pre_treatment_scores, pre_course_scores,
+  threshold_rule
+- ``non_response``: baseline, nadir, nadir_date, improvement, scores
+- ``wearing_off``: score, smoothed, threshold, baseline, nadir, nadir_date,
+  scores_at_or_above, duration
+- ``urgent``: score, smoothed, baseline, reasons (``severe_scores`` and/or
+  ``worse_than_baseline``), not_a_safety_screen (always true: GAD-7 has no
+  suicide item)
+- ``data_gap``: since, last_score_date, days_without_score
+- ``plan_maintenance``: basis (``history`` | ``trend``), predicted_wear_off_date,
+  suggested_session_by, expected_duration; for history estimate_days, method
+  (``median`` | ``kaplan_meier``), cycles; for trend slope, threshold
+- ``cycle_censored`` (informational, on the next course's T0; its cycle_start
+  and last_session are the ended cycle's): duration_at_least,
+  next_course_start, non_response, counts_for_forecast
+
 Decisions where RELIEF.md is silent are written next to the rule they shape,
 as "Decision:" comments, so a clinician reviewing the code finds them.
 """
@@ -286,19 +306,19 @@ def kaplan_meier_median(cycles: Iterable[tuple[float, bool]]) -> float | None:
 class _Cycle:
     """Running state of one course's cycle, as of the day being replayed."""
 
-    __slots__ = ("index", "start", "sessions", "last", "baseline", "baseline_source",
+    __slots__ = ("start", "sessions", "last", "baseline", "baseline_source",
                  "scores", "nadir", "nadir_day", "nadir_index", "threshold", "raised",
                  "response_scores", "wear_off_day", "history", "history_day")
 
-    def __init__(self, index: int, start: int, baseline: float | None, source: str | None,
+    def __init__(self, start: int, baseline: float | None, source: str | None,
                  history: tuple[float, str, int] | None) -> None:
-        self.index = index
         self.start = start  # T0
         self.sessions = 1  # sessions of the course so far
         self.last = start  # TL so far
         self.baseline = baseline
         self.baseline_source = source
-        self.scores: list[tuple[int, float]] = []  # (day, score) of the cycle, session days left out
+        # (day, score) of the cycle's logged days, session days left out
+        self.scores: list[tuple[int, float]] = []
         self.nadir: float | None = None
         self.nadir_day: int | None = None
         self.nadir_index = -1  # position of the nadir day in ``scores``
@@ -324,7 +344,8 @@ class _Replay:
     def __init__(self, scores, sessions, until, params, intake_baseline, prior_durations, planned):
         self.p = params
         self.until = until.toordinal()
-        self.intake = None if intake_baseline is None else _number(intake_baseline, "intake_baseline")
+        self.intake = (None if intake_baseline is None
+                       else _number(intake_baseline, "intake_baseline"))
         session_days = sorted({d.toordinal() for d in sessions})
         session_days = [d for d in session_days if d <= self.until]
         excluded = set(session_days)
@@ -342,7 +363,7 @@ class _Replay:
             else:
                 self.courses.append([day])
         self.planned = sorted({d.toordinal() for d in planned})
-        # (duration, observed, counts for the forecast), oldest first
+        # the forecast history: (duration, observed or censored), oldest first
         self.durations: list[tuple[float, bool]] = [
             (_number(d, "prior duration"), True) for d in prior_durations]
         if any(d <= 0 for d, _ in self.durations):
@@ -375,7 +396,7 @@ class _Replay:
             baseline, source = self._window_median(start), "course"
         if baseline is None:
             source = None
-        cycle = _Cycle(index, start, baseline, source, self._history_estimate())
+        cycle = _Cycle(start, baseline, source, self._history_estimate())
         if baseline is None:
             # Decision: no_baseline is an event of the course's first day (when the
             # baseline is settled, from data before T0), once per cycle, besides
@@ -390,6 +411,7 @@ class _Replay:
     def _walk(self, c: _Cycle, course: list[int], end: int) -> None:
         score_at = self.score_at
         days_before = self.p.suggest_days_before
+        gap_days = self.p.data_gap_days
         next_session = 1
         for t in range(c.start + 1, end + 1):
             if next_session < len(course) and course[next_session] == t:
@@ -402,7 +424,7 @@ class _Replay:
             value = score_at.get(t)
             if value is not None:
                 self._logged_day(c, t, value)
-            else:
+            elif t - max(c.scores[-1][0] if c.scores else c.last, c.last) == gap_days:
                 self._data_gap(c, t)
             # The full forecast only when one that can be flagged may be due:
             # the history date is near, or a trend line can be fitted.
@@ -419,6 +441,16 @@ class _Replay:
         recent = [v for d, v in scores[-p.smoothing_scores:] if d > since]
         return _median(recent) if len(recent) >= p.smoothing_min_scores else None
 
+    def _may_exceed(self, scores: list[tuple[int, float]], bar: float) -> bool:
+        """False only when S of the latest day surely stays below ``bar``.
+
+        A median of up to 3 scores reaches a bar only if one of the newest two
+        does, a cheap test that spares computing S on most days.
+        """
+        if self.p.smoothing_scores > 3 or scores[-1][1] >= bar:
+            return True
+        return len(scores) > 1 and scores[-2][1] >= bar
+
     def _logged_day(self, c: _Cycle, t: int, value: float) -> None:
         p = self.p
         scores = c.scores
@@ -428,7 +460,8 @@ class _Replay:
         # S is needed while the nadir can fall and for urgent's baseline rule;
         # after that it is computed only when an event reports it.
         smoothed = None
-        if not settled or (c.baseline is not None and URGENT not in raised):
+        if not settled or (c.baseline is not None and URGENT not in raised
+                           and self._may_exceed(scores, c.baseline + p.urgent_above_baseline)):
             smoothed = self._smoothed(c)
         if not settled:
             c.response_scores += 1
@@ -461,7 +494,7 @@ class _Replay:
                     "baseline": c.baseline, "nadir": c.nadir, "nadir_date": _iso(c.nadir_day),
                     "scores_at_or_above": above, "duration": t - c.last})
 
-        if URGENT not in raised:
+        if URGENT not in raised and (value >= p.urgent_score or smoothed is not None):
             reasons = []
             if value >= p.urgent_score:
                 since = t - p.urgent_window_days
@@ -478,20 +511,17 @@ class _Replay:
                     "reasons": reasons, "not_a_safety_screen": True})
 
     def _data_gap(self, c: _Cycle, t: int) -> None:
+        """Called on the day data_gap_days have passed since the later of TL and
+        the last score: once per silence, so a new silence raises it again."""
         p = self.p
         last_score = c.scores[-1][0] if c.scores else None
         since = c.last if last_score is None or last_score < c.last else last_score
-        # Exactly data_gap_days after the later of TL and the last score: once per
-        # silence; a score restarts the count, so a new silence raises it again.
-        if t - since == p.data_gap_days and t <= c.last + p.active_cycle_days:
+        if t <= c.last + p.active_cycle_days:
             self._emit(t, DATA_GAP, c, {"since": _iso(since), "last_score_date": _iso(last_score),
                                         "days_without_score": p.data_gap_days})
 
     def _plan_maintenance(self, c: _Cycle, t: int) -> None:
-        forecast = self._forecast(c, t)
-        if forecast is None:
-            return
-        predicted, basis, extra = forecast
+        predicted, basis, slope = self._forecast(c, t)
         suggested = predicted - self.p.suggest_days_before
         if basis == PRIOR or t < suggested:
             return
@@ -501,10 +531,15 @@ class _Replay:
         i = bisect_left(self.planned, t)
         if i < len(self.planned) and self.planned[i] < predicted:
             return
+        if basis == TREND:
+            why = {"slope": round(slope, 4), "threshold": c.threshold}
+        else:
+            estimate, method, cycles = c.history
+            why = {"estimate_days": estimate, "method": method, "cycles": cycles}
         self._emit(t, PLAN_MAINTENANCE, c, {
             "basis": basis, "predicted_wear_off_date": _iso(predicted),
             "suggested_session_by": _iso(suggested), "expected_duration": predicted - c.last,
-            **extra})
+            **why})
 
     def _censor(self, c: _Cycle, next_start: int) -> None:
         at_least = next_start - c.last
@@ -573,45 +608,51 @@ class _Replay:
             return None
         p = self.p
         scores = c.scores
-        i = len(scores) - 1
-        first = c.nadir_index + 1
+        first = max(c.nadir_index + 1, len(scores) - p.trend_window_days)
         since = t - p.trend_window_days
+        points = [(day - t, y) for day, y in scores[first:] if day > since]
+        if len(points) < p.trend_min_scores:
+            return None
+        # x = day - t: small whole numbers keep the sums exact for whole scores.
         n = sx = sy = sxx = sxy = 0
-        while i >= first and scores[i][0] > since:
-            day, y = scores[i]
-            x = day - t  # small whole numbers keep the sums exact
+        for x, y in points:
             n += 1
             sx += x
             sy += y
             sxx += x * x
             sxy += x * y
-            i -= 1
-        if n < p.trend_min_scores:
-            return None
-        rise = n * sxy - sx * sy  # slope = rise / run
+        min_slope = p.trend_min_slope
+        rise = n * sxy - sx * sy  # slope = rise / run; run > 0 for distinct days
         run = n * sxx - sx * sx
-        if rise <= 0 or rise < p.trend_min_slope * run:
+        if rise <= 0 or rise < min_slope * run:
             return None
-        # Where the line reaches W, solved in one division (exact at halves).
+        # Decision (guard): "never flag on one day". One outlying score at the
+        # end of the window tilts a 7-point OLS line past W by itself, so the
+        # rise must hold with any single score left out.
+        m = n - 1
+        for x, y in points:
+            rest_x = sx - x
+            rest_rise = m * (sxy - x * y) - rest_x * (sy - y)
+            if rest_rise <= 0 or rest_rise < min_slope * (m * (sxx - x * x) - rest_x * rest_x):
+                return None
+        # Where the line reaches W, in one division (so exact at halves).
         crossing = (sx * rise + (n * c.threshold - sy) * run) / (n * rise)
         # Decision: the crossing is rounded to the nearest day, halves up, like
         # every forecast (RELIEF.md: "TL + D-hat rounded to the nearest day").
         return max(t + _round_half_up(crossing), t + 1), rise / run
 
-    def _forecast(self, c: _Cycle, t: int) -> tuple[int, str, dict] | None:
-        """(predicted day, basis, details) for cycle ``c`` as of day ``t``."""
+    def _forecast(self, c: _Cycle, t: int) -> tuple[int, str, float | None]:
+        """(predicted day, basis, trend slope) for cycle ``c`` as of day ``t``."""
         history_day = c.history_day
         # Decision: the trend needs a nadir (the running one: it can still fall
         # until TL+14, as wearing_off uses it) and scores after it.
         trend = self._trend(c, t)
         if trend is not None and (history_day is None or trend[0] < history_day):
-            return trend[0], TREND, {"slope": round(trend[1], 4), "threshold": c.threshold}
+            return trend[0], TREND, trend[1]
         if history_day is not None:
-            estimate, method, cycles = c.history
-            return history_day, HISTORY, {"estimate_days": estimate, "method": method,
-                                          "cycles": cycles}
+            return history_day, HISTORY, None
         prior = self.p.prior_single_days if c.sessions == 1 else self.p.prior_course_days
-        return c.last + prior, PRIOR, {"estimate_days": prior}
+        return c.last + prior, PRIOR, None
 
     # -- the assessment
 
