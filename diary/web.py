@@ -17,6 +17,9 @@ from .extensions import db
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 ALWAYS_REVALIDATE = {"index.html", "sw.js", "manifest.webmanifest"}
+# Only the app itself is served, not the tooling that lives beside it in frontend/.
+PUBLIC_FILES = ALWAYS_REVALIDATE
+PUBLIC_FOLDERS = ("css/", "js/", "vendor/", "icons/")
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/manifest+json", "image/svg+xml")
 
 mimetypes.add_type("application/manifest+json", ".webmanifest")
@@ -28,6 +31,8 @@ _cache: dict[str, tuple[bytes, bytes | None, str, str]] = {}
 
 
 def _load(relative):
+    if relative not in PUBLIC_FILES and not relative.startswith(PUBLIC_FOLDERS):
+        return None
     cached = _cache.get(relative) if not current_app.debug else None
     if cached:
         return cached
