@@ -80,6 +80,7 @@ def _register_blueprints(app, api):
     from .audit.api import blp as audit
     from .checkins.api import blp as checkins
     from .exports.api import blp as exports
+    from .monitoring.api import blp as monitoring
     from .notifications.api import blp as push
     from .treatments.api import blp as treatments
     from . import web
@@ -88,6 +89,7 @@ def _register_blueprints(app, api):
         api.register_blueprint(blueprint)
     api.register_blueprint(audit)
     api.register_blueprint(push)
+    api.register_blueprint(monitoring)
     web.init_app(app)
 
 

@@ -15,6 +15,7 @@ from ..audit import service as audit
 from ..db_types import utcnow
 from ..errors import ApiError, validation_error
 from ..extensions import db
+from ..monitoring import service as monitoring
 from ..notifications import service as reminders
 from . import passwords
 from .models import PATIENT, PROVIDER, AuthSession, CareTeam, Invite, Patient, User
@@ -128,6 +129,7 @@ def register_patient(*, invite_code, email, password, name, timezone, now) -> Us
     invite.used_by_id = user.id
     audit.record(user, "create", "account", user.id, at=now)
     reminders.reschedule(user.patient, now=now)
+    monitoring.refresh_patient(user.patient, now=now)  # the worklist lists them from now on
     return user
 
 
@@ -222,4 +224,6 @@ def update_settings(patient: Patient, changes: dict, *, now) -> Patient:
     audit.record(patient.user, "update", "settings", patient.id, at=now)
     db.session.flush()
     reminders.reschedule(patient, now=now)
+    if "timezone" in changes:
+        monitoring.refresh_patient(patient, now=now)  # another today, another midnight to re-evaluate at
     return patient

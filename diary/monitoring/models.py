@@ -1,9 +1,17 @@
+from datetime import date
+
 from sqlalchemy import Uuid
 
 from ..db_types import UTCDateTime, uuid_pk
 from ..extensions import db
 
 FLAG_KINDS = ("wearing_off", "non_response", "urgent", "data_gap", "plan_maintenance")
+#: The worklist's order (CONTRACT.md section 6): an open flag of an earlier
+#: group ranks a patient higher; plan_maintenance and non_response share a rank.
+URGENCY = {"urgent": 0, "wearing_off": 1, "data_gap": 2, "plan_maintenance": 3, "non_response": 3}
+NO_FLAG_RANK = 4
+#: Sorts after every real date, so "no suggested session" comes last on both databases.
+NO_DATE = date(9999, 12, 31)
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
 FLAG_STATUSES = (OPEN, ACKNOWLEDGED, RESOLVED)
 #: Flags that bring a provider alert email (issue: scheduler).
@@ -32,6 +40,9 @@ class Flag(db.Model):
     acknowledged_at = db.Column(UTCDateTime)
     acknowledge_note = db.Column(db.Text)
     resolved_at = db.Column(UTCDateTime)
+    # Why it resolved: new_cycle, logging_resumed, superseded or withdrawn (its event
+    # vanished from the replay after the data changed; it reopens if the event returns).
+    resolution = db.Column(db.String(24))
     # Set when the care team's alert email for this flag was queued (never twice).
     provider_alerted_at = db.Column(UTCDateTime)
 
@@ -50,4 +61,41 @@ class Flag(db.Model):
         db.Index("ix_flags_unalerted", "kind", "provider_alerted_at"),
         db.CheckConstraint(f"kind IN {FLAG_KINDS!r}", name="kind"),
         db.CheckConstraint(f"status IN {FLAG_STATUSES!r}", name="status"),
+    )
+
+
+class PatientSummary(db.Model):
+    """One row per patient: what the worklist shows and sorts by, kept current by
+    ``monitoring.service.refresh_patient`` so the worklist never replays a history.
+
+    ``next_evaluation_at`` is the UTC instant of the patient's next local
+    midnight: the scheduler re-evaluates only the rows it has passed.
+    ``urgency_date`` is ``suggested_session_by`` or :data:`NO_DATE`, so one
+    index serves the worklist's whole order on both databases.
+    """
+
+    __tablename__ = "patient_summaries"
+    patient_id = db.Column(Uuid, db.ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
+    care_team_id = db.Column(Uuid, db.ForeignKey("care_teams.id", ondelete="CASCADE"), nullable=False)
+    name = db.Column(db.String(200), nullable=False)
+    last_entry_at = db.Column(UTCDateTime)
+    latest_score = db.Column(db.SmallInteger)
+    latest_severity = db.Column(db.String(16))
+    status = db.Column(db.String(24), nullable=False, default="no_treatment")
+    open_flags = db.Column(db.JSON, nullable=False, default=list)
+    urgency_rank = db.Column(db.SmallInteger, nullable=False, default=NO_FLAG_RANK)
+    urgency_date = db.Column(db.Date, nullable=False, default=NO_DATE)
+    predicted_wear_off_date = db.Column(db.Date)
+    suggested_session_by = db.Column(db.Date)
+    next_planned_session = db.Column(UTCDateTime)
+    # The Assessment as of evaluated_on (its JSON shape), served by the timeline.
+    assessment = db.Column(db.JSON)
+    evaluated_on = db.Column(db.Date)
+    evaluated_at = db.Column(UTCDateTime)
+    next_evaluation_at = db.Column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        db.Index("ix_patient_summaries_worklist", "care_team_id", "urgency_rank", "urgency_date", "name", "patient_id"),
+        db.Index("ix_patient_summaries_next_evaluation_at", "next_evaluation_at"),
+        db.CheckConstraint(f"urgency_rank BETWEEN 0 AND {NO_FLAG_RANK}", name="urgency_rank"),
     )

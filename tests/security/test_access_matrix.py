@@ -65,6 +65,12 @@ MATRIX = {
     ("GET",    "/api/v1/patients/{pid}/fhir"):             (401,  200,   404,   200,   404),
     ("GET",    "/api/v1/patients/{pid}/sessions.ics"):     (401,  200,   404,   200,   404),
     ("POST",   "/api/v1/patients/{pid}/calendar-feed"):    (401,  200,   404,   403,   403),
+    ("GET",    "/api/v1/patients"):                        (401,  403,   403,   200,   200),
+    ("PATCH",  "/api/v1/patients/{pid}"):                  (401,  403,   403,   200,   404),
+    ("GET",    "/api/v1/patients/{pid}/timeline"):         (401,  200,   404,   200,   404),
+    # Flags are for the care team only: a patient's role lacks them altogether.
+    ("GET",    "/api/v1/patients/{pid}/flags"):            (401,  403,   403,   200,   404),
+    ("POST",   "/api/v1/flags/{flag_id}/acknowledge"):     (401,  403,   403,   200,   404),
     # The token in the URL is the credential (calendar apps cannot log in).
     ("GET",    "/api/v1/feeds/{token}/sessions.ics"):      (200,  200,   200,   200,   200),
 }
@@ -121,10 +127,14 @@ class World:
         return response.get_json()["id"]
 
     def new_flag(self):
+        from sqlalchemy import update
+
         from diary.monitoring.models import Flag
 
         with self.app.app_context():
             today = date.today()
+            # At most one open flag of a kind: the previous cell's flag makes way.
+            db.session.execute(update(Flag).where(Flag.patient_id == uuid.UUID(self.patient_id), Flag.status == "open").values(status="resolved", resolved_at=utcnow()))
             flag = Flag(patient_id=uuid.UUID(self.patient_id), kind="data_gap", occurrence=f"data_gap:{uuid.uuid4().hex[:8]}",
                         raised_on=today, raised_at=utcnow(), details={})
             db.session.add(flag)
@@ -170,6 +180,8 @@ REQUESTS = {
     ("POST", "/api/v1/patients/{pid}/treatments"): lambda w, c: {"json": {
         "status": "planned", "starts_at": "2030-01-01T09:00:00Z", "route": "intranasal"}},
     ("PATCH", "/api/v1/treatments/{treatment_id}"): lambda w, c: {"json": {"dose_mg": 40}},
+    ("PATCH", "/api/v1/patients/{pid}"): lambda w, c: {"json": {"intake_baseline": 16}},
+    ("POST", "/api/v1/flags/{flag_id}/acknowledge"): lambda w, c: {"json": {"note": "called the patient"}},
     ("GET", "/api/v1/patients/{pid}/export.csv"): lambda w, c: {"query_string": {"kind": "entries"}},
 }
 

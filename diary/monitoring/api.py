@@ -1,0 +1,108 @@
+"""Relief monitoring routes: timeline, flags, worklist, intake baseline (CONTRACT.md section 6)."""
+import click
+from flask import jsonify
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from ..accounts.access import patient_for, reachable
+from ..accounts.models import PROVIDER
+from ..accounts.security import require_role
+from ..checkins.service import resolve_range
+from ..db_types import utcnow
+from ..extensions import db
+from . import service
+from .models import Flag
+from .schemas import (
+    AcknowledgeSchema,
+    FlagListSchema,
+    FlagQuerySchema,
+    FlagSchema,
+    PatientPatchSchema,
+    PatientSchema,
+    TimelineQuerySchema,
+    TimelineSchema,
+    WorklistQuerySchema,
+    WorklistSchema,
+)
+
+blp = Blueprint("monitoring", __name__, url_prefix="/api/v1", description="Relief assessment, flags, timeline and worklist")
+
+
+@blp.record_once
+def _check_relief_params(state):
+    """A wrong DIARY_RELIEF_PARAMS stops the app at start, not at the first check-in."""
+    service.relief_params(state.app)
+
+
+@blp.get("/patients")
+@blp.arguments(WorklistQuerySchema, location="query")
+@blp.response(200, WorklistSchema, description="The provider's patients, most urgent first, a page at a time")
+def worklist(query):
+    """Ordered by open urgent, wearing_off, data_gap, then plan_maintenance and non_response flags,
+    then the earliest suggested_session_by, then name. Paginated: follow next_cursor."""
+    provider = require_role(PROVIDER)
+    page = service.worklist(provider, limit=query["limit"], cursor=query.get("cursor"), now=utcnow())
+    db.session.commit()
+    return jsonify(page)
+
+
+@blp.patch("/patients/<pid>")
+@blp.arguments(PatientPatchSchema)
+@blp.response(200, PatientSchema)
+def update_patient(changes, pid):
+    """The clinician's intake GAD-7 (0-21, or null to remove it); the patient is re-evaluated."""
+    provider = require_role(PROVIDER)
+    patient = patient_for(pid)
+    service.set_intake_baseline(patient, changes, actor=provider, now=utcnow())
+    db.session.commit()
+    return service.patient_json(patient)
+
+
+@blp.get("/patients/<pid>/timeline")
+@blp.arguments(TimelineQuerySchema, location="query")
+@blp.response(200, TimelineSchema)
+def timeline(query, pid):
+    """Daily scores, sessions, flags and the assessment. A patient's own timeline has no flags."""
+    patient = patient_for(pid)
+    now = utcnow()
+    start, end = resolve_range(patient, query.get("from_"), query.get("to"), now=now)
+    body = service.timeline(patient, start, end, actor=current_user, now=now)
+    db.session.commit()
+    return jsonify(body)
+
+
+@blp.get("/patients/<pid>/flags")
+@blp.arguments(FlagQuerySchema, location="query")
+@blp.response(200, FlagListSchema)
+def list_flags(query, pid):
+    provider = require_role(PROVIDER)
+    patient = patient_for(pid)
+    items = service.list_flags(patient, status=query.get("status"), actor=provider, now=utcnow())
+    db.session.commit()
+    return {"items": items}
+
+
+@blp.post("/flags/<uuid:flag_id>/acknowledge")
+@blp.arguments(AcknowledgeSchema)
+@blp.response(200, FlagSchema)
+def acknowledge_flag(body, flag_id):
+    """Idempotent. A flag that resolved meanwhile stays resolved and records the acknowledgement."""
+    provider = require_role(PROVIDER)
+    flag = reachable(db.session.get(Flag, flag_id))
+    flag = service.acknowledge_flag(flag, note=body.get("note"), actor=provider, now=utcnow())
+    db.session.commit()
+    return flag
+
+
+@blp.cli.command("refresh")
+def refresh_command():
+    """Re-evaluates every patient: after an import, or a change of DIARY_RELIEF_PARAMS."""
+    count = service.refresh_all(now=utcnow())
+    click.echo(f"{count} patient(s) re-evaluated")
+
+
+@blp.cli.command("evaluate")
+def evaluate_command():
+    """Re-evaluates the patients whose local day has moved on (what the scheduler does each minute)."""
+    click.echo(f"{service.evaluate_due_patients(utcnow())} patient(s) re-evaluated")
+

@@ -1,0 +1,119 @@
+from marshmallow import Schema, fields, validate
+
+from .. import gad7, relief
+from ..fields import UTCDateTime
+from ..treatments.schemas import TreatmentSchema
+from .models import FLAG_KINDS, FLAG_STATUSES
+
+
+class FlagSchema(Schema):
+    id = fields.UUID()
+    patient_id = fields.UUID()
+    kind = fields.String(validate=validate.OneOf(FLAG_KINDS))
+    status = fields.String(validate=validate.OneOf(FLAG_STATUSES))
+    raised_on = fields.Date(metadata={"description": "The patient's local date the rule fired on"})
+    raised_at = UTCDateTime(metadata={"description": "When the app raised it (later than raised_on for backfilled data)"})
+    details = fields.Dict(metadata={"description": "The rule's numbers (RELIEF.md); urgent carries not_a_safety_screen: true"})
+    acknowledged_by = fields.UUID(attribute="acknowledged_by_id", allow_none=True, metadata={"description": "The provider's id"})
+    acknowledged_at = UTCDateTime(allow_none=True)
+    resolved_at = UTCDateTime(allow_none=True)
+
+
+class FlagListSchema(Schema):
+    items = fields.List(fields.Nested(FlagSchema))
+
+
+class FlagQuerySchema(Schema):
+    status = fields.String(validate=validate.OneOf(FLAG_STATUSES))
+
+
+class AcknowledgeSchema(Schema):
+    note = fields.String(allow_none=True, validate=validate.Length(max=2000), metadata={"description": "Kept with the flag, not shown"})
+
+
+class AssessmentSchema(Schema):
+    status = fields.String(validate=validate.OneOf(relief.STATUSES))
+    last_session_date = fields.Date(allow_none=True)
+    baseline = fields.Float(allow_none=True)
+    nadir = fields.Float(allow_none=True)
+    threshold = fields.Float(allow_none=True)
+    current = fields.Float(allow_none=True)
+    regained_fraction = fields.Float(allow_none=True)
+    days_since_session = fields.Integer(allow_none=True)
+    predicted_wear_off_date = fields.Date(allow_none=True)
+    prediction_basis = fields.String(allow_none=True, validate=validate.OneOf((relief.HISTORY, relief.TREND, relief.PRIOR)))
+    suggested_session_by = fields.Date(allow_none=True)
+    notices = fields.List(
+        fields.String(),
+        metadata={"description": "no_baseline, baseline_from_intake, baseline_from_course, cycle_inactive"},
+    )
+
+
+class DaySchema(Schema):
+    date = fields.Date(metadata={"description": "A local date with at least one check-in"})
+    score = fields.Integer(metadata={"description": "The total of the latest check-in of that date"})
+    severity = fields.String(validate=validate.OneOf(gad7.SEVERITIES))
+    entries = fields.Integer(metadata={"description": "How many check-ins that date has (GET .../entries lists them)"})
+
+
+class TimelinePatientSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    timezone = fields.String()
+    intake_baseline = fields.Integer(allow_none=True, metadata={"description": "The clinician's intake GAD-7, if given"})
+
+
+class TimelineSchema(Schema):
+    patient = fields.Nested(TimelinePatientSchema)
+    days = fields.List(fields.Nested(DaySchema), metadata={"description": "Only dates with a check-in, ascending"})
+    treatments = fields.List(fields.Nested(TreatmentSchema), metadata={"description": "Sessions dated in the range, ascending"})
+    flags = fields.List(
+        fields.Nested(FlagSchema),
+        metadata={"description": "Care team only (a patient gets []): flags raised in the range, and every one not resolved"},
+    )
+    assessment = fields.Nested(AssessmentSchema, metadata={"description": "As of the patient's local today"})
+
+
+class TimelineQuerySchema(Schema):
+    from_ = fields.Date(data_key="from", metadata={"description": "First local date, inclusive; default: 89 days before 'to'"})
+    to = fields.Date(metadata={"description": "Last local date, inclusive; default: the patient's today. At most 731 days in all."})
+
+
+class WorklistItemSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    email = fields.String()
+    last_entry_at = UTCDateTime(allow_none=True)
+    latest_score = fields.Integer(allow_none=True)
+    latest_severity = fields.String(allow_none=True, validate=validate.OneOf(gad7.SEVERITIES))
+    status = fields.String(validate=validate.OneOf(relief.STATUSES))
+    open_flags = fields.List(fields.String(validate=validate.OneOf(FLAG_KINDS)), metadata={"description": "Most urgent first"})
+    predicted_wear_off_date = fields.Date(allow_none=True)
+    suggested_session_by = fields.Date(allow_none=True)
+    next_planned_session = UTCDateTime(allow_none=True, metadata={"description": "starts_at of the next planned session"})
+
+
+class WorklistSchema(Schema):
+    items = fields.List(fields.Nested(WorklistItemSchema))
+    next_cursor = fields.String(
+        allow_none=True,
+        metadata={"description": "Pass as ?cursor= for the next page; null on the last page"},
+    )
+
+
+class WorklistQuerySchema(Schema):
+    limit = fields.Integer(
+        load_default=100, validate=validate.Range(1, 500), metadata={"description": "Patients per page (default 100, at most 500)"}
+    )
+    cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
+
+
+class PatientPatchSchema(Schema):
+    intake_baseline = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 21))
+
+
+class PatientSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    timezone = fields.String()
+    intake_baseline = fields.Integer(allow_none=True)
