@@ -1,0 +1,100 @@
+"""Helpers for the end-to-end tests: devices, screenshots, axe, and the app's own words.
+
+Accessible names come from CONTRACT.md section 11, written out here on purpose:
+the tests find controls the way a screen reader user would, and a renamed
+button should fail them.
+"""
+import json
+import re
+from pathlib import Path
+
+from diary.gad7 import ITEMS as GAD7_ITEMS
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest.py skips every test here (or fails them under DIARY_REQUIRE_BROWSER=1)
+    expect = None
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+
+ITEMS = [item.text for item in GAD7_ITEMS]
+ANSWERS = ["Not at all", "Several days", "More than half the days", "Nearly every day"]
+PATIENT_NAV = ["Check in", "History", "Sessions", "Settings"]
+
+# The outbox database, named where the front end names it.
+OUTBOX_DB = re.search(r"const DB_NAME = '([^']+)'", (ROOT / "frontend/js/outbox.js").read_text()).group(1)
+
+
+def screenshot(page, name, full_page=True):
+    """Saves test-artifacts/e2e/<name>.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_check(page, name):
+    """Runs axe-core on the page as it is now; fails on serious or critical violations.
+
+    The page's context must be made with ``bypass_csp=True``: the app's policy
+    (rightly) refuses the inline script that add_script_tag uses to carry axe in.
+    Every violation, minor ones included, is saved to test-artifacts/e2e/<name>.axe.json.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    violations = result["violations"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"{name}.axe.json").write_text(json.dumps(violations, indent=1))
+    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+    lines = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:5]]}" for v in bad]
+    assert not bad, f"axe on {name}: serious or critical violations:\n" + "\n".join(lines)
+    return violations
+
+
+def log_in(page, email, password, path="/#/login"):
+    page.goto(path)
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def answer_all(page, answers):
+    """Ticks one answer per GAD-7 item, finding each group by the item's text."""
+    for item, value in zip(ITEMS, answers, strict=True):
+        group = page.get_by_role("radiogroup", name=item, exact=True)
+        group.get_by_role("radio", name=ANSWERS[value], exact=True).check()
+
+
+def wait_for_service_worker(page):
+    """Waits until the service worker is active and controls the page (the shell is precached)."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def database_names(page):
+    return page.evaluate("indexedDB.databases().then(list => list.map(d => d.name))")
+
+
+def stored_entries(app, email):
+    """What the server holds for the patient with this email: [(id, answers)], oldest first."""
+    from diary.accounts.models import User
+    from diary.checkins.models import Entry
+    from diary.extensions import db
+
+    with app.app_context():
+        try:
+            user = db.session.execute(db.select(User).filter_by(email=email.lower())).scalar_one()
+            rows = db.session.execute(db.select(Entry).filter_by(patient_id=user.id).order_by(Entry.recorded_at)).scalars()
+            return [(str(entry.id), entry.answers) for entry in rows]
+        finally:
+            db.session.remove()

@@ -1,0 +1,167 @@
+"""The patient on a phone: join from an invite, check in (also offline), log out."""
+import uuid
+
+import pytest
+
+from tests.conftest import PASSWORD, login
+from tests.e2e.support import (
+    ANSWERS,
+    ITEMS,
+    OUTBOX_DB,
+    PATIENT_NAV,
+    PHONE,
+    answer_all,
+    database_names,
+    expect,
+    log_in,
+    screenshot,
+    stored_entries,
+    wait_for_service_worker,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def test_register_from_invite_link_check_in_and_see_total(app, live_server, new_context, make_provider):
+    provider = make_provider()
+    invite = login(app, provider["email"]).post("/api/v1/invites", json={}).get_json()
+    assert invite["url"] == f"{live_server.url}/#/join?code={invite['code']}"
+    email = f"robin-{uuid.uuid4().hex[:6]}@mail.test"
+
+    page = new_context(PHONE).new_page()
+    page.goto(invite["url"])
+    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Invite code")).to_have_value(invite["code"])
+    page.get_by_role("textbox", name="Name").fill("Robin Example")
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    screenshot(page, "patient-01-register")
+    page.get_by_role("button", name="Create account").click()
+
+    save = page.get_by_role("button", name="Save check-in")
+    expect(save).to_be_visible()
+    for name in PATIENT_NAV:
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    for item in ITEMS:
+        group = page.get_by_role("radiogroup", name=item, exact=True)
+        for label in ANSWERS:
+            expect(group.get_by_role("radio", name=label, exact=True)).not_to_be_checked()
+    screenshot(page, "patient-02-checkin")
+
+    answers = [1, 0, 2, 1, 0, 3, 1]
+    answer_all(page, answers)
+    save.click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Your score is 8 out of 21")
+    expect(status).to_be_in_viewport()  # the app scrolls the result into view
+    screenshot(page, "patient-03-checkin-saved", full_page=False)
+
+    [(_, stored)] = stored_entries(app, email)
+    assert stored == answers
+
+
+def test_answer_targets_are_at_least_44_px(app, new_context, make_patient):
+    patient = make_patient()
+    page = new_context(PHONE).new_page()
+    log_in(page, patient.user["email"], PASSWORD)
+    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
+
+    radios = page.get_by_role("radio")
+    expect(radios.first).to_be_visible()
+    # The whole label is the target of each answer (the input itself may be smaller).
+    boxes = radios.evaluate_all("""els => els.map(input => {
+        const r = (input.labels[0] || input).getBoundingClientRect();
+        return {name: input.labels[0]?.textContent, width: r.width, height: r.height};
+    })""")
+    assert len(boxes) >= len(ITEMS) * len(ANSWERS)
+    small = [box for box in boxes if box["width"] < 44 or box["height"] < 44]
+    assert not small, f"answer targets under 44x44 px: {small[:5]}"
+
+    controls = [page.get_by_role("button", name="Save check-in"), page.get_by_role("button", name="Log out")]
+    controls += [page.get_by_role("link", name=name, exact=True) for name in PATIENT_NAV]
+    for control in controls:
+        box = control.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (control, box)
+
+
+def test_offline_check_in_reaches_the_server_exactly_once(app, new_context, make_patient):
+    patient = make_patient()
+    email = patient.user["email"]
+    context = new_context(PHONE)
+    page = context.new_page()
+    log_in(page, email, PASSWORD)
+    save = page.get_by_role("button", name="Save check-in")
+    expect(save).to_be_visible()
+    wait_for_service_worker(page)
+
+    context.set_offline(True)
+    page.reload()  # the shell now comes from the service worker's cache
+    expect(save).to_be_visible()
+    expect(page.locator("#notice")).to_contain_text("You are offline")
+    answers = [2, 2, 1, 1, 0, 0, 3]
+    answer_all(page, answers)
+    save.click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("It will be sent when online")
+    expect(status).to_contain_text("Your score is 9 out of 21")
+    expect(status).to_be_in_viewport()
+    screenshot(page, "patient-04-offline-saved", full_page=False)
+
+    assert stored_entries(app, email) == []
+    queued = page.evaluate(
+        """name => new Promise((resolve, reject) => {
+            const open = indexedDB.open(name);
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+                const request = open.result.transaction('items').objectStore('items').getAll();
+                request.onsuccess = () => { open.result.close(); resolve(request.result.map(i => ({id: i.id, keys: Object.keys(i)}))); };
+            };
+        })""",
+        OUTBOX_DB,
+    )
+    assert len(queued) == 1
+    assert "answers" not in queued[0]["keys"]  # only ciphertext is stored
+
+    context.set_offline(False)
+    expect(page.locator("#notice")).to_contain_text("A check-in saved offline has now been sent")
+    [(entry_id, stored)] = stored_entries(app, email)
+    assert (entry_id, stored) == (queued[0]["id"], answers)
+
+    # Opening the app again sends nothing twice.
+    page.reload()
+    expect(save).to_be_visible()
+    page.get_by_role("link", name="History", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert len(stored_entries(app, email)) == 1
+
+    assert OUTBOX_DB in database_names(page)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+    assert OUTBOX_DB not in database_names(page)
+
+
+def test_log_out_deletes_unsent_check_ins(app, new_context, make_patient):
+    patient = make_patient()
+    context = new_context(PHONE)
+    page = context.new_page()
+    log_in(page, patient.user["email"], PASSWORD)
+    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
+
+    # The server cannot be reached for check-ins, though the device thinks it is online.
+    context.route("**/api/v1/patients/me/entries", lambda route: route.abort() if route.request.method == "POST" else route.fallback())
+    answer_all(page, [1] * 7)
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_role("status")).to_contain_text("It will be sent when online")
+    assert OUTBOX_DB in database_names(page)
+
+    page.get_by_role("button", name="Log out").click()
+    dialog = page.get_by_role("dialog", name="Some check-ins have not been sent yet")
+    expect(dialog).to_be_visible()
+    screenshot(page, "patient-05-logout-unsent", full_page=False)
+    dialog.get_by_role("button", name="Delete and leave").click()
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+
+    assert OUTBOX_DB not in database_names(page)
+    assert page.evaluate("localStorage.length") == 0
+    assert stored_entries(app, patient.user["email"]) == []
