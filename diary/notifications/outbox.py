@@ -24,7 +24,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from ..accounts.models import Patient, User
 from ..checkins.models import Entry
@@ -65,7 +65,8 @@ def insert_ignoring_duplicates(model, rows: list[dict]) -> None:
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - the project supports these two
         raise RuntimeError(f"unsupported database: {dialect}")
-    db.session.execute(insert(model).on_conflict_do_nothing(), rows)
+    # On the table, not the entity: one executemany, where the ORM would run a statement per row.
+    db.session.execute(insert(model.__table__).on_conflict_do_nothing(), rows)
 
 
 def message_row(*, dedupe_key, kind, channel, user_id, payload, now, expires_at=None) -> dict:
@@ -116,6 +117,20 @@ class ClaimBatch:
     failed: int = 0
 
 
+_outbox = OutboxMessage.__table__
+# Built once, run per row: each matches only the state this worker read (or claimed).
+_CLAIM = (
+    update(_outbox)
+    .where(
+        _outbox.c.id == bindparam("p_id"),
+        _outbox.c.status == bindparam("p_status"),
+        _outbox.c.attempts == bindparam("p_attempts"),
+        _outbox.c.next_attempt_at == bindparam("p_read"),
+    )
+    .values(status=SENDING, attempts=_outbox.c.attempts + 1, lease_until=bindparam("p_lease"), next_attempt_at=bindparam("p_lease"))
+)
+
+
 def claim_due(now: datetime, *, limit: int = 20) -> ClaimBatch:
     """Claims up to ``limit`` messages due at ``now``; settles the obsolete ones instead."""
     rows = db.session.execute(
@@ -138,15 +153,8 @@ def claim_due(now: datetime, *, limit: int = 20) -> ClaimBatch:
     batch = ClaimBatch()
     for row in rows:
         won = db.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == row.id,
-                OutboxMessage.status == row.status,
-                OutboxMessage.attempts == row.attempts,
-                OutboxMessage.next_attempt_at == row.next_attempt_at,
-            )
-            .values(status=SENDING, attempts=row.attempts + 1, lease_until=now + LEASE, next_attempt_at=now + LEASE)
-            .execution_options(synchronize_session=False)
+            _CLAIM,
+            {"p_id": row.id, "p_status": row.status, "p_attempts": row.attempts, "p_read": row.next_attempt_at, "p_lease": now + LEASE},
         ).rowcount
         if won != 1:
             continue
@@ -311,10 +319,7 @@ def settle(claim: Claim, status: str, *, now, error: str | None = None, retry_at
     else:
         values["last_error"] = error[:ERROR_LENGTH] if error else None
     won = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == claim.id, OutboxMessage.status == SENDING, OutboxMessage.attempts == claim.attempts)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+        update(_outbox).where(_outbox.c.id == claim.id, _outbox.c.status == SENDING, _outbox.c.attempts == claim.attempts).values(**values)
     ).rowcount
     if won != 1:
         log.warning("outbox claim lost before it was settled", extra={"message_id": str(claim.id)})

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Patient, User, care_team_members
@@ -185,6 +185,15 @@ def _end_of_local_day(day: date, zone: str) -> datetime:
     return timing.reminder_instant(tomorrow, time(0), zone) or datetime.combine(tomorrow + timedelta(days=1), time(0), tzinfo=timing.resolve_zone(zone))
 
 
+_schedules = ReminderSchedule.__table__
+# Built once: the pass runs it per due patient. Matches only the value the pass read.
+_CLAIM_SCHEDULE = (
+    update(_schedules)
+    .where(_schedules.c.patient_id == bindparam("p_patient"), _schedules.c.next_reminder_at == bindparam("p_read"))
+    .values(next_reminder_at=bindparam("p_next"), last_reminded_on=bindparam("p_last"))
+)
+
+
 def queue_due_reminders(*, now, limit=500) -> ReminderPass:
     """One batch of the reminder pass: the patients whose next reminder has come.
 
@@ -238,10 +247,7 @@ def queue_due_reminders(*, now, limit=500) -> ReminderPass:
                 result.no_channel += 1
         upcoming = _next_for(row.reminder_time, row.timezone, row.reminders_enabled, now=now, last_reminded_on=last)
         won = db.session.execute(
-            update(ReminderSchedule)
-            .where(ReminderSchedule.patient_id == row.patient_id, ReminderSchedule.next_reminder_at == row.next_reminder_at)
-            .values(next_reminder_at=upcoming, last_reminded_on=last)
-            .execution_options(synchronize_session=False)
+            _CLAIM_SCHEDULE, {"p_patient": row.patient_id, "p_read": row.next_reminder_at, "p_next": upcoming, "p_last": last}
         ).rowcount
         if won != 1:
             result.lost_race += 1

@@ -38,7 +38,7 @@ def seed_patients(count, *, days, with_logins=False, seed=7, team_name="Bench te
             answers = [rng.randint(0, 3) for _ in range(7)]
             entries.append({"id": uuid.uuid4(), "patient_id": patient_id, "recorded_at": recorded, "local_date": recorded.date(), **{f"item_{i + 1}": a for i, a in enumerate(answers)}, "total": sum(answers), "side_effects": [], "created_at": now, "updated_at": now})
         result.append((patient_id, email))
-        if len(entries) >= 20000:
+        if len(entries) >= 20000 or len(users) >= 5000:  # bounded memory, also with days=0
             _flush(users, patients, entries)
     _flush(users, patients, entries)
     db.session.commit()
@@ -46,11 +46,12 @@ def seed_patients(count, *, days, with_logins=False, seed=7, team_name="Bench te
 
 
 def _flush(users, patients, entries):
+    # Core inserts on the tables: one executemany each (the ORM's bulk path runs a statement per row here).
     if users:
-        db.session.execute(insert(User), users)
-        db.session.execute(insert(Patient), patients)
+        db.session.execute(insert(User.__table__), users)
+        db.session.execute(insert(Patient.__table__), patients)
     if entries:
-        db.session.execute(insert(Entry), entries)
+        db.session.execute(insert(Entry.__table__), entries)
     users.clear()
     patients.clear()
     entries.clear()

@@ -1,0 +1,140 @@
+"""Real processes: three `scheduler tick` at once, `scheduler run`, and the dev server's embedded scheduler.
+
+They share the test's database: the SQLite file, or the run's PostgreSQL schema
+(DIARY_TEST_DATABASE_URL), so the suite proves this on both.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from diary.accounts.models import Patient
+from diary.extensions import db
+from diary.notifications.models import OutboxMessage, ReminderSchedule
+from tests.support.mailbox import free_port
+
+from .conftest import assert_ticked
+from .test_provider_alerts import raise_flag
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def environment(app, smtp_server, **extra):
+    env = {
+        **os.environ,
+        "DIARY_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "DIARY_INSTANCE_PATH": app.instance_path,
+        "DIARY_SECRET_KEY": "test-secret",
+        "DIARY_SMTP_URL": smtp_server.url,
+        "DIARY_BASE_URL": app.config["BASE_URL"],
+        "DIARY_PUSH_ALLOW_INSECURE_ENDPOINTS": "1",
+        "DIARY_EMBEDDED_SCHEDULER": "0",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+    env.pop("FLASK_DEBUG", None)
+    env.pop("WERKZEUG_RUN_MAIN", None)
+    return env
+
+
+def flask(*args):
+    return [sys.executable, "-m", "flask", "--app", "diary", *args]
+
+
+def test_three_ticks_at_once_send_each_message_exactly_once(clinic, app, provider):
+    due = [clinic.patient(at="2027-01-12T08:00:00+01:00", provider=provider) for _ in range(12)]
+    pushed = [clinic.patient(at="2027-01-12T08:00:00+01:00", provider=provider) for _ in range(3)]
+    subscriptions = [clinic.subscribe(client) for client in pushed]
+    checked_in = clinic.patient(at="2027-01-12T08:00:00+01:00", provider=provider)
+    from .test_reminders import check_in
+
+    check_in(clinic, checked_in, "2027-01-12T09:00:00+01:00")
+    raise_flag(app, due[0], "wearing_off", at="2027-01-12T18:00:00Z")
+    env = environment(app, clinic.smtp)
+
+    ticks = [
+        subprocess.Popen(flask("scheduler", "tick", "--at", "2027-01-12T20:00:00+01:00"), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outputs = [tick.communicate(timeout=120) for tick in ticks]
+    for tick, (out, err) in zip(ticks, outputs):
+        lines = dict(line.split(": ", 1) for line in out.strip().splitlines() if ": " in line)
+        assert_ticked(tick.returncode, lines, out + err)
+
+    for client in due:
+        assert len(clinic.mails_to(client)) == 1, client.user["email"]
+    for subscription in subscriptions:
+        assert len(clinic.push.received(subscription)) == 1
+    assert clinic.mails_to(checked_in) == [] and all(clinic.mails_to(client) == [] for client in pushed)
+    assert len(clinic.smtp.to(provider["email"])) == 1  # the provider alert, once
+    assert len(clinic.smtp.messages) == len(due) + 1
+    assert {row.status for row in clinic.outbox()} == {"sent"}
+    assert len(clinic.outbox()) == len(due) + len(pushed) + 1
+
+
+def test_scheduler_run_sends_a_due_reminder_and_stops_on_sigterm(clinic, app, smtp_server):
+    pat = make_due_now(clinic, app)
+    process = subprocess.Popen(flask("scheduler", "run"), cwd=ROOT, env=environment(app, smtp_server), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        smtp_server.wait_for(1, timeout=60)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "scheduler running" in out and "scheduler stopped" in out
+    assert len(clinic.mails_to(pat)) == 1
+    assert any(json.loads(line).get("event", "").startswith("reminders: 1 message(s)") for line in err.splitlines() if line.startswith("{"))
+
+
+@pytest.mark.parametrize("reload", [False, True], ids=["no-reloader", "reloader"])
+def test_the_dev_server_embeds_one_scheduler_in_the_serving_process(clinic, app, smtp_server, reload):
+    pat = make_due_now(clinic, app)
+    port = free_port()
+    args = flask("run", "--host", "127.0.0.1", "--port", str(port), "--reload" if reload else "--no-reload")
+    # A session of its own: the reloader's child dies with its parent when the group is signalled.
+    process = subprocess.Popen(
+        args, cwd=ROOT, env=environment(app, smtp_server, DIARY_EMBEDDED_SCHEDULER="1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        smtp_server.wait_for(1, timeout=60)
+        time.sleep(1)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            _out, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            _out, err = process.communicate()
+    started = [line for line in err.splitlines() if "embedded scheduler started" in line]
+    assert len(started) == 1, err
+    assert len(clinic.mails_to(pat)) == 1
+
+
+def test_other_commands_never_start_the_embedded_scheduler(app, smtp_server):
+    env = environment(app, smtp_server, DIARY_EMBEDDED_SCHEDULER="1")
+    result = subprocess.run(flask("scheduler", "tick"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert "embedded scheduler started" not in result.stderr
+    assert "reminders:" in result.stdout
+
+
+def make_due_now(clinic, app):
+    """A patient whose reminder was due a moment ago, in real time (these processes use the clock)."""
+    now = datetime.now(timezone.utc)
+    pat = clinic.patient(zone="UTC", at=now - timedelta(hours=1), reminder=(now - timedelta(hours=1)).strftime("%H:%M"))
+    with app.app_context():
+        patient_id = uuid.UUID(pat.user["id"])
+        patient = db.session.get(Patient, patient_id)
+        # Due a second ago, today (UTC): pinned directly so the test never straddles midnight.
+        reminder = max((now - timedelta(seconds=1)).replace(second=0, microsecond=0), now.replace(hour=0, minute=0, second=0, microsecond=0))
+        patient.reminder_time = reminder.time()
+        db.session.get(ReminderSchedule, patient_id).next_reminder_at = reminder
+        db.session.commit()
+        assert db.session.query(OutboxMessage).count() == 0
+    return pat
