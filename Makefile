@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app diary
 
-.PHONY: run test bench vendor audit lint clean
+.PHONY: run scheduler test bench vendor audit lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: $(VENV)/.installed-run
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	DIARY_EMBEDDED_SCHEDULER=$${DIARY_EMBEDDED_SCHEDULER:-1} $(FLASK) run --host 127.0.0.1 --port 5000
+
+# The scheduler as its own process (production shape); `make run` embeds one instead.
+scheduler: $(VENV)/.installed-run
+	$(FLASK) scheduler run
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
