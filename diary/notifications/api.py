@@ -48,5 +48,5 @@ def subscribe(body):
 def unsubscribe(body):
     """Unsubscribes this browser (patients); 204 also when the endpoint was not subscribed"""
     user = require_role(PATIENT)
-    service.unsubscribe(user, body["endpoint"])
+    service.unsubscribe(user, body["endpoint"], now=utcnow())
     db.session.commit()

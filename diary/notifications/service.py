@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Patient, User, care_team_members
+from ..audit import service as audit
 from ..checkins.models import Entry
 from ..errors import validation_error
 from ..extensions import db
@@ -78,7 +79,9 @@ def subscribe(user: User, data: dict, *, now) -> tuple[PushSubscription, bool]:
 
     existing = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
     if existing is not None and existing.user_id == user.id:
-        existing.p256dh, existing.auth, existing.expires_at = keys["p256dh"], keys["auth"], expires_at
+        if (existing.p256dh, existing.auth, existing.expires_at) != (keys["p256dh"], keys["auth"], expires_at):
+            existing.p256dh, existing.auth, existing.expires_at = keys["p256dh"], keys["auth"], expires_at
+            audit.record(user, "update", f"push_subscription:{existing.id}", at=now)
         db.session.flush()
         return existing, False
     if existing is not None:
@@ -96,15 +99,18 @@ def subscribe(user: User, data: dict, *, now) -> tuple[PushSubscription, bool]:
         if winner is None or winner.user_id != user.id:
             raise
         return winner, False
+    # In the audit trail, not the patient's access log: a device, not diary data.
+    audit.record(user, "create", f"push_subscription:{subscription.id}", at=now)
     return subscription, True
 
 
-def unsubscribe(user: User, endpoint: str) -> None:
+def unsubscribe(user: User, endpoint: str, *, now) -> None:
     """Forgets the user's subscription at ``endpoint``; silently nothing if it is not theirs."""
     subscription = db.session.scalar(
         select(PushSubscription).where(PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id)
     )
     if subscription is not None:
+        audit.record(user, "delete", f"push_subscription:{subscription.id}", at=now)
         db.session.delete(subscription)
         db.session.flush()
 

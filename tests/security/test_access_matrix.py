@@ -73,6 +73,10 @@ MATRIX = {
     ("POST",   "/api/v1/flags/{flag_id}/acknowledge"):     (401,  403,   403,   200,   404),
     # The token in the URL is the credential (calendar apps cannot log in).
     ("GET",    "/api/v1/feeds/{token}/sessions.ics"):      (200,  200,   200,   200,   200),
+    # Providers get no reminders.
+    ("GET",    "/api/v1/push/public-key"):                 (401,  200,   200,   200,   200),
+    ("POST",   "/api/v1/push/subscriptions"):              (401,  201,   201,   403,   403),
+    ("DELETE", "/api/v1/push/subscriptions"):              (401,  204,   204,   403,   403),
 }
 # fmt: on
 
@@ -148,6 +152,11 @@ class World:
     def invite_code(self):
         return self.inviter.post("/api/v1/invites", json={}).get_json()["code"]
 
+    def subscribed_endpoint(self, caller):
+        subscription = push_subscription()
+        self.clients[caller].post("/api/v1/push/subscriptions", json=subscription)
+        return subscription["endpoint"]
+
     def otp_after_setup(self, caller):
         """A valid code for a provider who just started MFA setup; anything for others."""
         import pyotp
@@ -183,7 +192,28 @@ REQUESTS = {
     ("PATCH", "/api/v1/patients/{pid}"): lambda w, c: {"json": {"intake_baseline": 16}},
     ("POST", "/api/v1/flags/{flag_id}/acknowledge"): lambda w, c: {"json": {"note": "called the patient"}},
     ("GET", "/api/v1/patients/{pid}/export.csv"): lambda w, c: {"query_string": {"kind": "entries"}},
+    ("POST", "/api/v1/push/subscriptions"): lambda w, c: {"json": push_subscription()},
+    # Subscribed first (where the caller may), so the DELETE removes something.
+    ("DELETE", "/api/v1/push/subscriptions"): lambda w, c: {"json": {"endpoint": w.subscribed_endpoint(c)}},
 }
+
+
+def push_subscription():
+    """What a browser's ``PushSubscription.toJSON()`` gives: an https endpoint, a P-256 key, a 16-byte secret."""
+    import base64
+    import os
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    def b64url(raw):
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return {"endpoint": f"https://push.example.test/{uuid.uuid4().hex}", "expirationTime": None,
+            "keys": {"p256dh": b64url(point), "auth": b64url(os.urandom(16))}}
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _PLACEHOLDER = re.compile(r"{(\w+)}")
