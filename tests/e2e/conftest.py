@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from diary.extensions import db
 from tests.e2e.support import PHONE
@@ -78,10 +78,17 @@ def browser():
 # ---- the server ------------------------------------------------------------------
 
 
+class QuietHandler(WSGIRequestHandler):
+    """The app logs every request itself; werkzeug's access log would only repeat it."""
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
 class LiveServer:
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, name="e2e-live-server", daemon=True)
 

@@ -98,3 +98,39 @@ def stored_entries(app, email):
             return [(str(entry.id), entry.answers) for entry in rows]
         finally:
             db.session.remove()
+
+
+# RELIEF.md's worked example: baseline 16, a session on day 0, relief, then scores
+# climbing back over the threshold: `wearing_off` is raised on day 18.
+WORKED_BASELINE = [16, 15, 17, 16, 16, 15, 17]  # days -7..-1
+WORKED_AFTER = [9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14]  # days 1..20
+
+
+def seed_wearing_off(app, patient):
+    """Backfills the worked example through the API so that today is day 20 (needs BACKFILL_DAYS >= 28)."""
+    from datetime import datetime, time, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(patient.user["timezone"])
+    now = datetime.now(timezone.utc) - timedelta(minutes=1)
+    today = now.astimezone(zone).date()
+    session_day = today - timedelta(days=len(WORKED_AFTER))
+
+    def noon(day):
+        return datetime.combine(day, time(12, 0), zone)
+
+    def answers(total):
+        return [total // 7 + (1 if i < total % 7 else 0) for i in range(7)]
+
+    scores = {session_day - timedelta(days=7 - i): s for i, s in enumerate(WORKED_BASELINE)}
+    scores |= {session_day + timedelta(days=1 + i): s for i, s in enumerate(WORKED_AFTER)}
+    for day, total in scores.items():
+        at = now if day == today else noon(day)
+        response = patient.post("/api/v1/patients/me/entries", json={"recorded_at": at.isoformat(), "answers": answers(total)})
+        assert response.status_code == 201, response.get_json()
+    response = patient.provider_client.post(
+        f"/api/v1/patients/{patient.user['id']}/treatments",
+        json={"status": "completed", "starts_at": datetime.combine(session_day, time(9, 0), zone).isoformat(), "route": "iv", "dose_mg": 35},
+    )
+    assert response.status_code == 201, response.get_json()
+    return session_day
