@@ -16,11 +16,13 @@ raised (those with a ``cycle_start``) and leaves any other flag alone:
 - an event with no stored flag becomes an open flag, or a resolved one when its
   cause had already ended (history replayed after the fact, e.g. a backfill);
 - an open or acknowledged flag resolves when a newer course started
-  (``new_cycle``), when a score arrived after a gap began (``logging_resumed``),
-  when wearing_off or non_response answered a plan_maintenance of the same cycle
-  (``superseded``), or when the changed data no longer raises it
-  (``withdrawn``: an entry deleted or edited, a session moved, a booking made);
-- a withdrawn flag whose event comes back reopens (a deletion undone).
+  (``new_cycle``), when a score arrived after a gap was raised
+  (``logging_resumed``), or when wearing_off or non_response answered a
+  plan_maintenance of the same cycle (``superseded``);
+- a flag whose event the changed data no longer raise (an entry deleted or
+  edited, a score backfilled into a gap, a session moved, a booking made) is
+  deleted if nobody acted on it (no acknowledgement, no provider alert), else
+  resolved as ``withdrawn``; a withdrawn flag whose event comes back reopens.
 
 Services flush, never commit (``evaluate_due_patients`` excepted: it commits
 per batch, like the scheduler jobs around it).
@@ -146,8 +148,12 @@ class _Causes:
         self.last_logged = last_logged
         self.settled_cycles = settled_cycles
 
+    def new_cycle(self, cycle_start) -> str | None:
+        return NEW_CYCLE if self.cycle_start is not None and cycle_start < self.cycle_start else None
+
     def ended(self, kind, cycle_start, details) -> str | None:
-        if self.cycle_start is not None and cycle_start < self.cycle_start:
+        """Why the cause of a flag whose event the replay still raises has ended, or None."""
+        if self.new_cycle(cycle_start):
             return NEW_CYCLE
         if kind == "data_gap" and self.last_logged is not None:
             since = (details or {}).get("since")
@@ -229,11 +235,20 @@ def _reconcile(patient_id, events, causes, now) -> list[Flag]:
     wanted = {occurrence_of(event): event for event in events}
 
     # Resolutions first, so a new flag of a kind never meets the old open one.
-    for occurrence, flag in stored.items():
+    for occurrence, flag in list(stored.items()):
         if flag.status == RESOLVED or flag.cycle_start is None:
             continue  # settled, or not raised by the replay (left to the care team)
         event = wanted.get(occurrence)
-        reason = causes.ended(flag.kind, flag.cycle_start, flag.details) or (None if event else WITHDRAWN)
+        reason = causes.ended(flag.kind, flag.cycle_start, flag.details) if event else causes.new_cycle(flag.cycle_start)
+        if reason is None and event is None:
+            if flag.acknowledged_at is None and flag.provider_alerted_at is None:
+                # Nobody acted on it and the data no longer raise it (a backfilled
+                # score inside a gap, a deleted entry): it goes, and comes back
+                # if its event does.
+                db.session.delete(flag)
+                del stored[occurrence]
+                continue
+            reason = WITHDRAWN
         if reason:
             flag.status, flag.resolved_at, flag.resolution = RESOLVED, now, reason
         elif event.day != flag.raised_on or event.details != flag.details:

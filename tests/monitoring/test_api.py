@@ -1,0 +1,312 @@
+"""Timeline, worklist, flags and the intake baseline through the API (CONTRACT.md section 6)."""
+import uuid
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from diary.audit.models import AuditEvent
+from diary.extensions import db
+
+from .conftest import WORKED_AFTER, WORKED_BASELINE, answers_for
+
+FLAG_KEYS = {"id", "patient_id", "kind", "status", "raised_on", "raised_at", "details", "acknowledged_by", "acknowledged_at", "resolved_at"}
+ASSESSMENT_KEYS = {
+    "status", "last_session_date", "baseline", "nadir", "threshold", "current", "regained_fraction",
+    "days_since_session", "predicted_wear_off_date", "prediction_basis", "suggested_session_by", "notices",
+}
+WORKLIST_KEYS = {
+    "id", "name", "email", "last_entry_at", "latest_score", "latest_severity", "status", "open_flags",
+    "predicted_wear_off_date", "suggested_session_by", "next_planned_session",
+}
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "BACKFILL_DAYS": 40}
+
+
+def local_noon(client, day, hour=12):
+    zone = ZoneInfo(client.user["timezone"])
+    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(timezone.utc).isoformat()
+
+
+def today_of(client):
+    return datetime.now(ZoneInfo(client.user["timezone"])).date()
+
+
+def post_score(client, day, total, hour=12):
+    response = client.post("/api/v1/patients/me/entries", json={"recorded_at": local_noon(client, day, hour), "answers": answers_for(total)})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def post_session(provider_client, patient, day, status="completed", hour=10):
+    body = {"status": status, "starts_at": local_noon(patient, day, hour), "route": "iv", "dose_mg": 35}
+    response = provider_client.post(f"/api/v1/patients/{patient.user['id']}/treatments", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def backfill_worked_example(patient, provider_client):
+    """RELIEF.md's example through the API, day 20 being yesterday: session first, then the days in order."""
+    day0 = today_of(patient) - timedelta(days=21)
+    post_session(provider_client, patient, day0)
+    for offset, total in enumerate(WORKED_BASELINE, start=-7):
+        post_score(patient, day0 + timedelta(days=offset), total)
+    for offset, total in enumerate(WORKED_AFTER, start=1):
+        post_score(patient, day0 + timedelta(days=offset), total)
+    return day0
+
+
+def test_a_backfilled_month_gives_the_flags_and_assessment_on_the_timeline(patient, provider_client):
+    day0 = backfill_worked_example(patient, provider_client)
+    pid = patient.user["id"]
+    start = (day0 - timedelta(days=7)).isoformat()
+
+    response = provider_client.get(f"/api/v1/patients/{pid}/timeline?from={start}")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["patient"] == {"id": pid, "name": "Pat Doe", "timezone": "Europe/Berlin", "intake_baseline": None}
+    assert [d["score"] for d in body["days"]] == WORKED_BASELINE + WORKED_AFTER
+    assert body["days"][0] == {"date": start, "score": 16, "severity": "severe", "entries": 1}
+    assert [t["local_date"] for t in body["treatments"]] == [day0.isoformat()]
+
+    flags = {flag["kind"]: flag for flag in body["flags"]}
+    assert set(flags) == {"wearing_off", "plan_maintenance"}  # the gaps seen while backfilling are gone
+    wearing = flags["wearing_off"]
+    assert set(wearing) == FLAG_KEYS
+    assert wearing["status"] == "open" and wearing["raised_on"] == (day0 + timedelta(days=18)).isoformat()
+    assert wearing["details"]["duration"] == 18 and wearing["acknowledged_by"] is None
+    assert wearing["raised_at"].endswith("Z")
+    assert flags["plan_maintenance"]["status"] == "resolved"
+
+    assessment = body["assessment"]
+    assert set(assessment) == ASSESSMENT_KEYS
+    assert assessment["status"] == "wearing_off"
+    assert (assessment["baseline"], assessment["nadir"], assessment["threshold"]) == (16.0, 5.0, 10.5)
+    assert assessment["last_session_date"] == day0.isoformat() and assessment["days_since_session"] == 21
+    assert assessment["notices"] == []
+
+    own = patient.get("/api/v1/patients/me/timeline?from=" + start).get_json()
+    assert own["flags"] == [] and own["assessment"] == assessment and own["days"] == body["days"]
+
+    [row] = provider_client.get("/api/v1/patients").get_json()["items"]
+    assert set(row) == WORKLIST_KEYS
+    assert row["status"] == "wearing_off" and row["open_flags"] == ["wearing_off"] and row["latest_score"] == 14
+
+
+def test_the_worklist_puts_the_urgent_patient_first(app, make_patient, provider, provider_client):
+    def patient_named(name):
+        return make_patient(provider, name=name)
+
+    calm = patient_named("Abe Calm")  # no session yet
+    gap, wearing, urgent = patient_named("Xia Gap"), patient_named("Yan Wearing"), patient_named("Zed Urgent")
+    today = today_of(calm)
+    session_day = today - timedelta(days=10)
+    for pat, after in (
+        (gap, [6, 5, 5, 6, 5]),  # silent since day 5: a data gap on day 9
+        (urgent, [6, 5, 5, 6, 7, 9, 16, 17, 18]),
+    ):
+        post_session(provider_client, pat, session_day)
+        for offset in range(1, 8):
+            post_score(pat, session_day - timedelta(days=offset), 12)
+        for offset, total in enumerate(after, start=1):
+            post_score(pat, session_day + timedelta(days=offset), total)
+    backfill_worked_example(wearing, provider_client)
+    post_score(calm, today - timedelta(days=1), 3)
+
+    items = provider_client.get("/api/v1/patients").get_json()["items"]
+    assert [item["name"] for item in items] == ["Zed Urgent", "Yan Wearing", "Xia Gap", "Abe Calm"]
+    assert items[0]["open_flags"][0] == "urgent" and items[2]["open_flags"] == ["data_gap"]
+    assert items[3]["status"] == "no_treatment" and items[3]["latest_severity"] == "minimal"
+
+    # Acknowledging the urgent flag takes the patient down to their other open flag's rank.
+    flags = provider_client.get(f"/api/v1/patients/{urgent.user['id']}/flags?status=open").get_json()["items"]
+    [urgent_flag] = [flag for flag in flags if flag["kind"] == "urgent"]
+    assert urgent_flag["details"]["not_a_safety_screen"] is True
+    assert provider_client.post(f"/api/v1/flags/{urgent_flag['id']}/acknowledge", json={}).status_code == 200
+    items = provider_client.get("/api/v1/patients").get_json()["items"]
+    assert "urgent" not in items[0]["open_flags"] and {items[0]["name"], items[1]["name"]} == {"Zed Urgent", "Yan Wearing"}
+
+
+def test_the_worklist_pages_with_a_cursor(make_patient, provider, provider_client):
+    names = [f"Patient {n}" for n in range(5)]
+    for name in names:
+        make_patient(provider, name=name)
+    first = provider_client.get("/api/v1/patients?limit=2").get_json()
+    assert [item["name"] for item in first["items"]] == names[:2] and first["next_cursor"]
+    second = provider_client.get(f"/api/v1/patients?limit=2&cursor={first['next_cursor']}").get_json()
+    third = provider_client.get(f"/api/v1/patients?limit=2&cursor={second['next_cursor']}").get_json()
+    assert [item["name"] for item in second["items"] + third["items"]] == names[2:]
+    assert third["next_cursor"] is None
+    assert provider_client.get("/api/v1/patients").get_json()["next_cursor"] is None
+    for query in ("limit=0", "limit=501", "cursor=nonsense", "limit=x"):
+        response = provider_client.get(f"/api/v1/patients?{query}")
+        assert response.status_code == 422, query
+        assert response.get_json()["error"]["code"] == "validation_error"
+
+
+def test_the_worklist_shows_only_the_providers_own_patients(make_patient, make_provider, provider, provider_client):
+    mine = make_patient(provider, name="Mine")
+    make_patient(make_provider(), name="Not mine")
+    items = provider_client.get("/api/v1/patients").get_json()["items"]
+    assert [(item["id"], item["email"]) for item in items] == [(mine.user["id"], mine.user["email"])]
+
+
+def test_a_patient_registered_before_monitoring_is_summarised_on_first_view(app, patient, provider_client):
+    from diary.monitoring.models import PatientSummary
+
+    with app.app_context():
+        db.session.execute(db.delete(PatientSummary))
+        db.session.commit()
+    [row] = provider_client.get("/api/v1/patients").get_json()["items"]
+    assert row["id"] == patient.user["id"] and row["status"] == "no_treatment"
+
+
+def test_the_next_planned_session_is_on_the_worklist(patient, provider_client):
+    today = today_of(patient)
+    post_session(provider_client, patient, today + timedelta(days=9), status="planned")
+    soon = post_session(provider_client, patient, today + timedelta(days=3), status="planned")
+    [row] = provider_client.get("/api/v1/patients").get_json()["items"]
+    assert row["next_planned_session"] == soon["starts_at"]
+
+
+def test_flag_endpoints_are_for_the_care_team(patient, provider_client):
+    pid = patient.user["id"]
+    assert patient.get(f"/api/v1/patients/{pid}/flags").status_code == 403
+    assert patient.get("/api/v1/patients/me/flags").status_code == 403
+    assert patient.get("/api/v1/patients").status_code == 403
+    assert provider_client.get(f"/api/v1/patients/{pid}/flags").get_json() == {"items": []}
+    assert provider_client.get(f"/api/v1/patients/{pid}/flags?status=closed").status_code == 422
+    assert provider_client.post(f"/api/v1/flags/{uuid.uuid4()}/acknowledge", json={}).status_code == 404
+
+
+def test_acknowledging_a_flag(app, patient, provider_client):
+    backfill_worked_example(patient, provider_client)
+    pid = patient.user["id"]
+    [flag] = provider_client.get(f"/api/v1/patients/{pid}/flags?status=open").get_json()["items"]
+    assert patient.post(f"/api/v1/flags/{flag['id']}/acknowledge", json={}).status_code == 403
+
+    response = provider_client.post(f"/api/v1/flags/{flag['id']}/acknowledge", json={"note": "Booked for Friday"})
+    assert response.status_code == 200
+    acknowledged = response.get_json()
+    assert set(acknowledged) == FLAG_KEYS
+    assert acknowledged["status"] == "acknowledged" and acknowledged["acknowledged_by"] == provider_client.user["id"]
+    assert acknowledged["acknowledged_at"].endswith("Z") and acknowledged["resolved_at"] is None
+    again = provider_client.post(f"/api/v1/flags/{flag['id']}/acknowledge").get_json()
+    assert again == acknowledged  # idempotent, and the body may be left out
+
+    assert provider_client.get(f"/api/v1/patients/{pid}/flags?status=open").get_json()["items"] == []
+    assert [f["id"] for f in provider_client.get(f"/api/v1/patients/{pid}/flags?status=acknowledged").get_json()["items"]] == [flag["id"]]
+    [row] = provider_client.get("/api/v1/patients").get_json()["items"]
+    assert row["open_flags"] == [] and row["status"] == "wearing_off"
+    with app.app_context():
+        resources = set(db.session.scalars(select(AuditEvent.resource).where(AuditEvent.patient_id == uuid.UUID(pid))))
+    assert {f"flag:{flag['id']}", "flags"} <= resources
+
+    # A new session starts a new cycle: the flag resolves itself, keeping who acknowledged it.
+    post_session(provider_client, patient, today_of(patient), hour=0)
+    [resolved] = provider_client.get(f"/api/v1/patients/{pid}/flags?status=resolved&x=1").get_json()["items"][-1:]
+    assert resolved["id"] == flag["id"] and resolved["resolved_at"] and resolved["acknowledged_by"] == provider_client.user["id"]
+
+
+def test_the_intake_baseline(app, patient, provider_client):
+    pid = patient.user["id"]
+    response = provider_client.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": 16})
+    assert response.status_code == 200
+    assert response.get_json() == {"id": pid, "name": "Pat Doe", "timezone": "Europe/Berlin", "intake_baseline": 16}
+    timeline = provider_client.get(f"/api/v1/patients/{pid}/timeline").get_json()
+    assert timeline["patient"]["intake_baseline"] == 16 and timeline["assessment"]["baseline"] == 16.0
+    assert provider_client.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": None}).get_json()["intake_baseline"] is None
+    assert provider_client.get(f"/api/v1/patients/{pid}/timeline").get_json()["assessment"]["notices"] == ["no_baseline"]
+    for bad in (22, -1, "5", 3.5, True):
+        response = provider_client.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": bad})
+        assert response.status_code == 422, bad
+        assert "intake_baseline" in response.get_json()["error"]["fields"]
+    assert patient.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": 3}).status_code == 403
+    assert patient.patch("/api/v1/patients/me", json={"intake_baseline": 3}).status_code == 403
+
+
+def test_an_intake_baseline_lets_a_session_without_pre_treatment_scores_be_judged(patient, provider_client):
+    pid = patient.user["id"]
+    day0 = today_of(patient) - timedelta(days=21)
+    post_session(provider_client, patient, day0)
+    for offset, total in enumerate(WORKED_AFTER, start=1):
+        post_score(patient, day0 + timedelta(days=offset), total)
+    assert provider_client.get(f"/api/v1/patients/{pid}/timeline").get_json()["assessment"]["notices"] == ["no_baseline"]
+    provider_client.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": 16})
+    body = provider_client.get(f"/api/v1/patients/{pid}/timeline").get_json()
+    assert body["assessment"]["notices"] == ["baseline_from_intake"] and body["assessment"]["status"] == "wearing_off"
+    assert {(f["kind"], f["status"]) for f in body["flags"]} >= {("wearing_off", "open")}
+
+
+def test_timeline_days_take_the_latest_entry_of_each_date_and_count_them(patient):
+    yesterday = today_of(patient) - timedelta(days=1)
+    post_score(patient, yesterday, 12, hour=8)
+    post_score(patient, yesterday, 4, hour=20)
+    post_score(patient, yesterday, 9, hour=14)
+    body = patient.get("/api/v1/patients/me/timeline").get_json()
+    assert body["days"] == [{"date": yesterday.isoformat(), "score": 4, "severity": "minimal", "entries": 3}]
+    assert body["assessment"]["status"] == "no_treatment" and body["treatments"] == []
+
+
+def test_timeline_ranges(patient):
+    today = today_of(patient)
+    old = today - timedelta(days=95)
+    # Older than the backfill window: written straight into the database.
+    from tests.monitoring.conftest import Diary
+
+    Diary(patient.client.application, patient).score(old, 7)
+    post_score(patient, today - timedelta(days=2), 5)
+    default = patient.get("/api/v1/patients/me/timeline").get_json()
+    assert [d["date"] for d in default["days"]] == [(today - timedelta(days=2)).isoformat()]  # the last 90 days
+    wide = patient.get(f"/api/v1/patients/me/timeline?from={(today - timedelta(days=731)).isoformat()}&to={today.isoformat()}")
+    assert wide.status_code == 200 and len(wide.get_json()["days"]) == 2
+    too_wide = patient.get(f"/api/v1/patients/me/timeline?from={(today - timedelta(days=732)).isoformat()}&to={today.isoformat()}")
+    assert too_wide.status_code == 422
+    backwards = patient.get(f"/api/v1/patients/me/timeline?from={today.isoformat()}&to={(today - timedelta(days=1)).isoformat()}")
+    assert backwards.status_code == 422
+    assert patient.get("/api/v1/patients/me/timeline?from=yesterday").status_code == 422
+
+
+def test_deleting_an_entry_through_the_api_re_evaluates(patient, provider_client):
+    pid = patient.user["id"]
+    day0 = today_of(patient) - timedelta(days=10)
+    post_session(provider_client, patient, day0)
+    for offset in range(1, 8):
+        post_score(patient, day0 - timedelta(days=offset), 12)
+    ids = [post_score(patient, day0 + timedelta(days=n), total)["id"] for n, total in enumerate([6, 5, 5, 6, 7, 9, 10, 16, 18], start=1)]
+    kinds = {f["kind"] for f in provider_client.get(f"/api/v1/patients/{pid}/flags?status=open").get_json()["items"]}
+    assert "urgent" in kinds
+    assert patient.delete(f"/api/v1/entries/{ids[-1]}").status_code == 204
+    kinds = {f["kind"] for f in provider_client.get(f"/api/v1/patients/{pid}/flags").get_json()["items"]}
+    assert "urgent" not in kinds  # nobody had acted on it: withdrawn with the entry
+
+
+def test_reads_of_the_timeline_are_audited_for_the_care_team_only(app, patient, provider_client):
+    pid = patient.user["id"]
+
+    def reads():
+        with app.app_context():
+            return db.session.scalars(
+                select(AuditEvent.actor_role).where(AuditEvent.patient_id == uuid.UUID(pid), AuditEvent.resource == "timeline")
+            ).all()
+
+    patient.get("/api/v1/patients/me/timeline")
+    assert reads() == []
+    provider_client.get(f"/api/v1/patients/{pid}/timeline")
+    assert reads() == ["provider"]
+
+
+def test_the_openapi_document_describes_the_routes(client):
+    spec = client.get("/api/openapi.json").get_json()
+    paths = spec["paths"]
+    assert {"get"} <= set(paths["/api/v1/patients"]) and "patch" in paths["/api/v1/patients/{pid}"]
+    assert "get" in paths["/api/v1/patients/{pid}/timeline"] and "get" in paths["/api/v1/patients/{pid}/flags"]
+    assert "post" in paths["/api/v1/flags/{flag_id}/acknowledge"]
+    schemas = spec["components"]["schemas"]
+    assert set(schemas["Flag"]["properties"]) == FLAG_KEYS
+    assert set(schemas["Assessment"]["properties"]) == ASSESSMENT_KEYS
+    assert set(schemas["WorklistItem"]["properties"]) == WORKLIST_KEYS
