@@ -1,6 +1,6 @@
 // History: a chart of daily scores over 30 or 90 days, and the check-ins, editable on the same day.
 import { get, patch, NetworkError, describeError } from '../api.js';
-import { h, clear, focusQuietly, uid } from '../dom.js';
+import { h, clear, append, focusQuietly, uid } from '../dom.js';
 import { ITEMS, ANSWERS, DIFFICULTY, DIFFICULTY_QUESTION, SIDE_EFFECT_LABEL, plainBand, scoreSentence } from '../gad7.js';
 import { localDate, addDays, formatDate, formatTime } from '../dates.js';
 import { buildEntryForm } from '../entryform.js';
@@ -114,7 +114,8 @@ export async function render(ctx) {
     const fill = () => {
       card.classList.remove('editing');
       clear(card);
-      card.append(
+      // append() skips the absent note and side effects (Element.append would print "null").
+      append(card, [
         h('h3', { id: headingId }, `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, user.timezone)}`),
         h('p', { class: 'score-line' }, h('strong', {}, `Score ${entry.total} out of 21`), ` · ${plainBand(entry.severity)}`),
         h('details', {},
@@ -124,7 +125,7 @@ export async function render(ctx) {
         entry.note ? h('p', { class: 'note' }, entry.note) : null,
         entry.side_effects?.length
           ? h('p', {}, `Side effects: ${entry.side_effects.map((s) => SIDE_EFFECT_LABEL[s] || s).join(', ')}`) : null,
-      );
+      ]);
       if (entry.local_date === today) {
         const change = h('button', { type: 'button', class: 'secondary', 'aria-describedby': headingId }, 'Change this check-in');
         change.addEventListener('click', () => edit());

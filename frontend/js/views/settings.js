@@ -1,6 +1,6 @@
 // Settings: reminders, time zone, push notifications, and the patient's own data.
 import { get, patch, session, setUser, describeError, NetworkError } from '../api.js';
-import { h, clear, field, checkbox, selectField, focusQuietly } from '../dom.js';
+import { h, clear, append, field, checkbox, selectField, focusQuietly } from '../dom.js';
 import { deviceTimeZone, timeZones, formatDateTime } from '../dates.js';
 import { pushSupported, permission, isIOS, isStandalone, enablePush, disablePush, currentPushSubscription } from '../push.js';
 
@@ -153,10 +153,10 @@ export async function render(ctx) {
       }
       renderPush();
     });
-    pushSlot.append(
+    append(pushSlot, [
       h('p', {}, 'Get your daily reminder as a notification. It only says "Time for your daily check-in", never anything about your health.'),
       isIOS() && !isStandalone() ? h('p', { class: 'hint' }, 'On iPhone, add Afterglow to your Home Screen first (Share, then "Add to Home Screen").') : null,
-      on);
+      on]);
   }
 
   function renderLogButton() {
