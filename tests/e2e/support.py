@@ -134,3 +134,36 @@ def seed_wearing_off(app, patient):
     )
     assert response.status_code == 201, response.get_json()
     return session_day
+
+
+def seed_recent_days(patient, days=5):
+    """A few check-ins over the last days and one dose, so the patient's screens have content."""
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime.now(timezone.utc) - timedelta(minutes=1)
+    for back in range(days, 0, -1):
+        answers = [(back + i) % 4 for i in range(7)]
+        response = patient.post("/api/v1/patients/me/entries", json={"recorded_at": (now - timedelta(days=back)).isoformat(), "answers": answers})
+        assert response.status_code == 201, response.get_json()
+    response = patient.post(
+        "/api/v1/patients/me/treatments",
+        json={"status": "completed", "starts_at": (now - timedelta(days=3)).isoformat(), "route": "intranasal", "dose_mg": 56},
+    )
+    assert response.status_code == 201, response.get_json()
+
+
+def relative_luminance(css_color):
+    """WCAG relative luminance of an ``rgb(...)``/``rgba(...)`` string."""
+    channels = [float(v) / 255 for v in re.findall(r"[\d.]+", css_color)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+# A value the code forgot to format: "null" from Element.append(null), "undefined", "NaN", "[object Object]".
+STRAY_VALUE = re.compile(r"(?<![A-Za-z])(null|undefined|NaN)|\[object \w+\]")
+
+
+def assert_no_stray_values(page, name):
+    text = page.locator("body").inner_text()
+    found = [(m.group(0), text[max(0, m.start() - 40):m.end() + 10]) for m in STRAY_VALUE.finditer(text)]
+    assert not found, f"{name}: raw values on the screen: {found[:3]}"
