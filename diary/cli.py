@@ -81,3 +81,6 @@ def init_app(app):
     from .scheduler import cli as scheduler
 
     app.cli.add_command(scheduler)
+    from .demo.cli import demo
+
+    app.cli.add_command(demo)

@@ -1,0 +1,646 @@
+"""The demo clinic's patients: who they are and what they logged.
+
+PURE: no Flask, no database. A patient's history is a list of check-ins and
+sessions dated in days relative to their local "today" (0 today, -1 yesterday,
++3 in three days), so the demo is always current: the seeding layer turns the
+offsets into dates on the day it runs. The same seed gives the same histories.
+
+Each patient follows an *archetype*, a situation a clinic meets every week
+(just enrolled, wearing off now, stopped logging...). The first twelve demo
+patients are one of each; more patients cycle through them again with other
+baselines, time scales, noise and time zones. Every history is checked against
+the relief engine (:mod:`diary.relief`, default parameters) before it is kept:
+a draw whose noise spoils the archetype (an unplanned ``urgent``, relief that
+wore off a day too early) is drawn again, so the demo shows what it promises.
+
+The score model: a patient's anxiety *level* sits at their baseline before
+treatment, falls with each session of a course towards the course's nadir,
+holds for a while and then rises again on the patient's own time scale (the
+rise crosses the wear-off line about ``fade`` days after the last session).
+A day's total is the level plus autocorrelated noise; some days are not logged.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+from datetime import date, timedelta
+
+from .. import relief
+
+COMPLETED, PLANNED = "completed", "planned"
+
+#: The side effects a patient may tick (CONTRACT.md section 4).
+SIDE_EFFECTS = ("dizziness", "nausea", "blurred_vision", "dissociation", "headache", "drowsiness",
+                "elevated_blood_pressure", "other")
+# What an evening check-in after an infusion tends to list, and the morning after.
+_SESSION_DAY_EFFECTS = ("dissociation", "nausea", "dizziness", "drowsiness", "blurred_vision", "headache")
+_NEXT_DAY_EFFECTS = ("headache", "drowsiness", "nausea")
+_SESSION_EFFECTS = ("dissociation", "elevated_blood_pressure", "nausea", "dizziness")
+
+TIMEZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+             "Europe/London", "Europe/Berlin", "America/Toronto", "Australia/Sydney",
+             "America/Phoenix", "Pacific/Auckland", "Europe/Madrid", "America/Halifax")
+_FIRST_NAMES = ("Maya", "Jonah", "Priya", "Tomas", "Grace", "Omar", "Lena", "Marcus", "Hana", "Diego",
+                "Ruth", "Felix", "Aisha", "Caleb", "Ingrid", "Sam", "Noor", "Elliot", "Carmen", "Wei",
+                "Tessa", "Kofi", "Mira", "Julian", "Sofia", "Anders", "Leila", "Owen", "Yuki", "Beatriz")
+_LAST_NAMES = ("Alvarez", "Brennan", "Chen", "Dubois", "Eriksen", "Farouk", "Garcia", "Hughes",
+               "Ibrahim", "Jensen", "Kowalski", "Larsen", "Moreau", "Nakamura", "Okafor", "Patel",
+               "Quinn", "Rossi", "Schmidt", "Tanaka", "Ueda", "Varga", "Whitfield", "Xu", "Yilmaz",
+               "Zielinski", "Abbott", "Novak", "Lindqvist", "Osei")
+
+_NOTES = {
+    "baseline": ("Work deadline this week, couldn't switch off.", "Mind racing at bedtime again.",
+                 "Started the diary today.", "Skipped a friend's dinner, too on edge.",
+                 "Woke at 4am worrying about money.", "Tense all day, jaw aching."),
+    "session": ("Infusion today. Felt far away for an hour, then very tired.",
+                "Session went fine. Queasy on the drive home.", "Floaty afternoon, slept early.",
+                "Music helped during the infusion."),
+    "relief": ("Calm day. Long walk after work.", "Slept through the night.",
+               "Noticed I didn't worry on the commute.", "Cooked dinner for friends, enjoyed it.",
+               "Quiet mind. Read for an hour.", "Good day at work."),
+    "fading": ("Worry creeping back in the evenings.", "More on edge than last week.",
+               "Snapped at my partner, felt bad after.", "Restless, hard to sit through a film.",
+               "The old what-ifs are back."),
+    "relapse": ("Bad day. Left the supermarket, couldn't breathe.", "Can't stop the what-ifs.",
+                "Worst week in months.", "Called in sick, stayed in bed."),
+}
+
+
+# ------------------------------------------------------------------ the result
+
+
+class DemoEntry(NamedTuple):  # a tuple: a year of check-ins for a thousand patients is many
+    day: int  # offset from the patient's local today
+    minute: int  # local minute of the day it was recorded
+    answers: tuple[int, ...]
+    total: int
+    difficulty: int | None = None
+    note: str | None = None
+    side_effects: tuple[str, ...] = ()
+
+
+class DemoSession(NamedTuple):
+    day: int
+    minute: int
+    status: str  # completed or planned
+    route: str
+    dose_mg: float | None
+    notes: str | None = None
+    side_effects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoPatient:
+    number: int  # 1-based
+    archetype: str
+    name: str
+    timezone: str
+    reminder_minute: int  # local minute of the day of the daily reminder
+    enrolled_day: int  # when the account was made
+    entries: tuple[DemoEntry, ...]
+    sessions: tuple[DemoSession, ...]
+    intake_baseline: int | None = None
+    #: What the relief engine makes of it today (checked when drawn).
+    expected_status: str = ""
+    expected_flags: frozenset[str] = frozenset()
+
+    def scores(self, today: date) -> dict[date, int]:
+        """Each logged day's score (the latest entry's total), dated from ``today``."""
+        latest = {}
+        for entry in sorted(self.entries, key=lambda e: (e.day, e.minute)):
+            latest[today + timedelta(days=entry.day)] = entry.total
+        return latest
+
+    def session_dates(self, today: date, status: str = COMPLETED) -> list[date]:
+        return [today + timedelta(days=s.day) for s in self.sessions if s.status == status]
+
+
+@dataclass(frozen=True)
+class Archetype:
+    name: str
+    summary: str
+    status: str  # the assessment status today
+    flags: frozenset[str]  # flags open today (the current cycle's, and a gap not yet ended)
+    also: frozenset[str] = frozenset()  # flags that may come with it (a forecast before a wear-off)
+
+
+def _archetype(name, summary, status, flags=(), also=()):
+    return Archetype(name, summary, status, frozenset(flags), frozenset(also))
+
+
+ARCHETYPES = (
+    _archetype("new_enrollee", "Enrolled this week, logging a baseline; first infusion booked.",
+               relief.NO_TREATMENT),
+    _archetype("first_session", "Had the first induction infusion yesterday; the course goes on.",
+               relief.AWAITING_RESPONSE),
+    _archetype("steady_responder", "Long-time maintenance patient, relief holds for about a month.",
+               relief.RELIEF),
+    _archetype("wearing_off", "Induction a few weeks ago; relief is wearing off now, nothing booked.",
+               relief.WEARING_OFF, [relief.WEARING_OFF], [relief.PLAN_MAINTENANCE]),
+    _archetype("non_responder", "Finished an induction course without a meaningful response.",
+               relief.NON_RESPONSE, [relief.NON_RESPONSE]),
+    _archetype("relapse", "Relief wore off and anxiety is now worse than before treatment.",
+               relief.WEARING_OFF, [relief.WEARING_OFF, relief.URGENT], [relief.PLAN_MAINTENANCE]),
+    _archetype("stopped_logging", "Responding well, but has not logged for over a week.",
+               relief.RELIEF, [relief.DATA_GAP]),
+    _archetype("due_for_maintenance", "Regular maintenance rhythm; the forecast says book the next session.",
+               relief.RELIEF, [relief.PLAN_MAINTENANCE]),
+    _archetype("maintenance_booked", "Regular maintenance rhythm; the next session is already booked.",
+               relief.RELIEF),
+    _archetype("slow_starter", "Half way through induction, only a small improvement so far.",
+               relief.AWAITING_RESPONSE),
+    _archetype("intake_baseline", "Started the diary after the first infusion; baseline from the intake form.",
+               relief.RELIEF),
+    _archetype("prophylactic", "Booked every few weeks, always before relief fades.", relief.RELIEF),
+)
+ARCHETYPE_BY_NAME = {a.name: a for a in ARCHETYPES}
+
+
+# ------------------------------------------------------------------ the plan
+
+
+@dataclass
+class _Course:
+    sessions: list[int]  # completed session days
+    nadir: float  # the level the course brings the patient down to
+    fade: float | None = None  # days after the last session when the rise crosses the wear-off line
+    relapse: float | None = None  # the level the rise ends at (default: just under baseline)
+    rise: int = 7  # days the rise takes to reach the wear-off line
+    total_sessions: int = 0  # sessions the course will have, planned ones included
+    planned: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    baseline: float
+    first_log: int
+    courses: list[_Course] = field(default_factory=list)
+    stop_logging_after: int | None = None
+    intake_baseline: int | None = None
+    holidays: list[tuple[int, int]] = field(default_factory=list)  # unlogged spans, inclusive
+    log_today: bool | None = None  # None: by chance, like any day
+
+
+@dataclass
+class _Profile:
+    """What makes one patient unlike another of the same archetype."""
+
+    rng: random.Random
+    days: int  # how far back the history may reach
+    baseline: float
+    nadir: float
+    scale: float  # the patient's own wear-off time scale, in days
+    noise: float
+    skip: float  # chance of not logging a day
+    route: str
+    dose: float
+
+
+def _profile(rng: random.Random, days: int) -> _Profile:
+    route = rng.choices(("iv", "intranasal", "intramuscular"), weights=(80, 14, 6))[0]
+    dose = {"iv": round(rng.uniform(28, 48)), "intranasal": rng.choice((56, 84)),
+            "intramuscular": round(rng.uniform(40, 70))}[route]
+    baseline = rng.uniform(12.5, 16.5)
+    return _Profile(rng=rng, days=days, baseline=baseline, nadir=rng.uniform(3, 6),
+                    scale=rng.uniform(14, 30), noise=rng.uniform(0.7, 1.2),
+                    skip=rng.uniform(0.04, 0.15), route=route, dose=dose)
+
+
+def _induction(rng, last: int, count: int | None = None) -> list[int]:
+    """An induction course of 4-6 sessions 2-4 days apart, the last on ``last``."""
+    count = count or rng.randint(4, 6)
+    days = [last]
+    for _ in range(count - 1):
+        days.insert(0, days[0] - rng.choice((2, 3, 3, 4)))
+    return days
+
+
+def _history_relapse(p: _Profile) -> float:
+    """Where an earlier cycle's rise would end: the clinic re-treats before it is all back."""
+    return min(p.baseline - 1, 13)
+
+
+def _with_history(p: _Profile, current: list[_Course], *, reach: float = 1.0) -> tuple[list[_Course], int]:
+    """Earlier courses before ``current``: maintenance cycles back to an induction
+    course and a week or two of logging before it, as far back as the history may
+    reach. Returns every course and the first logged day."""
+    rng = p.rng
+    earliest = -int(p.days * reach) + 1
+    courses = list(current)
+    next_start = current[0].sessions[0]
+    while True:
+        fade = p.scale * rng.uniform(0.85, 1.15)
+        last = next_start - round(fade) - rng.randint(3, 5)  # the wear-off is seen, then booked
+        induction = _induction(rng, last)
+        baseline_days = rng.randint(7, 12)
+        if induction[0] - baseline_days < earliest:
+            break
+        earlier_last = last - round(p.scale * 1.15) - 7
+        room_for_more = earlier_last - 20 - 12 >= earliest
+        course = _Course(sessions=induction, nadir=p.nadir, fade=fade, relapse=_history_relapse(p),
+                         rise=rng.randint(5, 9))
+        if room_for_more:
+            booster = rng.random() < 0.15
+            course.sessions = [last - rng.choice((2, 3)), last] if booster else [last]
+            course.nadir = p.nadir + rng.uniform(-1, 1)
+            courses.insert(0, course)
+            next_start = course.sessions[0]
+            continue
+        courses.insert(0, course)
+        return courses, induction[0] - baseline_days
+    return courses, max(earliest, next_start - rng.randint(7, 12))
+
+
+def _plan_new_enrollee(p: _Profile) -> _Plan:
+    rng = p.rng
+    planned = [rng.randint(2, 4)]
+    for _ in range(rng.randint(3, 5)):
+        planned.append(planned[-1] + rng.choice((2, 3, 3, 4)))
+    course = _Course(sessions=[], nadir=p.nadir, total_sessions=len(planned), planned=planned)
+    return _Plan(baseline=p.baseline, first_log=-rng.randint(3, 6), courses=[course])
+
+
+def _plan_first_session(p: _Profile) -> _Plan:
+    rng = p.rng
+    total = rng.randint(4, 6)
+    planned = []
+    day = -1
+    for _ in range(total - 1):
+        day += rng.choice((2, 3, 3, 4))
+        planned.append(day)
+    course = _Course(sessions=[-1], nadir=p.nadir, total_sessions=total, planned=planned)
+    return _Plan(baseline=p.baseline, first_log=-1 - rng.randint(7, 14), courses=[course], log_today=True)
+
+
+def _plan_steady_responder(p: _Profile) -> _Plan:
+    p.scale = p.rng.uniform(26, 34)
+    last = -p.rng.randint(5, 10)
+    current = _Course(sessions=[last], nadir=p.nadir, fade=p.scale + 6, relapse=_history_relapse(p))
+    courses, first = _with_history(p, [current])
+    return _Plan(baseline=p.baseline, first_log=first, courses=courses)
+
+
+def _plan_wearing_off(p: _Profile) -> _Plan:
+    rng = p.rng
+    p.scale = rng.uniform(12, 20)
+    last = -round(p.scale) - rng.randint(5, 9)
+    course = _Course(sessions=_induction(rng, last), nadir=p.nadir, fade=p.scale,
+                     relapse=min(p.baseline - 1.5, 13.5), rise=rng.randint(6, 9))
+    return _Plan(baseline=p.baseline, first_log=course.sessions[0] - rng.randint(7, 12), courses=[course])
+
+
+def _plan_non_responder(p: _Profile) -> _Plan:
+    rng = p.rng
+    p.baseline = rng.uniform(12, 14)
+    last = -rng.randint(9, 12)
+    course = _Course(sessions=_induction(rng, last), nadir=p.baseline - rng.uniform(0.5, 2))
+    return _Plan(baseline=p.baseline, first_log=course.sessions[0] - rng.randint(7, 12), courses=[course])
+
+
+def _plan_relapse(p: _Profile) -> _Plan:
+    rng = p.rng
+    p.baseline = rng.uniform(12, 14)
+    p.scale = rng.uniform(12, 18)
+    last = -round(p.scale) - rng.randint(12, 16)
+    current = _Course(sessions=[last], nadir=p.nadir, fade=p.scale, relapse=p.baseline + rng.uniform(4.5, 5.5),
+                      rise=rng.randint(5, 7))
+    courses, first = _with_history(p, [current], reach=rng.uniform(0.6, 1.0))
+    return _Plan(baseline=p.baseline, first_log=first, courses=courses)
+
+
+def _plan_stopped_logging(p: _Profile) -> _Plan:
+    rng = p.rng
+    p.scale = rng.uniform(30, 36)
+    last = -rng.randint(17, 22)
+    current = _Course(sessions=[last], nadir=p.nadir, fade=p.scale + 4, relapse=_history_relapse(p))
+    courses, first = _with_history(p, [current], reach=rng.uniform(0.6, 1.0))
+    return _Plan(baseline=p.baseline, first_log=first, courses=courses,
+                 stop_logging_after=-rng.randint(8, 11))
+
+
+def _plan_due_for_maintenance(p: _Profile) -> _Plan:
+    rng = p.rng
+    p.scale = rng.uniform(16, 24)
+    last = -round(p.scale) + 1
+    current = _Course(sessions=[last], nadir=p.nadir, fade=p.scale + 9, relapse=_history_relapse(p))
+    courses, first = _with_history(p, [current])
+    return _Plan(baseline=p.baseline, first_log=first, courses=courses)
+
+
+def _plan_maintenance_booked(p: _Profile) -> _Plan:
+    rng = p.rng
+    p.scale = rng.uniform(16, 24)
+    last = -round(p.scale) + 3
+    current = _Course(sessions=[last], nadir=p.nadir, fade=p.scale + 9, relapse=_history_relapse(p),
+                      planned=[1])
+    courses, first = _with_history(p, [current])
+    return _Plan(baseline=p.baseline, first_log=first, courses=courses)
+
+
+def _plan_slow_starter(p: _Profile) -> _Plan:
+    rng = p.rng
+    p.baseline = rng.uniform(14, 16)
+    sessions = [-7, -5, -3] if rng.random() < 0.5 else [-8, -5, -2]
+    course = _Course(sessions=sessions, nadir=p.baseline - rng.uniform(2.5, 3.5), total_sessions=6,
+                     planned=[1, 4, 7])
+    return _Plan(baseline=p.baseline, first_log=sessions[0] - rng.randint(7, 12), courses=[course],
+                 log_today=True)
+
+
+def _plan_intake_baseline(p: _Profile) -> _Plan:
+    rng = p.rng
+    p.scale = rng.uniform(28, 34)
+    last = -rng.randint(14, 20)
+    course = _Course(sessions=_induction(rng, last), nadir=p.nadir, fade=p.scale, relapse=_history_relapse(p))
+    return _Plan(baseline=p.baseline, first_log=course.sessions[0] + rng.randint(1, 3), courses=[course],
+                 intake_baseline=round(p.baseline))
+
+
+def _plan_prophylactic(p: _Profile) -> _Plan:
+    """Sessions every ``every`` days, well before relief would fade: censored cycles."""
+    rng = p.rng
+    p.scale = rng.uniform(26, 32)
+    every = rng.randint(14, 17)
+    earliest = -int(p.days * rng.uniform(0.6, 1.0)) + 1
+    last = -rng.randint(4, 9)
+    courses = [_Course(sessions=[last], nadir=p.nadir, fade=p.scale, relapse=_history_relapse(p),
+                       planned=[last + every])]
+    while True:
+        induction_last = courses[0].sessions[0] - every
+        if induction_last - 20 - 12 < earliest or len(courses) > 20:
+            break
+        courses.insert(0, _Course(sessions=[induction_last], nadir=p.nadir + rng.uniform(-1, 1),
+                                  fade=p.scale, relapse=_history_relapse(p)))
+    induction = _induction(rng, courses[0].sessions[0] - every)
+    courses.insert(0, _Course(sessions=induction, nadir=p.nadir, fade=p.scale, relapse=_history_relapse(p)))
+    return _Plan(baseline=p.baseline, first_log=induction[0] - rng.randint(7, 12), courses=courses)
+
+
+_PLANS = {
+    "new_enrollee": _plan_new_enrollee,
+    "first_session": _plan_first_session,
+    "steady_responder": _plan_steady_responder,
+    "wearing_off": _plan_wearing_off,
+    "non_responder": _plan_non_responder,
+    "relapse": _plan_relapse,
+    "stopped_logging": _plan_stopped_logging,
+    "due_for_maintenance": _plan_due_for_maintenance,
+    "maintenance_booked": _plan_maintenance_booked,
+    "slow_starter": _plan_slow_starter,
+    "intake_baseline": _plan_intake_baseline,
+    "prophylactic": _plan_prophylactic,
+}
+assert set(_PLANS) == set(ARCHETYPE_BY_NAME)
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def _levels(plan: _Plan) -> dict[int, tuple[float, str]]:
+    """The anxiety level and the phase (for notes) of every day from the first log to today."""
+    session_of = {}
+    for index, course in enumerate(plan.courses):
+        total = course.total_sessions or len(course.sessions)
+        for number, day in enumerate(course.sessions, start=1):
+            session_of[day] = (index, number, total)
+    levels = {}
+    level, phase = plan.baseline, "baseline"
+    course = None
+    base = start_level = plan.baseline
+    last_session = None
+    for day in range(min([plan.first_log, *session_of]), 1):
+        if day in session_of:
+            index, number, total = session_of[day]
+            course = plan.courses[index]
+            if number == 1:
+                start_level = level
+            depth = 1.0 if total == 1 else 0.55 + 0.45 * (number - 1) / (total - 1)
+            base = start_level - (start_level - course.nadir) * depth
+            level, phase, last_session = base, "session", day
+        elif course is not None and course.sessions:
+            since = day - last_session
+            level, phase = base, "relief"
+            complete = last_session == course.sessions[-1] and not course.planned
+            if course.fade is not None and complete:
+                line = base + max(4, (plan.baseline - base) / 2) + 1.5  # the wear-off line, and a margin
+                relapse = max(course.relapse if course.relapse is not None else plan.baseline - 1, line + 0.5)
+                start = course.fade - course.rise
+                if since > start:
+                    level = min(relapse, base + (since - start) * (line - base) / course.rise)
+                    phase = "fading" if level < plan.baseline else "relapse"
+        levels[day] = (level, phase)
+    return levels
+
+
+def _answer_pool(rng: random.Random) -> list[list[tuple[int, ...]]]:
+    """A few ways of answering for every total, shaped by which items bother this patient most."""
+    weights = [rng.uniform(0.3, 2.0) for _ in range(7)]
+    variants = []
+    for _ in range(3):
+        jittered = [w * rng.uniform(0.7, 1.3) for w in weights]
+        variants.append((sorted(range(7), key=jittered.__getitem__, reverse=True), rng.randint(0, 2)))
+    return [[_spread(total, order, tilt) for order, tilt in variants] for total in range(22)]
+
+
+def _spread(total: int, order: list[int], tilt: int) -> tuple[int, ...]:
+    """``total`` points over the seven items (0-3 each), the items first in ``order``
+    first; ``tilt`` points move from the least to the most bothersome items."""
+    answers = [total // 7] * 7
+    for item in order[:total % 7]:
+        answers[item] += 1
+    for k in range(tilt):
+        high, low = order[k], order[-1 - k]
+        if answers[high] < 3 and answers[low] > 0:
+            answers[high] += 1
+            answers[low] -= 1
+    return tuple(answers)
+
+
+def _logged_days(plan: _Plan, rng: random.Random, skip: float, session_days: set[int]) -> list[int]:
+    """The days with a check-in: most of them, never more than two missed in a row by chance."""
+    last = 0 if plan.stop_logging_after is None else plan.stop_logging_after
+    off = {d for a, b in plan.holidays for d in range(a, b + 1)}
+    days, missed = [], 0
+    for day in range(plan.first_log, last + 1):
+        if day in off:
+            continue
+        chance = 0.3 if day in session_days else skip
+        if day == 0 and plan.log_today is not None:
+            keep = plan.log_today
+        else:
+            keep = day == plan.first_log or missed >= 2 or rng.random() >= chance
+        if keep:
+            days.append(day)
+            missed = 0
+        else:
+            missed += 1
+    return days
+
+
+def _render(number: int, archetype: Archetype, plan: _Plan, p: _Profile, rng: random.Random) -> DemoPatient:
+    completed = sorted(d for c in plan.courses for d in c.sessions)
+    planned = sorted(d for c in plan.courses for d in c.planned)
+    session_days = set(completed)
+    levels = _levels(plan)
+    pool = _answer_pool(rng)
+    usual_minute = rng.choice((8 * 60, 12 * 60 + 30, 19 * 60, 20 * 60, 21 * 60 + 30))
+    reminder_minute = usual_minute if rng.random() < 0.7 else 20 * 60
+    difficulty_rate = rng.choice((0.0, 0.5, 0.9))
+    session_minute = {d: rng.choice((9, 10, 11, 13, 14)) * 60 + rng.choice((0, 30)) for d in completed + planned}
+
+    entries, noise = [], 0.0
+    for day in _logged_days(plan, rng, p.skip, session_days):
+        level, phase = levels[day]
+        noise = 0.4 * noise + rng.gauss(0, p.noise)
+        total = min(21, max(0, round(level + noise)))
+        minute = min(23 * 60 + 50, max(6 * 60, usual_minute + rng.randint(-50, 50)))
+        effects: tuple[str, ...] = ()
+        if day in session_days:
+            minute = max(minute, session_minute[day] + 5 * 60)
+            if rng.random() < 0.8:
+                effects = tuple(sorted(rng.sample(_SESSION_DAY_EFFECTS, rng.randint(1, 2))))
+        elif day - 1 in session_days and rng.random() < 0.3:
+            effects = (rng.choice(_NEXT_DAY_EFFECTS),)
+        note = None
+        if day in session_days and rng.random() < 0.5:
+            note = rng.choice(_NOTES["session"])
+        elif rng.random() < 0.09:
+            note = rng.choice(_NOTES[phase if phase in _NOTES else "relief"])
+        if rng.random() < 0.01:
+            effects = tuple(sorted(set(effects) | {"other"}))
+            note = note or "Other: a strange taste in my mouth."
+        difficulty = None
+        if rng.random() < difficulty_rate:
+            difficulty = min(3, max(0, round(total / 6 + rng.gauss(0, 0.5))))
+        entries.append(DemoEntry(day, minute, rng.choice(pool[total]), total, difficulty, note, effects))
+
+    sessions = []
+    for course in plan.courses:
+        total = course.total_sessions or len(course.sessions) + len(course.planned)
+        for status, days in ((COMPLETED, course.sessions), (PLANNED, course.planned)):
+            for day in days:
+                position = sorted(course.sessions + course.planned).index(day) + 1
+                if total > 1:
+                    label = f"Induction {position} of {total}" if plan.courses[0] is course else f"Booster {position} of {total}"
+                else:
+                    label = "Maintenance session"
+                effects = ()
+                if status == COMPLETED and rng.random() < 0.4:
+                    effects = (rng.choice(_SESSION_EFFECTS),)
+                sessions.append(DemoSession(day, session_minute[day], status, p.route, float(p.dose), label, effects))
+    sessions.sort(key=lambda s: (s.day, s.minute))
+    first_day = min([plan.first_log] + completed)
+    return DemoPatient(
+        number=number, archetype=archetype.name, name=_name(rng), timezone=rng.choice(TIMEZONES),
+        reminder_minute=reminder_minute, enrolled_day=first_day - rng.randint(0, 2),
+        entries=tuple(entries), sessions=tuple(sessions), intake_baseline=plan.intake_baseline,
+        expected_status=archetype.status, expected_flags=archetype.flags)
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}"
+
+
+# ------------------------------------------------------------------ checking
+
+
+#: An arbitrary "today" for checks: the rules only ever compare days with each other.
+_CHECK_TODAY = date(2026, 1, 1)
+
+
+def outcome(patient: DemoPatient, today: date = _CHECK_TODAY) -> tuple[str, frozenset[str], frozenset[str]]:
+    """What the relief engine makes of the history: (status today, flags open today,
+    flag kinds raised in earlier cycles). Open means raised in the current cycle
+    (a data gap: not yet ended by a later check-in)."""
+    scores = patient.scores(today)
+    completed = patient.session_dates(today, COMPLETED)
+    planned = patient.session_dates(today, PLANNED)
+    kwargs = {"intake_baseline": patient.intake_baseline, "planned": planned}
+    events = relief.replay(scores, completed, today, **kwargs)
+    status = relief.assess(scores, completed, today, **kwargs).status
+    current_cycle = _current_cycle(completed)
+    last_score = max(scores) if scores else None
+    open_flags, earlier = set(), set()
+    for event in events:
+        if event.kind not in relief.FLAG_KINDS:
+            continue
+        current = event.details["cycle_start"] == current_cycle
+        if event.kind == relief.DATA_GAP:
+            if current and (last_score is None or event.day > last_score):
+                open_flags.add(event.kind)
+            elif not current:
+                earlier.add(event.kind)
+        elif current:
+            open_flags.add(event.kind)
+        else:
+            earlier.add(event.kind)
+    return status, frozenset(open_flags), frozenset(earlier)
+
+
+def _current_cycle(completed: list[date]) -> str | None:
+    """The first session of the latest course, as the engine dates a cycle."""
+    start = None
+    previous = None
+    for day in sorted(set(completed)):
+        if previous is None or (day - previous).days >= relief.DEFAULT_PARAMS.course_gap_days:
+            start = day
+        previous = day
+    return None if start is None else start.isoformat()
+
+
+def _as_designed(patient: DemoPatient, archetype: Archetype) -> bool:
+    status, open_flags, earlier = outcome(patient)
+    if status != archetype.status:
+        return False
+    if not archetype.flags <= open_flags <= archetype.flags | archetype.also:
+        return False
+    # Earlier cycles may have worn off, been forecast or gone quiet, as lives do;
+    # an alarm or a failed course there would tell a story the archetype does not.
+    return not earlier & {relief.URGENT, relief.NON_RESPONSE}
+
+
+# ------------------------------------------------------------------ public
+
+
+MAX_DRAWS = 40
+
+
+def archetype_for(number: int) -> Archetype:
+    """The archetype of the demo patient ``number`` (1-based): one of each, then round again."""
+    return ARCHETYPES[(number - 1) % len(ARCHETYPES)]
+
+
+def demo_patient(number: int, *, days: int, seed: int = 0) -> DemoPatient:
+    """Demo patient ``number``'s history, reaching at most ``days`` days back.
+
+    Drawn again (with the next seed) until the relief engine sees the archetype
+    in it; after ``MAX_DRAWS`` the last draw is kept as it is (with parameters
+    where an archetype cannot fit, such as very few ``days``).
+    """
+    archetype = archetype_for(number)
+    patient = None
+    for draw in range(MAX_DRAWS):
+        rng = random.Random(f"afterglow-demo:{seed}:{number}:{draw}")
+        profile = _profile(rng, days)
+        plan = _PLANS[archetype.name](profile)
+        plan.first_log = max(plan.first_log, -days + 1)
+        patient = _render(number, archetype, plan, profile, rng)
+        if _as_designed(patient, archetype):
+            return patient
+    status, open_flags, _ = outcome(patient)
+    return _replace_expectations(patient, status, open_flags)
+
+
+def _replace_expectations(patient: DemoPatient, status: str, flags: frozenset[str]) -> DemoPatient:
+    return replace(patient, expected_status=status, expected_flags=flags)
+
+
+def clinic(count: int, *, days: int, seed: int = 0):
+    """The demo clinic's patients, one by one (a generator, so a caller can show progress)."""
+    for number in range(1, count + 1):
+        yield demo_patient(number, days=days, seed=seed)
+
+
+__all__ = ["ARCHETYPES", "Archetype", "DemoEntry", "DemoPatient", "DemoSession", "archetype_for",
+           "clinic", "demo_patient", "outcome"]
