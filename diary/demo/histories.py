@@ -478,7 +478,7 @@ def _logged_days(plan: _Plan, rng: random.Random, skip: float, session_days: set
     return days
 
 
-def _render(number: int, archetype: Archetype, plan: _Plan, p: _Profile, rng: random.Random) -> DemoPatient:
+def _render(number: int, name: str, archetype: Archetype, plan: _Plan, p: _Profile, rng: random.Random) -> DemoPatient:
     completed = sorted(d for c in plan.courses for d in c.sessions)
     planned = sorted(d for c in plan.courses for d in c.planned)
     session_days = set(completed)
@@ -532,14 +532,20 @@ def _render(number: int, archetype: Archetype, plan: _Plan, p: _Profile, rng: ra
     sessions.sort(key=lambda s: (s.day, s.minute))
     first_day = min([plan.first_log] + completed)
     return DemoPatient(
-        number=number, archetype=archetype.name, name=_name(rng), timezone=rng.choice(TIMEZONES),
+        number=number, archetype=archetype.name, name=name, timezone=rng.choice(TIMEZONES),
         reminder_minute=reminder_minute, enrolled_day=first_day - rng.randint(0, 2),
         entries=tuple(entries), sessions=tuple(sessions), intake_baseline=plan.intake_baseline,
         expected_status=archetype.status, expected_flags=archetype.flags)
 
 
-def _name(rng: random.Random) -> str:
-    return f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}"
+def patient_name(number: int, seed: int = 0) -> str:
+    """A made-up name, different for each of the first 900 patients of a clinic."""
+    rng = random.Random(f"afterglow-demo-names:{seed}")
+    first, last = list(_FIRST_NAMES), list(_LAST_NAMES)
+    rng.shuffle(first)
+    rng.shuffle(last)
+    index = number - 1
+    return f"{first[index % len(first)]} {last[(index + index // len(first)) % len(last)]}"
 
 
 # ------------------------------------------------------------------ checking
@@ -619,13 +625,14 @@ def demo_patient(number: int, *, days: int, seed: int = 0) -> DemoPatient:
     where an archetype cannot fit, such as very few ``days``).
     """
     archetype = archetype_for(number)
+    name = patient_name(number, seed)
     patient = None
     for draw in range(MAX_DRAWS):
         rng = random.Random(f"afterglow-demo:{seed}:{number}:{draw}")
         profile = _profile(rng, days)
         plan = _PLANS[archetype.name](profile)
         plan.first_log = max(plan.first_log, -days + 1)
-        patient = _render(number, archetype, plan, profile, rng)
+        patient = _render(number, name, archetype, plan, profile, rng)
         if _as_designed(patient, archetype):
             return patient
     status, open_flags, _ = outcome(patient)

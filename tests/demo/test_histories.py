@@ -19,6 +19,7 @@ def first_round():
 
 def test_the_first_twelve_are_one_of_each_archetype(first_round):
     assert [p.archetype for p in first_round] == [a.name for a in histories.ARCHETYPES]
+    assert len({p.name for p in first_round}) == len(first_round)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
