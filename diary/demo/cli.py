@@ -62,3 +62,6 @@ def _show(clinic):
         click.echo(f"  Patient:  {clinic.featured.email}  password: {service.PASSWORD}"
                    f"  ({clinic.featured.name}: {archetype.summary if archetype else 'demo patient'})")
     click.echo("  Every demo patient (demo.patient01@afterglow.test and on) has the same password.")
+    if not clinic.created and clinic.password_changed:
+        click.echo("  The demo provider's password has been changed since; "
+                   f"`flask --app diary users reset-password --email {service.PROVIDER_EMAIL}` sets a new one.")

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, insert, select
 
 from ..accounts import passwords
 from ..accounts import service as accounts
-from ..accounts.models import PATIENT, PROVIDER, Patient, User
+from ..accounts.models import PATIENT, PROVIDER, CareTeam, Patient, User
 from ..checkins.models import ITEM_COLUMNS, Entry
 from ..extensions import db
 from ..monitoring import service as monitoring
@@ -62,6 +62,11 @@ class DemoClinic:
     featured: User | None  # a demo patient to log in as
 
     @property
+    def password_changed(self) -> bool:
+        """Someone changed the demo provider's password since it was seeded (one slow check)."""
+        return not passwords.verify_password(self.provider.password_hash, PASSWORD)
+
+    @property
     def featured_archetype(self) -> histories.Archetype | None:
         if self.featured is None:
             return None
@@ -78,6 +83,9 @@ def find_provider() -> User | None:
 
 
 def _team_id(provider: User):
+    if not provider.care_teams:  # taken off their team by hand: give them the demo team back
+        provider.care_teams.append(CareTeam(name=TEAM_NAME))
+        db.session.flush()
     return provider.care_teams[0].id
 
 
@@ -124,10 +132,10 @@ def seed(*, patients=DEFAULT_PATIENTS, days=DEFAULT_DAYS, seed=0, reset=False, n
         ids = batch.insert(chunk)
         for patient in db.session.scalars(select(Patient).where(Patient.id.in_(ids))).unique():
             monitoring.refresh_patient(patient, now=now)
+            if progress:
+                progress(1)
         db.session.flush()
         db.session.expunge_all()  # the identity map would hold every patient and flag
-        if progress:
-            progress(len(chunk))
     while reminders.schedule_missing(now=now, limit=1000) == 1000:
         pass
     db.session.flush()

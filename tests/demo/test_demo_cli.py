@@ -4,9 +4,11 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from diary.accounts import service as accounts
 from diary.accounts.models import CareTeam, Patient, User
 from diary.audit.models import AuditEvent
 from diary.checkins.models import Entry
+from diary.db_types import utcnow
 from diary.demo import service as demo
 from diary.extensions import db
 from diary.monitoring.models import OPEN, Flag, PatientSummary
@@ -149,3 +151,12 @@ def test_a_larger_clinic_cycles_the_archetypes(app, runner):
         assert len(statuses) == 30 and set(statuses) == set(STATUSES)
         last = db.session.scalar(select(User).where(User.email == "demo.patient30@afterglow.test"))
         assert last is not None and last.patient is not None
+
+
+def test_says_so_when_the_demo_provider_password_was_changed(app, runner, seeded):
+    with app.app_context():
+        provider = accounts.find_user_by_email(demo.PROVIDER_EMAIL)
+        accounts.set_password(provider, "another long password", now=utcnow())
+        db.session.commit()
+    output = run_demo(runner)
+    assert "password has been changed" in output and "reset-password" in output
