@@ -39,7 +39,7 @@ from typing import Mapping
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import exists, select, tuple_
+from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from .. import gad7, relief
@@ -173,15 +173,14 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     params = relief_params()
     today = local_today(patient, now)
 
-    scores, latest = {}, None
-    for day, recorded_at, total in db.session.execute(
-        select(Entry.local_date, Entry.recorded_at, Entry.total)
-        .where(Entry.patient_id == patient.id)
-        .order_by(Entry.local_date, Entry.recorded_at, Entry.id)
+    scores = {}
+    for day, total in db.session.execute(
+        select(Entry.local_date, Entry.total).where(Entry.patient_id == patient.id).order_by(Entry.local_date, Entry.recorded_at, Entry.id)
     ):
         scores[day] = total  # the latest entry of each local date wins
-        if latest is None or recorded_at >= latest[0]:
-            latest = (recorded_at, total)
+    latest = db.session.execute(
+        select(Entry.recorded_at, Entry.total).where(Entry.patient_id == patient.id).order_by(Entry.recorded_at.desc(), Entry.id.desc()).limit(1)
+    ).first()
 
     completed, planned, next_planned = [], [], None
     for status, day, starts_at in db.session.execute(
@@ -225,19 +224,27 @@ def refresh_patient(patient, *, now) -> PatientSummary:
 
 
 def _reconcile(patient_id, events, causes, now) -> list[Flag]:
-    """Brings the stored flags in line with the replay's events; returns every flag of the patient."""
-    stored = {
+    """Brings the stored flags in line with the replay's events; returns the patient's live flags.
+
+    Only the flags that can still change are loaded whole: those not resolved,
+    and withdrawn ones (which may reopen). Of the settled rest, the
+    occurrences suffice to raise nothing twice.
+    """
+    known = set(db.session.scalars(select(Flag.occurrence).where(Flag.patient_id == patient_id)))
+    live = {
         flag.occurrence: flag
         for flag in db.session.scalars(
-            select(Flag).where(Flag.patient_id == patient_id).execution_options(populate_existing=True)
+            select(Flag)
+            .where(Flag.patient_id == patient_id, (Flag.status != RESOLVED) | (Flag.resolution == WITHDRAWN))
+            .execution_options(populate_existing=True)
         )
     }
     wanted = {occurrence_of(event): event for event in events}
 
     # Resolutions first, so a new flag of a kind never meets the old open one.
-    for occurrence, flag in list(stored.items()):
+    for occurrence, flag in list(live.items()):
         if flag.status == RESOLVED or flag.cycle_start is None:
-            continue  # settled, or not raised by the replay (left to the care team)
+            continue  # withdrawn, or not raised by the replay (left to the care team)
         event = wanted.get(occurrence)
         reason = causes.ended(flag.kind, flag.cycle_start, flag.details) if event else causes.new_cycle(flag.cycle_start)
         if reason is None and event is None:
@@ -246,7 +253,8 @@ def _reconcile(patient_id, events, causes, now) -> list[Flag]:
                 # score inside a gap, a deleted entry): it goes, and comes back
                 # if its event does.
                 db.session.delete(flag)
-                del stored[occurrence]
+                del live[occurrence]
+                known.discard(occurrence)
                 continue
             reason = WITHDRAWN
         if reason:
@@ -259,8 +267,11 @@ def _reconcile(patient_id, events, causes, now) -> list[Flag]:
     for occurrence, event in wanted.items():
         cycle_start = date.fromisoformat(event.details["cycle_start"])
         reason = causes.ended(event.kind, cycle_start, event.details)
-        flag = stored.get(occurrence)
-        if flag is None:
+        flag = live.get(occurrence)
+        if flag is not None:
+            if flag.status == RESOLVED and flag.resolution == WITHDRAWN and reason is None:
+                _reopen(flag, event)
+        elif occurrence not in known:
             flag = Flag(
                 patient_id=patient_id,
                 kind=event.kind,
@@ -273,10 +284,8 @@ def _reconcile(patient_id, events, causes, now) -> list[Flag]:
                 resolved_at=now if reason else None,
                 resolution=reason,
             )
-            stored[occurrence] = _insert_flag(flag) or flag
-        elif flag.status == RESOLVED and flag.resolution == WITHDRAWN and reason is None:
-            _reopen(flag, event)
-    return [flag for flag in stored.values() if flag in db.session]
+            live[occurrence] = _insert_flag(flag) or flag
+    return [flag for flag in live.values() if flag in db.session]
 
 
 def _insert_flag(flag) -> Flag | None:
@@ -438,13 +447,13 @@ def acknowledge_flag(flag, *, note=None, actor, now) -> Flag:
 def timeline(patient, start, end, *, actor, now) -> dict:
     """Daily scores, sessions, flags (care team only) and the assessment, for local dates start..end.
 
-    Built as plain JSON values: a two-year range is 731 days, too many to pass
-    through a marshmallow schema per request.
+    Built as plain JSON values from column rows: a two-year range is 731 days
+    and dozens of sessions and flags, too many to pass through ORM objects and
+    marshmallow schemas per request. The shapes are TreatmentSchema's and
+    FlagSchema's (the tests compare them).
     """
     from ..checkins.models import Entry
     from ..treatments.models import Treatment
-    from ..treatments.schemas import TreatmentSchema
-    from .schemas import FlagSchema
 
     summary = fresh_summary(patient, now=now)
     days = []
@@ -457,26 +466,65 @@ def timeline(patient, start, end, *, actor, now) -> dict:
             days[-1][1], days[-1][2] = total, days[-1][2] + 1
         else:
             days.append([day, total, 1])
-    treatments = db.session.scalars(
-        select(Treatment)
+    treatments = db.session.execute(
+        select(Treatment.__table__)
         .where(Treatment.patient_id == patient.id, Treatment.local_date >= start, Treatment.local_date <= end)
         .order_by(Treatment.starts_at, Treatment.id)
-    ).all()
+    ).mappings()
     flags = []
     if not actor.is_patient:  # flags are for the care team only
-        flags = db.session.scalars(
-            select(Flag)
+        flags = db.session.execute(
+            select(Flag.__table__)
             .where(Flag.patient_id == patient.id)
             .where((Flag.status != RESOLVED) | ((Flag.raised_on >= start) & (Flag.raised_on <= end)))
             .order_by(Flag.raised_on, Flag.raised_at, Flag.id)
-        ).all()
+        ).mappings()
     audit.record_read(actor, "timeline", patient.id, at=now)
     return {
         "patient": patient_json(patient),
-        "days": [{"date": day.isoformat(), "score": score, "severity": gad7.severity(score), "entries": count} for day, score, count in days],
-        "treatments": TreatmentSchema(many=True).dump(treatments),
-        "flags": FlagSchema(many=True).dump(flags),
+        "days": [{"date": day.isoformat(), "score": score, "severity": SEVERITY[score], "entries": count} for day, score, count in days],
+        "treatments": [treatment_json(row) for row in treatments],
+        "flags": [flag_json(row) for row in flags],
         "assessment": summary.assessment,
+    }
+
+
+SEVERITY = [gad7.severity(score) for score in range(gad7.MAX_TOTAL + 1)]
+
+
+def _str(value):
+    return None if value is None else str(value)
+
+
+def treatment_json(row) -> dict:
+    return {
+        "id": str(row["id"]),
+        "patient_id": str(row["patient_id"]),
+        "status": row["status"],
+        "starts_at": _iso(row["starts_at"]),
+        "local_date": row["local_date"].isoformat(),
+        "route": row["route"],
+        "dose_mg": row["dose_mg"],
+        "notes": row["notes"],
+        "side_effects": list(row["side_effects"] or []),
+        "recorded_by": {"id": _str(row["recorded_by_id"]), "role": row["recorded_by_role"]},
+        "created_at": _iso(row["created_at"]),
+        "updated_at": _iso(row["updated_at"]),
+    }
+
+
+def flag_json(row) -> dict:
+    return {
+        "id": str(row["id"]),
+        "patient_id": str(row["patient_id"]),
+        "kind": row["kind"],
+        "status": row["status"],
+        "raised_on": row["raised_on"].isoformat(),
+        "raised_at": _iso(row["raised_at"]),
+        "details": row["details"],
+        "acknowledged_by": _str(row["acknowledged_by_id"]),
+        "acknowledged_at": _iso(row["acknowledged_at"]),
+        "resolved_at": _iso(row["resolved_at"]),
     }
 
 
@@ -506,25 +554,34 @@ def decode_cursor(text):
 
 
 def worklist(provider, *, limit=WORKLIST_LIMIT, cursor=None, now) -> dict:
-    """The provider's patients by urgency (CONTRACT.md section 6): one indexed query over the summaries."""
-    _summarise_missing(provider, now=now)
+    """The provider's patients by urgency (CONTRACT.md section 6), a page at a time.
+
+    One query: the page is read in index order from the summaries of the
+    provider's care team (no replay, no sort of the whole team), and only its
+    rows are joined to their users for the email.
+    """
+    teams = db.session.scalars(select(care_team_members.c.care_team_id).where(care_team_members.c.provider_id == provider.id)).all()
+    _summarise_missing(teams, now=now)
     s = PatientSummary
     order = (s.urgency_rank, s.urgency_date, s.name, s.patient_id)
-    query = (
-        select(s.patient_id, s.name, User.email, s.last_entry_at, s.latest_score, s.latest_severity, s.status,
-               s.open_flags, s.predicted_wear_off_date, s.suggested_session_by, s.next_planned_session,
-               s.urgency_rank, s.urgency_date)
-        .join(care_team_members, care_team_members.c.care_team_id == s.care_team_id)
-        .join(User, User.id == s.patient_id)
-        .where(care_team_members.c.provider_id == provider.id)
+    page_query = (
+        select(s.patient_id, s.name, s.last_entry_at, s.latest_score, s.latest_severity, s.status, s.open_flags,
+               s.predicted_wear_off_date, s.suggested_session_by, s.next_planned_session, s.urgency_rank, s.urgency_date)
+        .where(s.care_team_id == teams[0] if len(teams) == 1 else s.care_team_id.in_(teams))
         .order_by(*order)
         .limit(limit + 1)
     )
     if cursor:
-        query = query.where(tuple_(*order) > tuple_(*decode_cursor(cursor)))
-    rows = db.session.execute(query).all()
-    audit.record(provider, "read", "worklist", at=now)
-    page = rows[:limit]
+        page_query = page_query.where(tuple_(*order) > tuple_(*decode_cursor(cursor)))
+    page = page_query.subquery()
+    rows = db.session.execute(
+        select(page, User.email)
+        .join(User, User.id == page.c.patient_id)
+        .order_by(page.c.urgency_rank, page.c.urgency_date, page.c.name, page.c.patient_id)
+    ).all()
+    shown = rows[:limit]
+    # Each patient on the page had their latest score read: it shows in their access log.
+    audit.record_reads(provider, "worklist", [row.patient_id for row in shown], at=now)
     return {
         "items": [
             {
@@ -540,19 +597,24 @@ def worklist(provider, *, limit=WORKLIST_LIMIT, cursor=None, now) -> dict:
                 "suggested_session_by": _iso(row.suggested_session_by),
                 "next_planned_session": _iso(row.next_planned_session),
             }
-            for row in page
+            for row in shown
         ],
-        "next_cursor": encode_cursor(page[-1]) if len(rows) > limit else None,
+        "next_cursor": encode_cursor(shown[-1]) if len(rows) > limit else None,
     }
 
 
-def _summarise_missing(provider, *, now):
-    """Summaries for the provider's patients who have none yet (registered before monitoring, or imported)."""
-    missing = db.session.scalars(
-        select(Patient)
-        .join(care_team_members, care_team_members.c.care_team_id == Patient.care_team_id)
-        .where(care_team_members.c.provider_id == provider.id)
-        .where(~exists().where(PatientSummary.patient_id == Patient.id))
-    ).unique().all()
+def _summarise_missing(teams, *, now):
+    """Summaries for patients of ``teams`` who have none yet (imported, or registered before monitoring).
+
+    Two index-only counts tell whether any is missing; only then are they looked for.
+    """
+    if not teams:
+        return
+    in_teams = Patient.care_team_id.in_(teams)
+    patients = select(func.count()).select_from(Patient).where(in_teams).scalar_subquery()
+    summaries = select(func.count()).select_from(PatientSummary).where(PatientSummary.care_team_id.in_(teams)).scalar_subquery()
+    if db.session.scalar(select(patients - summaries)) == 0:
+        return
+    missing = db.session.scalars(select(Patient).where(in_teams).where(~exists().where(PatientSummary.patient_id == Patient.id))).unique().all()
     for patient in missing:
         refresh_patient(patient, now=now)

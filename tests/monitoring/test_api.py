@@ -72,6 +72,9 @@ def test_a_backfilled_month_gives_the_flags_and_assessment_on_the_timeline(patie
     assert [d["score"] for d in body["days"]] == WORKED_BASELINE + WORKED_AFTER
     assert body["days"][0] == {"date": start, "score": 16, "severity": "severe", "entries": 1}
     assert [t["local_date"] for t in body["treatments"]] == [day0.isoformat()]
+    # Built by hand for speed, in the shapes of the treatment and flag endpoints.
+    assert body["treatments"] == provider_client.get(f"/api/v1/patients/{pid}/treatments").get_json()["items"]
+    assert body["flags"] == provider_client.get(f"/api/v1/patients/{pid}/flags").get_json()["items"]
 
     flags = {flag["kind"]: flag for flag in body["flags"]}
     assert set(flags) == {"wearing_off", "plan_maintenance"}  # the gaps seen while backfilling are gone

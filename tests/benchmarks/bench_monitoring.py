@@ -1,0 +1,154 @@
+"""The worklist at 10 and 1,000 patients, a two-year timeline and the replay (issue: relief, parts 2-4).
+
+Goals, as ratios printed beside each row:
+
+* the worklist of 1,000 patients, each with a year of daily scores and a session
+  every three weeks, costs at most 3x the worklist of 10 such patients: it reads
+  one page (default 100) of summary rows through one index and replays nothing;
+* a two-year timeline costs at most 5x the bare route;
+* the replay of a two-year history takes under 5 ms (a pure function: absolute).
+
+Also printed for context: the whole 1,000-patient list in pages of 500, the
+default 90-day timeline, a check-in (which re-evaluates the patient in its
+transaction), and the scheduler's relief pass with nobody due and with 10 due.
+"""
+import random
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import insert, select, update
+
+from diary import relief
+from diary.accounts.models import CareTeam, User, care_team_members
+from diary.checkins.models import Entry
+from diary.db_types import utcnow
+from diary.extensions import db
+from diary.monitoring import service as monitoring
+from diary.monitoring.models import PatientSummary
+from diary.treatments.models import Treatment
+from tests.conftest import PASSWORD
+
+from .harness import BARE_PATH, make_app, serve, time_call
+from .seed import seed_patients
+
+SESSION_EVERY = 21  # days between sessions in the seeded histories
+
+
+def run(report, database_url=None):
+    app = make_app(database_url)
+    with app.app_context():
+        started = time.perf_counter()
+        small = _seed_team(10, days=365, team="Bench 10")
+        large = _seed_team(1000, days=365, team="Bench 1000")
+        long = _seed_team(1, days=730, team="Bench two years")
+        print(f"   seeded 1,011 patients in {time.perf_counter() - started:.1f} s", flush=True)
+        started = time.perf_counter()
+        count = monitoring.refresh_all(now=utcnow())
+        spent = time.perf_counter() - started
+        print(f"   evaluated {count:,} patients in {spent:.1f} s ({spent / count * 1000:.1f} ms each)", flush=True)
+        today = utcnow().date()
+
+    with serve(app) as http:
+        bare = time_call(lambda: http.request("GET", BARE_PATH))
+        report.add("bare Flask JSON route (reference)", bare, bare)
+
+        worklists = {}
+        for label, team in (("10", small), ("1,000", large)):
+            http.login(team["provider_email"], PASSWORD)
+            worklists[label] = time_call(lambda: _ok(http.request("GET", "/api/v1/patients")), number=20)
+        report.add("GET worklist, 10 patients", worklists["10"], bare)
+        report.add("GET worklist, 1,000 patients (first page of 100)", worklists["1,000"], worklists["10"], "goal <= 3x the 10-patient one")
+
+        def whole_list():
+            status, body = http.request("GET", "/api/v1/patients?limit=500")
+            while body["next_cursor"]:
+                status, body = http.request("GET", f"/api/v1/patients?limit=500&cursor={body['next_cursor']}")
+            assert status == 200
+
+        report.add("GET worklist, all 1,000 patients (2 pages of 500)", time_call(whole_list, repeat=5, number=4), worklists["10"])
+
+        http.login(long["provider_email"], PASSWORD)
+        pid = long["patients"][0]
+        two_years = f"/api/v1/patients/{pid}/timeline?from={today - timedelta(days=730)}&to={today}"
+        _, body = http.request("GET", two_years)
+        assert len(body["days"]) >= 729, len(body["days"])
+        report.add("GET timeline, two years (730 days, 35 sessions)", time_call(lambda: _ok(http.request("GET", two_years)), number=20), bare, "goal <= 5x")
+        report.add("GET timeline, default 90 days", time_call(lambda: _ok(http.request("GET", f"/api/v1/patients/{pid}/timeline")), number=20), bare)
+
+        http.login(long["patient_email"], PASSWORD)
+
+        def check_in():
+            status, _ = http.request("POST", "/api/v1/patients/me/entries", {"id": str(uuid.uuid4()), "answers": [1, 1, 2, 0, 1, 1, 1]})
+            assert status == 201, status
+
+        report.add("POST check-in, two-year history (re-evaluates in its transaction)", time_call(check_in, number=20), bare)
+
+    with app.app_context():
+        scores, sessions, until = _history(long["patients"][0])
+        replay = time_call(lambda: relief.replay(scores, sessions, until), number=20)
+        report.add("relief.replay, two years of daily scores (absolute)", replay, None, f"goal < 5 ms: {'met' if replay < 0.005 else 'NOT met'}")
+        report.add("relief.assess, two years", time_call(lambda: relief.assess(scores, sessions, until), number=20), None)
+        patient = db.session.get(User, long["patients"][0]).patient
+        refresh = time_call(lambda: (monitoring.refresh_patient(patient, now=utcnow()), db.session.rollback()), number=10)
+        report.add("refresh_patient, two years (queries, replay, assess, reconcile)", refresh, None)
+        report.add("relief pass, 1,011 patients, none due", _time_pass(app, []), None)
+        report.add("relief pass, 1,011 patients, 10 due", _time_pass(app, large["patients"][:10]), None)
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _ok(result):
+    status, body = result
+    assert status == 200, (status, body)
+    return body
+
+
+def _seed_team(count, *, days, team):
+    """``count`` patients of a care team of their own, each with ``days`` of daily scores and a session every 3 weeks."""
+    patients = seed_patients(count, days=days, with_logins=True, team_name=team, seed=len(team))
+    team_id = db.session.scalar(select(CareTeam.id).where(CareTeam.name == team))
+    provider_email = db.session.scalar(
+        select(User.email).join(care_team_members, care_team_members.c.provider_id == User.id).where(care_team_members.c.care_team_id == team_id)
+    )
+    now = datetime.now(timezone.utc)
+    rng = random.Random(count)
+    rows = []
+    for patient_id, _email in patients:
+        first = days - rng.randint(7, 14)  # a week or two of diary before the first session
+        for back in range(first, 0, -SESSION_EVERY):
+            starts = now - timedelta(days=back, hours=3)
+            rows.append({"id": uuid.uuid4(), "patient_id": patient_id, "status": "completed", "starts_at": starts, "local_date": starts.date(),
+                         "route": "intranasal", "side_effects": [], "recorded_by_role": "provider", "created_at": now, "updated_at": now})
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(Treatment.__table__), rows[start:start + 5000])
+    db.session.commit()
+    return {"patients": [pid for pid, _ in patients], "patient_email": patients[0][1], "provider_email": provider_email}
+
+
+def _history(patient_id):
+    scores = {}
+    for day, total in db.session.execute(select(Entry.local_date, Entry.total).where(Entry.patient_id == patient_id).order_by(Entry.local_date, Entry.recorded_at)):
+        scores[day] = total
+    sessions = db.session.scalars(select(Treatment.local_date).where(Treatment.patient_id == patient_id, Treatment.status == "completed")).all()
+    return scores, sessions, max(scores)
+
+
+def _time_pass(app, due_ids, repeat=5):
+    """The median time of evaluate_due_patients with exactly ``due_ids`` due."""
+    times = []
+    for _ in range(repeat):
+        with app.app_context():
+            now = utcnow()
+            db.session.execute(update(PatientSummary).values(next_evaluation_at=now + timedelta(days=1)))
+            if due_ids:
+                db.session.execute(update(PatientSummary).where(PatientSummary.patient_id.in_(due_ids)).values(next_evaluation_at=now - timedelta(minutes=1)))
+            db.session.commit()
+            started = time.perf_counter()
+            count = monitoring.evaluate_due_patients(now)
+            times.append(time.perf_counter() - started)
+            assert count == len(due_ids), (count, len(due_ids))
+    times.sort()
+    return times[len(times) // 2]
