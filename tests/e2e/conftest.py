@@ -61,7 +61,8 @@ def pytest_collection_modifyitems(config, items):
 # ---- the browser ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+# Package scope: Chromium and Playwright's event loop are gone before the rest of the suite runs.
+@pytest.fixture(scope="package")
 def browser():
     if BROWSER_PROBLEM:  # only reached with DIARY_REQUIRE_BROWSER=1
         pytest.fail(f"DIARY_REQUIRE_BROWSER=1, but: {BROWSER_PROBLEM}", pytrace=False)

@@ -52,6 +52,7 @@ def axe_check(page, name):
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         AXE_TAGS,
     )
+    assert result["passes"], "axe checked nothing: is the page empty?"
     violations = result["violations"]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"{name}.axe.json").write_text(json.dumps(violations, indent=1))

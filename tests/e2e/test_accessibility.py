@@ -170,3 +170,20 @@ def test_text_at_200_percent(app, new_context, make_patient):
     acknowledge.click()
     expect(desk.get_by_role("status")).to_contain_text("acknowledged")
     axe_check(desk, "text200-provider-2-timeline")
+
+
+def test_the_axe_scan_reports_violations(new_context):
+    """The scan itself can fail: an unlabelled image and an empty button are caught."""
+    page = new_context(PHONE, bypass_csp=True).new_page()
+    page.goto("/#/login")
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+    page.evaluate("""() => {
+        const img = document.createElement('img');
+        img.src = 'icons/icon-192.png';
+        const button = document.createElement('button');
+        document.querySelector('main').append(img, button);
+    }""")
+    with pytest.raises(AssertionError) as failure:
+        axe_check(page, "axe-self-test")
+    assert "image-alt (critical)" in str(failure.value)
+    assert "button-name (critical)" in str(failure.value)
