@@ -340,7 +340,7 @@ def _plan_maintenance_booked(p: _Profile) -> _Plan:
 
 def _plan_slow_starter(p: _Profile) -> _Plan:
     rng = p.rng
-    p.baseline = rng.uniform(14, 16)
+    p.baseline = rng.uniform(13, 15)
     sessions = [-7, -5, -3] if rng.random() < 0.5 else [-8, -5, -2]
     course = _Course(sessions=sessions, nadir=p.baseline - rng.uniform(2.5, 3.5), total_sessions=6,
                      planned=[1, 4, 7])
@@ -375,6 +375,16 @@ def _plan_prophylactic(p: _Profile) -> _Plan:
     induction = _induction(rng, courses[0].sessions[0] - every)
     courses.insert(0, _Course(sessions=induction, nadir=p.nadir, fade=p.scale, relapse=_history_relapse(p)))
     return _Plan(baseline=p.baseline, first_log=induction[0] - rng.randint(7, 12), courses=courses)
+
+
+def _maybe_a_holiday(plan: _Plan, rng: random.Random) -> None:
+    """Now and then a week away without the diary, while relief held in an earlier
+    cycle: a data gap the care team saw resolve when logging resumed."""
+    earlier = [c for c in plan.courses[1:-1] if c.fade is not None and c.fade - c.rise >= 14]
+    if earlier and rng.random() < 0.3:
+        course = rng.choice(earlier)
+        start = course.sessions[-1] + rng.randint(3, 5)
+        plan.holidays.append((start, start + rng.randint(5, 7)))
 
 
 _PLANS = {
@@ -632,6 +642,7 @@ def demo_patient(number: int, *, days: int, seed: int = 0) -> DemoPatient:
         profile = _profile(rng, days)
         plan = _PLANS[archetype.name](profile)
         plan.first_log = max(plan.first_log, -days + 1)
+        _maybe_a_holiday(plan, rng)
         patient = _render(number, name, archetype, plan, profile, rng)
         if _as_designed(patient, archetype):
             return patient
