@@ -1,5 +1,6 @@
 """Marshmallow fields shared by every feature's schemas."""
-from datetime import timezone
+import re
+from datetime import time, timezone
 
 from marshmallow import ValidationError, fields
 
@@ -23,17 +24,28 @@ class UTCDateTime(fields.AwareDateTime):
         return result.astimezone(timezone.utc)
 
 
-class HourMinute(fields.Time):
-    """``HH:MM`` on both sides."""
+class HourMinute(fields.String):
+    """``HH:MM`` on both sides, a ``datetime.time`` inside.
+
+    A String rather than a Time: apispec documents a Time with a custom format
+    as ``"format": null, "pattern": null``, which is not valid OpenAPI.
+    """
+
+    PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("example", "20:00")
-        super().__init__(format="%H:%M", **kwargs)
+        metadata = kwargs.setdefault("metadata", {})
+        metadata.setdefault("example", "20:00")
+        metadata.setdefault("pattern", self.PATTERN)
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.strftime("%H:%M")
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str) or len(value) != 5 or value[2] != ":":
+        if not isinstance(value, str) or not re.fullmatch(self.PATTERN, value):
             raise ValidationError("Use the form HH:MM, for example 20:00.")
-        return super()._deserialize(value, attr, data, **kwargs)
+        return time(int(value[:2]), int(value[3:]))
 
 
 class StrictBoolean(fields.Boolean):

@@ -16,13 +16,15 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
     id = uuid_pk()
     at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    actor_id = db.Column(Uuid, db.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # No foreign keys: deleting a user or patient must not cascade into the trail
+    # (HIPAA 164.312(b)); the ids stay, and the actor shows as a former user.
+    actor_id = db.Column(Uuid, index=True)
     actor_role = db.Column(db.String(16), nullable=False)
-    patient_id = db.Column(Uuid, db.ForeignKey("patients.id", ondelete="CASCADE"))
+    patient_id = db.Column(Uuid)
     action = db.Column(db.String(16), nullable=False)
     resource = db.Column(db.String(120), nullable=False)
 
-    actor = db.relationship("User", lazy="joined")
+    actor = db.relationship("User", primaryjoin="foreign(AuditEvent.actor_id) == User.id", lazy="joined", viewonly=True)
 
     __table_args__ = (db.Index("ix_audit_events_patient_at", "patient_id", "at"),)
 

@@ -1,5 +1,7 @@
 """Writing and reading the audit trail. Writers are services, inside their own transaction."""
-from sqlalchemy import and_, or_, select
+import uuid
+
+from sqlalchemy import and_, insert, or_, select
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -24,6 +26,18 @@ def record_read(actor, resource, patient_id, at=None):
     """A read is recorded when someone other than the patient makes it."""
     if actor is not None and actor.id != patient_id:
         record(actor, "read", resource, patient_id, at=at)
+
+
+def record_reads(actor, resource, patient_ids, at=None):
+    """One read row per patient shown at once (a worklist page), in one INSERT."""
+    at = at or utcnow()
+    rows = [
+        {"id": uuid.uuid4(), "at": at, "actor_id": actor.id, "actor_role": actor.role, "patient_id": patient_id, "action": "read", "resource": resource}
+        for patient_id in patient_ids
+        if patient_id != actor.id
+    ]
+    if rows:
+        db.session.execute(insert(AuditEvent), rows)
 
 
 def _newest_first(query):

@@ -141,3 +141,15 @@ def test_cli_exports_json_lines_for_an_auditor(app, runner, patient, tmp_path):
     assert runner.invoke(args=["audit", "export", "--since", tomorrow]).stdout.strip() == ""
     assert runner.invoke(args=["audit", "export", "--since", "last week"]).exit_code != 0
     assert runner.invoke(args=["audit", "export", "--since", "2026-01-01T00:00:00"]).exit_code != 0  # no offset
+
+
+def test_the_trail_outlives_a_deleted_account(app, patient):
+    from diary.accounts.models import User
+
+    pid = patient.user["id"]
+    patient.provider_client.get(f"/api/v1/patients/{pid}/entries")
+    with app.app_context():
+        db.session.execute(delete(User).where(User.id == uuid.UUID(pid)))
+        db.session.commit()
+        kept = db.session.scalars(select(AuditEvent).where(AuditEvent.patient_id == uuid.UUID(pid))).all()
+    assert {row.action for row in kept} >= {"create", "read"}

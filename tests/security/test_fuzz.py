@@ -1,0 +1,114 @@
+"""Fuzzing every operation of the OpenAPI document with schemathesis (ASVS 1.x input handling, 4.x API).
+
+Logged in as a patient and as a provider, each operation gets generated
+requests, valid and invalid. No answer may be a 5xx, and every answer must
+match the status codes, content types and schemas the document declares.
+Path parameters are often swapped for real ids, so the fuzzer gets past the
+404 of a random UUID and into the handlers.
+"""
+import os
+import tempfile
+from unittest import mock
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import DataGenerationMethod
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from diary import create_app
+from tests.conftest import login
+from tests.security.test_access_matrix import ANSWERS
+
+EXAMPLES_PER_OPERATION = int(os.environ.get("DIARY_FUZZ_EXAMPLES", "25"))
+
+
+def invalid_bodies_are_rejected(ctx, response, case):
+    """schemathesis' negative_data_rejection, for request bodies only.
+
+    Unknown query parameters are ignored on purpose, as HTTP APIs do (cache
+    busters, analytics tags), so an invalid query alone proves nothing.
+    """
+    if case.meta is not None and case.meta.body is not None and case.meta.body.is_negative:
+        return negative_data_rejection(ctx, response, case)
+    return None
+
+
+CHECKS = (
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    invalid_bodies_are_rejected,
+)
+# Logging out or changing the password would end the fuzzer's own session.
+SESSION_ENDING = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/me/password")}
+
+
+def _load_schema():
+    """The OpenAPI document, read once from a throwaway app (it does not depend on the data)."""
+    with tempfile.TemporaryDirectory() as instance, mock.patch.dict(os.environ, {"DIARY_INSTANCE_PATH": instance}):
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "fuzz"})
+        document = app.test_client().get("/api/openapi.json").get_json()
+    # Bound to an app so cases go through the WSGI transport; each test passes its own app to call().
+    return schemathesis.from_dict(
+        document, app=app, data_generation_methods=[DataGenerationMethod.positive, DataGenerationMethod.negative]
+    )
+
+
+SCHEMA = _load_schema()
+OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+
+
+class Fuzzer:
+    """A patient and their provider, and real ids to swap into generated paths."""
+
+    def __init__(self, make_patient, role):
+        patient = make_patient()
+        team = patient.provider_client
+        self.email = (patient.user if role == "patient" else team.user)["email"]
+        self.client = patient if role == "patient" else team
+        treatment = {"status": "planned", "starts_at": "2030-01-01T09:00:00Z", "route": "iv"}
+        feed = patient.post("/api/v1/patients/me/calendar-feed").get_json()["url"]
+        self.real = {
+            "pid": [patient.user["id"]] + (["me"] if role == "patient" else []),
+            "entry_id": [patient.post("/api/v1/patients/me/entries", json={"answers": ANSWERS}).get_json()["id"]],
+            "treatment_id": [team.post(f"/api/v1/patients/{patient.user['id']}/treatments", json=treatment).get_json()["id"]],
+            "token": [feed.split("/feeds/")[1].split("/")[0]],
+        }
+
+
+@pytest.mark.parametrize("role", ["patient", "provider"])
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.verbose_name)
+def test_fuzz(app, make_patient, operation, role):
+    fuzzer = Fuzzer(make_patient, role)
+    # Where nothing can be made invalid (no parameters, no body), negative draws are rejected, not skipped.
+    strategies = [operation.as_strategy(data_generation_method=method, skip_on_not_negated=False) for method in SCHEMA.data_generation_methods]
+    keep_session = (operation.method.upper(), operation.path) in SESSION_ENDING
+
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,  # no .hypothesis/ examples carried between runs: the data is new each time
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    @given(data=st.data())
+    def fuzz(data):
+        case = data.draw(st.one_of(strategies))
+        for name in list(case.path_parameters or {}):
+            if name in fuzzer.real and data.draw(st.booleans(), label=f"real {name}"):
+                case.path_parameters[name] = data.draw(st.sampled_from(fuzzer.real[name]))
+        client = login(app, fuzzer.email) if keep_session else fuzzer.client
+        response = case.call(app=app, headers={"X-CSRF-Token": client.token()}, cookies={"diary_session": client.client.get_cookie("diary_session").value})
+        case.validate_response(response, checks=CHECKS)
+
+    fuzz()
