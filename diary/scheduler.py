@@ -152,17 +152,45 @@ JOBS = (
 )
 
 
+LOCK_RETRIES = (0.2, 1.0)  # seconds to wait before running a job again after a lost lock race
+
+
+def _lost_a_lock_race(exc: BaseException) -> bool:
+    """A transaction that lost to another process: SQLite's "database is locked" (a deferred
+    transaction that read, then could not upgrade to write), a PostgreSQL deadlock or
+    serialization failure. Running the job again is safe: every job claims its rows."""
+    from sqlalchemy.exc import DBAPIError
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, DBAPIError):
+            code = getattr(exc.orig, "sqlstate", None)
+            if "database is locked" in str(exc.orig) or code in ("40001", "40P01"):
+                return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def run_job(app, job: Job, now: datetime) -> tuple[bool, str]:
-    """Runs one job in its own app context; a failure is logged and rolled back, not raised."""
+    """Runs one job in its own app context; a failure is logged and rolled back, not raised.
+
+    A job that lost a lock race to another process is run again, a little later.
+    """
     with app.app_context():
-        try:
-            return True, job.run(app, now)
-        except Exception as exc:
-            db.session.rollback()
-            log.exception("scheduler job %s failed", job.name)
-            return False, f"failed ({exc.__class__.__name__})"
-        finally:
-            db.session.remove()
+        for pause in (*LOCK_RETRIES, None):
+            try:
+                return True, job.run(app, now)
+            except Exception as exc:
+                db.session.rollback()
+                if pause is not None and _lost_a_lock_race(exc):
+                    log.warning("scheduler job %s lost a lock race; running it again", job.name)
+                    monotonic_time.sleep(pause)
+                    continue
+                log.exception("scheduler job %s failed", job.name)
+                return False, f"failed ({exc.__class__.__name__})"
+            finally:
+                db.session.remove()
 
 
 def tick(app, now: datetime) -> list[tuple[str, bool, str]]:
