@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import exists, func, select, tuple_
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .. import gad7, relief
 from ..accounts.models import Patient, User, care_team_members
@@ -329,14 +329,16 @@ def _insert_ignoring_duplicates(model, rows):
 
 def _locked_summary(patient, now) -> PatientSummary:
     """The patient's summary row, created when missing, locked for this transaction."""
-    query = select(PatientSummary).where(PatientSummary.patient_id == patient.id).with_for_update()
+    query = (
+        select(PatientSummary).where(PatientSummary.patient_id == patient.id).with_for_update().execution_options(populate_existing=True)
+    )
     summary = db.session.scalar(query)
     if summary is None:
         _insert_ignoring_duplicates(
             PatientSummary,
             [{"patient_id": patient.id, "care_team_id": patient.care_team_id, "name": patient.user.name, "next_evaluation_at": now}],
         )
-        summary = db.session.scalar(query.execution_options(populate_existing=True))
+        summary = db.session.scalar(query)
     return summary
 
 
@@ -363,8 +365,10 @@ def evaluate_due(*, now, limit=EVALUATION_BATCH) -> int:
         try:
             with db.session.begin_nested():
                 refresh_patient(patient, now=now)
+        except DBAPIError:
+            raise  # the database's trouble (a lost lock race): the whole job fails and is run again
         except Exception:
-            # One patient's failure must not stall everyone's: look again in an hour.
+            # One patient's data upsetting the engine must not stall everyone's: look again in an hour.
             log.exception("relief evaluation failed for a patient")
             summary = db.session.get(PatientSummary, patient.id)
             if summary is not None:

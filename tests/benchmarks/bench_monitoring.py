@@ -8,7 +8,9 @@ Goals, as ratios printed beside each row:
 * a two-year timeline costs at most 5x the bare route;
 * the replay of a two-year history takes under 5 ms (a pure function: absolute).
 
-Also printed for context: the whole 1,000-patient list in pages of 500, the
+Also printed for context: an audited provider read that returns nothing (the
+floor every such route pays: login session, access check, audit row, commit),
+the whole 1,000-patient list in pages of 500, the
 default 90-day timeline, a check-in (which re-evaluates the patient in its
 transaction), and the scheduler's relief pass with nobody due and with 10 due.
 """
@@ -73,7 +75,11 @@ def run(report, database_url=None):
         two_years = f"/api/v1/patients/{pid}/timeline?from={today - timedelta(days=730)}&to={today}"
         _, body = http.request("GET", two_years)
         assert len(body["days"]) >= 729, len(body["days"])
-        report.add("GET timeline, two years (730 days, 35 sessions)", time_call(lambda: _ok(http.request("GET", two_years)), number=20), bare, "goal <= 5x")
+        floor = time_call(lambda: _ok(http.request("GET", f"/api/v1/patients/{pid}/flags?status=acknowledged")), number=20)
+        report.add("GET flags, none acknowledged (an audited read of nothing: the floor)", floor, bare)
+        timeline = time_call(lambda: _ok(http.request("GET", two_years)), number=20)
+        report.add("GET timeline, two years (730 days, 35 sessions)", timeline, bare, "goal <= 5x")
+        report.add("  the same, against the audited-read floor", timeline, floor)
         report.add("GET timeline, default 90 days", time_call(lambda: _ok(http.request("GET", f"/api/v1/patients/{pid}/timeline")), number=20), bare)
 
         http.login(long["patient_email"], PASSWORD)
@@ -87,7 +93,9 @@ def run(report, database_url=None):
     with app.app_context():
         scores, sessions, until = _history(long["patients"][0])
         replay = time_call(lambda: relief.replay(scores, sessions, until), number=20)
-        report.add("relief.replay, two years of daily scores (absolute)", replay, None, f"goal < 5 ms: {'met' if replay < 0.005 else 'NOT met'}")
+        report.add("relief.replay, two years of daily scores (wall clock)", replay, None, f"goal < 5 ms: {'met' if replay < 0.005 else 'NOT met'}")
+        cpu = _cpu_time(lambda: relief.replay(scores, sessions, until))
+        report.add("relief.replay, two years (CPU time: fairer on a busy machine)", cpu, None, f"goal < 5 ms: {'met' if cpu < 0.005 else 'NOT met'}")
         report.add("relief.assess, two years", time_call(lambda: relief.assess(scores, sessions, until), number=20), None)
         patient = db.session.get(User, long["patients"][0]).patient
         refresh = time_call(lambda: (monitoring.refresh_patient(patient, now=utcnow()), db.session.rollback()), number=10)
@@ -126,6 +134,19 @@ def _seed_team(count, *, days, team):
         db.session.execute(insert(Treatment.__table__), rows[start:start + 5000])
     db.session.commit()
     return {"patients": [pid for pid, _ in patients], "patient_email": patients[0][1], "provider_email": provider_email}
+
+
+def _cpu_time(fn, *, repeat=7, number=20):
+    """Like ``time_call``, in CPU seconds of this process: other load on the machine does not count."""
+    fn()
+    batches = []
+    for _ in range(repeat):
+        start = time.process_time()
+        for _ in range(number):
+            fn()
+        batches.append((time.process_time() - start) / number)
+    batches.sort()
+    return batches[len(batches) // 2]
 
 
 def _history(patient_id):
