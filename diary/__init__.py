@@ -53,6 +53,7 @@ def create_app(config=None):
     guards.init_app(app)
 
     api = DiaryApi(app, spec_kwargs={"info": {"description": "The Afterglow diary's HTTP API (CONTRACT.md)."}})
+    security.document(api)
     _register_blueprints(app, api)
     errors.init_app(app)
 

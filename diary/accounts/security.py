@@ -98,6 +98,42 @@ def check_mfa_enrollment():
         raise ApiError(403, "mfa_enrollment_required", "Set up your authenticator app before you continue.")
 
 
+AUTH_DESCRIPTION = """
+
+## Authentication and sessions
+
+A session cookie (`diary_session`, or `__Host-diary_session` over https), HttpOnly
+and SameSite=Lax, names a server-side session. Unsafe methods also need the
+`X-CSRF-Token` header with the token from `GET /auth/session` or from the login,
+register and password-change answers; it changes at each of them. Provider
+sessions end after 30 idle minutes and after 12 hours in any case; patient
+sessions last up to 30 days. `POST /me/password` ends every other session.
+
+## Provider MFA
+
+`POST /me/mfa/setup`, then `POST /me/mfa/confirm` with a TOTP code, turns on MFA:
+from then on `POST /auth/login` needs `otp` and answers 401 `mfa_required`
+without it. Each code works once. A provider created with
+`users create-provider --require-mfa` may log in, but until enrolled every other
+call answers 403 `mfa_enrollment_required` (only `GET /auth/session`,
+`POST /auth/login`, `POST /auth/logout` and the two MFA calls work), and the
+session body says `"mfa_enrollment_required": true`.
+"""
+
+
+def document(api):
+    """Adds the session cookie, the CSRF header and the rules above to the OpenAPI document."""
+    api.spec.components.security_scheme(
+        "session", {"type": "apiKey", "in": "cookie", "name": "diary_session", "description": "The login session"}
+    )
+    api.spec.components.security_scheme(
+        "csrf", {"type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "Required on POST, PUT, PATCH and DELETE"}
+    )
+    api.spec.options["info"]["description"] += AUTH_DESCRIPTION
+    # Either logged in (with the CSRF header on unsafe calls) or not: each operation says what it needs.
+    api.spec.options["security"] = [{"session": [], "csrf": []}, {}]
+
+
 def init_app(app):
     login_manager.init_app(app)
     login_manager.session_protection = None  # rotation and revocation are ours, above

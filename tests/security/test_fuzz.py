@@ -8,6 +8,8 @@ Path parameters are often swapped for real ids, so the fuzzer gets past the
 """
 import os
 import tempfile
+import uuid
+from datetime import date
 from unittest import mock
 
 import pytest
@@ -25,6 +27,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from diary import create_app
+from diary.db_types import utcnow
+from diary.extensions import db
 from tests.conftest import login
 from tests.security.test_access_matrix import ANSWERS
 
@@ -72,7 +76,7 @@ OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 class Fuzzer:
     """A patient and their provider, and real ids to swap into generated paths."""
 
-    def __init__(self, make_patient, role):
+    def __init__(self, app, make_patient, role):
         patient = make_patient()
         team = patient.provider_client
         self.email = (patient.user if role == "patient" else team.user)["email"]
@@ -84,13 +88,25 @@ class Fuzzer:
             "entry_id": [patient.post("/api/v1/patients/me/entries", json={"answers": ANSWERS}).get_json()["id"]],
             "treatment_id": [team.post(f"/api/v1/patients/{patient.user['id']}/treatments", json=treatment).get_json()["id"]],
             "token": [feed.split("/feeds/")[1].split("/")[0]],
+            "flag_id": [_new_flag(app, patient.user["id"])],
         }
+
+
+def _new_flag(app, patient_id):
+    from diary.monitoring.models import Flag
+
+    with app.app_context():
+        flag = Flag(patient_id=uuid.UUID(patient_id), kind="data_gap", occurrence="data_gap:fuzz",
+                    raised_on=date.today(), raised_at=utcnow(), details={})
+        db.session.add(flag)
+        db.session.commit()
+        return str(flag.id)
 
 
 @pytest.mark.parametrize("role", ["patient", "provider"])
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.verbose_name)
 def test_fuzz(app, make_patient, operation, role):
-    fuzzer = Fuzzer(make_patient, role)
+    fuzzer = Fuzzer(app, make_patient, role)
     # Where nothing can be made invalid (no parameters, no body), negative draws are rejected, not skipped.
     strategies = [operation.as_strategy(data_generation_method=method, skip_on_not_negated=False) for method in SCHEMA.data_generation_methods]
     keep_session = (operation.method.upper(), operation.path) in SESSION_ENDING
