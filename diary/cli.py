@@ -73,6 +73,28 @@ def reset_mfa(email):
     click.echo("MFA removed; the provider sets it up again at the next login." if user.mfa_required else "MFA removed.")
 
 
+@users.command("end-sessions")
+@click.option("--email", default=None, help="The account whose sessions end.")
+@click.option("--all", "everyone", is_flag=True, help="End every session of every account.")
+def end_sessions(email, everyone):
+    """Logs an account, or everyone, out everywhere (a lost phone, a breach)."""
+    from sqlalchemy import update
+
+    from .accounts import service
+    from .accounts.models import AuthSession
+    from .db_types import utcnow
+
+    if bool(email) == everyone:
+        raise click.UsageError("Give either --email or --all.")
+    now = utcnow()
+    if everyone:
+        db.session.execute(update(AuthSession).where(AuthSession.revoked_at.is_(None)).values(revoked_at=now))
+    else:
+        service.end_other_sessions(_account(email), None, now=now)
+    db.session.commit()
+    click.echo("Sessions ended.")
+
+
 def init_app(app):
     app.cli.add_command(users)
     from .audit.cli import audit

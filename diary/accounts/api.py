@@ -67,6 +67,7 @@ def login(body):
             raise ApiError(401, "invalid_credentials", "The one-time code is not right.")
     begin_login(user)
     db.session.commit()
+    security_log.info("login_succeeded", extra={"reason": "password+totp" if user.mfa_enabled else "password"})
     return _session_body(user)
 
 
@@ -74,6 +75,7 @@ def login(body):
 @blp.response(204)
 def logout():
     require_login()
+    security_log.info("logout")
     end_login()
     db.session.commit()
     csrf_token()  # the anonymous session that follows gets a fresh token
@@ -155,6 +157,7 @@ def mfa_confirm(body):
     mfa.confirm(user, body["otp"])
     audit.record(user, "update", "mfa")
     db.session.commit()
+    security_log.info("mfa_enrolled")
     return user
 
 
@@ -174,4 +177,5 @@ def change_password(body):
     begin_login(user, now=now)
     service.end_other_sessions(user, session["sid"], now=now)
     db.session.commit()
+    security_log.info("password_changed")
     return _session_body(user)

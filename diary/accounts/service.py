@@ -95,8 +95,8 @@ def normalise_invite_code(code: str) -> str:
 
 def register_patient(*, invite_code, email, password, name, timezone, now) -> User:
     problems = {}
-    if passwords.password_problems(password):
-        problems["password"] = passwords.password_problems(password)
+    if passwords.password_problems(password, (email, name)):
+        problems["password"] = passwords.password_problems(password, (email, name))
     if not is_valid_timezone(timezone):
         problems["timezone"] = ["Give an IANA time zone such as Europe/Berlin."]
     if not name.strip():
@@ -195,8 +195,8 @@ def change_password(user: User, current_password: str, new_password: str, *, now
     problems = {}
     if not passwords.verify_password(user.password_hash, current_password or ""):
         problems["current_password"] = ["This is not your current password."]
-    if passwords.password_problems(new_password):
-        problems["new_password"] = passwords.password_problems(new_password)
+    if passwords.password_problems(new_password, (user.email, user.name)):
+        problems["new_password"] = passwords.password_problems(new_password, (user.email, user.name))
     if problems:
         raise validation_error(problems)
     set_password(user, new_password, now=now)
@@ -205,7 +205,7 @@ def change_password(user: User, current_password: str, new_password: str, *, now
 
 def set_password(user: User, new_password: str, *, now) -> None:
     """Sets a password, unchecked (an administrator's reset); ends no sessions by itself."""
-    problems = passwords.password_problems(new_password)
+    problems = passwords.password_problems(new_password, (user.email, user.name))
     if problems:
         raise validation_error({"password": problems})
     user.password_hash = passwords.hash_password(new_password)

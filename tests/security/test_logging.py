@@ -88,3 +88,14 @@ def test_authorisation_failures_are_security_events(api, patient, make_patient, 
     assert ("forbidden_role", None) in events
     assert ("authentication_failed", "unauthenticated") in events
     assert ("csrf_failed", None) in events
+
+
+def test_successful_authentication_is_logged_too(app, provider, log_lines):
+    client = ApiClient(app.test_client())
+    client.post("/api/v1/auth/login", json={"email": provider["email"], "password": PASSWORD})
+    client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "a much longer new passphrase"})
+    client.post("/api/v1/auth/logout")
+    events = {line["event"]: line for line in security_events(log_lines())}
+    assert events["login_succeeded"]["reason"] == "password" and events["login_succeeded"]["user_id"] == provider["id"]
+    assert events["password_changed"]["user_id"] == provider["id"]
+    assert events["logout"]["user_id"] == provider["id"]

@@ -203,3 +203,26 @@ def test_lockout_is_shared_through_redis(app_config, monkeypatch, make_provider)
     finally:
         for key in redis.scan_iter(match=f"*{prefix}*"):
             redis.delete(key)
+
+
+@pytest.mark.parametrize("new_password", ["1q2w3e4r5t6y", "1Q2W3E4R5T6Y", "cookiemonster"])
+def test_common_passwords_are_refused(provider_client, new_password):
+    response = provider_client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": new_password})
+    assert response.status_code == 422 and "too common" in error(response)["fields"]["new_password"][0]
+
+
+def test_passwords_made_of_ones_own_details_are_refused(app, provider_client):
+    code = provider_client.post("/api/v1/invites", json={}).get_json()["code"]
+    body = {"invite_code": code, "email": "rosalind@mail.test", "password": "rosalind-1920-dna", "name": "Rosalind F", "timezone": "UTC"}
+    response = ApiClient(app.test_client()).post("/api/v1/auth/register", json=body)
+    assert response.status_code == 422 and "password" in error(response)["fields"]
+    assert ApiClient(app.test_client()).post("/api/v1/auth/register", json={**body, "password": "tea with milk at four"}).status_code == 201
+
+
+def test_administrators_can_end_sessions(app, runner, provider, provider_client, patient):
+    assert runner.invoke(args=["users", "end-sessions"]).exit_code != 0
+    result = runner.invoke(args=["users", "end-sessions", "--email", provider["email"]])
+    assert result.exit_code == 0, result.output
+    assert not logged_in(provider_client) and logged_in(patient)
+    assert runner.invoke(args=["users", "end-sessions", "--all"]).exit_code == 0
+    assert not logged_in(patient)
