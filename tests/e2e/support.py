@@ -14,6 +14,8 @@ try:
     from playwright.sync_api import expect
 except ImportError:  # conftest.py skips every test here (or fails them under DIARY_REQUIRE_BROWSER=1)
     expect = None
+else:
+    expect.set_options(timeout=10_000)  # shared CI machines can be slow; a pass never waits this long
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"

@@ -96,8 +96,6 @@ def test_offline_check_in_reaches_the_server_exactly_once(app, new_context, make
     wait_for_service_worker(page)
 
     context.set_offline(True)
-    page.reload()  # the shell now comes from the service worker's cache
-    expect(save).to_be_visible()
     expect(page.locator("#notice")).to_contain_text("You are offline")
     answers = [2, 2, 1, 1, 0, 0, 3]
     answer_all(page, answers)
@@ -107,8 +105,14 @@ def test_offline_check_in_reaches_the_server_exactly_once(app, new_context, make
     expect(status).to_contain_text("Your score is 9 out of 21")
     expect(status).to_be_in_viewport()
     screenshot(page, "patient-04-offline-saved", full_page=False)
-
     assert stored_entries(app, email) == []
+
+    # Still offline, the app opens again from the service worker's cache, the check-in still waiting.
+    page.reload()
+    expect(save).to_be_visible()
+    waiting = page.get_by_role("region", name="Waiting to be sent")
+    expect(waiting).to_contain_text("score 9 out of 21")
+    screenshot(page, "patient-05-offline-reopened", full_page=False)
     queued = page.evaluate(
         """name => new Promise((resolve, reject) => {
             const open = indexedDB.open(name);
@@ -122,17 +126,18 @@ def test_offline_check_in_reaches_the_server_exactly_once(app, new_context, make
     )
     assert len(queued) == 1
     assert "answers" not in queued[0]["keys"]  # only ciphertext is stored
+    assert stored_entries(app, email) == []
 
     context.set_offline(False)
     expect(page.locator("#notice")).to_contain_text("A check-in saved offline has now been sent")
+    expect(waiting).to_be_hidden()
     [(entry_id, stored)] = stored_entries(app, email)
     assert (entry_id, stored) == (queued[0]["id"], answers)
 
     # Opening the app again sends nothing twice.
     page.reload()
     expect(save).to_be_visible()
-    page.get_by_role("link", name="History", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_text("You checked in today")).to_be_visible()
     assert len(stored_entries(app, email)) == 1
 
     assert OUTBOX_DB in database_names(page)
@@ -158,7 +163,7 @@ def test_log_out_deletes_unsent_check_ins(app, new_context, make_patient):
     page.get_by_role("button", name="Log out").click()
     dialog = page.get_by_role("dialog", name="Some check-ins have not been sent yet")
     expect(dialog).to_be_visible()
-    screenshot(page, "patient-05-logout-unsent", full_page=False)
+    screenshot(page, "patient-06-logout-unsent", full_page=False)
     dialog.get_by_role("button", name="Delete and leave").click()
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
 
