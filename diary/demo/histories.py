@@ -430,7 +430,8 @@ def _levels(plan: _Plan) -> dict[int, tuple[float, str]]:
             level, phase, last_session = base, "session", day
         elif course is not None and course.sessions:
             since = day - last_session
-            level, phase = base, "relief"
+            # No meaningful relief yet (a slow start, a non-response): notes as before treatment.
+            level, phase = base, "relief" if base <= plan.baseline - 4 else "baseline"
             complete = last_session == course.sessions[-1] and not course.planned
             if course.fade is not None and complete:
                 line = base + max(4, (plan.baseline - base) / 2) + 1.5  # the wear-off line, and a margin
