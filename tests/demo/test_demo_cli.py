@@ -153,6 +153,16 @@ def test_a_larger_clinic_cycles_the_archetypes(app, runner):
         assert last is not None and last.patient is not None
 
 
+def test_the_demo_password_passes_the_password_rules_for_every_demo_account(app):
+    from diary.accounts import passwords
+    from diary.demo import histories
+
+    with app.app_context():
+        accounts_ = [(demo.PROVIDER_EMAIL, demo.PROVIDER_NAME)]
+        accounts_ += [(demo.patient_email(n), histories.patient_name(n)) for n in range(1, 1001)]
+        assert all(passwords.password_problems(demo.PASSWORD, details) == [] for details in accounts_)
+
+
 def test_says_so_when_the_demo_provider_password_was_changed(app, runner, seeded):
     with app.app_context():
         provider = accounts.find_user_by_email(demo.PROVIDER_EMAIL)
