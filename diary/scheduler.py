@@ -124,6 +124,20 @@ def deliver(app, now) -> str:
     return f"{counts['sent']} sent, {counts['pending']} to retry, {counts['failed']} failed, {counts['cancelled']} cancelled"
 
 
+def purge_outbox(app, now) -> str:
+    """Deletes messages settled more than ``outbox.RETENTION`` ago."""
+    from .notifications import outbox
+
+    total = 0
+    for _ in range(MAX_BATCHES):
+        count = outbox.purge_settled(before=now - outbox.RETENTION, limit=BATCH)
+        db.session.commit()
+        total += count
+        if count < BATCH:
+            break
+    return f"{total} old message(s) deleted"
+
+
 def delivery_settings(app):
     from .notifications import outbox, service
 
@@ -149,6 +163,7 @@ JOBS = (
     Job("relief", evaluate_relief, timedelta(minutes=1)),
     Job("provider_alerts", alert_providers, timedelta(minutes=1)),
     Job("delivery", deliver, timedelta(seconds=15)),
+    Job("outbox_retention", purge_outbox, timedelta(hours=6)),
 )
 
 

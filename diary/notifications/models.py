@@ -65,7 +65,7 @@ class OutboxMessage(db.Model):
     lease_until = db.Column(UTCDateTime)
     expires_at = db.Column(UTCDateTime)  # a reminder is pointless once its local day is over
     last_error = db.Column(db.String(300))
-    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     sent_at = db.Column(UTCDateTime)
 
     __table_args__ = (

@@ -51,6 +51,7 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=1)
 RETRY_AFTER_CAP = timedelta(hours=6)
+RETENTION = timedelta(days=30)  # settled messages are kept this long, for their last_error
 ERROR_LENGTH = 300
 
 
@@ -369,6 +370,18 @@ def _forget_subscription(claim: Claim, *, now) -> None:
                 )
             ]
         )
+
+
+def purge_settled(*, before, limit=1000) -> int:
+    """Deletes up to ``limit`` settled messages created before ``before``; live ones stay.
+
+    Safe for dedupe: every key names a date or a set of already-alerted flags,
+    so nothing computes an old key again.
+    """
+    ids = select(OutboxMessage.id).where(OutboxMessage.created_at < before, OutboxMessage.status.in_((SENT, FAILED, CANCELLED))).limit(limit)
+    return db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.id.in_(ids.scalar_subquery())).execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def reminder_key(patient_id, local_date, channel, subscription_id=None) -> str:

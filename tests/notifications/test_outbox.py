@@ -119,3 +119,17 @@ def test_without_an_smtp_url_emails_go_to_the_log(clinic, app, caplog):
     assert clinic.mails_to(pat) == []
     [record] = [r for r in caplog.records if r.name == "diary.mail"]
     assert "no SMTP URL" in record.getMessage() and pat.user["email"].split("@")[0] not in record.getMessage()
+
+
+def test_settled_messages_are_deleted_after_the_retention_period(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    clinic.smtp.stop()
+    clinic.tick("2027-01-12T20:00:00+01:00")  # the 12th's reminder: pending (SMTP down)
+    clinic.smtp.start()
+    clinic.tick("2027-01-13T20:00:00+01:00")  # the 12th's cancelled (its day is over), the 13th's sent
+    assert sorted(row.status for row in clinic.outbox()) == ["cancelled", "sent"]
+
+    assert clinic.tick("2027-02-12T19:30:00+01:00")["outbox_retention"] == "1 old message(s) deleted"  # 31 days after the 12th
+    assert [row.status for row in clinic.outbox()] == ["sent"]
+    assert clinic.tick("2027-02-13T19:30:00+01:00")["outbox_retention"] == "1 old message(s) deleted"
+    assert len(clinic.mails_to(pat)) == 1
