@@ -187,6 +187,7 @@ class ReminderPass:
 
 
 def _end_of_local_day(day: date, zone: str) -> datetime:
+    """When a reminder for ``day`` stops being worth sending: the next local midnight."""
     tomorrow = day + timedelta(days=1)
     return timing.reminder_instant(tomorrow, time(0), zone) or datetime.combine(tomorrow + timedelta(days=1), time(0), tzinfo=timing.resolve_zone(zone))
 
