@@ -8,6 +8,7 @@ import logging
 
 from flask import jsonify
 from marshmallow import Schema, fields
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,19 @@ def handle_unexpected(error: Exception):
     return envelope(500, "internal_error", MESSAGES[500])
 
 
+def handle_database_busy(error: OperationalError):
+    """SQLite refuses a write when another process wrote first; the client should just retry."""
+    from .extensions import db
+
+    db.session.rollback()
+    if "database is locked" in str(error.orig):
+        log.warning("database busy: answered 503 with Retry-After")
+        return envelope(503, "service_unavailable", "The diary is busy. Please try again in a moment.", headers={"Retry-After": "1"})
+    return handle_unexpected(error)
+
+
 def init_app(app):
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, handle_database_busy)
     app.register_error_handler(Exception, handle_unexpected)

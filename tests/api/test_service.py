@@ -48,3 +48,18 @@ def test_healthz_503_when_the_database_is_down(app_config):
     unreachable = {**app_config, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"}
     response = create_app(unreachable).test_client().get("/healthz")
     assert response.status_code == 503
+
+
+def test_a_locked_sqlite_database_answers_503_with_retry_after(app, client):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    @app.get("/api/v1/locked")
+    def locked():
+        raise OperationalError("INSERT ...", {}, sqlite3.OperationalError("database is locked"))
+
+    response = client.get("/api/v1/locked")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.get_json()["error"]["code"] == "service_unavailable"
