@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from .. import gad7, relief
 from ..fields import UTCDateTime
@@ -27,8 +27,15 @@ class FlagQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(FLAG_STATUSES))
 
 
+def _no_nul(text):
+    if "\x00" in text:  # PostgreSQL text cannot hold it
+        raise ValidationError("Remove the NUL character.")
+
+
 class AcknowledgeSchema(Schema):
-    note = fields.String(allow_none=True, validate=validate.Length(max=2000), metadata={"description": "Kept with the flag, not shown"})
+    note = fields.String(
+        allow_none=True, validate=[validate.Length(max=2000), _no_nul], metadata={"description": "Kept with the flag, not shown"}
+    )
 
 
 class AssessmentSchema(Schema):

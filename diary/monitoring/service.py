@@ -552,7 +552,9 @@ def encode_cursor(row) -> str:
 def decode_cursor(text):
     try:
         rank, day, name, patient_id = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-        return int(rank), date.fromisoformat(day), str(name), uuid.UUID(patient_id)
+        if not isinstance(name, str) or "\x00" in name or not isinstance(rank, int):
+            raise ValueError(name)
+        return rank, date.fromisoformat(day), name, uuid.UUID(patient_id)
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
         raise validation_error({"cursor": ["This cursor is not valid. Start again without it."]}) from None
 

@@ -1,4 +1,6 @@
 """Timeline, worklist, flags and the intake baseline through the API (CONTRACT.md section 6)."""
+import base64
+import json
 import uuid
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -145,7 +147,8 @@ def test_the_worklist_pages_with_a_cursor(make_patient, provider, provider_clien
     assert [item["name"] for item in second["items"] + third["items"]] == names[2:]
     assert third["next_cursor"] is None
     assert provider_client.get("/api/v1/patients").get_json()["next_cursor"] is None
-    for query in ("limit=0", "limit=501", "cursor=nonsense", "limit=x"):
+    forged = base64.urlsafe_b64encode(json.dumps([0, "2026-01-01", "a\x00b", str(uuid.uuid4())]).encode()).decode()
+    for query in ("limit=0", "limit=501", "cursor=nonsense", "limit=x", f"cursor={forged}", "cursor=W10"):
         response = provider_client.get(f"/api/v1/patients?{query}")
         assert response.status_code == 422, query
         assert response.get_json()["error"]["code"] == "validation_error"
@@ -198,6 +201,7 @@ def test_acknowledging_a_flag(app, patient, provider_client):
     assert set(acknowledged) == FLAG_KEYS
     assert acknowledged["status"] == "acknowledged" and acknowledged["acknowledged_by"] == provider_client.user["id"]
     assert acknowledged["acknowledged_at"].endswith("Z") and acknowledged["resolved_at"] is None
+    assert provider_client.post(f"/api/v1/flags/{flag['id']}/acknowledge", json={"note": "a\x00b"}).status_code == 422
     again = provider_client.post(f"/api/v1/flags/{flag['id']}/acknowledge").get_json()
     assert again == acknowledged  # idempotent, and the body may be left out
 
