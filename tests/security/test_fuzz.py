@@ -128,3 +128,19 @@ def test_fuzz(app, make_patient, operation, role):
         case.validate_response(response, checks=CHECKS)
 
     fuzz()
+
+
+@pytest.mark.parametrize(
+    "method, path, kwargs",
+    [
+        ("post", "/api/v1/patients/me/entries", {"json": {"answers": ANSWERS, "note": "a\x00b"}}),
+        ("post", "/api/v1/auth/login", {"json": {"email": "x\x00@mail.test", "password": "whatever it is"}}),
+        ("get", "/api/v1/patients/me/entries", {"query_string": {"from": "2026-01-01\x00"}}),
+        ("get", "/api/v1/me/access-log", {"query_string": {"before\x00": "1"}}),
+    ],
+)
+def test_nul_characters_are_refused_on_both_databases(patient, method, path, kwargs):
+    """Found by the fuzzer on PostgreSQL, whose text columns cannot hold NUL: it was a 500."""
+    response = getattr(patient, method)(path, **kwargs)
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["code"] == "validation_error"
