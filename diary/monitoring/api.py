@@ -1,6 +1,8 @@
 """Relief monitoring routes: timeline, flags, worklist, intake baseline (CONTRACT.md section 6)."""
+import json
+
 import click
-from flask import jsonify
+from flask import current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -25,6 +27,11 @@ from .schemas import (
     WorklistSchema,
 )
 
+def _json(body):
+    """A body of plain JSON values, encoded compactly and unsorted: a two-year timeline is large."""
+    return current_app.response_class(json.dumps(body, separators=(",", ":")), mimetype="application/json")
+
+
 blp = Blueprint("monitoring", __name__, url_prefix="/api/v1", description="Relief assessment, flags, timeline and worklist")
 
 
@@ -43,7 +50,7 @@ def worklist(query):
     provider = require_role(PROVIDER)
     page = service.worklist(provider, limit=query["limit"], cursor=query.get("cursor"), now=utcnow())
     db.session.commit()
-    return jsonify(page)
+    return _json(page)
 
 
 @blp.patch("/patients/<pid>")
@@ -68,7 +75,7 @@ def timeline(query, pid):
     start, end = resolve_range(patient, query.get("from_"), query.get("to"), now=now)
     body = service.timeline(patient, start, end, actor=current_user, now=now)
     db.session.commit()
-    return jsonify(body)
+    return _json(body)
 
 
 @blp.get("/patients/<pid>/flags")

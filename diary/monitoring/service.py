@@ -471,39 +471,43 @@ def timeline(patient, start, end, *, actor, now) -> dict:
         else:
             days.append([day, total, 1])
     treatments = db.session.execute(
-        select(Treatment.__table__)
+        select(*(Treatment.__table__.c[name] for name in TREATMENT_COLUMNS))
         .where(Treatment.patient_id == patient.id, Treatment.local_date >= start, Treatment.local_date <= end)
         .order_by(Treatment.starts_at, Treatment.id)
     ).mappings()
     flags = []
     if not actor.is_patient:  # flags are for the care team only
         flags = db.session.execute(
-            select(Flag.__table__)
+            select(*(Flag.__table__.c[name] for name in FLAG_COLUMNS))
             .where(Flag.patient_id == patient.id)
             .where((Flag.status != RESOLVED) | ((Flag.raised_on >= start) & (Flag.raised_on <= end)))
             .order_by(Flag.raised_on, Flag.raised_at, Flag.id)
         ).mappings()
     audit.record_read(actor, "timeline", patient.id, at=now)
+    patient_id = str(patient.id)
     return {
         "patient": patient_json(patient),
         "days": [{"date": day.isoformat(), "score": score, "severity": SEVERITY[score], "entries": count} for day, score, count in days],
-        "treatments": [treatment_json(row) for row in treatments],
-        "flags": [flag_json(row) for row in flags],
+        "treatments": [treatment_json(row, patient_id) for row in treatments],
+        "flags": [flag_json(row, patient_id) for row in flags],
         "assessment": summary.assessment,
     }
 
 
 SEVERITY = [gad7.severity(score) for score in range(gad7.MAX_TOTAL + 1)]
+TREATMENT_COLUMNS = ("id", "status", "starts_at", "local_date", "route", "dose_mg", "notes", "side_effects",
+                     "recorded_by_id", "recorded_by_role", "created_at", "updated_at")
+FLAG_COLUMNS = ("id", "kind", "status", "raised_on", "raised_at", "details", "acknowledged_by_id", "acknowledged_at", "resolved_at")
 
 
 def _str(value):
     return None if value is None else str(value)
 
 
-def treatment_json(row) -> dict:
+def treatment_json(row, patient_id) -> dict:
     return {
         "id": str(row["id"]),
-        "patient_id": str(row["patient_id"]),
+        "patient_id": patient_id,
         "status": row["status"],
         "starts_at": _iso(row["starts_at"]),
         "local_date": row["local_date"].isoformat(),
@@ -517,10 +521,10 @@ def treatment_json(row) -> dict:
     }
 
 
-def flag_json(row) -> dict:
+def flag_json(row, patient_id) -> dict:
     return {
         "id": str(row["id"]),
-        "patient_id": str(row["patient_id"]),
+        "patient_id": patient_id,
         "kind": row["kind"],
         "status": row["status"],
         "raised_on": row["raised_on"].isoformat(),
