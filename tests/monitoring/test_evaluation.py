@@ -1,4 +1,5 @@
 """Re-evaluating the patients whose local day has moved on: the scheduler's relief job."""
+import uuid
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -120,3 +121,14 @@ def test_the_scheduler_raises_a_data_gap_at_midnight(app, diary):
     ok, summary = scheduler.run_job(app, job, pat.at(D0 + timedelta(days=7), hour=0) + timedelta(minutes=1))
     assert ok and summary == "1 patient(s) re-evaluated"
     assert flag_set(pat.flags()) == {("data_gap", "open")}
+
+
+def test_moving_to_another_time_zone_moves_the_next_evaluation(app, patient):
+    from diary.monitoring.models import PatientSummary
+
+    assert patient.patch("/api/v1/me/settings", json={"timezone": "Asia/Tokyo"}).status_code == 200
+    with app.app_context():
+        summary = db.session.get(PatientSummary, uuid.UUID(patient.user["id"]))
+        tokyo_midnight = summary.next_evaluation_at.astimezone(ZoneInfo("Asia/Tokyo"))
+        assert (tokyo_midnight.hour, tokyo_midnight.minute) == (0, 0)
+        assert summary.next_evaluation_at - datetime.now(timezone.utc) <= timedelta(days=1)

@@ -219,3 +219,18 @@ def test_configured_params_change_the_rules(app, diary):
     pat.refresh(day(21))
     [wearing] = [flag for flag in pat.flag_rows() if flag.kind == "wearing_off"]
     assert wearing.raised_on == day(19)
+
+
+def test_booking_a_session_before_the_predicted_date_withdraws_plan_maintenance(diary):
+    pat = diary()
+    pat.scores(day(-7), [16, 15, 17, 16, 16, 15, 17])
+    pat.session(D0)
+    pat.scores(day(1), WORKED_AFTER[:14])
+    pat.refresh(day(14), hour=20)
+    [flag] = pat.flag_rows()
+    assert (flag.kind, flag.status) == ("plan_maintenance", "open")
+    assert flag.details["predicted_wear_off_date"] == day(17).isoformat()
+    pat.session(day(16), status="planned")  # booked: the care team has planned it
+    summary = pat.refresh(day(14), hour=21)
+    assert pat.flags() == [] and summary["open_flags"] == []
+    assert summary["next_planned_session"] == pat.at(day(16), hour=10)
