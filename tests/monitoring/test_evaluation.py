@@ -132,3 +132,12 @@ def test_moving_to_another_time_zone_moves_the_next_evaluation(app, patient):
         tokyo_midnight = summary.next_evaluation_at.astimezone(ZoneInfo("Asia/Tokyo"))
         assert (tokyo_midnight.hour, tokyo_midnight.minute) == (0, 0)
         assert summary.next_evaluation_at - datetime.now(timezone.utc) <= timedelta(days=1)
+
+
+def test_the_command_line_re_evaluates(runner, make_patient, provider):
+    make_patient(provider)
+    make_patient(provider, email="second@mail.test")
+    result = runner.invoke(args=["monitoring", "refresh"])
+    assert result.exit_code == 0 and result.output.strip() == "2 patient(s) re-evaluated"
+    result = runner.invoke(args=["monitoring", "evaluate"])
+    assert result.exit_code == 0 and result.output.strip() == "0 patient(s) re-evaluated"
