@@ -59,18 +59,22 @@ def schedule_new_patients(app, now) -> str:
     return f"{total} patient(s) newly scheduled"
 
 
+def _in_batches(total, run_batch, claimed):
+    """Runs ``run_batch`` until a batch claims fewer than BATCH rows, committing each; sums into ``total``."""
+    for _ in range(MAX_BATCHES):
+        batch = run_batch()
+        db.session.commit()
+        total.add(batch)
+        if claimed(batch) < BATCH:
+            break
+    return total.summary()
+
+
 def send_reminders(app, now) -> str:
     """Queues every reminder due at ``now`` (the delivery job sends them)."""
     from .notifications import service
 
-    total = service.ReminderPass()
-    for _ in range(MAX_BATCHES):
-        batch = service.queue_due_reminders(now=now, limit=BATCH)
-        db.session.commit()
-        total.add(batch)
-        if batch.due < BATCH:
-            break
-    return total.summary()
+    return _in_batches(service.ReminderPass(), lambda: service.queue_due_reminders(now=now, limit=BATCH), lambda batch: batch.due)
 
 
 def evaluate_relief(app, now) -> str:
@@ -85,14 +89,7 @@ def evaluate_relief(app, now) -> str:
 def alert_providers(app, now) -> str:
     from .notifications import service
 
-    total = service.AlertPass()
-    for _ in range(MAX_BATCHES):
-        batch = service.queue_provider_alerts(now=now, limit=BATCH)
-        db.session.commit()
-        total.add(batch)
-        if batch.flags < BATCH:
-            break
-    return total.summary()
+    return _in_batches(service.AlertPass(), lambda: service.queue_provider_alerts(now=now, limit=BATCH), lambda batch: batch.flags)
 
 
 def deliver(app, now) -> str:
