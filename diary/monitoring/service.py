@@ -39,7 +39,7 @@ from typing import Mapping
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy import exists, func, select, tuple_, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .. import gad7, relief
@@ -361,7 +361,9 @@ def evaluate_due(*, now, limit=EVALUATION_BATCH) -> int:
     ).all()
     if not ids:
         return 0
+    unseen = set(ids)
     for patient in db.session.scalars(select(Patient).where(Patient.id.in_(ids))).unique():
+        unseen.discard(patient.id)
         try:
             with db.session.begin_nested():
                 refresh_patient(patient, now=now)
@@ -373,6 +375,10 @@ def evaluate_due(*, now, limit=EVALUATION_BATCH) -> int:
             summary = db.session.get(PatientSummary, patient.id)
             if summary is not None:
                 summary.next_evaluation_at = now + timedelta(hours=1)
+    if unseen:  # a summary without its patient (never expected): it must not come back every batch
+        db.session.execute(
+            update(PatientSummary).where(PatientSummary.patient_id.in_(unseen)).values(next_evaluation_at=now + timedelta(hours=1))
+        )
     db.session.flush()
     return len(ids)
 
