@@ -104,3 +104,25 @@ def test_invite_patient_then_record_a_session(app, new_context, make_provider):
     assert treatment["route"] == "iv" and treatment["dose_mg"] == 40
     assert treatment["recorded_by"]["role"] == "provider"
     assert datetime.fromisoformat(treatment["starts_at"].replace("Z", "+00:00")) == started
+
+
+def test_a_long_worklist_loads_its_later_pages_on_request(app, new_context):
+    from tests.benchmarks.seed import seed_patients
+
+    with app.app_context():
+        seed_patients(101, days=1, team_name="Big clinic")
+        provider_email = _bench_provider_email()
+    page = new_context(DESKTOP).new_page()
+    log_in(page, provider_email, PASSWORD)
+    rows = page.get_by_role("table", name="Patients").get_by_role("row")
+    expect(rows).to_have_count(101)  # the header and the first page of 100
+    page.get_by_role("button", name="Show more patients").click()
+    expect(rows).to_have_count(102)
+    expect(page.get_by_role("button", name="Show more patients")).to_have_count(0)
+
+
+def _bench_provider_email():
+    from diary.accounts.models import User
+    from diary.extensions import db
+
+    return db.session.query(User.email).filter(User.role == "provider").one()[0]

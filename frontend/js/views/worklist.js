@@ -17,9 +17,16 @@ export async function render(ctx) {
     invite.element,
     tableSlot));
 
-  let items;
+  // The worklist comes in pages, most urgent first; later pages load on request.
+  const items = [];
+  let nextCursor = null;
+  async function loadPage() {
+    const page = await get(nextCursor ? `/api/v1/patients?cursor=${encodeURIComponent(nextCursor)}` : '/api/v1/patients');
+    items.push(...page.items);
+    nextCursor = page.next_cursor || null;
+  }
   try {
-    ({ items } = await get('/api/v1/patients'));
+    await loadPage();
   } catch (err) {
     if (ctx.isCurrent()) tableSlot.append(h('p', { class: 'notice' }, describeError(err)));
     return;
@@ -51,6 +58,20 @@ export async function render(ctx) {
       tableSlot.append(h('p', {}, 'No patients yet. Use "Invite patient" to add your first one.'));
     }
     tableSlot.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Worklist, scrolls sideways' }, table));
+    if (nextCursor) {
+      const more = h('button', { type: 'button' }, 'Show more patients');
+      more.addEventListener('click', async () => {
+        more.disabled = true;
+        try {
+          await loadPage();
+          if (ctx.isCurrent()) renderTable(items);
+        } catch (err) {
+          more.disabled = false;
+          status.textContent = describeError(err);
+        }
+      });
+      tableSlot.append(more);
+    }
     if (rows.some((p) => p.open_flags?.includes('urgent'))) {
       tableSlot.append(h('p', { class: 'disclaimer' }, URGENT_DISCLAIMER));
     }
