@@ -243,6 +243,14 @@ def assess(scores: Mapping[date, int | float | None], sessions: Iterable[date], 
                    prior_durations, planned).run().assessment()
 
 
+def evaluate(scores: Mapping[date, int | float | None], sessions: Iterable[date], today: date, *,
+             params: ReliefParams = DEFAULT_PARAMS, intake_baseline: float | None = None,
+             prior_durations: Iterable[float] = (), planned: Iterable[date] = ()) -> tuple[list[Event], Assessment]:
+    """``replay`` and ``assess`` for the same day from one pass over the history."""
+    run = _Replay(scores, sessions, today, params, intake_baseline, prior_durations, planned).run()
+    return run.events, run.assessment()
+
+
 # --------------------------------------------------------------------------- the engine
 # Dates become ordinals (ints) inside: the rules are day arithmetic, and it is fast.
 

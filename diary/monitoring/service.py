@@ -194,8 +194,8 @@ def refresh_patient(patient, *, now) -> PatientSummary:
                 next_planned = starts_at
 
     options = {"params": params, "intake_baseline": patient.intake_baseline, "planned": planned}
-    events = [event for event in relief.replay(scores, completed, today, **options) if event.kind in FLAG_KINDS]
-    assessment = relief.assess(scores, completed, today, **options)
+    all_events, assessment = relief.evaluate(scores, completed, today, **options)
+    events = [event for event in all_events if event.kind in FLAG_KINDS]
 
     causes = _Causes(
         _course_start(completed, today, params.course_gap_days),

@@ -91,17 +91,17 @@ def test_one_failing_patient_does_not_stall_the_others(app, diary, monkeypatch):
     good, bad = diary("Good"), diary("Bad")
     good.refresh(date(2026, 3, 10))
     bad.refresh(date(2026, 3, 10))
-    real_replay = relief.replay
+    real_evaluate = relief.evaluate
 
-    def replay(scores, sessions, until, **kwargs):
+    def evaluate(scores, sessions, until, **kwargs):
         if kwargs.get("intake_baseline") == 13:
             raise RuntimeError("boom")
-        return real_replay(scores, sessions, until, **kwargs)
+        return real_evaluate(scores, sessions, until, **kwargs)
 
     with app.app_context():
         bad.patient().intake_baseline = 13
         db.session.commit()
-    monkeypatch.setattr(relief, "replay", replay)
+    monkeypatch.setattr(relief, "evaluate", evaluate)
     now = utc("2026-03-11T12:00:00Z")
     with app.app_context():
         assert monitoring.evaluate_due_patients(now) == 2

@@ -828,3 +828,15 @@ def test_replay_is_deterministic_over_a_long_random_history():
     assert first == run(dict(reversed(list(scores.items()))), list(reversed(sessions)), 729)
     for cut in range(0, 729, 37):
         assert run(scores, sessions, cut) == [e for e in first if offset(e.day) <= cut]
+
+
+def test_evaluate_is_replay_and_assess_in_one_pass():
+    from diary.relief import assess, evaluate, replay
+
+    start = date(2026, 1, 1)
+    scores = {start + timedelta(days=offset): value for offset, value in zip(range(-7, 21), [16, 15, 17, 16, 16, 15, 17, 99, 9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14])}
+    today = start + timedelta(days=20)
+    events, assessment = evaluate(scores, [start], today)
+    assert events == replay(scores, [start], today)
+    assert assessment == assess(scores, [start], today)
+    assert assessment.status == "wearing_off"
