@@ -9,9 +9,9 @@ from sqlalchemy import event
 
 from config import Config
 
-from . import errors
+from . import cli, errors, guards, headers, observability, scheduler, web
+from .accounts import security
 from .extensions import db, limiter, migrate
-
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -40,28 +40,16 @@ def create_app(config=None):
     _import_models()
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     limiter.init_app(app)
-    from . import headers, observability
-
     observability.init_app(app)
     headers.init_app(app)
-
-    from .accounts import security
-
-    security.init_app(app)
-    from . import guards
-
+    security.init_app(app)  # login, then CSRF, before the body checks
     guards.init_app(app)
 
     api = DiaryApi(app, spec_kwargs={"info": {"description": "The Afterglow diary's HTTP API (CONTRACT.md)."}})
     security.document(api)
     _register_blueprints(app, api)
     errors.init_app(app)
-
-    from . import cli
-
     cli.init_app(app)
-    from . import scheduler
-
     scheduler.init_app(app)  # the dev server's embedded scheduler, when asked for
     return app
 
@@ -84,13 +72,9 @@ def _register_blueprints(app, api):
     from .monitoring.api import blp as monitoring
     from .notifications.api import blp as push
     from .treatments.api import blp as treatments
-    from . import web
 
-    for blueprint in (accounts, checkins, treatments, exports):
+    for blueprint in (accounts, checkins, treatments, monitoring, push, exports, audit):
         api.register_blueprint(blueprint)
-    api.register_blueprint(audit)
-    api.register_blueprint(push)
-    api.register_blueprint(monitoring)
     web.init_app(app)
 
 
