@@ -1,5 +1,6 @@
 // Fields for a treatment session (CONTRACT.md §5), used by patients and providers.
-import { h, field, selectField } from './dom.js';
+import { h, field, selectField, uuid } from './dom.js';
+import { post, ApiError, describeError } from './api.js';
 import { ROUTES } from './gad7.js';
 import { toDateTimeLocalValue, fromDateTimeLocalValue } from './dates.js';
 import { sideEffectsFieldset, readChecked } from './entryform.js';
@@ -58,4 +59,33 @@ export function sessionFields({ defaultRoute = 'iv', withStatus = false, default
   }
 
   return { parts, elements, read, showProblems };
+}
+
+// The whole form: fields, a problem line and a submit button that posts the session
+// with a client id (so a retry cannot duplicate it), then calls onSaved(saved, form).
+export function sessionForm({ url, submitLabel, submitClass = 'primary', onSaved, ...fieldOptions }) {
+  const fields = sessionFields(fieldOptions);
+  const problem = h('p', { class: 'form-error', hidden: true });
+  const submit = h('button', { type: 'submit', class: submitClass }, submitLabel);
+  const form = h('form', { class: 'stack', novalidate: true }, fields.elements, problem, submit);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    problem.hidden = true;
+    const { body, problems } = fields.read(form);
+    if (fields.showProblems(problems)) return;
+    body.id = uuid();
+    submit.disabled = true;
+    try {
+      const saved = await post(url, body);
+      form.reset();
+      await onSaved(saved, fields);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 422 && fields.showProblems([], err.fields)) return;
+      problem.textContent = describeError(err);
+      problem.hidden = false;
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
 }

@@ -170,3 +170,18 @@ def test_log_out_deletes_unsent_check_ins(app, new_context, make_patient):
     assert OUTBOX_DB not in database_names(page)
     assert page.evaluate("localStorage.length") == 0
     assert stored_entries(app, patient.user["email"]) == []
+
+
+def test_a_patient_records_a_self_administered_dose(new_context, make_patient):
+    patient = make_patient(name="Dana Home")
+    page = new_context(PHONE).new_page()
+    log_in(page, patient.user["email"], PASSWORD)
+    page.get_by_role("link", name="Sessions").click()
+    page.get_by_role("spinbutton", name="Dose in mg (optional)").fill("56")
+    page.get_by_role("checkbox", name="Nausea").check()
+    page.get_by_role("button", name="Save dose").click()
+    expect(page.get_by_role("status")).to_contain_text("is saved")
+    [stored] = patient.get("/api/v1/patients/me/treatments").get_json()["items"]
+    assert stored["dose_mg"] == 56 and stored["side_effects"] == ["nausea"]
+    assert stored["recorded_by"] == {"id": patient.user["id"], "role": "patient"}
+    assert stored["route"] == "intranasal" and stored["status"] == "completed"

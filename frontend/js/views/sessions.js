@@ -1,9 +1,9 @@
 // Sessions: past and planned treatment sessions, and recording a self-administered dose.
-import { get, post, del, ApiError, describeError, NetworkError } from '../api.js';
-import { h, clear, uuid, focusQuietly } from '../dom.js';
+import { get, del, describeError, NetworkError } from '../api.js';
+import { h, clear, focusQuietly } from '../dom.js';
 import { ROUTE_LABEL, SIDE_EFFECT_LABEL } from '../gad7.js';
 import { formatDateTime, toDateTimeLocalValue } from '../dates.js';
-import { sessionFields } from '../sessionform.js';
+import { sessionForm } from '../sessionform.js';
 
 export async function render(ctx) {
   const { user } = ctx;
@@ -11,10 +11,20 @@ export async function render(ctx) {
   const upcomingSlot = h('div', {});
   const pastSlot = h('div', {});
 
-  const fields = sessionFields({ defaultRoute: 'intranasal', defaultNow: true, effectsLegend: 'Side effects you noticed (optional)' });
-  const problem = h('p', { class: 'form-error', hidden: true });
-  const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Save dose');
-  const form = h('form', { class: 'stack', novalidate: true }, fields.elements, problem, submit);
+  const form = sessionForm({
+    url: '/api/v1/patients/me/treatments',
+    submitLabel: 'Save dose',
+    submitClass: 'primary wide',
+    defaultRoute: 'intranasal',
+    defaultNow: true,
+    effectsLegend: 'Side effects you noticed (optional)',
+    onSaved: async (saved, fields) => {
+      status.textContent = `Your dose on ${formatDateTime(saved.starts_at, user.timezone)} is saved.`;
+      fields.parts.when.input.value = toDateTimeLocalValue();
+      focusQuietly(status);
+      await load();
+    },
+  });
 
   ctx.main.append(h('section', { class: 'page' },
     h('h1', {}, 'Sessions'),
@@ -27,29 +37,6 @@ export async function render(ctx) {
       h('h2', { id: 'dose-title' }, 'Record a dose you took yourself'),
       h('p', { class: 'hint' }, 'For a dose your clinic prescribed for home use. Sessions at the clinic are recorded by your care team.'),
       form)));
-
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    problem.hidden = true;
-    const { body, problems } = fields.read(form);
-    if (fields.showProblems(problems)) return;
-    body.id = uuid();
-    submit.disabled = true;
-    try {
-      const saved = await post('/api/v1/patients/me/treatments', body);
-      status.textContent = `Your dose on ${formatDateTime(saved.starts_at, user.timezone)} is saved.`;
-      form.reset();
-      fields.parts.when.input.value = toDateTimeLocalValue();
-      focusQuietly(status);
-      await load();
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 422 && fields.showProblems([], err.fields)) return;
-      problem.textContent = describeError(err);
-      problem.hidden = false;
-    } finally {
-      submit.disabled = false;
-    }
-  });
 
   await load();
 

@@ -1,10 +1,10 @@
 // A patient's timeline for the care team: relief assessment, flags, chart, sessions.
 import { get, post, patch, del, ApiError, describeError } from '../api.js';
-import { h, clear, uuid, field, focusQuietly } from '../dom.js';
+import { h, clear, field, focusQuietly } from '../dom.js';
 import { ROUTE_SHORT, SIDE_EFFECT_CLINICAL } from '../gad7.js';
 import { localDate, addDays, formatDate, formatDateTime } from '../dates.js';
 import { chartFigure, summarise } from '../chartfigure.js';
-import { sessionFields } from '../sessionform.js';
+import { sessionForm } from '../sessionform.js';
 import { STATUS_LABEL, FLAG_LABEL, BASIS_LABEL, NOTICE_LABEL, URGENT_DISCLAIMER } from '../labels.js';
 
 const RANGES = [30, 90, 180];
@@ -260,32 +260,18 @@ export async function render(ctx) {
   }
 
   function buildRecordForm() {
-    const fields = sessionFields({ withStatus: true, defaultRoute: 'iv', effectsLegend: 'Side effects during or after the session (optional)' });
-    const problem = h('p', { class: 'form-error', hidden: true });
-    const submit = h('button', { type: 'submit', class: 'primary' }, 'Record session');
-    const form = h('form', { class: 'stack', novalidate: true }, fields.elements, problem, submit);
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      problem.hidden = true;
-      const { body, problems } = fields.read(form);
-      if (fields.showProblems(problems)) return;
-      body.id = uuid();
-      submit.disabled = true;
-      try {
-        const saved = await post(`${base}/treatments`, body);
+    return sessionForm({
+      url: `${base}/treatments`,
+      submitLabel: 'Record session',
+      withStatus: true,
+      defaultRoute: 'iv',
+      effectsLegend: 'Side effects during or after the session (optional)',
+      onSaved: async (saved) => {
         status.textContent = `${saved.status === 'planned' ? 'Planned session' : 'Session'} on ${formatDateTime(saved.starts_at, data?.patient?.timezone)} recorded.`;
-        form.reset();
         await load();
         focusQuietly(status);
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 422 && fields.showProblems([], err.fields)) return;
-        problem.textContent = describeError(err);
-        problem.hidden = false;
-      } finally {
-        submit.disabled = false;
-      }
+      },
     });
-    return form;
   }
 
   function buildBaselineForm() {
