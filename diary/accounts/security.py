@@ -56,12 +56,13 @@ def end_login():
 @login_manager.user_loader
 def _load_user(user_id):
     # The user id in the cookie counts only together with a live server-side session.
-    user = service.user_for_session(session.get("sid"), now=utcnow())
-    if user is None or str(user.id) != user_id:
+    now = utcnow()
+    row = service.live_session(session.get("sid"), now=now)
+    if row is None or str(row.user_id) != user_id:
         return None
-    if db.session.dirty:
+    if service.touch_session(row, now=now):
         db.session.commit()
-    return user
+    return row.user
 
 
 @login_manager.unauthorized_handler

@@ -156,20 +156,23 @@ def start_session(user: User, *, now) -> str:
     return token
 
 
-def user_for_session(token: str | None, *, now) -> User | None:
-    """The user of a live session, touching its idle clock; None when dead or unknown."""
+def live_session(token: str | None, *, now) -> AuthSession | None:
+    """The session a cookie token names, if it is neither revoked, expired nor idle too long."""
     if not token:
         return None
     row = db.session.get(AuthSession, _hash_token(token))
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
     idle, _ = SESSION_LIMITS[row.user.role]
-    if now - row.last_seen_at > idle:
-        return None
-    if now - row.last_seen_at > TOUCH_INTERVAL:
-        # Left unflushed: the user loader commits a dirty session, and a flush would hide it.
-        row.last_seen_at = now
-    return row.user
+    return None if now - row.last_seen_at > idle else row
+
+
+def touch_session(row: AuthSession, *, now) -> bool:
+    """Moves the idle clock on; True when it changed and so needs committing."""
+    if now - row.last_seen_at <= TOUCH_INTERVAL:
+        return False
+    row.last_seen_at = now
+    return True
 
 
 def end_session(token: str | None, *, now) -> None:
