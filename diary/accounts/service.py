@@ -12,7 +12,6 @@ from zoneinfo import available_timezones
 from sqlalchemy import select, update
 
 from ..audit import service as audit
-from ..db_types import utcnow
 from ..errors import ApiError, validation_error
 from ..extensions import db
 from ..monitoring import service as monitoring

@@ -1,5 +1,4 @@
 """Treatment session operations: create (idempotent), list, update, delete."""
-from datetime import timedelta
 
 from sqlalchemy import select
 

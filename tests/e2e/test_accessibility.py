@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD
 from tests.e2e.support import (
     DESKTOP,
     PHONE,

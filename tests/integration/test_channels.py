@@ -22,7 +22,6 @@ from diary.notifications.channels import (
     validate_subscription,
 )
 from diary.notifications.messages import provider_alert_message, reminder_message
-from tests.support.fixtures import push_receiver, smtp_server  # noqa: F401  (fixtures)
 from tests.support.mailbox import Mailbox, free_port
 
 FROM = "Afterglow <no-reply@clinic.example>"

@@ -2,7 +2,6 @@
 import pytest
 
 from diary import create_app
-from tests.conftest import config_for_tests
 
 PAGES = ["/", "/healthz", "/api/openapi.json", "/api/v1/auth/session", "/api/v1/me/settings", "/api/v1/nowhere", "/no-such-file.js"]
 

@@ -10,7 +10,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from diary.notifications.timing import (
