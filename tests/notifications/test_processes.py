@@ -23,6 +23,8 @@ from tests.support.mailbox import free_port
 from .conftest import assert_ticked
 from .test_provider_alerts import raise_flag
 
+pytestmark = pytest.mark.process
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
