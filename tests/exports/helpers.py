@@ -1,7 +1,7 @@
 """Shared set-up for the export tests: check-ins and sessions through the API."""
 from datetime import datetime, timedelta, timezone
 
-from tests.api.test_checkins import iso
+from tests.checkins.test_checkins import iso
 
 
 def hours_ago(hours):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.api.test_checkins import iso
+from tests.checkins.test_checkins import iso
 from tests.exports.helpers import add_entry, add_session, export_events, hours_ago
 
 ENTRY_HEADER = ["local_date", "recorded_at", *(f"item_{n}" for n in range(1, 8)), "total", "severity", "difficulty", "note", "side_effects"]

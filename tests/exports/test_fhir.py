@@ -13,7 +13,7 @@ from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from diary import gad7
-from tests.api.test_checkins import iso
+from tests.checkins.test_checkins import iso
 from tests.exports.helpers import add_entry, add_session, export_events, hours_ago
 
 LOINC = "http://loinc.org"

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.api.test_checkins import iso
+from tests.checkins.test_checkins import iso
 
 
 def session_body(**fields):
