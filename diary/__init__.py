@@ -10,8 +10,23 @@ from sqlalchemy import event
 from config import Config
 
 from . import cli, errors, guards, headers, observability, scheduler, web
+from .accounts import models as _accounts_models  # noqa: F401 (every model module, so the metadata and Alembic see every table)
 from .accounts import security
+from .accounts.api import blp as accounts_api
+from .audit import models as _audit_models  # noqa: F401
+from .audit.api import blp as audit_api
+from .checkins import models as _checkins_models  # noqa: F401
+from .checkins.api import blp as checkins_api
+from .exports.api import blp as exports_api
 from .extensions import db, limiter, migrate
+from .monitoring import listeners as monitoring_listeners
+from .monitoring import models as _monitoring_models  # noqa: F401
+from .monitoring.api import blp as monitoring_api
+from .notifications import listeners as notifications_listeners
+from .notifications import models as _notifications_models  # noqa: F401
+from .notifications.api import blp as push_api
+from .treatments import models as _treatments_models  # noqa: F401
+from .treatments.api import blp as treatments_api
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -37,7 +52,6 @@ def create_app(config=None):
     db.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
-    _import_models()
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     limiter.init_app(app)
     observability.init_app(app)
@@ -51,29 +65,18 @@ def create_app(config=None):
     errors.init_app(app)
     cli.init_app(app)
     scheduler.init_app(app)  # the dev server's embedded scheduler, when asked for
+    _connect_signals()
     return app
 
 
-def _import_models():
-    """Every model module, so the metadata (and Alembic) sees every table."""
-    from .accounts import models as _accounts  # noqa: F401
-    from .audit import models as _audit  # noqa: F401
-    from .checkins import models as _checkins  # noqa: F401
-    from .monitoring import models as _monitoring  # noqa: F401
-    from .notifications import models as _notifications  # noqa: F401
-    from .treatments import models as _treatments  # noqa: F401
+def _connect_signals():
+    """The features that listen to lower ones (diary/signals.py) connect their handlers."""
+    monitoring_listeners.connect()
+    notifications_listeners.connect()
 
 
 def _register_blueprints(app, api):
-    from .accounts.api import blp as accounts
-    from .audit.api import blp as audit
-    from .checkins.api import blp as checkins
-    from .exports.api import blp as exports
-    from .monitoring.api import blp as monitoring
-    from .notifications.api import blp as push
-    from .treatments.api import blp as treatments
-
-    for blueprint in (accounts, checkins, treatments, monitoring, push, exports, audit):
+    for blueprint in (accounts_api, checkins_api, treatments_api, monitoring_api, push_api, exports_api, audit_api):
         api.register_blueprint(blueprint)
     web.init_app(app)
 

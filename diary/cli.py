@@ -1,108 +1,13 @@
-"""`flask --app diary ...` command groups (CONTRACT.md section 10)."""
-import click
-from flask.cli import AppGroup
+"""`flask --app diary ...` command groups (CONTRACT.md section 10): each feature keeps its own; this registers them."""
+from .accounts.cli import users
+from .audit.cli import audit
+from .demo.cli import demo
+from .monitoring.cli import monitoring
+from .scheduler import cli as scheduler
 
-from .extensions import db
-
-users = AppGroup("users", help="Manage user accounts.")
-
-
-@users.command("create-provider")
-@click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--team", "team_name", default=None, help="Join this care team (created when missing).")
-@click.option("--require-mfa", is_flag=True, help="The provider must enrol in MFA at first login.")
-def create_provider(email, name, password, team_name, require_mfa):
-    """Creates a provider and prints their id."""
-    from .accounts import service
-    from .errors import ApiError
-
-    try:
-        user = service.create_provider(email, name, password, team_name=team_name, require_mfa=require_mfa)
-    except ApiError as error:
-        details = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in (error.fields or {}).items())
-        raise click.ClickException(details or error.message) from None
-    db.session.commit()
-    click.echo(str(user.id))
-
-
-def _account(email):
-    from .accounts import service
-
-    user = service.find_user_by_email(email)
-    if user is None:
-        raise click.ClickException("No account has that email.")
-    return user
-
-
-@users.command("reset-password")
-@click.option("--email", required=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def reset_password(email, password):
-    """Sets a new password and ends every session of the account."""
-    from .accounts import service
-    from .audit import service as audit
-    from .db_types import utcnow
-    from .errors import ApiError
-
-    user, now = _account(email), utcnow()
-    try:
-        service.set_password(user, password, now=now)
-    except ApiError as error:
-        raise click.ClickException(" ".join((error.fields or {}).get("password", [error.message]))) from None
-    service.end_other_sessions(user, None, now=now)
-    audit.record(None, "update", "password", user.id if user.is_patient else None, at=now)
-    db.session.commit()
-    click.echo("Password set; every session of the account has ended.")
-
-
-@users.command("reset-mfa")
-@click.option("--email", required=True)
-def reset_mfa(email):
-    """Removes a provider's authenticator (a lost phone) and ends their sessions."""
-    from .accounts import service
-    from .audit import service as audit
-    from .db_types import utcnow
-
-    user, now = _account(email), utcnow()
-    user.mfa_secret, user.mfa_enabled, user.mfa_last_step = None, False, None
-    service.end_other_sessions(user, None, now=now)
-    audit.record(None, "update", "mfa", at=now)
-    db.session.commit()
-    click.echo("MFA removed; the provider sets it up again at the next login." if user.mfa_required else "MFA removed.")
-
-
-@users.command("end-sessions")
-@click.option("--email", default=None, help="The account whose sessions end.")
-@click.option("--all", "everyone", is_flag=True, help="End every session of every account.")
-def end_sessions(email, everyone):
-    """Logs an account, or everyone, out everywhere (a lost phone, a breach)."""
-    from sqlalchemy import update
-
-    from .accounts import service
-    from .accounts.models import AuthSession
-    from .db_types import utcnow
-
-    if bool(email) == everyone:
-        raise click.UsageError("Give either --email or --all.")
-    now = utcnow()
-    if everyone:
-        db.session.execute(update(AuthSession).where(AuthSession.revoked_at.is_(None)).values(revoked_at=now))
-    else:
-        service.end_other_sessions(_account(email), None, now=now)
-    db.session.commit()
-    click.echo("Sessions ended.")
+COMMANDS = (users, audit, monitoring, scheduler, demo)
 
 
 def init_app(app):
-    app.cli.add_command(users)
-    from .audit.cli import audit
-
-    app.cli.add_command(audit)
-    from .scheduler import cli as scheduler
-
-    app.cli.add_command(scheduler)
-    from .demo.cli import demo
-
-    app.cli.add_command(demo)
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -11,6 +11,8 @@ from marshmallow import Schema, fields
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .extensions import db
+
 log = logging.getLogger(__name__)
 
 CODES = {
@@ -140,8 +142,6 @@ def handle_unexpected(error: Exception):
 
 def handle_database_busy(error: OperationalError):
     """SQLite refuses a write when another process wrote first; the client should just retry."""
-    from .extensions import db
-
     db.session.rollback()
     if "database is locked" in str(error.orig):
         log.warning("database busy: answered 503 with Retry-After")

@@ -2,7 +2,12 @@
 import re
 from datetime import time, timezone
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
+
+from .localtime import utc_text
+
+#: Items per page of every paged route: the default, and the most a client may ask for.
+PAGE_LIMIT, MAX_PAGE_LIMIT = 100, 500
 
 
 class UTCDateTime(fields.AwareDateTime):
@@ -15,7 +20,7 @@ class UTCDateTime(fields.AwareDateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return utc_text(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and value.endswith(("z", "Z")):
@@ -53,3 +58,12 @@ class StrictBoolean(fields.Boolean):
 
     truthy = {True}
     falsy = {False}
+
+
+def page_limit(what: str = "Items") -> fields.Integer:
+    """The ``limit`` query parameter of a paged route."""
+    return fields.Integer(
+        load_default=PAGE_LIMIT,
+        validate=validate.Range(1, MAX_PAGE_LIMIT),
+        metadata={"description": f"{what} per page (default {PAGE_LIMIT}, at most {MAX_PAGE_LIMIT})"},
+    )

@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 
 from flask import g, has_request_context, request
 
+from .localtime import utc_text
+
 request_log = logging.getLogger("diary.request")
 security_log = logging.getLogger("diary.security")
 
@@ -39,7 +41,7 @@ def _route():
 class JsonFormatter(logging.Formatter):
     def format(self, record):
         line = {
-            "at": datetime.fromtimestamp(record.created, timezone.utc).isoformat().replace("+00:00", "Z"),
+            "at": utc_text(datetime.fromtimestamp(record.created, timezone.utc)),
             "level": record.levelname.lower(),
             "logger": record.name,
             "event": record.getMessage(),

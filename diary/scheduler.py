@@ -23,11 +23,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import click
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 from flask.cli import AppGroup
+from flask.helpers import get_debug_flag
+from sqlalchemy.exc import DBAPIError
 
 from .db_types import utcnow
 from .extensions import db
+from .monitoring.evaluation import evaluate_due_patients
+from .notifications import outbox
+from .notifications import service as notifications
+from .observability import JsonFormatter
 
 log = logging.getLogger("diary.scheduler")
 
@@ -47,11 +56,9 @@ class Job:
 
 
 def schedule_new_patients(app, now) -> str:
-    from .notifications import service
-
     total = 0
     for _ in range(MAX_BATCHES):
-        count = service.schedule_missing(now=now, limit=BATCH)
+        count = notifications.schedule_missing(now=now, limit=BATCH)
         db.session.commit()
         total += count
         if count < BATCH:
@@ -72,24 +79,18 @@ def _in_batches(total, run_batch, claimed):
 
 def send_reminders(app, now) -> str:
     """Queues every reminder due at ``now`` (the delivery job sends them)."""
-    from .notifications import service
-
-    return _in_batches(service.ReminderPass(), lambda: service.queue_due_reminders(now=now, limit=BATCH), lambda batch: batch.due)
+    return _in_batches(notifications.ReminderPass(), lambda: notifications.queue_due_reminders(now=now, limit=BATCH), lambda batch: batch.due)
 
 
 def evaluate_relief(app, now) -> str:
     """Re-evaluates the patients whose local day has moved on (data_gap, plan_maintenance)."""
-    from .monitoring import service as monitoring
-
-    count = monitoring.evaluate_due_patients(now=now)
+    count = evaluate_due_patients(now=now)
     db.session.commit()
     return f"{count} patient(s) re-evaluated"
 
 
 def alert_providers(app, now) -> str:
-    from .notifications import service
-
-    return _in_batches(service.AlertPass(), lambda: service.queue_provider_alerts(now=now, limit=BATCH), lambda batch: batch.flags)
+    return _in_batches(notifications.AlertPass(), lambda: notifications.queue_provider_alerts(now=now, limit=BATCH), lambda batch: batch.flags)
 
 
 def deliver(app, now) -> str:
@@ -98,8 +99,6 @@ def deliver(app, now) -> str:
     Later batches see ``now`` advanced by the time already spent, so leases
     stay honest in a long pass (and a tick ``--at`` a past instant still works).
     """
-    from .notifications import outbox
-
     settings = delivery_settings(app)
     started = monotonic_time.monotonic()
     counts = {"sent": 0, "pending": 0, "failed": 0, "cancelled": 0}
@@ -123,8 +122,6 @@ def deliver(app, now) -> str:
 
 def purge_outbox(app, now) -> str:
     """Deletes messages settled more than ``outbox.RETENTION`` ago."""
-    from .notifications import outbox
-
     total = 0
     for _ in range(MAX_BATCHES):
         count = outbox.purge_settled(before=now - outbox.RETENTION, limit=BATCH)
@@ -136,11 +133,9 @@ def purge_outbox(app, now) -> str:
 
 
 def delivery_settings(app):
-    from .notifications import outbox, service
-
     config = app.config
     try:
-        vapid = service.vapid_keys(app)
+        vapid = notifications.vapid_keys(app)
     except (OSError, ValueError) as exc:
         log.error("no VAPID key, push is off: %s", exc)
         vapid = None
@@ -171,8 +166,6 @@ def _lost_a_lock_race(exc: BaseException) -> bool:
     """A transaction that lost to another process: SQLite's "database is locked" (a deferred
     transaction that read, then could not upgrade to write), a PostgreSQL deadlock or
     serialization failure. Running the job again is safe: every job claims its rows."""
-    from sqlalchemy.exc import DBAPIError
-
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
@@ -219,8 +212,6 @@ def build_scheduler(app, scheduler_class):
     One worker thread: the jobs run one after another, never two at once in a
     process; ``coalesce`` folds missed runs into one (the jobs catch up anyway).
     """
-    from apscheduler.executors.pool import ThreadPoolExecutor
-
     scheduler = scheduler_class(
         executors={"default": ThreadPoolExecutor(max_workers=1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -241,8 +232,6 @@ def build_scheduler(app, scheduler_class):
 
 def configure_logging(app):
     """JSON lines on stderr for the ``diary.*`` loggers of a scheduler (as the web requests log)."""
-    from .observability import JsonFormatter
-
     logger = logging.getLogger("diary")
     if not any(getattr(handler, "_diary_scheduler", False) for handler in logger.handlers):
         handler = logging.StreamHandler()
@@ -259,8 +248,6 @@ def _scheduled_run(app, job):
 
 def _is_serving_process() -> bool:
     """True in the process ``flask run`` serves from: not the reloader's watcher, not other commands."""
-    from flask.helpers import get_debug_flag
-
     context = click.get_current_context(silent=True)
     if context is None or context.command.name != "run":
         return False
@@ -274,8 +261,6 @@ def init_app(app):
     """Embeds a BackgroundScheduler in the development server when DIARY_EMBEDDED_SCHEDULER is on."""
     if not app.config.get("EMBEDDED_SCHEDULER") or not _is_serving_process():
         return
-    from apscheduler.schedulers.background import BackgroundScheduler
-
     configure_logging(app)
     scheduler = build_scheduler(app, BackgroundScheduler)
     scheduler.start()
@@ -315,8 +300,6 @@ def tick_command(at):
 @cli.command("run")
 def run_command():
     """Runs the scheduler until stopped (Ctrl-C or SIGTERM)."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
     app = current_app._get_current_object()
     configure_logging(app)
     scheduler = build_scheduler(app, BlockingScheduler)

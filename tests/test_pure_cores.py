@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 DIARY = Path(__file__).resolve().parents[1] / "diary"
-PURE_CORES = ["diary.gad7", "diary.relief", "diary.notifications.timing"]
+PURE_CORES = ["diary.gad7", "diary.relief", "diary.localtime", "diary.courses"]
 
 
 @pytest.mark.parametrize("module", PURE_CORES)

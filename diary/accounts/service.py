@@ -11,11 +11,10 @@ from zoneinfo import available_timezones
 
 from sqlalchemy import select, update
 
+from .. import signals
 from ..audit import service as audit
 from ..errors import ApiError, validation_error
 from ..extensions import db
-from ..monitoring import service as monitoring
-from ..notifications import service as reminders
 from . import passwords
 from .models import PATIENT, PROVIDER, AuthSession, CareTeam, Invite, Patient, User
 
@@ -127,8 +126,7 @@ def register_patient(*, invite_code, email, password, name, timezone, now) -> Us
     db.session.flush()
     invite.used_by_id = user.id
     audit.record(user, "create", "account", user.id, at=now)
-    reminders.reschedule(user.patient, now=now)
-    monitoring.refresh_patient(user.patient, now=now)  # the worklist lists them from now on
+    signals.patient_registered.send(user.patient, now=now)
     return user
 
 
@@ -225,7 +223,7 @@ def update_settings(patient: Patient, changes: dict, *, now) -> Patient:
             setattr(patient, name, changes[name])
     audit.record(patient.user, "update", "settings", patient.id, at=now)
     db.session.flush()
-    reminders.reschedule(patient, now=now)
-    if "timezone" in changes:
-        monitoring.refresh_patient(patient, now=now)  # another today, another midnight to re-evaluate at
+    signals.settings_changed.send(patient, now=now, changes=frozenset(changes))
+    if "timezone" in changes:  # another today, another midnight to re-evaluate at
+        signals.patient_data_changed.send(patient, now=now)
     return patient

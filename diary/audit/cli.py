@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..localtime import utc_text
 from . import service
 
 audit = AppGroup("audit", help="The audit trail.")
@@ -35,7 +36,7 @@ class Instant(click.ParamType):
 def _line(event):
     return {
         "id": str(event.id),
-        "at": event.at.isoformat().replace("+00:00", "Z"),
+        "at": utc_text(event.at),
         "actor_id": str(event.actor_id) if event.actor_id else None,
         "actor_role": event.actor_role,
         "actor_name": event.actor.name if event.actor else None,
@@ -69,7 +70,3 @@ def export(since, until, output):
     service.record(None, "export", "audit_log")
     db.session.commit()
     click.echo(f"{count} events", err=True)
-
-
-def init_app(app):
-    app.cli.add_command(audit)

@@ -1,9 +1,7 @@
 from marshmallow import Schema, fields, validate
 
-from ..fields import UTCDateTime
+from ..fields import UTCDateTime, page_limit
 from .models import ACTIONS
-
-DEFAULT_LIMIT, MAX_LIMIT = 100, 500
 
 
 class ActorSchema(Schema):
@@ -28,5 +26,5 @@ class AccessLogSchema(Schema):
 
 
 class AccessLogQuerySchema(Schema):
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(1, MAX_LIMIT))
+    limit = page_limit("Events")
     before = fields.UUID(metadata={"description": "Only events older than this one (an item's id)"})

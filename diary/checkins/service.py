@@ -1,24 +1,20 @@
 """Check-in operations: create (idempotent), list, update, delete."""
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
+from .. import signals
 from ..audit import service as audit
 from ..errors import validation_error
 from ..extensions import db
 from ..idempotency import create_once
-from ..monitoring import service as monitoring
+from ..localtime import local_date_of
 from .models import Entry
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 DEFAULT_RANGE_DAYS = 90
 MAX_RANGE_DAYS = 731
-
-
-def local_date_of(instant, timezone_name) -> date:
-    return instant.astimezone(ZoneInfo(timezone_name)).date()
 
 
 def check_recorded_at(recorded_at, *, now):
@@ -60,7 +56,7 @@ def create_entry(patient, data, *, actor, now):
     entry, created = create_once(Entry, entry, lambda existing: _matches(existing, {**data, "patient_id": patient.id}))
     if created:
         audit.record(actor, "create", f"entry:{entry.id}", patient.id, at=now)
-        monitoring.refresh_patient(patient, now=now)
+        signals.patient_data_changed.send(patient, now=now)
     return entry, created
 
 
@@ -79,7 +75,7 @@ def update_entry(entry, patient, changes, *, actor, now):
     entry.updated_at = now
     audit.record(actor, "update", f"entry:{entry.id}", patient.id, at=now)
     db.session.flush()
-    monitoring.refresh_patient(patient, now=now)
+    signals.patient_data_changed.send(patient, now=now)
     return entry
 
 
@@ -87,7 +83,7 @@ def delete_entry(entry, patient, *, actor, now):
     db.session.delete(entry)
     audit.record(actor, "delete", f"entry:{entry.id}", patient.id, at=now)
     db.session.flush()
-    monitoring.refresh_patient(patient, now=now)
+    signals.patient_data_changed.send(patient, now=now)
 
 
 def resolve_range(patient, start, end, *, now):

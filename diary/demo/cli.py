@@ -4,6 +4,7 @@ from flask.cli import with_appcontext
 
 from ..db_types import utcnow
 from ..extensions import db
+from . import histories, service
 
 
 @click.command("demo")
@@ -21,8 +22,6 @@ def demo(count, days, seed, reset, if_empty):
     Scores are dated relative to today. Running it again adds nothing; --reset
     starts over. It writes no audit rows: seeding is not anyone's action.
     """
-    from . import histories, service
-
     if reset and if_empty:
         raise click.UsageError("--reset and --if-empty do not go together.")
     if if_empty and not service.database_is_empty():
@@ -49,8 +48,6 @@ def demo(count, days, seed, reset, if_empty):
 
 
 def _show(clinic):
-    from . import service
-
     if clinic.created:
         click.echo(f"Demo clinic ready: {clinic.patients} patients.")
     else:

@@ -27,6 +27,7 @@ from typing import NamedTuple
 from datetime import date, timedelta
 
 from .. import relief
+from ..courses import course_start
 
 COMPLETED, PLANNED = "completed", "planned"
 
@@ -576,7 +577,7 @@ def outcome(patient: DemoPatient, today: date = _CHECK_TODAY) -> tuple[str, froz
     kwargs = {"intake_baseline": patient.intake_baseline, "planned": planned}
     events = relief.replay(scores, completed, today, **kwargs)
     status = relief.assess(scores, completed, today, **kwargs).status
-    current_cycle = _current_cycle(completed)
+    current_cycle = _current_cycle(completed, today)
     last_score = max(scores) if scores else None
     open_flags, earlier = set(), set()
     for event in events:
@@ -595,14 +596,9 @@ def outcome(patient: DemoPatient, today: date = _CHECK_TODAY) -> tuple[str, froz
     return status, frozenset(open_flags), frozenset(earlier)
 
 
-def _current_cycle(completed: list[date]) -> str | None:
+def _current_cycle(completed: list[date], today: date) -> str | None:
     """The first session of the latest course, as the engine dates a cycle."""
-    start = None
-    previous = None
-    for day in sorted(set(completed)):
-        if previous is None or (day - previous).days >= relief.DEFAULT_PARAMS.course_gap_days:
-            start = day
-        previous = day
+    start = course_start(completed, today, relief.DEFAULT_PARAMS.course_gap_days)
     return None if start is None else start.isoformat()
 
 

@@ -3,7 +3,7 @@
 The demo is seeding, not anyone's action: it writes no audit rows. Rows go in
 with bulk inserts (a year of check-ins for a thousand patients is a few hundred
 thousand rows), the shared password is hashed once, and each patient is then
-evaluated by ``monitoring.refresh_patient`` like any other, so flags and the
+evaluated by ``monitoring.evaluation.refresh_patient`` like any other, so flags and the
 worklist come from the same code as for real patients.
 
 Like every service this flushes and never commits: the command commits once,
@@ -24,7 +24,7 @@ from ..accounts import service as accounts
 from ..accounts.models import PATIENT, PROVIDER, CareTeam, Patient, User
 from ..checkins.models import ITEM_COLUMNS, Entry
 from ..extensions import db
-from ..monitoring import service as monitoring
+from ..monitoring.evaluation import refresh_patient
 from ..notifications import service as reminders
 from ..treatments.models import Treatment
 from . import histories
@@ -132,7 +132,7 @@ def seed(*, patients=DEFAULT_PATIENTS, days=DEFAULT_DAYS, seed=0, reset=False, n
     while chunk := list(islice(generated, PATIENTS_PER_BATCH)):
         ids = batch.insert(chunk)
         for patient in db.session.scalars(select(Patient).where(Patient.id.in_(ids))).unique():
-            monitoring.refresh_patient(patient, now=now)
+            refresh_patient(patient, now=now)
             if progress:
                 progress(1)
         db.session.flush()

@@ -1,9 +1,8 @@
 """CSV files of check-ins and sessions that are safe to open in a spreadsheet. Pure."""
 import csv
 import io
-from datetime import timezone
-
 from ..checkins.models import ITEM_COLUMNS
+from ..localtime import utc_text
 
 ENTRY_COLUMNS = ("local_date", "recorded_at", *ITEM_COLUMNS, "total", "severity", "difficulty", "note", "side_effects")
 TREATMENT_COLUMNS = ("local_date", "starts_at", "status", "route", "dose_mg", "notes", "side_effects", "recorded_by")
@@ -21,11 +20,6 @@ def neutralise(text):
     if text and text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
-
-
-def utc_text(instant):
-    """RFC 3339 in UTC with ``Z``, as the API writes it."""
-    return instant.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _number(value):

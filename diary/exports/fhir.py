@@ -6,7 +6,7 @@ of those, so the bundle stands on its own. Codes come from :mod:`diary.gad7`.
 import uuid
 
 from .. import gad7
-from .csvfile import utc_text
+from ..localtime import utc_text
 
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 # R4's extension for the score of a coded answer (R5 renamed it itemWeight).

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from ..accounts.models import Patient
 from ..audit import service as audit
 from ..checkins.models import Entry
-from ..checkins.service import local_date_of
 from ..errors import ApiError
 from ..extensions import db
+from ..localtime import local_date_of
 from ..treatments.models import COMPLETED, PLANNED, Treatment
 from . import csvfile, fhir, ical
 

@@ -1,7 +1,6 @@
 """Relief monitoring routes: timeline, flags, worklist, intake baseline (CONTRACT.md section 6)."""
 import json
 
-import click
 from flask import current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -14,6 +13,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from . import service
 from .models import Flag
+from .params import relief_params
 from .schemas import (
     AcknowledgeSchema,
     FlagListSchema,
@@ -26,6 +26,10 @@ from .schemas import (
     WorklistQuerySchema,
     WorklistSchema,
 )
+from .timeline import patient_json
+from .timeline import timeline as patient_timeline
+from .worklist import worklist as provider_worklist
+
 
 def _json(body):
     """A body of plain JSON values, encoded compactly and unsorted: a two-year timeline is large."""
@@ -38,7 +42,7 @@ blp = Blueprint("monitoring", __name__, url_prefix="/api/v1", description="Relie
 @blp.record_once
 def _check_relief_params(state):
     """A wrong DIARY_RELIEF_PARAMS stops the app at start, not at the first check-in."""
-    service.relief_params(state.app)
+    relief_params(state.app)
 
 
 @blp.get("/patients")
@@ -48,7 +52,7 @@ def worklist(query):
     """Ordered by open urgent, wearing_off, data_gap, then plan_maintenance and non_response flags,
     then the earliest suggested_session_by, then name. Paginated: follow next_cursor."""
     provider = require_role(PROVIDER)
-    page = service.worklist(provider, limit=query["limit"], cursor=query.get("cursor"), now=utcnow())
+    page = provider_worklist(provider, limit=query["limit"], cursor=query.get("cursor"), now=utcnow())
     db.session.commit()
     return _json(page)
 
@@ -62,7 +66,7 @@ def update_patient(changes, pid):
     patient = patient_for(pid)
     service.set_intake_baseline(patient, changes, actor=provider, now=utcnow())
     db.session.commit()
-    return service.patient_json(patient)
+    return patient_json(patient)
 
 
 @blp.get("/patients/<pid>/timeline")
@@ -73,7 +77,7 @@ def timeline(query, pid):
     patient = patient_for(pid)
     now = utcnow()
     start, end = resolve_range(patient, query.get("from_"), query.get("to"), now=now)
-    body = service.timeline(patient, start, end, actor=current_user, now=now)
+    body = patient_timeline(patient, start, end, actor=current_user, now=now)
     db.session.commit()
     return _json(body)
 
@@ -99,17 +103,3 @@ def acknowledge_flag(body, flag_id):
     flag = service.acknowledge_flag(flag, note=body.get("note"), actor=provider, now=utcnow())
     db.session.commit()
     return flag
-
-
-@blp.cli.command("refresh")
-def refresh_command():
-    """Re-evaluates every patient: after an import, or a change of DIARY_RELIEF_PARAMS."""
-    count = service.refresh_all(now=utcnow())
-    click.echo(f"{count} patient(s) re-evaluated")
-
-
-@blp.cli.command("evaluate")
-def evaluate_command():
-    """Re-evaluates the patients whose local day has moved on (what the scheduler does each minute)."""
-    click.echo(f"{service.evaluate_due_patients(utcnow())} patient(s) re-evaluated")
-

@@ -2,13 +2,17 @@ from datetime import date
 
 from sqlalchemy import Uuid
 
+from .. import relief
 from ..db_types import UTCDateTime, uuid_pk
 from ..extensions import db
 
-FLAG_KINDS = ("wearing_off", "non_response", "urgent", "data_gap", "plan_maintenance")
+#: The relief events the care team sees as flags (the engine's own list).
+FLAG_KINDS = relief.FLAG_KINDS
 #: The worklist's order (CONTRACT.md section 6): an open flag of an earlier
 #: group ranks a patient higher; plan_maintenance and non_response share a rank.
 URGENCY = {"urgent": 0, "wearing_off": 1, "data_gap": 2, "plan_maintenance": 3, "non_response": 3}
+#: The order of a patient's ``open_flags``: most urgent first.
+FLAG_ORDER = ("urgent", "wearing_off", "data_gap", "plan_maintenance", "non_response")
 NO_FLAG_RANK = 4
 #: Sorts after every real date, so "no suggested session" comes last on both databases.
 NO_DATE = date(9999, 12, 31)

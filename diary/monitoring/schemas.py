@@ -1,7 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from .. import gad7, relief
-from ..fields import UTCDateTime
+from ..fields import UTCDateTime, page_limit
 from ..treatments.schemas import TreatmentSchema
 from .models import FLAG_KINDS, FLAG_STATUSES
 
@@ -109,9 +109,7 @@ class WorklistSchema(Schema):
 
 
 class WorklistQuerySchema(Schema):
-    limit = fields.Integer(
-        load_default=100, validate=validate.Range(1, 500), metadata={"description": "Patients per page (default 100, at most 500)"}
-    )
+    limit = page_limit("Patients")
     cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import bindparam, delete, select, update
 from ..accounts.models import Patient, User
 from ..checkins.models import Entry
 from ..extensions import db
+from ..idempotency import insert_ignoring_duplicates
 from . import channels, messages
 from .models import (
     CANCELLED,
@@ -53,21 +54,6 @@ BACKOFF_CAP = timedelta(hours=1)
 RETRY_AFTER_CAP = timedelta(hours=6)
 RETENTION = timedelta(days=30)  # settled messages are kept this long, for their last_error
 ERROR_LENGTH = 300
-
-
-def insert_ignoring_duplicates(model, rows: list[dict]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING (both databases spell it the same way)."""
-    if not rows:
-        return
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - the project supports these two
-        raise RuntimeError(f"unsupported database: {dialect}")
-    # On the table, not the entity: one executemany, where the ORM would run a statement per row.
-    db.session.execute(insert(model.__table__).on_conflict_do_nothing(), rows)
 
 
 def message_row(*, dedupe_key, kind, channel, user_id, payload, now, expires_at=None) -> dict:

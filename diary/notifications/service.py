@@ -26,11 +26,12 @@ from ..audit import service as audit
 from ..checkins.models import Entry
 from ..errors import validation_error
 from ..extensions import db
+from ..idempotency import insert_ignoring_duplicates
+from ..localtime import due_reminder_date, end_of_local_day, next_reminder_at, reminder_instant
 from ..monitoring.models import ALERTING_KINDS, OPEN, Flag
-from . import timing
 from .channels import load_or_create_vapid_key, validate_subscription
 from .models import EMAIL, PROVIDER_ALERT, PUSH, REMINDER, PushSubscription, ReminderSchedule
-from .outbox import enqueue, insert_ignoring_duplicates, message_row, reminder_key
+from .outbox import enqueue, message_row, reminder_key
 
 log = logging.getLogger("diary.reminders")
 
@@ -121,7 +122,7 @@ def unsubscribe(user: User, endpoint: str, *, now) -> None:
 def _next_for(reminder_time: time, zone: str, enabled: bool, *, now, last_reminded_on=None) -> datetime | None:
     if not enabled:
         return None
-    return timing.next_reminder_at(reminder_time, zone, now, last_reminded_on=last_reminded_on)
+    return next_reminder_at(reminder_time, zone, now, last_reminded_on=last_reminded_on)
 
 
 def reschedule(patient: Patient, *, now) -> ReminderSchedule:
@@ -138,9 +139,9 @@ def reschedule(patient: Patient, *, now) -> ReminderSchedule:
     upcoming = _next_for(patient.reminder_time, zone, patient.reminders_enabled, now=now, last_reminded_on=last)
     owed = schedule.next_reminder_at is not None and schedule.next_reminder_at <= now
     if owed and upcoming is not None:
-        today = timing.due_reminder_date(patient.reminder_time, zone, now, last_reminded_on=last)
+        today = due_reminder_date(patient.reminder_time, zone, now, last_reminded_on=last)
         if today is not None:
-            upcoming = timing.reminder_instant(today, patient.reminder_time, zone)
+            upcoming = reminder_instant(today, patient.reminder_time, zone)
     schedule.next_reminder_at = upcoming
     db.session.flush()
     return schedule
@@ -186,12 +187,6 @@ class ReminderPass:
         return text + (f"; skipped {', '.join(skipped)}" if skipped else "")
 
 
-def _end_of_local_day(day: date, zone: str) -> datetime:
-    """When a reminder for ``day`` stops being worth sending: the next local midnight."""
-    tomorrow = day + timedelta(days=1)
-    return timing.reminder_instant(tomorrow, time(0), zone) or datetime.combine(tomorrow + timedelta(days=1), time(0), tzinfo=timing.resolve_zone(zone))
-
-
 _schedules = ReminderSchedule.__table__
 # Built once: the pass runs it per due patient. Matches only the value the pass read.
 _CLAIM_SCHEDULE = (
@@ -233,7 +228,7 @@ def queue_due_reminders(*, now, limit=500) -> ReminderPass:
     days = {}
     for row in rows:
         if row.reminders_enabled:
-            day = timing.due_reminder_date(row.reminder_time, row.timezone, now, last_reminded_on=row.last_reminded_on)
+            day = due_reminder_date(row.reminder_time, row.timezone, now, last_reminded_on=row.last_reminded_on)
             if day is not None:
                 days[row.patient_id] = day
     checked_in = _checked_in(days)
@@ -293,7 +288,7 @@ def _live_subscriptions(patient_ids, *, now) -> dict:
 
 
 def _reminder_rows(row, day: date, subscription_ids: list, *, now) -> list[dict]:
-    common = {"kind": REMINDER, "user_id": row.patient_id, "now": now, "expires_at": _end_of_local_day(day, row.timezone)}
+    common = {"kind": REMINDER, "user_id": row.patient_id, "now": now, "expires_at": end_of_local_day(day, row.timezone)}
     if subscription_ids:
         return [
             message_row(

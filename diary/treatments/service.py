@@ -2,12 +2,13 @@
 
 from sqlalchemy import select
 
+from .. import signals
 from ..audit import service as audit
-from ..checkins.service import FUTURE_TOLERANCE, local_date_of
+from ..checkins.service import FUTURE_TOLERANCE
 from ..errors import ApiError, validation_error
 from ..extensions import db
 from ..idempotency import create_once
-from ..monitoring import service as monitoring
+from ..localtime import local_date_of
 from .models import COMPLETED, Treatment
 
 FIELDS = ("status", "starts_at", "route", "dose_mg", "notes", "side_effects")
@@ -44,7 +45,7 @@ def create_treatment(patient, data, *, actor, now):
     treatment, created = create_once(Treatment, treatment, lambda existing: _matches(existing, {**data, "patient_id": patient.id}))
     if created:
         audit.record(actor, "create", f"treatment:{treatment.id}", patient.id, at=now)
-        monitoring.refresh_patient(patient, now=now)
+        signals.patient_data_changed.send(patient, now=now)
     return treatment, created
 
 
@@ -64,7 +65,7 @@ def update_treatment(treatment, patient, changes, *, actor, now):
     treatment.updated_at = now
     audit.record(actor, "update", f"treatment:{treatment.id}", patient.id, at=now)
     db.session.flush()
-    monitoring.refresh_patient(patient, now=now)
+    signals.patient_data_changed.send(patient, now=now)
     return treatment
 
 
@@ -73,7 +74,7 @@ def delete_treatment(treatment, patient, *, actor, now):
     db.session.delete(treatment)
     audit.record(actor, "delete", f"treatment:{treatment.id}", patient.id, at=now)
     db.session.flush()
-    monitoring.refresh_patient(patient, now=now)
+    signals.patient_data_changed.send(patient, now=now)
 
 
 def list_treatments(patient, *, actor, now, start=None, end=None):

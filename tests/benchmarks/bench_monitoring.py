@@ -26,7 +26,7 @@ from diary.accounts.models import CareTeam, User, care_team_members
 from diary.checkins.models import Entry
 from diary.db_types import utcnow
 from diary.extensions import db
-from diary.monitoring import service as monitoring
+from diary.monitoring import evaluation as monitoring
 from diary.monitoring.models import PatientSummary
 from diary.treatments.models import Treatment
 from tests.conftest import PASSWORD

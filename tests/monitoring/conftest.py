@@ -12,7 +12,7 @@ from sqlalchemy import select
 from diary.accounts.models import Patient
 from diary.checkins.models import Entry
 from diary.extensions import db
-from diary.monitoring import service as monitoring
+from diary.monitoring import evaluation as monitoring
 from diary.monitoring.models import Flag, PatientSummary
 from diary.treatments.models import Treatment
 

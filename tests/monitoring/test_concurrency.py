@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from diary.db_types import utcnow
 from diary.extensions import db
-from diary.monitoring import service as monitoring
+from diary.monitoring import evaluation as monitoring
 from diary.monitoring.models import Flag
 from tests.conftest import login
 

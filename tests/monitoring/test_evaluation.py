@@ -8,7 +8,8 @@ from sqlalchemy import event
 
 from diary import relief, scheduler
 from diary.extensions import db
-from diary.monitoring import service as monitoring
+from diary import localtime
+from diary.monitoring import evaluation
 
 from .conftest import D0, flag_set
 
@@ -31,7 +32,7 @@ def utc(text):
     ],
 )
 def test_next_local_midnight(now, zone, expected):
-    assert monitoring.next_local_midnight(utc(now), zone) == utc(expected)
+    assert localtime.next_local_midnight(utc(now), zone) == utc(expected)
 
 
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "America/Havana", "America/Santiago", "America/Sao_Paulo", "Australia/Lord_Howe", "Pacific/Apia"])
@@ -41,7 +42,7 @@ def test_the_next_evaluation_is_the_first_instant_of_the_next_local_date(zone, y
     tz = ZoneInfo(zone)
     now = datetime(year, 1, 1, tzinfo=timezone.utc)
     while now.year == year:
-        instant = monitoring.next_local_midnight(now, zone)
+        instant = localtime.next_local_midnight(now, zone)
         today = now.astimezone(tz).date()
         assert instant > now
         assert instant.astimezone(tz).date() > today, (now, instant)
@@ -54,10 +55,10 @@ def test_only_patients_past_their_local_midnight_are_evaluated(app, diary):
     for pat in (berlin, tokyo, new_york):
         pat.refresh(date(2026, 3, 10), hour=12)
     with app.app_context():
-        assert monitoring.evaluate_due_patients(utc("2026-03-10T14:59:00Z")) == 0
-        assert monitoring.evaluate_due_patients(utc("2026-03-10T23:30:00Z")) == 2  # Tokyo and Berlin
-        assert monitoring.evaluate_due_patients(utc("2026-03-10T23:31:00Z")) == 0
-        assert monitoring.evaluate_due_patients(utc("2026-03-11T04:00:00Z")) == 1  # New York
+        assert evaluation.evaluate_due_patients(utc("2026-03-10T14:59:00Z")) == 0
+        assert evaluation.evaluate_due_patients(utc("2026-03-10T23:30:00Z")) == 2  # Tokyo and Berlin
+        assert evaluation.evaluate_due_patients(utc("2026-03-10T23:31:00Z")) == 0
+        assert evaluation.evaluate_due_patients(utc("2026-03-11T04:00:00Z")) == 1  # New York
     assert berlin.summary()["evaluated_on"] == date(2026, 3, 11)
     assert berlin.summary()["next_evaluation_at"] == utc("2026-03-11T23:00:00Z")
     assert tokyo.summary()["next_evaluation_at"] == utc("2026-03-11T15:00:00Z")
@@ -71,7 +72,7 @@ def test_a_pass_with_nobody_due_is_one_query(app, diary):
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
-            assert monitoring.evaluate_due_patients(utc("2026-03-10T12:00:00Z")) == 0
+            assert evaluation.evaluate_due_patients(utc("2026-03-10T12:00:00Z")) == 0
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
@@ -83,7 +84,7 @@ def test_passes_work_in_batches(app, diary):
     for pat in patients:
         pat.refresh(date(2026, 3, 10))
     with app.app_context():
-        assert monitoring.evaluate_due_patients(utc("2026-03-12T00:00:00Z"), batch=2) == 5
+        assert evaluation.evaluate_due_patients(utc("2026-03-12T00:00:00Z"), batch=2) == 5
     assert {pat.summary()["evaluated_on"] for pat in patients} == {date(2026, 3, 12)}
 
 
@@ -104,7 +105,7 @@ def test_one_failing_patient_does_not_stall_the_others(app, diary, monkeypatch):
     monkeypatch.setattr(relief, "evaluate", evaluate)
     now = utc("2026-03-11T12:00:00Z")
     with app.app_context():
-        assert monitoring.evaluate_due_patients(now) == 2
+        assert evaluation.evaluate_due_patients(now) == 2
     assert good.summary()["evaluated_on"] == date(2026, 3, 11)
     assert bad.summary()["evaluated_on"] == date(2026, 3, 10)
     assert bad.summary()["next_evaluation_at"] == now + timedelta(hours=1)

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from diary.extensions import db
-from diary.monitoring import service as monitoring
+from diary.monitoring import flags, service
+from diary.monitoring.params import parse_relief_params
 from diary.monitoring.models import Flag
 
 from .conftest import D0, WORKED_AFTER, flag_set
@@ -161,7 +162,7 @@ def test_a_concurrent_insert_of_the_same_occurrence_is_read_back(app, diary):
         db.session.add(stored)
         db.session.commit()
         twin = Flag(patient_id=pat.id, kind="urgent", occurrence="urgent:2026-03-01", cycle_start=D0, raised_on=day(5), raised_at=pat.at(day(6)), details={})
-        assert monitoring._insert_flag(twin).id == stored.id
+        assert flags._insert_flag(twin).id == stored.id
         assert db.session.scalar(select(db.func.count()).select_from(Flag)) == 1
 
 
@@ -182,7 +183,7 @@ def test_the_intake_baseline_is_used_without_pre_treatment_scores(app, diary):
     assert pat.refresh(day(8))["assessment"]["notices"] == ["no_baseline"]
     with app.app_context():
         patient = pat.patient()
-        monitoring.set_intake_baseline(patient, {"intake_baseline": 16}, actor=patient.user, now=pat.at(day(8)))
+        service.set_intake_baseline(patient, {"intake_baseline": 16}, actor=patient.user, now=pat.at(day(8)))
         db.session.commit()
     summary = pat.summary()
     assert summary["assessment"]["baseline"] == 16.0
@@ -194,7 +195,7 @@ def test_the_intake_baseline_is_used_without_pre_treatment_scores(app, diary):
     [("", {}), ("mcid=5", {"mcid": 5.0}), (" MCID = 5 , course_gap_days=6", {"mcid": 5.0, "course_gap_days": 6})],
 )
 def test_relief_params_from_the_environment_string(text, expected):
-    params = monitoring.parse_relief_params(text)
+    params = parse_relief_params(text)
     for name, value in expected.items():
         assert getattr(params, name) == value
 
@@ -202,7 +203,7 @@ def test_relief_params_from_the_environment_string(text, expected):
 @pytest.mark.parametrize("text", ["mcid", "unknown=1", "mcid=lots", "course_gap_days=2.5"])
 def test_bad_relief_params_are_refused(text):
     with pytest.raises(ValueError):
-        monitoring.parse_relief_params(text)
+        parse_relief_params(text)
 
 
 def test_a_bad_relief_params_setting_stops_the_app(app_config):

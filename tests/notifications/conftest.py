@@ -11,10 +11,7 @@ import pytest
 from diary.accounts import service as accounts
 from diary.accounts.models import Patient
 from diary.extensions import db
-from diary.monitoring import service as monitoring
 from diary.notifications.models import OutboxMessage, PushSubscription
-
-MONITORING_READY = hasattr(monitoring, "evaluate_due_patients")
 
 
 @pytest.fixture
@@ -75,11 +72,10 @@ class Clinic:
 
 
 def assert_ticked(exit_code, lines, output):
-    """Every job ran; until monitoring provides evaluate_due_patients, only that job may fail."""
+    """Every job ran, and none failed."""
     assert {"schedules", "reminders", "relief", "provider_alerts", "delivery", "outbox_retention"} <= set(lines), output
     failed = {name for name, summary in lines.items() if summary.startswith("failed")}
-    allowed = set() if MONITORING_READY else {"relief"}
-    assert failed <= allowed, output
+    assert not failed, output
     assert exit_code == (1 if failed else 0), output
 
 

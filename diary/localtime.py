@@ -1,6 +1,8 @@
-"""When a patient's daily reminder is due: pure arithmetic on zones and dates.
+"""Local dates, local midnights and reminder instants: pure arithmetic on zones and dates.
 
-No Flask, no database. Every instant going in or out is timezone-aware; a
+The one home of the time arithmetic: the local date of an instant, the next
+local midnight, "UTC with a trailing Z", and when a patient's daily reminder
+is due. No Flask, no database (stdlib only; ``mypy --strict`` clean). Every instant going in or out is timezone-aware; a
 naive datetime is a bug at the caller and raises ``ValueError``.
 
 The rule, in one sentence: the reminder for local date ``D`` is due at the
@@ -34,12 +36,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
     "due_reminder_date",
+    "end_of_local_day",
     "local_date_of",
+    "next_local_midnight",
     "next_reminder_at",
     "reminder_instant",
     "reminder_is_current",
     "reminder_local_date",
     "resolve_zone",
+    "utc_text",
 ]
 
 UTC = dt.timezone.utc
@@ -77,6 +82,26 @@ def local_date_of(instant: dt.datetime, tz: str | ZoneInfo) -> dt.date:
     """The patient's local date at ``instant``."""
     _require_aware("instant", instant)
     return instant.astimezone(resolve_zone(tz)).date()
+
+
+def utc_text(instant: dt.datetime) -> str:
+    """RFC 3339 in UTC with a trailing ``Z``, as the API writes every instant."""
+    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def next_local_midnight(now: dt.datetime, zone_name: str) -> dt.datetime:
+    """The first UTC instant after ``now`` at which the local date in ``zone_name`` has moved on.
+
+    Where midnight does not exist (a DST jump at 00:00) it is the jump itself;
+    where it happens twice, the first time.
+    """
+    zone = resolve_zone(zone_name)
+    tomorrow = now.astimezone(zone).date() + _ONE_DAY
+    for fold in (0, 1):
+        instant = dt.datetime.combine(tomorrow, dt.time(0), tzinfo=zone).replace(fold=fold).astimezone(UTC)
+        if instant > now:
+            return instant
+    return now + dt.timedelta(hours=1)  # a zone that repeats the day: look again soon
 
 
 def _wall(instant_utc: dt.datetime, zone: ZoneInfo) -> dt.datetime:
@@ -134,6 +159,13 @@ def reminder_is_current(due_at: dt.datetime, tz: str | ZoneInfo, now: dt.datetim
     _require_aware("due_at", due_at)
     _require_aware("now", now)
     return due_at <= now and local_date_of(now, tz) == reminder_local_date(due_at, tz)
+
+
+def end_of_local_day(day: dt.date, tz: str | ZoneInfo) -> dt.datetime:
+    """When a reminder for ``day`` stops being worth sending: the start of the next local date."""
+    tomorrow = day + _ONE_DAY
+    start = reminder_instant(tomorrow, dt.time(0), tz)
+    return start or dt.datetime.combine(tomorrow + _ONE_DAY, dt.time(0), tzinfo=resolve_zone(tz))
 
 
 def _remindable(day: dt.date, last_reminded_on: dt.date | None, checked_in_on: dt.date | None) -> bool:

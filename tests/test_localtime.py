@@ -1,4 +1,4 @@
-"""The scheduling arithmetic of daily reminders (diary/notifications/timing.py).
+"""The time arithmetic (diary/localtime.py): local dates, and when daily reminders are due.
 
 The decision these tests pin down: ``next_reminder_at`` returns an instant
 strictly after ``after`` (>, not >=). Catching up on a reminder whose time has
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from diary.notifications.timing import (
+from diary.localtime import (
     due_reminder_date,
     local_date_of,
     next_reminder_at,

@@ -1,0 +1,21 @@
+"""Treatment courses: sessions less than ``course_gap_days`` apart form one (RELIEF.md). PURE.
+
+The relief engine groups sessions the same way inside its replay; this is the
+grouping for callers outside it (the monitoring's flag resolutions, the demo's
+archetype check). It belongs in the relief package's public API once that exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+
+def course_start(session_days: Iterable[date], today: date, gap_days: int) -> date | None:
+    """The first day of the current course as of ``today``, or None before any session."""
+    start = previous = None
+    for day in sorted({day for day in session_days if day <= today}):
+        if previous is None or (day - previous).days >= gap_days:
+            start = day
+        previous = day
+    return start

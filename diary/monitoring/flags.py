@@ -1,0 +1,159 @@
+"""Flag reconciliation: the stored flags brought in line with the replay's events.
+
+Flags and their occurrences. A flag is unique per patient and ``occurrence``:
+``<kind>:<cycle start>`` for the kinds that happen once per cycle,
+``data_gap:<raised on>`` for gaps. The reconciliation owns the flags it
+raised (those with a ``cycle_start``) and leaves any other flag alone:
+
+- an event with no stored flag becomes an open flag, or a resolved one when its
+  cause had already ended (history replayed after the fact, e.g. a backfill);
+- an open or acknowledged flag resolves when a newer course started
+  (``new_cycle``), when a score arrived after a gap was raised
+  (``logging_resumed``), or when wearing_off or non_response answered a
+  plan_maintenance of the same cycle (``superseded``);
+- a flag whose event the changed data no longer raise (an entry deleted or
+  edited, a score backfilled into a gap, a session moved, a booking made) is
+  deleted if nobody acted on it (no acknowledgement, no provider alert), else
+  resolved as ``withdrawn``; a withdrawn flag whose event comes back reopens.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from .models import ACKNOWLEDGED, FLAG_KINDS, FLAG_ORDER, NO_FLAG_RANK, OPEN, RESOLVED, URGENCY, Flag
+
+log = logging.getLogger(__name__)
+
+NEW_CYCLE, LOGGING_RESUMED, SUPERSEDED, WITHDRAWN = "new_cycle", "logging_resumed", "superseded", "withdrawn"
+#: Kinds raised at most once per treatment cycle; data_gap may recur.
+ONCE_PER_CYCLE = frozenset(FLAG_KINDS) - {"data_gap"}
+
+
+def occurrence_of(event) -> str:
+    if event.kind in ONCE_PER_CYCLE:
+        return f"{event.kind}:{event.details['cycle_start']}"
+    return f"{event.kind}:{event.day.isoformat()}"
+
+
+class Causes:
+    """Tells whether a flag's cause has ended, as of the current data."""
+
+    def __init__(self, cycle_start, last_logged, settled_cycles):
+        self.cycle_start = cycle_start
+        self.last_logged = last_logged
+        self.settled_cycles = settled_cycles
+
+    def new_cycle(self, cycle_start) -> str | None:
+        return NEW_CYCLE if self.cycle_start is not None and cycle_start < self.cycle_start else None
+
+    def ended(self, kind, cycle_start, details) -> str | None:
+        """Why the cause of a flag whose event the replay still raises has ended, or None."""
+        if self.new_cycle(cycle_start):
+            return NEW_CYCLE
+        if kind == "data_gap" and self.last_logged is not None:
+            since = (details or {}).get("since")
+            if since and self.last_logged > date.fromisoformat(since):
+                return LOGGING_RESUMED
+        if kind == "plan_maintenance" and cycle_start in self.settled_cycles:
+            return SUPERSEDED
+        return None
+
+
+def reconcile(patient_id, events, causes, now) -> list[Flag]:
+    """Brings the stored flags in line with the replay's events; returns the patient's live flags.
+
+    Only the flags that can still change are loaded whole: those not resolved,
+    and withdrawn ones (which may reopen). Of the settled rest, the
+    occurrences suffice to raise nothing twice.
+    """
+    known = set(db.session.scalars(select(Flag.occurrence).where(Flag.patient_id == patient_id)))
+    live = {
+        flag.occurrence: flag
+        for flag in db.session.scalars(
+            select(Flag)
+            .where(Flag.patient_id == patient_id, (Flag.status != RESOLVED) | (Flag.resolution == WITHDRAWN))
+            .execution_options(populate_existing=True)
+        )
+    }
+    wanted = {occurrence_of(event): event for event in events}
+
+    # Resolutions first, so a new flag of a kind never meets the old open one.
+    for occurrence, flag in list(live.items()):
+        if flag.status == RESOLVED or flag.cycle_start is None:
+            continue  # withdrawn, or not raised by the replay (left to the care team)
+        event = wanted.get(occurrence)
+        reason = causes.ended(flag.kind, flag.cycle_start, flag.details) if event else causes.new_cycle(flag.cycle_start)
+        if reason is None and event is None:
+            if flag.acknowledged_at is None and flag.provider_alerted_at is None:
+                # Nobody acted on it and the data no longer raise it (a backfilled
+                # score inside a gap, a deleted entry): it goes, and comes back
+                # if its event does.
+                db.session.delete(flag)
+                del live[occurrence]
+                known.discard(occurrence)
+                continue
+            reason = WITHDRAWN
+        if reason:
+            flag.status, flag.resolved_at, flag.resolution = RESOLVED, now, reason
+        elif event.day != flag.raised_on or event.details != flag.details:
+            # Backfilled data moved or reworded it; the same occurrence keeps its id.
+            flag.raised_on, flag.details = event.day, event.details
+    db.session.flush()
+
+    for occurrence, event in wanted.items():
+        cycle_start = date.fromisoformat(event.details["cycle_start"])
+        reason = causes.ended(event.kind, cycle_start, event.details)
+        flag = live.get(occurrence)
+        if flag is not None:
+            if flag.status == RESOLVED and flag.resolution == WITHDRAWN and reason is None:
+                _reopen(flag, event)
+        elif occurrence not in known:
+            flag = Flag(
+                patient_id=patient_id,
+                kind=event.kind,
+                occurrence=occurrence,
+                cycle_start=cycle_start,
+                raised_on=event.day,
+                raised_at=now,
+                details=event.details,
+                status=RESOLVED if reason else OPEN,
+                resolved_at=now if reason else None,
+                resolution=reason,
+            )
+            live[occurrence] = _insert_flag(flag) or flag
+    return [flag for flag in live.values() if flag in db.session]
+
+
+def _insert_flag(flag) -> Flag | None:
+    """Adds ``flag``; on a unique conflict (a concurrent refresh, an open flag of its kind) reads what is stored."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(flag)
+    except IntegrityError:
+        existing = db.session.scalar(select(Flag).where(Flag.patient_id == flag.patient_id, Flag.occurrence == flag.occurrence))
+        if existing is None:
+            log.warning("flag %s not raised: an open flag of its kind is in the way", flag.occurrence)
+        return existing
+    return flag
+
+
+def _reopen(flag, event):
+    try:
+        with db.session.begin_nested():
+            flag.status = ACKNOWLEDGED if flag.acknowledged_at else OPEN
+            flag.resolved_at = flag.resolution = None
+            flag.raised_on, flag.details = event.day, event.details
+            db.session.flush()
+    except IntegrityError:
+        db.session.refresh(flag)  # another open flag of its kind: it stays withdrawn
+
+
+def set_open_flags(summary, kinds):
+    kinds = sorted(set(kinds), key=FLAG_ORDER.index)
+    summary.open_flags = kinds
+    summary.urgency_rank = min((URGENCY[kind] for kind in kinds), default=NO_FLAG_RANK)

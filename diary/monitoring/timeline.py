@@ -1,0 +1,113 @@
+"""The timeline: a patient's scores, sessions, flags and assessment, as plain JSON values."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from .. import gad7
+from ..audit import service as audit
+from ..checkins.models import Entry
+from ..extensions import db
+from ..localtime import utc_text
+from ..treatments.models import Treatment
+from .evaluation import fresh_summary
+from .models import RESOLVED, Flag
+
+
+def timeline(patient, start, end, *, actor, now) -> dict:
+    """Daily scores, sessions, flags (care team only) and the assessment, for local dates start..end.
+
+    Built as plain JSON values from column rows: a two-year range is 731 days
+    and dozens of sessions and flags, too many to pass through ORM objects and
+    marshmallow schemas per request. The shapes are TreatmentSchema's and
+    FlagSchema's (the tests compare them).
+    """
+    summary = fresh_summary(patient, now=now)
+    days = []
+    for day, total in db.session.execute(
+        select(Entry.local_date, Entry.total)
+        .where(Entry.patient_id == patient.id, Entry.local_date >= start, Entry.local_date <= end)
+        .order_by(Entry.local_date, Entry.recorded_at, Entry.id)
+    ):
+        if days and days[-1][0] == day:
+            days[-1][1], days[-1][2] = total, days[-1][2] + 1
+        else:
+            days.append([day, total, 1])
+    treatments = db.session.execute(
+        select(*(Treatment.__table__.c[name] for name in TREATMENT_COLUMNS))
+        .where(Treatment.patient_id == patient.id, Treatment.local_date >= start, Treatment.local_date <= end)
+        .order_by(Treatment.starts_at, Treatment.id)
+    ).mappings()
+    flags = []
+    if not actor.is_patient:  # flags are for the care team only
+        flags = db.session.execute(
+            select(*(Flag.__table__.c[name] for name in FLAG_COLUMNS))
+            .where(Flag.patient_id == patient.id)
+            .where((Flag.status != RESOLVED) | ((Flag.raised_on >= start) & (Flag.raised_on <= end)))
+            .order_by(Flag.raised_on, Flag.raised_at, Flag.id)
+        ).mappings()
+    audit.record_read(actor, "timeline", patient.id, at=now)
+    patient_id = str(patient.id)
+    return {
+        "patient": patient_json(patient),
+        "days": [{"date": day.isoformat(), "score": score, "severity": SEVERITY[score], "entries": count} for day, score, count in days],
+        "treatments": [treatment_json(row, patient_id) for row in treatments],
+        "flags": [flag_json(row, patient_id) for row in flags],
+        "assessment": summary.assessment,
+    }
+
+
+SEVERITY = [gad7.severity(score) for score in range(gad7.MAX_TOTAL + 1)]
+TREATMENT_COLUMNS = ("id", "status", "starts_at", "local_date", "route", "dose_mg", "notes", "side_effects",
+                     "recorded_by_id", "recorded_by_role", "created_at", "updated_at")
+FLAG_COLUMNS = ("id", "kind", "status", "raised_on", "raised_at", "details", "acknowledged_by_id", "acknowledged_at", "resolved_at")
+
+
+def _str(value):
+    return None if value is None else str(value)
+
+
+def treatment_json(row, patient_id) -> dict:
+    return {
+        "id": str(row["id"]),
+        "patient_id": patient_id,
+        "status": row["status"],
+        "starts_at": iso(row["starts_at"]),
+        "local_date": row["local_date"].isoformat(),
+        "route": row["route"],
+        "dose_mg": row["dose_mg"],
+        "notes": row["notes"],
+        "side_effects": list(row["side_effects"] or []),
+        "recorded_by": {"id": _str(row["recorded_by_id"]), "role": row["recorded_by_role"]},
+        "created_at": iso(row["created_at"]),
+        "updated_at": iso(row["updated_at"]),
+    }
+
+
+def flag_json(row, patient_id) -> dict:
+    return {
+        "id": str(row["id"]),
+        "patient_id": patient_id,
+        "kind": row["kind"],
+        "status": row["status"],
+        "raised_on": row["raised_on"].isoformat(),
+        "raised_at": iso(row["raised_at"]),
+        "details": row["details"],
+        "acknowledged_by": _str(row["acknowledged_by_id"]),
+        "acknowledged_at": iso(row["acknowledged_at"]),
+        "resolved_at": iso(row["resolved_at"]),
+    }
+
+
+def patient_json(patient) -> dict:
+    return {"id": str(patient.id), "name": patient.name, "timezone": patient.timezone, "intake_baseline": patient.intake_baseline}
+
+
+def iso(value):
+    """A date as ``YYYY-MM-DD``, an instant as UTC with ``Z``, None as None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return utc_text(value)
+    return value.isoformat()

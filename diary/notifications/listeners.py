@@ -1,0 +1,14 @@
+"""Notifications' handlers of the signals lower features send (:mod:`diary.signals`)."""
+from .. import signals
+from .service import reschedule
+
+
+def _reschedule(patient, *, now, **_):
+    reschedule(patient, now=now)
+
+
+def connect():
+    """Called by ``create_app``; connecting twice connects once."""
+    # A new patient, or another reminder time, zone or switch: the next reminder moves.
+    signals.patient_registered.connect(_reschedule)
+    signals.settings_changed.connect(_reschedule)

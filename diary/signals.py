@@ -1,0 +1,31 @@
+"""The signals a feature sends to tell the features above it that something happened.
+
+Dependencies point down (audit < accounts < checkins < treatments < monitoring
+< notifications < exports < demo): a lower feature never imports a higher one.
+It sends one of these instead, and the higher feature connects its handlers
+when the app is built (``create_app`` calls each listening feature's
+``listeners.connect()``). Blinker is synchronous: a handler runs inside the
+sender's transaction, before the sender goes on, and an exception in it
+reaches the sender.
+
+Every signal's sender is the :class:`~diary.accounts.models.Patient`, with
+``now`` (the instant of the change) as a keyword argument.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+patient_data_changed = _signals.signal(
+    "patient-data-changed",
+    doc="The patient's check-ins, sessions, intake baseline or time zone changed (flushed). "
+    "Monitoring re-evaluates them.",
+)
+patient_registered = _signals.signal(
+    "patient-registered",
+    doc="A patient registered (flushed). Notifications schedule their reminders; monitoring lists them.",
+)
+settings_changed = _signals.signal(
+    "settings-changed",
+    doc="The patient changed their settings (``changes``: the names changed, flushed). "
+    "Notifications reschedule their reminders.",
+)
