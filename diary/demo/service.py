@@ -24,6 +24,7 @@ from ..accounts import service as accounts
 from ..accounts.models import PATIENT, PROVIDER, CareTeam, Patient, User
 from ..checkins.models import ITEM_COLUMNS, Entry
 from ..extensions import db
+from ..localtime import local_date_of
 from ..monitoring.evaluation import refresh_patient
 from ..notifications import service as reminders
 from ..treatments.models import Treatment
@@ -155,7 +156,7 @@ class _Batch:
         for demo in demo_patients:
             patient_id = uuid.uuid4()
             zone = ZoneInfo(demo.timezone)
-            today = self.now.astimezone(zone).date()
+            today = local_date_of(self.now, zone)
             clock = _Clock(today, zone, self.now)
             enrolled = clock.at(demo.enrolled_day, 9 * 60)
             users.append({

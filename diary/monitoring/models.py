@@ -70,7 +70,7 @@ class Flag(db.Model):
 
 class PatientSummary(db.Model):
     """One row per patient: what the worklist shows and sorts by, kept current by
-    ``monitoring.service.refresh_patient`` so the worklist never replays a history.
+    ``monitoring.evaluation.refresh_patient`` so the worklist never replays a history.
 
     ``next_evaluation_at`` is the UTC instant of the patient's next local
     midnight: the scheduler re-evaluates only the rows it has passed.
