@@ -11,7 +11,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cp "$here/package.json" "$work/"
 if [ -f "$here/package-lock.json" ]; then
     cp "$here/package-lock.json" "$work/"
-    (cd "$work" && npm ci --ignore-scripts --no-audit --no-fund)
+    (cd "$work" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund)
 else
     (cd "$work" && npm install --ignore-scripts --no-audit --no-fund --save-exact)
     cp "$work/package-lock.json" "$here/"

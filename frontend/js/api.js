@@ -11,7 +11,7 @@ export const session = {
 
 export class ApiError extends Error {
   constructor(status, body, retryAfter) {
-    const err = body && body.error ? body.error : {};
+    const err = body?.error ? body.error : {};
     super(err.message || `The server answered ${status}.`);
     this.name = 'ApiError';
     this.status = status;

@@ -129,7 +129,7 @@ export async function drawScoreChart(host, spec) {
           ticks: { stroke: c.grid, width: 1 },
           incrs: [1, 2, 7, 14, 28, 56, 91],
           space: fontSize * 5,
-          values: (u, splits) => splits.map(label),
+          values: (_u, splits) => splits.map(label),
           size: fontSize * 3,
         },
         {

@@ -13,7 +13,7 @@ export function isPermanent(err) {
 
 export async function flushOutbox() {
   const user = session.user;
-  if (!user || user.role !== 'patient' || !outbox.isSupported()) return null;
+  if (user?.role !== 'patient' || !outbox.isSupported()) return null;
   if (navigator.onLine === false) return null;
   if (!(await outbox.count(user.id))) return null;
   const result = await outbox.flush(user.id, sendEntry, isPermanent);

@@ -104,7 +104,7 @@ export function renderJoin(ctx) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     showFormError(error, '');
-    Object.values(fields).forEach((f) => f.setError(null));
+    for (const f of Object.values(fields)) f.setError(null);
     const body = Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.input.value.trim()]));
     body.password = fields.password.input.value;
     body.timezone = timezone;

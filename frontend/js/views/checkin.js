@@ -59,7 +59,9 @@ export async function render(ctx) {
     e.preventDefault();
     const values = entryForm.read();
     const missing = values.answers.map((a, i) => (a === null ? i : -1)).filter((i) => i >= 0);
-    entryForm.items.forEach((fs, i) => fs.classList.toggle('missing', missing.includes(i)));
+    entryForm.items.forEach((fs, i) => {
+      fs.classList.toggle('missing', missing.includes(i));
+    });
     if (missing.length) {
       problem.textContent = missing.length === 1
         ? `One question still needs an answer: "${ITEMS[missing[0]]}".`

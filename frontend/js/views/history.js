@@ -41,7 +41,7 @@ export async function render(ctx) {
     if (!b || Number(b.value) === range) return;
     range = Number(b.value);
     sessionStorage.setItem('afterglow:history-range', String(range));
-    rangeButtons.forEach((btn) => btn.setAttribute('aria-pressed', String(Number(btn.value) === range)));
+    for (const btn of rangeButtons) btn.setAttribute('aria-pressed', String(Number(btn.value) === range));
     load();
   });
 
