@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app diary
 
-.PHONY: run scheduler test bench vendor audit lint clean
+.PHONY: run scheduler test test-fast bench vendor audit lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ scheduler: $(VENV)/.installed-run
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The inner loop: no browser, no subprocesses (tests marked e2e or process). CI runs `make test`.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -m "not e2e and not process" $(PYTEST_ARGS)
+
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.benchmarks
 
@@ -42,8 +46,31 @@ audit: $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet pip-audit
 	$(BIN)/pip-audit
 
-lint: $(VENV)/.installed-dev
+PY_SOURCES := diary tests config.py migrations
+BIOME      := cd frontend && node_modules/.bin/biome
+# mypy checks the entries of [tool.mypy] files that exist (a core may still be on another branch).
+MYPY_PATHS  = $$($(BIN)/python -c "import os, tomllib; \
+	print(' '.join(p for p in tomllib.load(open('pyproject.toml', 'rb'))['tool']['mypy']['files'] if os.path.exists(p)))")
+
+# Node is needed for lint and format only, never by `make run`.
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	npm ci --prefix frontend --ignore-scripts --no-audit --no-fund
+	touch $@
+
+lint: $(VENV)/.installed-dev frontend/node_modules/.installed
 	$(BIN)/bandit -q -c pyproject.toml -r diary config.py -ll
+	$(BIN)/ruff check $(PY_SOURCES)
+	$(BIN)/ruff format --check $(PY_SOURCES)
+	$(BIN)/mypy $(MYPY_PATHS)
+	$(BIOME) ci
+	$(BIN)/python frontend/tools/shell_check.py
+
+# Rewrites files: ruff's safe fixes and formatting, Biome's, then the service worker's CACHE_VERSION.
+format: $(VENV)/.installed-dev frontend/node_modules/.installed
+	$(BIN)/ruff check --fix $(PY_SOURCES)
+	$(BIN)/ruff format $(PY_SOURCES)
+	$(BIOME) check --write
+	$(BIN)/python frontend/tools/shell_check.py --write
 
 clean:
-	rm -rf $(VENV) instance test-artifacts
+	rm -rf $(VENV) instance test-artifacts frontend/node_modules

@@ -3,6 +3,7 @@
 Pure: no Flask, no database. Spitzer RL et al., Arch Intern Med 2006;166:1092-7.
 LOINC codes as used by the FHIR export (CONTRACT.md section 8).
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 ITEM_COUNT = 7
@@ -83,13 +84,13 @@ PLAIN_BANDS = {
 }
 
 
-def validate_answers(answers) -> list[str]:
+def validate_answers(answers: object) -> list[str]:
     """Problems with a list of answers, as messages for a person (empty when valid)."""
     if not isinstance(answers, (list, tuple)):
         return ["Give the seven answers as a list."]
     if len(answers) != ITEM_COUNT:
         return [f"Give exactly {ITEM_COUNT} answers, one per question."]
-    problems = []
+    problems: list[str] = []
     for index, value in enumerate(answers, start=1):
         if isinstance(value, bool) or not isinstance(value, int):
             problems.append(f"Answer {index} must be a whole number from 0 to 3.")
@@ -98,7 +99,7 @@ def validate_answers(answers) -> list[str]:
     return problems
 
 
-def total(answers) -> int:
+def total(answers: Sequence[int]) -> int:
     """The sum of the seven answers (0..21). Raises ValueError for invalid answers."""
     problems = validate_answers(answers)
     if problems:
@@ -106,7 +107,7 @@ def total(answers) -> int:
     return sum(answers)
 
 
-def severity(score) -> str:
+def severity(score: int) -> str:
     """The severity band of a total score (0..21)."""
     if isinstance(score, bool) or not 0 <= score <= MAX_TOTAL:
         raise ValueError(f"a GAD-7 total is from 0 to {MAX_TOTAL}, not {score!r}")

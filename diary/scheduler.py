@@ -117,7 +117,10 @@ def deliver(app, now) -> str:
                 log.warning("a notification channel is misconfigured: %s", outcome.error)
         if not (batch.claims or batch.cancelled or batch.failed):
             break  # nothing left; a fallback queued by this pass was picked up by the loop
-    return f"{counts['sent']} sent, {counts['pending']} to retry, {counts['failed']} failed, {counts['cancelled']} cancelled"
+    return (
+        f"{counts['sent']} sent, {counts['pending']} to retry, "
+        f"{counts['failed']} failed, {counts['cancelled']} cancelled"
+    )
 
 
 def purge_outbox(app, now) -> str:

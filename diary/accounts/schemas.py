@@ -16,7 +16,10 @@ class SessionSchema(Schema):
     user = fields.Nested(UserSchema, allow_none=True)
     csrf_token = fields.String(required=True)
     mfa_enrollment_required = fields.Boolean(
-        metadata={"description": "True for a provider who must set up MFA first: until then other calls answer 403 `mfa_enrollment_required`"}
+        metadata={
+            "description": "True for a provider who must set up MFA first: "
+            "until then other calls answer 403 `mfa_enrollment_required`"
+        }
     )
 
 

@@ -173,7 +173,7 @@ class _Batch:
                 recorded_at = clock.at(entry.day, entry.minute)
                 entries.append({
                     "id": uuid.uuid4(), "patient_id": patient_id, "recorded_at": recorded_at,
-                    "local_date": clock.date(entry.day), **dict(zip(ITEM_COLUMNS, entry.answers)),
+                    "local_date": clock.date(entry.day), **dict(zip(ITEM_COLUMNS, entry.answers, strict=True)),
                     "total": entry.total, "difficulty": entry.difficulty, "note": entry.note,
                     "side_effects": list(entry.side_effects), "created_at": recorded_at, "updated_at": recorded_at,
                 })

@@ -53,7 +53,12 @@ def export_sessions_ics(pid):
 
 
 @blp.post("/patients/<pid>/calendar-feed")
-@blp.response(200, CalendarFeedSchema, description="The patient's secret subscription URL; it changes (and the old one stops working) when the password changes")
+@blp.response(
+    200,
+    CalendarFeedSchema,
+    description="The patient's secret subscription URL; it changes (and the old one stops working) "
+    "when the password changes",
+)
 def calendar_feed(pid):
     require_role(PATIENT)
     patient = patient_for(pid)
@@ -63,7 +68,13 @@ def calendar_feed(pid):
 
 
 @blp.get("/feeds/<token>/sessions.ics")
-@blp.response(200, _TEXT, content_type="text/calendar", description="The planned sessions for calendar apps, which cannot log in: the token in the URL is the credential")
+@blp.response(
+    200,
+    _TEXT,
+    content_type="text/calendar",
+    description="The planned sessions for calendar apps, which cannot log in: "
+    "the token in the URL is the credential",
+)
 @blp.alt_response(404, schema=ErrorSchema, description="A wrong or revoked token")
 @limiter.limit("60 per hour", key_func=lambda: request.view_args.get("token", ""))
 def sessions_feed(token):

@@ -133,7 +133,8 @@ def procedure(treatment, subject):
 
 
 def bundle(patient, entries, completed_sessions, *, bundle_id, now) -> dict:
-    """The Bundle: the Patient, per check-in a QuestionnaireResponse and its total, per completed session a Procedure."""
+    """The Bundle: the Patient; per check-in a QuestionnaireResponse and its total;
+    per completed session a Procedure."""
     subject = {"reference": urn(patient.id)}
     resources = [patient_resource(patient)]
     for entry in entries:

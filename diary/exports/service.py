@@ -92,7 +92,7 @@ def feed_token(patient) -> str:
 
 
 def patient_for_feed(token) -> Patient:
-    """The patient whose feed ``token`` opens; 404 for anything else, as for a resource that does not exist."""
+    """The patient whose feed ``token`` opens; 404 for anything else, as for a missing resource."""
     patient_hex, _, mac = (token or "").partition(".")
     try:
         patient_id = uuid.UUID(hex=patient_hex)

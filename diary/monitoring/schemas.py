@@ -76,14 +76,22 @@ class TimelineSchema(Schema):
     treatments = fields.List(fields.Nested(TreatmentSchema), metadata={"description": "Sessions dated in the range, ascending"})
     flags = fields.List(
         fields.Nested(FlagSchema),
-        metadata={"description": "Care team only (a patient gets []): flags raised in the range, and every one not resolved"},
+        metadata={
+            "description": "Care team only (a patient gets []): flags raised in the range, "
+            "and every one not resolved"
+        },
     )
     assessment = fields.Nested(AssessmentSchema, metadata={"description": "As of the patient's local today"})
 
 
 class TimelineQuerySchema(Schema):
     from_ = fields.Date(data_key="from", metadata={"description": "First local date, inclusive; default: 89 days before 'to'"})
-    to = fields.Date(metadata={"description": "Last local date, inclusive; default: the patient's today. At most 731 days in all."})
+    to = fields.Date(
+        metadata={
+            "description": "Last local date, inclusive; default: the patient's today. "
+            "At most 731 days in all."
+        }
+    )
 
 
 class WorklistItemSchema(Schema):

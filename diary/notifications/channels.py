@@ -16,6 +16,7 @@ Every failure is raised as one of two kinds, so the outbox knows what to do:
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import email.utils
 import json
@@ -476,10 +477,8 @@ def _create_key_file(path: Path) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o600)
-        try:
+        with contextlib.suppress(FileExistsError):
             os.link(tmp, path)
-        except FileExistsError:
-            pass
     finally:
         os.unlink(tmp)
 

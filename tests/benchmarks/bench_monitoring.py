@@ -115,7 +115,8 @@ def _ok(result):
 
 
 def _seed_team(count, *, days, team):
-    """``count`` patients of a care team of their own, each with ``days`` of daily scores and a session every 3 weeks."""
+    """``count`` patients of a care team of their own, each with ``days`` of daily scores
+    and a session every 3 weeks."""
     patients = seed_patients(count, days=days, with_logins=True, team_name=team, seed=len(team))
     team_id = db.session.scalar(select(CareTeam.id).where(CareTeam.name == team))
     provider_email = db.session.scalar(

@@ -1,5 +1,6 @@
 """The demo histories (diary/demo/histories.py), checked against the relief engine directly."""
 from collections import Counter
+from itertools import pairwise
 from datetime import date
 
 import pytest
@@ -72,7 +73,7 @@ def test_an_induction_is_four_to_six_sessions_less_than_a_week_apart(first_round
     patient = next(p for p in first_round if p.archetype == "wearing_off")
     sessions = [s.day for s in patient.sessions if s.status == histories.COMPLETED]
     assert 4 <= len(sessions) <= 6
-    assert all(0 < b - a < 7 for a, b in zip(sessions, sessions[1:]))
+    assert all(0 < b - a < 7 for a, b in pairwise(sessions))
     assert 9 <= sessions[-1] - sessions[0] <= 21  # two to three weeks
 
 

@@ -119,7 +119,10 @@ def test_offline_check_in_reaches_the_server_exactly_once(app, new_context, make
             open.onerror = () => reject(open.error);
             open.onsuccess = () => {
                 const request = open.result.transaction('items').objectStore('items').getAll();
-                request.onsuccess = () => { open.result.close(); resolve(request.result.map(i => ({id: i.id, keys: Object.keys(i)}))); };
+                request.onsuccess = () => {
+                    open.result.close();
+                    resolve(request.result.map(i => ({id: i.id, keys: Object.keys(i)})));
+                };
             };
         })""",
         OUTBOX_DB,

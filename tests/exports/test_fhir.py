@@ -89,7 +89,7 @@ def test_questionnaire_responses_carry_every_code(patient, diary):
     body = bundle_of(patient.get("/api/v1/patients/me/fhir"))
     responses = {resource["id"]: resource for resource in by_type(body, "QuestionnaireResponse")}
     seen_answers, seen_difficulty = set(), set()
-    for entry, (answers, difficulty) in zip(diary["entries"], CHECKINS):
+    for entry, (answers, difficulty) in zip(diary["entries"], CHECKINS, strict=True):
         response = responses[entry["id"]]
         assert response["status"] == "completed"
         assert response["questionnaire"] == "http://loinc.org/q/69737-5"
@@ -98,7 +98,7 @@ def test_questionnaire_responses_carry_every_code(patient, diary):
         items = {item["linkId"]: item for item in response["item"]}
         expected_links = ITEM_CODES + ["70274-6"] + (["69722-7"] if difficulty is not None else [])
         assert [item["linkId"] for item in response["item"]] == expected_links
-        for code, value, text in zip(ITEM_CODES, answers, (item.text for item in gad7.ITEMS)):
+        for code, value, text in zip(ITEM_CODES, answers, (item.text for item in gad7.ITEMS), strict=True):
             [answer] = items[code]["answer"]
             coding = answer["valueCoding"]
             assert (coding["system"], coding["code"], coding["display"]) == (LOINC, *ANSWER_CODES[value])

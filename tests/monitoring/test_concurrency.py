@@ -40,7 +40,7 @@ def test_a_burst_of_check_ins_leaves_the_same_state_as_one_evaluation(app, patie
         if response.status_code != 201:
             failures.append((response.status_code, response.get_json()))
 
-    threads = [threading.Thread(target=check_in, args=(client, n, total)) for n, (client, total) in enumerate(zip(clients, BURST), start=1)]
+    threads = [threading.Thread(target=check_in, args=(client, n, total)) for n, (client, total) in enumerate(zip(clients, BURST, strict=True), start=1)]
     for thread in threads:
         thread.start()
     for thread in threads:

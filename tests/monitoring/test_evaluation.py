@@ -38,7 +38,8 @@ def test_next_local_midnight(now, zone, expected):
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "America/Havana", "America/Santiago", "America/Sao_Paulo", "Australia/Lord_Howe", "Pacific/Apia"])
 @pytest.mark.parametrize("year", [2011, 2018, 2026])
 def test_the_next_evaluation_is_the_first_instant_of_the_next_local_date(zone, year):
-    """Every hour of a year, in zones whose clocks jump at midnight (Sao Paulo 2018 repeats it, Apia 2011 skips a day)."""
+    """Every hour of a year, in zones whose clocks jump at midnight
+    (Sao Paulo 2018 repeats it, Apia 2011 skips a day)."""
     tz = ZoneInfo(zone)
     now = datetime(year, 1, 1, tzinfo=timezone.utc)
     while now.year == year:

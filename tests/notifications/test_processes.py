@@ -87,7 +87,7 @@ def test_three_ticks_at_once_send_each_message_exactly_once(clinic, app, provide
     ]
     outputs = [tick.communicate(timeout=180) for tick in ticks]
     summaries = []
-    for tick, (out, err) in zip(ticks, outputs):
+    for tick, (out, err) in zip(ticks, outputs, strict=True):
         lines = dict(line.split(": ", 1) for line in out.strip().splitlines() if ": " in line)
         assert_ticked(tick.returncode, lines, out + err)
         summaries.append(lines)

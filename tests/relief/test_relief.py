@@ -689,7 +689,7 @@ def histories(draw, max_days=100):
     steps = draw(st.lists(st.integers(-4, 4), min_size=days + 8, max_size=days + 8))
     logged = draw(st.lists(st.booleans(), min_size=days + 8, max_size=days + 8))
     scores, value = {}, start
-    for i, (step, is_logged) in enumerate(zip(steps, logged)):
+    for i, (step, is_logged) in enumerate(zip(steps, logged, strict=True)):
         value = min(21, max(0, value + step))
         if is_logged or i % 5 == 0:
             scores[day(i - 8)] = value
@@ -814,7 +814,7 @@ def test_evaluate_is_replay_and_assess_in_one_pass():
     from diary.relief import assess, evaluate, replay
 
     start = date(2026, 1, 1)
-    scores = {start + timedelta(days=offset): value for offset, value in zip(range(-7, 21), [16, 15, 17, 16, 16, 15, 17, 99, 9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14])}
+    scores = {start + timedelta(days=offset): value for offset, value in zip(range(-7, 21), [16, 15, 17, 16, 16, 15, 17, 99, 9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14], strict=True)}
     today = start + timedelta(days=20)
     events, assessment = evaluate(scores, [start], today)
     assert events == replay(scores, [start], today)

@@ -202,7 +202,8 @@ REQUESTS = {
 
 
 def push_subscription():
-    """What a browser's ``PushSubscription.toJSON()`` gives: an https endpoint, a P-256 key, a 16-byte secret."""
+    """What a browser's ``PushSubscription.toJSON()`` gives:
+    an https endpoint, a P-256 key, a 16-byte secret."""
     import base64
     import os
 
@@ -283,7 +284,7 @@ def audit_problem(operation, caller, new_rows, new_patient_rows):
 def test_access(app, make_provider, make_patient, operation):
     world = World(app, make_provider, make_patient)
     problems = []
-    for caller, expected in zip(CALLERS, MATRIX[operation]):
+    for caller, expected in zip(CALLERS, MATRIX[operation], strict=True):
         response, new_rows, new_patient_rows = call(world, operation, caller)
         body = response.get_json(silent=True)
         if not matches(expected, response.status_code):

@@ -1,4 +1,5 @@
-"""Session cookies, timeouts, password changes and login throttling (ASVS 7.x, 6.3.1; HIPAA 164.312(a)(2)(iii))."""
+"""Session cookies, timeouts, password changes and login throttling
+(ASVS 7.x, 6.3.1; HIPAA 164.312(a)(2)(iii))."""
 import uuid
 from datetime import timedelta
 
