@@ -67,7 +67,7 @@ lint: $(VENV)/.installed-dev frontend/node_modules/.installed
 
 # Rewrites files: ruff's safe fixes and formatting, Biome's, then the service worker's CACHE_VERSION.
 format: $(VENV)/.installed-dev frontend/node_modules/.installed
-	$(BIN)/ruff check --fix $(PY_SOURCES)
+	$(BIN)/ruff check --fix --exit-zero --quiet $(PY_SOURCES)
 	$(BIN)/ruff format $(PY_SOURCES)
 	$(BIOME) check --write
 	$(BIN)/python frontend/tools/shell_check.py --write
