@@ -1,4 +1,7 @@
-"""`flask --app diary ...` command groups (CONTRACT.md section 10): each feature keeps its own; this registers them."""
+"""`flask --app diary ...` command groups (CONTRACT.md section 10).
+
+Each feature keeps its own in its cli.py; this module only registers them.
+"""
 from .accounts.cli import users
 from .audit.cli import audit
 from .demo.cli import demo

@@ -2,8 +2,9 @@
 
 The one home of the time arithmetic: the local date of an instant, the next
 local midnight, "UTC with a trailing Z", and when a patient's daily reminder
-is due. No Flask, no database (stdlib only; ``mypy --strict`` clean). Every instant going in or out is timezone-aware; a
-naive datetime is a bug at the caller and raises ``ValueError``.
+is due. No Flask, no database (stdlib only; ``mypy --strict`` clean). Every
+instant going in or out is timezone-aware; a naive datetime is a bug at the
+caller and raises ``ValueError``.
 
 The rule, in one sentence: the reminder for local date ``D`` is due at the
 first instant whose wall-clock reading in the patient's zone is at or after

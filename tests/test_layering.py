@@ -99,7 +99,10 @@ def problems_of(path: Path) -> list[str]:
         elif kind == "feature" and target_kind == "wiring":
             found.append(f"{where}: a feature imports the wiring above it")
         elif kind == "feature" and target_kind == "feature" and target_rank > rank and (name, imported) not in ALLOWED:
-            found.append(f"{where}: {FEATURES[rank]} imports {FEATURES[target_rank]}, which is above it (send a signal)")
+            found.append(
+                f"{where}: {FEATURES[rank]} imports {FEATURES[target_rank]}, "
+                "which is above it (send a signal)"
+            )
     return found
 
 

@@ -1,4 +1,5 @@
-"""diary/signals.py: lower features send, monitoring and notifications listen, inside the sender's transaction."""
+"""diary/signals.py: lower features send, monitoring and notifications listen,
+inside the sender's transaction."""
 import uuid
 from datetime import time
 

@@ -109,7 +109,8 @@ def locked_summary(patient, now) -> PatientSummary:
 
 
 def fresh_summary(patient, *, now) -> PatientSummary:
-    """The patient's summary, evaluated as of their local today (refreshed here if the scheduler has not yet)."""
+    """The patient's summary, evaluated as of their local today
+    (refreshed here if the scheduler has not yet)."""
     summary = db.session.get(PatientSummary, patient.id)
     if summary is None or summary.next_evaluation_at <= now:
         summary = refresh_patient(patient, now=now)
@@ -166,7 +167,8 @@ def evaluate_due_patients(now, *, batch=EVALUATION_BATCH) -> int:
 
 
 def refresh_all(*, now, batch=EVALUATION_BATCH) -> int:
-    """Re-evaluates every patient (after an import, or a change of the relief parameters); commits per batch."""
+    """Re-evaluates every patient (after an import, or a change of the relief parameters);
+    commits per batch."""
     total, after = 0, None
     while True:
         query = select(Patient).order_by(Patient.id).limit(batch)

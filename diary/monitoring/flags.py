@@ -130,7 +130,8 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
 
 
 def _insert_flag(flag) -> Flag | None:
-    """Adds ``flag``; on a unique conflict (a concurrent refresh, an open flag of its kind) reads what is stored."""
+    """Adds ``flag``; on a unique conflict (a concurrent refresh, an open flag of its kind)
+    reads what is stored."""
     try:
         with db.session.begin_nested():
             db.session.add(flag)
