@@ -5,11 +5,10 @@ from pathlib import Path
 
 from flask import Flask
 from flask_smorest import Api
-from sqlalchemy import event
 
 from config import Config
 
-from . import cli, errors, guards, headers, observability, scheduler, web
+from . import cli, database, errors, guards, headers, observability, scheduler, web
 from .accounts import models as _accounts_models  # noqa: F401 (every model module, so the metadata and Alembic see every table)
 from .accounts import security
 from .accounts.api import blp as accounts_api
@@ -51,7 +50,7 @@ def create_app(config=None):
 
     db.init_app(app)
     with app.app_context():
-        _tune_sqlite(db.engine)
+        database.tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     limiter.init_app(app)
     observability.init_app(app)
@@ -91,17 +90,3 @@ def _instance_defaults(app):
             key_file.touch(mode=0o600)
             key_file.write_text(secrets.token_hex(32))
         app.config["SECRET_KEY"] = key_file.read_text().strip()
-
-
-def _tune_sqlite(engine):
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()

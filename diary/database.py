@@ -1,0 +1,81 @@
+"""How the app holds its database connections: SQLite's transactions and file modes.
+
+SQLite. Python's sqlite3 driver, left to itself, opens a transaction only
+before an INSERT, UPDATE or DELETE and commits on its own around other
+statements: a ``SAVEPOINT`` issued first became a transaction of its own, and
+releasing it committed a check-in whose audit row and summary then rolled
+back. SQLAlchemy's documented pysqlite recipe ("Serializable isolation /
+Savepoints / Transactional DDL") turns the driver's transaction handling off
+and emits ``BEGIN`` itself, so a savepoint nests inside one real transaction.
+
+Every transaction begins ``IMMEDIATE``: it takes SQLite's write lock at the
+start, waiting (``busy_timeout``) for another writer to finish. Requests that
+only read by their method write too (the read audit, the idle clock), and a
+deferred transaction that has read cannot wait for the lock when it comes to
+write: in WAL mode SQLite answers "database is locked" at once. Readers never
+wait in WAL mode; here they queue behind a writer for a few milliseconds,
+which a clinic-sized SQLite deployment does not notice.
+
+The database file and its ``-wal`` and ``-shm`` companions hold health data:
+they are created readable by their owner only, like the keys beside them
+(SQLite gives the companions the database file's mode).
+"""
+import os
+from pathlib import Path
+
+from sqlalchemy import event
+
+BUSY_TIMEOUT_MS = 10000
+
+
+def tune_sqlite(engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+    path = sqlite_path(engine.url)
+    if path is not None:
+        create_owner_only(path)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # The driver opens and commits nothing by itself; _on_begin does.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if path is not None:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            owner_only(path)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def sqlite_path(url) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory database."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or url.database.startswith("file::memory:"):
+        return None
+    return Path(url.database)
+
+
+def create_owner_only(path: Path) -> None:
+    """Creates an empty database file 0600 before SQLite does (SQLite gives its -wal and
+    -shm files the database file's mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
+def owner_only(path: Path) -> None:
+    """Makes the database and its companions 0600 (created by an earlier version, or by hand)."""
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if candidate.stat().st_mode & 0o077:
+                candidate.chmod(0o600)
+        except FileNotFoundError:
+            pass
+        except PermissionError:  # another user's file: leave it, the operator's choice
+            pass
