@@ -169,3 +169,31 @@ def make_due_now(clinic, app):
         db.session.commit()
         assert db.session.query(OutboxMessage).count() == 0
     return pat
+
+
+def test_three_ticks_at_once_all_finish_their_relief_job(app, smtp_server):
+    """Each tick re-evaluates a crowd of patients at the same moment; on SQLite, savepoints in
+    a transaction the driver began late made every one of them lose its lock race."""
+    from diary.monitoring import service as monitoring
+    from tests.benchmarks.seed import seed_patients
+
+    now = datetime.now(timezone.utc)
+    with app.app_context():
+        seed_patients(150, days=14, team_name="Relief crowd")
+        monitoring.refresh_all(now=now)
+        db.session.commit()
+    at = (now + timedelta(days=2)).isoformat()  # every patient's local day has moved on
+    start = time.time() + 4
+    env = environment(app, smtp_server)
+    ticks = [
+        subprocess.Popen([sys.executable, "-c", AT_THE_SAME_MOMENT, str(start), at], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outputs = [tick.communicate(timeout=300) for tick in ticks]
+    evaluated = 0
+    for tick, (out, err) in zip(ticks, outputs):
+        lines = dict(line.split(": ", 1) for line in out.strip().splitlines() if ": " in line)
+        assert not lines["relief"].startswith("failed"), out + err
+        assert tick.returncode == 0, out + err
+        evaluated += int(lines["relief"].split(" ")[0])
+    assert evaluated >= 150
