@@ -51,7 +51,8 @@ def create_app(config=None):
     db.init_app(app)
     with app.app_context():
         database.tune_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
+    # SQLite's DDL is transactional too now (diary.database): a failed migration leaves nothing half done.
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True, transactional_ddl=True)
     limiter.init_app(app)
     observability.init_app(app)
     headers.init_app(app)

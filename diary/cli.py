@@ -2,15 +2,17 @@
 
 Each feature keeps its own in its cli.py; this module only registers them.
 """
+from . import backup
 from .accounts.cli import users
 from .audit.cli import audit
 from .demo.cli import demo
 from .monitoring.cli import monitoring
 from .scheduler import cli as scheduler
 
-COMMANDS = (users, audit, monitoring, scheduler, demo)
+COMMANDS = (users, audit, monitoring, scheduler, demo, backup.backup_command, backup.restore_command)
 
 
 def init_app(app):
     for command in COMMANDS:
         app.cli.add_command(command)
+    backup.guard_downgrade(app)  # Flask-Migrate's `db downgrade` asks before dropping every table
