@@ -96,15 +96,18 @@ def alert_providers(app, now) -> str:
 def deliver(app, now) -> str:
     """Sends what the outbox holds, committing the claim before and the outcome after each send.
 
-    Later batches see ``now`` advanced by the time already spent, so leases
-    stay honest in a long pass (and a tick ``--at`` a past instant still works).
+    ``now`` decides what is due (a tick ``--at`` simulates an instant). Leases and
+    retry times run on the later of that instant and the real clock: a tick ``--at``
+    a past instant must not hand out leases that have already expired, which a live
+    scheduler would take over and send a second time.
     """
     settings = delivery_settings(app)
     started = monotonic_time.monotonic()
     counts = {"sent": 0, "pending": 0, "failed": 0, "cancelled": 0}
     for _ in range(MAX_BATCHES):
-        batch_now = now + timedelta(seconds=monotonic_time.monotonic() - started)
-        batch = outbox.claim_due(batch_now, limit=DELIVERY_BATCH)
+        due_by = now + timedelta(seconds=monotonic_time.monotonic() - started)
+        batch_now = max(due_by, utcnow())
+        batch = outbox.claim_due(batch_now, due_by=due_by, limit=DELIVERY_BATCH)
         db.session.commit()
         counts["cancelled"] += batch.cancelled
         counts["failed"] += batch.failed

@@ -118,8 +118,13 @@ _CLAIM = (
 )
 
 
-def claim_due(now: datetime, *, limit: int = 20) -> ClaimBatch:
-    """Claims up to ``limit`` messages due at ``now``; settles the obsolete ones instead."""
+def claim_due(now: datetime, *, due_by: datetime | None = None, limit: int = 20) -> ClaimBatch:
+    """Claims up to ``limit`` messages due by ``due_by`` (default ``now``); settles the obsolete ones instead.
+
+    ``now`` is the clock of the lease and of expiry: a ``scheduler tick --at`` a past
+    instant picks what was due then, but leases its rows as of now, so a scheduler
+    running beside it does not take them over while they are being sent.
+    """
     rows = db.session.execute(
         select(
             OutboxMessage.id,
@@ -132,7 +137,7 @@ def claim_due(now: datetime, *, limit: int = 20) -> ClaimBatch:
             OutboxMessage.payload,
             OutboxMessage.expires_at,
         )
-        .where(OutboxMessage.next_attempt_at <= now, OutboxMessage.status.in_((PENDING, SENDING)))
+        .where(OutboxMessage.next_attempt_at <= (due_by or now), OutboxMessage.status.in_((PENDING, SENDING)))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

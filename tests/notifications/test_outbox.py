@@ -1,6 +1,7 @@
 """The outbox: retries with backoff, a cap on attempts, leases that survive a crash, dedupe keys."""
+import threading
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from diary import scheduler
 from diary.extensions import db
@@ -133,3 +134,42 @@ def test_settled_messages_are_deleted_after_the_retention_period(clinic):
     assert [row.status for row in clinic.outbox()] == ["sent"]
     assert clinic.tick("2027-02-13T19:30:00+01:00")["outbox_retention"] == "1 old message(s) deleted"
     assert len(clinic.mails_to(pat)) == 1
+
+
+def test_a_tick_at_a_past_instant_beside_a_live_scheduler_sends_nothing_twice(app, make_provider, smtp_server):
+    """`tick --at` yesterday decides what is due; its leases still run on the real clock, so the
+    live scheduler does not take over a message the tick is still sending."""
+    provider = make_provider()
+    past = datetime.now(timezone.utc) - timedelta(days=1)
+    with app.app_context():
+        outbox.enqueue([outbox.message_row(dedupe_key="test:past", kind=PROVIDER_ALERT, channel=EMAIL, user_id=uuid.UUID(provider["id"]), payload={"count": 1}, now=past)])
+        db.session.commit()
+    smtp_server.hold_next()  # the tick's message takes its time at the server
+    tick = threading.Thread(target=run, args=(app, "delivery", past))
+    tick.start()
+    try:
+        assert smtp_server.held.wait(30)
+        live = run(app, "delivery", datetime.now(timezone.utc))  # the live scheduler's pass meanwhile
+    finally:
+        smtp_server.release()
+        tick.join(60)
+    assert live.startswith("0 sent")
+    assert len(smtp_server.messages) == 1
+    with app.app_context():
+        row = db.session.query(OutboxMessage).one()
+        assert (row.status, row.attempts) == ("sent", 1)
+        assert row.sent_at > past + timedelta(hours=23)  # when it was sent, not the simulated instant
+
+
+def test_a_tick_at_a_past_instant_retries_on_the_real_clock(app, make_provider, smtp_server):
+    provider = make_provider()
+    smtp_server.stop()
+    past = datetime.now(timezone.utc) - timedelta(days=1)
+    with app.app_context():
+        outbox.enqueue([outbox.message_row(dedupe_key="test:retry", kind=PROVIDER_ALERT, channel=EMAIL, user_id=uuid.UUID(provider["id"]), payload={"count": 1}, now=past)])
+        db.session.commit()
+    before = datetime.now(timezone.utc)
+    assert run(app, "delivery", past).startswith("0 sent, 1 to retry")
+    with app.app_context():
+        row = db.session.query(OutboxMessage).one()
+    assert before + timedelta(minutes=1) <= row.next_attempt_at <= datetime.now(timezone.utc) + timedelta(minutes=1.2)

@@ -6,6 +6,8 @@
     box.wait_for(1)
     box.messages[0]["Subject"]
     box.stop(); box.start()    # "SMTP down, then up" on the same port and URL
+    box.refuse(address, "550 …"); box.refuse_sender("451 …")   # RCPT TO / MAIL FROM answered so
+    box.hold_next(); box.held.wait(); box.release()          # a message that takes its time in DATA
 
 Messages are parsed ``email.message.EmailMessage`` objects (policy
 ``email.policy.default``), so ``msg.get_body(("plain",)).get_content()`` works.
@@ -13,6 +15,7 @@ Messages are parsed ``email.message.EmailMessage`` objects (policy
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.policy
@@ -56,6 +59,13 @@ class _Handler:
     def __init__(self, box: Mailbox):
         self.box = box
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.box.sender_refusal:
+            return self.box.sender_refusal
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         refusal = self.box.refusals.get(address.lower())
         if refusal:
@@ -64,6 +74,10 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.box._holding:
+            self.box._holding -= 1
+            self.box.held.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.box._released.wait, 60)
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode("utf-8")
@@ -123,6 +137,10 @@ class Mailbox:
         self.port = port or free_port()
         self.deliveries: list[Delivery] = []
         self.refusals: dict[str, str] = {}
+        self.sender_refusal: str | None = None
+        self._holding = 0
+        self.held = threading.Event()
+        self._released = threading.Event()
         self.logins: list[str] = []
         self._arrived = threading.Condition()
         self._controller: Controller | None = None
@@ -173,6 +191,18 @@ class Mailbox:
         """Answer RCPT TO for ``address`` with ``reply`` (e.g. "451 4.7.1 Try later")."""
         self.refusals[address.lower()] = reply
 
+    def refuse_sender(self, reply: str | None = "451 4.7.1 Greylisted, please try again later") -> None:
+        """Answer every MAIL FROM with ``reply`` (None: accept again)."""
+        self.sender_refusal = reply
+
+    def hold_next(self, count: int = 1) -> None:
+        """The next ``count`` messages wait in DATA (``held`` is set) until ``release()``: a slow server."""
+        self._holding, self._released = count, threading.Event()
+        self.held.clear()
+
+    def release(self) -> None:
+        self._released.set()
+
     def clear(self) -> None:
         self.deliveries.clear()
 
@@ -206,6 +236,7 @@ class Mailbox:
             self._controller = None
 
     def close(self) -> None:
+        self.release()
         self.stop()
         self._tmp.cleanup()
 
