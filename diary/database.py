@@ -16,14 +16,23 @@ write: in WAL mode SQLite answers "database is locked" at once. Readers never
 wait in WAL mode; here they queue behind a writer for a few milliseconds,
 which a clinic-sized SQLite deployment does not notice.
 
+A database that cannot serve (unreachable, restarted, locked) answers 503 with
+``Retry-After``, and the outage is logged once when it starts and once when it
+ends, not once per request.
+
 The database file and its ``-wal`` and ``-shm`` companions hold health data:
 they are created readable by their owner only, like the keys beside them
 (SQLite gives the companions the database file's mode).
 """
+import logging
 import os
+import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 BUSY_TIMEOUT_MS = 10000
 
@@ -79,3 +88,65 @@ def owner_only(path: Path) -> None:
             pass
         except PermissionError:  # another user's file: leave it, the operator's choice
             pass
+
+
+# ------------------------------------------------------------------ outages
+
+LOCKED_RETRY_AFTER = 1  # seconds: another process is writing
+OUTAGE_RETRY_AFTER = 5  # seconds: the database cannot be reached
+
+
+def unavailable(exc: BaseException) -> int | None:
+    """Seconds to wait when ``exc`` means the database cannot serve now (unreachable,
+    connection lost, SQLite locked, pool exhausted); None for any other error."""
+    if isinstance(exc, PoolTimeout):
+        return LOCKED_RETRY_AFTER
+    if not isinstance(exc, DBAPIError):
+        return None
+    if isinstance(exc, OperationalError) and "database is locked" in str(exc.orig):
+        return LOCKED_RETRY_AFTER
+    if exc.connection_invalidated or isinstance(exc, OperationalError):
+        return OUTAGE_RETRY_AFTER
+    return None
+
+
+class Outage:
+    """Logs a database outage once when it starts and once when it ends, however many
+    requests or jobs meet it in between; never SQL, bound parameters or the driver's text."""
+
+    def __init__(self, logger: logging.Logger):
+        self.log = logger
+        self._lock = threading.Lock()
+        self._since: float | None = None
+        self._failures = 0
+
+    def failed(self, exc: BaseException) -> None:
+        with self._lock:
+            self._failures += 1
+            if self._since is not None:
+                return
+            self._since = time.monotonic()
+        orig = getattr(exc, "orig", None)
+        self.log.error(
+            "database unavailable: %s%s; answering 503 until it is back",
+            type(exc).__name__,
+            f" ({type(orig).__name__}{' ' + orig.sqlstate if getattr(orig, 'sqlstate', None) else ''})" if orig is not None else "",
+        )
+
+    def is_on(self) -> bool:
+        return self._since is not None
+
+    def succeeded(self) -> None:
+        if self._since is None:
+            return
+        with self._lock:
+            if self._since is None:
+                return
+            seconds, failures = time.monotonic() - self._since, self._failures
+            self._since, self._failures = None, 0
+        self.log.warning("database available again after %.0f s (%d request(s) or job(s) answered unavailable)", seconds, failures)
+
+
+def outage(app) -> Outage:
+    """The app's outage tracker (one per app, so each worker process logs its own)."""
+    return app.extensions.setdefault("diary_outage", Outage(logging.getLogger("diary.database")))

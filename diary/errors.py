@@ -6,11 +6,13 @@ and anything unexpected (a 500 that never shows a traceback).
 """
 import logging
 
-from flask import jsonify
+from flask import current_app, g, jsonify
 from marshmallow import Schema, fields
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from . import database
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -140,17 +142,32 @@ def handle_unexpected(error: Exception):
     return envelope(500, "internal_error", MESSAGES[500])
 
 
-def handle_database_busy(error: OperationalError):
-    """SQLite refuses a write when another process wrote first; the client should just retry."""
-    db.session.rollback()
-    if "database is locked" in str(error.orig):
-        log.warning("database busy: answered 503 with Retry-After")
-        return envelope(503, "service_unavailable", "The diary is busy. Please try again in a moment.", headers={"Retry-After": "1"})
-    return handle_unexpected(error)
+def handle_database_error(error: Exception):
+    """The database cannot serve now (unreachable, restarted, locked): 503, the client retries."""
+    retry_after = database.unavailable(error)
+    if retry_after is None:
+        return handle_unexpected(error)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool drops it
+        pass
+    database.outage(current_app).failed(error)
+    g.database_unavailable = True
+    message = "The diary is busy. Please try again in a moment." if retry_after == database.LOCKED_RETRY_AFTER else MESSAGES[503]
+    return envelope(503, "service_unavailable", message, headers={"Retry-After": str(retry_after)})
+
+
+def _database_recovered(response):
+    """A request that used the database and did not fail on it ends an outage."""
+    if database.outage(current_app).is_on() and not g.get("database_unavailable") and response.status_code < 500 and db.session.registry.has():
+        database.outage(current_app).succeeded()
+    return response
 
 
 def init_app(app):
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(HTTPException, handle_http_exception)
-    app.register_error_handler(OperationalError, handle_database_busy)
+    app.register_error_handler(DBAPIError, handle_database_error)
+    app.register_error_handler(PoolTimeout, handle_database_error)
+    app.after_request(_database_recovered)
     app.register_error_handler(Exception, handle_unexpected)

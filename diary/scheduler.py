@@ -31,6 +31,7 @@ from flask.cli import AppGroup
 from flask.helpers import get_debug_flag
 from sqlalchemy.exc import DBAPIError
 
+from . import database
 from .db_types import utcnow
 from .extensions import db
 from .monitoring.evaluation import evaluate_due_patients
@@ -191,13 +192,21 @@ def run_job(app, job: Job, now: datetime) -> tuple[bool, str]:
     with app.app_context():
         for pause in (*LOCK_RETRIES, None):
             try:
-                return True, job.run(app, now)
+                summary = job.run(app, now)
+                database.outage(app).succeeded()
+                return True, summary
             except Exception as exc:
-                db.session.rollback()
+                try:
+                    db.session.rollback()
+                except Exception:  # noqa: BLE001 - the connection is gone; the pool drops it
+                    pass
                 if pause is not None and _lost_a_lock_race(exc):
                     log.warning("scheduler job %s lost a lock race; running it again", job.name)
                     monotonic_time.sleep(pause)
                     continue
+                if database.unavailable(exc) is not None:
+                    database.outage(app).failed(exc)  # logged once per outage, not once per job and minute
+                    return False, "failed (database unavailable)"
                 log.exception("scheduler job %s failed", job.name)
                 return False, f"failed ({exc.__class__.__name__})"
             finally:

@@ -1,5 +1,6 @@
 """The database connection: a check-in is stored whole or not at all, the SQLite
 files are private, an outage answers 503."""
+import logging
 import os
 import stat
 import uuid
@@ -7,14 +8,19 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.engine import make_url
 
-from diary import create_app
+from diary import create_app, database, scheduler
 from diary.audit.models import AuditEvent
 from diary.checkins.models import Entry
 from diary.extensions import db
 from diary.monitoring.models import PatientSummary
 from tests.conftest import config_for_tests
+from tests.support.api_client import ApiClient
+from tests.support.mailbox import free_port
+from tests.support.tcp_proxy import TcpProxy
 
 ANSWERS = [1, 2, 0, 3, 1, 1, 2]
 
@@ -97,3 +103,106 @@ def test_the_sqlite_database_and_its_journal_are_private(tmp_path, monkeypatch):
     finally:
         os.umask(previous)
     assert modes == {"": 0o600, "-wal": 0o600, "-shm": 0o600}
+
+
+# ------------------------------------------------------------------ outages
+
+
+def outage_lines(caplog):
+    return [record for record in caplog.records if record.name == "diary.database"]
+
+
+def test_an_unreachable_database_answers_503_with_retry_after_logged_once(tmp_path, monkeypatch, caplog):
+    """A PostgreSQL URL on a closed port: every request that needs the database gets a 503."""
+    monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "instance"))
+    url = f"postgresql+psycopg://nobody:s3cret@127.0.0.1:{free_port()}/none?connect_timeout=2"
+    client = ApiClient(create_app(config_for_tests(None, tmp_path, SQLALCHEMY_DATABASE_URI=url)).test_client())
+    caplog.set_level(logging.INFO)
+    for _ in range(3):
+        response = client.post("/api/v1/auth/login", json={"email": "who@clinic.test", "password": "whatever it is"})
+        assert response.status_code == 503
+        assert response.get_json()["error"]["code"] == "service_unavailable"
+        assert int(response.headers["Retry-After"]) > 0
+    [line] = outage_lines(caplog)
+    assert "database unavailable" in line.getMessage()
+    everything = "\n".join(record.getMessage() + str(record.exc_info or "") for record in caplog.records)
+    assert "SELECT" not in everything and "s3cret" not in everything and "who@clinic.test" not in everything
+    assert not any(record.levelno >= logging.ERROR and record.name == "diary.errors" for record in caplog.records)
+
+
+class Outage:
+    """Really takes the suite's database away and brings it back: PostgreSQL behind a TCP
+    proxy that is cut, or SQLite whose folder is moved away (new connections cannot open it)."""
+
+    def __init__(self, database_url, tmp_path):
+        self.proxy = None
+        if database_url:
+            parsed = make_url(database_url)
+            self.proxy = TcpProxy(parsed.host or "127.0.0.1", parsed.port or 5432).start()
+            self.url = parsed.set(host="127.0.0.1", port=self.proxy.port).render_as_string(hide_password=False)
+        else:
+            self.folder = tmp_path / "data"
+            self.folder.mkdir()
+            self.url = f"sqlite:///{self.folder / 'diary.sqlite3'}"
+
+    def begin(self, app):
+        if self.proxy:
+            self.proxy.stop()
+            return
+        with app.app_context():
+            db.engine.dispose()  # SQLite has no server: its open connections would go on reading
+        self.folder.rename(self.folder.with_name("data-away"))
+
+    def end(self):
+        if self.proxy:
+            self.proxy.start()
+            return
+        self.folder.with_name("data-away").rename(self.folder)
+
+    def close(self):
+        if self.proxy:
+            self.proxy.stop()
+
+
+@pytest.fixture
+def outage(database_url, tmp_path):
+    outage = Outage(database_url, tmp_path)
+    yield outage
+    outage.close()
+
+
+@pytest.fixture
+def app_config(app_config, outage):
+    return {**app_config, "SQLALCHEMY_DATABASE_URI": outage.url}
+
+
+def test_a_database_outage_answers_503_logs_once_and_ends_when_it_is_back(app, patient, outage, caplog):
+    assert patient.get("/api/v1/patients/me/entries").status_code == 200
+    caplog.set_level(logging.INFO)
+    outage.begin(app)
+    answers = [patient.get("/api/v1/patients/me/entries") for _ in range(4)]
+    answers.append(patient.post("/api/v1/patients/me/entries", json={"answers": ANSWERS}))
+    assert [response.status_code for response in answers] == [503] * 5
+    assert all(response.headers["Retry-After"] == str(database.OUTAGE_RETRY_AFTER) for response in answers)
+    assert [line.levelname for line in outage_lines(caplog)] == ["ERROR"]  # once, not per request
+
+    outage.end()
+    assert patient.get("/api/v1/patients/me/entries").status_code == 200
+    assert patient.post("/api/v1/patients/me/entries", json={"answers": ANSWERS}).status_code == 201
+    lines = outage_lines(caplog)
+    assert len(lines) == 2 and "available again" in lines[1].getMessage() and "5 request(s)" in lines[1].getMessage()
+    everything = "\n".join(record.getMessage() for record in caplog.records)
+    assert "SELECT" not in everything and "INSERT" not in everything
+    assert not any(record.levelno >= logging.ERROR and record.name == "diary.errors" for record in caplog.records)
+
+
+def test_a_scheduler_job_in_an_outage_fails_quietly_and_once(app, outage, caplog):
+    caplog.set_level(logging.INFO)
+    outage.begin(app)
+    results = [scheduler.tick(app, datetime.now(timezone.utc)) for _ in range(2)]
+    assert all(summary == "failed (database unavailable)" for result in results for _name, ok, summary in result)
+    assert len(outage_lines(caplog)) == 1
+    assert not any(record.name == "diary.scheduler" and record.levelno >= logging.ERROR for record in caplog.records)
+    outage.end()
+    assert all(ok for _name, ok, _summary in scheduler.tick(app, datetime.now(timezone.utc)))
+    assert "available again" in outage_lines(caplog)[-1].getMessage()
