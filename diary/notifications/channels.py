@@ -318,9 +318,11 @@ def _push_error(status: int, retry_after: str | None, reason: str) -> DeliveryEr
     if status == 429 or status >= 500:
         return TransientDeliveryError(message, status=status, retry_after=_retry_after_seconds(retry_after))
     if status in (401, 403):
-        # Our VAPID credentials were refused: a key that changed since the
-        # browser subscribed, or a clock far off. Not the message's fault.
-        return ChannelConfigurationError(message, status=status)
+        # Our VAPID credentials were refused: the browser subscribed with a key
+        # we no longer have (a lost or replaced instance folder). The subscription
+        # can never work again: it is gone, and the reminder falls back to email.
+        push_log.warning("push service refused our VAPID key (%s): was the VAPID key replaced?", status)
+        return PermanentDeliveryError(message, status=status, subscription_gone=True)
     # 400 malformed, 413 payload too large, 3xx: sending it again changes nothing
     return PermanentDeliveryError(message, status=status)
 

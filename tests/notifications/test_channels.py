@@ -222,9 +222,9 @@ def test_each_subscription_gets_its_own_encryption(push_receiver, vapid):
 def test_push_signed_with_another_key_is_refused(push_receiver, vapid, tmp_path):
     other = load_or_create_vapid_key(tmp_path / "other")
     sub = push_receiver.new_subscription(application_server_key=vapid.public_key)
-    with pytest.raises(ChannelConfigurationError) as caught:
+    with pytest.raises(PermanentDeliveryError) as caught:  # a lost VAPID key: the subscription is dead
         push(sub, other)
-    assert caught.value.status == 403
+    assert caught.value.status == 403 and caught.value.subscription_gone is True
     assert push_receiver.payloads(sub) == []
 
 

@@ -5,6 +5,7 @@ import uuid
 from pathlib import Path
 
 from diary.extensions import db
+from diary.notifications.channels import VAPID_KEY_FILENAME
 from diary.notifications.models import PushSubscription
 
 from .conftest import utc
@@ -157,6 +158,21 @@ def test_a_gone_subscription_is_removed_and_the_reminder_falls_back_to_email(cli
     assert len(clinic.mails_to(pat)) == 1
     push_row = next(row for row in clinic.outbox() if row.channel == "push")
     assert push_row.status == "failed" and "410" in push_row.last_error
+
+
+def test_after_the_vapid_key_is_lost_the_refused_push_falls_back_to_email(clinic, app):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    subscription = clinic.subscribe(pat)  # with the key the server had then
+    (Path(app.instance_path) / VAPID_KEY_FILENAME).unlink()  # the instance folder was not kept
+    app.extensions.pop("diary_vapid", None)
+
+    lines = clinic.tick("2027-01-12T20:00:00+01:00")  # signed with a new key: the push service answers 403
+    assert lines["delivery"] == "1 sent, 0 to retry, 1 failed, 0 cancelled"
+    assert clinic.push.received(subscription) == []
+    assert clinic.subscriptions(pat) == 0
+    assert len(clinic.mails_to(pat)) == 1
+    push_row = next(row for row in clinic.outbox() if row.channel == "push")
+    assert push_row.status == "failed" and "403" in push_row.last_error
 
 
 def test_a_404_subscription_is_removed_too_and_without_email_reminders_nothing_follows(clinic):
