@@ -216,7 +216,9 @@ def send_email(
     except smtplib.SMTPNotSupportedError as exc:
         raise ChannelConfigurationError(f"SMTP server does not support that: {exc}") from exc
     except smtplib.SMTPSenderRefused as exc:
-        # a relay refusing our MAIL FROM refuses every message alike
+        if 400 <= exc.smtp_code < 500:  # greylisting, a full queue: try again later, like any 4xx
+            raise TransientDeliveryError(f"SMTP sender refused for now: {exc.smtp_code}", status=exc.smtp_code) from exc
+        # a relay refusing our MAIL FROM for good refuses every message alike
         raise ChannelConfigurationError(f"SMTP sender {exc.sender!r} refused: {exc.smtp_code}", status=exc.smtp_code) from exc
     except (smtplib.SMTPConnectError, smtplib.SMTPHeloError) as exc:
         raise TransientDeliveryError(f"SMTP server not accepting: {exc.smtp_code}", status=exc.smtp_code) from exc

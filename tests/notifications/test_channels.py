@@ -108,6 +108,24 @@ def test_recipient_refused_4xx_is_transient(smtp_server):
     assert caught.value.status == 451
 
 
+def test_sender_refused_4xx_greylisting_is_an_ordinary_transient_failure(smtp_server):
+    smtp_server.refuse_sender("451 4.7.1 Greylisted, please try again later")
+    with pytest.raises(TransientDeliveryError) as caught:
+        send_reminder(smtp_server.url)
+    assert not isinstance(caught.value, ChannelConfigurationError)  # not the operator's to fix: normal backoff
+    assert caught.value.status == 451
+    smtp_server.refuse_sender(None)
+    send_reminder(smtp_server.url)
+    assert len(smtp_server.messages) == 1
+
+
+def test_sender_refused_5xx_is_a_configuration_error(smtp_server):
+    smtp_server.refuse_sender("553 5.7.1 Sender address rejected")
+    with pytest.raises(ChannelConfigurationError) as caught:
+        send_reminder(smtp_server.url)
+    assert caught.value.status == 553
+
+
 def test_unset_smtp_url_logs_without_body(caplog):
     caplog.set_level(logging.INFO, logger="diary.mail")
     msg = send_reminder(None, to="someone@patients.example")

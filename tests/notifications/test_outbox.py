@@ -173,3 +173,15 @@ def test_a_tick_at_a_past_instant_retries_on_the_real_clock(app, make_provider, 
     with app.app_context():
         row = db.session.query(OutboxMessage).one()
     assert before + timedelta(minutes=1) <= row.next_attempt_at <= datetime.now(timezone.utc) + timedelta(minutes=1.2)
+
+
+def test_a_greylisted_reminder_is_retried_with_the_normal_backoff(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    clinic.smtp.refuse_sender("451 4.7.1 Greylisted, please try again later")
+    assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
+    [row] = clinic.outbox()
+    assert (row.status, row.attempts) == ("pending", 1) and "451" in row.last_error
+    assert timedelta(minutes=1) <= row.next_attempt_at - utc("2027-01-12T20:00:00+01:00") <= timedelta(minutes=1.2)  # not an hour
+    clinic.smtp.refuse_sender(None)
+    assert clinic.tick("2027-01-12T20:02:00+01:00")["delivery"].startswith("1 sent")
+    assert len(clinic.mails_to(pat)) == 1
