@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import hashlib
 import email.utils
 import json
 import logging
@@ -44,6 +45,7 @@ __all__ = [
     "TransientDeliveryError",
     "VapidKeys",
     "build_email",
+    "message_id_for",
     "load_or_create_vapid_key",
     "normalize_vapid_subject",
     "parse_smtp_url",
@@ -139,14 +141,22 @@ def _domain_of(address: str) -> str:
     return email.utils.parseaddr(address)[1].rpartition("@")[2] or "localhost"
 
 
-def build_email(mail_from: str, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+def message_id_for(key: str, mail_from: str) -> str:
+    """A Message-ID that is the same every time ``key`` (a dedupe key) is sent, so a message
+    sent twice (a crash between the server's acceptance and the outbox's record) is one
+    message to the mail servers and clients that deduplicate. Hashed: the key names a patient."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return f"<{digest}@{_domain_of(mail_from)}>"
+
+
+def build_email(mail_from: str, to: str, subject: str, text: str, html: str | None = None, *, message_id: str | None = None) -> EmailMessage:
     """A plain-text email with an optional HTML alternative."""
     msg = EmailMessage()
     msg["From"] = mail_from
     msg["To"] = to
     msg["Subject"] = subject
     msg["Date"] = email.utils.formatdate(usegmt=True)
-    msg["Message-ID"] = email.utils.make_msgid(domain=_domain_of(mail_from))
+    msg["Message-ID"] = message_id or email.utils.make_msgid(domain=_domain_of(mail_from))
     # RFC 3834: keeps vacation responders from answering a reminder.
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text)
@@ -173,11 +183,12 @@ def send_email(
     *,
     timeout: float = 10,
     tls_context: ssl.SSLContext | None = None,
+    message_id: str | None = None,
 ) -> None:
     """Send one email to one address. With no ``smtp_url`` it is logged to
     ``diary.mail`` instead (subject and the recipient's domain only) and
     counts as sent. ``tls_context`` overrides the system trust store."""
-    msg = build_email(mail_from, to, subject, text, html)
+    msg = build_email(mail_from, to, subject, text, html, message_id=message_id)
     if not smtp_url:
         mail_log.info(
             "email not sent (no SMTP URL configured): to=…@%s subject=%r", _domain_of(to), subject

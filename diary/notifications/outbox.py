@@ -90,6 +90,7 @@ class Claim:
     user_id: object
     payload: dict
     expires_at: datetime | None
+    dedupe_key: str = ""
     email: str | None = None
     subscription: dict | None = None
     subscription_id: object = None
@@ -136,6 +137,7 @@ def claim_due(now: datetime, *, due_by: datetime | None = None, limit: int = 20)
             OutboxMessage.user_id,
             OutboxMessage.payload,
             OutboxMessage.expires_at,
+            OutboxMessage.dedupe_key,
         )
         .where(OutboxMessage.next_attempt_at <= (due_by or now), OutboxMessage.status.in_((PENDING, SENDING)))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
@@ -150,7 +152,7 @@ def claim_due(now: datetime, *, due_by: datetime | None = None, limit: int = 20)
         ).rowcount
         if won != 1:
             continue
-        claim = Claim(row.id, row.attempts + 1, row.kind, row.channel, row.user_id, dict(row.payload or {}), row.expires_at)
+        claim = Claim(row.id, row.attempts + 1, row.kind, row.channel, row.user_id, dict(row.payload or {}), row.expires_at, row.dedupe_key)
         if row.status == SENDING and row.attempts >= MAX_ATTEMPTS:
             # A worker died holding it this many times: it will not get through.
             settle(claim, FAILED, now=now, error="abandoned by a worker too often")
@@ -259,7 +261,14 @@ def send(claim: Claim, settings: DeliverySettings, *, now) -> Outcome:
     try:
         if claim.channel == EMAIL:
             channels.send_email(
-                settings.smtp_url, settings.mail_from, claim.email, message.subject, message.text, message.html, timeout=settings.timeout
+                settings.smtp_url,
+                settings.mail_from,
+                claim.email,
+                message.subject,
+                message.text,
+                message.html,
+                timeout=settings.timeout,
+                message_id=channels.message_id_for(claim.dedupe_key, settings.mail_from),
             )
         else:
             if settings.vapid is None:

@@ -185,3 +185,23 @@ def test_a_greylisted_reminder_is_retried_with_the_normal_backoff(clinic):
     clinic.smtp.refuse_sender(None)
     assert clinic.tick("2027-01-12T20:02:00+01:00")["delivery"].startswith("1 sent")
     assert len(clinic.mails_to(pat)) == 1
+
+
+def test_a_message_sent_again_after_a_crash_keeps_its_message_id(clinic, app):
+    """The one way to send twice: the server accepted, the worker died before recording it.
+    The second copy carries the same Message-ID, so mail systems can tell it is the same."""
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    other = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    run(app, "reminders", "2027-01-12T20:00:00+01:00")
+    with app.app_context():
+        settings = scheduler.delivery_settings(app)
+        claims = outbox.claim_due(utc("2027-01-12T20:00:00+01:00")).claims
+        db.session.commit()
+        for claim in claims:
+            assert outbox.send(claim, settings, now=utc("2027-01-12T20:00:00+01:00")).status == "sent"
+        db.session.remove()  # and the worker dies here, before outbox.record
+    clinic.tick("2027-01-12T20:11:00+01:00")  # the lease has expired: sent again
+    first, second = clinic.mails_to(pat)
+    assert first["Message-ID"] == second["Message-ID"]
+    assert first["Message-ID"].endswith("@clinic.test>") and pat.user["id"] not in first["Message-ID"]
+    assert clinic.mails_to(other)[0]["Message-ID"] != first["Message-ID"]
