@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
 import time as monotonic_time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -104,15 +105,22 @@ def deliver(app, now) -> str:
     """
     settings = delivery_settings(app)
     started = monotonic_time.monotonic()
-    counts = {"sent": 0, "pending": 0, "failed": 0, "cancelled": 0}
+    counts = {"sent": 0, "pending": 0, "failed": 0, "cancelled": 0, "released": 0}
+    stop = stopping(app)
     for _ in range(MAX_BATCHES):
+        if stop.is_set():
+            break
         due_by = now + timedelta(seconds=monotonic_time.monotonic() - started)
         batch_now = max(due_by, utcnow())
         batch = outbox.claim_due(batch_now, due_by=due_by, limit=DELIVERY_BATCH)
         db.session.commit()
         counts["cancelled"] += batch.cancelled
         counts["failed"] += batch.failed
-        for claim in batch.claims:
+        for index, claim in enumerate(batch.claims):
+            if stop.is_set():  # a clean shutdown: what is not sent yet goes back for the next scheduler
+                counts["released"] += sum(outbox.release(unsent, now=utcnow()) for unsent in batch.claims[index:])
+                db.session.commit()
+                break
             outcome = outbox.send(claim, settings, now=batch_now)
             status = outbox.record(claim, outcome, now=batch_now)
             db.session.commit()
@@ -121,10 +129,16 @@ def deliver(app, now) -> str:
                 log.warning("a notification channel is misconfigured: %s", outcome.error)
         if not (batch.claims or batch.cancelled or batch.failed):
             break  # nothing left; a fallback queued by this pass was picked up by the loop
-    return (
+    summary = (
         f"{counts['sent']} sent, {counts['pending']} to retry, "
         f"{counts['failed']} failed, {counts['cancelled']} cancelled"
     )
+    return summary + (f", {counts['released']} released at shutdown" if counts["released"] else "")
+
+
+def stopping(app) -> threading.Event:
+    """Set when the scheduler is asked to stop: delivery finishes the message in hand and releases the rest."""
+    return app.extensions.setdefault("diary_scheduler_stopping", threading.Event())
 
 
 def purge_outbox(app, now) -> str:
@@ -320,6 +334,7 @@ def run_command():
     scheduler = build_scheduler(app, BlockingScheduler)
 
     def stop(_signum, _frame):
+        stopping(app).set()
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
@@ -329,6 +344,7 @@ def run_command():
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        stopping(app).set()
         if scheduler.running:
             scheduler.shutdown(wait=True)
         click.echo("scheduler stopped")

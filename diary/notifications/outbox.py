@@ -327,6 +327,17 @@ def settle(claim: Claim, status: str, *, now, error: str | None = None, retry_at
     return won == 1
 
 
+def release(claim: Claim, *, now) -> bool:
+    """Gives back a claim that was never sent (a clean shutdown): due again at once, the
+    attempt not counted, so the next worker need not wait for the lease to run out."""
+    won = db.session.execute(
+        update(_outbox)
+        .where(_outbox.c.id == claim.id, _outbox.c.status == SENDING, _outbox.c.attempts == claim.attempts)
+        .values(status=PENDING, attempts=claim.attempts - 1, lease_until=None, next_attempt_at=now)
+    ).rowcount
+    return won == 1
+
+
 def record(claim: Claim, outcome: Outcome, *, now) -> str:
     """Settles a claim after ``send``; returns the status it ended in."""
     if outcome.status == SENT:

@@ -155,7 +155,7 @@ def test_other_commands_never_start_the_embedded_scheduler(app, smtp_server):
     assert "reminders:" in result.stdout
 
 
-def make_due_now(clinic, app):
+def make_due_now(clinic, app, empty=True):
     """A patient whose reminder was due a moment ago, in real time (these processes use the clock)."""
     now = datetime.now(timezone.utc)
     pat = clinic.patient(zone="UTC", at=now - timedelta(hours=1), reminder=(now - timedelta(hours=1)).strftime("%H:%M"))
@@ -167,7 +167,8 @@ def make_due_now(clinic, app):
         patient.reminder_time = reminder.time()
         db.session.get(ReminderSchedule, patient_id).next_reminder_at = reminder
         db.session.commit()
-        assert db.session.query(OutboxMessage).count() == 0
+        if empty:
+            assert db.session.query(OutboxMessage).count() == 0
     return pat
 
 
@@ -197,3 +198,27 @@ def test_three_ticks_at_once_all_finish_their_relief_job(app, smtp_server):
         assert tick.returncode == 0, out + err
         evaluated += int(lines["relief"].split(" ")[0])
     assert evaluated >= 150
+
+
+def test_sigterm_mid_delivery_releases_the_claims_it_has_not_sent(clinic, app, smtp_server):
+    for _ in range(3):
+        make_due_now(clinic, app, empty=False)
+    smtp_server.hold_next()  # the first message takes its time at the server
+    process = subprocess.Popen(flask("scheduler", "run"), cwd=ROOT, env=environment(app, smtp_server), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert smtp_server.held.wait(60), "no message reached the server"
+        process.send_signal(signal.SIGTERM)
+        time.sleep(1)
+    finally:
+        smtp_server.release()
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "scheduler stopped" in out
+    assert len(smtp_server.messages) == 1  # the message in hand was finished; no other was begun
+    rows = clinic.outbox()
+    assert sorted(row.status for row in rows) == ["pending", "pending", "sent"]
+    for row in rows:
+        if row.status == "pending":  # released: due again now, the attempt not counted, no lease to wait out
+            assert (row.attempts, row.lease_until) == (0, None)
+            assert row.next_attempt_at <= datetime.now(timezone.utc)
+    assert any("released at shutdown" in line for line in err.splitlines())
