@@ -108,6 +108,7 @@ def _settings_body(patient):
         "reminder_time": patient.reminder_time,
         "reminders_enabled": patient.reminders_enabled,
         "email_reminders": patient.email_reminders,
+        "email_reminders_failing": patient.email_reminders_failed_at is not None,
     }
 
 

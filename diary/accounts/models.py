@@ -63,6 +63,9 @@ class Patient(db.Model):
     reminders_enabled = db.Column(db.Boolean, nullable=False, default=True)
     email_reminders = db.Column(db.Boolean, nullable=False, default=True)
     intake_baseline = db.Column(db.SmallInteger)
+    # Set by notifications when the mail server refused a reminder for good (5xx),
+    # cleared when one is delivered: the patient and the care team are told.
+    email_reminders_failed_at = db.Column(UTCDateTime)
 
     user = db.relationship("User", back_populates="patient", lazy="joined", innerjoin=True)
     care_team = db.relationship("CareTeam")

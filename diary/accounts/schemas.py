@@ -53,6 +53,10 @@ class SettingsSchema(Schema):
     reminder_time = HourMinute()
     reminders_enabled = StrictBoolean()
     email_reminders = StrictBoolean()
+    email_reminders_failing = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "True when the mail server refused a reminder to this address for good (a 5xx), until one is delivered"},
+    )
 
 
 class MfaSetupSchema(Schema):

@@ -68,6 +68,9 @@ class TimelinePatientSchema(Schema):
     name = fields.String()
     timezone = fields.String()
     intake_baseline = fields.Integer(allow_none=True, metadata={"description": "The clinician's intake GAD-7, if given"})
+    email_reminders_failing = fields.Boolean(
+        metadata={"description": "The mail server refused a reminder to the patient's address for good (a 5xx): email reminders are not arriving"}
+    )
 
 
 class TimelineSchema(Schema):
@@ -130,3 +133,6 @@ class PatientSchema(Schema):
     name = fields.String()
     timezone = fields.String()
     intake_baseline = fields.Integer(allow_none=True)
+    email_reminders_failing = fields.Boolean(
+        metadata={"description": "The mail server refused a reminder to the patient's address for good (a 5xx): email reminders are not arriving"}
+    )

@@ -101,7 +101,13 @@ def flag_json(row, patient_id) -> dict:
 
 
 def patient_json(patient) -> dict:
-    return {"id": str(patient.id), "name": patient.name, "timezone": patient.timezone, "intake_baseline": patient.intake_baseline}
+    return {
+        "id": str(patient.id),
+        "name": patient.name,
+        "timezone": patient.timezone,
+        "intake_baseline": patient.intake_baseline,
+        "email_reminders_failing": patient.email_reminders_failed_at is not None,
+    }
 
 
 def iso(value):

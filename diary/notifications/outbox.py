@@ -341,7 +341,8 @@ def release(claim: Claim, *, now) -> bool:
 def record(claim: Claim, outcome: Outcome, *, now) -> str:
     """Settles a claim after ``send``; returns the status it ended in."""
     if outcome.status == SENT:
-        settle(claim, SENT, now=now)
+        if settle(claim, SENT, now=now) and claim.channel == EMAIL and claim.kind == REMINDER:
+            _email_reminders_work(claim.user_id)
         return SENT
     if outcome.status == PENDING:
         if claim.attempts >= MAX_ATTEMPTS and not outcome.configuration:
@@ -351,10 +352,30 @@ def record(claim: Claim, outcome: Outcome, *, now) -> str:
         attempts = MAX_ATTEMPTS if outcome.configuration else claim.attempts
         settle(claim, PENDING, now=now, error=outcome.error, retry_at=now + backoff(attempts, claim.id, outcome.retry_after))
         return PENDING
-    settle(claim, FAILED, now=now, error=outcome.error)
+    if settle(claim, FAILED, now=now, error=outcome.error) and claim.channel == EMAIL and claim.kind == REMINDER:
+        _email_reminders_refused(claim.user_id, now=now)
     if outcome.subscription_gone and claim.subscription_id is not None:
         _forget_subscription(claim, now=now)
     return FAILED
+
+
+def _email_reminders_refused(patient_id, *, now) -> None:
+    """The mail server refused a reminder for good (5xx): the patient's settings and the care team say so."""
+    db.session.execute(
+        update(Patient)
+        .where(Patient.id == patient_id, Patient.email_reminders_failed_at.is_(None))
+        .values(email_reminders_failed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _email_reminders_work(patient_id) -> None:
+    db.session.execute(
+        update(Patient)
+        .where(Patient.id == patient_id, Patient.email_reminders_failed_at.is_not(None))
+        .values(email_reminders_failed_at=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _forget_subscription(claim: Claim, *, now) -> None:

@@ -140,7 +140,7 @@ def test_patient_cannot_invite(patient):
 
 def test_settings_defaults_and_patch(patient):
     settings = patient.get("/api/v1/me/settings").get_json()
-    assert settings == {"timezone": "Europe/Berlin", "reminder_time": "20:00", "reminders_enabled": True, "email_reminders": True}
+    assert settings == {"timezone": "Europe/Berlin", "reminder_time": "20:00", "reminders_enabled": True, "email_reminders": True, "email_reminders_failing": False}
     patched = patient.patch("/api/v1/me/settings", json={"reminder_time": "07:30", "email_reminders": False})
     assert patched.status_code == 200
     assert patched.get_json() == {**settings, "reminder_time": "07:30", "email_reminders": False}

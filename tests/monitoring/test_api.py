@@ -70,7 +70,7 @@ def test_a_backfilled_month_gives_the_flags_and_assessment_on_the_timeline(patie
     response = provider_client.get(f"/api/v1/patients/{pid}/timeline?from={start}")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["patient"] == {"id": pid, "name": "Pat Doe", "timezone": "Europe/Berlin", "intake_baseline": None}
+    assert body["patient"] == {"id": pid, "name": "Pat Doe", "timezone": "Europe/Berlin", "intake_baseline": None, "email_reminders_failing": False}
     assert [d["score"] for d in body["days"]] == WORKED_BASELINE + WORKED_AFTER
     assert body["days"][0] == {"date": start, "score": 16, "severity": "severe", "entries": 1}
     assert [t["local_date"] for t in body["treatments"]] == [day0.isoformat()]
@@ -223,7 +223,7 @@ def test_the_intake_baseline(app, patient, provider_client):
     pid = patient.user["id"]
     response = provider_client.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": 16})
     assert response.status_code == 200
-    assert response.get_json() == {"id": pid, "name": "Pat Doe", "timezone": "Europe/Berlin", "intake_baseline": 16}
+    assert response.get_json() == {"id": pid, "name": "Pat Doe", "timezone": "Europe/Berlin", "intake_baseline": 16, "email_reminders_failing": False}
     timeline = provider_client.get(f"/api/v1/patients/{pid}/timeline").get_json()
     assert timeline["patient"]["intake_baseline"] == 16 and timeline["assessment"]["baseline"] == 16.0
     assert provider_client.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": None}).get_json()["intake_baseline"] is None

@@ -205,3 +205,27 @@ def test_a_message_sent_again_after_a_crash_keeps_its_message_id(clinic, app):
     assert first["Message-ID"] == second["Message-ID"]
     assert first["Message-ID"].endswith("@clinic.test>") and pat.user["id"] not in first["Message-ID"]
     assert clinic.mails_to(other)[0]["Message-ID"] != first["Message-ID"]
+
+
+def test_a_reminder_refused_for_good_is_shown_to_the_patient_and_the_care_team(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pid = pat.user["id"]
+    clinic.smtp.refuse(pat.user["email"], "550 5.1.1 No such user here")
+    assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"] == "0 sent, 0 to retry, 1 failed, 0 cancelled"
+
+    assert pat.get("/api/v1/me/settings").get_json()["email_reminders_failing"] is True
+    team = pat.provider_client
+    assert team.get(f"/api/v1/patients/{pid}/timeline").get_json()["patient"]["email_reminders_failing"] is True
+    assert team.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": 9}).get_json()["email_reminders_failing"] is True
+
+    clinic.smtp.refusals.clear()  # the address works again (the mailbox was fixed): the next reminder clears it
+    assert clinic.tick("2027-01-13T20:00:00+01:00")["delivery"].startswith("1 sent")
+    assert pat.get("/api/v1/me/settings").get_json()["email_reminders_failing"] is False
+    assert team.get(f"/api/v1/patients/{pid}/timeline").get_json()["patient"]["email_reminders_failing"] is False
+
+
+def test_a_reminder_that_only_waits_is_not_called_failing(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    clinic.smtp.refuse(pat.user["email"], "451 4.2.2 Mailbox full, try later")
+    assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"].startswith("0 sent, 1 to retry")
+    assert pat.get("/api/v1/me/settings").get_json()["email_reminders_failing"] is False
