@@ -126,3 +126,27 @@ def _bench_provider_email():
     from diary.extensions import db
 
     return db.session.query(User.email).filter(User.role == "provider").one()[0]
+
+
+def test_failing_email_reminders_are_said_in_words_to_the_care_team_and_the_patient(app, new_context, make_provider, make_patient):
+    from diary.accounts.models import Patient
+    from diary.extensions import db
+
+    provider = make_provider(name="Dr. Ada Hale")
+    pat = make_patient(provider, name="Robin Unreachable")
+    with app.app_context():  # as the delivery job records a reminder refused for good (5xx)
+        db.session.get(Patient, uuid.UUID(pat.user["id"])).email_reminders_failed_at = datetime.now(ZoneInfo("UTC"))
+        db.session.commit()
+
+    desk = new_context(DESKTOP, timezone_id=BERLIN).new_page()
+    log_in(desk, provider["email"], provider["password"])
+    desk.get_by_role("link", name="Robin Unreachable").click()
+    expect(desk.get_by_role("heading", name="Robin Unreachable", level=1)).to_be_visible()
+    expect(desk.get_by_text("Email reminders are failing")).to_be_visible()
+    screenshot(desk, "provider-05-email-reminders-failing")
+
+    phone = new_context(PHONE, timezone_id=BERLIN).new_page()
+    log_in(phone, pat.user["email"], PASSWORD)
+    phone.get_by_role("link", name="Settings").click()
+    expect(phone.get_by_text("Email reminders are not reaching you")).to_be_visible()
+    screenshot(phone, "patient-email-reminders-failing")

@@ -52,6 +52,8 @@ export async function render(ctx) {
     const enabled = checkbox({ label: 'Send me a daily reminder', name: 'reminders_enabled', checked: s.reminders_enabled });
     const time = field({ label: 'Reminder time', name: 'reminder_time', type: 'time', value: s.reminder_time, hint: 'In your time zone, below.' });
     const email = checkbox({ label: 'Email reminders', name: 'email_reminders', checked: s.email_reminders, description: ' Also send the reminder by email.' });
+    const mailNotice = h('p', { class: 'notice', hidden: !s.email_reminders_failing },
+      'Email reminders are not reaching you: your email provider refused them. Please let your care team know, so they can check your address.');
     const tz = selectField({
       label: 'Time zone', name: 'timezone', value: s.timezone, options: zones.map((z) => [z, z.replaceAll('_', ' ')]),
       hint: `This device is set to ${device.replaceAll('_', ' ')}.`,
@@ -64,7 +66,7 @@ export async function render(ctx) {
     tz.select.addEventListener('change', () => { useDevice.hidden = tz.select.value === device; });
     const save = h('button', { type: 'submit', class: 'primary' }, 'Save settings');
     const problem = h('p', { class: 'form-error', hidden: true });
-    const form = h('form', { class: 'stack', novalidate: true }, enabled, time.wrap, email, tz.wrap, useDevice, problem, save);
+    const form = h('form', { class: 'stack', novalidate: true }, enabled, time.wrap, email, mailNotice, tz.wrap, useDevice, problem, save);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       problem.hidden = true;
@@ -83,6 +85,7 @@ export async function render(ctx) {
       save.disabled = true;
       try {
         const saved = await patch('/api/v1/me/settings', body);
+        mailNotice.hidden = !saved.email_reminders_failing;
         if (saved.timezone !== session.user.timezone) setUser({ ...session.user, timezone: saved.timezone });
         status.textContent = saved.reminders_enabled
           ? `Saved. We will remind you at ${saved.reminder_time} (${saved.timezone.replaceAll('_', ' ')}).`

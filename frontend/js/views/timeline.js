@@ -20,6 +20,8 @@ export async function render(ctx) {
   const heading = h('h1', {}, 'Patient');
   const lead = h('p', { class: 'lead' });
   const status = h('div', { role: 'status', class: 'status' });
+  const mailNotice = h('p', { class: 'notice', hidden: true },
+    'Email reminders are failing: the mail server refused this patient\'s address. Please check the email address with them.');
   const flagsSlot = h('div', {});
   const assessmentSlot = h('div', {});
   const chartSlot = h('div', { class: 'chart-slot' });
@@ -44,6 +46,7 @@ export async function render(ctx) {
     h('p', { class: 'crumbs' }, h('a', { href: '#/patients' }, '← Back to worklist')),
     heading,
     lead,
+    mailNotice,
     status,
     h('div', { class: 'columns' },
       h('div', { class: 'col-top' },
@@ -101,6 +104,7 @@ export async function render(ctx) {
     renderChart(from, ptoday);
     renderSessions(ptoday);
     baselineForm.set(patient.intake_baseline);
+    mailNotice.hidden = !patient.email_reminders_failing;
   }
 
   function renderChart(from, today) {
