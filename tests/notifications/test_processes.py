@@ -17,7 +17,9 @@ import pytest
 
 from diary.accounts.models import Patient
 from diary.extensions import db
+from diary.monitoring import evaluation
 from diary.notifications.models import OutboxMessage, ReminderSchedule
+from tests.benchmarks.seed import seed_patients
 from tests.support.mailbox import free_port
 
 from .conftest import assert_ticked
@@ -175,13 +177,10 @@ def make_due_now(clinic, app, empty=True):
 def test_three_ticks_at_once_all_finish_their_relief_job(app, smtp_server):
     """Each tick re-evaluates a crowd of patients at the same moment; on SQLite, savepoints in
     a transaction the driver began late made every one of them lose its lock race."""
-    from diary.monitoring import service as monitoring
-    from tests.benchmarks.seed import seed_patients
-
     now = datetime.now(timezone.utc)
     with app.app_context():
         seed_patients(150, days=14, team_name="Relief crowd")
-        monitoring.refresh_all(now=now)
+        evaluation.refresh_all(now=now)
         db.session.commit()
     at = (now + timedelta(days=2)).isoformat()  # every patient's local day has moved on
     start = time.time() + 4
