@@ -61,7 +61,9 @@ def _copy(source: Path, target: Path, *, single_file=False) -> None:
 
 
 def _check(file: Path) -> str | None:
-    """The schema revision of a database file (None if it has none); raises ClickException when it is not a sound diary database."""
+    """The schema revision of a database file (None if it has none).
+
+    Raises ClickException when it is not a sound diary database."""
     connection = sqlite3.connect(file)
     try:
         status = connection.execute("PRAGMA integrity_check").fetchone()[0]
@@ -99,7 +101,8 @@ def backup_command(file):
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
-    click.echo(f"backed up to {file} (schema {revision}); keep the instance folder's secret_key and vapid_private.pem with it")
+    click.echo(f"backed up to {file} (schema {revision})")
+    click.echo("keep the instance folder's secret_key and vapid_private.pem with it")
 
 
 @click.command("restore")
@@ -117,7 +120,10 @@ def restore_command(file, yes):
         raise click.ClickException(f"{file} has no schema revision (alembic_version); it was not made by `backup`")
     script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
     if revision not in {rev.revision for rev in script.walk_revisions()}:
-        raise click.ClickException(f"{file} is at schema {revision}, which this version does not know; restore it with the version that made it")
+        raise click.ClickException(
+            f"{file} is at schema {revision}, which this version does not know; "
+            "restore it with the version that made it"
+        )
     if not yes:
         click.confirm(f"Replace every record in {target} with {file}? Stop the web server and the scheduler first", abort=True)
     db.engine.dispose()  # this process's own connections hold no lock while the copy runs
@@ -142,7 +148,7 @@ def _guarded_downgrade(downgrade: click.Command) -> click.Command:
         return downgrade.callback(x_arg=x_arg, **kwargs)
 
     consent = click.Option(
-        [f"--{DESTROY_CONSENT}", "yes_destroy_all_data"], is_flag=True, help="Allow going below the initial schema, which drops every table."
+        [f"--{DESTROY_CONSENT}", "yes_destroy_all_data"], is_flag=True, help="Allow going below the initial schema (it drops every table)."
     )
     return click.Command(downgrade.name, params=[*downgrade.params, consent], callback=callback, help=downgrade.help)
 

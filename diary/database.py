@@ -24,6 +24,7 @@ The database file and its ``-wal`` and ``-shm`` companions hold health data:
 they are created readable by their owner only, like the keys beside them
 (SQLite gives the companions the database file's mode).
 """
+import contextlib
 import logging
 import os
 import threading
@@ -72,10 +73,8 @@ def create_owner_only(path: Path) -> None:
     """Creates an empty database file 0600 before SQLite does (SQLite gives its -wal and
     -shm files the database file's mode)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
 
 
 def owner_only(path: Path) -> None:

@@ -4,6 +4,7 @@
 our own :class:`ApiError`, werkzeug's exceptions, webargs' validation errors
 and anything unexpected (a 500 that never shows a traceback).
 """
+import contextlib
 import logging
 
 from flask import current_app, g, jsonify
@@ -147,10 +148,8 @@ def handle_database_error(error: Exception):
     retry_after = database.unavailable(error)
     if retry_after is None:
         return handle_unexpected(error)
-    try:
+    with contextlib.suppress(Exception):  # the connection is gone; the pool drops it
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the connection is gone; the pool drops it
-        pass
     database.outage(current_app).failed(error)
     g.database_unavailable = True
     message = "The diary is busy. Please try again in a moment." if retry_after == database.LOCKED_RETRY_AFTER else MESSAGES[503]

@@ -15,6 +15,7 @@ delivers what it queued.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -137,7 +138,7 @@ def deliver(app, now) -> str:
 
 
 def stopping(app) -> threading.Event:
-    """Set when the scheduler is asked to stop: delivery finishes the message in hand and releases the rest."""
+    """Set when the scheduler is asked to stop: delivery finishes the message in hand, releases the rest."""
     return app.extensions.setdefault("diary_scheduler_stopping", threading.Event())
 
 
@@ -210,10 +211,8 @@ def run_job(app, job: Job, now: datetime) -> tuple[bool, str]:
                 database.outage(app).succeeded()
                 return True, summary
             except Exception as exc:
-                try:
+                with contextlib.suppress(Exception):  # the connection is gone; the pool drops it
                     db.session.rollback()
-                except Exception:  # noqa: BLE001 - the connection is gone; the pool drops it
-                    pass
                 if pause is not None and _lost_a_lock_race(exc):
                     log.warning("scheduler job %s lost a lock race; running it again", job.name)
                     monotonic_time.sleep(pause)

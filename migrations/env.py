@@ -11,7 +11,7 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# disable_existing_loggers=False: a migration run inside the app (tests, `db upgrade` in a shell) keeps the app's loggers working
+# disable_existing_loggers=False: a migration run inside the app (tests) keeps the app's loggers working
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 

@@ -55,7 +55,7 @@ class SettingsSchema(Schema):
     email_reminders = StrictBoolean()
     email_reminders_failing = fields.Boolean(
         dump_only=True,
-        metadata={"description": "True when the mail server refused a reminder to this address for good (a 5xx), until one is delivered"},
+        metadata={"description": "True from a reminder refused for good (a 5xx) until one is delivered"},
     )
 
 

@@ -69,7 +69,7 @@ class TimelinePatientSchema(Schema):
     timezone = fields.String()
     intake_baseline = fields.Integer(allow_none=True, metadata={"description": "The clinician's intake GAD-7, if given"})
     email_reminders_failing = fields.Boolean(
-        metadata={"description": "The mail server refused a reminder to the patient's address for good (a 5xx): email reminders are not arriving"}
+        metadata={"description": "A reminder to the patient was refused for good (a 5xx): email reminders fail"}
     )
 
 
@@ -134,5 +134,5 @@ class PatientSchema(Schema):
     timezone = fields.String()
     intake_baseline = fields.Integer(allow_none=True)
     email_reminders_failing = fields.Boolean(
-        metadata={"description": "The mail server refused a reminder to the patient's address for good (a 5xx): email reminders are not arriving"}
+        metadata={"description": "A reminder to the patient was refused for good (a 5xx): email reminders fail"}
     )

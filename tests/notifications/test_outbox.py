@@ -218,7 +218,7 @@ def test_a_reminder_refused_for_good_is_shown_to_the_patient_and_the_care_team(c
     assert team.get(f"/api/v1/patients/{pid}/timeline").get_json()["patient"]["email_reminders_failing"] is True
     assert team.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": 9}).get_json()["email_reminders_failing"] is True
 
-    clinic.smtp.refusals.clear()  # the address works again (the mailbox was fixed): the next reminder clears it
+    clinic.smtp.refusals.clear()  # the address works again: the next reminder clears it
     assert clinic.tick("2027-01-13T20:00:00+01:00")["delivery"].startswith("1 sent")
     assert pat.get("/api/v1/me/settings").get_json()["email_reminders_failing"] is False
     assert team.get(f"/api/v1/patients/{pid}/timeline").get_json()["patient"]["email_reminders_failing"] is False

@@ -191,7 +191,7 @@ def test_three_ticks_at_once_all_finish_their_relief_job(app, smtp_server):
     ]
     outputs = [tick.communicate(timeout=300) for tick in ticks]
     evaluated = 0
-    for tick, (out, err) in zip(ticks, outputs):
+    for tick, (out, err) in zip(ticks, outputs, strict=True):
         lines = dict(line.split(": ", 1) for line in out.strip().splitlines() if ": " in line)
         assert not lines["relief"].startswith("failed"), out + err
         assert tick.returncode == 0, out + err
