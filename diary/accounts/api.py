@@ -6,8 +6,9 @@ from flask_smorest import Blueprint
 from ..audit import service as audit
 from ..db_types import utcnow
 from ..errors import ApiError, ErrorSchema
-from ..extensions import db, limiter
+from ..extensions import db
 from . import mfa, service
+from .attempts import GuessLimit, guess
 from .access import patient_for
 from .models import PATIENT, PROVIDER
 from .schemas import (
@@ -27,14 +28,11 @@ from .security import begin_login, csrf_token, end_login, require_login, require
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Sessions, accounts, invites and settings")
 
 
-def _login_email():
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    return f"login-email:{service.normalise_email(email) if isinstance(email, str) else ''}"
-
-
-def _failed_login(response):
-    return response.status_code == 401 and (response.get_json(silent=True) or {}).get("error", {}).get("code") == "invalid_credentials"
+# Counted before the check, given back when right (attempts.py): concurrency cannot outrun them.
+LOGIN_PER_EMAIL = GuessLimit("login-email", "5 per 15 minutes")
+LOGIN_PER_ADDRESS = GuessLimit("login-address", "30 per 15 minutes")
+PASSWORD_CHANGE_PER_USER = GuessLimit("password-change", "5 per 15 minutes")
+REGISTER_PER_ADDRESS = GuessLimit("register-address", "10 per hour")
 
 
 def _session_body(user):
@@ -52,19 +50,21 @@ def get_session():
 @blp.response(200, SessionSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="invalid_credentials, or mfa_required when the account has MFA and no otp was sent")
 @blp.alt_response(429, schema=ErrorSchema, description="Too many failed logins for this email or address; see Retry-After")
-@limiter.limit("5 per 15 minutes", key_func=_login_email, deduct_when=_failed_login)
-@limiter.limit("30 per 15 minutes", deduct_when=_failed_login)
 def login(body):
-    user = service.authenticate(body["email"], body["password"])
-    if user is None:
-        security_log.warning("login_failed")
-        raise ApiError(401, "invalid_credentials", "The email or password is not right.")
-    if user.mfa_enabled:
-        if not body.get("otp"):
-            raise ApiError(401, "mfa_required", "Enter the code from your authenticator app.")
-        if not mfa.use_code(user, body["otp"]):
-            security_log.warning("login_failed_otp")
-            raise ApiError(401, "invalid_credentials", "The one-time code is not right.")
+    limits = ((LOGIN_PER_EMAIL, service.normalise_email(body["email"])), (LOGIN_PER_ADDRESS, request.remote_addr or ""))
+    with guess(*limits) as attempt:
+        user = service.authenticate(body["email"], body["password"])
+        if user is None:
+            security_log.warning("login_failed")
+            raise ApiError(401, "invalid_credentials", "The email or password is not right.")
+        if user.mfa_enabled:
+            if not body.get("otp"):
+                attempt.succeeded()  # the password was right; the code is the next guess
+                raise ApiError(401, "mfa_required", "Enter the code from your authenticator app.")
+            if not mfa.use_code(user, body["otp"]):
+                security_log.warning("login_failed_otp")
+                raise ApiError(401, "invalid_credentials", "The one-time code is not right.")
+        attempt.succeeded()
     begin_login(user)
     db.session.commit()
     security_log.info("login_succeeded", extra={"reason": "password+totp" if user.mfa_enabled else "password"})
@@ -84,9 +84,11 @@ def logout():
 @blp.post("/auth/register")
 @blp.arguments(RegisterSchema)
 @blp.response(201, SessionSchema)
-@blp.alt_response(409, schema=ErrorSchema, description="The email is taken")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many failed registrations from this address; see Retry-After")
 def register(body):
-    user = service.register_patient(now=utcnow(), **body)
+    with guess((REGISTER_PER_ADDRESS, request.remote_addr or "")) as attempt:
+        user = service.register_patient(now=utcnow(), **body)
+        attempt.succeeded()
     begin_login(user)
     db.session.commit()
     return _session_body(user)
@@ -166,6 +168,7 @@ def mfa_confirm(body):
 @blp.arguments(PasswordChangeSchema)
 @blp.response(200, SessionSchema)
 @blp.alt_response(422, schema=ErrorSchema, description="`fields.current_password`: wrong; `fields.new_password`: too short or long")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many wrong current passwords; see Retry-After")
 def change_password(body):
     """Changes the password (any role)
 
@@ -174,7 +177,8 @@ def change_password(body):
     """
     user = require_login()._get_current_object()  # the proxy turns anonymous while the session rotates
     now = utcnow()
-    service.change_password(user, body["current_password"], body["new_password"], now=now)
+    with guess((PASSWORD_CHANGE_PER_USER, str(user.id))) as attempt:
+        service.change_password(user, body["current_password"], body["new_password"], now=now, on_right_password=attempt.succeeded)
     begin_login(user, now=now)
     service.end_other_sessions(user, session["sid"], now=now)
     db.session.commit()

@@ -187,14 +187,18 @@ def end_other_sessions(user: User, keep_token: str | None, *, now) -> None:
     db.session.execute(query.values(revoked_at=now))
 
 
-def change_password(user: User, current_password: str, new_password: str, *, now) -> None:
+def change_password(user: User, current_password: str, new_password: str, *, now, on_right_password=None) -> None:
     """Sets a new password after checking the current one (ASVS 6.2.3).
 
     The caller ends the user's other sessions, since it knows which one to keep.
+    ``on_right_password`` is called once the current password proved right
+    (the caller's guess limit gives the guess back then).
     """
     problems = {}
     if not passwords.verify_password(user.password_hash, current_password or ""):
         problems["current_password"] = ["This is not your current password."]
+    elif on_right_password is not None:
+        on_right_password()
     if passwords.password_problems(new_password, (user.email, user.name)):
         problems["new_password"] = passwords.password_problems(new_password, (user.email, user.name))
     if problems:

@@ -11,13 +11,10 @@ cleanup. Screenshots and axe reports go to test-artifacts/e2e/.
 import importlib.util
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from diary.extensions import db
 from tests.e2e.support import PHONE
 
 CHROMIUM = "/usr/bin/chromium"
@@ -79,41 +76,7 @@ def browser():
 # ---- the server ------------------------------------------------------------------
 
 
-class QuietHandler(WSGIRequestHandler):
-    """The app logs every request itself; werkzeug's access log would only repeat it."""
-
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-class LiveServer:
-    def __init__(self, app):
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, name="e2e-live-server", daemon=True)
-
-    def start(self):
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=10)
-
-
-@pytest.fixture
-def live_server(app):
-    """The app on 127.0.0.1 and a free port; BASE_URL is that origin (invite links use it)."""
-    server = LiveServer(app)
-    app.config["BASE_URL"] = server.url
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        with app.app_context():
-            db.session.remove()
+# LiveServer and the live_server fixture live in tests/support (other suites serve the app too).
 
 
 # ---- pages -------------------------------------------------------------------------

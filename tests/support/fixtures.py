@@ -11,10 +11,15 @@ for DIARY_SMTP_URL, ``.messages`` (parsed emails), ``.wait_for(n)``,
 ``.new_subscription(application_server_key=...)`` gives the JSON a browser
 would POST, ``.payloads(sub)`` the decrypted payloads, ``.respond(sub, 410)``
 makes it answer as told.
+
+``live_server``: the ``app`` fixture served on 127.0.0.1 and a free port
+(``.url``); BASE_URL is set to that origin.
 """
 
 import pytest
 
+from diary.extensions import db
+from tests.support.live_server import LiveServer
 from tests.support.mailbox import Mailbox
 from tests.support.push_receiver import PushReceiver
 
@@ -37,3 +42,17 @@ def push_receiver():
         yield receiver
     finally:
         receiver.stop()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on 127.0.0.1 and a free port; BASE_URL is that origin (invite links use it)."""
+    server = LiveServer(app)
+    app.config["BASE_URL"] = server.url
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        with app.app_context():
+            db.session.remove()

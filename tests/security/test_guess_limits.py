@@ -1,0 +1,135 @@
+"""Guess limits under concurrency (issue 11, item 7): a burst of logins against a served app.
+
+Each guess is counted in the limiter's storage before the password is checked,
+so however the requests arrive, at most 5 per email (30 per address) in 15
+minutes are evaluated, and the right password sent after them does not log in.
+"""
+import logging
+import threading
+import uuid
+
+import pytest
+import requests
+
+from diary import create_app
+from diary.extensions import db
+from tests.conftest import PASSWORD
+from tests.support.live_server import LiveServer
+
+BURST = 25
+
+
+class Evaluations(logging.Handler):
+    """Counts the failed-login events, one per wrong password that was checked."""
+
+    def __init__(self):
+        super().__init__()
+        self.failed = 0
+
+    def emit(self, record):  # handle() holds the handler's lock around this
+        if record.getMessage() == "login_failed":
+            self.failed += 1
+
+
+@pytest.fixture
+def evaluations():
+    handler = Evaluations()
+    logger = logging.getLogger("diary.security")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+
+
+def browser_session(url):
+    """A client like the PWA: a cookie jar and the CSRF token of its session."""
+    session = requests.Session()
+    session.headers["X-CSRF-Token"] = session.get(f"{url}/api/v1/auth/session", timeout=30).json()["csrf_token"]
+    return session
+
+
+def burst(url, bodies):
+    """Sends every body to POST /auth/login at once (one connection each); returns the statuses."""
+    sessions = [browser_session(url) for _ in bodies]
+    start = threading.Barrier(len(bodies))
+    statuses = [None] * len(bodies)
+
+    def send(index):
+        start.wait()
+        statuses[index] = sessions[index].post(f"{url}/api/v1/auth/login", json=bodies[index], timeout=60).status_code
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def served(app):
+    server = LiveServer(app)
+    server.start()
+    return server
+
+
+def check_burst(app, email, evaluations):
+    server = served(app)
+    try:
+        statuses = burst(server.url, [{"email": email, "password": f"wrong guess number {n}"} for n in range(BURST)])
+        assert evaluations.failed <= 5, f"{evaluations.failed} wrong passwords were checked"
+        assert statuses.count(401) == evaluations.failed and statuses.count(429) == BURST - evaluations.failed
+        right = browser_session(server.url).post(f"{server.url}/api/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=30)
+        assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
+        assert evaluations.failed <= 5
+    finally:
+        server.stop()
+
+
+def test_a_burst_of_wrong_passwords_checks_at_most_five(app, provider, evaluations):
+    check_burst(app, provider["email"], evaluations)
+
+
+def test_a_burst_is_limited_through_redis_too(app_config, make_provider, evaluations):
+    """Workers sharing DIARY_RATELIMIT_STORAGE_URL=redis://... count the burst together."""
+    redis = pytest.importorskip("redis").Redis.from_url("redis://127.0.0.1:6379", socket_connect_timeout=1)
+    prefix = f"afterglow-test-{uuid.uuid4().hex[:12]}"
+    provider = make_provider()  # in the app fixture's database, which the Redis-backed app below shares
+    app = create_app({**app_config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379", "RATELIMIT_KEY_PREFIX": prefix})
+    try:
+        check_burst(app, provider["email"], evaluations)
+        assert any(redis.scan_iter(match=f"*{prefix}*"))
+    finally:
+        for key in redis.scan_iter(match=f"*{prefix}*"):
+            redis.delete(key)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_a_right_password_gives_its_guess_back(api, provider):
+    def attempt(password):
+        return api.post("/api/v1/auth/login", json={"email": provider["email"], "password": password}).status_code
+
+    assert [attempt("a wrong password") for _ in range(4)] == [401] * 4
+    assert attempt(PASSWORD) == 200
+    assert attempt("a wrong password") == 401
+    assert attempt("a wrong password") == 429
+    assert attempt(PASSWORD) == 429
+
+
+def test_wrong_current_passwords_are_limited(provider_client):
+    def change(current):
+        body = {"current_password": current, "new_password": "a brand new passphrase"}
+        return provider_client.post("/api/v1/me/password", json=body)
+
+    assert [change("not my password").status_code for _ in range(5)] == [422] * 5
+    blocked = change(PASSWORD)
+    assert blocked.status_code == 429 and blocked.get_json()["error"]["code"] == "rate_limited"
+    assert int(blocked.headers["Retry-After"]) > 0
+
+
+def test_failed_registrations_are_limited_per_address(api):
+    body = {"invite_code": "NOTAREALCODE", "email": "someone@mail.test", "password": PASSWORD, "name": "Some One", "timezone": "UTC"}
+    statuses = [api.post("/api/v1/auth/register", json=body, environ_base={"REMOTE_ADDR": "198.51.100.20"}).status_code for _ in range(11)]
+    assert statuses == [422] * 10 + [429]
+    other = api.post("/api/v1/auth/register", json=body, environ_base={"REMOTE_ADDR": "198.51.100.21"})
+    assert other.status_code == 422
