@@ -7,6 +7,7 @@ shell, manifest and service worker are revalidated on every load.
 import gzip
 import hashlib
 import mimetypes
+import posixpath
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -30,8 +31,19 @@ bp = Blueprint("web", __name__)
 _cache: dict[str, tuple[bytes, bytes | None, str, str]] = {}
 
 
+def _is_public(relative):
+    """Whether ``relative`` names a file of the app itself, checked on the normalised path.
+
+    Only canonical paths count: ``js/../tools/x.py`` (sent raw or percent-encoded)
+    starts with an allowed folder but leaves it, and a browser never sends one.
+    """
+    if posixpath.normpath(relative) != relative or relative.startswith("/") or "\\" in relative:
+        return False
+    return relative in PUBLIC_FILES or relative.startswith(PUBLIC_FOLDERS)
+
+
 def _load(relative):
-    if relative not in PUBLIC_FILES and not relative.startswith(PUBLIC_FOLDERS):
+    if not _is_public(relative):
         return None
     cached = _cache.get(relative) if not current_app.debug else None
     if cached:
