@@ -1,6 +1,6 @@
 """Marshmallow fields shared by every feature's schemas."""
 import re
-from datetime import time, timezone
+from datetime import date, datetime, time, timezone
 
 from marshmallow import ValidationError, fields, validate
 
@@ -8,6 +8,14 @@ from .localtime import utc_text
 
 #: Items per page of every paged route: the default, and the most a client may ask for.
 PAGE_LIMIT, MAX_PAGE_LIMIT = 100, 500
+
+
+# Inputs are kept far from datetime's limits, so that a zone offset, a local
+# midnight or a window of days computed from them can never overflow (a 500).
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+EARLIEST = datetime.combine(EARLIEST_DATE, time(), timezone.utc)
+LATEST = datetime.combine(LATEST_DATE, time(23, 59, 59, 999999), timezone.utc)
+OUT_OF_RANGE = "Give a date between 1900-01-01 and 2999-12-31."
 
 
 class UTCDateTime(fields.AwareDateTime):
@@ -26,7 +34,23 @@ class UTCDateTime(fields.AwareDateTime):
         if isinstance(value, str) and value.endswith(("z", "Z")):
             value = value[:-1] + "+00:00"
         result = super()._deserialize(value, attr, data, **kwargs)
-        return result.astimezone(timezone.utc)
+        try:
+            result = result.astimezone(timezone.utc)
+        except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+            raise ValidationError(OUT_OF_RANGE) from None
+        if not EARLIEST <= result <= LATEST:
+            raise ValidationError(OUT_OF_RANGE)
+        return result
+
+
+class LocalDate(fields.Date):
+    """An ISO date (a patient's local date), between 1900-01-01 and 2999-12-31."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST_DATE <= result <= LATEST_DATE:
+            raise ValidationError(OUT_OF_RANGE)
+        return result
 
 
 class HourMinute(fields.String):

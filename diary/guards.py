@@ -1,4 +1,9 @@
-"""Request-body rules of CONTRACT.md section 1: JSON only (415) and at most 64 KiB (413)."""
+"""Request-body rules of CONTRACT.md section 1: JSON only (415) and at most 64 KiB (413).
+
+And text every database can store: no NUL, no lone surrogate (422), JSON at most 32 levels deep (400).
+"""
+import re
+
 from flask import current_app, request
 
 from .errors import ApiError, validation_error
@@ -19,34 +24,78 @@ def check_body():
         raise ApiError(415)
 
 
-def _has_nul(value):
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    if isinstance(value, dict):
-        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
-    return False
+# Our bodies nest three levels at most; far deeper JSON is an attack on the parser or on us.
+MAX_JSON_DEPTH = 32
+NUL_MESSAGE = "Text cannot contain NUL characters."
+SURROGATE_MESSAGE = "Text must be valid Unicode: a lone surrogate such as \\ud800 cannot be stored."
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def check_no_nul():
-    """Refuses NUL characters in the query and the JSON body with a 422.
+def _text_problem(text):
+    if "\x00" in text:
+        return NUL_MESSAGE
+    if _LONE_SURROGATE.search(text):
+        return SURROGATE_MESSAGE
+    return None
 
-    PostgreSQL text cannot hold them (a 500 from deep inside a query, found by
-    fuzzing); refusing them here keeps both databases alike.
+
+def _body_problems(body):
+    """``{top-level field: [message]}`` for text no database can hold; 400 when nested too deep.
+
+    Walked without recursion, so depth is checked before it could hurt.
+    """
+    problems = {}
+    stack = [(body, 1, "_body")]
+    while stack:
+        value, depth, field = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ApiError(400, message=f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+        if isinstance(value, str):
+            problem = _text_problem(value)
+            if problem:
+                problems.setdefault(field, problem)
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1, field) for item in value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                item_field = field if depth > 1 else key
+                if _text_problem(key):
+                    problems.setdefault(field if depth > 1 else "_body", _text_problem(key))
+                    item_field = field if depth > 1 else "_body"
+                stack.append((item, depth + 1, item_field))
+    return problems
+
+
+def _json_body():
+    """The parsed body, or a 400 for one that cannot be read (bad JSON, nested beyond the parser)."""
+    if not request.is_json or not request.get_data(cache=True).strip():
+        return None
+    try:
+        return request.get_json()  # a ValueError (bad JSON, an integer of more than 4300 digits) is a 400 here
+    except RecursionError:
+        raise ApiError(400, message=f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.") from None
+
+
+def check_text():
+    """Refuses what no database stores, NUL characters and lone surrogates, with a 422.
+
+    PostgreSQL text cannot hold NUL, and neither database can encode a lone
+    surrogate to UTF-8: both were a 500 from deep inside a query, found by
+    fuzzing; refusing them here keeps both databases alike. Unreadable or
+    absurdly nested JSON is refused with a 400 before any view parses it.
     """
     if not request.path.startswith("/api/"):
         return
-    bad = {name for name, value in request.args.items(multi=True) if _has_nul(name) or _has_nul(value)}
-    body = request.get_json(silent=True) if request.is_json else None
-    if isinstance(body, dict):
-        bad |= {name if not _has_nul(name) else "_body" for name, value in body.items() if _has_nul(name) or _has_nul(value)}
-    elif _has_nul(body):
-        bad.add("_body")
-    if bad:
-        raise validation_error({name: ["Text cannot contain NUL characters."] for name in sorted(bad)})
+    problems = {}
+    for name, value in request.args.items(multi=True):
+        problem = _text_problem(name) or _text_problem(value)
+        if problem:
+            problems.setdefault(name if not _text_problem(name) else "_query", problem)
+    problems.update(_body_problems(_json_body()))
+    if problems:
+        raise validation_error({name: [message] for name, message in sorted(problems.items())})
 
 
 def init_app(app):
     app.before_request(check_body)
-    app.before_request(check_no_nul)
+    app.before_request(check_text)

@@ -1,7 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from .. import gad7
-from ..fields import UTCDateTime
+from ..fields import LocalDate, UTCDateTime
 from .models import SIDE_EFFECTS
 
 
@@ -61,5 +61,5 @@ class EntryListSchema(Schema):
 
 
 class DateRangeSchema(Schema):
-    from_ = fields.Date(data_key="from", metadata={"description": "First local date, inclusive"})
-    to = fields.Date(metadata={"description": "Last local date, inclusive"})
+    from_ = LocalDate(data_key="from", metadata={"description": "First local date, inclusive"})
+    to = LocalDate(metadata={"description": "Last local date, inclusive"})

@@ -1,7 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from .. import gad7, relief
-from ..fields import UTCDateTime, page_limit
+from ..fields import LocalDate, UTCDateTime, page_limit
 from ..treatments.schemas import TreatmentSchema
 from .models import FLAG_KINDS, FLAG_STATUSES
 
@@ -88,8 +88,8 @@ class TimelineSchema(Schema):
 
 
 class TimelineQuerySchema(Schema):
-    from_ = fields.Date(data_key="from", metadata={"description": "First local date, inclusive; default: 89 days before 'to'"})
-    to = fields.Date(
+    from_ = LocalDate(data_key="from", metadata={"description": "First local date, inclusive; default: 89 days before 'to'"})
+    to = LocalDate(
         metadata={
             "description": "Last local date, inclusive; default: the patient's today. "
             "At most 731 days in all."

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from diary import cursors
 from diary.audit.models import AuditEvent
 from diary.extensions import db
 
@@ -317,3 +318,21 @@ def test_the_openapi_document_describes_the_routes(client):
     assert set(schemas["Flag"]["properties"]) == FLAG_KEYS
     assert set(schemas["Assessment"]["properties"]) == ASSESSMENT_KEYS
     assert set(schemas["WorklistItem"]["properties"]) == WORKLIST_KEYS
+
+
+def test_the_worklist_cursor_is_opaque_and_sealed(app, make_patient, provider, provider_client):
+    for name in ("Quentin Sample", "Rosa Sample", "Saul Sample"):
+        make_patient(provider, name=name)
+    cursor = provider_client.get("/api/v1/patients?limit=1").get_json()["next_cursor"]
+    readable = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    assert b"Sample" not in readable and b"Quentin" not in readable and b"2026" not in readable
+    assert provider_client.get(f"/api/v1/patients?limit=1&cursor={cursor}").status_code == 200
+    changed = cursor[:-6] + ("A" if cursor[-6] != "A" else "B") + cursor[-5:]
+    with app.app_context():
+        huge_rank = cursors.seal("worklist", [2**63, "2026-01-01", "Rosa Sample", str(uuid.uuid4())])
+        app.config["SECRET_KEY"] = "another key"
+        other_key = cursors.seal("worklist", [0, "2026-01-01", "Rosa Sample", str(uuid.uuid4())])
+        app.config["SECRET_KEY"] = "test-secret"
+    for bad in (changed, huge_rank, other_key):
+        response = provider_client.get(f"/api/v1/patients?limit=1&cursor={bad}")
+        assert response.status_code == 422 and "cursor" in response.get_json()["error"]["fields"]

@@ -30,6 +30,7 @@ from diary import create_app
 from diary.db_types import utcnow
 from diary.extensions import db
 from tests.conftest import login
+from tests.support.api_client import ApiClient
 from tests.security.test_access_matrix import ANSWERS
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("DIARY_FUZZ_EXAMPLES", "25"))
@@ -144,3 +145,39 @@ def test_nul_characters_are_refused_on_both_databases(patient, method, path, kwa
     response = getattr(patient, method)(path, **kwargs)
     assert response.status_code == 422, response.get_json()
     assert response.get_json()["error"]["code"] == "validation_error"
+
+
+def _raw_json(text):
+    return {"data": text, "headers": {"Content-Type": "application/json"}}
+
+
+PID = "{pid}"  # the patient's id, filled in per test
+# Inputs that answered 500 before (issue 11, item 11): each must be a 400 or 422 in the envelope.
+CORPUS = [
+    ("patient", "get", "/api/v1/patients/me/entries", {"query_string": {"to": "0001-01-01"}}),
+    ("patient", "get", "/api/v1/patients/me/entries", {"query_string": {"from": "9999-12-31", "to": "9999-12-31"}}),
+    ("provider", "get", f"/api/v1/patients/{PID}/timeline", {"query_string": {"to": "0001-01-01"}}),
+    ("provider", "get", f"/api/v1/patients/{PID}/timeline", {"query_string": {"from": "9999-12-31", "to": "9999-12-31"}}),
+    ("patient", "post", "/api/v1/patients/me/entries", {"json": {"answers": ANSWERS, "recorded_at": "0001-01-01T00:00:00+14:00"}}),
+    ("patient", "post", "/api/v1/patients/me/entries", {"json": {"answers": ANSWERS, "recorded_at": "9999-12-31T23:59:59-14:00"}}),
+    ("provider", "post", f"/api/v1/patients/{PID}/treatments",
+     {"json": {"status": "planned", "starts_at": "9999-12-31T23:00:00Z", "route": "iv"}}),
+    ("provider", "post", f"/api/v1/patients/{PID}/treatments",
+     {"json": {"status": "completed", "starts_at": "0001-01-01T00:00:00Z", "route": "iv"}}),
+    ("patient", "post", "/api/v1/patients/me/entries", _raw_json('{"answers": [1, 1, 1, 1, 1, 1, 1], "note": "\\ud800"}')),
+    ("patient", "post", "/api/v1/patients/me/entries", _raw_json('{"answers": [1, 1, 1, 1, 1, 1, 1], "\\udfff": 1}')),
+    ("anonymous", "post", "/api/v1/auth/login", _raw_json('{"email": "a\\ud800@mail.test", "password": "whatever it is"}')),
+    ("patient", "post", "/api/v1/patients/me/entries", _raw_json("[" * 5000 + "]" * 5000)),
+    ("patient", "post", "/api/v1/patients/me/entries", _raw_json('{"answers": ' + "[" * 5000 + "]" * 5000 + "}")),
+    ("patient", "post", "/api/v1/patients/me/entries", _raw_json('{"note": ' + '{"a": ' * 900 + "1" + "}" * 900 + "}")),
+    ("patient", "post", "/api/v1/patients/me/entries", _raw_json('{"answers": [' + "9" * 5000 + ", 1, 1, 1, 1, 1, 1]}")),
+    ("patient", "patch", "/api/v1/me/settings", _raw_json('{"reminders_enabled": ' + "1" * 5000 + "}")),
+]
+
+
+@pytest.mark.parametrize("who, method, path, kwargs", CORPUS, ids=lambda value: value if isinstance(value, str) else None)
+def test_inputs_that_were_500s_answer_4xx(app, patient, who, method, path, kwargs):
+    client = {"patient": patient, "provider": patient.provider_client, "anonymous": ApiClient(app.test_client())}[who]
+    response = getattr(client, method)(path.replace(PID, patient.user["id"]), **kwargs)
+    assert response.status_code in (400, 422), response.get_data(as_text=True)[:300]
+    assert response.get_json()["error"]["code"] in ("bad_request", "validation_error")
