@@ -1,14 +1,20 @@
 """Provider MFA with TOTP (RFC 6238) via pyotp.
 
 Each code works once (ASVS 6.5.1): the time step of the last accepted code is
-stored, and a code from that step or an earlier one is refused.
+stored, and a code from that step or an earlier one is refused. The step is
+recorded with a conditional UPDATE, so of several logins sending one code at
+once only one wins, whatever each of them read before.
 """
 import hmac
 
 import pyotp
+from sqlalchemy import or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db_types import utcnow
 from ..errors import ApiError
+from ..extensions import db
+from .models import User
 
 ISSUER = "Afterglow"
 # One step either side absorbs a phone clock that is a little off.
@@ -43,7 +49,15 @@ def use_code(user, otp, *, now=None) -> bool:
     step = _matching_step(user, otp, now or utcnow())
     if step is None or (user.mfa_last_step is not None and step <= user.mfa_last_step):
         return False
-    user.mfa_last_step = step
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.mfa_last_step.is_(None), User.mfa_last_step < step))
+        .values(mfa_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return False  # another request used this code (or a later one) first
+    set_committed_value(user, "mfa_last_step", step)  # what the row now holds; nothing left to write
     return True
 
 

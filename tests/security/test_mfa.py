@@ -6,7 +6,9 @@ import pyotp
 import pytest
 
 from tests.conftest import PASSWORD, login
+from tests.security.test_guess_limits import burst
 from tests.support.api_client import ApiClient
+from tests.support.live_server import LiveServer
 
 
 def code(secret, steps_ahead=0):
@@ -114,3 +116,17 @@ def test_reset_mfa_for_a_lost_phone(app, runner, provider, provider_client):
     assert provider_client.get("/api/v1/auth/session").get_json()["user"] is None
     again = login(app, provider["email"])  # no code needed until enrolled again
     enrol(again)
+
+
+def test_one_code_sent_at_once_by_several_logins_works_once(app, provider, provider_client):
+    """The used step is claimed with a conditional UPDATE: only one of five concurrent logins wins."""
+    secret = enrol(provider_client)
+    server = LiveServer(app)
+    server.start()
+    try:
+        body = {"email": provider["email"], "password": PASSWORD, "otp": code(secret, steps_ahead=1)}
+        statuses = burst(server.url, [body] * 5)  # five: the most one email may try at once
+        assert statuses.count(200) == 1, statuses
+        assert all(status in (401, 503) for status in statuses if status != 200), statuses
+    finally:
+        server.stop()
