@@ -39,6 +39,9 @@ class Config:
         self.BACKFILL_DAYS = _env_int("BACKFILL_DAYS", 7)
         self.EMBEDDED_SCHEDULER = _env_bool("EMBEDDED_SCHEDULER", False)
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URL", "memory://")
+        # How many reverse proxies stand in front of the app and set X-Forwarded-For/-Proto.
+        # 0: the headers are ignored (anyone could forge them); see README "Deployment".
+        self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
         # argon2id, RFC 9106's second recommended option (64 MiB, t=3, p=4).
         self.PASSWORD_HASH_MEMORY_KIB = _env_int("PASSWORD_HASH_MEMORY_KIB", 65536)
         self.PASSWORD_HASH_TIME_COST = _env_int("PASSWORD_HASH_TIME_COST", 3)

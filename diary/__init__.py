@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 
@@ -47,6 +48,7 @@ def create_app(config=None):
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _instance_defaults(app)
+    _trust_proxies(app)
 
     db.init_app(app)
     with app.app_context():
@@ -91,3 +93,14 @@ def _instance_defaults(app):
             key_file.touch(mode=0o600)
             key_file.write_text(secrets.token_hex(32))
         app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _trust_proxies(app):
+    """Behind N proxies, the client's address and scheme come from their X-Forwarded-* headers.
+
+    Only the last N hops are believed, so a client cannot forge its address.
+    X-Forwarded-Host is not used: links are built from BASE_URL, never from the Host.
+    """
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)

@@ -14,6 +14,7 @@ import requests
 from diary import create_app
 from diary.extensions import db
 from tests.conftest import PASSWORD
+from tests.support.api_client import ApiClient
 from tests.support.live_server import LiveServer
 
 BURST = 25
@@ -133,3 +134,29 @@ def test_failed_registrations_are_limited_per_address(api):
     assert statuses == [422] * 10 + [429]
     other = api.post("/api/v1/auth/register", json=body, environ_base={"REMOTE_ADDR": "198.51.100.21"})
     assert other.status_code == 422
+
+
+def failed_login(client, email, forwarded_for):
+    body = {"email": email, "password": "wrong password!!"}
+    return client.post("/api/v1/auth/login", json=body, headers={"X-Forwarded-For": forwarded_for}, environ_base={"REMOTE_ADDR": "10.0.0.2"})
+
+
+@pytest.mark.parametrize("trusted_proxies", [0, 1])
+def test_the_per_address_limit_uses_the_forwarded_address_only_when_configured(app_config, trusted_proxies):
+    app = create_app({**app_config, "TRUSTED_PROXIES": trusted_proxies})
+    with app.app_context():
+        db.create_all()
+    try:
+        client = ApiClient(app.test_client())
+        for number in range(30):
+            assert failed_login(client, f"guess{number}@clinic.test", "203.0.113.7").status_code == 401
+        assert failed_login(client, "guess-more@clinic.test", "203.0.113.7").status_code == 429
+        other_client = failed_login(client, "guess-more@clinic.test", "203.0.113.8")
+        # Behind a trusted proxy another client has its own count; without one, a forged header changes nothing.
+        assert other_client.status_code == (401 if trusted_proxies else 429)
+        spoofed = failed_login(client, "guess-more@clinic.test", "198.51.100.1, 203.0.113.7")
+        assert spoofed.status_code == 429  # only the hop the proxy added counts
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
