@@ -17,6 +17,23 @@ def _env_bool(name, default):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_list(name, default):
+    """A comma- or space-separated list, as a tuple."""
+    value = _env(name)
+    return tuple(default if value is None else (part for part in value.replace(",", " ").split() if part))
+
+
+# The push services of the major browsers: Chrome and Android (FCM), Firefox
+# (Mozilla autopush), Edge (Windows Push Notification Services), Safari (Apple).
+DEFAULT_PUSH_ALLOWED_HOSTS = (
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "*.notify.windows.com",
+    "web.push.apple.com",
+    "*.push.apple.com",
+)
+
+
 def _env_int(name, default):
     value = _env(name)
     return default if value in (None, "") else int(value)
@@ -36,6 +53,8 @@ class Config:
         self.VAPID_PRIVATE_KEY = _env("VAPID_PRIVATE_KEY")  # None: generated into the instance folder
         # Push endpoints must be https; plain http only for a test push service on loopback.
         self.PUSH_ALLOW_INSECURE_ENDPOINTS = _env_bool("PUSH_ALLOW_INSECURE_ENDPOINTS", False)
+        # The only hosts the server sends push messages to, at subscribe time and again at send time.
+        self.PUSH_ALLOWED_HOSTS = _env_list("PUSH_ALLOWED_HOSTS", DEFAULT_PUSH_ALLOWED_HOSTS)
         self.BACKFILL_DAYS = _env_int("BACKFILL_DAYS", 7)
         self.EMBEDDED_SCHEDULER = _env_bool("EMBEDDED_SCHEDULER", False)
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URL", "memory://")

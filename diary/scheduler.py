@@ -168,6 +168,7 @@ def delivery_settings(app):
         vapid=vapid,
         vapid_subject=config["VAPID_SUBJECT"],
         allow_insecure_endpoints=config.get("PUSH_ALLOW_INSECURE_ENDPOINTS", False),
+        push_allowed_hosts=tuple(config["PUSH_ALLOWED_HOSTS"]),
     )
 
 

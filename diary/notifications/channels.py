@@ -26,7 +26,7 @@ import os
 import smtplib
 import ssl
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -262,14 +262,28 @@ def _b64url_encode(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
-def validate_subscription(subscription: Mapping, *, allow_insecure_endpoint: bool = False) -> dict:
+def host_allowed(host: str, allowed_hosts: Sequence[str]) -> bool:
+    """Whether ``host`` is one of ``allowed_hosts``; ``*.example.com`` allows its subdomains (not itself)."""
+    host = host.lower().rstrip(".")
+    for pattern in allowed_hosts:
+        pattern = pattern.strip().lower().rstrip(".")
+        if pattern.startswith("*.") and host.endswith(pattern[1:]) and len(host) > len(pattern) - 1:
+            return True
+        if host == pattern:
+            return True
+    return False
+
+
+def validate_subscription(subscription: Mapping, *, allowed_hosts: Sequence[str], allow_insecure_endpoint: bool = False) -> dict:
     """Check a browser's ``PushSubscription.toJSON()`` and return the part
     pywebpush needs, ``{"endpoint", "keys": {"p256dh", "auth"}}``. Raises
     ``ValueError`` naming what is wrong.
 
-    Endpoints must be https: the server POSTs to a URL a user handed it, and
-    a plain-http one could point anywhere inside our network.
-    ``allow_insecure_endpoint`` is for tests against a local receiver.
+    The server POSTs to a URL a user handed it, so the endpoint must be https
+    on one of ``allowed_hosts`` (the browsers' push services, DIARY_PUSH_ALLOWED_HOSTS):
+    anything else could point inside our network (127.0.0.1, 169.254.169.254).
+    ``allow_insecure_endpoint`` (plain http) is for tests against a local receiver,
+    whose host the tests add to ``allowed_hosts`` themselves.
     """
     if not isinstance(subscription, Mapping):
         raise ValueError("subscription must be an object")
@@ -281,6 +295,8 @@ def validate_subscription(subscription: Mapping, *, allow_insecure_endpoint: boo
     allowed = {"https", "http"} if allow_insecure_endpoint else {"https"}
     if parts.scheme not in allowed or not parts.hostname or parts.username or parts.password:
         raise ValueError("endpoint must be an https URL")
+    if not host_allowed(parts.hostname, allowed_hosts):
+        raise ValueError("endpoint must be on a known push service (DIARY_PUSH_ALLOWED_HOSTS)")
     if not isinstance(keys, Mapping):
         raise ValueError("keys must be an object with p256dh and auth")
     p256dh, auth = keys.get("p256dh"), keys.get("auth")
@@ -361,13 +377,15 @@ def send_push(
     topic: str | None = None,
     urgency: str = "normal",
     timeout: float = 10,
+    allowed_hosts: Sequence[str],
     allow_insecure_endpoint: bool = False,
     session: requests.Session | None = None,
 ) -> None:
     """Encrypt ``payload`` (a small JSON object) for one subscription and hand
-    it to its push service (aes128gcm, VAPID)."""
+    it to its push service (aes128gcm, VAPID). The endpoint is checked again
+    here: a stored one whose host is no longer allowed is never contacted."""
     try:
-        info = validate_subscription(subscription, allow_insecure_endpoint=allow_insecure_endpoint)
+        info = validate_subscription(subscription, allowed_hosts=allowed_hosts, allow_insecure_endpoint=allow_insecure_endpoint)
     except ValueError as exc:
         raise PermanentDeliveryError(f"malformed push subscription: {exc}", subscription_gone=True) from exc
     headers = {"Urgency": urgency}

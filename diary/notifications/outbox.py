@@ -237,6 +237,7 @@ class DeliverySettings:
     vapid: channels.VapidKeys | None
     vapid_subject: str
     allow_insecure_endpoints: bool = False
+    push_allowed_hosts: tuple[str, ...] = ()  # none: no push is sent
     timeout: float = 10
 
 
@@ -284,6 +285,7 @@ def send(claim: Claim, settings: DeliverySettings, *, now) -> Outcome:
                 ttl=ttl,
                 topic=message.push_topic,
                 timeout=settings.timeout,
+                allowed_hosts=settings.push_allowed_hosts,
                 allow_insecure_endpoint=settings.allow_insecure_endpoints,
             )
     except channels.TransientDeliveryError as exc:

@@ -71,7 +71,11 @@ def subscribe(user: User, data: dict, *, now) -> tuple[PushSubscription, bool]:
     so nothing queued for the previous owner reaches this device.
     """
     try:
-        info = validate_subscription(data, allow_insecure_endpoint=current_app.config["PUSH_ALLOW_INSECURE_ENDPOINTS"])
+        info = validate_subscription(
+            data,
+            allowed_hosts=current_app.config["PUSH_ALLOWED_HOSTS"],
+            allow_insecure_endpoint=current_app.config["PUSH_ALLOW_INSECURE_ENDPOINTS"],
+        )
     except ValueError as exc:
         field = "keys" if str(exc).startswith("keys") else "endpoint"
         raise validation_error({field: [str(exc)]}) from None

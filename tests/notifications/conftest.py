@@ -14,9 +14,19 @@ from diary.extensions import db
 from diary.notifications.models import OutboxMessage, PushSubscription
 
 
+# The test push receiver listens on plain http at 127.0.0.1: allowed here explicitly, never by default.
+RECEIVER_HOSTS = ("127.0.0.1",)
+
+
 @pytest.fixture
 def app_config(app_config, smtp_server):
-    return {**app_config, "SMTP_URL": smtp_server.url, "PUSH_ALLOW_INSECURE_ENDPOINTS": True, "MAIL_FROM": "Afterglow <no-reply@clinic.test>"}
+    return {
+        **app_config,
+        "SMTP_URL": smtp_server.url,
+        "PUSH_ALLOW_INSECURE_ENDPOINTS": True,
+        "PUSH_ALLOWED_HOSTS": RECEIVER_HOSTS,
+        "MAIL_FROM": "Afterglow <no-reply@clinic.test>",
+    }
 
 
 def utc(text):

@@ -22,6 +22,7 @@ from diary.notifications.channels import (
     validate_subscription,
 )
 from diary.notifications.messages import provider_alert_message, reminder_message
+from tests.notifications.conftest import RECEIVER_HOSTS
 from tests.support.mailbox import Mailbox, free_port
 
 FROM = "Afterglow <no-reply@clinic.example>"
@@ -204,7 +205,7 @@ def vapid(tmp_path):
 
 def push(sub, vapid, payload=None, **kwargs):
     payload = payload or reminder_message("https://diary.clinic.example").push
-    send_push(sub, payload, vapid=vapid, subject=SUBJECT, allow_insecure_endpoint=True, timeout=5, **kwargs)
+    send_push(sub, payload, vapid=vapid, subject=SUBJECT, allowed_hosts=RECEIVER_HOSTS, allow_insecure_endpoint=True, timeout=5, **kwargs)
     return payload
 
 
@@ -337,7 +338,7 @@ def test_redirects_are_not_followed(vapid):
 def test_http_endpoints_are_refused_outside_tests(push_receiver, vapid):
     sub = push_receiver.new_subscription()
     with pytest.raises(PermanentDeliveryError) as caught:
-        send_push(sub, {"title": "t", "body": "b", "url": "/"}, vapid=vapid, subject=SUBJECT)
+        send_push(sub, {"title": "t", "body": "b", "url": "/"}, vapid=vapid, subject=SUBJECT, allowed_hosts=RECEIVER_HOSTS)
     assert caught.value.subscription_gone
     assert push_receiver.all_received() == []
 
@@ -357,13 +358,13 @@ def test_malformed_subscriptions_are_rejected(push_receiver, mutate):
     sub = push_receiver.new_subscription()
     mutate(sub)
     with pytest.raises(ValueError):
-        validate_subscription(sub, allow_insecure_endpoint=True)
+        validate_subscription(sub, allowed_hosts=RECEIVER_HOSTS, allow_insecure_endpoint=True)
 
 
 def test_browser_subscription_json_is_accepted(push_receiver):
     sub = push_receiver.new_subscription()
     assert "expirationTime" in sub
-    assert validate_subscription(sub, allow_insecure_endpoint=True) == {
+    assert validate_subscription(sub, allowed_hosts=RECEIVER_HOSTS, allow_insecure_endpoint=True) == {
         "endpoint": sub["endpoint"],
         "keys": sub["keys"],
     }
@@ -380,7 +381,7 @@ def test_vapid_subject_normalisation():
 def test_bare_email_subject_is_accepted_by_the_push_service(push_receiver, vapid):
     sub = push_receiver.new_subscription()
     send_push(sub, {"title": "t", "body": "b", "url": "/"}, vapid=vapid, subject="ops@clinic.example",
-              allow_insecure_endpoint=True)
+              allowed_hosts=RECEIVER_HOSTS, allow_insecure_endpoint=True)
     assert push_receiver.received(sub)[0].vapid_claims["sub"] == "mailto:ops@clinic.example"
 
 

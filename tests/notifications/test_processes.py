@@ -39,6 +39,7 @@ def environment(app, smtp_server, **extra):
         "DIARY_SMTP_URL": smtp_server.url,
         "DIARY_BASE_URL": app.config["BASE_URL"],
         "DIARY_PUSH_ALLOW_INSECURE_ENDPOINTS": "1",
+        "DIARY_PUSH_ALLOWED_HOSTS": "127.0.0.1",
         "DIARY_EMBEDDED_SCHEDULER": "0",
         "PYTHONUNBUFFERED": "1",
         **extra,

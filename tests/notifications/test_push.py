@@ -4,6 +4,7 @@ import base64
 import uuid
 from pathlib import Path
 
+from config import DEFAULT_PUSH_ALLOWED_HOSTS, Config
 from diary.extensions import db
 from diary.notifications.channels import VAPID_KEY_FILENAME
 from diary.notifications.models import PushSubscription
@@ -100,6 +101,31 @@ def test_only_https_endpoints_unless_configured(patient, push_receiver, app):
     assert "endpoint" in response.get_json()["error"]["fields"]
 
 
+def test_only_the_push_services_hosts_by_default(patient, push_receiver, app):
+    """Issue 11, item 9: an endpoint is a URL the server POSTs to, so only real push services."""
+    app.config["PUSH_ALLOW_INSECURE_ENDPOINTS"] = False
+    app.config["PUSH_ALLOWED_HOSTS"] = Config().PUSH_ALLOWED_HOSTS
+    assert app.config["PUSH_ALLOWED_HOSTS"] == DEFAULT_PUSH_ALLOWED_HOSTS
+    keys = push_receiver.new_subscription()["keys"]
+    refused = [
+        "https://127.0.0.1/push/x", "https://169.254.169.254/latest/meta-data", "https://[::1]/x", "https://localhost/x",
+        "https://diary.internal/x", "https://notify.windows.com.evil.example/x", "https://evilnotify.windows.com/x",
+        "https://fcm.googleapis.com.evil.example/x", "https://push.apple.com/x",
+    ]
+    for endpoint in refused:
+        response = patient.post("/api/v1/push/subscriptions", json={"endpoint": endpoint, "keys": keys})
+        assert response.status_code == 422, endpoint
+        assert "push service" in response.get_json()["error"]["fields"]["endpoint"][0]
+    accepted = [
+        "https://fcm.googleapis.com/fcm/send/abc123", "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        "https://wns2-by3p.notify.windows.com/w/?token=abc", "https://web.push.apple.com/QAbc", "https://api.push.apple.com/3/x",
+        "https://FCM.googleapis.com./fcm/send/upper",
+    ]
+    for endpoint in accepted:
+        response = patient.post("/api/v1/push/subscriptions", json={"endpoint": endpoint, "keys": keys})
+        assert response.status_code == 201, (endpoint, response.get_json())
+
+
 def test_expiration_time_is_kept(patient, push_receiver, app):
     subscription = {**push_receiver.new_subscription(), "expirationTime": 1893456000000}  # 2030-01-01
     body = patient.post("/api/v1/push/subscriptions", json=subscription).get_json()
@@ -173,6 +199,18 @@ def test_after_the_vapid_key_is_lost_the_refused_push_falls_back_to_email(clinic
     assert len(clinic.mails_to(pat)) == 1
     push_row = next(row for row in clinic.outbox() if row.channel == "push")
     assert push_row.status == "failed" and "403" in push_row.last_error
+
+
+def test_a_stored_endpoint_no_longer_allowed_is_never_contacted(clinic):
+    """The host is checked again at send time: a stored subscription outside the allowlist is dropped."""
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    subscription = clinic.subscribe(pat)
+    clinic.app.config["PUSH_ALLOWED_HOSTS"] = DEFAULT_PUSH_ALLOWED_HOSTS
+    lines = clinic.tick("2027-01-12T20:00:00+01:00")
+    assert "1 failed" in lines["delivery"]
+    assert clinic.push.received(subscription) == []
+    assert clinic.subscriptions(pat) == 0
+    assert len(clinic.mails_to(pat)) == 1  # the reminder falls back to email
 
 
 def test_a_404_subscription_is_removed_too_and_without_email_reminders_nothing_follows(clinic):
