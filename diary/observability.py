@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime, timezone
 
 from flask import g, has_request_context, request
+from flask.logging import default_handler as flask_default_handler
 
 from .localtime import utc_text
 
@@ -87,18 +88,43 @@ def _finish(response):
     return response
 
 
+class _NoAccessLog(logging.Filter):
+    """Drops werkzeug's access lines: they print the raw path (a feed token, a query string).
+
+    Our own request line (above) says the same with the route template.
+    """
+
+    def filter(self, record):
+        return not WERKZEUG_ACCESS_LINE.match(str(record.msg))
+
+
+# werkzeug.serving.WSGIRequestHandler's lines: 127.0.0.1 - - [30/Nov/2026 20:23:14] "GET /path HTTP/1.1" 200 -
+WERKZEUG_ACCESS_LINE = re.compile(r'^\S+ - - \[[^\]]*\] ')
+
+
 def _configure(app):
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
-    handler._diary_json = True
+    # "diary" is the package's logger and the app's own (Flask names it after the app): every
+    # line under it, an unhandled exception included, is one JSON object with the type only.
+    package_log = logging.getLogger("diary")
+    if not any(getattr(existing, "_diary_json", False) for existing in package_log.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        handler._diary_json = True
+        package_log.addHandler(handler)
+    package_log.removeHandler(flask_default_handler)  # plain text with the traceback
+    package_log.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    # Tests read these records through pytest's root handler; a server writes them once, as JSON.
+    package_log.propagate = bool(app.testing)
     for logger in (request_log, security_log):
-        if not any(getattr(existing, "_diary_json", False) for existing in logger.handlers):
-            logger.addHandler(handler)
+        for stale in [existing for existing in logger.handlers if getattr(existing, "_diary_json", False)]:
+            logger.removeHandler(stale)  # one handler, on "diary", or lines would repeat
         logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
-        # Tests read these records through pytest's root handler; a server writes them once, as JSON.
-        logger.propagate = bool(app.testing)
+        logger.propagate = True
     if not any(isinstance(existing, _NoteSecurityEvents) for existing in security_log.filters):
         security_log.addFilter(_NoteSecurityEvents())
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(existing, _NoAccessLog) for existing in werkzeug_log.filters):
+        werkzeug_log.addFilter(_NoAccessLog())
 
 
 def init_app(app):

@@ -262,7 +262,7 @@ def build_scheduler(app, scheduler_class):
 def configure_logging(app):
     """JSON lines on stderr for the ``diary.*`` loggers of a scheduler (as the web requests log)."""
     logger = logging.getLogger("diary")
-    if not any(getattr(handler, "_diary_scheduler", False) for handler in logger.handlers):
+    if not any(getattr(handler, "_diary_scheduler", False) or getattr(handler, "_diary_json", False) for handler in logger.handlers):
         handler = logging.StreamHandler()
         handler.setFormatter(JsonFormatter())
         handler._diary_scheduler = True

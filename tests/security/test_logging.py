@@ -2,8 +2,12 @@
 import io
 import json
 import logging
+import threading
 
 import pytest
+import requests
+from sqlalchemy.exc import ProgrammingError
+from werkzeug.serving import make_server
 
 from diary.observability import JsonFormatter
 from tests.conftest import PASSWORD
@@ -99,3 +103,52 @@ def test_successful_authentication_is_logged_too(app, provider, log_lines):
     assert events["login_succeeded"]["reason"] == "password" and events["login_succeeded"]["user_id"] == provider["id"]
     assert events["password_changed"]["user_id"] == provider["id"]
     assert events["logout"]["user_id"] == provider["id"]
+
+
+@pytest.fixture
+def server_output():
+    """What the app's own JSON handler on the "diary" logger writes (stderr in a server)."""
+    [handler] = [h for h in logging.getLogger("diary").handlers if getattr(h, "_diary_json", False)]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
+
+
+def test_an_unhandled_exception_is_one_json_line_with_its_type_and_no_sql(app, server_output):
+    statement = "SELECT note FROM entries WHERE email = %(email)s"
+
+    @app.get("/api/v1/test-only/boom")
+    def boom():
+        raise ProgrammingError(statement, {"email": "pat@mail.test"}, Exception("relation does not exist"))
+
+    response = app.test_client().get("/api/v1/test-only/boom", headers={"X-Request-ID": "boom-1"})
+    assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_error"
+    lines = [json.loads(line) for line in server_output.getvalue().splitlines()]  # every line is JSON
+    [error] = [line for line in lines if line["level"] == "error"]
+    assert error["exception"] == "ProgrammingError" and error["request_id"] == "boom-1"
+    assert error["logger"] == "diary.errors"
+    for leak in ("SELECT", "pat@mail.test", "relation does not exist", "Traceback"):
+        assert leak not in server_output.getvalue()
+    assert [line["event"] for line in lines if line["logger"] == "diary.request"] == ["request"]  # written once
+
+
+def test_the_request_log_never_prints_a_feed_token(app, patient, server_output, caplog):
+    caplog.set_level(logging.DEBUG, logger="werkzeug")
+    feed = patient.post("/api/v1/patients/me/calendar-feed").get_json()["url"]
+    token = feed.split("/feeds/")[1].split("/")[0]
+    server = make_server("127.0.0.1", 0, app, threaded=True)  # werkzeug's own handler, access log and all
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        path = feed.split("127.0.0.1:5000", 1)[1]
+        answer = requests.get(f"http://127.0.0.1:{server.server_port}{path}", timeout=30)
+        assert answer.status_code == 200
+        requests.get(f"http://127.0.0.1:{server.server_port}/api/v1/feeds/{token}x/sessions.ics", timeout=30)
+    finally:
+        server.shutdown()
+        server.server_close()
+    server_side = [record.getMessage() for record in caplog.records if record.name.split(".")[0] in ("werkzeug", "diary")]
+    everything = server_output.getvalue() + "\n".join(server_side)
+    assert "/api/v1/feeds/<token>/sessions.ics" in server_output.getvalue()
+    assert token not in everything
