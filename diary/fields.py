@@ -78,11 +78,18 @@ class HourMinute(fields.String):
 
 
 class StrictBoolean(fields.Boolean):
-    """Only JSON ``true`` and ``false``; no "yes" or 1."""
+    """Only JSON ``true`` and ``false``; no "yes", 1 or 0.
+
+    Set membership is not enough: ``1 in {True}`` holds in Python, so identity is checked.
+    """
 
     truthy = {True}
     falsy = {False}
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is True or value is False:
+            return value
+        raise self.make_error("invalid", input=value)
 
 def page_limit(what: str = "Items") -> fields.Integer:
     """The ``limit`` query parameter of a paged route."""

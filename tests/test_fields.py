@@ -37,3 +37,13 @@ def test_local_dates_beyond_the_range_are_refused(value):
 def test_local_dates_in_the_range():
     assert Example().load({"day": "1900-01-01"})["day"] == date(1900, 1, 1)
     assert Example().load({"day": "2999-12-31"})["day"] == date(2999, 12, 31)
+
+
+@pytest.mark.parametrize("value", [1, 0, 1.0, "true", "yes", None])
+def test_strict_boolean_takes_only_true_and_false(value):
+    with pytest.raises(ValidationError):
+        Example().load({"flag": value})
+
+
+def test_strict_boolean_true_and_false():
+    assert Example().load({"flag": True})["flag"] is True and Example().load({"flag": False})["flag"] is False

@@ -84,10 +84,20 @@ def logout():
 @blp.post("/auth/register")
 @blp.arguments(RegisterSchema)
 @blp.response(201, SessionSchema)
+@blp.alt_response(
+    422,
+    schema=ErrorSchema,
+    description="`fields.invite_code` for an invite that cannot make an account: unknown, used, expired, or "
+    "(so that nobody learns which emails have accounts) an email that already has one; that uses the invite up",
+)
 @blp.alt_response(429, schema=ErrorSchema, description="Too many failed registrations from this address; see Retry-After")
 def register(body):
     with guess((REGISTER_PER_ADDRESS, request.remote_addr or "")) as attempt:
-        user = service.register_patient(now=utcnow(), **body)
+        try:
+            user = service.register_patient(now=utcnow(), **body)
+        except service.InviteSpent:
+            db.session.commit()  # the invite stays used up
+            raise
         attempt.succeeded()
     begin_login(user)
     db.session.commit()

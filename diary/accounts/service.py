@@ -35,9 +35,15 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+# Names the tz database ships that are no place: "localtime" is the server's own zone, "Factory"
+# a placeholder, and posix/ and right/ are copies (right/ with leap seconds) of the real ones.
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+NOT_ZONE_PREFIXES = ("posix/", "right/")
+
+
 @lru_cache(maxsize=1)
 def _iana_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    return frozenset(zone for zone in available_timezones() if zone not in NOT_ZONES and not zone.startswith(NOT_ZONE_PREFIXES))
 
 
 def is_valid_timezone(name) -> bool:
@@ -87,6 +93,17 @@ def create_invite(provider: User, *, name=None, email=None, now) -> Invite:
     return invite
 
 
+# One answer for every invite that cannot make an account, a taken email included (see register_patient).
+INVITE_UNUSABLE = "This invite code cannot be used. If you already have an account, log in instead; otherwise ask your clinic for a new invite."
+
+
+class InviteSpent(ApiError):
+    """The invite was used up without making an account: the caller commits, then answers this."""
+
+    def __init__(self):
+        super().__init__(422, fields={"invite_code": [INVITE_UNUSABLE]})
+
+
 def normalise_invite_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
@@ -102,23 +119,26 @@ def register_patient(*, invite_code, email, password, name, timezone, now) -> Us
     code = normalise_invite_code(invite_code)
     invite = db.session.get(Invite, code) if code else None
     if invite is None or invite.used_at is not None or invite.expires_at <= now:
-        problems["invite_code"] = ["This invite code is not valid. Ask your clinic for a new one."]
+        problems["invite_code"] = [INVITE_UNUSABLE]
     if problems:
         raise validation_error(problems)
-    if find_user_by_email(email):
-        raise ApiError(409, message="That email is already registered.")
 
     # Claim the invite with a conditional update, so two registrations cannot share it.
     claimed = db.session.execute(
         update(Invite).where(Invite.code == code, Invite.used_at.is_(None)).values(used_at=now)
     ).rowcount
     if claimed != 1:
-        raise validation_error({"invite_code": ["This invite code has already been used."]})
+        raise validation_error({"invite_code": [INVITE_UNUSABLE]})
+    password_hash = passwords.hash_password(password)  # before the email check: both answers take as long
+    if find_user_by_email(email):
+        # Not a 409: that would tell an invite holder which addresses have accounts. The invite
+        # is spent instead, so one invite can test one address at most (README, Security).
+        raise InviteSpent()
     user = User(
         email=normalise_email(email),
         name=name.strip(),
         role=PATIENT,
-        password_hash=passwords.hash_password(password),
+        password_hash=password_hash,
         timezone=timezone,
     )
     user.patient = Patient(care_team_id=invite.care_team_id)

@@ -1,7 +1,10 @@
 // The offline outbox: check-ins saved without a connection wait here until the
 // server has them. Each one is encrypted with AES-GCM under a key that WebCrypto
-// generated as non-extractable: the key lives in IndexedDB as a CryptoKey object,
-// and its bytes can never be read out, by this code or anyone else's.
+// generated as non-extractable: no script, this one included, can export its
+// bytes. That is all it promises. The browser keeps the key in its own profile
+// files on the device, so someone who can read those files (the device's owner,
+// malware, a forensic copy of an unlocked phone) can recover the key and the
+// check-ins; it guards against other scripts, not against the device's storage.
 import { openDB, deleteDB } from '../vendor/idb/index.js';
 
 const DB_NAME = 'afterglow-outbox';

@@ -1,6 +1,8 @@
 """Sessions, CSRF, login, logout, rate limits, invites and registration (CONTRACT.md sections 1-2)."""
 from datetime import timedelta
 
+import pytest
+
 from diary.extensions import db
 from tests.conftest import PASSWORD, login
 from tests.support.api_client import ApiClient
@@ -124,14 +126,16 @@ def test_register_with_expired_invite(app, provider_client):
     assert response.status_code == 422
 
 
-def test_register_with_taken_email_is_409(app, provider, provider_client):
+def test_register_with_a_taken_email_answers_like_an_unusable_invite(app, provider, provider_client):
+    """No 409: it told an invite holder which emails have accounts. The invite is spent instead."""
     code = provider_client.post("/api/v1/invites", json={}).get_json()["code"]
-    response = ApiClient(app.test_client()).post(
-        "/api/v1/auth/register",
-        json={"invite_code": code, "email": provider["email"].upper(), "password": PASSWORD, "name": "B", "timezone": "UTC"},
-    )
-    assert response.status_code == 409 and error_code(response) == "conflict"
-
+    body = {"invite_code": code, "email": provider["email"].upper(), "password": PASSWORD, "name": "B", "timezone": "UTC"}
+    taken = ApiClient(app.test_client()).post("/api/v1/auth/register", json=body)
+    unknown = ApiClient(app.test_client()).post("/api/v1/auth/register", json={**body, "invite_code": "NOTACODE99", "email": "new@mail.test"})
+    assert taken.status_code == unknown.status_code == 422
+    assert taken.get_json() == unknown.get_json() and "log in" in taken.get_json()["error"]["fields"]["invite_code"][0]
+    again = ApiClient(app.test_client()).post("/api/v1/auth/register", json={**body, "email": "fresh@mail.test"})
+    assert again.status_code == 422 and again.get_json() == unknown.get_json()  # one invite tests one address at most
 
 def test_patient_cannot_invite(patient):
     response = patient.post("/api/v1/invites", json={})
@@ -151,3 +155,20 @@ def test_settings_defaults_and_patch(patient):
 
 def test_provider_has_no_settings(provider_client):
     assert provider_client.get("/api/v1/me/settings").status_code == 403
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory", "posixrules", "posix/Europe/Berlin", "right/Europe/Berlin"])
+def test_only_real_iana_zones(patient, zone):
+    response = patient.patch("/api/v1/me/settings", json={"timezone": zone})
+    assert response.status_code == 422 and "timezone" in response.get_json()["error"]["fields"]
+
+
+def test_real_zones_are_kept(patient):
+    for zone in ("America/New_York", "UTC", "Asia/Kathmandu"):
+        assert patient.patch("/api/v1/me/settings", json={"timezone": zone}).get_json()["timezone"] == zone
+
+
+@pytest.mark.parametrize("value", [1, 0])
+def test_settings_booleans_refuse_numbers(patient, value):
+    response = patient.patch("/api/v1/me/settings", json={"reminders_enabled": value})
+    assert response.status_code == 422 and "reminders_enabled" in response.get_json()["error"]["fields"]
