@@ -216,7 +216,7 @@ def push_subscription():
     point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
-    return {"endpoint": f"https://push.example.test/{uuid.uuid4().hex}", "expirationTime": None,
+    return {"endpoint": f"https://fcm.googleapis.com/fcm/send/{uuid.uuid4().hex}", "expirationTime": None,
             "keys": {"p256dh": b64url(point), "auth": b64url(os.urandom(16))}}
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
