@@ -8,8 +8,8 @@ from ..db_types import utcnow
 from ..errors import ApiError, ErrorSchema
 from ..extensions import db
 from . import mfa, service
-from .attempts import GuessLimit, guess
 from .access import patient_for
+from .attempts import GuessLimit, guess
 from .models import PATIENT, PROVIDER
 from .schemas import (
     InviteRequestSchema,
