@@ -91,6 +91,7 @@ class StrictBoolean(fields.Boolean):
             return value
         raise self.make_error("invalid", input=value)
 
+
 def page_limit(what: str = "Items") -> fields.Integer:
     """The ``limit`` query parameter of a paged route."""
     return fields.Integer(
