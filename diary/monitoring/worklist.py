@@ -16,7 +16,6 @@ from .evaluation import refresh_patient
 from .models import PatientSummary
 from .timeline import iso
 
-
 # Keyset bounds: a rank outside int32 cannot be a stored one (and 2**63 overflowed the database).
 RANK_LIMIT = 2**31
 

@@ -13,7 +13,6 @@ from diary.accounts.models import Patient
 from diary.extensions import db
 from diary.notifications.models import OutboxMessage, PushSubscription
 
-
 # The test push receiver listens on plain http at 127.0.0.1: allowed here explicitly, never by default.
 RECEIVER_HOSTS = ("127.0.0.1",)
 

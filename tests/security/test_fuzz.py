@@ -30,8 +30,8 @@ from diary import create_app
 from diary.db_types import utcnow
 from diary.extensions import db
 from tests.conftest import login
-from tests.support.api_client import ApiClient
 from tests.security.test_access_matrix import ANSWERS
+from tests.support.api_client import ApiClient
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("DIARY_FUZZ_EXAMPLES", "25"))
 
