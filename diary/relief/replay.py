@@ -1,4 +1,4 @@
-"""Relief: when is a ketamine treatment wearing off? The rules of RELIEF.md.
+"""The replay: every rule evaluated day by day over a patient's history.
 
 PURE: no Flask, no database. Plain dates and numbers in, plain dataclasses out.
 
@@ -10,6 +10,12 @@ the rules on day t with the data dated up to t only, so a later entry never
 rewrites what was raised earlier and the same history always gives the same
 events. The persistence layer diffs these events against its stored flags.
 
+``ReliefParams.rules`` picks the rule set: ``v1`` (RELIEF.md's first rules) or
+``v2`` (the default, docs/relief.md): v2 keeps v1's baseline, nadir, threshold,
+non_response, urgent and data_gap, and replaces two rules: wearing_off is a
+one-sided CUSUM of the scores against the threshold, and plan_maintenance is
+raised from a predictive distribution of the wear-off day (forecast.py).
+
 Every event's ``details`` (JSON-ready: ISO dates, numbers) carry
 ``cycle_start`` (T0), ``last_session`` (TL as known that day) and
 ``days_since_session``, and besides:
@@ -18,14 +24,17 @@ Every event's ``details`` (JSON-ready: ISO dates, numbers) carry
   threshold_rule
 - ``non_response``: baseline, nadir, nadir_date, improvement, scores
 - ``wearing_off``: score, smoothed, threshold, baseline, nadir, nadir_date,
-  scores_at_or_above, duration
+  scores_at_or_above, duration; v2 also cusum, rise_start (the estimated
+  first day of the rise) and estimated_duration (what the forecasts learn)
 - ``urgent``: score, smoothed, baseline, reasons (``severe_scores`` and/or
   ``worse_than_baseline``), not_a_safety_screen (always true: GAD-7 has no
   suicide item)
 - ``data_gap``: since, last_score_date, days_without_score
 - ``plan_maintenance``: basis (``history`` | ``trend``), predicted_wear_off_date,
-  suggested_session_by, expected_duration; for history estimate_days, method
-  (``median`` | ``kaplan_meier``), cycles; for trend slope, threshold
+  suggested_session_by, expected_duration; v1: for history estimate_days, method
+  (``median`` | ``kaplan_meier``), cycles; for trend slope, threshold. v2:
+  interval_80 (two ISO dates), probability_within_lead, lead_days, sources,
+  why (plain words)
 - ``cycle_censored`` (informational, on the next course's T0; its cycle_start
   and last_session are the ended cycle's): duration_at_least,
   next_course_start, non_response, counts_for_forecast
@@ -38,183 +47,29 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Iterable, Mapping
 
-NO_BASELINE = "no_baseline"
-NON_RESPONSE = "non_response"
-WEARING_OFF = "wearing_off"
-URGENT = "urgent"
-DATA_GAP = "data_gap"
-PLAN_MAINTENANCE = "plan_maintenance"
-CYCLE_CENSORED = "cycle_censored"
+from .assessment import Assessment, build_assessment
+from .events import (
+    CYCLE_CENSORED,
+    DATA_GAP,
+    HISTORY,
+    NO_BASELINE,
+    NON_RESPONSE,
+    PLAN_MAINTENANCE,
+    PRIOR,
+    TREND,
+    URGENT,
+    WEARING_OFF,
+    Event,
+)
+from .forecast import CycleForecast, DurationPrior, cycle_forecast, duration_prior, kaplan_meier_median
+from .params import DEFAULT_PARAMS, ReliefParams
 
-#: Events that become care-team flags (CONTRACT.md section 6).
-FLAG_KINDS = (WEARING_OFF, NON_RESPONSE, URGENT, DATA_GAP, PLAN_MAINTENANCE)
-#: Events that only inform: the assessment notice and the forecast history.
-INFO_KINDS = (NO_BASELINE, CYCLE_CENSORED)
-EVENT_KINDS = INFO_KINDS + FLAG_KINDS
 # Once one of these is raised in a cycle, plan_maintenance is moot there.
 _PLAN_SETTLED = frozenset((PLAN_MAINTENANCE, WEARING_OFF, NON_RESPONSE))
-
-NO_TREATMENT = "no_treatment"
-AWAITING_RESPONSE = "awaiting_response"
-RELIEF = "relief"
-STATUSES = (NO_TREATMENT, AWAITING_RESPONSE, RELIEF, WEARING_OFF, NON_RESPONSE)
-
-HISTORY = "history"
-TREND = "trend"
-PRIOR = "prior"
-
-# Assessment notices besides "no_baseline": where the baseline came from when it
-# is not the patient's own pre-treatment diary, and a cycle past its active span.
-NOTICE_BASELINE_FROM_INTAKE = "baseline_from_intake"
-NOTICE_BASELINE_FROM_COURSE = "baseline_from_course"
-NOTICE_CYCLE_INACTIVE = "cycle_inactive"
-
-
-@dataclass(frozen=True)
-class ReliefParams:
-    """Every default of RELIEF.md, in its order. Days are whole days."""
-
-    course_gap_days: int = 7  # sessions less than this apart form one course
-    active_cycle_days: int = 60  # a cycle is active until TL + this
-    # Decision: one window/minimum serves both baseline windows (before the
-    # first course and before the current one); RELIEF.md gives both as 7/3.
-    baseline_window_days: int = 7
-    baseline_min_scores: int = 3
-    smoothing_scores: int = 3
-    smoothing_window_days: int = 7
-    smoothing_min_scores: int = 2
-    nadir_settle_days: int = 14  # the nadir is fixed after TL + this
-    mcid: float = 4  # W = N + max(mcid, regain_fraction * I)
-    regain_fraction: float = 0.5
-    no_baseline_threshold: float = 10  # without B: W = max(this, N + no_baseline_min_rise)
-    no_baseline_min_rise: float = 4
-    non_response_after_days: int = 7
-    non_response_min_scores: int = 5
-    non_response_min_improvement: float = 4
-    wear_off_min_days: int = 3
-    wear_off_window_scores: int = 4
-    wear_off_min_above: int = 3
-    wear_off_window_days: int = 7
-    urgent_score: float = 15
-    urgent_min_severe_scores: int = 2  # "2 of the last 3 ... within 7 days"
-    urgent_window_scores: int = 3
-    urgent_window_days: int = 7
-    urgent_above_baseline: float = 4  # S(t) >= B + this
-    data_gap_days: int = 4
-    suggest_days_before: int = 3
-    history_durations: int = 5
-    km_min_cycles: int = 3
-    trend_window_days: int = 7
-    trend_min_scores: int = 4
-    trend_min_slope: float = 0.25
-    prior_single_days: int = 7
-    prior_course_days: int = 18
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise TypeError(f"ReliefParams.{f.name} must be a number, not {value!r}")
-            if f.type == "int" and not isinstance(value, int):
-                raise TypeError(f"ReliefParams.{f.name} must be a whole number of days/scores")
-            if not math.isfinite(value) or value < 0:
-                raise ValueError(f"ReliefParams.{f.name} must be a finite number >= 0")
-        for name in ("course_gap_days", "baseline_window_days", "baseline_min_scores",
-                     "smoothing_scores", "smoothing_window_days", "smoothing_min_scores",
-                     "wear_off_window_scores", "wear_off_min_above", "wear_off_window_days",
-                     "urgent_window_scores", "urgent_min_severe_scores", "urgent_window_days",
-                     "data_gap_days", "history_durations", "km_min_cycles",
-                     "trend_window_days", "prior_single_days", "prior_course_days"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"ReliefParams.{name} must be at least 1")
-        # A line needs two points; a zero slope would "reach" W never.
-        if self.trend_min_scores < 2 or self.trend_min_slope <= 0:
-            raise ValueError("ReliefParams: trend needs >= 2 scores and a positive slope")
-        if not 0 < self.regain_fraction <= 1:
-            raise ValueError("ReliefParams.regain_fraction must be in (0, 1]")
-        for part, whole in (("smoothing_min_scores", "smoothing_scores"),
-                            ("wear_off_min_above", "wear_off_window_scores"),
-                            ("urgent_min_severe_scores", "urgent_window_scores")):
-            if getattr(self, part) > getattr(self, whole):
-                raise ValueError(f"ReliefParams.{part} cannot exceed {whole}")
-
-    @classmethod
-    def from_mapping(cls, overrides: Mapping[str, Any] | None) -> "ReliefParams":
-        """Defaults overridden by ``{field name: value}``, e.g. from app configuration.
-
-        Names are case-insensitive (``MCID`` or ``mcid``); values may be numbers
-        or numeric strings (environment variables). Unknown names: ValueError.
-        """
-        known = {f.name: f for f in fields(cls)}
-        values: dict[str, Any] = {}
-        for raw_name, raw in (overrides or {}).items():
-            name = str(raw_name).lower()
-            if name not in known:
-                raise ValueError(f"unknown relief parameter {raw_name!r}")
-            values[name] = _coerce(name, raw, known[name].type)
-        return cls(**values)
-
-
-def _coerce(name: str, raw: Any, kind: str) -> int | float:
-    if isinstance(raw, bool):
-        raise ValueError(f"relief parameter {name} must be a number, not {raw!r}")
-    try:
-        number = float(raw) if isinstance(raw, str) else raw
-        if kind == "int":
-            if isinstance(number, float):
-                if not number.is_integer():
-                    raise ValueError
-                number = int(number)
-            return int(number)
-        return number if isinstance(number, int) else float(number)
-    except (TypeError, ValueError):
-        raise ValueError(f"relief parameter {name} must be a {kind}, not {raw!r}") from None
-
-
-DEFAULT_PARAMS = ReliefParams()
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something raised on ``day``; ``details`` is JSON-serialisable."""
-
-    day: date
-    kind: str
-    details: dict = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        return {"day": self.day.isoformat(), "kind": self.kind, "details": dict(self.details)}
-
-
-@dataclass
-class Assessment:
-    """The state of the current cycle as of a day (CONTRACT.md section 6)."""
-
-    status: str
-    last_session_date: date | None = None
-    baseline: float | None = None
-    nadir: float | None = None
-    threshold: float | None = None
-    current: float | None = None
-    regained_fraction: float | None = None
-    days_since_session: int | None = None
-    predicted_wear_off_date: date | None = None
-    prediction_basis: str | None = None
-    suggested_session_by: date | None = None
-    notices: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        """The contract's JSON shape: dates as ISO strings."""
-        out = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            out[f.name] = value.isoformat() if isinstance(value, date) else value
-        out["notices"] = list(self.notices)
-        return out
+Scores = Mapping[date, "int | float | None"]
 
 
 # --------------------------------------------------------------------------- public API
@@ -259,7 +114,7 @@ def _iso(day: int | None) -> str | None:
     return None if day is None else date.fromordinal(day).isoformat()
 
 
-def _median(values: list) -> float:
+def _median(values: list[float]) -> float:
     ordered = sorted(values)
     mid = len(ordered) // 2
     if len(ordered) % 2:
@@ -274,41 +129,10 @@ def _round_half_up(value: float) -> int:
 def _number(value: Any, what: str) -> float:
     kind = type(value)
     if kind is int or (kind is float and math.isfinite(value)):
-        return value
+        return value  # type: ignore[no-any-return]  # checked just above: an int or a finite float
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, not {value!r}")
     return value
-
-
-def kaplan_meier_median(cycles: Iterable[tuple[float, bool]]) -> float | None:
-    """The Kaplan-Meier median of ``(duration, observed)`` pairs.
-
-    Convention: the smallest observed duration at which the survival estimate
-    is <= 0.5; ``None`` if it never gets there. At a tie, wear-offs come before
-    censorings (a cycle censored at d was still "at risk" at d), the usual
-    convention. Exact whole-number arithmetic, so a survival of 0.5 is 0.5.
-    """
-    cycles = sorted(cycles)
-    at_risk = len(cycles)
-    # survival = surviving / at_risk_product, kept as two whole numbers
-    surviving = total = 1
-    i = 0
-    while i < len(cycles):
-        duration = cycles[i][0]
-        observed = censored = 0
-        while i < len(cycles) and cycles[i][0] == duration:
-            if cycles[i][1]:
-                observed += 1
-            else:
-                censored += 1
-            i += 1
-        if observed:
-            surviving *= at_risk - observed
-            total *= at_risk
-            if 2 * surviving <= total:
-                return duration
-        at_risk -= observed + censored
-    return None
 
 
 class _Cycle:
@@ -316,7 +140,8 @@ class _Cycle:
 
     __slots__ = ("start", "sessions", "last", "baseline", "baseline_source",
                  "scores", "nadir", "nadir_day", "nadir_index", "threshold", "raised",
-                 "response_scores", "wear_off_day", "history", "history_day")
+                 "response_scores", "wear_off_day", "history", "history_day",
+                 "cusum", "cusum_start", "cusum_above", "cusum_last", "prior")
 
     def __init__(self, start: int, baseline: float | None, source: str | None,
                  history: tuple[float, str, int] | None) -> None:
@@ -336,6 +161,13 @@ class _Cycle:
         self.wear_off_day: int | None = None
         self.history = history  # (D-hat, method, cycles) from earlier cycles, or None
         self.history_day: int | None = None  # TL + D-hat, kept in step with TL
+        # v2: the CUSUM of the scores against W since the nadir, the day its
+        # current run began, the run's scores >= W, and the latest score's day
+        self.cusum = 0.0
+        self.cusum_start: int | None = None
+        self.cusum_above = 0
+        self.cusum_last: int | None = None
+        self.prior: DurationPrior | None = None  # v2: step 1 of the forecast
         self.moved_to(start)
 
     def moved_to(self, last_session: int) -> None:
@@ -343,14 +175,17 @@ class _Cycle:
         if self.history is not None:
             self.history_day = last_session + _round_half_up(self.history[0])
 
-    def common(self, day: int) -> dict:
+    def common(self, day: int) -> dict[str, Any]:
         return {"cycle_start": _iso(self.start), "last_session": _iso(self.last),
                 "days_since_session": day - self.last}
 
 
 class _Replay:
-    def __init__(self, scores, sessions, until, params, intake_baseline, prior_durations, planned):
+    def __init__(self, scores: Scores, sessions: Iterable[date], until: date, params: ReliefParams,
+                 intake_baseline: float | None, prior_durations: Iterable[float],
+                 planned: Iterable[date]) -> None:
         self.p = params
+        self.v2 = params.rules == "v2"
         self.until = until.toordinal()
         self.intake = (None if intake_baseline is None
                        else _number(intake_baseline, "intake_baseline"))
@@ -359,26 +194,31 @@ class _Replay:
         excluded = set(session_days)
         # Session days' own scores are left out of every window, `current` too:
         # sedation and dissociation make them unreliable (RELIEF.md, Inputs).
-        self.score_at = {}
+        self.score_at: dict[int, float] = {}
         for day, value in scores.items():
             ordinal = day.toordinal()
             if value is not None and ordinal <= self.until and ordinal not in excluded:
                 self.score_at[ordinal] = _number(value, f"score of {day}")
         self.courses: list[list[int]] = []
-        for day in session_days:
-            if self.courses and day - self.courses[-1][-1] < params.course_gap_days:
-                self.courses[-1].append(day)
+        for ordinal in session_days:
+            if self.courses and ordinal - self.courses[-1][-1] < params.course_gap_days:
+                self.courses[-1].append(ordinal)
             else:
-                self.courses.append([day])
+                self.courses.append([ordinal])
         self.planned = sorted({d.toordinal() for d in planned})
-        # the forecast history: (duration, observed or censored), oldest first
-        self.durations: list[tuple[float, bool]] = [
-            (_number(d, "prior duration"), True) for d in prior_durations]
-        if any(d <= 0 for d, _ in self.durations):
+        prior = [_number(d, "prior duration") for d in prior_durations]
+        if any(d <= 0 for d in prior):
             raise ValueError("prior durations must be positive")
+        # the forecast history: (duration, observed or censored), oldest first.
+        # v1: prior_durations are the patient's earlier wear-offs, the oldest
+        # history; v2: they are the clinic's (other patients' cycles of the same
+        # kind of course), the prior behind a short history.
+        self.durations: list[tuple[float, bool]] = [] if self.v2 else [(d, True) for d in prior]
+        self.clinic: list[float] = prior if self.v2 else []
+        self.noise_sd = 1.5  # v2: the scores' noise, re-estimated at each cycle
         self.events: list[Event] = []
         self.cycle: _Cycle | None = None
-        self.first_baseline = None
+        self.first_baseline: float | None = None
         if self.courses:
             self.first_baseline = self._window_median(self.courses[0][0])
 
@@ -397,6 +237,7 @@ class _Replay:
         return self
 
     def _open_cycle(self, index: int, start: int) -> _Cycle:
+        source: str | None
         baseline, source = self.first_baseline, "pre_treatment"
         if baseline is None and self.intake is not None:
             baseline, source = float(self.intake), "intake"
@@ -404,7 +245,10 @@ class _Replay:
             baseline, source = self._window_median(start), "course"
         if baseline is None:
             source = None
-        cycle = _Cycle(start, baseline, source, self._history_estimate())
+        cycle = _Cycle(start, baseline, source, None if self.v2 else self._history_estimate())
+        if self.v2:
+            self.noise_sd = self._noise_sd(start)
+            cycle.prior = self._duration_prior(1)
         if baseline is None:
             # Decision: no_baseline is an event of the course's first day (when the
             # baseline is settled, from data before T0), once per cycle, besides
@@ -427,6 +271,9 @@ class _Replay:
                 # but keeps the cycle: events already raised in it stay raised.
                 c.moved_to(t)
                 c.sessions += 1
+                if self.v2 and c.sessions == 2:
+                    # the fixed prior depends on the kind of course
+                    c.prior = self._duration_prior(2)
                 next_session += 1
                 continue  # a session day: no score, and every rule below needs t > TL
             value = score_at.get(t)
@@ -434,6 +281,10 @@ class _Replay:
                 self._logged_day(c, t, value)
             elif t - max(c.scores[-1][0] if c.scores else c.last, c.last) == gap_days:
                 self._data_gap(c, t)
+            if self.v2:
+                if c.raised.isdisjoint(_PLAN_SETTLED):
+                    self._plan_maintenance_v2(c, t)
+                continue
             # The full forecast only when one that can be flagged may be due:
             # the history date is near, or a trend line can be fitted.
             if c.raised.isdisjoint(_PLAN_SETTLED) and (
@@ -447,6 +298,14 @@ class _Replay:
         scores = c.scores
         since = scores[-1][0] - p.smoothing_window_days
         recent = [v for d, v in scores[-p.smoothing_scores:] if d > since]
+        return _median(recent) if len(recent) >= p.smoothing_min_scores else None
+
+    def _nadir_level(self, c: _Cycle) -> float | None:
+        """v2: the median of the last up-to-nadir_scores cycle scores within the window."""
+        p = self.p
+        scores = c.scores
+        since = scores[-1][0] - p.smoothing_window_days
+        recent = [v for d, v in scores[-p.nadir_scores:] if d > since]
         return _median(recent) if len(recent) >= p.smoothing_min_scores else None
 
     def _may_exceed(self, scores: list[tuple[int, float]], bar: float) -> bool:
@@ -473,9 +332,12 @@ class _Replay:
             smoothed = self._smoothed(c)
         if not settled:
             c.response_scores += 1
-            if smoothed is not None and (c.nadir is None or smoothed < c.nadir):
-                c.nadir, c.nadir_day, c.nadir_index = smoothed, t, len(scores) - 1
-                c.threshold = self._threshold(c.baseline, smoothed)
+            # v2: the nadir is the lowest median of a wider window (nadir_scores):
+            # the lowest of many 3-score medians sits below the plateau's level.
+            level = self._nadir_level(c) if self.v2 and smoothed is not None else smoothed
+            if level is not None and (c.nadir is None or level < c.nadir):
+                c.nadir, c.nadir_day, c.nadir_index = level, t, len(scores) - 1
+                c.threshold = self._threshold(c.baseline, level)
 
         if (NON_RESPONSE not in raised and t >= c.last + p.non_response_after_days
                 and c.response_scores >= p.non_response_min_scores
@@ -487,12 +349,17 @@ class _Replay:
                 "baseline": c.baseline, "nadir": c.nadir, "nadir_date": _iso(c.nadir_day),
                 "improvement": c.baseline - c.nadir, "scores": c.response_scores})
 
-        if (WEARING_OFF not in raised and NON_RESPONSE not in raised
-                and c.nadir is not None and t >= c.last + p.wear_off_min_days
+        if self.v2:
+            if WEARING_OFF not in raised and NON_RESPONSE not in raised:
+                self._cusum(c, t, value)
+        elif (WEARING_OFF not in raised and NON_RESPONSE not in raised
+                and c.nadir is not None and c.nadir_day is not None and c.threshold is not None
+                and t >= c.last + p.wear_off_min_days
                 and t > c.nadir_day and value >= c.threshold):
             since = t - p.wear_off_window_days
             window = scores[max(c.nadir_index + 1, len(scores) - p.wear_off_window_scores):]
-            above = sum(1 for d, v in window if v >= c.threshold and d > since)
+            threshold = c.threshold
+            above = sum(1 for d, v in window if v >= threshold and d > since)
             if above >= p.wear_off_min_above:
                 # Decision: D = t - TL with TL as known on day t (mid-course too).
                 c.wear_off_day = t
@@ -503,7 +370,7 @@ class _Replay:
                     "scores_at_or_above": above, "duration": t - c.last})
 
         if URGENT not in raised and (value >= p.urgent_score or smoothed is not None):
-            reasons = []
+            reasons: list[str] = []
             if value >= p.urgent_score:
                 since = t - p.urgent_window_days
                 severe = sum(1 for d, v in scores[-p.urgent_window_scores:]
@@ -539,9 +406,11 @@ class _Replay:
         i = bisect_left(self.planned, t)
         if i < len(self.planned) and self.planned[i] < predicted:
             return
-        if basis == TREND:
+        why: dict[str, Any]
+        if basis == TREND and slope is not None:
             why = {"slope": round(slope, 4), "threshold": c.threshold}
         else:
+            assert c.history is not None  # the basis is history
             estimate, method, cycles = c.history
             why = {"estimate_days": estimate, "method": method, "cycles": cycles}
         self._emit(t, PLAN_MAINTENANCE, c, {
@@ -561,7 +430,7 @@ class _Replay:
             "duration_at_least": at_least, "next_course_start": _iso(next_start),
             "non_response": not responded, "counts_for_forecast": responded})
 
-    def _emit(self, t: int, kind: str, c: _Cycle, details: dict) -> None:
+    def _emit(self, t: int, kind: str, c: _Cycle, details: dict[str, Any]) -> None:
         c.raised.add(kind)
         self.events.append(Event(date.fromordinal(t), kind, {**c.common(t), **details}))
 
@@ -622,7 +491,9 @@ class _Replay:
         if len(points) < p.trend_min_scores:
             return None
         # x = day - t: small whole numbers keep the sums exact for whole scores.
-        n = sx = sy = sxx = sxy = 0
+        n = sx = sxx = 0
+        sy: float = 0
+        sxy: float = 0
         for x, y in points:
             n += 1
             sx += x
@@ -643,6 +514,7 @@ class _Replay:
             rest_rise = m * (sxy - x * y) - rest_x * (sy - y)
             if rest_rise <= 0 or rest_rise < min_slope * (m * (sxx - x * x) - rest_x * rest_x):
                 return None
+        assert c.threshold is not None  # a nadir is set (_trend_possible)
         # Where the line reaches W, in one division (so exact at halves).
         crossing = (sx * rise + (n * c.threshold - sy) * run) / (n * rise)
         # Decision: the crossing is rounded to the nearest day, halves up, like
@@ -662,75 +534,156 @@ class _Replay:
         prior = self.p.prior_single_days if c.sessions == 1 else self.p.prior_course_days
         return c.last + prior, PRIOR, None
 
+    # -- v2 (docs/relief.md)
+
+    def _cusum(self, c: _Cycle, t: int, value: float) -> None:
+        """wearing_off, v2: a one-sided CUSUM of the scores after the nadir.
+
+        Each score adds (score - (W - slack)), clipped to +-clip; the sum never
+        goes below 0. wearing_off when the sum reaches ``cusum_limit`` with at
+        least ``cusum_min_above`` of the run's scores >= W, today's among them,
+        on or after TL + wear_off_min_days. The day the run began estimates the
+        start of the rise: the duration the forecasts learn from.
+        """
+        p = self.p
+        if c.nadir is None or c.threshold is None or c.nadir_day is None or t <= c.nadir_day:
+            # Decision: a new (lower) nadir moves W: the sum starts again after it.
+            c.cusum, c.cusum_start, c.cusum_above, c.cusum_last = 0.0, None, 0, t
+            return
+        if c.cusum_last is not None and t - c.cusum_last >= p.cusum_reset_days:
+            # Decision: after a long silence old scores say little about today.
+            c.cusum, c.cusum_start, c.cusum_above = 0.0, None, 0
+        c.cusum_last = t
+        threshold = c.threshold
+        step = min(max(value - (threshold - p.cusum_slack), -p.cusum_clip), p.cusum_clip)
+        c.cusum = max(0.0, c.cusum + step)
+        if c.cusum == 0.0:
+            c.cusum_start, c.cusum_above = None, 0
+            return
+        if c.cusum_start is None:
+            c.cusum_start = t
+        if value >= threshold:
+            c.cusum_above += 1
+        if (c.cusum >= p.cusum_limit and value >= threshold and c.cusum_above >= p.cusum_min_above
+                and t >= c.last + p.wear_off_min_days):
+            c.wear_off_day = t
+            estimated = max(c.cusum_start - c.last, 1)
+            self.durations.append((estimated, True))
+            self._emit(t, WEARING_OFF, c, {
+                "score": value, "smoothed": self._smoothed(c), "threshold": threshold,
+                "baseline": c.baseline, "nadir": c.nadir, "nadir_date": _iso(c.nadir_day),
+                "scores_at_or_above": c.cusum_above, "duration": t - c.last,
+                "cusum": round(c.cusum, 3), "rise_start": _iso(c.cusum_start),
+                "estimated_duration": estimated})
+
+    def _noise_sd(self, before: int) -> float:
+        """The scores' day-to-day noise (SD), from the last 60 logged days before ``before``.
+
+        A robust estimate from successive differences (median absolute
+        difference / (0.6745 * sqrt 2)), so slow changes of level barely count;
+        1.5 points with fewer than 10 differences; never below noise_sd_floor.
+        """
+        days = sorted(d for d in self.score_at if d < before)[-61:]
+        diffs = [abs(self.score_at[b] - self.score_at[a]) for a, b in zip(days, days[1:]) if b - a <= 2]
+        estimate = _median(diffs) / (0.6745 * math.sqrt(2)) if len(diffs) >= 10 else 1.5
+        return max(estimate, self.p.noise_sd_floor)
+
+    def _duration_prior(self, sessions: int) -> DurationPrior:
+        p = self.p
+        default = p.prior_single_days if sessions == 1 else p.prior_course_days
+        return duration_prior(self.durations, self.clinic, default, p)
+
+    def _forecast_v2(self, c: _Cycle, t: int) -> tuple[CycleForecast, str, list[str]]:
+        """The forecast of cycle ``c`` as of day ``t``, its basis and its sources."""
+        prior = c.prior
+        assert prior is not None  # set when the cycle opened (v2)
+        points: list[tuple[int, float]] = []
+        if c.nadir_day is not None:
+            points = [(d - c.last, v) for d, v in c.scores[c.nadir_index:] if d > c.last]
+        forecast = cycle_forecast(prior, points, t - c.last, c.nadir, c.threshold, self.noise_sd, self.p)
+        sources = []
+        if prior.own_cycles:
+            sources.append("own_cycles")
+        sources.append("clinic" if prior.clinic_cycles else "default_prior")
+        if points:
+            sources.append("scores")
+        if forecast.rise >= 0.5:
+            basis = TREND
+        elif prior.own_cycles:
+            basis = HISTORY
+        else:
+            basis = PRIOR
+        return forecast, basis, sources
+
+    def _plan_maintenance_v2(self, c: _Cycle, t: int) -> None:
+        p = self.p
+        prior = c.prior
+        if prior is None or (not prior.own_cycles and c.nadir is None):
+            return
+        # Decision (speed): the full posterior only when it can reach the bar:
+        # the prior's chance of a wear-off within the lead, among the days not
+        # yet seen flat, is a fifth of the bar or more, or the latest score is
+        # halfway from the nadir to W.
+        u = t - c.last
+        last_score = c.scores[-1][1] if c.scores else None
+        rising = (last_score is not None and c.nadir is not None and c.threshold is not None
+                  and last_score >= (c.nadir + c.threshold) / 2)
+        if not rising:
+            pmf = prior.pmf
+            seen = max(u - 3, 0)
+            ahead = sum(pmf[seen + 1: u + p.plan_lead_days + 1])
+            rest = sum(pmf[seen + 1:]) + prior.beyond
+            if rest <= 0 or ahead < rest * p.plan_probability / 5:
+                return
+        forecast, basis, sources = self._forecast_v2(c, t)
+        if basis == PRIOR or forecast.within_lead < p.plan_probability:
+            return
+        predicted = c.last + forecast.median
+        i = bisect_left(self.planned, t)
+        if i < len(self.planned) and self.planned[i] < predicted:
+            return
+        self._emit(t, PLAN_MAINTENANCE, c, {
+            "basis": basis, **self._forecast_details(c, forecast, sources, t),
+            "probability_within_lead": round(forecast.within_lead, 3), "lead_days": p.plan_lead_days})
+
+    def _forecast_details(self, c: _Cycle, forecast: CycleForecast, sources: list[str],
+                          t: int) -> dict[str, Any]:
+        """The forecast in an event's or the assessment's words (ISO dates)."""
+        last = c.last
+        return {
+            "predicted_wear_off_date": _iso(last + forecast.median),
+            "suggested_session_by": _iso(last + forecast.suggested),
+            "expected_duration": forecast.median,
+            "interval_80": [_iso(last + forecast.low), _iso(last + forecast.high)],
+            "sources": sources,
+            "why": self._why(c, forecast, t)}
+
+    def _why(self, c: _Cycle, forecast: CycleForecast, t: int) -> str:
+        """The forecast in plain words, for the care team."""
+        prior = c.prior
+        assert prior is not None
+        parts = []
+        observed = prior.observed[-4:]
+        if observed:
+            span = (f"{min(observed)}-{max(observed)} days" if min(observed) != max(observed)
+                    else f"{observed[0]} days")
+            count = "cycle" if len(observed) == 1 else f"{len(observed)} cycles"
+            parts.append(f"the last {count} with a wear-off lasted {span}")
+        if prior.censored:
+            shortest = min(prior.censored)
+            parts.append(f"{len(prior.censored)} ended by a session before relief faded"
+                         f" (at least {shortest} days)")
+        if not prior.own_cycles:
+            parts.append(f"no past cycles yet: the clinic's {prior.clinic_cycles} cycles stand in"
+                         if prior.clinic_cycles else "no past cycles yet: a typical duration stands in")
+        if forecast.rise >= 0.5:
+            parts.append("the scores have started to rise from the nadir")
+        elif c.nadir is not None and c.scores:
+            parts.append("the scores have not started to rise yet")
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:] + "." if text else ""
+
     # -- the assessment
 
     def assessment(self) -> Assessment:
-        p = self.p
-        c = self.cycle
-        latest = max(self.score_at) if self.score_at else None
-        if c is None:
-            # Decision: before any session the baseline shown is the one a session
-            # tomorrow would get (its 7 days before, else the intake baseline).
-            baseline = self._window_median(self.until + 1)
-            if baseline is None and self.intake is not None:
-                baseline = float(self.intake)
-            return Assessment(
-                status=NO_TREATMENT, baseline=baseline,
-                current=None if latest is None else float(self.score_at[latest]),
-                notices=[NO_BASELINE] if baseline is None else [])
-
-        today = self.until
-        smoothed = self._smoothed(c) if c.scores and c.scores[-1][0] == latest else None
-        if smoothed is not None:
-            current = smoothed
-        else:
-            current = None if latest is None else float(self.score_at[latest])
-
-        if NON_RESPONSE in c.raised:
-            status = NON_RESPONSE
-        elif WEARING_OFF in c.raised:
-            status = WEARING_OFF
-        elif c.nadir is None:
-            status = AWAITING_RESPONSE
-        elif c.baseline is None:
-            # Decision: without a baseline, relief means a nadir below the moderate
-            # band (the same cut-off the no-baseline threshold uses).
-            status = RELIEF if c.nadir < p.no_baseline_threshold else AWAITING_RESPONSE
-        elif c.baseline - c.nadir < p.non_response_min_improvement:
-            status = AWAITING_RESPONSE
-        else:
-            status = RELIEF
-
-        predicted = basis = suggested = None
-        if status == WEARING_OFF:
-            # Decision: after a wear-off the "prediction" is the observed day, with
-            # no basis; the suggested date keeps its rule (and so lies in the past).
-            predicted = c.wear_off_day
-        elif status != NON_RESPONSE:
-            predicted, basis, _ = self._forecast(c, today)
-        if predicted is not None:
-            suggested = predicted - p.suggest_days_before
-
-        fraction = None
-        if None not in (current, c.nadir, c.baseline) and c.baseline != c.nadir:
-            fraction = round((current - c.nadir) / (c.baseline - c.nadir), 3)
-
-        notices = []
-        if c.baseline is None:
-            notices.append(NO_BASELINE)
-        elif c.baseline_source == "intake":
-            notices.append(NOTICE_BASELINE_FROM_INTAKE)
-        elif c.baseline_source == "course":
-            notices.append(NOTICE_BASELINE_FROM_COURSE)
-        if today > c.last + p.active_cycle_days:
-            notices.append(NOTICE_CYCLE_INACTIVE)
-
-        return Assessment(
-            status=status, last_session_date=date.fromordinal(c.last), baseline=c.baseline,
-            nadir=None if c.nadir is None else float(c.nadir),
-            threshold=c.threshold, current=current, regained_fraction=fraction,
-            days_since_session=today - c.last,
-            predicted_wear_off_date=None if predicted is None else date.fromordinal(predicted),
-            prediction_basis=basis,
-            suggested_session_by=None if suggested is None else date.fromordinal(suggested),
-            notices=notices)
+        return build_assessment(self)

@@ -1,4 +1,4 @@
-"""The relief engine (diary/relief.py) against RELIEF.md, rule by rule.
+"""The relief engine's first rules (``ReliefParams(rules="v1")``) against RELIEF.md, rule by rule.
 
 Day 0 is 2026-01-01; helpers speak in day offsets so a test reads like the
 worked example of RELIEF.md.
@@ -6,21 +6,37 @@ worked example of RELIEF.md.
 
 import json
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from diary.relief import (
-    EVENT_KINDS,
-    Assessment,
-    Event,
-    ReliefParams,
-    assess,
-    kaplan_meier_median,
-    replay,
-)
+from diary import relief
+from diary.relief import EVENT_KINDS, Assessment, Event, kaplan_meier_median
+
+
+@dataclass(frozen=True)
+class ReliefParams(relief.ReliefParams):
+    """RELIEF.md's first rules unless told otherwise: this module tests v1."""
+
+    rules: str = "v1"
+
+
+V1 = ReliefParams()
+
+
+def replay(*args, params=V1, **kwargs):
+    return relief.replay(*args, params=params, **kwargs)
+
+
+def assess(*args, params=V1, **kwargs):
+    return relief.assess(*args, params=params, **kwargs)
+
+
+def evaluate(*args, params=V1, **kwargs):
+    return relief.evaluate(*args, params=params, **kwargs)
 
 D0 = date(2026, 1, 1)
 
@@ -811,8 +827,6 @@ def test_replay_is_deterministic_over_a_long_random_history():
 
 
 def test_evaluate_is_replay_and_assess_in_one_pass():
-    from diary.relief import assess, evaluate, replay
-
     start = date(2026, 1, 1)
     scores = {start + timedelta(days=offset): value for offset, value in zip(range(-7, 21), [16, 15, 17, 16, 16, 15, 17, 99, 9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14], strict=True)}
     today = start + timedelta(days=20)

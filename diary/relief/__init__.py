@@ -1,0 +1,46 @@
+"""Relief: when is a ketamine treatment wearing off? PURE: no Flask, no database.
+
+The package: ``params`` (ReliefParams and its parsing from configuration),
+``events`` (kinds, statuses, Event), ``forecast`` (the wear-off forecasts),
+``replay`` (the rules, day by day) and ``assessment`` (today's state).
+RELIEF.md has the first rules (``ReliefParams(rules="v1")``); docs/relief.md
+the default ones (v2).
+"""
+
+from .assessment import Assessment
+from .events import (
+    AWAITING_RESPONSE,
+    BASES,
+    CYCLE_CENSORED,
+    DATA_GAP,
+    EVENT_KINDS,
+    FLAG_KINDS,
+    HISTORY,
+    INFO_KINDS,
+    NO_BASELINE,
+    NO_TREATMENT,
+    NON_RESPONSE,
+    NOTICE_BASELINE_FROM_COURSE,
+    NOTICE_BASELINE_FROM_INTAKE,
+    NOTICE_CYCLE_INACTIVE,
+    PLAN_MAINTENANCE,
+    PRIOR,
+    RELIEF,
+    STATUSES,
+    TREND,
+    URGENT,
+    WEARING_OFF,
+    Event,
+)
+from .forecast import kaplan_meier_median
+from .params import DEFAULT_PARAMS, RULES, ReliefParams, parse_relief_params
+from .replay import assess, evaluate, replay
+
+__all__ = [
+    "AWAITING_RESPONSE", "BASES", "CYCLE_CENSORED", "DATA_GAP", "DEFAULT_PARAMS", "EVENT_KINDS",
+    "FLAG_KINDS", "HISTORY", "INFO_KINDS", "NO_BASELINE", "NO_TREATMENT", "NON_RESPONSE",
+    "NOTICE_BASELINE_FROM_COURSE", "NOTICE_BASELINE_FROM_INTAKE", "NOTICE_CYCLE_INACTIVE",
+    "PLAN_MAINTENANCE", "PRIOR", "RELIEF", "RULES", "STATUSES", "TREND", "URGENT", "WEARING_OFF",
+    "Assessment", "Event", "ReliefParams", "assess", "evaluate", "kaplan_meier_median",
+    "parse_relief_params", "replay",
+]
