@@ -1,28 +1,16 @@
 """``DIARY_RELIEF_PARAMS`` as the relief engine's ReliefParams, parsed once per configured value.
 
-(This moves next to ``ReliefParams`` in the relief package.)
+The parsing itself lives next to ``ReliefParams`` (diary/relief/params.py).
 """
 import json
-from typing import Mapping
 
 from flask import current_app
 
 from .. import relief
 
 
-def parse_relief_params(value) -> relief.ReliefParams:
-    """``DIARY_RELIEF_PARAMS`` (``"mcid=5,course_gap_days=6"``) or a mapping, as ReliefParams."""
-    if isinstance(value, Mapping):
-        return relief.ReliefParams.from_mapping(value)
-    overrides = {}
-    for part in (value or "").replace(";", ",").split(","):
-        if not part.strip():
-            continue
-        name, sep, number = part.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"DIARY_RELIEF_PARAMS: expected name=value, not {part.strip()!r}")
-        overrides[name.strip()] = number.strip()
-    return relief.ReliefParams.from_mapping(overrides)
+# Parsed beside ReliefParams, in the pure package (``rules=v1`` picks RELIEF.md's first rules).
+parse_relief_params = relief.parse_relief_params
 
 
 def relief_params(app=None) -> relief.ReliefParams:

@@ -69,15 +69,16 @@ class ReliefParams:
     prior_single_days: int = 7  # without history or a clinic prior: typical relief
     prior_course_days: int = 18
     # ---- v2 (docs/relief.md): the nadir, and the wear-off detector, a one-sided CUSUM
-    nadir_scores: int = 5  # the nadir is the lowest median of this many scores
-    cusum_slack: float = 1.0  # scores count from W - slack up
-    cusum_clip: float = 3.0  # one score moves the sum by at most this
-    cusum_limit: float = 4.0  # raise wearing_off when the sum reaches this
+    nadir_scores: int = 7  # the nadir is the lowest median of this many scores
+    # the CUSUM's three numbers are in units of the patient's noise SD (estimated)
+    cusum_slack: float = 0.5  # scores count from W - slack up
+    cusum_clip: float = 2.0  # one score moves the sum by at most this
+    cusum_limit: float = 3.5  # raise wearing_off when the sum reaches this
     cusum_min_above: int = 2  # ... and at least this many of its scores are >= W
     cusum_reset_days: int = 7  # a silence this long empties the sum
     # ---- v2: the forecast of this cycle's wear-off day
     plan_lead_days: int = 7  # plan_maintenance when P(wear-off within this) ...
-    plan_probability: float = 0.35  # ... reaches this
+    plan_probability: float = 0.6  # ... reaches this
     suggest_quantile: float = 0.2  # suggested_session_by: this quantile of the forecast
     history_recency: float = 0.8  # the weight of a past cycle: this ** (cycles since)
     cycle_sd: float = 0.22  # SD of log duration from cycle to cycle, one patient

@@ -555,7 +555,9 @@ class _Replay:
             c.cusum, c.cusum_start, c.cusum_above = 0.0, None, 0
         c.cusum_last = t
         threshold = c.threshold
-        step = min(max(value - (threshold - p.cusum_slack), -p.cusum_clip), p.cusum_clip)
+        sd = self.noise_sd  # the sum counts in units of the patient's noise
+        clip = p.cusum_clip * sd
+        step = min(max(value - (threshold - p.cusum_slack * sd), -clip), clip)
         c.cusum = max(0.0, c.cusum + step)
         if c.cusum == 0.0:
             c.cusum_start, c.cusum_above = None, 0
@@ -564,7 +566,7 @@ class _Replay:
             c.cusum_start = t
         if value >= threshold:
             c.cusum_above += 1
-        if (c.cusum >= p.cusum_limit and value >= threshold and c.cusum_above >= p.cusum_min_above
+        if (c.cusum >= p.cusum_limit * sd and value >= threshold and c.cusum_above >= p.cusum_min_above
                 and t >= c.last + p.wear_off_min_days):
             c.wear_off_day = t
             estimated = max(c.cusum_start - c.last, 1)
