@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app diary
 
-.PHONY: run scheduler test test-fast bench vendor audit lint format clean
+.PHONY: run scheduler test test-fast bench relief-report vendor audit lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test-fast: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.benchmarks
+
+# The relief bench (../shared/relief-bench) for v1 and v2, and docs/relief-tradeoff.svg.
+relief-report: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.benchmarks.relief_report
 
 vendor:
 	sh frontend/vendor.sh
