@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from .params import ReliefParams
@@ -35,6 +36,9 @@ _SQRT2 = math.sqrt(2.0)
 RISE_DAYS = (1, 2, 4, 7)
 RISE_WEIGHTS = (0.2, 0.3, 0.3, 0.2)
 _MU_GRID = 61  # points of the grid over a patient's typical log duration
+#: A past duration is an outlier (a missed or a premature detection, an
+#: intercurrent event) with this probability: its spread is then 3x wider.
+_OUTLIER, _OUTLIER_SCALE = 0.1, 3.0
 _HISTORY_MAX = 12  # past cycles that can weigh in (0.8 ** 12 < 0.07)
 
 
@@ -104,6 +108,12 @@ class DurationPrior:
 def duration_prior(history: Sequence[tuple[float, bool]], clinic: Sequence[float],
                    default_days: float, p: ReliefParams) -> DurationPrior:
     """Step 1: ``history`` is the patient's ``(duration, observed)``, oldest first."""
+    return _duration_prior(tuple(history[-_HISTORY_MAX:]), tuple(clinic), float(default_days), p)
+
+
+@lru_cache(maxsize=1024)
+def _duration_prior(history: tuple[tuple[float, bool], ...], clinic: tuple[float, ...],
+                    default_days: float, p: ReliefParams) -> DurationPrior:
     sd_w = p.cycle_sd
     logs = [math.log(d) for d in clinic if d > 0]
     if len(logs) >= p.prior_min_durations:
@@ -126,7 +136,13 @@ def duration_prior(history: Sequence[tuple[float, bool]], clinic: Sequence[float
         value = -0.5 * ((mu - m0) / s0) ** 2
         for x, seen, weight in own:
             z = (x - mu) / sd_w
-            value += weight * (-0.5 * z * z if seen else _log_survival(z))
+            if seen:  # a robust density: most cycles typical, a few outliers
+                like = ((1 - _OUTLIER) * math.exp(-0.5 * z * z)
+                        + _OUTLIER / _OUTLIER_SCALE * math.exp(-0.5 * (z / _OUTLIER_SCALE) ** 2))
+            else:
+                like = ((1 - _OUTLIER) * math.exp(_log_survival(z))
+                        + _OUTLIER * math.exp(_log_survival(z / _OUTLIER_SCALE)))
+            value += weight * math.log(max(like, 1e-300))
         logpost.append(value)
     top = max(logpost)
     weights = [math.exp(v - top) for v in logpost]
@@ -193,12 +209,15 @@ def _posterior(prior: DurationPrior, points: Sequence[tuple[int, float]], nadir:
     pmf = prior.pmf
     max_days = len(pmf) - 1
     scale = 1.0 / (2.0 * noise_sd * noise_sd * p.likelihood_tempering)
-    cap = threshold + 2.5 * noise_sd  # one wild score counts as a high one, no more
+    # "Never flag on one day": a score counts at most 2 SD from the median of
+    # itself and the two before it (causal), so one wild score cannot start a rise.
+    band = 2.0 * noise_sd
     days = [s for s, _ in points]
     # prefix sums: count, y, y^2, s, s^2, s*y
     n_, sy_, syy_, ss_, sss_, ssy_ = [0], [0.0], [0.0], [0.0], [0.0], [0.0]
-    for s, raw in points:
-        y = min(raw, cap)
+    for i, (s, raw) in enumerate(points):
+        centre = _median([v for _, v in points[max(i - 2, 0): i + 1]])
+        y = min(max(raw, centre - band), centre + band)
         n_.append(n_[-1] + 1)
         sy_.append(sy_[-1] + y)
         syy_.append(syy_[-1] + y * y)
@@ -237,13 +256,16 @@ def _posterior(prior: DurationPrior, points: Sequence[tuple[int, float]], nadir:
     flat_weight = math.exp(flat_log - top)
     post = [0.0] * (max_days + 1)
     risen = 0.0
-    for d in range(1, max_days + 1):
+    # Below ``mixed`` some rise hypotheses start before the last point; from
+    # there on every hypothesis is "flat so far" and shares one likelihood.
+    mixed = min(last + RISE_DAYS[-1], max_days + 1)
+    for d in range(1, mixed):
         mass = pmf[d]
         if mass == 0.0:
             continue
         value = 0.0
         for h, w in zip(RISE_DAYS, RISE_WEIGHTS):
-            tau = max(d - h, 0)
+            tau = d - h if d > h else 0
             if tau >= last:
                 value += w * flat_weight
             else:
@@ -253,4 +275,6 @@ def _posterior(prior: DurationPrior, points: Sequence[tuple[int, float]], nadir:
                     value += part
                     risen += mass * part
         post[d] = mass * value
+    for d in range(mixed, max_days + 1):
+        post[d] = pmf[d] * flat_weight
     return post, prior.beyond * flat_weight, risen

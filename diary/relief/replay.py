@@ -46,8 +46,12 @@ as "Decision:" comments, so a clinician reviewing the code finds them.
 from __future__ import annotations
 
 import math
+from array import array
 from bisect import bisect_left
+from collections import OrderedDict
 from datetime import date
+from hashlib import blake2b
+from threading import Lock
 from typing import Any, Iterable, Mapping
 
 from .assessment import Assessment, build_assessment
@@ -66,6 +70,28 @@ from .events import (
 )
 from .forecast import CycleForecast, DurationPrior, cycle_forecast, duration_prior, kaplan_meier_median
 from .params import DEFAULT_PARAMS, ReliefParams
+
+_Key = tuple[Any, ...]
+_Saved = tuple[tuple[Event, ...], tuple[tuple[float, bool], ...]]
+_CHECKPOINTS: OrderedDict[_Key, _Saved] = OrderedDict()
+_CHECKPOINTS_MAX = 2048
+_CHECKPOINTS_LOCK = Lock()
+
+
+def _checkpoint_get(key: _Key) -> _Saved | None:
+    with _CHECKPOINTS_LOCK:
+        saved = _CHECKPOINTS.get(key)
+        if saved is not None:
+            _CHECKPOINTS.move_to_end(key)
+        return saved
+
+
+def _checkpoint_put(key: _Key, saved: _Saved) -> None:
+    with _CHECKPOINTS_LOCK:
+        _CHECKPOINTS[key] = saved
+        while len(_CHECKPOINTS) > _CHECKPOINTS_MAX:
+            _CHECKPOINTS.popitem(last=False)
+
 
 # Once one of these is raised in a cycle, plan_maintenance is moot there.
 _PLAN_SETTLED = frozenset((PLAN_MAINTENANCE, WEARING_OFF, NON_RESPONSE))
@@ -141,7 +167,7 @@ class _Cycle:
     __slots__ = ("start", "sessions", "last", "baseline", "baseline_source",
                  "scores", "nadir", "nadir_day", "nadir_index", "threshold", "raised",
                  "response_scores", "wear_off_day", "history", "history_day",
-                 "cusum", "cusum_start", "cusum_above", "cusum_last", "prior")
+                 "cusum", "cusum_start", "cusum_above", "cusum_crossed", "cusum_last", "prior")
 
     def __init__(self, start: int, baseline: float | None, source: str | None,
                  history: tuple[float, str, int] | None) -> None:
@@ -165,6 +191,7 @@ class _Cycle:
         # current run began, the run's scores >= W, and the latest score's day
         self.cusum = 0.0
         self.cusum_start: int | None = None
+        self.cusum_crossed: int | None = None  # the run's first score >= W
         self.cusum_above = 0
         self.cusum_last: int | None = None
         self.prior: DurationPrior | None = None  # v2: step 1 of the forecast
@@ -195,10 +222,19 @@ class _Replay:
         # Session days' own scores are left out of every window, `current` too:
         # sedation and dissociation make them unreliable (RELIEF.md, Inputs).
         self.score_at: dict[int, float] = {}
+        score_at, until_day = self.score_at, self.until
         for day, value in scores.items():
+            if value is None:
+                continue
             ordinal = day.toordinal()
-            if value is not None and ordinal <= self.until and ordinal not in excluded:
-                self.score_at[ordinal] = _number(value, f"score of {day}")
+            if ordinal > until_day or ordinal in excluded:
+                continue
+            kind = type(value)  # the common case inline: this loop is most of a replay's cost
+            if kind is int or (kind is float and math.isfinite(value)):
+                score_at[ordinal] = value
+            else:
+                score_at[ordinal] = _number(value, f"score of {day}")
+        self.days = sorted(score_at)  # the logged days, in order
         self.courses: list[list[int]] = []
         for ordinal in session_days:
             if self.courses and ordinal - self.courses[-1][-1] < params.course_gap_days:
@@ -225,16 +261,47 @@ class _Replay:
     # -- the walk
 
     def run(self) -> "_Replay":
-        for k, course in enumerate(self.courses):
+        courses = self.courses
+        first = 0
+        key: _Key | None = None
+        if len(courses) > 1:
+            # The checkpoint: everything raised before the open course, with the
+            # forecast history, depends only on the data dated before its first
+            # session (and on the bookings); a check-in or a backfill inside the
+            # open cycle finds it and walks the open cycle alone.
+            key = self._checkpoint_key(courses[-1][0])
+            saved = _checkpoint_get(key)
+            if saved is not None:
+                events, durations = saved
+                self.events = [Event(e.day, e.kind, dict(e.details)) for e in events]
+                self.durations = list(durations)
+                first = len(courses) - 1
+        for k in range(first, len(courses)):
+            course = courses[k]
             start = course[0]
             previous = self.cycle
             if previous is not None and WEARING_OFF not in previous.raised:
                 self._censor(previous, start)
+            if key is not None and k == len(courses) - 1 and first == 0:
+                _checkpoint_put(key, (tuple(self.events), tuple(self.durations)))
             cycle = self._open_cycle(k, start)
             self.cycle = cycle
             end = self.courses[k + 1][0] - 1 if k + 1 < len(self.courses) else self.until
             self._walk(cycle, course, end)
         return self
+
+    def _checkpoint_key(self, start: int) -> _Key:
+        """What the events before the open course depend on; the diary as a digest,
+        so a cache entry holds no health data beyond the events themselves."""
+        days = self.days[:bisect_left(self.days, start)]
+        sessions = [d for course in self.courses for d in course if d < start]
+        data = array("d", days)
+        data.extend(map(self.score_at.__getitem__, days))
+        data.append(-1.0)  # separates the scores from the sessions
+        data.extend(sessions)
+        digest = blake2b(data.tobytes(), digest_size=20).digest()
+        return (self.p, self.intake, tuple(self.clinic), tuple(self.planned), start,
+                tuple(d for d, _ in self.durations), len(days), digest)
 
     def _open_cycle(self, index: int, start: int) -> _Cycle:
         source: str | None
@@ -543,16 +610,17 @@ class _Replay:
         goes below 0. wearing_off when the sum reaches ``cusum_limit`` with at
         least ``cusum_min_above`` of the run's scores >= W, today's among them,
         on or after TL + wear_off_min_days. The day the run began estimates the
-        start of the rise: the duration the forecasts learn from.
+        start of the rise, its first score >= W the wear-off's day: the duration
+        the forecasts learn from.
         """
         p = self.p
         if c.nadir is None or c.threshold is None or c.nadir_day is None or t <= c.nadir_day:
             # Decision: a new (lower) nadir moves W: the sum starts again after it.
-            c.cusum, c.cusum_start, c.cusum_above, c.cusum_last = 0.0, None, 0, t
+            c.cusum, c.cusum_start, c.cusum_above, c.cusum_crossed, c.cusum_last = 0.0, None, 0, None, t
             return
         if c.cusum_last is not None and t - c.cusum_last >= p.cusum_reset_days:
             # Decision: after a long silence old scores say little about today.
-            c.cusum, c.cusum_start, c.cusum_above = 0.0, None, 0
+            c.cusum, c.cusum_start, c.cusum_above, c.cusum_crossed = 0.0, None, 0, None
         c.cusum_last = t
         threshold = c.threshold
         sd = self.noise_sd  # the sum counts in units of the patient's noise
@@ -560,22 +628,28 @@ class _Replay:
         step = min(max(value - (threshold - p.cusum_slack * sd), -clip), clip)
         c.cusum = max(0.0, c.cusum + step)
         if c.cusum == 0.0:
-            c.cusum_start, c.cusum_above = None, 0
+            c.cusum_start, c.cusum_above, c.cusum_crossed = None, 0, None
             return
         if c.cusum_start is None:
             c.cusum_start = t
         if value >= threshold:
             c.cusum_above += 1
+            if c.cusum_crossed is None:
+                c.cusum_crossed = t
         if (c.cusum >= p.cusum_limit * sd and value >= threshold and c.cusum_above >= p.cusum_min_above
                 and t >= c.last + p.wear_off_min_days):
             c.wear_off_day = t
-            estimated = max(c.cusum_start - c.last, 1)
+            # The wear-off's own day, as the forecasts learn it: the run's first
+            # score at or above W (the detection comes a day or more later).
+            crossed = c.cusum_crossed if c.cusum_crossed is not None else t
+            estimated = max(crossed - c.last, 1)
             self.durations.append((estimated, True))
             self._emit(t, WEARING_OFF, c, {
                 "score": value, "smoothed": self._smoothed(c), "threshold": threshold,
                 "baseline": c.baseline, "nadir": c.nadir, "nadir_date": _iso(c.nadir_day),
                 "scores_at_or_above": c.cusum_above, "duration": t - c.last,
                 "cusum": round(c.cusum, 3), "rise_start": _iso(c.cusum_start),
+                "first_at_or_above": _iso(crossed),
                 "estimated_duration": estimated})
 
     def _noise_sd(self, before: int) -> float:
@@ -585,7 +659,8 @@ class _Replay:
         difference / (0.6745 * sqrt 2)), so slow changes of level barely count;
         1.5 points with fewer than 10 differences; never below noise_sd_floor.
         """
-        days = sorted(d for d in self.score_at if d < before)[-61:]
+        end = bisect_left(self.days, before)
+        days = self.days[max(end - 61, 0):end]
         diffs = [abs(self.score_at[b] - self.score_at[a]) for a, b in zip(days, days[1:]) if b - a <= 2]
         estimate = _median(diffs) / (0.6745 * math.sqrt(2)) if len(diffs) >= 10 else 1.5
         return max(estimate, self.p.noise_sd_floor)

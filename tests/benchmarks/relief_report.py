@@ -74,6 +74,9 @@ def svg(curves: dict[str, list[tuple[Any, float, float]]], title: str) -> str:
     out.append(f'<text x="{(x(0) + x(xmax)) / 2}" y="{h - 18}" text-anchor="middle">share of cycles flagged more than 10 days early</text>')
     out.append(f'<text x="18" y="{(y(0) + y(1)) / 2}" text-anchor="middle" transform="rotate(-90 18 {(y(0) + y(1)) / 2})">'
                'share of cycles flagged >= 2 days ahead</text>')
+    # issue 12: a forecaster that knew each patient's true typical duration, from past cycles alone
+    out.append(f'<rect x="{x(0.05) - 4}" y="{y(0.58) - 4}" width="8" height="8" fill="none" stroke="#555"/>')
+    out.append(f'<text x="{x(0.05) + 8}" y="{y(0.58) + 4}" font-size="10" fill="#555">oracle history (issue 12)</text>')
     colours = {"v1": "#c0392b", "v2": "#2060c0"}
     for k, (name, points) in enumerate(curves.items()):
         colour = colours.get(name.split()[0], "#555")

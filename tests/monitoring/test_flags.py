@@ -17,7 +17,8 @@ def day(n):
     return D0 + timedelta(days=n)
 
 
-def test_the_worked_example_raises_wearing_off_on_day_18(diary):
+def test_the_worked_example_raises_wearing_off_on_day_18(app, diary):
+    app.config["RELIEF_PARAMS"] = "rules=v1"  # RELIEF.md's worked example, its first rules
     pat = diary()
     pat.worked_example(D0)
     summary = pat.refresh(day(21))
@@ -39,7 +40,18 @@ def test_the_worked_example_raises_wearing_off_on_day_18(diary):
     assert summary["latest_score"] == 14 and summary["latest_severity"] == "moderate"
 
 
-def test_day_by_day_the_flags_come_as_the_data_does_and_once(diary):
+def test_the_worked_example_under_the_default_rules_v2(diary):
+    pat = diary()
+    pat.worked_example(D0)
+    summary = pat.refresh(day(21))
+    [wearing] = [f for f in pat.flag_rows() if f.kind == "wearing_off"]
+    assert day(15) <= wearing.raised_on <= day(18) and wearing.status == "open"
+    assert wearing.details["estimated_duration"] <= wearing.details["duration"]
+    assert summary["status"] == "wearing_off"
+
+
+def test_day_by_day_the_flags_come_as_the_data_does_and_once(app, diary):
+    app.config["RELIEF_PARAMS"] = "rules=v1"  # the days below are RELIEF.md's first rules'
     pat = diary()
     pat.scores(day(-7), [16, 15, 17, 16, 16, 15, 17])
     pat.session(D0)
@@ -216,13 +228,14 @@ def test_a_bad_relief_params_setting_stops_the_app(app_config):
 def test_configured_params_change_the_rules(app, diary):
     pat = diary()
     pat.worked_example(D0)
-    app.config["RELIEF_PARAMS"] = "wear_off_min_above=4"  # one more score at or above W needed
+    app.config["RELIEF_PARAMS"] = "rules=v1,wear_off_min_above=4"  # one more score at or above W needed
     pat.refresh(day(21))
     [wearing] = [flag for flag in pat.flag_rows() if flag.kind == "wearing_off"]
     assert wearing.raised_on == day(19)
 
 
-def test_booking_a_session_before_the_predicted_date_withdraws_plan_maintenance(diary):
+def test_booking_a_session_before_the_predicted_date_withdraws_plan_maintenance(app, diary):
+    app.config["RELIEF_PARAMS"] = "rules=v1"  # the v1 trend's date (v2: tests/relief/test_rules_v2.py)
     pat = diary()
     pat.scores(day(-7), [16, 15, 17, 16, 16, 15, 17])
     pat.session(D0)

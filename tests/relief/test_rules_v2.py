@@ -3,6 +3,7 @@
 Day 0 is 2026-01-01; helpers speak in day offsets.
 """
 
+import importlib
 import math
 import random
 from datetime import date, timedelta
@@ -201,3 +202,20 @@ def test_the_same_input_gives_the_same_events(history):
     first = replay(scores, sessions, day(120))
     again = replay(dict(reversed(list(scores.items()))), list(reversed(sessions)) + sessions[:1], day(120))
     assert first == again
+
+
+def test_the_checkpoint_gives_what_a_full_replay_gives():
+    replay_module = importlib.import_module("diary.relief.replay")  # the package's `replay` is the function
+    rnd = random.Random(12)
+    scores = {day(i): rnd.randint(2, 16) for i in range(-7, 400) if rnd.random() < 0.9}
+    sessions = [day(s) for s in range(0, 380, 19)]
+    for params in (V2, ReliefParams(rules="v1")):
+        replay_module._CHECKPOINTS.clear()
+        cold = replay(scores, sessions, day(399), params=params)
+        assert replay_module._CHECKPOINTS  # the state before the open cycle is kept
+        assert replay(scores, sessions, day(399), params=params) == cold
+        # a check-in today, and a backfill inside the open cycle: only the open cycle is walked again
+        for changed in ({**scores, day(399): 20}, {**scores, day(385): 0}, {**scores, day(100): 21}):
+            warm = replay(changed, sessions, day(399), params=params)
+            replay_module._CHECKPOINTS.clear()
+            assert warm == replay(changed, sessions, day(399), params=params)
