@@ -11,6 +11,20 @@ from collections.abc import Iterable
 from datetime import date
 
 
+def latest_course_start_with(session_days: Iterable[date], chosen: Iterable[date], today: date,
+                             gap_days: int) -> date | None:
+    """The first day of the latest course, as of ``today``, that holds one of the ``chosen`` days."""
+    wanted = set(chosen)
+    start = previous = found = None
+    for day in sorted({day for day in session_days if day <= today}):
+        if previous is None or (day - previous).days >= gap_days:
+            start = day
+        if day in wanted:
+            found = start
+        previous = day
+    return found
+
+
 def course_start(session_days: Iterable[date], today: date, gap_days: int) -> date | None:
     """The first day of the current course as of ``today``, or None before any session."""
     start = previous = None

@@ -23,7 +23,8 @@ from sqlalchemy.exc import DBAPIError
 from .. import gad7, relief
 from ..accounts.models import Patient
 from ..checkins.models import Entry
-from ..courses import course_start
+from ..accounts.models import PATIENT
+from ..courses import course_start, latest_course_start_with
 from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
 from ..localtime import local_date_of, next_local_midnight
@@ -52,16 +53,20 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         select(Entry.recorded_at, Entry.total).where(Entry.patient_id == patient.id).order_by(Entry.recorded_at.desc(), Entry.id.desc()).limit(1)
     ).first()
 
-    completed, planned, next_planned = [], [], None
-    for status, day, starts_at in db.session.execute(
-        select(Treatment.status, Treatment.local_date, Treatment.starts_at).where(Treatment.patient_id == patient.id)
+    completed, by_team, planned, next_planned, next_planned_by = [], [], [], None, None
+    for status, day, starts_at, role in db.session.execute(
+        select(Treatment.status, Treatment.local_date, Treatment.starts_at, Treatment.recorded_by_role).where(
+            Treatment.patient_id == patient.id
+        )
     ):
         if status == COMPLETED:
             completed.append(day)
+            if role != PATIENT:
+                by_team.append(day)
         else:
             planned.append(day)
             if day >= today and (next_planned is None or starts_at < next_planned):
-                next_planned = starts_at
+                next_planned, next_planned_by = starts_at, "patient" if role == PATIENT else "care_team"
 
     options = {"params": params, "intake_baseline": patient.intake_baseline, "planned": planned}
     all_events, assessment = relief.evaluate(scores, completed, today, **options)
@@ -71,6 +76,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         course_start(completed, today, params.course_gap_days),
         max((day for day in scores if day <= today), default=None),
         {date.fromisoformat(e.details["cycle_start"]) for e in events if e.kind in ("wearing_off", "non_response")},
+        latest_course_start_with(completed, by_team, today, params.course_gap_days),
     )
     flags = reconcile(patient.id, events, causes, now)
 
@@ -84,13 +90,33 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     summary.suggested_session_by = assessment.suggested_session_by
     summary.urgency_date = assessment.suggested_session_by or NO_DATE
     summary.next_planned_session = next_planned
-    summary.assessment = assessment.as_dict()
+    summary.assessment = {
+        **assessment.as_dict(),
+        # beyond the contract's assessment (README, where the build departs from the contract)
+        "forecast": assessment.forecast,
+        "next_planned_by": next_planned_by,
+        "session_due": session_due(assessment, next_planned and local_date_of(next_planned, patient.timezone), today),
+    }
     summary.evaluated_on = today
     summary.evaluated_at = now
     summary.next_evaluation_at = next_local_midnight(now, patient.timezone)
     set_open_flags(summary, [flag.kind for flag in flags if flag.status == OPEN])
     db.session.flush()
     return summary
+
+
+def session_due(assessment, next_planned_day, today) -> str | None:
+    """What the worklist says beside "suggested session by": ``overdue`` (the day has
+    passed and nothing is booked), ``booked_after_wear_off`` (the next booking falls
+    after the predicted wear-off), ``booked`` (in time), or None (nothing suggested)."""
+    suggested, predicted = assessment.suggested_session_by, assessment.predicted_wear_off_date
+    if suggested is None or assessment.status not in ("relief", "wearing_off"):
+        return None
+    if next_planned_day is None:
+        return "overdue" if suggested < today else None
+    if predicted is not None and next_planned_day > predicted:
+        return "booked_after_wear_off"
+    return "booked"
 
 
 def locked_summary(patient, now) -> PatientSummary:

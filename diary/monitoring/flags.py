@@ -8,7 +8,9 @@ raised (those with a ``cycle_start``) and leaves any other flag alone:
 - an event with no stored flag becomes an open flag, or a resolved one when its
   cause had already ended (history replayed after the fact, e.g. a backfill);
 - an open or acknowledged flag resolves when a newer course started
-  (``new_cycle``), when a score arrived after a gap was raised
+  (``new_cycle``; for urgent and wearing_off only a course with a session the
+  care team recorded: a dose the patient recorded cannot close the care
+  team's flags by itself), when a score arrived after a gap was raised
   (``logging_resumed``), or when wearing_off or non_response answered a
   plan_maintenance of the same cycle (``superseded``);
 - a flag whose event the changed data no longer raise (an entry deleted or
@@ -30,6 +32,9 @@ from .models import ACKNOWLEDGED, FLAG_KINDS, FLAG_ORDER, NO_FLAG_RANK, OPEN, RE
 log = logging.getLogger(__name__)
 
 NEW_CYCLE, LOGGING_RESUMED, SUPERSEDED, WITHDRAWN = "new_cycle", "logging_resumed", "superseded", "withdrawn"
+#: Kinds only the care team's own sessions (or acknowledgements) close: a new
+#: course the patient started alone (a self-administered dose) leaves them open.
+TEAM_CLOSES = frozenset(("urgent", "wearing_off"))
 #: Kinds raised at most once per treatment cycle; data_gap may recur.
 ONCE_PER_CYCLE = frozenset(FLAG_KINDS) - {"data_gap"}
 
@@ -43,17 +48,20 @@ def occurrence_of(event) -> str:
 class Causes:
     """Tells whether a flag's cause has ended, as of the current data."""
 
-    def __init__(self, cycle_start, last_logged, settled_cycles):
+    def __init__(self, cycle_start, last_logged, settled_cycles, team_cycle_start=None):
         self.cycle_start = cycle_start
         self.last_logged = last_logged
         self.settled_cycles = settled_cycles
+        # the latest course holding a session the care team recorded
+        self.team_cycle_start = team_cycle_start
 
-    def new_cycle(self, cycle_start) -> str | None:
-        return NEW_CYCLE if self.cycle_start is not None and cycle_start < self.cycle_start else None
+    def new_cycle(self, cycle_start, kind=None) -> str | None:
+        latest = self.team_cycle_start if kind in TEAM_CLOSES else self.cycle_start
+        return NEW_CYCLE if latest is not None and cycle_start < latest else None
 
     def ended(self, kind, cycle_start, details) -> str | None:
         """Why the cause of a flag whose event the replay still raises has ended, or None."""
-        if self.new_cycle(cycle_start):
+        if self.new_cycle(cycle_start, kind):
             return NEW_CYCLE
         if kind == "data_gap" and self.last_logged is not None:
             since = (details or {}).get("since")
@@ -87,7 +95,7 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
         if flag.status == RESOLVED or flag.cycle_start is None:
             continue  # withdrawn, or not raised by the replay (left to the care team)
         event = wanted.get(occurrence)
-        reason = causes.ended(flag.kind, flag.cycle_start, flag.details) if event else causes.new_cycle(flag.cycle_start)
+        reason = causes.ended(flag.kind, flag.cycle_start, flag.details) if event else causes.new_cycle(flag.cycle_start, flag.kind)
         if reason is None and event is None:
             if flag.acknowledged_at is None and flag.provider_alerted_at is None:
                 # Nobody acted on it and the data no longer raise it (a backfilled

@@ -38,6 +38,16 @@ class AcknowledgeSchema(Schema):
     )
 
 
+class ForecastSchema(Schema):
+    predicted_wear_off_date = fields.Date(metadata={"description": "The median of the forecast"})
+    interval_80 = fields.List(fields.Date(), metadata={"description": "The 10 % and 90 % quantiles"})
+    suggested_session_by = fields.Date(metadata={"description": "A low quantile (suggest_quantile)"})
+    expected_duration = fields.Integer(metadata={"description": "Days from the last session to the median"})
+    basis = fields.String(allow_none=True)
+    sources = fields.List(fields.String(), metadata={"description": "own_cycles, clinic or default_prior, scores"})
+    why = fields.String(metadata={"description": "Plain words, for the care team"})
+
+
 class AssessmentSchema(Schema):
     status = fields.String(validate=validate.OneOf(relief.STATUSES))
     last_session_date = fields.Date(allow_none=True)
@@ -50,6 +60,11 @@ class AssessmentSchema(Schema):
     predicted_wear_off_date = fields.Date(allow_none=True)
     prediction_basis = fields.String(allow_none=True, validate=validate.OneOf((relief.HISTORY, relief.TREND, relief.PRIOR)))
     suggested_session_by = fields.Date(allow_none=True)
+    forecast = fields.Nested(
+        ForecastSchema,
+        allow_none=True,
+        metadata={"description": "Beyond the contract: the relief engine's forecast (v2), with the reasons in plain words"},
+    )
     notices = fields.List(
         fields.String(),
         metadata={"description": "no_baseline, baseline_from_intake, baseline_from_course, cycle_inactive"},
@@ -109,6 +124,15 @@ class WorklistItemSchema(Schema):
     predicted_wear_off_date = fields.Date(allow_none=True)
     suggested_session_by = fields.Date(allow_none=True)
     next_planned_session = UTCDateTime(allow_none=True, metadata={"description": "starts_at of the next planned session"})
+    next_planned_by = fields.String(
+        allow_none=True, validate=validate.OneOf(("patient", "care_team")), metadata={"description": "Who booked the next planned session"}
+    )
+    session_due = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(("overdue", "booked_after_wear_off", "booked")),
+        metadata={"description": "overdue: suggested_session_by has passed with nothing booked; booked_after_wear_off: "
+                  "the next booking falls after the predicted wear-off"},
+    )
 
 
 class WorklistSchema(Schema):

@@ -54,8 +54,24 @@ def timeline(patient, start, end, *, actor, now) -> dict:
         "days": [{"date": day.isoformat(), "score": score, "severity": SEVERITY[score], "entries": count} for day, score, count in days],
         "treatments": [treatment_json(row, patient_id) for row in treatments],
         "flags": [flag_json(row, patient_id) for row in flags],
-        "assessment": summary.assessment,
+        "assessment": assessment_json(summary.assessment, actor),
     }
+
+
+#: Kept in the summary's assessment for the worklist, not part of the timeline's.
+WORKLIST_ONLY = ("next_planned_by", "session_due")
+
+
+def assessment_json(stored, actor) -> dict | None:
+    """The stored assessment as the timeline shows it: the forecast's reasons for the care team only."""
+    if stored is None:
+        return None
+    shown = {key: value for key, value in stored.items() if key not in WORKLIST_ONLY}
+    if actor.is_patient:
+        shown["forecast"] = None  # the care team's planning aid
+    else:
+        shown.setdefault("forecast", None)
+    return shown
 
 
 SEVERITY = [gad7.severity(score) for score in range(gad7.MAX_TOTAL + 1)]

@@ -48,7 +48,8 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, now) -> dict:
     order = (s.urgency_rank, s.urgency_date, s.name, s.patient_id)
     page_query = (
         select(s.patient_id, s.name, s.last_entry_at, s.latest_score, s.latest_severity, s.status, s.open_flags,
-               s.predicted_wear_off_date, s.suggested_session_by, s.next_planned_session, s.urgency_rank, s.urgency_date)
+               s.predicted_wear_off_date, s.suggested_session_by, s.next_planned_session, s.urgency_rank, s.urgency_date,
+               s.assessment)
         .where(s.care_team_id == teams[0] if len(teams) == 1 else s.care_team_id.in_(teams))
         .order_by(*order)
         .limit(limit + 1)
@@ -78,6 +79,8 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, now) -> dict:
                 "predicted_wear_off_date": iso(row.predicted_wear_off_date),
                 "suggested_session_by": iso(row.suggested_session_by),
                 "next_planned_session": iso(row.next_planned_session),
+                "next_planned_by": (row.assessment or {}).get("next_planned_by"),
+                "session_due": (row.assessment or {}).get("session_due"),
             }
             for row in shown
         ],
