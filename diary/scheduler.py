@@ -37,6 +37,7 @@ from . import database
 from .db_types import utcnow
 from .extensions import db
 from .monitoring.evaluation import evaluate_due_patients
+from .monitoring.priors import refresh_clinic_priors
 from .notifications import outbox
 from .notifications import service as notifications
 from .observability import JsonFormatter
@@ -90,6 +91,13 @@ def evaluate_relief(app, now) -> str:
     count = evaluate_due_patients(now=now)
     db.session.commit()
     return f"{count} patient(s) re-evaluated"
+
+
+def refresh_priors(app, now) -> str:
+    """The relief forecast's clinic priors (other patients' wear-off durations), never computed per request."""
+    count = refresh_clinic_priors(now=now)
+    db.session.commit()
+    return f"{count} clinic prior(s) refreshed"
 
 
 def alert_providers(app, now) -> str:
@@ -176,6 +184,7 @@ JOBS = (
     Job("schedules", schedule_new_patients, timedelta(hours=1)),
     Job("reminders", send_reminders, timedelta(minutes=1)),
     Job("relief", evaluate_relief, timedelta(minutes=1)),
+    Job("clinic_priors", refresh_priors, timedelta(hours=6)),
     Job("provider_alerts", alert_providers, timedelta(minutes=1)),
     Job("delivery", deliver, timedelta(seconds=15)),
     Job("outbox_retention", purge_outbox, timedelta(hours=6)),

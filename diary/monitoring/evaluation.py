@@ -32,6 +32,7 @@ from ..treatments.models import COMPLETED, Treatment
 from .flags import Causes, reconcile, set_open_flags
 from .models import FLAG_KINDS, NO_DATE, OPEN, PatientSummary
 from .params import relief_params
+from .priors import course_kind, prior_durations
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +69,17 @@ def refresh_patient(patient, *, now) -> PatientSummary:
             if day >= today and (next_planned is None or starts_at < next_planned):
                 next_planned, next_planned_by = starts_at, "patient" if role == PATIENT else "care_team"
 
+    current_course = course_start(completed, today, params.course_gap_days)
     options = {"params": params, "intake_baseline": patient.intake_baseline, "planned": planned}
+    if params.rules == "v2" and current_course is not None:
+        # v2: other patients' cycles of the same kind of course stand in for a short history
+        in_course = len({day for day in completed if current_course <= day <= today})
+        options["prior_durations"] = prior_durations(patient, course_kind(in_course))
     all_events, assessment = relief.evaluate(scores, completed, today, **options)
     events = [event for event in all_events if event.kind in FLAG_KINDS]
 
     causes = Causes(
-        course_start(completed, today, params.course_gap_days),
+        current_course,
         max((day for day in scores if day <= today), default=None),
         {date.fromisoformat(e.details["cycle_start"]) for e in events if e.kind in ("wearing_off", "non_response")},
         latest_course_start_with(completed, by_team, today, params.course_gap_days),

@@ -103,3 +103,21 @@ class PatientSummary(db.Model):
         db.Index("ix_patient_summaries_next_evaluation_at", "next_evaluation_at"),
         db.CheckConstraint(f"urgency_rank BETWEEN 0 AND {NO_FLAG_RANK}", name="urgency_rank"),
     )
+
+
+class ClinicPrior(db.Model):
+    """The wear-off durations of a care team's cycles of one kind of course, for the
+    relief forecast's clinic prior (``prior_durations``): refreshed by the scheduler's
+    ``clinic_priors`` job, read by every evaluation, never computed per request.
+
+    ``durations`` is ``[[patient id, days], ...]``, oldest first: a patient's own
+    cycles are left out of their prior when it is read.
+    """
+
+    __tablename__ = "clinic_priors"
+    care_team_id = db.Column(Uuid, db.ForeignKey("care_teams.id", ondelete="CASCADE"), primary_key=True)
+    course_kind = db.Column(db.String(8), primary_key=True)  # "single" (one session) or "course"
+    durations = db.Column(db.JSON, nullable=False, default=list)
+    refreshed_at = db.Column(UTCDateTime, nullable=False)
+
+    __table_args__ = (db.CheckConstraint("course_kind IN ('single', 'course')", name="course_kind"),)

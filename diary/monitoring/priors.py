@@ -1,0 +1,62 @@
+"""The clinic prior of the relief forecast: how long relief lasted in other patients' cycles.
+
+``refresh_clinic_priors`` (the scheduler's ``clinic_priors`` job, every few
+hours) collects, per care team and kind of course (a single session, or a
+course of several), the durations of the wear-offs raised in the last
+``WINDOW_DAYS``: the engine's estimate of the wear-off's day after the
+course's last session (``estimated_duration``; v1 flags: ``duration``).
+``prior_durations`` reads one row for an evaluation, leaving the patient's own
+cycles out. Nothing here runs per request.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from ..accounts.models import Patient
+from ..extensions import db
+from .models import ClinicPrior, Flag
+
+WINDOW_DAYS = 365
+MAX_DURATIONS = 1000  # per care team and kind: the latest ones
+SINGLE, COURSE = "single", "course"
+
+
+def course_kind(sessions_in_course: int) -> str:
+    return SINGLE if sessions_in_course <= 1 else COURSE
+
+
+def refresh_clinic_priors(*, now) -> int:
+    """Rewrites every care team's clinic priors; returns how many rows it wrote. Flushes."""
+    since = now.date() - timedelta(days=WINDOW_DAYS)
+    found = defaultdict(list)
+    for patient_id, team_id, details in db.session.execute(
+        select(Flag.patient_id, Patient.care_team_id, Flag.details)
+        .join(Patient, Patient.id == Flag.patient_id)
+        .where(Flag.kind == "wearing_off", Flag.raised_on >= since)
+        .order_by(Flag.raised_on, Flag.id)
+    ):
+        details = details or {}
+        days = details.get("estimated_duration", details.get("duration"))
+        if not isinstance(days, (int, float)) or isinstance(days, bool) or days <= 0 or team_id is None:
+            continue
+        kind = SINGLE if details.get("cycle_start") == details.get("last_session") else COURSE
+        found[(team_id, kind)].append([str(patient_id), days])
+    db.session.execute(delete(ClinicPrior))
+    for (team_id, kind), durations in found.items():
+        db.session.add(ClinicPrior(care_team_id=team_id, course_kind=kind, durations=durations[-MAX_DURATIONS:], refreshed_at=now))
+    db.session.flush()
+    return len(found)
+
+
+def prior_durations(patient, kind) -> list[float]:
+    """The clinic prior for ``patient``'s current kind of course: other patients' durations."""
+    if patient.care_team_id is None:
+        return []
+    row = db.session.get(ClinicPrior, (patient.care_team_id, kind))
+    if row is None:
+        return []
+    own = str(patient.id)
+    return [float(days) for patient_id, days in row.durations if patient_id != own]
