@@ -34,6 +34,8 @@ function colours() {
     baseline: v('--marker-baseline'),
     threshold: v('--marker-threshold'),
     wearOff: v('--marker-wearoff'),
+    suggested: v('--marker-suggested'),
+    forecastBand: v('--forecast-band'),
     fontPx: parseFloat(style.fontSize) || 16,
   };
 }
@@ -43,7 +45,8 @@ const label = (n) => dayFormat.format(new Date(n * 86400000));
 
 /**
  * host: an empty element. spec: {from, to (local dates), days: [{date, score}],
- * sessions: [{date, planned}], baseline?, threshold?, wearOff? (local date)}.
+ * sessions: [{date, planned}], baseline?, threshold?, wearOff? (local date),
+ * band? ([first, last] local dates: the forecast's 80 % interval), suggested? (local date)}.
  */
 export async function drawScoreChart(host, spec) {
   await loadCss();
@@ -160,6 +163,14 @@ export async function drawScoreChart(host, spec) {
             ctx.fillStyle = c.bandText;
             ctx.fillText(band.name, bbox.left + 6 * px, top + 4 * px);
           }
+          if (spec.band) {  // the forecast's 80 % interval, behind the scores
+            const left = u.valToPos(Math.max(dayNumber(spec.band[0]), x0) - 0.5, 'x', true);
+            const right = u.valToPos(Math.min(dayNumber(spec.band[1]), x1) + 0.5, 'x', true);
+            if (right > left) {
+              ctx.fillStyle = c.forecastBand;
+              ctx.fillRect(left, bbox.top, right - left, bbox.height);
+            }
+          }
           ctx.restore();
         }],
         draw: [(u) => {
@@ -167,6 +178,10 @@ export async function drawScoreChart(host, spec) {
           if (spec.wearOff) {
             const w = dayNumber(spec.wearOff);
             if (w >= x0 && w <= x1) vline(u, w, c.wearOff, [2, 3]);
+          }
+          if (spec.suggested) {
+            const s = dayNumber(spec.suggested);
+            if (s >= x0 && s <= x1) vline(u, s, c.suggested, [7, 3]);
           }
           if (spec.baseline != null) hline(u, spec.baseline, c.baseline, [8, 5]);
           if (spec.threshold != null) hline(u, spec.threshold, c.threshold, [3, 3]);

@@ -78,7 +78,7 @@ def svg(curves: dict[str, list[tuple[Any, float, float]]], title: str) -> str:
                'share of cycles flagged >= 2 days ahead</text>')
     # issue 12: a forecaster that knew each patient's true typical duration, from past cycles alone
     out.append(f'<rect x="{x(0.05) - 4}" y="{y(0.58) - 4}" width="8" height="8" fill="none" stroke="#555"/>')
-    out.append(f'<text x="{x(0.05) + 8}" y="{y(0.58) + 4}" font-size="10" fill="#555">oracle history (issue 12)</text>')
+    out.append(f'<text x="{x(0.05)}" y="{y(0.58) - 9}" font-size="10" fill="#555" text-anchor="middle">oracle (issue 12)</text>')
     colours = {"v1": "#c0392b", "v2": "#2060c0"}
     for k, (name, points) in enumerate(curves.items()):
         colour = colours.get(name.split()[0], "#555")

@@ -109,15 +109,16 @@ WORKED_BASELINE = [16, 15, 17, 16, 16, 15, 17]  # days -7..-1
 WORKED_AFTER = [9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14]  # days 1..20
 
 
-def seed_wearing_off(app, patient):
-    """Backfills the worked example through the API so that today is day 20 (needs BACKFILL_DAYS >= 28)."""
+def seed_wearing_off(app, patient, days=len(WORKED_AFTER)):
+    """Backfills the worked example through the API so that today is day ``days``, 20 by default
+    (wearing off; needs BACKFILL_DAYS >= days + 8)."""
     from datetime import datetime, time, timedelta, timezone
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(patient.user["timezone"])
     now = datetime.now(timezone.utc) - timedelta(minutes=1)
     today = now.astimezone(zone).date()
-    session_day = today - timedelta(days=len(WORKED_AFTER))
+    session_day = today - timedelta(days=days)
 
     def noon(day):
         return datetime.combine(day, time(12, 0), zone)
@@ -126,7 +127,7 @@ def seed_wearing_off(app, patient):
         return [total // 7 + (1 if i < total % 7 else 0) for i in range(7)]
 
     scores = {session_day - timedelta(days=7 - i): s for i, s in enumerate(WORKED_BASELINE)}
-    scores |= {session_day + timedelta(days=1 + i): s for i, s in enumerate(WORKED_AFTER)}
+    scores |= {session_day + timedelta(days=1 + i): s for i, s in enumerate(WORKED_AFTER[:days])}
     for day, total in scores.items():
         at = now if day == today else noon(day)
         response = patient.post("/api/v1/patients/me/entries", json={"recorded_at": at.isoformat(), "answers": answers(total)})

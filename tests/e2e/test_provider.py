@@ -57,6 +57,25 @@ def test_worklist_timeline_and_acknowledging_a_flag(app, new_context, make_provi
     assert stored["acknowledged_by"] == provider["id"]
 
 
+def test_the_timeline_draws_the_forecast_and_says_why(app, new_context, make_provider, make_patient):
+    app.config["BACKFILL_DAYS"] = 30
+    provider = make_provider(name="Dr. Ada Hale")
+    sam = make_patient(provider, name="Sam Calm")
+    seed_wearing_off(app, sam, days=10)  # day 10: relief, a forecast from the prior and the scores
+
+    page = new_context(DESKTOP, timezone_id=BERLIN).new_page()
+    log_in(page, provider["email"], provider["password"])
+    page.get_by_role("table", name="Patients").get_by_role("link", name="Sam Calm").click()
+    figure = page.get_by_role("figure", name=re.compile("Daily GAD-7 scores of Sam Calm"))
+    expect(figure).to_be_visible()
+    expect(figure).to_contain_text("80 % of forecasts")
+    expect(figure).to_contain_text("Suggested session by")
+    expect(figure.get_by_role("img")).to_have_accessible_name(re.compile("80 % interval"))
+    expect(page.get_by_text("Why", exact=True)).to_be_visible()
+    expect(page.get_by_text(re.compile("typical duration stands in"))).to_be_visible()
+    screenshot(page, "provider-04-forecast")
+
+
 def test_invite_patient_then_record_a_session(app, new_context, make_provider):
     provider = make_provider(name="Dr. Ada Hale")
     desk = new_context(DESKTOP, timezone_id=BERLIN).new_page()

@@ -112,7 +112,8 @@ export async function render(ctx) {
     const planned = treatments.filter((t) => t.status === 'planned')
       .map((t) => t.local_date).filter((d) => d >= today && d <= addDays(today, 45));
     let to = today;
-    for (const d of [a.predicted_wear_off_date, a.suggested_session_by, ...planned]) {
+    const band = a.forecast?.interval_80 || null;
+    for (const d of [a.predicted_wear_off_date, a.suggested_session_by, band?.[1], ...planned]) {
       if (d && d > to && d <= addDays(today, 60)) to = d;
     }
     if (to !== today) to = addDays(to, 2);
@@ -124,15 +125,22 @@ export async function render(ctx) {
     if (a.baseline != null) key.push(['baseline', `Baseline ${a.baseline}`]);
     if (a.threshold != null) key.push(['threshold', `Threshold W ${round(a.threshold)}`]);
     if (a.predicted_wear_off_date) key.push(['wearoff', `Predicted wear-off ${formatDate(a.predicted_wear_off_date)}`]);
+    if (band) key.push(['forecast', `80 % of forecasts: ${formatDate(band[0])} to ${formatDate(band[1])}`]);
+    if (a.suggested_session_by) key.push(['suggested', `Suggested session by ${formatDate(a.suggested_session_by)}`]);
     key.push(['bands', 'Shaded: minimal, mild, moderate, severe']);
     let summary = summarise(days, from, today);
     if (a.baseline != null) summary += ` Baseline ${a.baseline}.`;
     if (a.threshold != null) summary += ` Threshold W ${round(a.threshold)}.`;
     if (a.predicted_wear_off_date) summary += ` Predicted wear-off ${formatDate(a.predicted_wear_off_date)}.`;
+    if (band) summary += ` 80 % interval ${formatDate(band[0])} to ${formatDate(band[1])}.`;
+    if (a.suggested_session_by) summary += ` Suggested session by ${formatDate(a.suggested_session_by)}.`;
     chart = chartFigure({
       title: `Daily GAD-7 scores of ${data.patient.name}, last ${range} days`,
       summary,
-      spec: { from, to, days, sessions, baseline: a.baseline, threshold: a.threshold, wearOff: a.predicted_wear_off_date },
+      spec: {
+        from, to, days, sessions, baseline: a.baseline, threshold: a.threshold, wearOff: a.predicted_wear_off_date,
+        band, suggested: a.suggested_session_by,
+      },
       key,
     });
     clear(chartSlot).append(chart.element);
@@ -192,6 +200,9 @@ export async function render(ctx) {
       ['Predicted wear-off', a.predicted_wear_off_date
         ? `${formatDate(a.predicted_wear_off_date, { weekday: true })}${a.prediction_basis ? ` (${BASIS_LABEL[a.prediction_basis] || a.prediction_basis})` : ''}` : null],
       ['Suggested session by', a.suggested_session_by ? formatDate(a.suggested_session_by, { weekday: true }) : null],
+      ['80 % of forecasts', a.forecast?.interval_80
+        ? `${formatDate(a.forecast.interval_80[0])} to ${formatDate(a.forecast.interval_80[1])}` : null],
+      ['Why', a.forecast?.why || null],
     ].filter(([, v]) => v != null && v !== '');
     assessmentSlot.append(h('dl', { class: 'facts' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])));
     for (const n of a.notices || []) assessmentSlot.append(h('p', { class: 'hint' }, NOTICE_LABEL[n] || n.replaceAll('_', ' ')));

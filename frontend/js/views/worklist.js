@@ -49,8 +49,9 @@ export async function render(ctx) {
         h('td', {}, p.last_entry_at ? h('time', { datetime: p.last_entry_at, title: formatDateTime(p.last_entry_at) },
           relativeDay(localDate(new Date(p.last_entry_at)), today)) : 'Never'),
         h('td', {}, p.predicted_wear_off_date ? formatDate(p.predicted_wear_off_date) : '—'),
-        h('td', {}, p.suggested_session_by ? formatDate(p.suggested_session_by) : '—'),
-        h('td', {}, nextSession(p.next_planned_session)),
+        h('td', {}, suggestedSession(p)),
+        h('td', {}, nextSession(p.next_planned_session),
+          p.next_planned_session && p.next_planned_by === 'patient' ? h('span', { class: 'hint' }, ' (booked by the patient)') : null),
         h('td', {}, p.open_flags?.length
           ? h('ul', { class: 'flags-inline' }, p.open_flags.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)))
           : '—')))));
@@ -76,6 +77,18 @@ export async function render(ctx) {
       tableSlot.append(h('p', { class: 'disclaimer' }, URGENT_DISCLAIMER));
     }
   }
+}
+
+const DUE_LABEL = {
+  overdue: 'overdue: nothing booked',
+  booked_after_wear_off: 'booked after the predicted wear-off',
+};
+
+function suggestedSession(p) {
+  if (!p.suggested_session_by) return '—';
+  const due = DUE_LABEL[p.session_due];
+  return h('span', {}, formatDate(p.suggested_session_by),
+    due ? h('span', { class: `due-tag due-${p.session_due}` }, ` ${due}`) : null);
 }
 
 function nextSession(value) {
