@@ -118,6 +118,6 @@ class ClinicPrior(db.Model):
     care_team_id = db.Column(Uuid, db.ForeignKey("care_teams.id", ondelete="CASCADE"), primary_key=True)
     course_kind = db.Column(db.String(8), primary_key=True)  # "single" (one session) or "course"
     durations = db.Column(db.JSON, nullable=False, default=list)
-    refreshed_at = db.Column(UTCDateTime, nullable=False)
+    refreshed_at = db.Column(UTCDateTime, nullable=False)  # when its durations last changed
 
     __table_args__ = (db.CheckConstraint("course_kind IN ('single', 'course')", name="course_kind"),)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from ..accounts.models import Patient
 from ..extensions import db
@@ -44,9 +44,18 @@ def refresh_clinic_priors(*, now) -> int:
             continue
         kind = SINGLE if details.get("cycle_start") == details.get("last_session") else COURSE
         found[(team_id, kind)].append([str(patient_id), days])
-    db.session.execute(delete(ClinicPrior))
-    for (team_id, kind), durations in found.items():
-        db.session.add(ClinicPrior(care_team_id=team_id, course_kind=kind, durations=durations[-MAX_DURATIONS:], refreshed_at=now))
+    # Only what changed is written: an unchanged clinic takes no write lock
+    # (on SQLite a needless write would hold up the other jobs of a tick).
+    stored = {(row.care_team_id, row.course_kind): row for row in db.session.scalars(select(ClinicPrior))}
+    for key, durations in found.items():
+        durations = durations[-MAX_DURATIONS:]
+        row = stored.pop(key, None)
+        if row is None:
+            db.session.add(ClinicPrior(care_team_id=key[0], course_kind=key[1], durations=durations, refreshed_at=now))
+        elif row.durations != durations:
+            row.durations, row.refreshed_at = durations, now
+    for row in stored.values():
+        db.session.delete(row)
     db.session.flush()
     return len(found)
 
