@@ -21,9 +21,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
 from .. import gad7, relief
-from ..accounts.models import Patient
+from ..accounts.models import PATIENT, Patient
 from ..checkins.models import Entry
-from ..accounts.models import PATIENT
 from ..courses import course_start, latest_course_start_with
 from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates

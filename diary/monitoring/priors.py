@@ -8,6 +8,7 @@ course's last session (``estimated_duration``; v1 flags: ``duration``).
 ``prior_durations`` reads one row for an evaluation, leaving the patient's own
 cycles out. Nothing here runs per request.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -51,7 +52,9 @@ def refresh_clinic_priors(*, now) -> int:
         durations = durations[-MAX_DURATIONS:]
         row = stored.pop(key, None)
         if row is None:
-            db.session.add(ClinicPrior(care_team_id=key[0], course_kind=key[1], durations=durations, refreshed_at=now))
+            db.session.add(
+                ClinicPrior(care_team_id=key[0], course_kind=key[1], durations=durations, refreshed_at=now)
+            )
         elif row.durations != durations:
             row.durations, row.refreshed_at = durations, now
     for row in stored.values():

@@ -72,17 +72,17 @@ def build_assessment(run: _Replay) -> Assessment:
         if baseline is None and run.intake is not None:
             baseline = float(run.intake)
         return Assessment(
-            status=NO_TREATMENT, baseline=baseline,
+            status=NO_TREATMENT,
+            baseline=baseline,
             current=None if latest is None else float(run.score_at[latest]),
-            notices=[NO_BASELINE] if baseline is None else [])
+            notices=[NO_BASELINE] if baseline is None else [],
+        )
 
     today = run.until
     smoothed = run._smoothed(c) if c.scores and c.scores[-1][0] == latest else None
-    current: float | None
-    if smoothed is not None:
-        current = smoothed
-    else:
-        current = None if latest is None else float(run.score_at[latest])
+    current: float | None = smoothed
+    if current is None and latest is not None:
+        current = float(run.score_at[latest])
 
     if NON_RESPONSE in c.raised:
         status = NON_RESPONSE
@@ -133,11 +133,17 @@ def build_assessment(run: _Replay) -> Assessment:
         notices.append(NOTICE_CYCLE_INACTIVE)
 
     return Assessment(
-        status=status, last_session_date=date.fromordinal(c.last), baseline=c.baseline,
+        status=status,
+        last_session_date=date.fromordinal(c.last),
+        baseline=c.baseline,
         nadir=None if c.nadir is None else float(c.nadir),
-        threshold=c.threshold, current=current, regained_fraction=fraction,
+        threshold=c.threshold,
+        current=current,
+        regained_fraction=fraction,
         days_since_session=today - c.last,
         predicted_wear_off_date=None if predicted is None else date.fromordinal(predicted),
         prediction_basis=basis,
         suggested_session_by=None if suggested is None else date.fromordinal(suggested),
-        notices=notices, forecast=forecast)
+        notices=notices,
+        forecast=forecast,
+    )

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 from .params import ReliefParams
 
@@ -105,28 +105,32 @@ class DurationPrior:
     clinic_cycles: int  # clinic durations behind the prior (0: the fixed default)
 
 
-def duration_prior(history: Sequence[tuple[float, bool]], clinic: Sequence[float],
-                   default_days: float, p: ReliefParams) -> DurationPrior:
+def duration_prior(
+    history: Sequence[tuple[float, bool]], clinic: Sequence[float], default_days: float, p: ReliefParams
+) -> DurationPrior:
     """Step 1: ``history`` is the patient's ``(duration, observed)``, oldest first."""
     return _duration_prior(tuple(history[-_HISTORY_MAX:]), tuple(clinic), float(default_days), p)
 
 
 @lru_cache(maxsize=1024)
-def _duration_prior(history: tuple[tuple[float, bool], ...], clinic: tuple[float, ...],
-                    default_days: float, p: ReliefParams) -> DurationPrior:
+def _duration_prior(
+    history: tuple[tuple[float, bool], ...], clinic: tuple[float, ...], default_days: float, p: ReliefParams
+) -> DurationPrior:
     sd_w = p.cycle_sd
     logs = [math.log(d) for d in clinic if d > 0]
     if len(logs) >= p.prior_min_durations:
         m0 = _median(logs)
         # clinic spread = between patients + cycle to cycle; the prior of mu is the first
         mad = _median([abs(x - m0) for x in logs]) * 1.4826
-        s0 = math.sqrt(max(mad * mad - sd_w * sd_w, 0.15 ** 2))
+        s0 = math.sqrt(max(mad * mad - sd_w * sd_w, 0.15**2))
         clinic_cycles = len(logs)
     else:
         m0, s0, clinic_cycles = math.log(max(default_days, 1.0)), p.prior_sd, 0
     recent = list(history[-_HISTORY_MAX:])
-    own = [(math.log(max(d, 1.0)), seen, p.history_recency ** (len(recent) - 1 - k))
-           for k, (d, seen) in enumerate(recent)]
+    own = [
+        (math.log(max(d, 1.0)), seen, p.history_recency ** (len(recent) - 1 - k))
+        for k, (d, seen) in enumerate(recent)
+    ]
     lo = min([m0 - 4 * s0] + [x - 3 * sd_w for x, _, _ in own])
     hi = max([m0 + 4 * s0] + [x + 3 * sd_w for x, _, _ in own])
     step = (hi - lo) / (_MU_GRID - 1)
@@ -137,18 +141,20 @@ def _duration_prior(history: tuple[tuple[float, bool], ...], clinic: tuple[float
         for x, seen, weight in own:
             z = (x - mu) / sd_w
             if seen:  # a robust density: most cycles typical, a few outliers
-                like = ((1 - _OUTLIER) * math.exp(-0.5 * z * z)
-                        + _OUTLIER / _OUTLIER_SCALE * math.exp(-0.5 * (z / _OUTLIER_SCALE) ** 2))
+                like = (1 - _OUTLIER) * math.exp(-0.5 * z * z) + _OUTLIER / _OUTLIER_SCALE * math.exp(
+                    -0.5 * (z / _OUTLIER_SCALE) ** 2
+                )
             else:
-                like = ((1 - _OUTLIER) * math.exp(_log_survival(z))
-                        + _OUTLIER * math.exp(_log_survival(z / _OUTLIER_SCALE)))
+                like = (1 - _OUTLIER) * math.exp(_log_survival(z)) + _OUTLIER * math.exp(
+                    _log_survival(z / _OUTLIER_SCALE)
+                )
             value += weight * math.log(max(like, 1e-300))
         logpost.append(value)
     top = max(logpost)
     weights = [math.exp(v - top) for v in logpost]
     total = sum(weights)
-    mean = sum(w * mu for w, mu in zip(weights, grid)) / total
-    var = sum(w * (mu - mean) ** 2 for w, mu in zip(weights, grid)) / total
+    mean = sum(w * mu for w, mu in zip(weights, grid, strict=True)) / total
+    var = sum(w * (mu - mean) ** 2 for w, mu in zip(weights, grid, strict=True)) / total
     sd = math.sqrt(sd_w * sd_w + var)
     pmf = [0.0]
     previous = 0.0
@@ -157,10 +163,15 @@ def _duration_prior(history: tuple[tuple[float, bool], ...], clinic: tuple[float
         pmf.append(upper - previous)
         previous = upper
     return DurationPrior(
-        pmf=tuple(pmf), beyond=1.0 - previous, log_median=mean, log_sd=sd, own_cycles=len(own),
+        pmf=tuple(pmf),
+        beyond=1.0 - previous,
+        log_median=mean,
+        log_sd=sd,
+        own_cycles=len(own),
         observed=tuple(round(d) for d, seen in recent if seen),
         censored=tuple(round(d) for d, seen in recent if not seen),
-        clinic_cycles=clinic_cycles)
+        clinic_cycles=clinic_cycles,
+    )
 
 
 @dataclass(frozen=True)
@@ -175,9 +186,15 @@ class CycleForecast:
     rise: float  # P(the return from the nadir has begun by today)
 
 
-def cycle_forecast(prior: DurationPrior, points: Sequence[tuple[int, float]], today: int,
-                   nadir: float | None, threshold: float | None, noise_sd: float,
-                   p: ReliefParams) -> CycleForecast:
+def cycle_forecast(
+    prior: DurationPrior,
+    points: Sequence[tuple[int, float]],
+    today: int,
+    nadir: float | None,
+    threshold: float | None,
+    noise_sd: float,
+    p: ReliefParams,
+) -> CycleForecast:
     """``points``: (days after TL, score) from the nadir's day to ``today`` (days after TL)."""
     pmf = prior.pmf
     max_days = len(pmf) - 1
@@ -198,13 +215,24 @@ def cycle_forecast(prior: DurationPrior, points: Sequence[tuple[int, float]], to
                 return d
         return max_days + 1
 
-    return CycleForecast(median=quantile(0.5), low=quantile(0.1), high=quantile(0.9),
-                         suggested=quantile(p.suggest_quantile), within_lead=within,
-                         rise=rise / total)
+    return CycleForecast(
+        median=quantile(0.5),
+        low=quantile(0.1),
+        high=quantile(0.9),
+        suggested=quantile(p.suggest_quantile),
+        within_lead=within,
+        rise=rise / total,
+    )
 
 
-def _posterior(prior: DurationPrior, points: Sequence[tuple[int, float]], nadir: float,
-               threshold: float, noise_sd: float, p: ReliefParams) -> tuple[list[float], float, float]:
+def _posterior(
+    prior: DurationPrior,
+    points: Sequence[tuple[int, float]],
+    nadir: float,
+    threshold: float,
+    noise_sd: float,
+    p: ReliefParams,
+) -> tuple[list[float], float, float]:
     """The unnormalised posterior pmf of D, the mass beyond max_days, and the mass of "risen"."""
     pmf = prior.pmf
     max_days = len(pmf) - 1
@@ -216,7 +244,7 @@ def _posterior(prior: DurationPrior, points: Sequence[tuple[int, float]], nadir:
     # prefix sums: count, y, y^2, s, s^2, s*y
     n_, sy_, syy_, ss_, sss_, ssy_ = [0], [0.0], [0.0], [0.0], [0.0], [0.0]
     for i, (s, raw) in enumerate(points):
-        centre = _median([v for _, v in points[max(i - 2, 0): i + 1]])
+        centre = _median([v for _, v in points[max(i - 2, 0) : i + 1]])
         y = min(max(raw, centre - band), centre + band)
         n_.append(n_[-1] + 1)
         sy_.append(sy_[-1] + y)
@@ -264,7 +292,7 @@ def _posterior(prior: DurationPrior, points: Sequence[tuple[int, float]], nadir:
         if mass == 0.0:
             continue
         value = 0.0
-        for h, w in zip(RISE_DAYS, RISE_WEIGHTS):
+        for h, w in zip(RISE_DAYS, RISE_WEIGHTS, strict=True):
             tau = d - h if d > h else 0
             if tau >= last:
                 value += w * flat_weight

@@ -8,8 +8,9 @@ the setting and calls ``parse_relief_params``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 #: The rule sets: ``v1`` is RELIEF.md's first rules, ``v2`` the probabilistic
 #: forecast and the CUSUM wear-off detector of docs/relief.md (the default).
@@ -17,13 +18,29 @@ RULES = ("v1", "v2")
 
 # Fields that are whole numbers of days or scores, and must be at least 1.
 _AT_LEAST_ONE = (
-    "course_gap_days", "baseline_window_days", "baseline_min_scores",
-    "smoothing_scores", "smoothing_window_days", "smoothing_min_scores",
-    "wear_off_window_scores", "wear_off_min_above", "wear_off_window_days",
-    "urgent_window_scores", "urgent_min_severe_scores", "urgent_window_days",
-    "data_gap_days", "history_durations", "km_min_cycles",
-    "trend_window_days", "prior_single_days", "prior_course_days",
-    "plan_lead_days", "cusum_min_above", "forecast_max_days", "nadir_scores")
+    "course_gap_days",
+    "baseline_window_days",
+    "baseline_min_scores",
+    "smoothing_scores",
+    "smoothing_window_days",
+    "smoothing_min_scores",
+    "wear_off_window_scores",
+    "wear_off_min_above",
+    "wear_off_window_days",
+    "urgent_window_scores",
+    "urgent_min_severe_scores",
+    "urgent_window_days",
+    "data_gap_days",
+    "history_durations",
+    "km_min_cycles",
+    "trend_window_days",
+    "prior_single_days",
+    "prior_course_days",
+    "plan_lead_days",
+    "cusum_min_above",
+    "forecast_max_days",
+    "nadir_scores",
+)
 # Fields that are probabilities, strictly between 0 and 1.
 _PROBABILITIES = ("plan_probability", "suggest_quantile", "history_recency")
 
@@ -115,14 +132,16 @@ class ReliefParams:
         for name in ("cycle_sd", "prior_sd", "noise_sd_floor", "likelihood_tempering", "cusum_limit"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"ReliefParams.{name} must be positive")
-        for part, whole in (("smoothing_min_scores", "smoothing_scores"),
-                            ("wear_off_min_above", "wear_off_window_scores"),
-                            ("urgent_min_severe_scores", "urgent_window_scores")):
+        for part, whole in (
+            ("smoothing_min_scores", "smoothing_scores"),
+            ("wear_off_min_above", "wear_off_window_scores"),
+            ("urgent_min_severe_scores", "urgent_window_scores"),
+        ):
             if getattr(self, part) > getattr(self, whole):
                 raise ValueError(f"ReliefParams.{part} cannot exceed {whole}")
 
     @classmethod
-    def from_mapping(cls, overrides: Mapping[str, Any] | None) -> "ReliefParams":
+    def from_mapping(cls, overrides: Mapping[str, Any] | None) -> ReliefParams:
         """Defaults overridden by ``{field name: value}``, e.g. from app configuration.
 
         Names are case-insensitive (``MCID`` or ``mcid``); values may be numbers

@@ -49,10 +49,11 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from datetime import date
 from hashlib import blake2b
 from threading import Lock
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .assessment import Assessment, build_assessment
 from .events import (
@@ -101,9 +102,16 @@ Scores = Mapping[date, "int | float | None"]
 # --------------------------------------------------------------------------- public API
 
 
-def replay(scores: Mapping[date, int | float | None], sessions: Iterable[date], until: date, *,
-           params: ReliefParams = DEFAULT_PARAMS, intake_baseline: float | None = None,
-           prior_durations: Iterable[float] = (), planned: Iterable[date] = ()) -> list[Event]:
+def replay(
+    scores: Mapping[date, int | float | None],
+    sessions: Iterable[date],
+    until: date,
+    *,
+    params: ReliefParams = DEFAULT_PARAMS,
+    intake_baseline: float | None = None,
+    prior_durations: Iterable[float] = (),
+    planned: Iterable[date] = (),
+) -> list[Event]:
     """Every event raised from the first session to ``until``, ordered by day.
 
     ``scores`` maps a local date to that day's score (the latest entry's total);
@@ -112,21 +120,35 @@ def replay(scores: Mapping[date, int | float | None], sessions: Iterable[date], 
     oldest first; ``planned`` are booked sessions (they can hold back
     ``plan_maintenance``). Data dated after ``until`` is ignored.
     """
-    return _Replay(scores, sessions, until, params, intake_baseline,
-                   prior_durations, planned).run().events
+    return _Replay(scores, sessions, until, params, intake_baseline, prior_durations, planned).run().events
 
 
-def assess(scores: Mapping[date, int | float | None], sessions: Iterable[date], today: date, *,
-           params: ReliefParams = DEFAULT_PARAMS, intake_baseline: float | None = None,
-           prior_durations: Iterable[float] = (), planned: Iterable[date] = ()) -> Assessment:
+def assess(
+    scores: Mapping[date, int | float | None],
+    sessions: Iterable[date],
+    today: date,
+    *,
+    params: ReliefParams = DEFAULT_PARAMS,
+    intake_baseline: float | None = None,
+    prior_durations: Iterable[float] = (),
+    planned: Iterable[date] = (),
+) -> Assessment:
     """The assessment of the current cycle as of ``today`` (the replay's last day)."""
-    return _Replay(scores, sessions, today, params, intake_baseline,
-                   prior_durations, planned).run().assessment()
+    return (
+        _Replay(scores, sessions, today, params, intake_baseline, prior_durations, planned).run().assessment()
+    )
 
 
-def evaluate(scores: Mapping[date, int | float | None], sessions: Iterable[date], today: date, *,
-             params: ReliefParams = DEFAULT_PARAMS, intake_baseline: float | None = None,
-             prior_durations: Iterable[float] = (), planned: Iterable[date] = ()) -> tuple[list[Event], Assessment]:
+def evaluate(
+    scores: Mapping[date, int | float | None],
+    sessions: Iterable[date],
+    today: date,
+    *,
+    params: ReliefParams = DEFAULT_PARAMS,
+    intake_baseline: float | None = None,
+    prior_durations: Iterable[float] = (),
+    planned: Iterable[date] = (),
+) -> tuple[list[Event], Assessment]:
     """``replay`` and ``assess`` for the same day from one pass over the history."""
     run = _Replay(scores, sessions, today, params, intake_baseline, prior_durations, planned).run()
     return run.events, run.assessment()
@@ -164,13 +186,33 @@ def _number(value: Any, what: str) -> float:
 class _Cycle:
     """Running state of one course's cycle, as of the day being replayed."""
 
-    __slots__ = ("start", "sessions", "last", "baseline", "baseline_source",
-                 "scores", "nadir", "nadir_day", "nadir_index", "threshold", "raised",
-                 "response_scores", "wear_off_day", "history", "history_day",
-                 "cusum", "cusum_start", "cusum_above", "cusum_crossed", "cusum_last", "prior")
+    __slots__ = (
+        "start",
+        "sessions",
+        "last",
+        "baseline",
+        "baseline_source",
+        "scores",
+        "nadir",
+        "nadir_day",
+        "nadir_index",
+        "threshold",
+        "raised",
+        "response_scores",
+        "wear_off_day",
+        "history",
+        "history_day",
+        "cusum",
+        "cusum_start",
+        "cusum_above",
+        "cusum_crossed",
+        "cusum_last",
+        "prior",
+    )
 
-    def __init__(self, start: int, baseline: float | None, source: str | None,
-                 history: tuple[float, str, int] | None) -> None:
+    def __init__(
+        self, start: int, baseline: float | None, source: str | None, history: tuple[float, str, int] | None
+    ) -> None:
         self.start = start  # T0
         self.sessions = 1  # sessions of the course so far
         self.last = start  # TL so far
@@ -203,19 +245,28 @@ class _Cycle:
             self.history_day = last_session + _round_half_up(self.history[0])
 
     def common(self, day: int) -> dict[str, Any]:
-        return {"cycle_start": _iso(self.start), "last_session": _iso(self.last),
-                "days_since_session": day - self.last}
+        return {
+            "cycle_start": _iso(self.start),
+            "last_session": _iso(self.last),
+            "days_since_session": day - self.last,
+        }
 
 
 class _Replay:
-    def __init__(self, scores: Scores, sessions: Iterable[date], until: date, params: ReliefParams,
-                 intake_baseline: float | None, prior_durations: Iterable[float],
-                 planned: Iterable[date]) -> None:
+    def __init__(
+        self,
+        scores: Scores,
+        sessions: Iterable[date],
+        until: date,
+        params: ReliefParams,
+        intake_baseline: float | None,
+        prior_durations: Iterable[float],
+        planned: Iterable[date],
+    ) -> None:
         self.p = params
         self.v2 = params.rules == "v2"
         self.until = until.toordinal()
-        self.intake = (None if intake_baseline is None
-                       else _number(intake_baseline, "intake_baseline"))
+        self.intake = None if intake_baseline is None else _number(intake_baseline, "intake_baseline")
         session_days = sorted({d.toordinal() for d in sessions})
         session_days = [d for d in session_days if d <= self.until]
         excluded = set(session_days)
@@ -260,7 +311,7 @@ class _Replay:
 
     # -- the walk
 
-    def run(self) -> "_Replay":
+    def run(self) -> _Replay:
         courses = self.courses
         first = 0
         key: _Key | None = None
@@ -293,15 +344,23 @@ class _Replay:
     def _checkpoint_key(self, start: int) -> _Key:
         """What the events before the open course depend on; the diary as a digest,
         so a cache entry holds no health data beyond the events themselves."""
-        days = self.days[:bisect_left(self.days, start)]
+        days = self.days[: bisect_left(self.days, start)]
         sessions = [d for course in self.courses for d in course if d < start]
         data = array("d", days)
         data.extend(map(self.score_at.__getitem__, days))
         data.append(-1.0)  # separates the scores from the sessions
         data.extend(sessions)
         digest = blake2b(data.tobytes(), digest_size=20).digest()
-        return (self.p, self.intake, tuple(self.clinic), tuple(self.planned), start,
-                tuple(d for d, _ in self.durations), len(days), digest)
+        return (
+            self.p,
+            self.intake,
+            tuple(self.clinic),
+            tuple(self.planned),
+            start,
+            tuple(d for d, _ in self.durations),
+            len(days),
+            digest,
+        )
 
     def _open_cycle(self, index: int, start: int) -> _Cycle:
         source: str | None
@@ -321,10 +380,16 @@ class _Replay:
             # baseline is settled, from data before T0), once per cycle, besides
             # the assessment notice. It is informational: not a flag kind.
             cycle.raised.add(NO_BASELINE)
-            self._emit(start, NO_BASELINE, cycle, {
-                "pre_treatment_scores": self._window_count(self.courses[0][0]),
-                "pre_course_scores": self._window_count(start),
-                "threshold_rule": "max(no_baseline_threshold, nadir + no_baseline_min_rise)"})
+            self._emit(
+                start,
+                NO_BASELINE,
+                cycle,
+                {
+                    "pre_treatment_scores": self._window_count(self.courses[0][0]),
+                    "pre_course_scores": self._window_count(start),
+                    "threshold_rule": "max(no_baseline_threshold, nadir + no_baseline_min_rise)",
+                },
+            )
         return cycle
 
     def _walk(self, c: _Cycle, course: list[int], end: int) -> None:
@@ -355,8 +420,8 @@ class _Replay:
             # The full forecast only when one that can be flagged may be due:
             # the history date is near, or a trend line can be fitted.
             if c.raised.isdisjoint(_PLAN_SETTLED) and (
-                    (c.history_day is not None and t >= c.history_day - days_before)
-                    or self._trend_possible(c, t)):
+                (c.history_day is not None and t >= c.history_day - days_before) or self._trend_possible(c, t)
+            ):
                 self._plan_maintenance(c, t)
 
     def _smoothed(self, c: _Cycle) -> float | None:
@@ -364,7 +429,7 @@ class _Replay:
         p = self.p
         scores = c.scores
         since = scores[-1][0] - p.smoothing_window_days
-        recent = [v for d, v in scores[-p.smoothing_scores:] if d > since]
+        recent = [v for d, v in scores[-p.smoothing_scores :] if d > since]
         return _median(recent) if len(recent) >= p.smoothing_min_scores else None
 
     def _nadir_level(self, c: _Cycle) -> float | None:
@@ -372,7 +437,7 @@ class _Replay:
         p = self.p
         scores = c.scores
         since = scores[-1][0] - p.smoothing_window_days
-        recent = [v for d, v in scores[-p.nadir_scores:] if d > since]
+        recent = [v for d, v in scores[-p.nadir_scores :] if d > since]
         return _median(recent) if len(recent) >= p.smoothing_min_scores else None
 
     def _may_exceed(self, scores: list[tuple[int, float]], bar: float) -> bool:
@@ -394,8 +459,11 @@ class _Replay:
         # S is needed while the nadir can fall and for urgent's baseline rule;
         # after that it is computed only when an event reports it.
         smoothed = None
-        if not settled or (c.baseline is not None and URGENT not in raised
-                           and self._may_exceed(scores, c.baseline + p.urgent_above_baseline)):
+        if not settled or (
+            c.baseline is not None
+            and URGENT not in raised
+            and self._may_exceed(scores, c.baseline + p.urgent_above_baseline)
+        ):
             smoothed = self._smoothed(c)
         if not settled:
             c.response_scores += 1
@@ -406,51 +474,94 @@ class _Replay:
                 c.nadir, c.nadir_day, c.nadir_index = level, t, len(scores) - 1
                 c.threshold = self._threshold(c.baseline, level)
 
-        if (NON_RESPONSE not in raised and t >= c.last + p.non_response_after_days
-                and c.response_scores >= p.non_response_min_scores
-                and c.baseline is not None and c.nadir is not None
-                and c.baseline - c.nadir < p.non_response_min_improvement):
+        if (
+            NON_RESPONSE not in raised
+            and t >= c.last + p.non_response_after_days
+            and c.response_scores >= p.non_response_min_scores
+            and c.baseline is not None
+            and c.nadir is not None
+            and c.baseline - c.nadir < p.non_response_min_improvement
+        ):
             # Decision: without a baseline the improvement is unknown, so
             # non_response is never raised; the no_baseline notice says why.
-            self._emit(t, NON_RESPONSE, c, {
-                "baseline": c.baseline, "nadir": c.nadir, "nadir_date": _iso(c.nadir_day),
-                "improvement": c.baseline - c.nadir, "scores": c.response_scores})
+            self._emit(
+                t,
+                NON_RESPONSE,
+                c,
+                {
+                    "baseline": c.baseline,
+                    "nadir": c.nadir,
+                    "nadir_date": _iso(c.nadir_day),
+                    "improvement": c.baseline - c.nadir,
+                    "scores": c.response_scores,
+                },
+            )
 
         if self.v2:
             if WEARING_OFF not in raised and NON_RESPONSE not in raised:
                 self._cusum(c, t, value)
-        elif (WEARING_OFF not in raised and NON_RESPONSE not in raised
-                and c.nadir is not None and c.nadir_day is not None and c.threshold is not None
-                and t >= c.last + p.wear_off_min_days
-                and t > c.nadir_day and value >= c.threshold):
+        elif (
+            WEARING_OFF not in raised
+            and NON_RESPONSE not in raised
+            and c.nadir is not None
+            and c.nadir_day is not None
+            and c.threshold is not None
+            and t >= c.last + p.wear_off_min_days
+            and t > c.nadir_day
+            and value >= c.threshold
+        ):
             since = t - p.wear_off_window_days
-            window = scores[max(c.nadir_index + 1, len(scores) - p.wear_off_window_scores):]
+            window = scores[max(c.nadir_index + 1, len(scores) - p.wear_off_window_scores) :]
             threshold = c.threshold
             above = sum(1 for d, v in window if v >= threshold and d > since)
             if above >= p.wear_off_min_above:
                 # Decision: D = t - TL with TL as known on day t (mid-course too).
                 c.wear_off_day = t
                 self.durations.append((t - c.last, True))
-                self._emit(t, WEARING_OFF, c, {
-                    "score": value, "smoothed": self._smoothed(c), "threshold": c.threshold,
-                    "baseline": c.baseline, "nadir": c.nadir, "nadir_date": _iso(c.nadir_day),
-                    "scores_at_or_above": above, "duration": t - c.last})
+                self._emit(
+                    t,
+                    WEARING_OFF,
+                    c,
+                    {
+                        "score": value,
+                        "smoothed": self._smoothed(c),
+                        "threshold": c.threshold,
+                        "baseline": c.baseline,
+                        "nadir": c.nadir,
+                        "nadir_date": _iso(c.nadir_day),
+                        "scores_at_or_above": above,
+                        "duration": t - c.last,
+                    },
+                )
 
         if URGENT not in raised and (value >= p.urgent_score or smoothed is not None):
             reasons: list[str] = []
             if value >= p.urgent_score:
                 since = t - p.urgent_window_days
-                severe = sum(1 for d, v in scores[-p.urgent_window_scores:]
-                             if v >= p.urgent_score and d > since)
+                severe = sum(
+                    1 for d, v in scores[-p.urgent_window_scores :] if v >= p.urgent_score and d > since
+                )
                 if severe >= p.urgent_min_severe_scores:
                     reasons.append("severe_scores")
-            if (smoothed is not None and c.baseline is not None
-                    and smoothed >= c.baseline + p.urgent_above_baseline):
+            if (
+                smoothed is not None
+                and c.baseline is not None
+                and smoothed >= c.baseline + p.urgent_above_baseline
+            ):
                 reasons.append("worse_than_baseline")
             if reasons:
-                self._emit(t, URGENT, c, {
-                    "score": value, "smoothed": self._smoothed(c), "baseline": c.baseline,
-                    "reasons": reasons, "not_a_safety_screen": True})
+                self._emit(
+                    t,
+                    URGENT,
+                    c,
+                    {
+                        "score": value,
+                        "smoothed": self._smoothed(c),
+                        "baseline": c.baseline,
+                        "reasons": reasons,
+                        "not_a_safety_screen": True,
+                    },
+                )
 
     def _data_gap(self, c: _Cycle, t: int) -> None:
         """Called on the day data_gap_days have passed since the later of TL and
@@ -459,8 +570,16 @@ class _Replay:
         last_score = c.scores[-1][0] if c.scores else None
         since = c.last if last_score is None or last_score < c.last else last_score
         if t <= c.last + p.active_cycle_days:
-            self._emit(t, DATA_GAP, c, {"since": _iso(since), "last_score_date": _iso(last_score),
-                                        "days_without_score": p.data_gap_days})
+            self._emit(
+                t,
+                DATA_GAP,
+                c,
+                {
+                    "since": _iso(since),
+                    "last_score_date": _iso(last_score),
+                    "days_without_score": p.data_gap_days,
+                },
+            )
 
     def _plan_maintenance(self, c: _Cycle, t: int) -> None:
         predicted, basis, slope = self._forecast(c, t)
@@ -480,10 +599,18 @@ class _Replay:
             assert c.history is not None  # the basis is history
             estimate, method, cycles = c.history
             why = {"estimate_days": estimate, "method": method, "cycles": cycles}
-        self._emit(t, PLAN_MAINTENANCE, c, {
-            "basis": basis, "predicted_wear_off_date": _iso(predicted),
-            "suggested_session_by": _iso(suggested), "expected_duration": predicted - c.last,
-            **why})
+        self._emit(
+            t,
+            PLAN_MAINTENANCE,
+            c,
+            {
+                "basis": basis,
+                "predicted_wear_off_date": _iso(predicted),
+                "suggested_session_by": _iso(suggested),
+                "expected_duration": predicted - c.last,
+                **why,
+            },
+        )
 
     def _censor(self, c: _Cycle, next_start: int) -> None:
         at_least = next_start - c.last
@@ -493,9 +620,17 @@ class _Replay:
         # out of the forecast history.
         if responded:
             self.durations.append((at_least, False))
-        self._emit(next_start, CYCLE_CENSORED, c, {
-            "duration_at_least": at_least, "next_course_start": _iso(next_start),
-            "non_response": not responded, "counts_for_forecast": responded})
+        self._emit(
+            next_start,
+            CYCLE_CENSORED,
+            c,
+            {
+                "duration_at_least": at_least,
+                "next_course_start": _iso(next_start),
+                "non_response": not responded,
+                "counts_for_forecast": responded,
+            },
+        )
 
     def _emit(self, t: int, kind: str, c: _Cycle, details: dict[str, Any]) -> None:
         c.raised.add(kind)
@@ -505,8 +640,7 @@ class _Replay:
 
     def _window_scores(self, start: int) -> list[float]:
         score_at = self.score_at
-        return [score_at[d] for d in range(start - self.p.baseline_window_days, start)
-                if d in score_at]
+        return [score_at[d] for d in range(start - self.p.baseline_window_days, start) if d in score_at]
 
     def _window_count(self, start: int) -> int:
         return len(self._window_scores(start))
@@ -528,7 +662,7 @@ class _Replay:
         p = self.p
         # Decision: "the last 5" is a window over the latest cycles, wear-offs and
         # censored alike, so that old history ages out of Kaplan-Meier as well.
-        window = self.durations[-p.history_durations:]
+        window = self.durations[-p.history_durations :]
         observed = [d for d, seen in window if seen]
         if len(observed) < len(window) and len(window) >= p.km_min_cycles:
             median = kaplan_meier_median(window)
@@ -543,8 +677,11 @@ class _Replay:
     def _trend_possible(self, c: _Cycle, t: int) -> bool:
         """Enough scores after tN within the trend window to fit a line."""
         need = self.p.trend_min_scores
-        return (c.nadir is not None and len(c.scores) - c.nadir_index > need
-                and c.scores[-need][0] > t - self.p.trend_window_days)
+        return (
+            c.nadir is not None
+            and len(c.scores) - c.nadir_index > need
+            and c.scores[-need][0] > t - self.p.trend_window_days
+        )
 
     def _trend(self, c: _Cycle, t: int) -> tuple[int, float] | None:
         """(predicted day, slope) from an OLS line over the scores after tN, or None."""
@@ -636,21 +773,37 @@ class _Replay:
             c.cusum_above += 1
             if c.cusum_crossed is None:
                 c.cusum_crossed = t
-        if (c.cusum >= p.cusum_limit * sd and value >= threshold and c.cusum_above >= p.cusum_min_above
-                and t >= c.last + p.wear_off_min_days):
+        if (
+            c.cusum >= p.cusum_limit * sd
+            and value >= threshold
+            and c.cusum_above >= p.cusum_min_above
+            and t >= c.last + p.wear_off_min_days
+        ):
             c.wear_off_day = t
             # The wear-off's own day, as the forecasts learn it: the run's first
             # score at or above W (the detection comes a day or more later).
             crossed = c.cusum_crossed if c.cusum_crossed is not None else t
             estimated = max(crossed - c.last, 1)
             self.durations.append((estimated, True))
-            self._emit(t, WEARING_OFF, c, {
-                "score": value, "smoothed": self._smoothed(c), "threshold": threshold,
-                "baseline": c.baseline, "nadir": c.nadir, "nadir_date": _iso(c.nadir_day),
-                "scores_at_or_above": c.cusum_above, "duration": t - c.last,
-                "cusum": round(c.cusum, 3), "rise_start": _iso(c.cusum_start),
-                "first_at_or_above": _iso(crossed),
-                "estimated_duration": estimated})
+            self._emit(
+                t,
+                WEARING_OFF,
+                c,
+                {
+                    "score": value,
+                    "smoothed": self._smoothed(c),
+                    "threshold": threshold,
+                    "baseline": c.baseline,
+                    "nadir": c.nadir,
+                    "nadir_date": _iso(c.nadir_day),
+                    "scores_at_or_above": c.cusum_above,
+                    "duration": t - c.last,
+                    "cusum": round(c.cusum, 3),
+                    "rise_start": _iso(c.cusum_start),
+                    "first_at_or_above": _iso(crossed),
+                    "estimated_duration": estimated,
+                },
+            )
 
     def _noise_sd(self, before: int) -> float:
         """The scores' day-to-day noise (SD), from the last 60 logged days before ``before``.
@@ -660,8 +813,12 @@ class _Replay:
         1.5 points with fewer than 10 differences; never below noise_sd_floor.
         """
         end = bisect_left(self.days, before)
-        days = self.days[max(end - 61, 0):end]
-        diffs = [abs(self.score_at[b] - self.score_at[a]) for a, b in zip(days, days[1:]) if b - a <= 2]
+        days = self.days[max(end - 61, 0) : end]
+        diffs = [
+            abs(self.score_at[b] - self.score_at[a])
+            for a, b in zip(days, days[1:], strict=False)
+            if b - a <= 2
+        ]
         estimate = _median(diffs) / (0.6745 * math.sqrt(2)) if len(diffs) >= 10 else 1.5
         return max(estimate, self.p.noise_sd_floor)
 
@@ -676,7 +833,7 @@ class _Replay:
         assert prior is not None  # set when the cycle opened (v2)
         points: list[tuple[int, float]] = []
         if c.nadir_day is not None:
-            points = [(d - c.last, v) for d, v in c.scores[c.nadir_index:] if d > c.last]
+            points = [(d - c.last, v) for d, v in c.scores[c.nadir_index :] if d > c.last]
         forecast = cycle_forecast(prior, points, t - c.last, c.nadir, c.threshold, self.noise_sd, self.p)
         sources = []
         if prior.own_cycles:
@@ -703,13 +860,17 @@ class _Replay:
         # halfway from the nadir to W.
         u = t - c.last
         last_score = c.scores[-1][1] if c.scores else None
-        rising = (last_score is not None and c.nadir is not None and c.threshold is not None
-                  and last_score >= (c.nadir + c.threshold) / 2)
+        rising = (
+            last_score is not None
+            and c.nadir is not None
+            and c.threshold is not None
+            and last_score >= (c.nadir + c.threshold) / 2
+        )
         if not rising:
             pmf = prior.pmf
             seen = max(u - 3, 0)
-            ahead = sum(pmf[seen + 1: u + p.plan_lead_days + 1])
-            rest = sum(pmf[seen + 1:]) + prior.beyond
+            ahead = sum(pmf[seen + 1 : u + p.plan_lead_days + 1])
+            rest = sum(pmf[seen + 1 :]) + prior.beyond
             if rest <= 0 or ahead < rest * p.plan_probability / 5:
                 return
         forecast, basis, sources = self._forecast_v2(c, t)
@@ -719,12 +880,21 @@ class _Replay:
         i = bisect_left(self.planned, t)
         if i < len(self.planned) and self.planned[i] < predicted:
             return
-        self._emit(t, PLAN_MAINTENANCE, c, {
-            "basis": basis, **self._forecast_details(c, forecast, sources, t),
-            "probability_within_lead": round(forecast.within_lead, 3), "lead_days": p.plan_lead_days})
+        self._emit(
+            t,
+            PLAN_MAINTENANCE,
+            c,
+            {
+                "basis": basis,
+                **self._forecast_details(c, forecast, sources, t),
+                "probability_within_lead": round(forecast.within_lead, 3),
+                "lead_days": p.plan_lead_days,
+            },
+        )
 
-    def _forecast_details(self, c: _Cycle, forecast: CycleForecast, sources: list[str],
-                          t: int) -> dict[str, Any]:
+    def _forecast_details(
+        self, c: _Cycle, forecast: CycleForecast, sources: list[str], t: int
+    ) -> dict[str, Any]:
         """The forecast in an event's or the assessment's words (ISO dates)."""
         last = c.last
         return {
@@ -733,7 +903,8 @@ class _Replay:
             "expected_duration": forecast.median,
             "interval_80": [_iso(last + forecast.low), _iso(last + forecast.high)],
             "sources": sources,
-            "why": self._why(c, forecast, t)}
+            "why": self._why(c, forecast, t),
+        }
 
     def _why(self, c: _Cycle, forecast: CycleForecast, t: int) -> str:
         """The forecast in plain words, for the care team."""
@@ -742,17 +913,24 @@ class _Replay:
         parts = []
         observed = prior.observed[-4:]
         if observed:
-            span = (f"{min(observed)}-{max(observed)} days" if min(observed) != max(observed)
-                    else f"{observed[0]} days")
+            span = (
+                f"{min(observed)}-{max(observed)} days"
+                if min(observed) != max(observed)
+                else f"{observed[0]} days"
+            )
             count = "cycle" if len(observed) == 1 else f"{len(observed)} cycles"
             parts.append(f"the last {count} with a wear-off lasted {span}")
         if prior.censored:
             shortest = min(prior.censored)
-            parts.append(f"{len(prior.censored)} ended by a session before relief faded"
-                         f" (at least {shortest} days)")
+            parts.append(
+                f"{len(prior.censored)} ended by a session before relief faded (at least {shortest} days)"
+            )
         if not prior.own_cycles:
-            parts.append(f"no past cycles yet: the clinic's {prior.clinic_cycles} cycles stand in"
-                         if prior.clinic_cycles else "no past cycles yet: a typical duration stands in")
+            parts.append(
+                f"no past cycles yet: the clinic's {prior.clinic_cycles} cycles stand in"
+                if prior.clinic_cycles
+                else "no past cycles yet: a typical duration stands in"
+            )
         if forecast.rise >= 0.5:
             parts.append("the scores have started to rise from the nadir")
         elif c.nadir is not None and c.scores:

@@ -26,8 +26,9 @@ import datetime as dt
 import importlib.util
 import math
 import random
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from diary.relief import ReliefParams, replay
 
@@ -44,38 +45,49 @@ def load_bench() -> Any:
     return module
 
 
-def detector(params: ReliefParams, prior_durations: tuple[float, ...] = ()) -> Callable[..., list[tuple[int, str]]]:
+def detector(
+    params: ReliefParams, prior_durations: tuple[float, ...] = ()
+) -> Callable[..., list[tuple[int, str]]]:
     """``diary.relief.replay`` with ``params``, seen through day numbers (as the bench does)."""
+
     def detect(scores: dict[int, int], sessions: list[int], until: int) -> list[tuple[int, str]]:
         s = {D0 + dt.timedelta(days=k): v for k, v in scores.items()}
         ses = [D0 + dt.timedelta(days=k) for k in sessions]
         events = replay(s, ses, D0 + dt.timedelta(days=until), params=params, prior_durations=prior_durations)
         return [((e.day - D0).days, e.kind) for e in events]
+
     return detect
 
 
-def cohorts(seed: int, first: int = 400, maintenance: int = 200, *, variant: bool = False) -> dict[str, list[dict[str, Any]]]:
+def cohorts(
+    seed: int, first: int = 400, maintenance: int = 200, *, variant: bool = False
+) -> dict[str, list[dict[str, Any]]]:
     """The patients of both scenarios, drawn as the bench draws them (or as our variant does)."""
     bench = load_bench()
     rng = random.Random(seed)
     make_first = variant_first if variant else bench.first_course
     make_maintenance = variant_maintenance if variant else bench.maintenance
-    return {"first": [make_first(rng) for _ in range(first)],
-            "maintenance": [make_maintenance(rng) for _ in range(maintenance)]}
+    return {
+        "first": [make_first(rng) for _ in range(first)],
+        "maintenance": [make_maintenance(rng) for _ in range(maintenance)],
+    }
 
 
 def judge(patients: dict[str, list[dict[str, Any]]], params: ReliefParams) -> dict[str, dict[str, Any]]:
     bench = load_bench()
     detect = detector(params)
-    return {"first": bench.judge(patients["first"], detect),
-            "maintenance": bench.judge(patients["maintenance"], detect, plan_from_cycle=3)}
+    return {
+        "first": bench.judge(patients["first"], detect),
+        "maintenance": bench.judge(patients["maintenance"], detect, plan_from_cycle=3),
+    }
 
 
 # ------------------------------------------------------------------ the variant cohort
 
 
-def _variant_observe(rng: random.Random, latent: Callable[[float], float], first: int, last: int,
-                     sessions: set[int]) -> dict[int, int]:
+def _variant_observe(
+    rng: random.Random, latent: Callable[[float], float], first: int, last: int, sessions: set[int]
+) -> dict[int, int]:
     sd = rng.uniform(1.0, 3.0)
     rho = 0.7
     missing = rng.uniform(0.10, 0.35)
@@ -130,7 +142,9 @@ def variant_first(rng: random.Random) -> dict[str, Any]:
     if responder and B - N >= 4:
         truth = _crossing(latent, TL, until + 1, N + max(4.0, 0.5 * (B - N)))
     scores = _variant_observe(rng, latent, -rng.randint(5, 14), until, set(sessions))
-    return dict(scores=scores, sessions=sessions, until=until, responder=responder, cycles=[(TL, until + 1, truth)])
+    return dict(
+        scores=scores, sessions=sessions, until=until, responder=responder, cycles=[(TL, until + 1, truth)]
+    )
 
 
 def variant_maintenance(rng: random.Random) -> dict[str, Any]:
@@ -157,6 +171,7 @@ def variant_maintenance(rng: random.Random) -> dict[str, Any]:
             since = t - starts[i]
             creep = min(drift * since, 0.3 * (B - N))
             return B - drop + creep + (B - N - creep) * shape((since - plateaus[i]) / ret)
+
         return latent
 
     latent = make_latent()
@@ -166,10 +181,8 @@ def variant_maintenance(rng: random.Random) -> dict[str, Any]:
         wear = _crossing(latent, start, start + 200, W)
         if wear is None:  # an improvement under 4 points never regains 4: no truth, the clinic books anyway
             wear = int(start + plateaus[-1] + ret) + 1
-        if rng.random() < 0.25:
-            nxt = max(wear - rng.randint(1, 7), start + 3)
-        else:
-            nxt = wear + rng.randint(1, 8)
+        cut_short = rng.random() < 0.25  # booked ahead, or a few days after the wear-off
+        nxt = max(wear - rng.randint(1, 7), start + 3) if cut_short else wear + rng.randint(1, 8)
         sessions.append(nxt)
         starts.append(nxt)
     plateaus.append(max(3.0, typical * rng.lognormvariate(0, 0.3)))

@@ -28,22 +28,33 @@ V1_KNOB = (0, 1, 2, 3, 4, 5, 6, 8)
 
 def line(label: str, result: dict[str, dict[str, Any]]) -> str:
     f, m = result["first"], result["maintenance"]
-    return (f"{label:<28} first: sens {f['sensitivity']} false-early {f['false_early']} median {f['median_delay_days']} "
-            f"p90 {f['p90_delay_days']} | maintenance: sens {m['sensitivity']} false-early {m['false_early']} "
-            f"median {m['median_delay_days']} plan>=2d {m['plan_lead2_share']} plan>10d {m['plan_too_early_share']} "
-            f"missing {m['plan_missing_share']} median lead {m['median_plan_lead_days']}")
+    return (
+        f"{label:<28} first: sens {f['sensitivity']} false-early {f['false_early']} "
+        f"median {f['median_delay_days']} "
+        f"p90 {f['p90_delay_days']} | maintenance: sens {m['sensitivity']} false-early {m['false_early']} "
+        f"median {m['median_delay_days']} plan>=2d {m['plan_lead2_share']} "
+        f"plan>10d {m['plan_too_early_share']} "
+        f"missing {m['plan_missing_share']} median lead {m['median_plan_lead_days']}"
+    )
 
 
 def frontier(patients: dict[str, list[dict[str, Any]]], rules: str) -> list[tuple[Any, float, float]]:
     only = {"first": [], "maintenance": patients["maintenance"]}
     points = []
-    for knob in (V2_KNOB if rules == "v2" else V1_KNOB):
-        params = (ReliefParams(plan_probability=knob) if rules == "v2"
-                  else ReliefParams(rules="v1", suggest_days_before=knob))
+    for knob in V2_KNOB if rules == "v2" else V1_KNOB:
+        params = (
+            ReliefParams(plan_probability=knob)
+            if rules == "v2"
+            else ReliefParams(rules="v1", suggest_days_before=knob)
+        )
         m = judge(only, params)["maintenance"]
         points.append((knob, m["plan_too_early_share"], m["plan_lead2_share"]))
-        print(f"  {rules} {knob}: >10 d early {m['plan_too_early_share']}, >= 2 d ahead {m['plan_lead2_share']}, "
-              f"missing {m['plan_missing_share']}", flush=True)
+        print(
+            f"  {rules} {knob}: >10 d early {m['plan_too_early_share']}, "
+            f">= 2 d ahead {m['plan_lead2_share']}, "
+            f"missing {m['plan_missing_share']}",
+            flush=True,
+        )
     return points
 
 
@@ -57,12 +68,16 @@ def svg(curves: dict[str, list[tuple[Any, float, float]]], title: str) -> str:
     def y(v: float) -> float:
         return h - bottom - (h - bottom - top) * v / ymax
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
-           f'<rect width="{w}" height="{h}" fill="white"/>',
-           f'<text x="{w / 2}" y="22" text-anchor="middle" font-size="14">{title}</text>',
-           # the goal: <= 5 % too early, >= 75 % ahead
-           f'<rect x="{x(0)}" y="{y(1)}" width="{x(0.05) - x(0)}" height="{y(0.75) - y(1)}" fill="#d9f2d9" stroke="#5a5"/>',
-           f'<text x="{x(0.05) + 4}" y="{y(0.75) - 4}" fill="#383">goal</text>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+        'font-family="sans-serif" font-size="12">',
+        f'<rect width="{w}" height="{h}" fill="white"/>',
+        f'<text x="{w / 2}" y="22" text-anchor="middle" font-size="14">{title}</text>',
+        # the goal: <= 5 % too early, >= 75 % ahead
+        f'<rect x="{x(0)}" y="{y(1)}" width="{x(0.05) - x(0)}" height="{y(0.75) - y(1)}" '
+        'fill="#d9f2d9" stroke="#5a5"/>',
+        f'<text x="{x(0.05) + 4}" y="{y(0.75) - 4}" fill="#383">goal</text>',
+    ]
     for i in range(6):
         v = i * 0.1
         out.append(f'<line x1="{x(v)}" y1="{y(0)}" x2="{x(v)}" y2="{y(1)}" stroke="#eee"/>')
@@ -73,12 +88,21 @@ def svg(curves: dict[str, list[tuple[Any, float, float]]], title: str) -> str:
         out.append(f'<text x="{x(0) - 6}" y="{y(v) + 4}" text-anchor="end">{v:.1f}</text>')
     out.append(f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(xmax)}" y2="{y(0)}" stroke="black"/>')
     out.append(f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(0)}" y2="{y(1)}" stroke="black"/>')
-    out.append(f'<text x="{(x(0) + x(xmax)) / 2}" y="{h - 18}" text-anchor="middle">share of cycles flagged more than 10 days early</text>')
-    out.append(f'<text x="18" y="{(y(0) + y(1)) / 2}" text-anchor="middle" transform="rotate(-90 18 {(y(0) + y(1)) / 2})">'
-               'share of cycles flagged >= 2 days ahead</text>')
+    out.append(
+        f'<text x="{(x(0) + x(xmax)) / 2}" y="{h - 18}" text-anchor="middle">'
+        "share of cycles flagged more than 10 days early</text>"
+    )
+    out.append(
+        f'<text x="18" y="{(y(0) + y(1)) / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 18 {(y(0) + y(1)) / 2})">'
+        "share of cycles flagged >= 2 days ahead</text>"
+    )
     # issue 12: a forecaster that knew each patient's true typical duration, from past cycles alone
     out.append(f'<rect x="{x(0.05) - 4}" y="{y(0.58) - 4}" width="8" height="8" fill="none" stroke="#555"/>')
-    out.append(f'<text x="{x(0.05)}" y="{y(0.58) - 9}" font-size="10" fill="#555" text-anchor="middle">oracle (issue 12)</text>')
+    out.append(
+        f'<text x="{x(0.05)}" y="{y(0.58) - 9}" font-size="10" fill="#555" text-anchor="middle">'
+        "oracle (issue 12)</text>"
+    )
     colours = {"v1": "#c0392b", "v2": "#2060c0"}
     for k, (name, points) in enumerate(curves.items()):
         colour = colours.get(name.split()[0], "#555")
@@ -86,7 +110,9 @@ def svg(curves: dict[str, list[tuple[Any, float, float]]], title: str) -> str:
         out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for knob, a, b in points:
             out.append(f'<circle cx="{x(a):.1f}" cy="{y(b):.1f}" r="3.5" fill="{colour}"/>')
-            out.append(f'<text x="{x(a) + 5:.1f}" y="{y(b) + 12:.1f}" font-size="10" fill="{colour}">{knob}</text>')
+            out.append(
+                f'<text x="{x(a) + 5:.1f}" y="{y(b) + 12:.1f}" font-size="10" fill="{colour}">{knob}</text>'
+            )
         out.append(f'<text x="{x(0.3)}" y="{y(0.25) + 18 * k}" fill="{colour}">{name}</text>')
     out.append("</svg>")
     return "\n".join(out)
@@ -102,12 +128,24 @@ def main(argv: list[str] | None = None) -> int:
     variant = cohorts(args.seed, *size, variant=True)
     for label, patients in (("bench", bench), ("variant", variant)):
         for rules in ("v1", "v2"):
-            print(line(f"{label} seed {args.seed} {rules}", judge(patients, ReliefParams(rules=rules))), flush=True)
-    curves = {"v1 (suggest_days_before)": frontier(bench, "v1"), "v2 (plan_probability)": frontier(bench, "v2")}
+            print(
+                line(f"{label} seed {args.seed} {rules}", judge(patients, ReliefParams(rules=rules))),
+                flush=True,
+            )
+    curves = {
+        "v1 (suggest_days_before)": frontier(bench, "v1"),
+        "v2 (plan_probability)": frontier(bench, "v2"),
+    }
     # docs/ holds the bench's default seed; another seed's picture goes to the temporary directory
-    target = DOCS / "relief-tradeoff.svg" if args.seed == 2027 else Path(tempfile.gettempdir()) / f"relief-tradeoff-{args.seed}.svg"
+    target = (
+        DOCS / "relief-tradeoff.svg"
+        if args.seed == 2027
+        else Path(tempfile.gettempdir()) / f"relief-tradeoff-{args.seed}.svg"
+    )
     target.parent.mkdir(exist_ok=True)
-    target.write_text(svg(curves, f"plan_maintenance on the relief bench (seed {args.seed}, maintenance scenario)") + "\n")
+    target.write_text(
+        svg(curves, f"plan_maintenance on the relief bench (seed {args.seed}, maintenance scenario)") + "\n"
+    )
     print(f"wrote {target}")
     return 0
 

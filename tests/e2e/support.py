@@ -109,7 +109,7 @@ WORKED_BASELINE = [16, 15, 17, 16, 16, 15, 17]  # days -7..-1
 WORKED_AFTER = [9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14]  # days 1..20
 
 
-def seed_wearing_off(app, patient, days=len(WORKED_AFTER)):
+def seed_wearing_off(app, patient, days=None):
     """Backfills the worked example through the API so that today is day ``days``, 20 by default
     (wearing off; needs BACKFILL_DAYS >= days + 8)."""
     from datetime import datetime, time, timedelta, timezone
@@ -118,6 +118,7 @@ def seed_wearing_off(app, patient, days=len(WORKED_AFTER)):
     zone = ZoneInfo(patient.user["timezone"])
     now = datetime.now(timezone.utc) - timedelta(minutes=1)
     today = now.astimezone(zone).date()
+    days = len(WORKED_AFTER) if days is None else days
     session_day = today - timedelta(days=days)
 
     def noon(day):

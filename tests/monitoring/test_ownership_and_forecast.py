@@ -1,6 +1,7 @@
 """Issue 12 through the API: a patient's own dose cannot close the care team's flags; the
 worklist says who booked and whether the suggested session is overdue; the forecast and its
 reasons reach the care team."""
+
 from datetime import date, timedelta
 
 import pytest

@@ -1,4 +1,5 @@
 """The clinic prior of the relief forecast: refreshed by a scheduler job, read by evaluations."""
+
 from datetime import timedelta
 
 from sqlalchemy import select

@@ -40,8 +40,14 @@ def kinds(events, kind=None):
     return [(offset(e.day), e.kind) for e in events if kind is None or e.kind == kind]
 
 
-WORKED = {day(i): v for i, v in zip(range(-7, 21), [16, 15, 17, 16, 16, 15, 17, 99,
-                                                     9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14])}
+WORKED = {
+    day(i): v
+    for i, v in zip(
+        range(-7, 21),
+        [16, 15, 17, 16, 16, 15, 17, 99, 9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14],
+        strict=True,
+    )
+}
 
 
 def cycles(durations, *, baseline=16, nadir=5, rise_days=4, gap=3, seed=1):
@@ -55,7 +61,11 @@ def cycles(durations, *, baseline=16, nadir=5, rise_days=4, gap=3, seed=1):
         plateau = duration - rise_days // 2
         for t in range(start + 1, start + duration + gap):
             k = t - start
-            level = nadir if k <= plateau else min(baseline, nadir + (baseline - nadir) * (k - plateau) / rise_days)
+            level = (
+                nadir
+                if k <= plateau
+                else min(baseline, nadir + (baseline - nadir) * (k - plateau) / rise_days)
+            )
             scores[day(t)] = round(level + rnd.choice((-1, 0, 0, 1)))
         start += duration + gap
         sessions.append(start)
@@ -146,7 +156,9 @@ def test_the_clinic_prior_stands_in_without_history_and_is_never_flagged():
     assert assessment.predicted_wear_off_date > without.predicted_wear_off_date
     # flat scores and a prior only: no flag; once the scores rise, the trend can flag
     assert kinds(replay(WORKED, [day(0)], day(12), prior_durations=clinic), "plan_maintenance") == []
-    plans = [e for e in replay(WORKED, [day(0)], day(20), prior_durations=clinic) if e.kind == "plan_maintenance"]
+    plans = [
+        e for e in replay(WORKED, [day(0)], day(20), prior_durations=clinic) if e.kind == "plan_maintenance"
+    ]
     assert [e.details["basis"] for e in plans] in ([], [TREND])
 
 
@@ -154,7 +166,11 @@ def test_a_booked_session_before_the_predicted_day_holds_the_flag_back():
     scores, sessions = cycles([20, 21, 19, 20, 22])
     last = sessions[-1]
     until = day(last + 30)
-    free = [e for e in replay(scores, [day(s) for s in sessions], until) if e.kind == "plan_maintenance" and offset(e.day) > last]
+    free = [
+        e
+        for e in replay(scores, [day(s) for s in sessions], until)
+        if e.kind == "plan_maintenance" and offset(e.day) > last
+    ]
     predicted = date.fromisoformat(free[0].details["predicted_wear_off_date"])
     booked = replay(scores, [day(s) for s in sessions], until, planned=[predicted - timedelta(days=1)])
     held = [e for e in booked if e.kind == "plan_maintenance" and offset(e.day) > last]
@@ -175,10 +191,12 @@ def test_assessment_carries_the_forecast_and_matches_evaluate():
     assert "forecast" not in assessment.as_dict()  # the contract's shape is unchanged
 
 
-histories = st.fixed_dictionaries({
-    "scores": st.dictionaries(st.integers(-10, 120), st.integers(0, 21), max_size=130),
-    "sessions": st.lists(st.integers(0, 110), min_size=1, max_size=8),
-})
+histories = st.fixed_dictionaries(
+    {
+        "scores": st.dictionaries(st.integers(-10, 120), st.integers(0, 21), max_size=130),
+        "sessions": st.lists(st.integers(0, 110), min_size=1, max_size=8),
+    }
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
