@@ -1,7 +1,7 @@
 """clinic priors: wear-off durations per care team and kind of course (issue 12)
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-30 20:30:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 
 import diary.db_types
 
-revision = "0002"
-down_revision = "0001"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
