@@ -43,11 +43,14 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     params = relief_params()
     today = local_date_of(now, patient.timezone)
 
-    scores = {}
-    for day, total in db.session.execute(
-        select(Entry.local_date, Entry.total).where(Entry.patient_id == patient.id).order_by(Entry.local_date, Entry.recorded_at, Entry.id)
+    scores, standard = {}, {}
+    for day, total, instrument in db.session.execute(
+        select(Entry.local_date, Entry.total, Entry.instrument)
+        .where(Entry.patient_id == patient.id)
+        .order_by(Entry.local_date, Entry.recorded_at, Entry.id)
     ):
-        scores[day] = total  # the latest entry of each local date wins
+        # The engine reads daily scores; the latest entry of each local date wins.
+        (scores if instrument == gad7.DAILY else standard)[day] = total
     latest = db.session.execute(
         select(Entry.recorded_at, Entry.total).where(Entry.patient_id == patient.id).order_by(Entry.recorded_at.desc(), Entry.id.desc()).limit(1)
     ).first()
@@ -63,7 +66,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
             if day >= today and (next_planned is None or starts_at < next_planned):
                 next_planned = starts_at
 
-    options = {"params": params, "intake_baseline": patient.intake_baseline, "planned": planned}
+    options = {"params": params, "intake_baseline": intake_baseline(patient, standard, completed), "planned": planned}
     all_events, assessment = relief.evaluate(scores, completed, today, **options)
     events = [event for event in all_events if event.kind in FLAG_KINDS]
 
@@ -92,6 +95,15 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     db.session.flush()
     return summary
 
+
+def intake_baseline(patient, standard_scores, completed_days):
+    """The intake score the engine falls back on when fewer than 3 days were logged before treatment
+    (RELIEF.md): the clinician's, else the latest standard GAD-7 taken before the first session."""
+    if patient.intake_baseline is not None:
+        return patient.intake_baseline
+    first_session = min(completed_days, default=None)
+    before = [day for day in standard_scores if first_session is None or day < first_session]
+    return standard_scores[max(before)] if before else None
 
 def locked_summary(patient, now) -> PatientSummary:
     """The patient's summary row, created when missing, locked for this transaction."""
