@@ -37,6 +37,9 @@ class Config:
         # Push endpoints must be https; plain http only for a test push service on loopback.
         self.PUSH_ALLOW_INSECURE_ENDPOINTS = _env_bool("PUSH_ALLOW_INSECURE_ENDPOINTS", False)
         self.BACKFILL_DAYS = _env_int("BACKFILL_DAYS", 7)
+        # Shown after a check-in, under "If you feel worse": how to reach the clinic, and a crisis line.
+        self.CLINIC_CONTACT = _env("CLINIC_CONTACT")  # e.g. "+1 555 0100 (weekdays 8-18)"; None: "your clinic"
+        self.CRISIS_LINE = _env("CRISIS_LINE", "your local emergency number")
         self.EMBEDDED_SCHEDULER = _env_bool("EMBEDDED_SCHEDULER", False)
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URL", "memory://")
         # argon2id, RFC 9106's second recommended option (64 MiB, t=3, p=4).

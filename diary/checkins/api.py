@@ -15,6 +15,7 @@ from .schemas import (
     CheckinFormQuerySchema,
     CheckinFormSchema,
     DateRangeSchema,
+    DueCheckinFormSchema,
     EntryInSchema,
     EntryListSchema,
     EntryPatchSchema,
@@ -74,7 +75,7 @@ def delete_entry(entry_id):
 
 @blp.get("/me/checkin-form")
 @blp.arguments(CheckinFormQuerySchema, location="query")
-@blp.response(200, CheckinFormSchema, description="The form due: the standard GAD-7 at the first check-in and every 14 days, else the daily one")
+@blp.response(200, DueCheckinFormSchema, description="The form due: the standard GAD-7 at the first check-in and every 14 days, else the daily one")
 def checkin_form(query):
     require_role(PATIENT)
     return service.checkin_form(patient_for("me"), query.get("date"), now=utcnow())

@@ -105,5 +105,16 @@ class CheckinFormSchema(Schema):
     bands = fields.List(fields.Nested(BandSchema))
 
 
+class SupportSchema(Schema):
+    clinic = fields.String(allow_none=True, metadata={"description": "How to reach the clinic (DIARY_CLINIC_CONTACT); null: not configured"})
+    crisis = fields.String(metadata={"description": "A crisis line (DIARY_CRISIS_LINE)"})
+
+
+class DueCheckinFormSchema(CheckinFormSchema):
+    date = fields.Date(metadata={"description": "The local date the form is due on"})
+    backfill_days = fields.Integer(metadata={"description": "How many days back a check-in may be made or changed"})
+    support = fields.Nested(SupportSchema)
+
+
 class CheckinFormQuerySchema(Schema):
     date = fields.Date(metadata={"description": "The local date of the check-in; default: the patient's today"})

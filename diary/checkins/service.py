@@ -53,8 +53,16 @@ def due_instrument(patient, day) -> str:
 
 
 def checkin_form(patient, day=None, *, now) -> dict:
-    """The form due on local date ``day`` (default: the patient's today), with all its texts."""
-    return gad7.form(due_instrument(patient, day or local_date_of(now, patient.timezone)))
+    """The form due on local date ``day`` (default: the patient's today), with all its texts,
+    the backfill window, and where to turn when the patient feels worse."""
+    day = day or local_date_of(now, patient.timezone)
+    config = current_app.config
+    return {
+        **gad7.form(due_instrument(patient, day)),
+        "date": day,
+        "backfill_days": config["BACKFILL_DAYS"],
+        "support": {"clinic": config.get("CLINIC_CONTACT"), "crisis": config.get("CRISIS_LINE") or "your local emergency number"},
+    }
 
 
 def create_entry(patient, data, *, actor, now):

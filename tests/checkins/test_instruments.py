@@ -136,3 +136,10 @@ def test_the_form_needs_a_patient(provider_client, api):
     assert provider_client.get("/api/v1/me/checkin-form").status_code == 403
     assert api.get("/api/v1/me/checkin-form").status_code == 401
     assert api.get("/api/v1/checkin-forms/daily").status_code == 401
+
+
+def test_the_due_form_says_where_to_turn(app, patient):
+    due = form(patient)
+    assert due["backfill_days"] == 20 and due["support"] == {"clinic": None, "crisis": "your local emergency number"}
+    app.config.update(CLINIC_CONTACT="+1 555 0100", CRISIS_LINE="988 (call or text)")
+    assert form(patient)["support"] == {"clinic": "+1 555 0100", "crisis": "988 (call or text)"}

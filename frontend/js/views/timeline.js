@@ -1,11 +1,11 @@
 // A patient's timeline for the care team: relief assessment, flags, chart, sessions.
 import { get, post, patch, del, ApiError, describeError } from '../api.js';
 import { h, clear, field, focusQuietly } from '../dom.js';
-import { ROUTE_SHORT, SIDE_EFFECT_CLINICAL } from '../gad7.js';
 import { localDate, addDays, formatDate, formatDateTime } from '../dates.js';
 import { chartFigure, summarise } from '../chartfigure.js';
 import { sessionForm } from '../sessionform.js';
-import { STATUS_LABEL, FLAG_LABEL, BASIS_LABEL, NOTICE_LABEL, URGENT_DISCLAIMER } from '../labels.js';
+import { STATUS_LABEL, FLAG_LABEL, BASIS_LABEL, NOTICE_LABEL, URGENT_DISCLAIMER, ROUTE_SHORT, SIDE_EFFECT_CLINICAL } from '../labels.js';
+import { loadForm } from '../gad7.js';
 
 const RANGES = [30, 90, 180];
 
@@ -39,6 +39,7 @@ export async function render(ctx) {
     load();
   });
 
+  const texts = await loadForm('daily');
   const recordForm = buildRecordForm();
   const baselineForm = buildBaselineForm();
 
@@ -55,6 +56,9 @@ export async function render(ctx) {
       h('div', { class: 'col-main' },
         h('section', { 'aria-labelledby': 'chart-title' },
           h('div', { class: 'section-head' }, h('h2', { id: 'chart-title' }, 'Daily scores'), rangeBar),
+          h('p', { class: 'hint' }, 'Daily check-ins ask the GAD-7 items about the last 24 hours, answered by how much of the time: '
+            + 'an adaptation, not validated. Their bands are a guide. The standard GAD-7 (two weeks, validated) is asked '
+            + 'at the first check-in and every 14 days, and shown as its own points.'),
           chartSlot),
         h('section', { 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Sessions'), sessionsSlot),
         h('section', { class: 'card', 'aria-labelledby': 'record-title' },
@@ -117,22 +121,29 @@ export async function render(ctx) {
     }
     if (to !== today) to = addDays(to, 2);
     const days = (data.days || []).map((d) => ({ date: d.date, score: d.score, severity: d.severity }));
+    const standard = (data.standard || []).map((d) => ({ date: d.date, score: d.score, severity: d.severity }));
     const sessions = treatments.map((t) => ({ date: t.local_date, planned: t.status === 'planned' }));
     chart?.dispose();
-    const key = [['score', 'Daily score (latest check-in of the day)'], ['session', 'Completed session']];
+    const key = [['score', 'Daily score (latest check-in of the day; GAD-7 items over 24 hours: adaptation, not validated)'],
+      ['standard', 'Standard GAD-7 (two weeks, validated)'], ['session', 'Completed session']];
     if (sessions.some((s) => s.planned)) key.push(['planned', 'Planned session']);
     if (a.baseline != null) key.push(['baseline', `Baseline ${a.baseline}`]);
     if (a.threshold != null) key.push(['threshold', `Threshold W ${round(a.threshold)}`]);
     if (a.predicted_wear_off_date) key.push(['wearoff', `Predicted wear-off ${formatDate(a.predicted_wear_off_date)}`]);
     key.push(['bands', 'Shaded: minimal, mild, moderate, severe']);
     let summary = summarise(days, from, today);
+    if (standard.length) summary += ` Standard GAD-7: ${standard.map((d) => `${d.score} on ${formatDate(d.date)}`).join(', ')}.`;
     if (a.baseline != null) summary += ` Baseline ${a.baseline}.`;
     if (a.threshold != null) summary += ` Threshold W ${round(a.threshold)}.`;
     if (a.predicted_wear_off_date) summary += ` Predicted wear-off ${formatDate(a.predicted_wear_off_date)}.`;
     chart = chartFigure({
       title: `Daily GAD-7 scores of ${data.patient.name}, last ${range} days`,
       summary,
-      spec: { from, to, days, sessions, baseline: a.baseline, threshold: a.threshold, wearOff: a.predicted_wear_off_date },
+      spec: {
+        from, to, days, standard, sessions, bands: texts.bands, maxScore: texts.max_total,
+        baseline: a.baseline, threshold: a.threshold, wearOff: a.predicted_wear_off_date,
+      },
+      extraRows: standard.map((d) => ({ ...d, label: 'standard GAD-7' })),
       key,
     });
     clear(chartSlot).append(chart.element);
@@ -270,6 +281,7 @@ export async function render(ctx) {
       withStatus: true,
       defaultRoute: 'iv',
       effectsLegend: 'Side effects during or after the session (optional)',
+      sideEffects: texts.side_effects,
       onSaved: async (saved) => {
         status.textContent = `${saved.status === 'planned' ? 'Planned session' : 'Session'} on ${formatDateTime(saved.starts_at, data?.patient?.timezone)} recorded.`;
         await load();
