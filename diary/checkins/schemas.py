@@ -1,4 +1,4 @@
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .. import gad7
 from ..fields import UTCDateTime

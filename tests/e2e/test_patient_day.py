@@ -190,3 +190,30 @@ def test_an_expired_session_keeps_the_check_in_and_sends_it_after_login(app, new
     expect(page.locator("#notice")).to_contain_text("has now been sent")
     entries = stored_entries(app, email)
     assert len(entries) == 2 and entries[-1][1] == [2, 2, 2, 0, 0, 0, 1]
+
+
+def test_the_timeline_shows_the_standard_gad7_as_its_own_series(app, new_context, make_patient):
+    from tests.e2e.support import seed_wearing_off
+
+    app.config["BACKFILL_DAYS"] = 30
+    patient = make_patient(name="Robin Series")
+    session_day = seed_wearing_off(app, patient)
+    now = datetime.now(timezone.utc)
+    for days_back in (28, 13):  # 8 days before the session (day -20), and 7 days into the cycle
+        at = now - timedelta(days=days_back)
+        body = {"recorded_at": at.isoformat(), "answers": [3, 3, 2, 2, 2, 2, 2], "instrument": "gad7"}
+        assert patient.post("/api/v1/patients/me/entries", json=body).status_code == 201
+    timeline = patient.provider_client.get(f"/api/v1/patients/{patient.user['id']}/timeline").get_json()
+    assert [day["score"] for day in timeline["standard"]] == [16, 16]
+    assert session_day.isoformat() not in {day["date"] for day in timeline["standard"]}
+
+    desk = new_context(DESKTOP, bypass_csp=True).new_page()
+    log_in(desk, patient.provider["email"], PASSWORD)
+    desk.get_by_role("table", name="Patients").get_by_role("link", name="Robin Series").click()
+    expect(desk.locator("figure canvas").first).to_be_visible()
+    expect(desk.get_by_text("an adaptation, not validated").first).to_be_visible()
+    expect(desk.get_by_text("Standard GAD-7 (two weeks, validated)")).to_be_visible()
+    desk.get_by_text("Show the scores as a list").click()
+    expect(desk.get_by_role("cell", name="16 (standard GAD-7)")).to_have_count(2)
+    screenshot(desk, "day-05-timeline-standard-series")
+    axe_check(desk, "day-timeline")

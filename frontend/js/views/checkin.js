@@ -159,11 +159,12 @@ export async function render(ctx) {
     showProgress();
 
     let draftTimer = null;
+    let draftSaving = Promise.resolve();
     const keepDraft = () => {
       clearTimeout(draftTimer);
       draftTimer = null;
       if (editing) return;
-      outbox.saveDraft(user.id, { date: today, instrument: texts.instrument, ...entryForm.read() }).catch(() => {});
+      draftSaving = outbox.saveDraft(user.id, { date: today, instrument: texts.instrument, ...entryForm.read() }).catch(() => {});
     };
     const onEdit = () => {
       showProgress();
@@ -179,7 +180,12 @@ export async function render(ctx) {
       onEdit();
     });
     form.addEventListener('input', onEdit);
-    disposeForm = () => { if (draftTimer) keepDraft(); };
+    const flushDraft = () => { if (draftTimer) keepDraft(); };
+    window.addEventListener('pagehide', flushDraft);
+    disposeForm = () => {
+      window.removeEventListener('pagehide', flushDraft);
+      flushDraft();
+    };
 
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -201,6 +207,7 @@ export async function render(ctx) {
       status.textContent = 'Saving…';
       try {
         const result = editing ? await saveEdit(editing, read) : await saveNew(texts, read);
+        await draftSaving; // a draft written a moment ago must not outlive the check-in
         await outbox.clearDraft(user.id).catch(() => {});
         if (!ctx.isCurrent()) return;
         await showDone(result);
