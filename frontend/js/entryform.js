@@ -106,6 +106,7 @@ export function buildEntryForm(form, texts, values = null) {
   form.append(...items, difficulty, note.wrap, effects);
 
   const groups = [...items, difficulty];
+  let advance = null;
   form.addEventListener('click', (e) => {
     if (!(e.target instanceof HTMLInputElement) || e.target.type !== 'radio' || e.detail === 0) return;
     const index = groups.indexOf(e.target.closest('fieldset'));
@@ -113,7 +114,9 @@ export function buildEntryForm(form, texts, values = null) {
     const next = groups.slice(index + 1).find((g) => !g.querySelector('input:checked')) || groups[index + 1];
     if (!next) return;
     // After the tap has painted, so the choice is seen before the page moves on.
-    setTimeout(() => {
+    clearTimeout(advance);
+    advance = setTimeout(() => {
+      if (!next.isConnected) return;
       next.scrollIntoView({ behavior: prefersReducedMotion() ? 'auto' : 'smooth', block: 'center' });
       next.querySelector('input')?.focus({ preventScroll: true });
     }, prefersReducedMotion() ? 0 : 150);
@@ -126,6 +129,10 @@ export function buildEntryForm(form, texts, values = null) {
   return {
     items,
     answered,
+    /** Stops a pending move to the next question (the form is being saved). */
+    stopAdvancing() {
+      clearTimeout(advance);
+    },
     read() {
       const answers = items.map((_, i) => {
         const c = form.querySelector(`input[name="${prefix}-q${i + 1}"]:checked`);

@@ -1,6 +1,7 @@
 """The patient's day (issue 13): first-run setup, a draft that survives a reload, the calm
 "done for today" page and editing today's check-in, deleting from History, and a session
 that ended while the app was open, with the check-in kept and sent after the next login."""
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -144,7 +145,7 @@ def test_deleting_a_check_in_from_history(app, new_context, make_patient):
     page.get_by_role("link", name="History").click()
     cards = page.locator("article.entry")
     expect(cards).to_have_count(2)
-    expect(page.get_by_text("(two-week check)")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"\(two-week check\)$"))).to_be_visible()
     expect(page.get_by_role("button", name="Change this check-in")).to_have_count(2)  # both within the backfill window
     screenshot(page, "day-03-history")
     axe_check(page, "day-history")
@@ -212,7 +213,7 @@ def test_the_timeline_shows_the_standard_gad7_as_its_own_series(app, new_context
     desk.get_by_role("table", name="Patients").get_by_role("link", name="Robin Series").click()
     expect(desk.locator("figure canvas").first).to_be_visible()
     expect(desk.get_by_text("an adaptation, not validated").first).to_be_visible()
-    expect(desk.get_by_text("Standard GAD-7 (two weeks, validated)")).to_be_visible()
+    expect(desk.locator(".chart-key").get_by_text("Standard GAD-7 (two weeks, validated)")).to_be_visible()
     desk.get_by_text("Show the scores as a list").click()
     expect(desk.get_by_role("cell", name="16 (standard GAD-7)")).to_have_count(2)
     screenshot(desk, "day-05-timeline-standard-series")

@@ -3,7 +3,7 @@
 // "done for today" page with the score in plain words, the last days, where to turn if
 // things get worse, and "Edit today's check-in".
 import { get, patch, isTransient, ApiError, NetworkError, describeError } from '../api.js';
-import { h, clear, append, uuid, focusQuietly, scrollIntoViewGently } from '../dom.js';
+import { h, clear, append, uuid, focusQuietly } from '../dom.js';
 import { loadDueForm, loadForm, totalOf, bandOf, scoreSentence } from '../gad7.js';
 import { localDate, addDays, formatDate, formatTime } from '../dates.js';
 import { buildEntryForm } from '../entryform.js';
@@ -148,9 +148,10 @@ export async function render(ctx) {
     const save = h('button', { type: 'submit', class: 'primary big' }, editing ? 'Save changes' : 'Save check-in');
     const cancel = editing ? h('button', { type: 'button', class: 'secondary' }, 'Cancel') : null;
     cancel?.addEventListener('click', () => showDone(editing));
-    form.append(problem,
-      h('div', { class: 'save-bar' }, progress, h('div', { class: 'actions' }, save, cancel)),
-      h('p', { class: 'hint center' }, 'There is no time limit. Take all the time you need.'));
+    append(form, [problem,
+      h('div', { class: 'save-bar' }, progress, save),
+      cancel ? h('div', { class: 'actions' }, cancel) : null,
+      h('p', { class: 'hint center' }, 'There is no time limit. Take all the time you need.')]);
     clear(body).append(form);
 
     const showProgress = () => {
@@ -189,6 +190,7 @@ export async function render(ctx) {
 
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
+      entryForm.stopAdvancing();
       const read = entryForm.read();
       const missing = read.answers.map((a, i) => (a === null ? i : -1)).filter((i) => i >= 0);
       entryForm.items.forEach((fs, i) => fs.classList.toggle('missing', missing.includes(i)));
@@ -215,7 +217,8 @@ export async function render(ctx) {
         status.textContent = result.queued
           ? `Saved on this device. It will be sent when online. ${sentence}`
           : `Saved. ${sentence}`;
-        scrollIntoViewGently(ctx.main);
+        // A new page replaced the form: start it at the top, where the result is.
+        window.scrollTo(0, 0);
         focusQuietly(status);
       } catch (err) {
         status.textContent = '';

@@ -293,7 +293,7 @@ export async function render(ctx) {
   function buildBaselineForm() {
     const score = field({
       label: 'Intake GAD-7 score (0 to 21)', name: 'intake_baseline', type: 'number', inputmode: 'numeric', min: '0', max: '21', step: '1',
-      hint: 'Used as the baseline when the patient logged fewer than 3 days before the first session. Leave empty to remove it.',
+      hint: 'Used as the baseline when the patient logged fewer than 3 days before the first session. Without one, the patient\'s standard GAD-7 from before the first session is used, if any. Leave empty to remove it.',
     });
     const save = h('button', { type: 'submit', class: 'secondary' }, 'Save intake score');
     const element = h('form', { class: 'stack', novalidate: true }, score.wrap, save);
