@@ -6,9 +6,8 @@ frame), so they become ``daily``: none of them is a validated two-week GAD-7.
 Revision ID: entry_instrument
 Revises: 0001
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'entry_instrument'
 down_revision = '0001'

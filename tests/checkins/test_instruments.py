@@ -53,7 +53,7 @@ def test_a_patient_walks_through_fifteen_days(make_patient):
     days = [today - timedelta(days=14 - n) for n in range(15)]
     expected = ["gad7"] + ["daily"] * 13 + ["gad7"]
     seen = []
-    for day, instrument in zip(days, expected):
+    for day, instrument in zip(days, expected, strict=True):
         due = form(patient, day)
         assert due["instrument"] == instrument, day
         assert due["stem"] == (STANDARD if instrument == "gad7" else DAILY)["stem"]

@@ -193,7 +193,9 @@ export async function render(ctx) {
       entryForm.stopAdvancing();
       const read = entryForm.read();
       const missing = read.answers.map((a, i) => (a === null ? i : -1)).filter((i) => i >= 0);
-      entryForm.items.forEach((fs, i) => fs.classList.toggle('missing', missing.includes(i)));
+      entryForm.items.forEach((fs, i) => {
+        fs.classList.toggle('missing', missing.includes(i));
+      });
       if (missing.length) {
         problem.textContent = missing.length === 1
           ? `One question still needs an answer: "${texts.items[missing[0]]}".`
