@@ -4,13 +4,13 @@ Entries stored before this revision were answered on the daily form (a one-day
 frame), so they become ``daily``: none of them is a validated two-week GAD-7.
 
 Revision ID: entry_instrument
-Revises: 0001
+Revises: 0003
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'entry_instrument'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
