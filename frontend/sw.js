@@ -2,7 +2,7 @@
 // CACHE_VERSION is a hash of every served file: after any change to the front end run
 //   python3 frontend/tools/shell_check.py --write
 // (the check without --write fails when it is stale or SHELL misses a module).
-const CACHE_VERSION = '18beab44aa0c';
+const CACHE_VERSION = 'e9f3b00dc0ca';
 const CACHE = `afterglow-${CACHE_VERSION}`;
 
 const SHELL = [
@@ -22,6 +22,8 @@ const SHELL = [
   'js/entryform.js',
   'js/sessionform.js',
   'js/chartfigure.js',
+  'js/zonepicker.js',
+  'js/pushpanel.js',
   'js/views/auth.js',
   'js/views/checkin.js',
   'js/views/history.js',
@@ -30,6 +32,7 @@ const SHELL = [
   'js/views/worklist.js',
   'js/views/timeline.js',
   'js/views/account.js',
+  'js/views/welcome.js',
   'vendor/idb/index.js',
   'icons/favicon-48.png',
   'icons/icon-192.png',

@@ -4,13 +4,23 @@ from flask_smorest import Blueprint
 
 from ..accounts.access import patient_for, reachable
 from ..accounts.models import PATIENT
-from ..accounts.security import require_role
+from ..accounts.security import require_login, require_role
+from .. import gad7
 from ..db_types import utcnow
-from ..errors import ErrorSchema
+from ..errors import ApiError, ErrorSchema
 from ..extensions import db
 from . import service
 from .models import Entry
-from .schemas import DateRangeSchema, EntryInSchema, EntryListSchema, EntryPatchSchema, EntrySchema
+from .schemas import (
+    CheckinFormQuerySchema,
+    CheckinFormSchema,
+    DateRangeSchema,
+    DueCheckinFormSchema,
+    EntryInSchema,
+    EntryListSchema,
+    EntryPatchSchema,
+    EntrySchema,
+)
 
 blp = Blueprint("checkins", __name__, url_prefix="/api/v1", description="GAD-7 check-ins")
 
@@ -61,3 +71,21 @@ def delete_entry(entry_id):
     entry = _own_entry(entry_id)
     service.delete_entry(entry, current_user.patient, actor=current_user, now=utcnow())
     db.session.commit()
+
+
+@blp.get("/me/checkin-form")
+@blp.arguments(CheckinFormQuerySchema, location="query")
+@blp.response(200, DueCheckinFormSchema, description="The form due: the standard GAD-7 at the first check-in and every 14 days, else the daily one")
+def checkin_form(query):
+    require_role(PATIENT)
+    return service.checkin_form(patient_for("me"), query.get("date"), now=utcnow())
+
+
+@blp.get("/checkin-forms/<instrument>")
+@blp.response(200, CheckinFormSchema, description="One instrument's texts (daily or gad7), to show entries made on it")
+@blp.alt_response(404, schema=ErrorSchema, description="No such instrument")
+def instrument_form(instrument):
+    require_login()
+    if instrument not in gad7.INSTRUMENTS:
+        raise ApiError(404)
+    return gad7.form(instrument)

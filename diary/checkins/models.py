@@ -4,22 +4,14 @@ from .. import gad7
 from ..db_types import Timestamps, UTCDateTime, uuid_pk
 from ..extensions import db
 
-SIDE_EFFECTS = (
-    "dizziness",
-    "nausea",
-    "blurred_vision",
-    "dissociation",
-    "headache",
-    "drowsiness",
-    "elevated_blood_pressure",
-    "other",
-)
+SIDE_EFFECTS = gad7.SIDE_EFFECT_CODES
+INSTRUMENTS = gad7.INSTRUMENT_CODES
 
 ITEM_COLUMNS = tuple(f"item_{item.number}" for item in gad7.ITEMS)
 
 
 class Entry(Timestamps, db.Model):
-    """One GAD-7 check-in. Items are columns, so exports and SQL read them directly."""
+    """One check-in, daily or standard GAD-7 (``instrument``). Items are columns, so exports and SQL read them directly."""
 
     __tablename__ = "entries"
     id = uuid_pk()
@@ -27,6 +19,7 @@ class Entry(Timestamps, db.Model):
     recorded_at = db.Column(UTCDateTime, nullable=False)
     # The patient's local date when it was recorded, fixed at write time.
     local_date = db.Column(db.Date, nullable=False)
+    instrument = db.Column(db.String(8), nullable=False, default=gad7.DAILY, server_default=gad7.DAILY)
     item_1 = db.Column(db.SmallInteger, nullable=False)
     item_2 = db.Column(db.SmallInteger, nullable=False)
     item_3 = db.Column(db.SmallInteger, nullable=False)
@@ -45,6 +38,7 @@ class Entry(Timestamps, db.Model):
         *(db.CheckConstraint(f"{column} BETWEEN 0 AND 3", name=column) for column in ITEM_COLUMNS),
         db.CheckConstraint("total BETWEEN 0 AND 21", name="total"),
         db.CheckConstraint("difficulty IS NULL OR difficulty BETWEEN 0 AND 3", name="difficulty"),
+        db.CheckConstraint(f"instrument IN ({', '.join(repr(code) for code in INSTRUMENTS)})", name="instrument"),
     )
 
     @property
@@ -55,7 +49,7 @@ class Entry(Timestamps, db.Model):
     def answers(self, values):
         for column, value in zip(ITEM_COLUMNS, values, strict=True):
             setattr(self, column, value)
-        self.total = gad7.total(list(values))
+        self.total = gad7.total(list(values), self.instrument or gad7.DAILY)
 
     @property
     def severity(self) -> str:

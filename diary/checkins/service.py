@@ -4,7 +4,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from .. import signals
+from .. import gad7, signals
 from ..audit import service as audit
 from ..errors import validation_error
 from ..extensions import db
@@ -30,6 +30,7 @@ def _matches(entry, data):
     return (
         entry.patient_id == data["patient_id"]
         and entry.answers == list(data["answers"])
+        and (data.get("instrument") is None or entry.instrument == data["instrument"])
         and entry.difficulty == data.get("difficulty")
         and entry.note == data.get("note")
         and sorted(entry.side_effects or []) == sorted(data.get("side_effects") or [])
@@ -37,15 +38,47 @@ def _matches(entry, data):
     )
 
 
+def due_instrument(patient, day) -> str:
+    """``gad7`` when no standard GAD-7 was taken within 14 days of local date ``day``, else ``daily``."""
+    window = timedelta(days=gad7.STANDARD_INTERVAL_DAYS)
+    standard_days = db.session.scalars(
+        select(Entry.local_date).where(
+            Entry.patient_id == patient.id,
+            Entry.instrument == gad7.STANDARD,
+            Entry.local_date > day - window,
+            Entry.local_date < day + window,
+        )
+    ).all()
+    return gad7.due_instrument(day, standard_days)
+
+
+def checkin_form(patient, day=None, *, now) -> dict:
+    """The form due on local date ``day`` (default: the patient's today), with all its texts,
+    the backfill window, and where to turn when the patient feels worse."""
+    day = day or local_date_of(now, patient.timezone)
+    config = current_app.config
+    return {
+        **gad7.form(due_instrument(patient, day)),
+        "date": day,
+        "backfill_days": config["BACKFILL_DAYS"],
+        "support": {"clinic": config.get("CLINIC_CONTACT"), "crisis": config.get("CRISIS_LINE") or "your local emergency number"},
+    }
+
+
 def create_entry(patient, data, *, actor, now):
-    """Stores a check-in; returns ``(entry, created)``. A replay of the same id is not an error."""
+    """Stores a check-in; returns ``(entry, created)``. A replay of the same id is not an error.
+
+    Without ``instrument``, the check-in is what is due on its local date.
+    """
     recorded_at = data.get("recorded_at") or now
     check_recorded_at(recorded_at, now=now)
+    local_date = local_date_of(recorded_at, patient.timezone)
     entry = Entry(
         id=data.get("id"),
         patient_id=patient.id,
         recorded_at=recorded_at,
-        local_date=local_date_of(recorded_at, patient.timezone),
+        local_date=local_date,
+        instrument=data.get("instrument") or due_instrument(patient, local_date),
         answers=data["answers"],
         difficulty=data.get("difficulty"),
         note=data.get("note"),

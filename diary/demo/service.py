@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, select
 
+from .. import gad7
 from ..accounts import passwords
 from ..accounts import service as accounts
 from ..accounts.models import PATIENT, PROVIDER, CareTeam, Patient, User
@@ -169,11 +170,16 @@ class _Batch:
                 "reminder_time": time(demo.reminder_minute // 60, demo.reminder_minute % 60),
                 "intake_baseline": demo.intake_baseline,
             })
+            standard_days = []  # the standard GAD-7 where it is due, as for a real patient
             for entry in demo.entries:
                 recorded_at = clock.at(entry.day, entry.minute)
+                local_date = clock.date(entry.day)
+                instrument = gad7.due_instrument(local_date, standard_days[-1:])
+                if instrument == gad7.STANDARD:
+                    standard_days.append(local_date)
                 entries.append({
-                    "id": uuid.uuid4(), "patient_id": patient_id, "recorded_at": recorded_at,
-                    "local_date": clock.date(entry.day), **dict(zip(ITEM_COLUMNS, entry.answers, strict=True)),
+                    "id": uuid.uuid4(), "patient_id": patient_id, "recorded_at": recorded_at, "instrument": instrument,
+                    "local_date": local_date, **dict(zip(ITEM_COLUMNS, entry.answers, strict=True)),
                     "total": entry.total, "difficulty": entry.difficulty, "note": entry.note,
                     "side_effects": list(entry.side_effects), "created_at": recorded_at, "updated_at": recorded_at,
                 })

@@ -43,6 +43,26 @@ def export_fhir(pid):
     return _download(export)
 
 
+def _definition(export):
+    response = Response(export.body, mimetype=export.media_type)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@blp.get("/fhir/Questionnaire/gad7-daily")
+@blp.response(200, {"type": "object"}, content_type="application/fhir+json",
+              description="The daily check-in's FHIR Questionnaire (an adaptation of LOINC 69737-5, not validated); this URL is its canonical url")
+def daily_questionnaire():
+    return _definition(service.daily_questionnaire())
+
+
+@blp.get("/fhir/CodeSystem/gad7-daily")
+@blp.response(200, {"type": "object"}, content_type="application/fhir+json",
+              description="The codes of the daily check-in's answers and total score; this URL is the code system's canonical url")
+def daily_code_system():
+    return _definition(service.daily_code_system())
+
+
 @blp.get("/patients/<pid>/sessions.ics")
 @blp.response(200, _TEXT, content_type="text/calendar", description="The planned sessions, one VEVENT each (session cookie)")
 def export_sessions_ics(pid):

@@ -1,7 +1,11 @@
 """A patient's diary as a FHIR R4 Bundle of type ``collection``. Pure: plain values in, a dict out.
 
 Every resource has ``fullUrl`` ``urn:uuid:<id>`` and every reference points at one
-of those, so the bundle stands on its own. Codes come from :mod:`diary.gad7`.
+of those, so the bundle stands on its own. Codes come from :mod:`diary.gad7`:
+a standard GAD-7 carries LOINC's panel, item, answer and total codes; a daily
+check-in (an adaptation, not validated) answers the app's own Questionnaire
+``gad7-daily`` (derived from the LOINC form, served at its canonical URL) with
+the app's own codes, and never a LOINC code.
 """
 import uuid
 
@@ -43,10 +47,19 @@ def _loinc(code, display):
     return {"system": gad7.LOINC_SYSTEM, "code": code, "display": display}
 
 
-def _coded_answer(answer):
-    coding = _loinc(answer.loinc, answer.label)
+def daily_urls(base_url) -> tuple[str, str]:
+    """The canonical URLs of the daily Questionnaire and of its code system."""
+    return base_url + gad7.DAILY_QUESTIONNAIRE_PATH, base_url + gad7.DAILY_CODE_SYSTEM_PATH
+
+
+def _coding(answer, system):
+    coding = {"system": system, "code": answer.code, "display": answer.label}
     coding["extension"] = [{"url": ORDINAL_VALUE, "valueDecimal": answer.value}]
-    return {"valueCoding": coding}
+    return coding
+
+
+def _coded_answer(answer, system=gad7.LOINC_SYSTEM):
+    return {"valueCoding": _coding(answer, system)}
 
 
 def patient_resource(patient):
@@ -58,9 +71,10 @@ def patient_resource(patient):
     }
 
 
-def questionnaire_response(entry, subject):
+def _standard_items(entry):
+    spec = gad7.STANDARD_INSTRUMENT
     items = [
-        {"linkId": item.loinc, "text": item.text, "answer": [_coded_answer(gad7.ANSWERS[value])]}
+        {"linkId": item.loinc, "text": item.text, "answer": [_coded_answer(spec.answers[value])]}
         for item, value in zip(gad7.ITEMS, entry.answers, strict=True)
     ]
     items.append({"linkId": gad7.TOTAL_LOINC, "text": "Total score", "answer": [{"valueInteger": entry.total}]})
@@ -69,14 +83,41 @@ def questionnaire_response(entry, subject):
             {
                 "linkId": gad7.DIFFICULTY_LOINC,
                 "text": gad7.DIFFICULTY_QUESTION,
-                "answer": [_coded_answer(gad7.DIFFICULTY_ANSWERS[entry.difficulty])],
+                "answer": [_coded_answer(spec.difficulty_answers[entry.difficulty])],
             }
         )
+    return items
+
+
+def _daily_items(entry, system):
+    spec = gad7.DAILY_INSTRUMENT
+    items = [
+        {"linkId": f"item-{item.number}", "text": item.text, "answer": [_coded_answer(spec.answers[value], system)]}
+        for item, value in zip(gad7.ITEMS, entry.answers, strict=True)
+    ]
+    items.append({"linkId": "total", "text": "Total score", "answer": [{"valueInteger": entry.total}]})
+    if entry.difficulty is not None:
+        items.append(
+            {
+                "linkId": "difficulty",
+                "text": gad7.DIFFICULTY_QUESTION,
+                "answer": [_coded_answer(spec.difficulty_answers[entry.difficulty], system)],
+            }
+        )
+    return items
+
+
+def questionnaire_response(entry, subject, base_url):
+    if entry.instrument == gad7.STANDARD:
+        questionnaire, items = gad7.PANEL_QUESTIONNAIRE, _standard_items(entry)
+    else:
+        canonical, system = daily_urls(base_url)
+        questionnaire, items = f"{canonical}|{gad7.DAILY_VERSION}", _daily_items(entry, system)
     return {
         "resourceType": "QuestionnaireResponse",
         "id": str(entry.id),
         "identifier": {"system": UUID_IDENTIFIER, "value": urn(entry.id)},
-        "questionnaire": gad7.PANEL_QUESTIONNAIRE,
+        "questionnaire": questionnaire,
         "status": "completed",
         "subject": subject,
         "authored": utc_text(entry.recorded_at),
@@ -93,23 +134,88 @@ def _entry_notes(entry):
     return notes
 
 
-def total_observation(entry, subject):
+def total_observation(entry, subject, base_url):
+    if entry.instrument == gad7.STANDARD:
+        code = {"coding": [_loinc(gad7.TOTAL_LOINC, gad7.TOTAL_TITLE)], "text": "GAD-7 total score"}
+        interpretation = f"{entry.severity} (GAD-7 severity band)"
+    else:
+        system = daily_urls(base_url)[1]
+        code = {"coding": [{"system": system, "code": gad7.DAILY_TOTAL_CODE, "display": gad7.DAILY_TOTAL_TITLE}],
+                "text": gad7.DAILY_TOTAL_TITLE}
+        interpretation = f"{entry.severity} (GAD-7 severity band, a guide only: {gad7.ADAPTATION_CAVEAT})"
     observation = {
         "resourceType": "Observation",
         "id": str(total_observation_id(entry.id)),
         "status": "final",
         "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}],
-        "code": {"coding": [_loinc(gad7.TOTAL_LOINC, gad7.TOTAL_TITLE)], "text": "GAD-7 total score"},
+        "code": code,
         "subject": subject,
         "effectiveDateTime": utc_text(entry.recorded_at),
         "valueInteger": entry.total,
-        "interpretation": [{"text": f"{entry.severity} (GAD-7 severity band)"}],
+        "interpretation": [{"text": interpretation}],
         "derivedFrom": [{"reference": urn(entry.id)}],
     }
     notes = _entry_notes(entry)
     if notes:
         observation["note"] = notes
     return observation
+
+
+def _answer_options(answers, system):
+    return [{"valueCoding": _coding(answer, system)} for answer in answers]
+
+
+def daily_questionnaire(base_url):
+    """The app's own Questionnaire for the daily check-in, as served at its canonical URL."""
+    canonical, system = daily_urls(base_url)
+    spec = gad7.DAILY_INSTRUMENT
+    items = [{"linkId": "stem", "type": "display", "text": spec.stem}]
+    items += [
+        {"linkId": f"item-{item.number}", "type": "choice", "required": True, "text": item.text,
+         "answerOption": _answer_options(spec.answers, system)}
+        for item in gad7.ITEMS
+    ]
+    items.append({"linkId": "total", "type": "integer", "readOnly": True, "text": "Total score (sum of the seven answers, 0 to 21)"})
+    items.append({"linkId": "difficulty", "type": "choice", "required": False, "text": gad7.DIFFICULTY_QUESTION,
+                  "answerOption": _answer_options(spec.difficulty_answers, system)})
+    return {
+        "resourceType": "Questionnaire",
+        "id": gad7.DAILY_QUESTIONNAIRE_ID,
+        "url": canonical,
+        "version": gad7.DAILY_VERSION,
+        "name": "GAD7Daily",
+        "title": spec.title,
+        "status": "active",
+        "experimental": False,
+        "subjectType": ["Patient"],
+        "derivedFrom": [gad7.PANEL_QUESTIONNAIRE],
+        "description": (
+            "The seven GAD-7 items (Spitzer et al. 2006) asked about the last 24 hours, answered by how much of the "
+            f"time. An {gad7.ADAPTATION_CAVEAT}: its scores are not comparable with the standard GAD-7 "
+            f"(LOINC {gad7.PANEL_LOINC}), and its severity bands are a guide only."
+        ),
+        "item": items,
+    }
+
+
+def daily_code_system(base_url):
+    """The codes of the daily Questionnaire's answers and of its total score."""
+    system = daily_urls(base_url)[1]
+    spec = gad7.DAILY_INSTRUMENT
+    concepts = [{"code": answer.code, "display": answer.label} for answer in (*spec.answers, *spec.difficulty_answers)]
+    concepts.append({"code": gad7.DAILY_TOTAL_CODE, "display": gad7.DAILY_TOTAL_TITLE})
+    return {
+        "resourceType": "CodeSystem",
+        "id": gad7.DAILY_QUESTIONNAIRE_ID,
+        "url": system,
+        "version": gad7.DAILY_VERSION,
+        "name": "GAD7DailyCodes",
+        "title": f"Codes of the GAD-7 daily check-in ({gad7.ADAPTATION_CAVEAT})",
+        "status": "active",
+        "content": "complete",
+        "caseSensitive": True,
+        "concept": concepts,
+    }
 
 
 def procedure(treatment, subject):
@@ -132,14 +238,14 @@ def procedure(treatment, subject):
     }
 
 
-def bundle(patient, entries, completed_sessions, *, bundle_id, now) -> dict:
+def bundle(patient, entries, completed_sessions, *, bundle_id, now, base_url) -> dict:
     """The Bundle: the Patient; per check-in a QuestionnaireResponse and its total;
     per completed session a Procedure."""
     subject = {"reference": urn(patient.id)}
     resources = [patient_resource(patient)]
     for entry in entries:
-        resources.append(questionnaire_response(entry, subject))
-        resources.append(total_observation(entry, subject))
+        resources.append(questionnaire_response(entry, subject, base_url))
+        resources.append(total_observation(entry, subject, base_url))
     resources.extend(procedure(treatment, subject) for treatment in completed_sessions)
     return {
         "resourceType": "Bundle",

@@ -61,9 +61,23 @@ def csv_export(patient, kind, *, actor, now) -> Export:
 
 
 def fhir_export(patient, *, actor, now) -> Export:
-    bundle = fhir.bundle(patient, _entries(patient), _treatments(patient, COMPLETED), bundle_id=uuid.uuid4(), now=now)
+    bundle = fhir.bundle(
+        patient, _entries(patient), _treatments(patient, COMPLETED),
+        bundle_id=uuid.uuid4(), now=now, base_url=current_app.config["BASE_URL"],
+    )
     audit.record(actor, "export", "export:fhir", patient.id, at=now)
     return Export(json.dumps(bundle, ensure_ascii=False), "application/fhir+json", _filename(patient, "fhir", "json", now))
+
+
+def daily_questionnaire() -> Export:
+    """The daily check-in's Questionnaire, at its canonical URL (a definition: no patient data)."""
+    body = fhir.daily_questionnaire(current_app.config["BASE_URL"])
+    return Export(json.dumps(body, ensure_ascii=False), "application/fhir+json", "gad7-daily-questionnaire.json")
+
+
+def daily_code_system() -> Export:
+    body = fhir.daily_code_system(current_app.config["BASE_URL"])
+    return Export(json.dumps(body, ensure_ascii=False), "application/fhir+json", "gad7-daily-codesystem.json")
 
 
 def sessions_ics(patient, *, actor, now, via_feed=False) -> Export:

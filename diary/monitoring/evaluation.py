@@ -44,11 +44,14 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     params = relief_params()
     today = local_date_of(now, patient.timezone)
 
-    scores = {}
-    for day, total in db.session.execute(
-        select(Entry.local_date, Entry.total).where(Entry.patient_id == patient.id).order_by(Entry.local_date, Entry.recorded_at, Entry.id)
+    scores, standard = {}, {}
+    for day, total, instrument in db.session.execute(
+        select(Entry.local_date, Entry.total, Entry.instrument)
+        .where(Entry.patient_id == patient.id)
+        .order_by(Entry.local_date, Entry.recorded_at, Entry.id)
     ):
-        scores[day] = total  # the latest entry of each local date wins
+        # The engine reads daily scores; the latest entry of each local date wins.
+        (scores if instrument == gad7.DAILY else standard)[day] = total
     latest = db.session.execute(
         select(Entry.recorded_at, Entry.total).where(Entry.patient_id == patient.id).order_by(Entry.recorded_at.desc(), Entry.id.desc()).limit(1)
     ).first()
@@ -69,7 +72,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
                 next_planned, next_planned_by = starts_at, "patient" if role == PATIENT else "care_team"
 
     current_course = course_start(completed, today, params.course_gap_days)
-    options = {"params": params, "intake_baseline": patient.intake_baseline, "planned": planned}
+    options = {"params": params, "intake_baseline": intake_baseline(patient, standard, completed), "planned": planned}
     if params.rules == "v2" and current_course is not None:
         # v2: other patients' cycles of the same kind of course stand in for a short history
         in_course = len({day for day in completed if current_course <= day <= today})
@@ -122,6 +125,16 @@ def session_due(assessment, next_planned_day, today) -> str | None:
     if predicted is not None and next_planned_day > predicted:
         return "booked_after_wear_off"
     return "booked"
+
+
+def intake_baseline(patient, standard_scores, completed_days):
+    """The intake score the engine falls back on when fewer than 3 days were logged before treatment
+    (RELIEF.md): the clinician's, else the latest standard GAD-7 taken before the first session."""
+    if patient.intake_baseline is not None:
+        return patient.intake_baseline
+    first_session = min(completed_days, default=None)
+    before = [day for day in standard_scores if first_session is None or day < first_session]
+    return standard_scores[max(before)] if before else None
 
 
 def locked_summary(patient, now) -> PatientSummary:

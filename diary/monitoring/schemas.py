@@ -82,7 +82,12 @@ class TimelinePatientSchema(Schema):
     id = fields.UUID()
     name = fields.String()
     timezone = fields.String()
-    intake_baseline = fields.Integer(allow_none=True, metadata={"description": "The clinician's intake GAD-7, if given"})
+    intake_baseline = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The clinician's intake GAD-7, if given (else the engine uses a standard GAD-7 taken before the first session)"
+        },
+    )
     email_reminders_failing = fields.Boolean(
         metadata={"description": "A reminder to the patient was refused for good (a 5xx): email reminders fail"}
     )
@@ -90,7 +95,14 @@ class TimelinePatientSchema(Schema):
 
 class TimelineSchema(Schema):
     patient = fields.Nested(TimelinePatientSchema)
-    days = fields.List(fields.Nested(DaySchema), metadata={"description": "Only dates with a check-in, ascending"})
+    days = fields.List(
+        fields.Nested(DaySchema),
+        metadata={"description": "The daily check-ins (a 24-hour adaptation of the GAD-7, not validated): only dates with one, ascending"},
+    )
+    standard = fields.List(
+        fields.Nested(DaySchema),
+        metadata={"description": "The standard GAD-7 (two weeks, validated), its own series: only dates with one, ascending"},
+    )
     treatments = fields.List(fields.Nested(TreatmentSchema), metadata={"description": "Sessions dated in the range, ascending"})
     flags = fields.List(
         fields.Nested(FlagSchema),

@@ -24,12 +24,13 @@ def timeline(patient, start, end, *, actor, now) -> dict:
     FlagSchema's (the tests compare them).
     """
     summary = fresh_summary(patient, now=now)
-    days = []
-    for day, total in db.session.execute(
-        select(Entry.local_date, Entry.total)
+    series = {gad7.DAILY: [], gad7.STANDARD: []}
+    for day, total, instrument in db.session.execute(
+        select(Entry.local_date, Entry.total, Entry.instrument)
         .where(Entry.patient_id == patient.id, Entry.local_date >= start, Entry.local_date <= end)
         .order_by(Entry.local_date, Entry.recorded_at, Entry.id)
     ):
+        days = series[instrument]
         if days and days[-1][0] == day:
             days[-1][1], days[-1][2] = total, days[-1][2] + 1
         else:
@@ -51,7 +52,8 @@ def timeline(patient, start, end, *, actor, now) -> dict:
     patient_id = str(patient.id)
     return {
         "patient": patient_json(patient),
-        "days": [{"date": day.isoformat(), "score": score, "severity": SEVERITY[score], "entries": count} for day, score, count in days],
+        "days": _day_scores(series[gad7.DAILY]),
+        "standard": _day_scores(series[gad7.STANDARD]),
         "treatments": [treatment_json(row, patient_id) for row in treatments],
         "flags": [flag_json(row, patient_id) for row in flags],
         "assessment": assessment_json(summary.assessment, actor),
@@ -75,6 +77,10 @@ def assessment_json(stored, actor) -> dict | None:
 
 
 SEVERITY = [gad7.severity(score) for score in range(gad7.MAX_TOTAL + 1)]
+
+
+def _day_scores(days) -> list[dict]:
+    return [{"date": day.isoformat(), "score": score, "severity": SEVERITY[score], "entries": count} for day, score, count in days]
 TREATMENT_COLUMNS = ("id", "status", "starts_at", "local_date", "route", "dose_mg", "notes", "side_effects",
                      "recorded_by_id", "recorded_by_role", "created_at", "updated_at")
 FLAG_COLUMNS = ("id", "kind", "status", "raised_on", "raised_at", "details", "acknowledged_by_id", "acknowledged_at", "resolved_at")

@@ -1,5 +1,5 @@
 // Afterglow's entry point: session, hash router, header and the offline outbox triggers.
-import { session, loadSession, cachedUser, logout, onUnauthenticated, NetworkError, describeError, del } from './api.js';
+import { session, loadSession, cachedUser, logout, onUnauthenticated, NetworkError, describeError, del, request } from './api.js';
 import { h, clear, focusQuietly } from './dom.js';
 import * as outbox from './outbox.js';
 import { flushOutbox } from './sync.js';
@@ -12,11 +12,14 @@ import * as settings from './views/settings.js';
 import * as worklist from './views/worklist.js';
 import * as timeline from './views/timeline.js';
 import * as account from './views/account.js';
+import * as welcome from './views/welcome.js';
+import { forgetForms } from './gad7.js';
 import { currentPushSubscription } from './push.js';
 
 const ROUTES = [
   { re: /^\/login$/, view: auth.renderLogin, who: 'guest', title: 'Log in' },
   { re: /^\/join$/, view: auth.renderJoin, who: 'anyone', title: 'Create your account' },
+  { re: /^\/welcome$/, view: welcome.render, who: 'patient', title: 'Welcome' },
   { re: /^\/checkin$/, view: checkin.render, who: 'patient', title: 'Check in', nav: 'checkin' },
   { re: /^\/history$/, view: history.render, who: 'patient', title: 'History', nav: 'history' },
   { re: /^\/sessions$/, view: sessions.render, who: 'patient', title: 'Sessions', nav: 'sessions' },
@@ -123,8 +126,9 @@ function renderChrome(active) {
   );
 }
 
-export function afterLogin(user) {
-  const target = returnTo && !returnTo.startsWith('#/login') && !returnTo.startsWith('#/join') ? returnTo : homeFor(user);
+export function afterLogin(user, firstRun = null) {
+  const target = firstRun
+    || (returnTo && !returnTo.startsWith('#/login') && !returnTo.startsWith('#/join') ? returnTo : homeFor(user));
   returnTo = null;
   flushOutbox().catch(() => {});
   go(target);
@@ -150,6 +154,7 @@ async function onLogoutClick(event) {
     }
     await logout();
     await outbox.wipe().catch(() => {});
+    forgetForms();
     flash = 'You have logged out.';
     await loadSession().catch(() => {});
     go('#/login');
@@ -243,15 +248,41 @@ window.addEventListener('online', async () => {
 });
 window.addEventListener('offline', updateNetworkNotice);
 document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible') flushOutbox().catch(() => {});
+  if (document.visibilityState !== 'visible') return;
+  checkSession();
+  flushOutbox().catch(() => {});
 });
 
-onUnauthenticated(() => {
-  if (!session.user) return;
+// A session that ended while the app stayed open (idle timeout, logged out elsewhere):
+// say so, and keep whatever was not sent. Drafts and the outbox stay on the device,
+// encrypted, and go out after the same person logs in again.
+async function sessionEnded() {
+  const user = session.user;
+  if (!user) return;
   session.user = null;
-  flash = 'Your session has ended. Please log in again.';
   returnTo = location.hash;
+  const kept = user.role === 'patient' ? await outbox.count(user.id).catch(() => 0) : 0;
+  flash = kept
+    ? 'Your session has ended. Please log in again: your unsent check-in is kept on this device and will be sent after you log in.'
+    : 'Your session has ended. Please log in again.';
   go('#/login');
+}
+
+async function checkSession() {
+  if (!session.user || navigator.onLine === false) return;
+  try {
+    const data = await request('GET', '/api/v1/auth/session');
+    session.csrf = data.csrf_token;
+    if (!data.user) sessionEnded();
+  } catch {
+    /* offline or the server is unwell: nothing to say yet */
+  }
+}
+
+onUnauthenticated(() => { sessionEnded(); });
+
+window.addEventListener('checkin-kept', () => {
+  showNotice('Your session had ended, so your check-in is kept on this device. It will be sent after you log in again.', { sticky: true });
 });
 
 document.getElementById('skip-link')?.addEventListener('click', (e) => {

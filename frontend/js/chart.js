@@ -1,7 +1,7 @@
-// The score chart: daily GAD-7 totals over severity bands, with session markers.
-// Loaded with import() only on screens that show it; uPlot does the drawing.
+// The score chart: daily GAD-7 totals over severity bands, with session markers, and
+// the standard GAD-7 as its own series of points. The bands come with the check-in
+// form (the API's texts). Loaded with import() only on screens that show it; uPlot draws.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
-import { BANDS, MAX_SCORE } from './gad7.js';
 import { dayNumber, fromDayNumber } from './dates.js';
 
 let cssLoaded = null;
@@ -27,7 +27,8 @@ function colours() {
     grid: v('--chart-grid'),
     line: v('--chart-line'),
     point: v('--chart-point'),
-    bands: Object.fromEntries(BANDS.map((b) => [b.name, v(`--band-${b.name}`)])),
+    bands: { minimal: v('--band-minimal'), mild: v('--band-mild'), moderate: v('--band-moderate'), severe: v('--band-severe') },
+    standard: v('--marker-standard') || v('--chart-line'),
     bandText: v('--chart-band-text'),
     session: v('--marker-session'),
     planned: v('--marker-planned'),
@@ -45,21 +46,27 @@ const label = (n) => dayFormat.format(new Date(n * 86400000));
 
 /**
  * host: an empty element. spec: {from, to (local dates), days: [{date, score}],
+ * standard?: [{date, score}] (the standard GAD-7), bands: [{name, from, to}], maxScore,
  * sessions: [{date, planned}], baseline?, threshold?, wearOff? (local date),
  * band? ([first, last] local dates: the forecast's 80 % interval), suggested? (local date)}.
  */
 export async function drawScoreChart(host, spec) {
   await loadCss();
   let plot = null;
+  const BANDS = spec.bands;
+  const MAX_SCORE = spec.maxScore;
 
   const x0 = dayNumber(spec.from);
   const x1 = dayNumber(spec.to);
   const byDay = new Map(spec.days.filter((d) => d.score != null).map((d) => [dayNumber(d.date), d.score]));
+  const standardByDay = new Map((spec.standard || []).map((d) => [dayNumber(d.date), d.score]));
   const xs = [];
   const ys = [];
+  const standardYs = [];
   for (let x = x0; x <= x1; x += 1) {
     xs.push(x);
     ys.push(byDay.has(x) ? byDay.get(x) : null);
+    standardYs.push(standardByDay.has(x) ? standardByDay.get(x) : null);
   }
   const sessions = spec.sessions.map((s) => ({ x: dayNumber(s.date), planned: s.planned }))
     .filter((s) => s.x >= x0 && s.x <= x1);
@@ -122,6 +129,12 @@ export async function drawScoreChart(host, spec) {
           width: 2,
           spanGaps: true,
           points: { show: true, size: 7, width: 2, stroke: c.line, fill: c.point },
+        },
+        {
+          label: 'Standard GAD-7',
+          stroke: c.standard,
+          paths: () => null,
+          points: { show: true, size: 13, width: 3, stroke: c.standard, fill: c.point },
         },
       ],
       axes: [
@@ -189,7 +202,7 @@ export async function drawScoreChart(host, spec) {
       },
     };
     plot?.destroy();
-    plot = new uPlot(opts, [xs, ys], host);
+    plot = new uPlot(opts, [xs, ys, standardYs], host);
   }
 
   build();

@@ -2,13 +2,14 @@
 // and the numbers as a table. The drawing library is loaded only now.
 import { h } from './dom.js';
 import { formatDate } from './dates.js';
-import { severity } from './gad7.js';
 
-export function chartFigure({ title, summary, spec: chartSpec, key }) {
+// extraRows: more scores for the table ([{date, score, severity, label}]), e.g. the standard GAD-7.
+export function chartFigure({ title, summary, spec: chartSpec, key, extraRows = [] }) {
   let spec = chartSpec;
   const host = h('div', { class: 'chart-host', role: 'img', 'aria-label': summary },
     h('p', { class: 'chart-loading' }, 'Loading the chart…'));
-  const rows = spec.days.filter((d) => d.score != null).slice().reverse();
+  const rows = [...spec.days.filter((d) => d.score != null), ...extraRows]
+    .sort((a, b) => a.date.localeCompare(b.date) || (a.label ? 1 : -1)).reverse();
   const table = rows.length
     ? h('details', { class: 'chart-data' },
       h('summary', {}, 'Show the scores as a list'),
@@ -17,7 +18,7 @@ export function chartFigure({ title, summary, spec: chartSpec, key }) {
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Day'), h('th', { scope: 'col' }, 'Score'), h('th', { scope: 'col' }, 'Range'))),
         h('tbody', {}, rows.map((d) => h('tr', {},
           h('th', { scope: 'row' }, formatDate(d.date, { weekday: true })),
-          h('td', {}, String(d.score)),
+          h('td', {}, d.label ? `${d.score} (${d.label})` : String(d.score)),
           h('td', {}, d.severity || ''))))))
     : null;
   // Pointer readout for sighted mouse and touch users; the table below carries the same numbers.
@@ -29,7 +30,8 @@ export function chartFigure({ title, summary, spec: chartSpec, key }) {
       if (!point) return;
       const day = formatDate(point.date, { weekday: true });
       const session = sessionDays.has(point.date) ? ' · session day' : '';
-      readout.textContent = point.score == null ? `${day}: no check-in${session}` : `${day}: ${point.score} (${severity(point.score)})${session}`;
+      const band = spec.bands.find((b) => point.score >= b.from && point.score <= b.to);
+      readout.textContent = point.score == null ? `${day}: no check-in${session}` : `${day}: ${point.score} (${band?.name})${session}`;
     },
   };
   const figure = h('figure', { class: 'chart' },

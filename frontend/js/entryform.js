@@ -1,6 +1,8 @@
-// The GAD-7 form, shared by a new check-in and the same-day edit.
-import { h, uid, field } from './dom.js';
-import { ITEMS, ANSWERS, DIFFICULTY_QUESTION, DIFFICULTY, SIDE_EFFECTS } from './gad7.js';
+// The check-in form, for a new check-in and for an edit. Every text comes from
+// `texts`, the instrument's form as the API serves it (CONTRACT.md section 12).
+import { h, uid, field, prefersReducedMotion } from './dom.js';
+
+const NOTE_MAX = 2000;
 
 function radioGroup({ name, legend, labels, value, number, optional, extraClass }) {
   const legendId = uid(`${name}-legend`);
@@ -20,14 +22,15 @@ function radioGroup({ name, legend, labels, value, number, optional, extraClass 
   return group;
 }
 
-export function sideEffectsFieldset({ name, legend, selected = [] }) {
+/** options: [{code, label}], the side effects of the check-in form's texts. */
+export function sideEffectsFieldset({ name, legend, selected = [], options }) {
   const set = new Set(selected);
   const box = h('fieldset', { class: 'checks' }, h('legend', {}, legend));
   const grid = h('div', { class: 'check-grid' });
-  for (const [value, label] of SIDE_EFFECTS) {
+  for (const { code, label } of options) {
     const id = uid(name);
     grid.append(h('div', { class: 'check' },
-      h('input', { type: 'checkbox', id, name, value, checked: set.has(value) }),
+      h('input', { type: 'checkbox', id, name, value: code, checked: set.has(code) }),
       h('label', { for: id }, label)));
   }
   box.append(grid);
@@ -38,47 +41,98 @@ export function readChecked(form, name) {
   return [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
 }
 
+function noteCounter(textarea) {
+  const counter = h('p', { class: 'hint counter', id: uid('note-room') });
+  let announced = null;
+  const update = () => {
+    const left = NOTE_MAX - textarea.value.length;
+    counter.textContent = left === 1 ? '1 character left' : `${left} characters left`;
+    // Spoken only when room runs short, not on every key.
+    const low = left <= 100;
+    if (low !== announced) {
+      counter.setAttribute('aria-live', low ? 'polite' : 'off');
+      announced = low;
+    }
+  };
+  textarea.addEventListener('input', update);
+  update();
+  const describedBy = textarea.getAttribute('aria-describedby');
+  textarea.setAttribute('aria-describedby', [describedBy, counter.id].filter(Boolean).join(' '));
+  return { element: counter, update };
+}
+
 /**
- * Builds the questions into `form`. entry: an Entry to edit, or null.
+ * Builds the questions into `form`. texts: the instrument's form; values: an Entry or a
+ * draft to start from, or null. Answering an item with a tap or a click moves on to the
+ * next one (keys move within a group, so the keyboard is left alone).
  * Returns read() → {answers (with nulls where unanswered), difficulty, note, side_effects}.
  */
-export function buildEntryForm(form, entry = null) {
+export function buildEntryForm(form, texts, values = null) {
   const prefix = uid('entry');
-  const items = ITEMS.map((text, i) => radioGroup({
+  const items = texts.items.map((text, i) => radioGroup({
     name: `${prefix}-q${i + 1}`,
     legend: text,
-    labels: ANSWERS,
-    value: entry ? entry.answers[i] : null,
+    labels: texts.answers,
+    value: values?.answers ? values.answers[i] : null,
     number: i + 1,
   }));
   const difficulty = radioGroup({
     name: `${prefix}-difficulty`,
-    legend: DIFFICULTY_QUESTION,
-    labels: DIFFICULTY,
-    value: entry ? entry.difficulty : null,
+    legend: texts.difficulty.question,
+    labels: texts.difficulty.answers,
+    value: values ? values.difficulty : null,
     optional: true,
     extraClass: 'difficulty',
   });
-  const clearDifficulty = h('button', { type: 'button', class: 'link-button', hidden: entry?.difficulty == null }, 'Clear this answer');
+  const clearDifficulty = h('button', { type: 'button', class: 'link-button', hidden: values?.difficulty == null }, 'Clear this answer');
   clearDifficulty.addEventListener('click', () => {
     difficulty.querySelectorAll('input').forEach((i) => { i.checked = false; });
     clearDifficulty.hidden = true;
+    form.dispatchEvent(new Event('change', { bubbles: true }));
   });
   difficulty.addEventListener('change', () => { clearDifficulty.hidden = false; });
   difficulty.append(clearDifficulty);
 
   const note = field({
-    label: 'Note (optional)', name: `${prefix}-note`, multiline: true, rows: 3, maxlength: 2000,
-    value: entry?.note || '', hint: 'Anything you want to remember or tell your care team.',
+    label: 'Note (optional)', name: `${prefix}-note`, multiline: true, rows: 3, maxlength: NOTE_MAX,
+    value: values?.note || '', hint: 'Anything you want to remember or tell your care team.',
   });
+  const counter = noteCounter(note.input);
+  note.wrap.append(counter.element);
   const effects = sideEffectsFieldset({
-    name: `${prefix}-effects`, legend: 'Side effects today (optional)', selected: entry?.side_effects || [],
+    name: `${prefix}-effects`, legend: 'Side effects today (optional)', selected: values?.side_effects || [], options: texts.side_effects,
   });
 
   form.append(...items, difficulty, note.wrap, effects);
 
+  const groups = [...items, difficulty];
+  let advance = null;
+  form.addEventListener('click', (e) => {
+    if (!(e.target instanceof HTMLInputElement) || e.target.type !== 'radio' || e.detail === 0) return;
+    const index = groups.indexOf(e.target.closest('fieldset'));
+    if (index < 0 || index >= items.length) return;
+    const next = groups.slice(index + 1).find((g) => !g.querySelector('input:checked')) || groups[index + 1];
+    if (!next) return;
+    // After the tap has painted, so the choice is seen before the page moves on.
+    clearTimeout(advance);
+    advance = setTimeout(() => {
+      if (!next.isConnected) return;
+      next.scrollIntoView({ behavior: prefersReducedMotion() ? 'auto' : 'smooth', block: 'center' });
+      next.querySelector('input')?.focus({ preventScroll: true });
+    }, prefersReducedMotion() ? 0 : 150);
+  });
+
+  function answered() {
+    return items.filter((g) => g.querySelector('input:checked')).length;
+  }
+
   return {
     items,
+    answered,
+    /** Stops a pending move to the next question (the form is being saved). */
+    stopAdvancing() {
+      clearTimeout(advance);
+    },
     read() {
       const answers = items.map((_, i) => {
         const c = form.querySelector(`input[name="${prefix}-q${i + 1}"]:checked`);
@@ -95,6 +149,7 @@ export function buildEntryForm(form, entry = null) {
     reset() {
       form.reset();
       clearDifficulty.hidden = true;
+      counter.update();
     },
     note,
   };

@@ -1,93 +1,80 @@
-// GAD-7 wording, answer labels and bands, as shown to people (CONTRACT.md §4, §11).
-// Daily recall: the standard instrument asks about two weeks; this diary asks about a day.
+// The check-in forms. Every text (items, answers, bands, side effects) comes from the
+// API, whose one source is diary/gad7.py; this module only fetches the forms and keeps
+// the last copy in localStorage so that a check-in can be filled in offline.
+import { get, NetworkError } from './api.js';
 
-export const STEM = 'Over the last day, how often have you been bothered by the following problems?';
+const CACHE = 'afterglow:form:';
 
-export const ITEMS = [
-  'Feeling nervous, anxious, or on edge',
-  'Not being able to stop or control worrying',
-  'Worrying too much about different things',
-  'Trouble relaxing',
-  "Being so restless that it's hard to sit still",
-  'Becoming easily annoyed or irritable',
-  'Feeling afraid as if something awful might happen',
-];
-
-export const ANSWERS = ['Not at all', 'Several days', 'More than half the days', 'Nearly every day'];
-
-export const DIFFICULTY_QUESTION =
-  'How difficult have these problems made it for you to do your work, take care of things at home, or get along with other people?';
-
-export const DIFFICULTY = ['Not difficult at all', 'Somewhat difficult', 'Very difficult', 'Extremely difficult'];
-
-export const SIDE_EFFECTS = [
-  ['dizziness', 'Dizziness'],
-  ['nausea', 'Nausea'],
-  ['blurred_vision', 'Blurred vision'],
-  ['dissociation', 'Feeling detached or unreal (dissociation)'],
-  ['headache', 'Headache'],
-  ['drowsiness', 'Drowsiness'],
-  ['elevated_blood_pressure', 'Raised blood pressure'],
-  ['other', 'Something else'],
-];
-
-export const SIDE_EFFECT_LABEL = Object.fromEntries(SIDE_EFFECTS);
-
-export const ROUTES = [
-  ['iv', 'Intravenous infusion (IV)'],
-  ['intranasal', 'Nasal spray (intranasal)'],
-  ['intramuscular', 'Injection into a muscle (intramuscular)'],
-  ['subcutaneous', 'Injection under the skin (subcutaneous)'],
-  ['oral', 'Swallowed (oral)'],
-  ['sublingual', 'Under the tongue (sublingual)'],
-];
-
-export const ROUTE_LABEL = Object.fromEntries(ROUTES);
-export const ROUTE_SHORT = {
-  iv: 'IV', intranasal: 'Intranasal', intramuscular: 'IM', subcutaneous: 'SC', oral: 'Oral', sublingual: 'Sublingual',
-};
-
-export const MAX_SCORE = 21;
-
-export const BANDS = [
-  { name: 'minimal', from: 0, to: 4 },
-  { name: 'mild', from: 5, to: 9 },
-  { name: 'moderate', from: 10, to: 14 },
-  { name: 'severe', from: 15, to: 21 },
-];
-
-export function severity(total) {
-  return BANDS.find((b) => total >= b.from && total <= b.to)?.name ?? 'minimal';
+function remember(key, value) {
+  try {
+    localStorage.setItem(CACHE + key, JSON.stringify(value));
+  } catch {
+    /* private mode: the forms are fetched again next time */
+  }
 }
 
-// Plain words for a patient: describes the score, never alarms.
-const PLAIN = {
-  minimal: 'little or no anxiety',
-  mild: 'mild anxiety',
-  moderate: 'moderate anxiety',
-  severe: 'severe anxiety',
-};
+function recall(key) {
+  try {
+    return JSON.parse(localStorage.getItem(CACHE + key) || 'null');
+  } catch {
+    return null;
+  }
+}
 
-export function plainBand(band) {
-  return PLAIN[band] ?? band;
+/** Forget the cached forms (at logout). */
+export function forgetForms() {
+  try {
+    for (const key of Object.keys(localStorage)) if (key.startsWith(CACHE)) localStorage.removeItem(key);
+  } catch {
+    /* nothing stored */
+  }
+}
+
+/** The texts of one instrument ('daily' or 'gad7'); the cached copy when offline. */
+export async function loadForm(instrument) {
+  try {
+    const form = await get(`/api/v1/checkin-forms/${instrument}`);
+    remember(instrument, form);
+    return form;
+  } catch (err) {
+    const cached = recall(instrument);
+    if (cached && err instanceof NetworkError) return cached;
+    throw err;
+  }
+}
+
+/**
+ * The form due on local date `date` for the logged-in patient. Offline, the form cached
+ * for that date, else the cached daily one (what most days are), else any cached form.
+ */
+export async function loadDueForm(date) {
+  try {
+    const form = await get(`/api/v1/me/checkin-form?date=${date}`);
+    remember(form.instrument, form);
+    remember('due', { date, form });
+    return form;
+  } catch (err) {
+    if (!(err instanceof NetworkError)) throw err;
+    const due = recall('due');
+    const cached = (due?.date === date && due.form) || recall('daily') || recall('gad7') || due?.form;
+    if (cached) return cached;
+    throw err;
+  }
 }
 
 export function totalOf(answers) {
   return answers.reduce((sum, a) => sum + a, 0);
 }
 
-export function scoreSentence(total, band = severity(total)) {
-  return `Your score is ${total} out of ${MAX_SCORE}, in the range of ${plainBand(band)}.`;
+export function bandOf(form, total) {
+  return form.bands.find((b) => total >= b.from && total <= b.to) || form.bands[0];
 }
 
-// The same side effects in clinical words, for the care team's screens.
-export const SIDE_EFFECT_CLINICAL = {
-  dizziness: 'Dizziness',
-  nausea: 'Nausea',
-  blurred_vision: 'Blurred vision',
-  dissociation: 'Dissociation',
-  headache: 'Headache',
-  drowsiness: 'Drowsiness',
-  elevated_blood_pressure: 'Elevated blood pressure',
-  other: 'Other',
-};
+/** "Your score is 8 out of 21, in the range of mild anxiety." */
+export function scoreSentence(form, total) {
+  return `Your score is ${total} out of ${form.max_total}, in the range of ${bandOf(form, total).label}.`;
+}
+
+export function sideEffectLabels(form) {
+  return Object.fromEntries(form.side_effects.map(({ code, label }) => [code, label]));
+}

@@ -27,3 +27,30 @@ export const NOTICE_LABEL = {
 
 export const URGENT_DISCLAIMER = 'The GAD-7 has no suicide item: "urgent" is not a safety screen. '
   + 'It means scores are very high or reliably worse than before treatment. Check on risk in your usual way.';
+
+// Treatment routes, for the session forms and lists.
+export const ROUTES = [
+  ['iv', 'Intravenous infusion (IV)'],
+  ['intranasal', 'Nasal spray (intranasal)'],
+  ['intramuscular', 'Injection into a muscle (intramuscular)'],
+  ['subcutaneous', 'Injection under the skin (subcutaneous)'],
+  ['oral', 'Swallowed (oral)'],
+  ['sublingual', 'Under the tongue (sublingual)'],
+];
+
+export const ROUTE_LABEL = Object.fromEntries(ROUTES);
+export const ROUTE_SHORT = {
+  iv: 'IV', intranasal: 'Intranasal', intramuscular: 'IM', subcutaneous: 'SC', oral: 'Oral', sublingual: 'Sublingual',
+};
+
+// Side effects in clinical words, for the care team's screens.
+export const SIDE_EFFECT_CLINICAL = {
+  dizziness: 'Dizziness',
+  nausea: 'Nausea',
+  blurred_vision: 'Blurred vision',
+  dissociation: 'Dissociation',
+  headache: 'Headache',
+  drowsiness: 'Drowsiness',
+  elevated_blood_pressure: 'Elevated blood pressure',
+  other: 'Other',
+};

@@ -18,10 +18,14 @@ let wiped = false; // after logout: do not recreate the database just to find it
 
 function db() {
   if (!dbPromise) {
-    dbPromise = openDB(DB_NAME, 1, {
-      upgrade(database) {
-        database.createObjectStore('keys');
-        database.createObjectStore('items', { keyPath: 'id' });
+    dbPromise = openDB(DB_NAME, 2, {
+      upgrade(database, oldVersion) {
+        if (oldVersion < 1) {
+          database.createObjectStore('keys');
+          database.createObjectStore('items', { keyPath: 'id' });
+        }
+        // A half-finished check-in per user, encrypted like the queued ones.
+        if (oldVersion < 2) database.createObjectStore('drafts');
       },
       blocking() {
         // Another tab wants to delete or upgrade the database: let it.
@@ -69,19 +73,58 @@ export function isSupported() {
 }
 
 /** Queue a check-in body (with its client id) for the user `owner`. */
-export async function add(owner, payload) {
-  if (!payload.id) throw new Error('an outbox item needs its client id');
-  wiped = false;
+async function seal(label, value) {
   const k = await key({ create: true });
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const data = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: encoder.encode(`${owner}/${payload.id}`) },
+    { name: 'AES-GCM', iv, additionalData: encoder.encode(label) },
     k,
-    encoder.encode(JSON.stringify(payload)),
+    encoder.encode(JSON.stringify(value)),
   );
+  return { iv, data };
+}
+
+export async function add(owner, payload) {
+  if (!payload.id) throw new Error('an outbox item needs its client id');
+  wiped = false;
+  const sealed = await seal(`${owner}/${payload.id}`, payload);
   const database = await db();
-  await database.put('items', { id: payload.id, owner, queued_at: new Date().toISOString(), iv, data });
+  await database.put('items', { id: payload.id, owner, queued_at: new Date().toISOString(), ...sealed });
   changed();
+}
+
+// ---- the draft: a check-in being filled in, kept across leaving the screen and reloads
+
+/** Keep `draft` (any JSON value) as the user's half-finished check-in. */
+export async function saveDraft(owner, draft) {
+  if (!isSupported()) return;
+  wiped = false;
+  const sealed = await seal(`draft/${owner}`, draft);
+  const database = await db();
+  await database.put('drafts', { owner, ...sealed }, owner);
+}
+
+/** The user's draft, or null. */
+export async function loadDraft(owner) {
+  if (!isSupported() || wiped) return null;
+  const database = await db();
+  const item = await database.get('drafts', owner);
+  if (!item) return null;
+  try {
+    const k = await key();
+    if (!k) throw new Error('no key');
+    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: item.iv, additionalData: encoder.encode(`draft/${owner}`) }, k, item.data);
+    return JSON.parse(decoder.decode(plain));
+  } catch {
+    await database.delete('drafts', owner);
+    return null;
+  }
+}
+
+export async function clearDraft(owner) {
+  if (!isSupported() || wiped) return;
+  const database = await db();
+  await database.delete('drafts', owner);
 }
 
 async function decrypt(k, item) {
@@ -162,14 +205,14 @@ async function flushOnce(owner, send, isPermanent) {
   return result;
 }
 
-/** Forget everything: the queued items and the key. Used at logout. */
+/** Forget everything: the queued items, the draft and the key. Used at logout. */
 export async function wipe() {
   if (!isSupported()) return;
   wiped = true;
   try {
     const database = await db();
-    const tx = database.transaction(['items', 'keys'], 'readwrite');
-    await Promise.all([tx.objectStore('items').clear(), tx.objectStore('keys').clear(), tx.done]);
+    const tx = database.transaction(['items', 'keys', 'drafts'], 'readwrite');
+    await Promise.all([tx.objectStore('items').clear(), tx.objectStore('keys').clear(), tx.objectStore('drafts').clear(), tx.done]);
     database.close();
   } finally {
     dbPromise = null;

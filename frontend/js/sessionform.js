@@ -1,11 +1,12 @@
 // Fields for a treatment session (CONTRACT.md §5), used by patients and providers.
 import { h, field, selectField, uuid } from './dom.js';
 import { post, ApiError, describeError } from './api.js';
-import { ROUTES } from './gad7.js';
+import { ROUTES } from './labels.js';
 import { toDateTimeLocalValue, fromDateTimeLocalValue } from './dates.js';
 import { sideEffectsFieldset, readChecked } from './entryform.js';
 
-export function sessionFields({ defaultRoute = 'iv', withStatus = false, defaultNow = false, effectsLegend = 'Side effects (optional)' }) {
+// `sideEffects`: [{code, label}] from the check-in form's texts (the API's).
+export function sessionFields({ defaultRoute = 'iv', withStatus = false, defaultNow = false, effectsLegend = 'Side effects (optional)', sideEffects }) {
   const parts = {};
   if (withStatus) {
     parts.status = h('fieldset', { class: 'inline-radios' },
@@ -24,7 +25,7 @@ export function sessionFields({ defaultRoute = 'iv', withStatus = false, default
     label: 'Dose in mg (optional)', name: 'dose_mg', type: 'number', inputmode: 'decimal', min: '0.1', max: '1000', step: 'any',
   });
   parts.notes = field({ label: 'Notes (optional)', name: 'notes', multiline: true, rows: 2, maxlength: 2000 });
-  parts.effects = sideEffectsFieldset({ name: 'session-effects', legend: effectsLegend });
+  parts.effects = sideEffectsFieldset({ name: 'session-effects', legend: effectsLegend, options: sideEffects });
 
   const elements = [parts.status, parts.when.wrap, parts.route.wrap, parts.dose.wrap, parts.notes.wrap, parts.effects].filter(Boolean);
 

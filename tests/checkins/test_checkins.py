@@ -23,7 +23,7 @@ def test_create_entry(patient):
     assert entry["answers"] == ANSWERS
     assert entry["patient_id"] == patient.user["id"]
     assert entry["recorded_at"].endswith("Z") and entry["created_at"].endswith("Z")
-    assert set(entry) == {"id", "patient_id", "recorded_at", "local_date", "answers", "total", "severity", "difficulty", "note", "side_effects", "created_at", "updated_at"}
+    assert set(entry) == {"id", "patient_id", "recorded_at", "local_date", "answers", "total", "severity", "difficulty", "note", "side_effects", "created_at", "updated_at", "instrument"}
 
 
 @pytest.mark.parametrize(("answers", "severity"), [([0] * 7, "minimal"), ([1, 1, 1, 1, 1, 0, 0], "mild"), ([3, 3, 3, 3, 3, 0, 0], "severe")])

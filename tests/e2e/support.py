@@ -25,7 +25,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
 ITEMS = [item.text for item in GAD7_ITEMS]
-ANSWERS = ["Not at all", "Several days", "More than half the days", "Nearly every day"]
+ANSWERS = ["Not at all", "Several days", "More than half the days", "Nearly every day"]  # the standard GAD-7
+DAILY_ANSWERS = ["Not at all", "Some of the time", "More than half the time", "Nearly all the time"]  # the daily one
 PATIENT_NAV = ["Check in", "History", "Sessions", "Settings"]
 
 # The outbox database, named where the front end names it.
@@ -71,11 +72,11 @@ def log_in(page, email, password, path="/#/login"):
     page.get_by_role("button", name="Log in").click()
 
 
-def answer_all(page, answers):
-    """Ticks one answer per GAD-7 item, finding each group by the item's text."""
+def answer_all(page, answers, labels=ANSWERS):
+    """Ticks one answer per GAD-7 item, finding each group by the item's text (``labels``: the instrument's answers)."""
     for item, value in zip(ITEMS, answers, strict=True):
         group = page.get_by_role("radiogroup", name=item, exact=True)
-        group.get_by_role("radio", name=ANSWERS[value], exact=True).check()
+        group.get_by_role("radio", name=labels[value], exact=True).check()
 
 
 def wait_for_service_worker(page):
@@ -131,7 +132,8 @@ def seed_wearing_off(app, patient, days=None):
     scores |= {session_day + timedelta(days=1 + i): s for i, s in enumerate(WORKED_AFTER[:days])}
     for day, total in scores.items():
         at = now if day == today else noon(day)
-        response = patient.post("/api/v1/patients/me/entries", json={"recorded_at": at.isoformat(), "answers": answers(total)})
+        body = {"recorded_at": at.isoformat(), "answers": answers(total), "instrument": "daily"}
+        response = patient.post("/api/v1/patients/me/entries", json=body)
         assert response.status_code == 201, response.get_json()
     response = patient.provider_client.post(
         f"/api/v1/patients/{patient.user['id']}/treatments",

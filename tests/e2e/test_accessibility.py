@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.e2e.support import (
+    DAILY_ANSWERS,
     DESKTOP,
     PHONE,
     answer_all,
@@ -58,14 +59,15 @@ def test_patient_screens_pass_axe(app, new_context, make_patient, scheme):
 
     log_in(page, patient.user["email"], PASSWORD)
     expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
-    expect(page.get_by_text("Over the last day")).to_be_visible()
+    expect(page.get_by_text("Over the last 24 hours, how much of the time")).to_be_visible()  # the daily form
     scan(page, f"a11y-{scheme}-patient-3-checkin")
     page.get_by_role("button", name="Save check-in").click()  # nothing answered: the form explains
     expect(page.get_by_text("7 questions still need an answer")).to_be_visible()
     scan(page, f"a11y-{scheme}-patient-4-checkin-missing")
-    answer_all(page, [0, 1, 2, 3, 0, 1, 2])
+    answer_all(page, [0, 1, 2, 3, 0, 1, 2], DAILY_ANSWERS)
     page.get_by_role("button", name="Save check-in").click()
     expect(page.get_by_role("status")).to_contain_text("Your score is 9 out of 21")
+    expect(page.get_by_role("heading", name="Done for today")).to_be_visible()
     scan(page, f"a11y-{scheme}-patient-5-checkin-saved")
 
     page.get_by_role("link", name="History", exact=True).click()
@@ -136,13 +138,20 @@ def test_text_at_200_percent(app, new_context, make_patient):
 
     phone = new_context(PHONE, bypass_csp=True, reduced_motion="reduce").new_page()
     log_in(phone, patient.user["email"], PASSWORD)
-    save = phone.get_by_role("button", name="Save check-in")
-    expect(save).to_be_visible()
+    # Today is already logged: the calm "done for today" page, then the same-day edit.
+    edit = phone.get_by_role("button", name="Edit today's check-in")
+    expect(edit).to_be_visible()
     enlarge_text(phone)
+    assert_no_sideways_scroll(phone, "done for today")
+    screenshot(phone, "text200-patient-0-done", full_page=False)
+    edit.click()
+    save = phone.get_by_role("button", name="Save changes")
+    expect(save).to_be_visible()
     assert_no_sideways_scroll(phone, "check-in")
     screenshot(phone, "text200-patient-1-checkin", full_page=False)
     axe_check(phone, "text200-patient-1-checkin")
-    answer_all(phone, [1, 1, 1, 1, 1, 1, 1])
+    answer_all(phone, [1, 1, 1, 1, 1, 1, 1], DAILY_ANSWERS)
+    expect(save).to_be_in_viewport()  # the save bar stays in reach
     save.click()
     status = phone.get_by_role("status")
     expect(status).to_contain_text("Your score is 7 out of 21")

@@ -38,6 +38,8 @@ def test_register_from_invite_link_check_in_and_see_total(app, live_server, new_
     screenshot(page, "patient-01-register")
     page.get_by_role("button", name="Create account").click()
 
+    expect(page.get_by_role("heading", name="Welcome, Robin Example")).to_be_visible()  # first-run setup
+    page.get_by_role("link", name="Skip for now").click()
     save = page.get_by_role("button", name="Save check-in")
     expect(save).to_be_visible()
     for name in PATIENT_NAV:
@@ -109,7 +111,7 @@ def test_offline_check_in_reaches_the_server_exactly_once(app, new_context, make
 
     # Still offline, the app opens again from the service worker's cache, the check-in still waiting.
     page.reload()
-    expect(save).to_be_visible()
+    expect(page.get_by_role("heading", name="Done for today")).to_be_visible()
     waiting = page.get_by_role("region", name="Waiting to be sent")
     expect(waiting).to_contain_text("score 9 out of 21")
     screenshot(page, "patient-05-offline-reopened", full_page=False)
@@ -139,8 +141,8 @@ def test_offline_check_in_reaches_the_server_exactly_once(app, new_context, make
 
     # Opening the app again sends nothing twice.
     page.reload()
-    expect(save).to_be_visible()
-    expect(page.get_by_text("You checked in today")).to_be_visible()
+    expect(page.get_by_role("heading", name="Done for today")).to_be_visible()
+    expect(page.get_by_text("You checked in at")).to_be_visible()
     assert len(stored_entries(app, email)) == 1
 
     assert OUTBOX_DB in database_names(page)

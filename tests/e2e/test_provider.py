@@ -98,7 +98,7 @@ def test_invite_patient_then_record_a_session(app, new_context, make_provider):
     phone.get_by_role("textbox", name="Email").fill(f"sam-{uuid.uuid4().hex[:6]}@mail.test")
     phone.get_by_role("textbox", name="Password").fill(PASSWORD)
     phone.get_by_role("button", name="Create account").click()
-    expect(phone.get_by_role("button", name="Save check-in")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Welcome, Sam Newcomer")).to_be_visible()
 
     desk.reload()
     desk.get_by_role("table", name="Patients").get_by_role("link", name="Sam Newcomer").click()

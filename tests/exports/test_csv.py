@@ -8,7 +8,8 @@ import pytest
 from tests.checkins.test_checkins import iso
 from tests.exports.helpers import add_entry, add_session, export_events, hours_ago
 
-ENTRY_HEADER = ["local_date", "recorded_at", *(f"item_{n}" for n in range(1, 8)), "total", "severity", "difficulty", "note", "side_effects"]
+ENTRY_HEADER = ["local_date", "recorded_at", *(f"item_{n}" for n in range(1, 8)), "total", "severity", "difficulty", "note", "side_effects",
+                "instrument", "instrument_note"]
 TREATMENT_HEADER = ["local_date", "starts_at", "status", "route", "dose_mg", "notes", "side_effects", "recorded_by"]
 
 AWKWARD = [
@@ -33,8 +34,11 @@ def test_entries_csv(patient):
     response = patient.get("/api/v1/patients/me/export.csv?kind=entries")
     header, *rows = rows_of(response)
     assert header == ENTRY_HEADER
-    assert rows[0] == [first["local_date"], first["recorded_at"], "1", "2", "0", "3", "1", "1", "2", "10", "moderate", "2", "fine", "nausea; headache"]
-    assert rows[1] == [second["local_date"], second["recorded_at"], *["0"] * 7, "0", "minimal", "", "", ""]
+    # The first check-in is the standard GAD-7; the next one, within 14 days, the daily adaptation.
+    assert rows[0] == [first["local_date"], first["recorded_at"], "1", "2", "0", "3", "1", "1", "2", "10", "moderate", "2", "fine", "nausea; headache",
+                       "gad7", "validated GAD-7, two-week recall"]
+    assert rows[1] == [second["local_date"], second["recorded_at"], *["0"] * 7, "0", "minimal", "", "", "",
+                       "daily", "GAD-7 items with a 24-hour frame: an adaptation, not validated"]
     assert response.get_data().startswith(b"\xef\xbb\xbf") and b"\r\n" in response.get_data()
 
 

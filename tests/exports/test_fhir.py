@@ -36,7 +36,7 @@ def diary(patient, provider_client):
     """Five check-ins, two completed sessions and a planned one."""
     pid = patient.user["id"]
     entries = [
-        add_entry(patient, answers=answers, difficulty=difficulty, recorded_at=iso(hours_ago(10 * (index + 1))), note=f"day {index}")
+        add_entry(patient, answers=answers, difficulty=difficulty, recorded_at=iso(hours_ago(10 * (index + 1))), note=f"day {index}", instrument="gad7")
         for index, (answers, difficulty) in enumerate(CHECKINS)
     ]
     sessions = [
@@ -157,10 +157,11 @@ def test_procedures_for_completed_sessions_only(patient, diary):
 
 
 def test_codes_come_from_gad7():
+    standard = gad7.STANDARD_INSTRUMENT
     assert [item.loinc for item in gad7.ITEMS] == ITEM_CODES
-    assert {answer.value: (answer.loinc, answer.label) for answer in gad7.ANSWERS} == ANSWER_CODES
-    assert {answer.value: answer.loinc for answer in gad7.DIFFICULTY_ANSWERS} == DIFFICULTY_CODES
-    assert [answer.label for answer in gad7.DIFFICULTY_ANSWERS] == list(gad7.DIFFICULTY_LABELS)
+    assert {answer.value: (answer.code, answer.label) for answer in standard.answers} == ANSWER_CODES
+    assert {answer.value: answer.code for answer in standard.difficulty_answers} == DIFFICULTY_CODES
+    assert [answer.label for answer in standard.difficulty_answers] == list(gad7.DIFFICULTY_LABELS)
 
 
 def test_empty_diary_is_a_valid_bundle(patient):

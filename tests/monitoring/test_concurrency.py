@@ -35,7 +35,7 @@ def test_a_burst_of_check_ins_leaves_the_same_state_as_one_evaluation(app, patie
 
     def check_in(client, offset, total):
         start.wait()
-        body = {"recorded_at": local_noon(patient, day0 + timedelta(days=offset)), "answers": answers_for(total)}
+        body = {"recorded_at": local_noon(patient, day0 + timedelta(days=offset)), "answers": answers_for(total), "instrument": "daily"}
         response = client.post("/api/v1/patients/me/entries", json=body)
         if response.status_code != 201:
             failures.append((response.status_code, response.get_json()))

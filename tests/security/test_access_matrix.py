@@ -52,6 +52,12 @@ MATRIX = {
     ("POST",   "/api/v1/me/mfa/confirm"):                  (401,  403,   403,   200,   200),
     ("POST",   "/api/v1/me/password"):                     (401,  200,   200,   200,   200),
     ("GET",    "/api/v1/me/access-log"):                   (401,  200,   200,   403,   403),
+    ("GET",    "/api/v1/me/checkin-form"):                 (401,  200,   200,   403,   403),
+    # The texts of an instrument: providers show them too (side effects, answers).
+    ("GET",    "/api/v1/checkin-forms/{instrument}"):      (401,  200,   200,   200,   200),
+    # Canonical URLs of FHIR definitions: public, like any terminology server's.
+    ("GET",    "/api/v1/fhir/Questionnaire/gad7-daily"):   (200,  200,   200,   200,   200),
+    ("GET",    "/api/v1/fhir/CodeSystem/gad7-daily"):      (200,  200,   200,   200,   200),
     ("POST",   "/api/v1/patients/{pid}/entries"):          (401,  201,   404,   403,   403),
     ("GET",    "/api/v1/patients/{pid}/entries"):          (401,  200,   404,   200,   404),
     ("PATCH",  "/api/v1/entries/{entry_id}"):              (401,  200,   404,   403,   403),
@@ -175,7 +181,10 @@ PARAMS = {
     "treatment_id": World.new_treatment,
     "flag_id": World.new_flag,
     "token": World.feed_token,
+    "instrument": lambda world: "gad7",
 }
+# Path parameters that name no patient's data.
+NOT_PATIENT_PARAMS = {"instrument"}
 
 # A valid body (json=) or query (query_string=) per operation: (world, caller) -> client kwargs.
 REQUESTS = {
@@ -270,7 +279,7 @@ def call(world, operation, caller):
 
 def audit_problem(operation, caller, new_rows, new_patient_rows):
     method, template = operation
-    names_patient = bool(set(_PLACEHOLDER.findall(template)) & set(PARAMS))
+    names_patient = bool(set(_PLACEHOLDER.findall(template)) & (set(PARAMS) - NOT_PATIENT_PARAMS))
     if caller in PATIENT_DATA_WITHOUT_PARAM.get(operation, ()):
         return None if new_patient_rows else "no audit row for the patient"
     if names_patient and (method in UNSAFE or caller != "self" or operation in EXPORTS):

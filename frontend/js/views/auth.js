@@ -129,7 +129,7 @@ export function renderJoin(ctx) {
     submit.disabled = true;
     try {
       const user = await register(body);
-      ctx.afterLogin(user);
+      ctx.afterLogin(user, '#/welcome');
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         fields.email.setError('An account with this email already exists. You can log in instead.');

@@ -1,7 +1,8 @@
-// History: a chart of daily scores over 30 or 90 days, and the check-ins, editable on the same day.
-import { get, patch, NetworkError, describeError } from '../api.js';
+// History: a chart of daily scores over 30 or 90 days, and the check-ins: each can be
+// deleted (after a confirmation), and changed within the backfill window.
+import { get, patch, del, NetworkError, describeError } from '../api.js';
 import { h, clear, append, focusQuietly, uid } from '../dom.js';
-import { ITEMS, ANSWERS, DIFFICULTY, DIFFICULTY_QUESTION, SIDE_EFFECT_LABEL, plainBand, scoreSentence } from '../gad7.js';
+import { loadForm, loadDueForm, bandOf, scoreSentence, sideEffectLabels } from '../gad7.js';
 import { localDate, addDays, formatDate, formatTime } from '../dates.js';
 import { buildEntryForm } from '../entryform.js';
 import { chartFigure, summarise } from '../chartfigure.js';
@@ -11,7 +12,7 @@ const RANGES = [30, 90];
 
 export function dailyScores(entries) {
   const latest = new Map();
-  for (const e of entries) {
+  for (const e of entries.filter((x) => x.instrument !== 'gad7')) {
     const prev = latest.get(e.local_date);
     if (!prev || prev.recorded_at <= e.recorded_at) latest.set(e.local_date, e);
   }
@@ -26,6 +27,10 @@ export async function render(ctx) {
   let range = Number(sessionStorage.getItem('afterglow:history-range')) || 30;
   let chart = null;
   let editing = null;
+  const [daily, standard, due] = await Promise.all([loadForm('daily'), loadForm('gad7'), loadDueForm(today).catch(() => null)]);
+  const textsOf = (entry) => (entry.instrument === 'gad7' ? standard : daily);
+  const SIDE_EFFECT_LABEL = sideEffectLabels(daily);
+  const backfillDays = due?.backfill_days ?? 7;
 
   const status = h('div', { role: 'status', class: 'status' });
   const pending = pendingPanel(user);
@@ -47,7 +52,7 @@ export async function render(ctx) {
 
   ctx.main.append(h('section', { class: 'page' },
     h('h1', {}, 'History'),
-    h('p', { class: 'lead' }, 'Your daily scores, lower is calmer. Check-ins from today can still be changed.'),
+    h('p', { class: 'lead' }, `Your daily scores, lower is calmer. ${daily.guide} Check-ins from the last ${backfillDays} days can still be changed.`),
     status,
     pending.element,
     rangeBar,
@@ -78,6 +83,7 @@ export async function render(ctx) {
     }
     if (!ctx.isCurrent()) return;
     const days = dailyScores(entries);
+    const standardDays = entries.filter((e) => e.instrument === 'gad7').map((e) => ({ date: e.local_date, score: e.total }));
     chart?.dispose();
     const sessions = treatments.map((t) => ({ date: t.local_date, planned: t.status === 'planned' }));
     const inRange = sessions.filter((s) => s.date >= from && s.date <= today);
@@ -86,8 +92,9 @@ export async function render(ctx) {
     chart = chartFigure({
       title: `Your daily scores, last ${range} days`,
       summary: summarise(days, from, today),
-      spec: { from, to: today, days, sessions },
-      key: [['score', 'Your score for the day (0 to 21)'], hasDone ? ['session', 'A treatment session'] : null,
+      spec: { from, to: today, days, standard: standardDays, sessions, bands: daily.bands, maxScore: daily.max_total },
+      extraRows: standardDays.map((d) => ({ ...d, label: 'two-week check' })),
+      key: [['score', 'Your score for the day (0 to 21)'], standardDays.length ? ['standard', 'Your two-week check (standard GAD-7)'] : null, hasDone ? ['session', 'A treatment session'] : null,
         hasPlanned ? ['planned', 'A planned session'] : null, ['bands', 'Shaded: minimal, mild, moderate, severe']].filter(Boolean),
     });
     clear(chartSlot).append(chart.element);
@@ -115,29 +122,37 @@ export async function render(ctx) {
       card.classList.remove('editing');
       clear(card);
       // append() skips the absent note and side effects (Element.append would print "null").
+      const texts = textsOf(entry);
       append(card, [
-        h('h3', { id: headingId }, `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, user.timezone)}`),
-        h('p', { class: 'score-line' }, h('strong', {}, `Score ${entry.total} out of 21`), ` · ${plainBand(entry.severity)}`),
+        h('h3', { id: headingId }, `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, user.timezone)}`
+          + (entry.instrument === 'gad7' ? ' (two-week check)' : '')),
+        h('p', { class: 'score-line' }, h('strong', {}, `Score ${entry.total} out of ${texts.max_total}`), ` · ${bandOf(texts, entry.total).label}`),
         h('details', {},
           h('summary', {}, 'Your answers'),
-          h('dl', { class: 'answers' }, ITEMS.flatMap((text, i) => [h('dt', {}, text), h('dd', {}, ANSWERS[entry.answers[i]])]),
-            entry.difficulty != null ? [h('dt', {}, DIFFICULTY_QUESTION), h('dd', {}, DIFFICULTY[entry.difficulty])] : null)),
+          h('p', { class: 'hint' }, texts.stem),
+          h('dl', { class: 'answers' }, texts.items.flatMap((text, i) => [h('dt', {}, text), h('dd', {}, texts.answers[entry.answers[i]])]),
+            entry.difficulty != null ? [h('dt', {}, texts.difficulty.question), h('dd', {}, texts.difficulty.answers[entry.difficulty])] : null)),
         entry.note ? h('p', { class: 'note' }, entry.note) : null,
         entry.side_effects?.length
           ? h('p', {}, `Side effects: ${entry.side_effects.map((s) => SIDE_EFFECT_LABEL[s] || s).join(', ')}`) : null,
       ]);
-      if (entry.local_date === today) {
+      const actions = h('div', { class: 'actions' });
+      if (Date.now() - new Date(entry.recorded_at).getTime() < backfillDays * 86400000) {
         const change = h('button', { type: 'button', class: 'secondary', 'aria-describedby': headingId }, 'Change this check-in');
         change.addEventListener('click', () => edit());
-        card.append(change);
+        actions.append(change);
       }
+      const remove = h('button', { type: 'button', class: 'quiet', 'aria-describedby': headingId }, 'Delete this check-in');
+      remove.addEventListener('click', () => confirmDelete(entry, remove));
+      actions.append(remove);
+      card.append(actions);
     };
     const edit = () => {
       if (editing) editing();
       clear(card);
       card.classList.add('editing');
       const form = h('form', { class: 'checkin', novalidate: true });
-      const entryForm = buildEntryForm(form, entry);
+      const entryForm = buildEntryForm(form, textsOf(entry), entry);
       const problem = h('p', { class: 'form-error', hidden: true });
       const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
       form.append(problem, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save changes'), cancel));
@@ -164,7 +179,7 @@ export async function render(ctx) {
           Object.assign(entry, saved);
           fill();
           editing = null;
-          status.textContent = `Your changes are saved. ${scoreSentence(saved.total, saved.severity)}`;
+          status.textContent = `Your changes are saved. ${scoreSentence(textsOf(saved), saved.total)}`;
           focusQuietly(status);
           load();
         } catch (err) {
@@ -177,8 +192,47 @@ export async function render(ctx) {
     return card;
   }
 
+  async function confirmDelete(entry, button) {
+    const when = `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, user.timezone)}`;
+    if (!(await confirmDialog(when))) {
+      button.focus();
+      return;
+    }
+    try {
+      await del(`/api/v1/entries/${entry.id}`);
+      status.textContent = `The check-in from ${when} is deleted.`;
+      focusQuietly(status);
+      await load();
+    } catch (err) {
+      status.textContent = describeError(err);
+      focusQuietly(status);
+    }
+  }
+
   return () => {
     chart?.dispose();
     pending.dispose();
   };
+}
+
+function confirmDialog(when) {
+  return new Promise((resolve) => {
+    const titleId = uid('delete-title');
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+      h('h2', { id: titleId }, 'Delete this check-in?'),
+      h('p', {}, `The check-in from ${when} will be removed from your diary and your care team's view. This cannot be undone.`),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', value: 'keep' }, 'Keep it'),
+        h('button', { type: 'button', class: 'primary', value: 'delete' }, 'Delete')));
+    dialog.addEventListener('click', (e) => {
+      const value = e.target.closest('button')?.value;
+      if (value) dialog.close(value);
+    });
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(dialog.returnValue === 'delete');
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
 }

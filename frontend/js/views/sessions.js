@@ -1,12 +1,15 @@
 // Sessions: past and planned treatment sessions, and recording a self-administered dose.
 import { get, del, describeError, NetworkError } from '../api.js';
 import { h, clear, focusQuietly } from '../dom.js';
-import { ROUTE_LABEL, SIDE_EFFECT_LABEL } from '../gad7.js';
+import { ROUTE_LABEL } from '../labels.js';
+import { loadForm, sideEffectLabels } from '../gad7.js';
 import { formatDateTime, toDateTimeLocalValue } from '../dates.js';
 import { sessionForm } from '../sessionform.js';
 
 export async function render(ctx) {
   const { user } = ctx;
+  const texts = await loadForm('daily');
+  const SIDE_EFFECT_LABEL = sideEffectLabels(texts);
   const status = h('div', { role: 'status', class: 'status' });
   const upcomingSlot = h('div', {});
   const pastSlot = h('div', {});
@@ -18,6 +21,7 @@ export async function render(ctx) {
     defaultRoute: 'intranasal',
     defaultNow: true,
     effectsLegend: 'Side effects you noticed (optional)',
+    sideEffects: texts.side_effects,
     onSaved: async (saved, fields) => {
       status.textContent = `Your dose on ${formatDateTime(saved.starts_at, user.timezone)} is saved.`;
       fields.parts.when.input.value = toDateTimeLocalValue();

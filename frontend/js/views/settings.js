@@ -1,8 +1,9 @@
 // Settings: reminders, time zone, push notifications, and the patient's own data.
 import { get, patch, session, setUser, describeError, NetworkError } from '../api.js';
-import { h, clear, append, field, checkbox, selectField, focusQuietly } from '../dom.js';
-import { deviceTimeZone, timeZones, formatDateTime } from '../dates.js';
-import { pushSupported, permission, isIOS, isStandalone, enablePush, disablePush, currentPushSubscription } from '../push.js';
+import { h, clear, field, checkbox, focusQuietly } from '../dom.js';
+import { formatDateTime } from '../dates.js';
+import { zonePicker } from '../zonepicker.js';
+import { pushPanel } from '../pushpanel.js';
 
 export async function render(ctx) {
   const { user } = ctx;
@@ -46,27 +47,18 @@ export async function render(ctx) {
   renderForm(settings);
 
   function renderForm(s) {
-    const device = deviceTimeZone();
-    const zones = timeZones();
-    for (const z of [s.timezone, device]) if (z && !zones.includes(z)) zones.unshift(z);
     const enabled = checkbox({ label: 'Send me a daily reminder', name: 'reminders_enabled', checked: s.reminders_enabled });
     const time = field({ label: 'Reminder time', name: 'reminder_time', type: 'time', value: s.reminder_time, hint: 'In your time zone, below.' });
-    const email = checkbox({ label: 'Email reminders', name: 'email_reminders', checked: s.email_reminders, description: ' Also send the reminder by email.' });
+    const email = checkbox({
+      label: 'Email reminders', name: 'email_reminders', checked: s.email_reminders,
+      description: ' Send the reminder by email when notifications are not set up on any of your devices. With notifications on, no email is sent.',
+    });
     const mailNotice = h('p', { class: 'notice', hidden: !s.email_reminders_failing },
       'Email reminders are not reaching you: your email provider refused them. Please let your care team know, so they can check your address.');
-    const tz = selectField({
-      label: 'Time zone', name: 'timezone', value: s.timezone, options: zones.map((z) => [z, z.replaceAll('_', ' ')]),
-      hint: `This device is set to ${device.replaceAll('_', ' ')}.`,
-    });
-    const useDevice = h('button', { type: 'button', class: 'secondary', hidden: s.timezone === device }, 'Use this device\'s time zone');
-    useDevice.addEventListener('click', () => {
-      tz.select.value = device;
-      useDevice.hidden = true;
-    });
-    tz.select.addEventListener('change', () => { useDevice.hidden = tz.select.value === device; });
+    const tz = zonePicker({ value: s.timezone });
     const save = h('button', { type: 'submit', class: 'primary' }, 'Save settings');
     const problem = h('p', { class: 'form-error', hidden: true });
-    const form = h('form', { class: 'stack', novalidate: true }, enabled, time.wrap, email, mailNotice, tz.wrap, useDevice, problem, save);
+    const form = h('form', { class: 'stack', novalidate: true }, enabled, time.wrap, email, mailNotice, tz.wrap, problem, save);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       problem.hidden = true;
@@ -76,11 +68,13 @@ export async function render(ctx) {
         time.input.focus();
         return;
       }
+      const timezone = tz.read();
+      if (!timezone) return;
       const body = {
         reminders_enabled: form.elements.reminders_enabled.checked,
         reminder_time: time.input.value.slice(0, 5),
         email_reminders: form.elements.email_reminders.checked,
-        timezone: tz.select.value,
+        timezone,
       };
       save.disabled = true;
       try {
@@ -92,10 +86,12 @@ export async function render(ctx) {
           : 'Saved. Daily reminders are off.';
         focusQuietly(status);
       } catch (err) {
-        if (err.fields?.timezone) problem.textContent = err.fields.timezone.join(' ');
-        else if (err.fields?.reminder_time) problem.textContent = err.fields.reminder_time.join(' ');
-        else problem.textContent = describeError(err);
-        problem.hidden = false;
+        if (err.fields?.timezone) {
+          tz.setError(err.fields.timezone.join(' '));
+        } else {
+          problem.textContent = err.fields?.reminder_time ? err.fields.reminder_time.join(' ') : describeError(err);
+          problem.hidden = false;
+        }
       } finally {
         save.disabled = false;
       }
@@ -103,63 +99,8 @@ export async function render(ctx) {
     clear(formSlot).append(form);
   }
 
-  async function renderPush() {
-    clear(pushSlot);
-    if (!pushSupported()) {
-      if (isIOS() && !isStandalone()) {
-        pushSlot.append(
-          h('p', {}, 'On iPhone and iPad, notifications work once Afterglow is on your Home Screen:'),
-          h('ol', {},
-            h('li', {}, 'Tap the Share button in Safari (the square with an arrow).'),
-            h('li', {}, 'Choose "Add to Home Screen", then "Add".'),
-            h('li', {}, 'Open Afterglow from your Home Screen and come back to this page.')),
-          h('p', { class: 'hint' }, 'Email reminders work either way.'));
-      } else {
-        pushSlot.append(h('p', {}, 'This browser cannot show notifications from Afterglow. Email reminders still work.'));
-      }
-      return;
-    }
-    const sub = await currentPushSubscription().catch(() => null);
-    const perm = permission();
-    if (perm === 'denied') {
-      pushSlot.append(h('p', {}, 'Notifications are blocked for Afterglow in this browser. '
-        + 'To turn them on, allow notifications for this site in your browser or phone settings, then come back here.'));
-      return;
-    }
-    if (sub && perm === 'granted') {
-      const off = h('button', { type: 'button', class: 'secondary' }, 'Turn off notifications');
-      off.addEventListener('click', async () => {
-        off.disabled = true;
-        try {
-          await disablePush();
-          status.textContent = 'Notifications are off on this device.';
-        } catch (err) {
-          status.textContent = describeError(err);
-        }
-        renderPush();
-      });
-      pushSlot.append(h('p', {}, 'Notifications are on. Your reminder will appear on this device.'), off);
-      return;
-    }
-    const on = h('button', { type: 'button', class: 'primary' }, 'Turn on notifications');
-    on.addEventListener('click', async () => {
-      on.disabled = true;
-      try {
-        const result = await enablePush();
-        status.textContent = result === 'granted'
-          ? 'Notifications are on. Your daily reminder will appear on this device.'
-          : 'Notifications stay off. You can turn them on here any time.';
-      } catch (err) {
-        status.textContent = err instanceof DOMException
-          ? 'This browser could not set up notifications. Email reminders still work.'
-          : `Notifications could not be turned on. ${describeError(err)}`;
-      }
-      renderPush();
-    });
-    append(pushSlot, [
-      h('p', {}, 'Get your daily reminder as a notification. It only says "Time for your daily check-in", never anything about your health.'),
-      isIOS() && !isStandalone() ? h('p', { class: 'hint' }, 'On iPhone, add Afterglow to your Home Screen first (Share, then "Add to Home Screen").') : null,
-      on]);
+  function renderPush() {
+    pushPanel(pushSlot, (text) => { status.textContent = text; });
   }
 
   function renderLogButton() {

@@ -1,11 +1,11 @@
 // A patient's timeline for the care team: relief assessment, flags, chart, sessions.
 import { get, post, patch, del, ApiError, describeError } from '../api.js';
 import { h, clear, field, focusQuietly } from '../dom.js';
-import { ROUTE_SHORT, SIDE_EFFECT_CLINICAL } from '../gad7.js';
 import { localDate, addDays, formatDate, formatDateTime } from '../dates.js';
 import { chartFigure, summarise } from '../chartfigure.js';
 import { sessionForm } from '../sessionform.js';
-import { STATUS_LABEL, FLAG_LABEL, BASIS_LABEL, NOTICE_LABEL, URGENT_DISCLAIMER } from '../labels.js';
+import { STATUS_LABEL, FLAG_LABEL, BASIS_LABEL, NOTICE_LABEL, URGENT_DISCLAIMER, ROUTE_SHORT, SIDE_EFFECT_CLINICAL } from '../labels.js';
+import { loadForm } from '../gad7.js';
 
 const RANGES = [30, 90, 180];
 
@@ -39,6 +39,7 @@ export async function render(ctx) {
     load();
   });
 
+  const texts = await loadForm('daily');
   const recordForm = buildRecordForm();
   const baselineForm = buildBaselineForm();
 
@@ -55,6 +56,9 @@ export async function render(ctx) {
       h('div', { class: 'col-main' },
         h('section', { 'aria-labelledby': 'chart-title' },
           h('div', { class: 'section-head' }, h('h2', { id: 'chart-title' }, 'Daily scores'), rangeBar),
+          h('p', { class: 'hint' }, 'Daily check-ins ask the GAD-7 items about the last 24 hours, answered by how much of the time: '
+            + 'an adaptation, not validated. Their bands are a guide. The standard GAD-7 (two weeks, validated) is asked '
+            + 'at the first check-in and every 14 days, and shown as its own points.'),
           chartSlot),
         h('section', { 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Sessions'), sessionsSlot),
         h('section', { class: 'card', 'aria-labelledby': 'record-title' },
@@ -118,9 +122,11 @@ export async function render(ctx) {
     }
     if (to !== today) to = addDays(to, 2);
     const days = (data.days || []).map((d) => ({ date: d.date, score: d.score, severity: d.severity }));
+    const standard = (data.standard || []).map((d) => ({ date: d.date, score: d.score, severity: d.severity }));
     const sessions = treatments.map((t) => ({ date: t.local_date, planned: t.status === 'planned' }));
     chart?.dispose();
-    const key = [['score', 'Daily score (latest check-in of the day)'], ['session', 'Completed session']];
+    const key = [['score', 'Daily score (latest check-in of the day; GAD-7 items over 24 hours: adaptation, not validated)'],
+      ['standard', 'Standard GAD-7 (two weeks, validated)'], ['session', 'Completed session']];
     if (sessions.some((s) => s.planned)) key.push(['planned', 'Planned session']);
     if (a.baseline != null) key.push(['baseline', `Baseline ${a.baseline}`]);
     if (a.threshold != null) key.push(['threshold', `Threshold W ${round(a.threshold)}`]);
@@ -129,6 +135,7 @@ export async function render(ctx) {
     if (a.suggested_session_by) key.push(['suggested', `Suggested session by ${formatDate(a.suggested_session_by)}`]);
     key.push(['bands', 'Shaded: minimal, mild, moderate, severe']);
     let summary = summarise(days, from, today);
+    if (standard.length) summary += ` Standard GAD-7: ${standard.map((d) => `${d.score} on ${formatDate(d.date)}`).join(', ')}.`;
     if (a.baseline != null) summary += ` Baseline ${a.baseline}.`;
     if (a.threshold != null) summary += ` Threshold W ${round(a.threshold)}.`;
     if (a.predicted_wear_off_date) summary += ` Predicted wear-off ${formatDate(a.predicted_wear_off_date)}.`;
@@ -138,9 +145,11 @@ export async function render(ctx) {
       title: `Daily GAD-7 scores of ${data.patient.name}, last ${range} days`,
       summary,
       spec: {
-        from, to, days, sessions, baseline: a.baseline, threshold: a.threshold, wearOff: a.predicted_wear_off_date,
+        from, to, days, standard, sessions, bands: texts.bands, maxScore: texts.max_total,
+        baseline: a.baseline, threshold: a.threshold, wearOff: a.predicted_wear_off_date,
         band, suggested: a.suggested_session_by,
       },
+      extraRows: standard.map((d) => ({ ...d, label: 'standard GAD-7' })),
       key,
     });
     clear(chartSlot).append(chart.element);
@@ -281,6 +290,7 @@ export async function render(ctx) {
       withStatus: true,
       defaultRoute: 'iv',
       effectsLegend: 'Side effects during or after the session (optional)',
+      sideEffects: texts.side_effects,
       onSaved: async (saved) => {
         status.textContent = `${saved.status === 'planned' ? 'Planned session' : 'Session'} on ${formatDateTime(saved.starts_at, data?.patient?.timezone)} recorded.`;
         await load();
@@ -292,7 +302,7 @@ export async function render(ctx) {
   function buildBaselineForm() {
     const score = field({
       label: 'Intake GAD-7 score (0 to 21)', name: 'intake_baseline', type: 'number', inputmode: 'numeric', min: '0', max: '21', step: '1',
-      hint: 'Used as the baseline when the patient logged fewer than 3 days before the first session. Leave empty to remove it.',
+      hint: 'Used as the baseline when the patient logged fewer than 3 days before the first session. Without one, the patient\'s standard GAD-7 from before the first session is used, if any. Leave empty to remove it.',
     });
     const save = h('button', { type: 'submit', class: 'secondary' }, 'Save intake score');
     const element = h('form', { class: 'stack', novalidate: true }, score.wrap, save);

@@ -1,0 +1,68 @@
+// Notifications on this device: why, how to turn them on or off, and iOS's Home Screen step.
+// Shared by the first-run setup and Settings. `say(text)` reports an outcome.
+import { h, clear, append } from './dom.js';
+import { describeError } from './api.js';
+import { pushSupported, permission, isIOS, isStandalone, enablePush, disablePush, currentPushSubscription } from './push.js';
+
+const REASON = 'A notification is the quietest way to be reminded. It only says "Time for your daily check-in", '
+  + 'never anything about your health. Without notifications, the reminder comes by email.';
+
+export async function pushPanel(slot, say) {
+  const again = () => pushPanel(slot, say);
+  clear(slot);
+  if (!pushSupported()) {
+    if (isIOS() && !isStandalone()) {
+      slot.append(
+        h('p', {}, 'On iPhone and iPad, notifications work once Afterglow is on your Home Screen:'),
+        h('ol', {},
+          h('li', {}, 'Tap the Share button in Safari (the square with an arrow).'),
+          h('li', {}, 'Choose "Add to Home Screen", then "Add".'),
+          h('li', {}, 'Open Afterglow from your Home Screen and turn on notifications in Settings.')),
+        h('p', { class: 'hint' }, 'Email reminders work either way.'));
+    } else {
+      slot.append(h('p', {}, 'This browser cannot show notifications from Afterglow. Email reminders still work.'));
+    }
+    return;
+  }
+  const sub = await currentPushSubscription().catch(() => null);
+  const perm = permission();
+  if (perm === 'denied') {
+    slot.append(h('p', {}, 'Notifications are blocked for Afterglow in this browser. '
+      + 'To turn them on, allow notifications for this site in your browser or phone settings, then come back here.'));
+    return;
+  }
+  if (sub && perm === 'granted') {
+    const off = h('button', { type: 'button', class: 'secondary' }, 'Turn off notifications');
+    off.addEventListener('click', async () => {
+      off.disabled = true;
+      try {
+        await disablePush();
+        say('Notifications are off on this device.');
+      } catch (err) {
+        say(describeError(err));
+      }
+      again();
+    });
+    slot.append(h('p', {}, 'Notifications are on. Your reminder will appear on this device.'), off);
+    return;
+  }
+  const on = h('button', { type: 'button', class: 'primary' }, 'Turn on notifications');
+  on.addEventListener('click', async () => {
+    on.disabled = true;
+    try {
+      const result = await enablePush();
+      say(result === 'granted'
+        ? 'Notifications are on. Your daily reminder will appear on this device.'
+        : 'Notifications stay off. You can turn them on in Settings any time.');
+    } catch (err) {
+      say(err instanceof DOMException
+        ? 'This browser could not set up notifications. Email reminders still work.'
+        : `Notifications could not be turned on. ${describeError(err)}`);
+    }
+    again();
+  });
+  append(slot, [
+    h('p', {}, REASON),
+    isIOS() && !isStandalone() ? h('p', { class: 'hint' }, 'On iPhone, add Afterglow to your Home Screen first (Share, then "Add to Home Screen").') : null,
+    on]);
+}

@@ -1,0 +1,69 @@
+// The first run after registration: the reminder time (in the patient's zone), notifications
+// with the reason for them, and the Home Screen step where the browser needs it (iOS).
+import { get, patch, session, setUser, describeError } from '../api.js';
+import { h, field, checkbox, focusQuietly } from '../dom.js';
+import { zonePicker } from '../zonepicker.js';
+import { pushPanel } from '../pushpanel.js';
+
+export async function render(ctx) {
+  const status = h('div', { role: 'status', class: 'status' });
+  const pushSlot = h('div', { 'aria-live': 'polite' });
+  const settings = await get('/api/v1/me/settings');
+  if (!ctx.isCurrent()) return;
+
+  const enabled = checkbox({ label: 'Send me a daily reminder', name: 'reminders_enabled', checked: settings.reminders_enabled });
+  const time = field({
+    label: 'Reminder time', name: 'reminder_time', type: 'time', value: settings.reminder_time,
+    hint: 'In your time zone, below. Choose a time when you are usually at home and calm; most people pick the evening.',
+  });
+  const tz = zonePicker({ value: settings.timezone });
+  const problem = h('p', { class: 'form-error', hidden: true });
+  const save = h('button', { type: 'submit', class: 'primary wide big' }, 'Save and go to my first check-in');
+  const form = h('form', { class: 'stack', novalidate: true },
+    h('section', { 'aria-labelledby': 'welcome-reminder' },
+      h('h2', { id: 'welcome-reminder' }, '1. Your daily reminder'),
+      enabled, time.wrap, tz.wrap),
+    h('section', { 'aria-labelledby': 'welcome-push' },
+      h('h2', { id: 'welcome-push' }, '2. Notifications on this device'),
+      pushSlot),
+    problem,
+    save,
+    h('p', { class: 'center' }, h('a', { href: '#/checkin' }, 'Skip for now'), ' (you can change all of this in Settings).'));
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    problem.hidden = true;
+    time.setError(null);
+    if (!/^\d{2}:\d{2}$/.test(time.input.value)) {
+      time.setError('Please choose a time, for example 20:00.');
+      time.input.focus();
+      return;
+    }
+    const timezone = tz.read();
+    if (!timezone) return;
+    save.disabled = true;
+    try {
+      const saved = await patch('/api/v1/me/settings', {
+        reminders_enabled: form.elements.reminders_enabled.checked,
+        reminder_time: time.input.value.slice(0, 5),
+        timezone,
+      });
+      if (saved.timezone !== session.user.timezone) setUser({ ...session.user, timezone: saved.timezone });
+      ctx.go('#/checkin');
+    } catch (err) {
+      problem.textContent = describeError(err);
+      problem.hidden = false;
+      save.disabled = false;
+    }
+  });
+
+  ctx.main.append(h('section', { class: 'page' },
+    h('h1', {}, `Welcome, ${ctx.user.name}`),
+    h('p', { class: 'lead' }, 'Two quick things to set up, then your first check-in. It takes a minute.'),
+    status,
+    form));
+  pushPanel(pushSlot, (text) => {
+    status.textContent = text;
+    focusQuietly(status);
+  });
+}
