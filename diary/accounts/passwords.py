@@ -5,7 +5,8 @@ starve the clinic, each worker process hashes on at most
 ``PASSWORD_HASH_CONCURRENCY`` threads of its own, at a lower CPU priority
 (nice +10: on a busy machine the check-ins and worklists go first, on an
 idle one the hash runs at full speed). A request that finds them all busy
-waits up to ``PASSWORD_HASH_WAIT_SECONDS``, then gets 503 with Retry-After.
+waits up to ``PASSWORD_HASH_WAIT_SECONDS`` (one waiter per hashing thread; any
+more are refused at once), then gets 503 with Retry-After.
 """
 import os
 import re
@@ -31,16 +32,33 @@ class _Hashers:
     def __init__(self, size):
         self.size = size
         self.slots = threading.BoundedSemaphore(size)
+        self.lock = threading.Lock()
+        self.waiting = 0
         self.pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="argon2", initializer=_lower_priority)
 
     def run(self, function, *args, wait):
-        if not self.slots.acquire(timeout=wait):
-            raise ApiError(503, message="Many people are logging in at once. Please try again in a moment.",
-                           headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        # At most one request waits per hashing thread: the rest are refused at once, so
+        # waiting logins never take up the threads the other requests need.
+        with self.lock:
+            admitted = self.waiting < self.size
+            self.waiting += admitted
+        if not admitted:
+            raise _busy()
+        try:
+            acquired = self.slots.acquire(timeout=wait)
+        finally:
+            with self.lock:
+                self.waiting -= 1
+        if not acquired:
+            raise _busy()
         try:
             return self.pool.submit(function, *args).result()
         finally:
             self.slots.release()
+
+
+def _busy():
+    return ApiError(503, message="Many people are logging in at once. Please try again in a moment.", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 _hashers: dict[tuple[int, int], _Hashers] = {}  # by process id and size: a forked child builds its own

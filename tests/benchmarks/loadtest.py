@@ -142,6 +142,16 @@ class Connection:
         self.csrf = None
 
     async def request(self, method, path, body=None):
+        reused = self.writer is not None
+        try:
+            return await self._request(method, path, body)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            self.close()
+            if not reused:
+                raise
+            return await self._request(method, path, body)  # the server closed an idle keep-alive connection
+
+    async def _request(self, method, path, body=None):
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         payload = json.dumps(body).encode() if body is not None else b""
@@ -445,7 +455,7 @@ async def measure(targets, args):
                   f"  ({loud.refused_logins} logins refused)", flush=True)
     print("\n-- median throughput / healthz over the rounds")
     for target in targets:
-        print(f"{target.label:<8} " + "  ".join(f"{kind} {statistics.median(results[(target.label, kind)]):.2f}" for kind in MIX))
+        print(f"{target.label:<8} " + "  ".join(f"{kind} {statistics.median(results[(target.label, kind)]):.2f}" for kind in MIX if (target.label, kind) in results))
 
 
 def main(argv):
