@@ -38,7 +38,7 @@ from sqlalchemy.exc import DBAPIError
 from . import database, election
 from .db_types import utcnow
 from .extensions import db
-from .monitoring.evaluation import evaluate_due_patients
+from .monitoring.evaluation import evaluate_due_patients, summarise_missing
 from .notifications import outbox
 from .notifications import service as notifications
 from .observability import JsonFormatter
@@ -88,10 +88,12 @@ def send_reminders(app, now) -> str:
 
 
 def evaluate_relief(app, now) -> str:
-    """Re-evaluates the patients whose local day has moved on (data_gap, plan_maintenance)."""
+    """Re-evaluates the patients whose local day has moved on (data_gap, plan_maintenance),
+    after summarising any patient who has no summary yet (imported in bulk)."""
+    new = summarise_missing(now=now)
     count = evaluate_due_patients(now=now)
     db.session.commit()
-    return f"{count} patient(s) re-evaluated"
+    return f"{count} patient(s) re-evaluated" + (f", {new} newly summarised" if new else "")
 
 
 def alert_providers(app, now) -> str:
