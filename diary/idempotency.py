@@ -19,8 +19,8 @@ def create_once(model, record, same_content):
     """Adds ``record`` unless a row with its id exists; returns ``(row, created)``.
 
     ``same_content(existing)`` tells whether a replay matches what is stored.
-    A new id costs one INSERT … ON CONFLICT DO NOTHING, no savepoint: the
-    insert that loses a race inserts nothing (rowcount 0) and reads the winner.
+    A new id costs one INSERT … ON CONFLICT DO NOTHING RETURNING, no
+    savepoint: the insert that loses a race returns no row and reads the winner.
     """
     if record.id is not None:
         existing = db.session.get(model, record.id)
@@ -32,8 +32,9 @@ def create_once(model, record, same_content):
     given = vars(record)  # what the caller set, as the ORM would send it; the columns' defaults fill the rest
     values = {column.name: given[prop.key] for prop in inspect(model).column_attrs for column in prop.columns
               if column.table is table and prop.key in given}
-    inserted = db.session.execute(_insert(table).values(values).on_conflict_do_nothing()).rowcount
-    if not inserted:
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT here.
+    inserted = db.session.execute(_insert(table).values(values).on_conflict_do_nothing().returning(table.c.id)).first()
+    if inserted is None:
         existing = db.session.get(model, record.id)
         if existing is None:  # pragma: no cover - a conflict on another unique key, which these models do not have
             raise ApiError(409)
