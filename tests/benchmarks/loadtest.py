@@ -391,9 +391,9 @@ def start(target, args):
     target.port = free_port()
     env.update({"DIARY_DATABASE_URL": target.url, "DIARY_LOG_LEVEL": "WARNING",
                 "DIARY_BIND": f"127.0.0.1:{target.port}", "DIARY_WORKERS": str(args.workers), "DIARY_TIMEOUT": "300"})
-    config = target.tree / "gunicorn.conf.py"
-    command = [target.python, "-m", "gunicorn", "--bind", f"127.0.0.1:{target.port}", "--workers", str(args.workers), "--timeout", "300"]
-    command += ["-c", str(config)] if config.exists() else ["diary:create_app()"]
+    # Every tree runs under this tree's gunicorn.conf.py: the same server, so the figures compare the apps.
+    command = [target.python, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{target.port}",
+               "--workers", str(args.workers), "--timeout", "300"]
     log = open(Path(instance) / "gunicorn.log", "w")
     target.server = subprocess.Popen(command, cwd=target.tree, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     for _ in range(600):
