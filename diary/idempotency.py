@@ -19,14 +19,11 @@ def create_once(model, record, same_content):
     """Adds ``record`` unless a row with its id exists; returns ``(row, created)``.
 
     ``same_content(existing)`` tells whether a replay matches what is stored.
-    A new id costs one INSERT … ON CONFLICT DO NOTHING RETURNING, no
-    savepoint: the insert that loses a race returns no row and reads the winner.
+    A new id costs one INSERT … ON CONFLICT DO NOTHING RETURNING, no look-up
+    first and no savepoint; an id already stored (a replay, or the loser of a
+    race) returns no row, and the stored row is read and compared.
     """
-    if record.id is not None:
-        existing = db.session.get(model, record.id)
-        if existing is not None:
-            return _replayed(existing, same_content)
-    else:
+    if record.id is None:
         record.id = uuid.uuid4()
     table = model.__table__
     given = vars(record)  # what the caller set, as the ORM would send it; the columns' defaults fill the rest

@@ -74,10 +74,12 @@ def test_three_ticks_at_once_send_each_message_exactly_once(clinic, app, provide
     check_in(clinic, checked_in, "2027-01-12T09:00:00+01:00")
     raise_flag(app, due[0], "wearing_off", at="2027-01-12T18:00:00Z")
     with app.app_context():  # and a crowd, so the passes and deliveries overlap: UTC, 20:00
+        from diary.monitoring.evaluation import summarise_missing
         from diary.notifications import service
         from tests.benchmarks.seed import seed_patients
 
         crowd = seed_patients(BULK, days=0, with_logins=True, team_name="Crowd")
+        assert summarise_missing(now=datetime(2027, 1, 12, 8, tzinfo=timezone.utc)) == BULK  # as the relief job would, at 08:00
         assert service.schedule_missing(now=datetime(2027, 1, 12, 8, tzinfo=timezone.utc)) == BULK
         db.session.commit()
     env = environment(app, clinic.smtp)
