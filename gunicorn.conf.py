@@ -11,6 +11,7 @@ A reverse proxy in front keeps client connections alive, speaks HTTP/2 and
 buffers slow clients, so the sync workers never wait on a slow network (README,
 "Deployment").
 """
+
 import multiprocessing
 import os
 

@@ -7,6 +7,7 @@ CSRF token's one home, ``accounts.security.csrf_token``, does), and that
 response goes out as it is. Static files are compressed once, ahead of time,
 by ``web.py``; streamed exports are left alone.
 """
+
 from flask import g
 from flask_compress import Compress
 

@@ -11,6 +11,7 @@ The jobs stay safe without the election (every job claims its rows), so a
 leader that loses its lock only stops soon after; the election saves the
 duplicated work and database load of N schedulers, not correctness.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -18,14 +19,15 @@ import logging
 import os
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 log = logging.getLogger("diary.scheduler")
 
 # pg_advisory_lock takes one bigint: a fixed key for "the Afterglow scheduler" (the ASCII of "aftrglow").
 LOCK_KEY = int.from_bytes(b"aftrglow", "big") & 0x7FFF_FFFF_FFFF_FFFF
-POLL = 10.0  # seconds between a standby's attempts, and between a leader's checks that it still holds the lock
+POLL = (
+    10.0  # seconds between a standby's attempts, and between a leader's checks that it still holds the lock
+)
 
 
 class AdvisoryLock:
@@ -58,8 +60,8 @@ class AdvisoryLock:
         try:
             cursor = self.connection.cursor()
             cursor.execute(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted "
-                "AND ((classid::bigint << 32) | objid::bigint) = %s",
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND pid = pg_backend_pid() AND ((classid::bigint << 32) | objid::bigint) = %s",
                 (LOCK_KEY,),
             )
             held = cursor.fetchone()[0] > 0

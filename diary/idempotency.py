@@ -33,10 +33,12 @@ def create_once(model, record, same_content):
     inserted = db.session.execute(_insert(table).values(values).on_conflict_do_nothing().returning(table.c.id)).first()
     if inserted is None:
         existing = db.session.get(model, record.id)
-        if existing is None:  # pragma: no cover - a conflict on another unique key, which these models do not have
+        # Only a conflict on another unique key, which these models do not have.
+        if existing is None:
             raise ApiError(409)
         return _replayed(existing, same_content)
-    make_transient_to_detached(record)  # the row is there: the object becomes its persistent twin, no second INSERT
+    # The row is there: the object becomes its persistent twin, with no second INSERT.
+    make_transient_to_detached(record)
     db.session.add(record)
     return record, True
 

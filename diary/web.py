@@ -52,7 +52,7 @@ def served_files():
 
 
 def version() -> str:
-    """The content hash of every served file: the version in every asset URL and the service worker's cache."""
+    """The content hash of every served file: the version in asset URLs and the service worker's cache."""
     if _version and not current_app.debug:
         return _version[0]
     digest = hashlib.sha256()

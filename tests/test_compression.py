@@ -1,4 +1,5 @@
 """API JSON goes out compressed, except a response that carries the CSRF token (BREACH)."""
+
 import gzip
 import json
 import uuid
@@ -26,7 +27,10 @@ def test_api_json_is_compressed_for_a_client_that_accepts_it(patient, provider_c
     assert packed.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in packed.headers["Vary"]
     assert json.loads(gzip.decompress(packed.get_data())) == plain.get_json()
-    assert provider_client.get("/api/v1/patients", headers=EVERY_ENCODING).headers["Content-Encoding"] in ("zstd", "br")
+    assert provider_client.get("/api/v1/patients", headers=EVERY_ENCODING).headers["Content-Encoding"] in (
+        "zstd",
+        "br",
+    )
 
 
 def test_no_response_that_carries_the_csrf_token_is_compressed(app, make_provider, patient):
@@ -35,20 +39,32 @@ def test_no_response_that_carries_the_csrf_token_is_compressed(app, make_provide
     answers = {"session": anonymous.get("/api/v1/auth/session", headers=EVERY_ENCODING)}
     token = answers["session"].get_json()["csrf_token"]
     answers["login"] = anonymous.post(
-        "/api/v1/auth/login", json={"email": provider["email"], "password": PASSWORD}, headers={**EVERY_ENCODING, "X-CSRF-Token": token}
+        "/api/v1/auth/login",
+        json={"email": provider["email"], "password": PASSWORD},
+        headers={**EVERY_ENCODING, "X-CSRF-Token": token},
     )
     answers["logged-in session"] = anonymous.get("/api/v1/auth/session", headers=EVERY_ENCODING)
     client = ApiClient(anonymous)
-    answers["invite"] = client.post("/api/v1/invites", json={}, headers=EVERY_ENCODING)  # no token in it: compressed
+    answers["invite"] = client.post(
+        "/api/v1/invites", json={}, headers=EVERY_ENCODING
+    )  # no token in it: compressed
     code = json.loads(_decoded(answers["invite"]))["code"]
     newcomer = ApiClient(app.test_client())
     answers["register"] = newcomer.post(
         "/api/v1/auth/register",
-        json={"invite_code": code, "email": f"new-{uuid.uuid4().hex[:6]}@mail.test", "password": PASSWORD, "name": "New Comer", "timezone": "UTC"},
+        json={
+            "invite_code": code,
+            "email": f"new-{uuid.uuid4().hex[:6]}@mail.test",
+            "password": PASSWORD,
+            "name": "New Comer",
+            "timezone": "UTC",
+        },
         headers=EVERY_ENCODING,
     )
     answers["password"] = patient.post(
-        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": PASSWORD + " again"}, headers=EVERY_ENCODING
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": PASSWORD + " again"},
+        headers=EVERY_ENCODING,
     )
     assert answers.pop("invite").headers["Content-Encoding"] in ("zstd", "br")
     for name, response in answers.items():

@@ -7,6 +7,7 @@ both at once, replays of the same ids to both included, land once each; a
 session opened on one works on the other; the login lockout counts failures
 on both; each due reminder goes out once.
 """
+
 import os
 import signal
 import subprocess
@@ -15,7 +16,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ class Machine:
 
     def __init__(self, app, smtp_server, name):
         self.port = free_port()
-        self.log = open(Path(app.instance_path) / f"machine-{name}.log", "w")
+        self.log = open(Path(app.instance_path) / f"machine-{name}.log", "w")  # noqa: SIM115 (closed by stop)
         env = {
             **os.environ,
             "DIARY_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -63,11 +64,19 @@ class Machine:
             "PYTHONUNBUFFERED": "1",
         }
         self.web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"], cwd=ROOT, env=env, stdout=self.log, stderr=self.log, start_new_session=True
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
         )
         self.scheduler = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "diary", "scheduler", "run", "--poll", "1"], cwd=ROOT, env=env,
-            stdout=self.log, stderr=self.log,
+            [sys.executable, "-m", "flask", "--app", "diary", "scheduler", "run", "--poll", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
         )
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -86,7 +95,9 @@ class Machine:
     def stop(self):
         for process in (self.scheduler, self.web):
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM) if process is self.web else process.send_signal(signal.SIGTERM)
+                os.killpg(process.pid, signal.SIGTERM) if process is self.web else process.send_signal(
+                    signal.SIGTERM
+                )
         for process in (self.scheduler, self.web):
             try:
                 process.wait(timeout=60)
@@ -117,8 +128,11 @@ class Browser:
 
 
 def make_due_now(app, patient_ids):
-    now = datetime.now(timezone.utc)
-    due = max((now - timedelta(seconds=1)).replace(second=0, microsecond=0), now.replace(hour=0, minute=0, second=0, microsecond=0))
+    now = datetime.now(UTC)
+    due = max(
+        (now - timedelta(seconds=1)).replace(second=0, microsecond=0),
+        now.replace(hour=0, minute=0, second=0, microsecond=0),
+    )
     with app.app_context():
         for patient_id in patient_ids:
             db.session.get(Patient, patient_id).reminder_time = due.time()
@@ -129,7 +143,10 @@ def make_due_now(app, patient_ids):
 def test_two_instances_on_one_database_and_one_redis(app, make_provider, make_patient, smtp_server):
     redis = _redis_or_skip()
     provider = make_provider()
-    patients = [make_patient(provider, timezone_name="UTC", email=f"scale-{uuid.uuid4().hex[:8]}@mail.test") for _ in range(PATIENTS)]
+    patients = [
+        make_patient(provider, timezone_name="UTC", email=f"scale-{uuid.uuid4().hex[:8]}@mail.test")
+        for _ in range(PATIENTS)
+    ]
     patient_ids = [uuid.UUID(p.user["id"]) for p in patients]
     make_due_now(app, patient_ids)  # before the schedulers start: their first pass finds the reminders due
     machines = [Machine(app, smtp_server, name) for name in ("a", "b")]
@@ -151,11 +168,17 @@ def test_two_instances_on_one_database_and_one_redis(app, make_provider, make_pa
             browser, pid = browsers[number], patients[number].user["id"]
             for count in range(CHECKINS_EACH):
                 entry_id = str(uuid.uuid4())
-                body = {"id": entry_id, "answers": [count % 4] * 7, "recorded_at": datetime.now(timezone.utc).isoformat()}
+                body = {
+                    "id": entry_id,
+                    "answers": [count % 4] * 7,
+                    "recorded_at": datetime.now(UTC).isoformat(),
+                }
                 # The same check-in to both machines at once: a phone retrying through another route.
+                path = f"/api/v1/patients/{pid}/entries"
                 with ThreadPoolExecutor(2) as pool:
-                    answers = list(pool.map(lambda machine: browser.call(machine, "POST", f"/api/v1/patients/{pid}/entries", body), machines))
-                assert sorted(answer.status_code for answer in answers) == [200, 201], [a.text for a in answers]  # created once, replayed once
+                    answers = list(pool.map(browser.call, machines, ["POST"] * 2, [path] * 2, [body] * 2))
+                statuses = sorted(answer.status_code for answer in answers)
+                assert statuses == [200, 201], [a.text for a in answers]  # created once, replayed once
                 assert {answer.json()["id"] for answer in answers} == {entry_id}
                 with lock:
                     sent[entry_id] = body["answers"]
@@ -174,7 +197,10 @@ def test_two_instances_on_one_database_and_one_redis(app, make_provider, make_pa
         smtp_server.wait_for(PATIENTS, timeout=90)
         time.sleep(3)  # a duplicate would have arrived by now
         with app.app_context():
-            stored = {str(entry.id): entry.answers for entry in db.session.scalars(db.select(Entry).where(Entry.patient_id.in_(patient_ids)))}
+            stored = {
+                str(entry.id): entry.answers
+                for entry in db.session.scalars(db.select(Entry).where(Entry.patient_id.in_(patient_ids)))
+            }
             outbox = db.session.scalars(db.select(OutboxMessage)).all()
         assert stored == sent  # nothing lost, nothing twice
         for patient in patients:

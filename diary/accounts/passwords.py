@@ -8,6 +8,7 @@ idle one the hash runs at full speed). A request that finds them all busy
 waits up to ``PASSWORD_HASH_WAIT_SECONDS`` (one waiter per hashing thread; any
 more are refused at once), then gets 503 with Retry-After.
 """
+import contextlib
 import os
 import re
 import threading
@@ -67,10 +68,9 @@ _hashers_lock = threading.Lock()
 
 def _lower_priority():
     """The hashing thread (and argon2's lane threads, which inherit it) yields the CPU to requests."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)  # Linux: one thread's nice value
-    except OSError:  # not permitted here: hash at normal priority, still bounded
-        pass
+    # On Linux a thread has a nice value of its own. Not permitted here: hash at normal priority, bounded.
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
 
 
 def _bounded(function, *args):

@@ -22,7 +22,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def csrf_token() -> str:
-    """The session's CSRF token, created on first use. The response that carries it is never compressed (BREACH)."""
+    """The session's CSRF token, created on first use. Its response is never compressed (BREACH)."""
     compression.never_compress()
     token = session.get("csrf")
     if not token:

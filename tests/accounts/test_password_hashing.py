@@ -1,4 +1,5 @@
 """Password hashing is bounded per worker: a login that finds the hasher busy waits briefly, then 503."""
+
 import os
 import threading
 
@@ -28,12 +29,17 @@ def test_a_login_that_finds_the_hasher_busy_gets_503_with_retry_after(app, provi
         client = ApiClient(app.test_client())
         busy = client.post("/api/v1/auth/login", json={"email": provider["email"], "password": PASSWORD})
         assert busy.status_code == 503
-        assert int(busy.headers["Retry-After"]) >= 1  # ours (2 s), as Flask-Limiter rewrites it from its own clock
+        assert (
+            int(busy.headers["Retry-After"]) >= 1
+        )  # ours (2 s), as Flask-Limiter rewrites it from its own clock
         assert busy.get_json()["error"]["code"] == "service_unavailable"
     finally:
         release.set()
         holder.join(10)
-    assert client.post("/api/v1/auth/login", json={"email": provider["email"], "password": PASSWORD}).status_code == 200
+    assert (
+        client.post("/api/v1/auth/login", json={"email": provider["email"], "password": PASSWORD}).status_code
+        == 200
+    )
 
 
 def test_hashing_runs_on_a_thread_of_lower_priority(app):

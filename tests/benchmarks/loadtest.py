@@ -18,6 +18,7 @@ checks in while 50 logins arrive at once (the p99 against the check-in phase).
 
 Loopback only; every phase is bounded in time and every run in requests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
@@ -66,10 +67,12 @@ def seed(url, patients, days):
     with app.app_context():
         db.create_all()
         password_hash = passwords.hash_password(PASSWORD)
-        now = datetime.now(timezone.utc).replace(microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0)
         team = CareTeam(name="Load team")
         db.session.add(team)
-        provider = User(email="provider@load.test", name="Load Provider", role="provider", password_hash=password_hash)
+        provider = User(
+            email="provider@load.test", name="Load Provider", role="provider", password_hash=password_hash
+        )
         db.session.add(provider)
         db.session.flush()
         db.session.execute(insert(care_team_members), [{"care_team_id": team.id, "provider_id": provider.id}])
@@ -89,26 +92,71 @@ def seed(url, patients, days):
         for number in range(patients):
             patient_id = uuid.uuid4()
             ids.append(str(patient_id))
-            users.append({"id": patient_id, "email": f"patient-{number}@load.test", "name": f"Patient {number:06d}", "role": "patient",
-                          "password_hash": password_hash, "timezone": "UTC", "created_at": now - timedelta(days=days + 1), "updated_at": now,
-                          "password_changed_at": now, "mfa_enabled": False, "mfa_required": False})
-            rows.append({"id": patient_id, "care_team_id": team.id, "reminder_time": datetime.min.time().replace(hour=20), "reminders_enabled": True, "email_reminders": True})
+            users.append(
+                {
+                    "id": patient_id,
+                    "email": f"patient-{number}@load.test",
+                    "name": f"Patient {number:06d}",
+                    "role": "patient",
+                    "password_hash": password_hash,
+                    "timezone": "UTC",
+                    "created_at": now - timedelta(days=days + 1),
+                    "updated_at": now,
+                    "password_changed_at": now,
+                    "mfa_enabled": False,
+                    "mfa_required": False,
+                }
+            )
+            rows.append(
+                {
+                    "id": patient_id,
+                    "care_team_id": team.id,
+                    "reminder_time": datetime.min.time().replace(hour=20),
+                    "reminders_enabled": True,
+                    "email_reminders": True,
+                }
+            )
             level = rng.randint(6, 16)
-            for day in range(days, 0, -1):  # a check-in most days, across the year, scores that drift and recover after each session
+            for day in range(
+                days, 0, -1
+            ):  # a check-in most days, across the year, scores that drift and recover after each session
                 if rng.random() < 0.15:
                     continue
                 recorded = now - timedelta(days=day, hours=rng.randint(1, 10))
                 since_session = day % 21
                 score = max(0, min(21, level - 6 + since_session // 3 + rng.randint(-2, 2)))
                 answers = [score // 7 + (1 if i < score % 7 else 0) for i in range(7)]
-                entries.append({"id": uuid.uuid4(), "patient_id": patient_id, "recorded_at": recorded, "local_date": recorded.date(),
-                                **{f"item_{i + 1}": a for i, a in enumerate(answers)}, "total": sum(answers), "side_effects": [],
-                                "created_at": recorded, "updated_at": recorded})
+                entries.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "patient_id": patient_id,
+                        "recorded_at": recorded,
+                        "local_date": recorded.date(),
+                        **{f"item_{i + 1}": a for i, a in enumerate(answers)},
+                        "total": sum(answers),
+                        "side_effects": [],
+                        "created_at": recorded,
+                        "updated_at": recorded,
+                    }
+                )
                 if since_session == 0:
                     starts = recorded - timedelta(hours=2)
-                    sessions.append({"id": uuid.uuid4(), "patient_id": patient_id, "status": "completed", "starts_at": starts, "local_date": starts.date(),
-                                     "route": "iv", "dose_mg": 35.0, "side_effects": [], "recorded_by_id": provider.id, "recorded_by_role": "provider",
-                                     "created_at": starts, "updated_at": starts})
+                    sessions.append(
+                        {
+                            "id": uuid.uuid4(),
+                            "patient_id": patient_id,
+                            "status": "completed",
+                            "starts_at": starts,
+                            "local_date": starts.date(),
+                            "route": "iv",
+                            "dose_mg": 35.0,
+                            "side_effects": [],
+                            "recorded_by_id": provider.id,
+                            "recorded_by_role": "provider",
+                            "created_at": starts,
+                            "updated_at": starts,
+                        }
+                    )
             if len(entries) >= 20000:
                 flush()
         flush()
@@ -155,7 +203,12 @@ class Connection:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         payload = json.dumps(body).encode() if body is not None else b""
-        head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Accept-Encoding: gzip", "Accept: application/json"]
+        head = [
+            f"{method} {path} HTTP/1.1",
+            "Host: 127.0.0.1",
+            "Accept-Encoding: gzip",
+            "Accept: application/json",
+        ]
         if self.cookie:
             head.append(f"Cookie: {self.cookie}")
         if self.csrf and method != "GET":
@@ -210,7 +263,11 @@ class Connection:
 
 
 def checkin_body():
-    return {"id": str(uuid.uuid4()), "answers": [random.randint(0, 3) for _ in range(7)], "recorded_at": datetime.now(timezone.utc).isoformat()}
+    return {
+        "id": str(uuid.uuid4()),
+        "answers": [random.randint(0, 3) for _ in range(7)],
+        "recorded_at": datetime.now(UTC).isoformat(),
+    }
 
 
 @dataclass
@@ -239,17 +296,27 @@ def request_for(kind, connection, target, index):
     if kind == "session":
         return connection.request("GET", "/api/v1/auth/session")
     if kind == "checkin":
-        return connection.request("POST", f"/api/v1/patients/{target.patients[index]}/entries", checkin_body())
+        return connection.request(
+            "POST", f"/api/v1/patients/{target.patients[index]}/entries", checkin_body()
+        )
     if kind == "worklist":
         return connection.request("GET", "/api/v1/patients")
     if kind == "timeline":
-        today = datetime.now(timezone.utc).date()
+        today = datetime.now(UTC).date()
         pid = target.patients[(index * 37) % len(target.patients)]
-        return connection.request("GET", f"/api/v1/patients/{pid}/timeline?from={today - timedelta(days=730)}&to={today}")
+        return connection.request(
+            "GET", f"/api/v1/patients/{pid}/timeline?from={today - timedelta(days=730)}&to={today}"
+        )
     raise ValueError(kind)
 
 
-ROLE = {"healthz": "anonymous", "session": "patient", "checkin": "patient", "worklist": "provider", "timeline": "provider"}
+ROLE = {
+    "healthz": "anonymous",
+    "session": "patient",
+    "checkin": "patient",
+    "worklist": "provider",
+    "timeline": "provider",
+}
 
 
 async def connections_for(target, kind, count):
@@ -282,8 +349,12 @@ def database_pids(target):
         return []
     import psycopg
 
-    with psycopg.connect(os.environ["DIARY_TEST_DATABASE_URL"].replace("postgresql+psycopg", "postgresql")) as connection:
-        rows = connection.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", (f"loadtest-{target.label}",)).fetchall()
+    with psycopg.connect(
+        os.environ["DIARY_TEST_DATABASE_URL"].replace("postgresql+psycopg", "postgresql")
+    ) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (f"loadtest-{target.label}",)
+        ).fetchall()
     return [row[0] for row in rows]
 
 
@@ -328,7 +399,10 @@ async def run_phase(target, kind, clients, seconds, *, burst=0, max_requests=200
     async def logins():
         await asyncio.sleep(min(1.0, seconds / 4))
         fresh = [Connection(target.port) for _ in range(burst)]
-        results = await asyncio.gather(*(c.login(f"patient-{i % len(target.patients)}@load.test") for i, c in enumerate(fresh)), return_exceptions=True)
+        results = await asyncio.gather(
+            *(c.login(f"patient-{i % len(target.patients)}@load.test") for i, c in enumerate(fresh)),
+            return_exceptions=True,
+        )
         for c in fresh:
             c.close()
         return sum(1 for r in results if isinstance(r, Exception))
@@ -340,7 +414,15 @@ async def run_phase(target, kind, clients, seconds, *, burst=0, max_requests=200
         tasks.append(logins())
     outcome = await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - started
-    phase = Phase(kind, len(latencies), errors[0], elapsed, latencies, cpu_seconds(workers) - cpu_before, cpu_seconds(database) - db_before)
+    phase = Phase(
+        kind,
+        len(latencies),
+        errors[0],
+        elapsed,
+        latencies,
+        cpu_seconds(workers) - cpu_before,
+        cpu_seconds(database) - db_before,
+    )
     if burst:
         phase.refused_logins = outcome[-1]
     return phase
@@ -379,23 +461,58 @@ def database_for(target):
 def start(target, args):
     target.url, target.drop = database_for(target)
     instance = tempfile.mkdtemp(prefix=f"loadtest-instance-{target.label}-")
-    env = {**os.environ, "PYTHONPATH": str(target.tree), "DIARY_SECRET_KEY": "loadtest", "DIARY_INSTANCE_PATH": instance}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(target.tree),
+        "DIARY_SECRET_KEY": "loadtest",
+        "DIARY_INSTANCE_PATH": instance,
+    }
     env.pop("DIARY_TEST_DATABASE_URL", None)
     began = time.perf_counter()
-    out = subprocess.run([target.python, str(HERE), "seed", target.url, str(args.patients), str(args.days)], cwd=target.tree, env=env,
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [target.python, str(HERE), "seed", target.url, str(args.patients), str(args.days)],
+        cwd=target.tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if out.returncode != 0:
         raise SystemExit(f"seeding {target.label} failed:\n{out.stderr[-3000:]}")
     target.patients = json.loads(out.stdout.strip().splitlines()[-1])["patients"]
-    print(f"{target.label}: seeded {len(target.patients)} patients x {args.days} days in {time.perf_counter() - began:.0f} s ({target.tree})", flush=True)
+    print(
+        f"{target.label}: seeded {len(target.patients)} patients x {args.days} days"
+        f" in {time.perf_counter() - began:.0f} s ({target.tree})",
+        flush=True,
+    )
     target.port = free_port()
-    env.update({"DIARY_DATABASE_URL": target.url, "DIARY_LOG_LEVEL": "WARNING",
-                "DIARY_BIND": f"127.0.0.1:{target.port}", "DIARY_WORKERS": str(args.workers), "DIARY_TIMEOUT": "300"})
+    env.update(
+        {
+            "DIARY_DATABASE_URL": target.url,
+            "DIARY_LOG_LEVEL": "WARNING",
+            "DIARY_BIND": f"127.0.0.1:{target.port}",
+            "DIARY_WORKERS": str(args.workers),
+            "DIARY_TIMEOUT": "300",
+        }
+    )
     # Every tree runs under this tree's gunicorn.conf.py: the same server, so the figures compare the apps.
-    command = [target.python, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{target.port}",
-               "--workers", str(args.workers), "--timeout", "300"]
-    log = open(Path(instance) / "gunicorn.log", "w")
-    target.server = subprocess.Popen(command, cwd=target.tree, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    command = [
+        target.python,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{target.port}",
+        "--workers",
+        str(args.workers),
+        "--timeout",
+        "300",
+    ]
+    log = open(Path(instance) / "gunicorn.log", "w")  # noqa: SIM115 (the server's, for as long as it runs)
+    target.server = subprocess.Popen(
+        command, cwd=target.tree, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     for _ in range(600):
         try:
             with socket.create_connection(("127.0.0.1", target.port), timeout=1):
@@ -423,10 +540,13 @@ def stop(target):
 def line(label, kind, phase, healthz):
     per_request = lambda cpu: 1000 * cpu / phase.count if phase.count else float("nan")  # noqa: E731
     ratio = phase.rate / healthz.rate if healthz else 1.0
-    return (f"{label:<8} {kind:<9} {phase.rate:8.1f}/s  {ratio:5.2f} of healthz  p50 {1000 * phase.percentile(0.5):7.1f}  "
-            f"p95 {1000 * phase.percentile(0.95):7.1f}  p99 {1000 * phase.percentile(0.99):7.1f} ms  "
-            f"cpu/req workers {per_request(phase.worker_cpu):6.2f} db {per_request(phase.database_cpu):5.2f} ms"
-            + (f"  ({phase.errors} errors)" if phase.errors else ""))
+    return (
+        f"{label:<8} {kind:<9} {phase.rate:8.1f}/s  {ratio:5.2f} of healthz  "
+        f"p50 {1000 * phase.percentile(0.5):7.1f}  "
+        f"p95 {1000 * phase.percentile(0.95):7.1f}  p99 {1000 * phase.percentile(0.99):7.1f} ms  "
+        f"cpu/req workers {per_request(phase.worker_cpu):6.2f} db {per_request(phase.database_cpu):5.2f} ms"
+        + (f"  ({phase.errors} errors)" if phase.errors else "")
+    )
 
 
 async def measure(targets, args):
@@ -451,18 +571,31 @@ async def measure(targets, args):
             quiet = await run_phase(target, "checkin", args.clients, args.seconds)
             loud = await run_phase(target, "checkin", args.clients, args.seconds, burst=args.burst)
             print(line(target.label, "checkin", quiet, None), flush=True)
-            print(line(target.label, "+logins", loud, None) + f"  p99 x{loud.percentile(0.99) / quiet.percentile(0.99):.2f}"
-                  f"  ({loud.refused_logins} logins refused)", flush=True)
+            print(
+                line(target.label, "+logins", loud, None)
+                + f"  p99 x{loud.percentile(0.99) / quiet.percentile(0.99):.2f}"
+                f"  ({loud.refused_logins} logins refused)",
+                flush=True,
+            )
     print("\n-- median throughput / healthz over the rounds")
     for target in targets:
-        print(f"{target.label:<8} " + "  ".join(f"{kind} {statistics.median(results[(target.label, kind)]):.2f}" for kind in MIX if (target.label, kind) in results))
+        print(
+            f"{target.label:<8} "
+            + "  ".join(
+                f"{kind} {statistics.median(results[(target.label, kind)]):.2f}"
+                for kind in MIX
+                if (target.label, kind) in results
+            )
+        )
 
 
 def main(argv):
     if argv and argv[0] == "seed":
         return seed(argv[1], int(argv[2]), int(argv[3]))
     parser = argparse.ArgumentParser(prog="make loadtest", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--against", type=Path, help="another checkout (with its .venv) measured in the same run, interleaved")
+    parser.add_argument(
+        "--against", type=Path, help="another checkout (with its .venv) measured in the same run, interleaved"
+    )
     parser.add_argument("--patients", type=int, default=1000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--clients", type=int, default=16)
@@ -472,8 +605,12 @@ def main(argv):
     parser.add_argument("--burst", type=int, default=50, help="logins at once in the last phase (0: skip it)")
     args = parser.parse_args(argv)
     targets = [Target("after", ROOT)] + ([Target("before", args.against.resolve())] if args.against else [])
-    print(f"database: {'PostgreSQL' if os.environ.get('DIARY_TEST_DATABASE_URL') else 'SQLite'}; cores: {os.cpu_count()}; "
-          f"workers: {args.workers}; clients: {args.clients}; load average {os.getloadavg()}", flush=True)
+    print(
+        f"database: {'PostgreSQL' if os.environ.get('DIARY_TEST_DATABASE_URL') else 'SQLite'}; "
+        f"cores: {os.cpu_count()}; "
+        f"workers: {args.workers}; clients: {args.clients}; load average {os.getloadavg()}",
+        flush=True,
+    )
     try:
         for target in targets:
             start(target, args)

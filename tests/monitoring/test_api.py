@@ -168,14 +168,15 @@ def test_a_patient_registered_before_monitoring_is_summarised_by_the_next_relief
     with app.app_context():
         db.session.execute(db.delete(PatientSummary))
         db.session.commit()
-    assert provider_client.get("/api/v1/patients").get_json()["items"] == []  # a page counts nothing, looks for nothing
+    # A page counts nothing and looks for nothing.
+    assert provider_client.get("/api/v1/patients").get_json()["items"] == []
     result = app.test_cli_runner().invoke(args=["scheduler", "tick"])
     assert "relief: 0 patient(s) re-evaluated, 1 newly summarised" in result.output, result.output
     [row] = provider_client.get("/api/v1/patients").get_json()["items"]
     assert row["id"] == patient.user["id"] and row["status"] == "no_treatment"
 
 
-def test_a_provider_sighting_a_patient_on_the_worklist_is_in_their_access_log_once_a_day(app, patient, provider_client):
+def test_a_worklist_sight_is_in_the_patients_access_log_once_a_day(app, patient, provider_client):
     from diary.audit.models import AuditEvent
 
     for _ in range(3):

@@ -79,7 +79,8 @@ def test_three_ticks_at_once_send_each_message_exactly_once(clinic, app, provide
         from tests.benchmarks.seed import seed_patients
 
         crowd = seed_patients(BULK, days=0, with_logins=True, team_name="Crowd")
-        assert summarise_missing(now=datetime(2027, 1, 12, 8, tzinfo=timezone.utc)) == BULK  # as the relief job would, at 08:00
+        # Summarised as the relief job would, at 08:00.
+        assert summarise_missing(now=datetime(2027, 1, 12, 8, tzinfo=timezone.utc)) == BULK
         assert service.schedule_missing(now=datetime(2027, 1, 12, 8, tzinfo=timezone.utc)) == BULK
         db.session.commit()
     env = environment(app, clinic.smtp)
@@ -168,10 +169,12 @@ def test_schedulers_on_every_machine_elect_one_and_another_takes_over_when_it_di
         [leader] = [s for s in schedulers if s.elected]
         [standby] = [s for s in schedulers if s is not leader]
         assert not standby.elected
-        assert not any("lost the election lock" in line for line in leader.lines)  # its checks find the lock held
+        # The leader's checks find the lock held.
+        assert not any("lost the election lock" in line for line in leader.lines)
         assert len(clinic.mails_to(first_due)) == 1
 
-        # The standby pauses while the leader dies and a second reminder falls due, so its first pass finds it.
+        # The standby pauses while the leader dies and a second reminder falls due,
+        # so its first pass finds it.
         standby.process.send_signal(signal.SIGSTOP)
         leader.process.kill()  # no goodbye: the lock goes with the process (its connection, or its file)
         leader.process.wait(timeout=30)
