@@ -508,6 +508,8 @@ def start(target, args):
         str(args.workers),
         "--timeout",
         "300",
+        "--max-requests",  # no worker recycling mid-phase: it would restart the CPU counters and the latencies
+        "0",
     ]
     log = open(Path(instance) / "gunicorn.log", "w")  # noqa: SIM115 (the server's, for as long as it runs)
     target.server = subprocess.Popen(
