@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app diary
 
-.PHONY: run scheduler test test-fast bench relief-report vendor audit lint format clean
+.PHONY: run serve scheduler test test-fast bench loadtest relief-report vendor audit lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ run: $(VENV)/.installed-run
 	$(FLASK) demo --if-empty
 	DIARY_EMBEDDED_SCHEDULER=$${DIARY_EMBEDDED_SCHEDULER:-1} $(FLASK) run --host 127.0.0.1 --port 5000
 
+# The production shape: gunicorn, one worker process per core (gunicorn.conf.py), on DIARY_BIND
+# (default 127.0.0.1:8000) behind a reverse proxy; run `make scheduler` beside it (README, "Deployment").
+serve: $(VENV)/.installed-run
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
 # The scheduler as its own process (production shape); `make run` embeds one instead.
 scheduler: $(VENV)/.installed-run
 	$(FLASK) scheduler run
@@ -41,6 +47,10 @@ bench: $(VENV)/.installed-dev
 # The relief bench (../shared/relief-bench) for v1 and v2, and docs/relief-tradeoff.svg.
 relief-report: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.benchmarks.relief_report
+
+# Concurrent clients against gunicorn on loopback (tests/benchmarks/loadtest.py; --help for the knobs).
+loadtest: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.benchmarks.loadtest $(LOADTEST_ARGS)
 
 vendor:
 	sh frontend/vendor.sh

@@ -68,6 +68,9 @@ class Config:
         self.PASSWORD_HASH_MEMORY_KIB = _env_int("PASSWORD_HASH_MEMORY_KIB", 65536)
         self.PASSWORD_HASH_TIME_COST = _env_int("PASSWORD_HASH_TIME_COST", 3)
         self.PASSWORD_HASH_PARALLELISM = _env_int("PASSWORD_HASH_PARALLELISM", 4)
+        # Hashes at once per worker process, and how long a login waits for one before 503.
+        self.PASSWORD_HASH_CONCURRENCY = _env_int("PASSWORD_HASH_CONCURRENCY", 1)
+        self.PASSWORD_HASH_WAIT_SECONDS = float(_env("PASSWORD_HASH_WAIT_SECONDS", "0.5"))
         # Relief engine overrides, e.g. DIARY_RELIEF_PARAMS="mcid=5,course_gap_days=6".
         self.RELIEF_PARAMS = _env("RELIEF_PARAMS", "")
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")

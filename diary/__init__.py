@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 
-from . import cli, database, errors, guards, headers, observability, scheduler, web
+from . import cli, compression, database, errors, guards, headers, observability, scheduler, web
 from .accounts import models as _accounts_models  # noqa: F401 (every model module, so the metadata and Alembic see every table)
 from .accounts import security
 from .accounts.api import blp as accounts_api
@@ -58,6 +58,7 @@ def create_app(config=None):
     limiter.init_app(app)
     observability.init_app(app)
     headers.init_app(app)
+    compression.init_app(app)
     security.init_app(app)  # login, then CSRF, before the body checks
     guards.init_app(app)
 

@@ -1,11 +1,14 @@
 """The scheduler: APScheduler wiring around jobs that call into the features.
 
-Process model. ``flask --app diary scheduler run`` is one long-running process
-(an APScheduler 3 ``BlockingScheduler``). Never start one per web worker:
-APScheduler's job stores cannot be shared between processes (its FAQ). Our
-jobs keep no state of their own in APScheduler, though; everything lives in the
-database and every job claims its rows, so a second scheduler process, or a
-``scheduler tick`` run beside it, repeats no message. ``make run`` embeds a
+Process model. ``flask --app diary scheduler run`` is a long-running process
+that may be started on every machine: an election (diary/election.py: a
+PostgreSQL advisory lock, or a lock file on SQLite) lets one of them run an
+APScheduler 3 ``BackgroundScheduler``, and another takes over within
+``--poll`` seconds when it dies. Never start one per web worker: APScheduler's
+job stores cannot be shared between processes (its FAQ). Our jobs keep no
+state of their own in APScheduler, though; everything lives in the database
+and every job claims its rows, so even two leaders at once, or a
+``scheduler tick`` run beside one, repeat no message. ``make run`` embeds a
 ``BackgroundScheduler`` in the development server instead
 (``DIARY_EMBEDDED_SCHEDULER``), started only in the process that serves.
 
@@ -27,16 +30,15 @@ from datetime import datetime, timedelta, timezone
 import click
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 from flask.cli import AppGroup
 from flask.helpers import get_debug_flag
 from sqlalchemy.exc import DBAPIError
 
-from . import database
+from . import database, election
 from .db_types import utcnow
 from .extensions import db
-from .monitoring.evaluation import evaluate_due_patients
+from .monitoring.evaluation import evaluate_due_patients, summarise_missing
 from .monitoring.priors import refresh_clinic_priors
 from .notifications import outbox
 from .notifications import service as notifications
@@ -87,10 +89,12 @@ def send_reminders(app, now) -> str:
 
 
 def evaluate_relief(app, now) -> str:
-    """Re-evaluates the patients whose local day has moved on (data_gap, plan_maintenance)."""
+    """Re-evaluates the patients whose local day has moved on (data_gap, plan_maintenance),
+    after summarising any patient who has no summary yet (imported in bulk)."""
+    new = summarise_missing(now=now)
     count = evaluate_due_patients(now=now)
     db.session.commit()
-    return f"{count} patient(s) re-evaluated"
+    return f"{count} patient(s) re-evaluated" + (f", {new} newly summarised" if new else "")
 
 
 def refresh_priors(app, now) -> str:
@@ -336,24 +340,41 @@ def tick_command(at):
 
 
 @cli.command("run")
-def run_command():
-    """Runs the scheduler until stopped (Ctrl-C or SIGTERM)."""
+@click.option("--poll", type=float, default=election.POLL, show_default=True, metavar="SECONDS",
+              help="How often a standby tries to take over, and a leader checks that it still leads.")
+def run_command(poll):
+    """Runs the scheduler until stopped (Ctrl-C or SIGTERM); one machine of many leads.
+
+    Start it on every machine: one holds the election lock (a PostgreSQL
+    advisory lock, or a lock file on SQLite) and runs the jobs; the others
+    wait, and one takes over within ``--poll`` seconds of the leader's death.
+    """
     app = current_app._get_current_object()
     configure_logging(app)
-    scheduler = build_scheduler(app, BlockingScheduler)
+    lock = election.lock_for(db.engine, app.instance_path)
+    stop_requested = stopping(app)  # the delivery job sees it too, and releases what it has not sent
 
     def stop(_signum, _frame):
-        stopping(app).set()
-        raise SystemExit(0)
+        stop_requested.set()
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     click.echo(f"scheduler running (pid {os.getpid()}): {', '.join(job.name for job in JOBS)}")
+    scheduler = None
     try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+        while not stop_requested.is_set():
+            if scheduler is None and lock.acquire():
+                log.info("scheduler elected (pid %s): running the jobs", os.getpid())
+                scheduler = build_scheduler(app, BackgroundScheduler)
+                scheduler.start()
+            elif scheduler is not None and not lock.held():
+                log.warning("scheduler lost the election lock (pid %s): standing by", os.getpid())
+                scheduler.shutdown(wait=True)
+                scheduler = None
+            stop_requested.wait(poll)
     finally:
-        stopping(app).set()
-        if scheduler.running:
+        stop_requested.set()
+        if scheduler is not None and scheduler.running:
             scheduler.shutdown(wait=True)
+        lock.release()
         click.echo("scheduler stopped")

@@ -1,13 +1,20 @@
 """Serves the PWA in frontend/: the shell, the manifest, the service worker and assets.
 
 Files are read once and kept with a gzip copy, so the first load is small and
-cheap. Assets requested with a version (``?v=``) are cached for a year; the
-shell, manifest and service worker are revalidated on every load.
+cheap. Every asset has a versioned URL, ``/v/<version>/js/app.js``, where the
+version is the content hash of every served file (the one
+frontend/tools/shell_check.py writes into sw.js as CACHE_VERSION); those are
+cached for a year, ``immutable``. The shell links its assets by that URL, and
+the modules' relative imports inherit it; the service worker gets the same
+version, so it precaches by the same names. The shell, manifest and service
+worker, and any asset asked for without the current version, are revalidated
+on every load.
 """
 import gzip
 import hashlib
 import mimetypes
 import posixpath
+import re
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -22,6 +29,10 @@ ALWAYS_REVALIDATE = {"index.html", "sw.js", "manifest.webmanifest"}
 PUBLIC_FILES = ALWAYS_REVALIDATE
 PUBLIC_FOLDERS = ("css/", "js/", "vendor/", "icons/")
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/manifest+json", "image/svg+xml")
+IMMUTABLE = "public, max-age=31536000, immutable"
+# What the shell links by its versioned URL: src="js/app.js" -> src="v/<version>/js/app.js".
+SHELL_ASSET = re.compile(r'(\s(?:href|src)=")((?:css|js|vendor|icons)/)')
+SW_VERSION = re.compile(r"const CACHE_VERSION = '[^']*';")
 
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 mimetypes.add_type("text/javascript", ".js")
@@ -29,6 +40,37 @@ mimetypes.add_type("text/javascript", ".mjs")
 
 bp = Blueprint("web", __name__)
 _cache: dict[str, tuple[bytes, bytes | None, str, str]] = {}
+_version: list[str] = []
+
+
+def served_files():
+    """Every file the app serves, sw.js aside (the files frontend/tools/shell_check.py hashes)."""
+    for name in sorted(PUBLIC_FILES - {"sw.js"}):
+        yield FRONTEND / name
+    for folder in PUBLIC_FOLDERS:
+        yield from (path for path in (FRONTEND / folder).rglob("*") if path.is_file() and path.name not in ("LICENSE", "VERSION"))
+
+
+def version() -> str:
+    """The content hash of every served file: the version in asset URLs and the service worker's cache."""
+    if _version and not current_app.debug:
+        return _version[0]
+    digest = hashlib.sha256()
+    for path in sorted(served_files()):
+        digest.update(str(path.relative_to(FRONTEND)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    _version[:] = [digest.hexdigest()[:12]]
+    return _version[0]
+
+
+def _versioned(relative, body):
+    """The shell with its assets' versioned URLs; the service worker with the version."""
+    if relative == "index.html":
+        return SHELL_ASSET.sub(lambda m: f"{m.group(1)}v/{version()}/{m.group(2)}", body.decode()).encode()
+    if relative == "sw.js":
+        return SW_VERSION.sub(f"const CACHE_VERSION = '{version()}';", body.decode()).encode()
+    return body
 
 
 def _is_public(relative):
@@ -51,7 +93,7 @@ def _load(relative):
     path = safe_join(str(FRONTEND), relative)
     if path is None or not Path(path).is_file():
         return None
-    body = Path(path).read_bytes()
+    body = _versioned(relative, Path(path).read_bytes())
     mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
     compressed = gzip.compress(body, 9, mtime=0) if mimetype.startswith(COMPRESSIBLE) else None
     etag = hashlib.sha256(body).hexdigest()[:32]
@@ -59,7 +101,7 @@ def _load(relative):
     return entry
 
 
-def _serve(relative):
+def _serve(relative, *, immutable=False):
     entry = _load(relative)
     if entry is None:
         abort(404)
@@ -73,10 +115,7 @@ def _serve(relative):
         response = Response(body, mimetype=mimetype)
     response.headers["Vary"] = "Accept-Encoding"
     response.set_etag(etag)
-    if relative in ALWAYS_REVALIDATE or "v" not in request.args:
-        response.headers["Cache-Control"] = "no-cache"
-    else:
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["Cache-Control"] = IMMUTABLE if immutable and relative not in ALWAYS_REVALIDATE else "no-cache"
     if relative == "sw.js":
         response.headers["Service-Worker-Allowed"] = "/"
     return response
@@ -96,6 +135,13 @@ class AssetPath(PathConverter):
 @bp.get("/<asset:relative>")
 def asset(relative):
     return _serve(relative)
+
+
+@bp.get("/v/<asset_version>/<asset:relative>")
+def versioned_asset(asset_version, relative):
+    """An asset by its versioned URL: immutable for a year when the version is current
+    (an old page's request for an old version gets today's file, revalidated)."""
+    return _serve(relative, immutable=asset_version == version())
 
 
 @bp.get("/healthz")

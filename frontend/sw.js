@@ -39,17 +39,21 @@ const SHELL = [
 ];
 
 // Loaded on demand (chart and QR code) and cached the first time they are used.
-const LAZY_PREFIXES = ['js/', 'css/', 'vendor/', 'icons/'];
+const LAZY_PREFIXES = ['v/', 'js/', 'css/', 'vendor/', 'icons/'];
 
+// The server serves every asset at v/<CACHE_VERSION>/<path> (immutable, the same names the
+// page loads; the server writes the version it serves into this file); the shell and the
+// manifest keep their own names, revalidated.
+const REVALIDATED = ['./', 'manifest.webmanifest'];
 const scopeUrl = new URL('./', self.location);
-const shellUrls = SHELL.map((path) => new URL(path, scopeUrl).href);
+const shellUrls = SHELL.map((path) => new URL(REVALIDATED.includes(path) ? path : `v/${CACHE_VERSION}/${path}`, scopeUrl).href);
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    // The server revalidates every file (ETag, no-cache), so this reuses what the page
-    // just downloaded instead of fetching the whole shell a second time.
-    await cache.addAll(shellUrls.map((url) => new Request(url, { cache: 'no-cache' })));
+    // Versioned files come from the HTTP cache the page just filled (immutable); the shell
+    // and manifest are revalidated (ETag), so nothing is downloaded a second time.
+    await cache.addAll(shellUrls.map((url) => new Request(url, { cache: url.includes('/v/') ? 'default' : 'no-cache' })));
     await self.skipWaiting();
   })());
 });

@@ -1,5 +1,18 @@
-"""Password hashing with argon2id (ASVS 5 appendix C), cost from configuration."""
+"""Password hashing with argon2id (ASVS 5 appendix C), cost from configuration.
+
+A hash costs about 270 ms of CPU and 64 MiB. So that a burst of logins cannot
+starve the clinic, each worker process hashes on at most
+``PASSWORD_HASH_CONCURRENCY`` threads of its own, at a lower CPU priority
+(nice +10: on a busy machine the check-ins and worklists go first, on an
+idle one the hash runs at full speed). A request that finds them all busy
+waits up to ``PASSWORD_HASH_WAIT_SECONDS`` (one waiter per hashing thread; any
+more are refused at once), then gets 503 with Retry-After.
+"""
+import contextlib
+import os
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -7,7 +20,67 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
+from ..errors import ApiError
+
 MIN_LENGTH, MAX_LENGTH = 12, 128
+HASHING_NICENESS = 10
+RETRY_AFTER_SECONDS = 2
+
+
+class _Hashers:
+    """This process's hashing threads and the semaphore in front of them (created after gunicorn forks)."""
+
+    def __init__(self, size):
+        self.size = size
+        self.slots = threading.BoundedSemaphore(size)
+        self.lock = threading.Lock()
+        self.waiting = 0
+        self.pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="argon2", initializer=_lower_priority)
+
+    def run(self, function, *args, wait):
+        # At most one request waits per hashing thread: the rest are refused at once, so
+        # waiting logins never take up the threads the other requests need.
+        with self.lock:
+            admitted = self.waiting < self.size
+            self.waiting += admitted
+        if not admitted:
+            raise _busy()
+        try:
+            acquired = self.slots.acquire(timeout=wait)
+        finally:
+            with self.lock:
+                self.waiting -= 1
+        if not acquired:
+            raise _busy()
+        try:
+            return self.pool.submit(function, *args).result()
+        finally:
+            self.slots.release()
+
+
+def _busy():
+    return ApiError(503, message="Many people are logging in at once. Please try again in a moment.", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+_hashers: dict[tuple[int, int], _Hashers] = {}  # by process id and size: a forked child builds its own
+_hashers_lock = threading.Lock()
+
+
+def _lower_priority():
+    """The hashing thread (and argon2's lane threads, which inherit it) yields the CPU to requests."""
+    # On Linux a thread has a nice value of its own. Not permitted here: hash at normal priority, bounded.
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
+
+
+def _bounded(function, *args):
+    config = current_app.config
+    key = (os.getpid(), config["PASSWORD_HASH_CONCURRENCY"])
+    hashers = _hashers.get(key)
+    if hashers is None:
+        with _hashers_lock:
+            hashers = _hashers.get(key) or _hashers.setdefault(key, _Hashers(key[1]))
+    return hashers.run(function, *args, wait=config["PASSWORD_HASH_WAIT_SECONDS"])
 
 
 def _hasher() -> PasswordHasher:
@@ -24,16 +97,20 @@ def _hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return _bounded(_hasher().hash, password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """True when the password matches. With no stored hash, still spends the time of a check."""
     hasher = _hasher()
+    if stored_hash is None:
+        _bounded(_verify, hasher, _dummy_hash(), password + "\0")
+        return False
+    return _bounded(_verify, hasher, stored_hash, password)
+
+
+def _verify(hasher, stored_hash, password):
     try:
-        if stored_hash is None:
-            hasher.verify(_dummy_hash(), password + "\0")
-            return False
         return hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
@@ -46,7 +123,7 @@ def needs_rehash(stored_hash: str) -> bool:
 def _dummy_hash() -> str:
     dummy = current_app.extensions.get("diary.dummy_hash")
     if dummy is None:
-        dummy = current_app.extensions["diary.dummy_hash"] = _hasher().hash("not a real password")
+        dummy = current_app.extensions["diary.dummy_hash"] = _bounded(_hasher().hash, "not a real password")
     return dummy
 
 

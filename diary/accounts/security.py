@@ -11,6 +11,7 @@ import secrets
 from flask import request, session
 from flask_login import current_user, login_user, logout_user
 
+from .. import compression
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db, login_manager
@@ -21,7 +22,8 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def csrf_token() -> str:
-    """The session's CSRF token, created on first use."""
+    """The session's CSRF token, created on first use. Its response is never compressed (BREACH)."""
+    compression.never_compress()
     token = session.get("csrf")
     if not token:
         token = session["csrf"] = secrets.token_urlsafe(32)

@@ -40,6 +40,28 @@ def record_reads(actor, resource, patient_ids, at=None):
         db.session.execute(insert(AuditEvent), rows)
 
 
+def record_sightings(actor, resource, patient_ids, *, since, at=None):
+    """One read row per patient shown to ``actor`` since ``since`` (a worklist's day): the first sight.
+
+    A provider who opens the worklist fifty times a day appears once a day in
+    each patient's access log, not fifty times; the look-up reads the
+    patients' own index (patient, instant) for the page's patients only.
+    """
+    wanted = {patient_id for patient_id in patient_ids if patient_id != actor.id}
+    if not wanted:
+        return
+    seen = db.session.scalars(
+        select(AuditEvent.patient_id).where(
+            AuditEvent.patient_id.in_(wanted),
+            AuditEvent.at >= since,
+            AuditEvent.actor_id == actor.id,
+            AuditEvent.action == "read",
+            AuditEvent.resource == resource,
+        )
+    ).all()
+    record_reads(actor, resource, [patient_id for patient_id in patient_ids if patient_id in wanted.difference(seen)], at=at)
+
+
 def _newest_first(query):
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 

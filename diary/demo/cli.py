@@ -3,7 +3,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..db_types import utcnow
-from ..extensions import db
+from ..extensions import analyze, db
 from . import histories, service
 
 
@@ -40,6 +40,7 @@ def demo(count, days, seed, reset, if_empty):
     with click.progressbar(length=count, label=f"Seeding {count} demo patients ({days} days)") as bar:
         result = service.seed(patients=count, days=days, seed=seed, reset=reset, now=now, progress=bar.update)
     db.session.commit()
+    analyze()  # a bulk load: fresh statistics before the first worklist
     _show(result)
     if count >= len(histories.ARCHETYPES):
         click.echo("\nThe first patients, one of each kind:")

@@ -9,7 +9,7 @@ and from ``evaluate_due_patients`` once their local day has moved on. A refresh
 locks the summary row first, so two refreshes of one patient take turns and
 the later one sees the earlier one's data.
 
-Services flush, never commit (``evaluate_due_patients`` and ``refresh_all``
+Services flush, never commit (``evaluate_due_patients``, ``summarise_missing`` and ``refresh_all``
 excepted: they commit per batch, like the scheduler jobs around them).
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import DBAPIError
 
 from .. import gad7, relief
@@ -207,6 +207,22 @@ def evaluate_due_patients(now, *, batch=EVALUATION_BATCH) -> int:
         db.session.commit()
         total += count
         if count < batch:
+            return total
+
+
+def summarise_missing(*, now, batch=EVALUATION_BATCH) -> int:
+    """Summaries for the patients who have none (imported in bulk, or registered before monitoring);
+    commits per batch. The relief job runs it, so the worklist never has to look."""
+    total = 0
+    while True:
+        patients = db.session.scalars(
+            select(Patient).where(~exists().where(PatientSummary.patient_id == Patient.id)).order_by(Patient.id).limit(batch)
+        ).unique().all()
+        for patient in patients:
+            refresh_patient(patient, now=now)
+        db.session.commit()
+        total += len(patients)
+        if len(patients) < batch:
             return total
 
 

@@ -1,18 +1,23 @@
-"""The worklist: a provider's patients by urgency, read a page at a time from the summaries."""
+"""The worklist: a provider's patients by urgency, read a page at a time from the summaries.
+
+Every patient has a summary from registration on (monitoring's listener); one
+imported in bulk gets it from the next relief pass (``summarise_missing``) or
+``flask monitoring refresh``, so a page never counts the team.
+"""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy import select, tuple_
 
 from .. import cursors
-from ..accounts.models import Patient, User, care_team_members
+from ..accounts.models import User, care_team_members
 from ..audit import service as audit
 from ..errors import validation_error
 from ..extensions import db
 from ..fields import PAGE_LIMIT
-from .evaluation import refresh_patient
+from ..localtime import end_of_local_day, local_date_of
 from .models import PatientSummary
 from .timeline import iso
 
@@ -43,7 +48,8 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, now) -> dict:
     rows are joined to their users for the email.
     """
     teams = db.session.scalars(select(care_team_members.c.care_team_id).where(care_team_members.c.provider_id == provider.id)).all()
-    _summarise_missing(teams, now=now)
+    if not teams:
+        return {"items": [], "next_cursor": None}
     s = PatientSummary
     order = (s.urgency_rank, s.urgency_date, s.name, s.patient_id)
     page_query = (
@@ -63,8 +69,10 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, now) -> dict:
         .order_by(page.c.urgency_rank, page.c.urgency_date, page.c.name, page.c.patient_id)
     ).all()
     shown = rows[:limit]
-    # Each patient on the page had their latest score read: it shows in their access log.
-    audit.record_reads(provider, "worklist", [row.patient_id for row in shown], at=now)
+    # Each patient on the page had their latest score read: it shows in their access log, once a day.
+    today = local_date_of(now, provider.timezone)
+    since = end_of_local_day(today - timedelta(days=1), provider.timezone)
+    audit.record_sightings(provider, "worklist", [row.patient_id for row in shown], since=since, at=now)
     return {
         "items": [
             {
@@ -86,20 +94,3 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, now) -> dict:
         ],
         "next_cursor": encode_cursor(shown[-1]) if len(rows) > limit else None,
     }
-
-
-def _summarise_missing(teams, *, now):
-    """Summaries for patients of ``teams`` who have none yet (imported, or registered before monitoring).
-
-    Two index-only counts tell whether any is missing; only then are they looked for.
-    """
-    if not teams:
-        return
-    in_teams = Patient.care_team_id.in_(teams)
-    patients = select(func.count()).select_from(Patient).where(in_teams).scalar_subquery()
-    summaries = select(func.count()).select_from(PatientSummary).where(PatientSummary.care_team_id.in_(teams)).scalar_subquery()
-    if db.session.scalar(select(patients - summaries)) == 0:
-        return
-    missing = db.session.scalars(select(Patient).where(in_teams).where(~exists().where(PatientSummary.patient_id == Patient.id))).unique().all()
-    for patient in missing:
-        refresh_patient(patient, now=now)

@@ -8,7 +8,7 @@ from sqlalchemy import insert
 from diary.accounts import passwords
 from diary.accounts.models import CareTeam, Patient, User, care_team_members
 from diary.checkins.models import Entry
-from diary.extensions import db
+from diary.extensions import analyze, db
 from tests.conftest import PASSWORD
 
 
@@ -42,6 +42,7 @@ def seed_patients(count, *, days, with_logins=False, seed=7, team_name="Bench te
             _flush(users, patients, entries)
     _flush(users, patients, entries)
     db.session.commit()
+    analyze()
     return result if with_logins else [pid for pid, _ in result]
 
 

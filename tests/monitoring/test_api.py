@@ -166,14 +166,33 @@ def test_the_worklist_shows_only_the_providers_own_patients(make_patient, make_p
     assert [(item["id"], item["email"]) for item in items] == [(mine.user["id"], mine.user["email"])]
 
 
-def test_a_patient_registered_before_monitoring_is_summarised_on_first_view(app, patient, provider_client):
+def test_a_patient_registered_before_monitoring_is_summarised_by_the_next_relief_pass(app, patient, provider_client):
     from diary.monitoring.models import PatientSummary
 
     with app.app_context():
         db.session.execute(db.delete(PatientSummary))
         db.session.commit()
+    # A page counts nothing and looks for nothing.
+    assert provider_client.get("/api/v1/patients").get_json()["items"] == []
+    result = app.test_cli_runner().invoke(args=["scheduler", "tick"])
+    assert "relief: 0 patient(s) re-evaluated, 1 newly summarised" in result.output, result.output
     [row] = provider_client.get("/api/v1/patients").get_json()["items"]
     assert row["id"] == patient.user["id"] and row["status"] == "no_treatment"
+
+
+def test_a_worklist_sight_is_in_the_patients_access_log_once_a_day(app, patient, provider_client):
+    from diary.audit.models import AuditEvent
+
+    for _ in range(3):
+        assert len(provider_client.get("/api/v1/patients").get_json()["items"]) == 1
+    with app.app_context():
+        rows = db.session.scalars(db.select(AuditEvent).where(AuditEvent.resource == "worklist")).all()
+        assert [(str(row.patient_id), str(row.actor_id)) for row in rows] == [(patient.user["id"], patient.provider["id"])]
+        yesterday = rows[0].at - timedelta(days=1)
+        db.session.add(AuditEvent(at=yesterday, actor_id=rows[0].actor_id, actor_role="provider", patient_id=rows[0].patient_id, action="read", resource="worklist"))
+        db.session.commit()
+    log = patient.get("/api/v1/me/access-log").get_json()["items"]
+    assert [item["resource"] for item in log].count("worklist") == 2  # today's sight, and yesterday's
 
 
 def test_the_next_planned_session_is_on_the_worklist(patient, provider_client):

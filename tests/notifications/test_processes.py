@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -73,10 +74,13 @@ def test_three_ticks_at_once_send_each_message_exactly_once(clinic, app, provide
     check_in(clinic, checked_in, "2027-01-12T09:00:00+01:00")
     raise_flag(app, due[0], "wearing_off", at="2027-01-12T18:00:00Z")
     with app.app_context():  # and a crowd, so the passes and deliveries overlap: UTC, 20:00
+        from diary.monitoring.evaluation import summarise_missing
         from diary.notifications import service
         from tests.benchmarks.seed import seed_patients
 
         crowd = seed_patients(BULK, days=0, with_logins=True, team_name="Crowd")
+        # Summarised as the relief job would, at 08:00.
+        assert summarise_missing(now=datetime(2027, 1, 12, 8, tzinfo=timezone.utc)) == BULK
         assert service.schedule_missing(now=datetime(2027, 1, 12, 8, tzinfo=timezone.utc)) == BULK
         db.session.commit()
     env = environment(app, clinic.smtp)
@@ -127,6 +131,65 @@ def test_scheduler_run_sends_a_due_reminder_and_stops_on_sigterm(clinic, app, sm
     assert any(json.loads(line).get("event", "").startswith("reminders: 1 message(s)") for line in err.splitlines() if line.startswith("{"))
 
 
+class Scheduler:
+    """A `flask scheduler run --poll 1` process, its stderr read into lines as they come."""
+
+    def __init__(self, app, smtp_server):
+        self.lines = []
+        self.process = subprocess.Popen(
+            flask("scheduler", "run", "--poll", "1"), cwd=ROOT, env=environment(app, smtp_server), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        self.reader = threading.Thread(target=lambda: self.lines.extend(self.process.stderr), daemon=True)
+        self.reader.start()
+
+    @property
+    def elected(self):
+        return any("scheduler elected" in line for line in list(self.lines))
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        self.process.communicate(timeout=60)
+
+
+def wait_until(condition, timeout):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_schedulers_on_every_machine_elect_one_and_another_takes_over_when_it_dies(clinic, app, smtp_server):
+    first_due = make_due_now(clinic, app)
+    schedulers = [Scheduler(app, smtp_server) for _ in range(2)]
+    try:
+        wait_until(lambda: any(s.elected for s in schedulers), timeout=60)
+        smtp_server.wait_for(1, timeout=60)
+        time.sleep(3)  # three polls: the standby stays a standby
+        [leader] = [s for s in schedulers if s.elected]
+        [standby] = [s for s in schedulers if s is not leader]
+        assert not standby.elected
+        # The leader's checks find the lock held.
+        assert not any("lost the election lock" in line for line in leader.lines)
+        assert len(clinic.mails_to(first_due)) == 1
+
+        # The standby pauses while the leader dies and a second reminder falls due,
+        # so its first pass finds it.
+        standby.process.send_signal(signal.SIGSTOP)
+        leader.process.kill()  # no goodbye: the lock goes with the process (its connection, or its file)
+        leader.process.wait(timeout=30)
+        second_due = make_due_now(clinic, app, count_before=1)
+        standby.process.send_signal(signal.SIGCONT)
+        resumed_at = time.monotonic()
+        wait_until(lambda: standby.elected, timeout=60)
+        assert time.monotonic() - resumed_at < 60
+        smtp_server.wait_for(2, timeout=60)  # the new leader runs the jobs
+        assert len(clinic.mails_to(second_due)) == 1 and len(clinic.mails_to(first_due)) == 1
+    finally:
+        for scheduler in schedulers:
+            scheduler.stop()
+
+
 @pytest.mark.parametrize("reload", [False, True], ids=["no-reloader", "reloader"])
 def test_the_dev_server_embeds_one_scheduler_in_the_serving_process(clinic, app, smtp_server, reload):
     pat = make_due_now(clinic, app)
@@ -158,7 +221,7 @@ def test_other_commands_never_start_the_embedded_scheduler(app, smtp_server):
     assert "reminders:" in result.stdout
 
 
-def make_due_now(clinic, app, empty=True):
+def make_due_now(clinic, app, empty=True, count_before=0):
     """A patient whose reminder was due a moment ago, in real time (these processes use the clock)."""
     now = datetime.now(timezone.utc)
     pat = clinic.patient(zone="UTC", at=now - timedelta(hours=1), reminder=(now - timedelta(hours=1)).strftime("%H:%M"))
@@ -171,7 +234,7 @@ def make_due_now(clinic, app, empty=True):
         db.session.get(ReminderSchedule, patient_id).next_reminder_at = reminder
         db.session.commit()
         if empty:
-            assert db.session.query(OutboxMessage).count() == 0
+            assert db.session.query(OutboxMessage).count() == count_before
     return pat
 
 

@@ -1,0 +1,114 @@
+"""One active scheduler among many: a leader holds a lock, the others wait to take over.
+
+Every machine may run ``flask --app diary scheduler run``. On PostgreSQL the
+leader holds a session-level advisory lock on a connection of its own: when
+the process dies, or its connection does, PostgreSQL releases the lock, and
+the next standby to ask (every ``POLL`` seconds) takes over. On SQLite (one
+machine by nature) the lock is an exclusive ``flock`` on a file in the
+instance folder, released by the kernel when the process ends.
+
+The jobs stay safe without the election (every job claims its rows), so a
+leader that loses its lock only stops soon after; the election saves the
+duplicated work and database load of N schedulers, not correctness.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+log = logging.getLogger("diary.scheduler")
+
+# pg_advisory_lock takes one bigint: a fixed key for "the Afterglow scheduler" (the ASCII of "aftrglow").
+LOCK_KEY = int.from_bytes(b"aftrglow", "big") & 0x7FFF_FFFF_FFFF_FFFF
+POLL = (
+    10.0  # seconds between a standby's attempts, and between a leader's checks that it still holds the lock
+)
+
+
+class AdvisoryLock:
+    """PostgreSQL: ``pg_try_advisory_lock`` on a connection held for as long as the leadership."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.connection = None
+
+    def acquire(self) -> bool:
+        try:
+            if self.connection is None:
+                # A connection of its own, outside the pool: its life is the leadership's.
+                self.connection = self.engine.raw_connection()
+                self.connection.autocommit = True
+            cursor = self.connection.cursor()
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
+            acquired = bool(cursor.fetchone()[0])
+            cursor.close()
+            return acquired
+        except Exception as exc:  # the database is away: stay a standby, try again later
+            log.warning("scheduler election: cannot reach the database (%s)", exc.__class__.__name__)
+            self.release()
+            return False
+
+    def held(self) -> bool:
+        """True while this session still holds the lock (it would not survive a lost connection)."""
+        if self.connection is None:
+            return False
+        try:
+            cursor = self.connection.cursor()
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND pid = pg_backend_pid() AND ((classid::bigint << 32) | objid::bigint) = %s",
+                (LOCK_KEY,),
+            )
+            held = cursor.fetchone()[0] > 0
+            cursor.close()
+            return held
+        except Exception:
+            self.release()
+            return False
+
+    def release(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()  # ends the session, and with it the lock
+            except Exception:  # already gone: so is the lock
+                log.debug("scheduler election: the lock's connection was already closed")
+            self.connection = None
+
+
+class FileLock:
+    """SQLite: an exclusive ``flock`` on ``scheduler.lock`` in the instance folder."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.fd: int | None = None
+
+    def acquire(self) -> bool:
+        if self.fd is None:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, f"{os.getpid()}\n".encode())
+        return True
+
+    def held(self) -> bool:
+        return self.fd is not None
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def lock_for(engine: Engine, instance_path: str):
+    """The election lock that fits the database: an advisory lock on PostgreSQL, a lock file otherwise."""
+    if engine.dialect.name == "postgresql":
+        return AdvisoryLock(engine)
+    return FileLock(Path(instance_path) / "scheduler.lock")
