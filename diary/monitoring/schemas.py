@@ -101,6 +101,7 @@ class WorklistItemSchema(Schema):
     id = fields.UUID()
     name = fields.String()
     email = fields.String()
+    timezone = fields.String(metadata={"description": "The patient's IANA zone: the worklist's dates and times are in it"})
     last_entry_at = UTCDateTime(allow_none=True)
     latest_score = fields.Integer(allow_none=True)
     latest_severity = fields.String(allow_none=True, validate=validate.OneOf(gad7.SEVERITIES))

@@ -56,7 +56,7 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, now) -> dict:
         page_query = page_query.where(tuple_(*order) > tuple_(*decode_cursor(cursor)))
     page = page_query.subquery()
     rows = db.session.execute(
-        select(page, User.email)
+        select(page, User.email, User.timezone)
         .join(User, User.id == page.c.patient_id)
         .order_by(page.c.urgency_rank, page.c.urgency_date, page.c.name, page.c.patient_id)
     ).all()
@@ -69,6 +69,7 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, now) -> dict:
                 "id": str(row.patient_id),
                 "name": row.name,
                 "email": row.email,
+                "timezone": row.timezone,
                 "last_entry_at": iso(row.last_entry_at),
                 "latest_score": row.latest_score,
                 "latest_severity": row.latest_severity,

@@ -18,9 +18,10 @@ export async function render(ctx) {
     defaultRoute: 'intranasal',
     defaultNow: true,
     effectsLegend: 'Side effects you noticed (optional)',
+    timeZone: user.timezone,
     onSaved: async (saved, fields) => {
       status.textContent = `Your dose on ${formatDateTime(saved.starts_at, user.timezone)} is saved.`;
-      fields.parts.when.input.value = toDateTimeLocalValue();
+      fields.parts.when.input.value = toDateTimeLocalValue(new Date(), user.timezone);
       focusQuietly(status);
       await load();
     },

@@ -1,7 +1,7 @@
 // The provider's worklist: patients in urgency order, and inviting a new patient.
 import { get, post, describeError } from '../api.js';
 import { h, clear, field, focusQuietly } from '../dom.js';
-import { formatDate, formatDateTime, localDate, relativeDay } from '../dates.js';
+import { formatDate, formatDateTime, localDate, relativeDay, deviceTimeZone } from '../dates.js';
 import { STATUS_LABEL, FLAG_LABEL, URGENT_DISCLAIMER } from '../labels.js';
 
 export async function render(ctx) {
@@ -36,24 +36,24 @@ export async function render(ctx) {
 
   function renderTable(rows) {
     clear(tableSlot);
-    const today = localDate(new Date());
+    const viewerZone = deviceTimeZone();
     const table = h('table', { class: 'worklist' },
       h('caption', {}, 'Patients'),
       h('thead', {}, h('tr', {},
         ['Patient', 'Status', 'Latest score', 'Last check-in', 'Predicted wear-off', 'Suggested session by', 'Next planned session', 'Open flags']
           .map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, rows.map((p) => h('tr', { class: p.open_flags?.includes('urgent') ? 'has-urgent' : null },
+      h('tbody', {}, rows.map((p) => { const today = localDate(new Date(), p.timezone); return h('tr', { class: p.open_flags?.includes('urgent') ? 'has-urgent' : null },
         h('th', { scope: 'row' }, h('a', { href: `#/patients/${encodeURIComponent(p.id)}` }, p.name)),
         h('td', {}, h('span', { class: `status-tag status-${p.status}` }, STATUS_LABEL[p.status] || p.status || '—')),
         h('td', {}, p.latest_score != null ? `${p.latest_score} · ${p.latest_severity}` : '—'),
-        h('td', {}, p.last_entry_at ? h('time', { datetime: p.last_entry_at, title: formatDateTime(p.last_entry_at) },
-          relativeDay(localDate(new Date(p.last_entry_at)), today)) : 'Never'),
+        h('td', {}, p.last_entry_at ? h('time', { datetime: p.last_entry_at, title: formatDateTime(p.last_entry_at, p.timezone, { viewerZone }) },
+          relativeDay(localDate(new Date(p.last_entry_at), p.timezone), today)) : 'Never'),
         h('td', {}, p.predicted_wear_off_date ? formatDate(p.predicted_wear_off_date) : '—'),
-        h('td', {}, p.suggested_session_by ? formatDate(p.suggested_session_by) : '—'),
-        h('td', {}, nextSession(p.next_planned_session)),
+        h('td', {}, suggestedBy(p, today)),
+        h('td', {}, p.next_planned_session ? formatDateTime(p.next_planned_session, p.timezone, { viewerZone }) : '—'),
         h('td', {}, p.open_flags?.length
           ? h('ul', { class: 'flags-inline' }, p.open_flags.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)))
-          : '—')))));
+          : '—')); })));
     if (!rows.length) {
       tableSlot.append(h('p', {}, 'No patients yet. Use "Invite patient" to add your first one.'));
     }
@@ -78,11 +78,15 @@ export async function render(ctx) {
   }
 }
 
-function nextSession(value) {
-  if (!value) return '—';
-  const starts = typeof value === 'string' ? value : value.starts_at || value.local_date;
-  if (!starts) return '—';
-  return starts.length <= 10 ? formatDate(starts) : formatDateTime(starts);
+/** Overdue: the suggested date has passed in the patient's own today. (Issue 12's engine may send this; swap here.) */
+export function isOverdue(p, today) {
+  return !!p.suggested_session_by && p.suggested_session_by < today;
+}
+
+function suggestedBy(p, today) {
+  if (!p.suggested_session_by) return '—';
+  const date = formatDate(p.suggested_session_by);
+  return isOverdue(p, today) ? h('span', { class: 'overdue' }, date, ' ', h('strong', { class: 'overdue-tag' }, 'overdue')) : date;
 }
 
 function invitePanel(status) {
@@ -131,7 +135,7 @@ function invitePanel(status) {
       h('dl', { class: 'facts' },
         h('dt', {}, 'Invite code'), h('dd', {}, h('code', { class: 'invite-code' }, invite.code)),
         h('dt', {}, 'Link'), h('dd', {}, h('a', { href: url, class: 'invite-url' }, url)),
-        h('dt', {}, 'Valid until'), h('dd', {}, formatDateTime(invite.expires_at))),
+        h('dt', {}, 'Valid until'), h('dd', {}, formatDateTime(invite.expires_at, deviceTimeZone()))),
       h('div', { class: 'actions' }, copy),
       qrSlot,
       h('p', { class: 'hint' }, 'The patient scans the code with their phone camera, or types the code on the "Create your account" page. It works once.'));
