@@ -1,6 +1,6 @@
 // A patient's timeline for the care team: relief assessment, flags, chart, sessions.
 import { get, post, patch, del, ApiError, describeError } from '../api.js';
-import { h, clear, field, focusQuietly } from '../dom.js';
+import { h, clear, field, focusQuietly, scrollIntoViewGently } from '../dom.js';
 import { ROUTE_SHORT, SIDE_EFFECT_CLINICAL, ITEMS, ANSWERS, DIFFICULTY } from '../gad7.js';
 import { localDate, addDays, formatDate, formatDateTime, deviceTimeZone, zoneAbbreviation } from '../dates.js';
 import { chartFigure, summarise } from '../chartfigure.js';
@@ -149,8 +149,9 @@ export async function render(ctx) {
     chart = chartFigure({
       title: `Daily GAD-7 scores of ${data.patient.name}, last ${range} days`,
       summary,
-      spec: { from, to, days, sessions, baseline: a.baseline, threshold: a.threshold, wearOff: a.predicted_wear_off_date },
+      spec: { from, to, days, sessions, baseline: a.baseline, threshold: a.threshold, wearOff: a.predicted_wear_off_date, onPick: openDay },
       key,
+      pickHint: 'Point at a day to see its score; click or tap it to open its check-ins below.',
     });
     clear(chartSlot).append(chart.element);
   }
@@ -274,6 +275,14 @@ export async function render(ctx) {
       noteBody(it.entry ? it.entry.note : it.session.notes, it.entry ? it.entry.side_effects : it.session.side_effects)))));
   }
 
+  function openDay(date) {
+    const day = daysSlot.querySelector(`details.day[data-date="${date}"]`);
+    if (!day) return;
+    day.open = true;
+    scrollIntoViewGently(day);
+    day.querySelector('summary').focus({ preventScroll: true });
+  }
+
   // The days of the range, newest first; each opens to its check-ins and sessions.
   function renderDays(from, today) {
     clear(daysSlot);
@@ -302,7 +311,7 @@ export async function render(ctx) {
           h('h3', {}, `${t.status === 'planned' ? 'Planned session' : 'Session'}, ${whenTime(t.starts_at)}`),
           h('p', {}, `${sessionSummary(t)}. Recorded by ${recordedBy(t).toLowerCase()}.`),
           noteBody(t.notes, t.side_effects))),
-        es.map((e) => h('article', { class: 'day-item' },
+        es.slice().reverse().map((e) => h('article', { class: 'day-item' },
           h('h3', {}, `Check-in, ${whenTime(e.recorded_at)}: score ${e.total} (${e.severity})`),
           h('dl', { class: 'answers' }, e.answers.flatMap((a, i) => [h('dt', {}, ITEMS[i]), h('dd', {}, `${answerText(e, a)} (${a})`)])),
           h('p', {}, e.difficulty != null ? `How difficult: ${DIFFICULTY[e.difficulty]}` : 'How difficult: not answered'),
@@ -349,7 +358,7 @@ export async function render(ctx) {
       withStatus: true,
       defaultRoute: 'iv',
       effectsLegend: 'Side effects during or after the session (optional)',
-      zoneNote: "in the patient's time zone",
+      zoneNote: "the patient's time zone",
       onSaved: async (saved) => {
         status.textContent = `${saved.status === 'planned' ? 'Planned session' : 'Session'} on ${when(saved.starts_at)} recorded.`;
         await load();

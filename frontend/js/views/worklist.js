@@ -1,7 +1,7 @@
 // The provider's worklist: patients in urgency order, and inviting a new patient.
 import { get, post, describeError } from '../api.js';
 import { h, clear, field, focusQuietly } from '../dom.js';
-import { formatDate, formatDateTime, localDate, relativeDay, deviceTimeZone } from '../dates.js';
+import { formatDate, formatDateTime, localDate, relativeDay, deviceTimeZone, viewerTime } from '../dates.js';
 import { STATUS_LABEL, FLAG_LABEL, URGENT_DISCLAIMER } from '../labels.js';
 
 export async function render(ctx) {
@@ -50,7 +50,7 @@ export async function render(ctx) {
           relativeDay(localDate(new Date(p.last_entry_at), p.timezone), today)) : 'Never'),
         h('td', {}, p.predicted_wear_off_date ? formatDate(p.predicted_wear_off_date) : '—'),
         h('td', {}, suggestedBy(p, today)),
-        h('td', {}, p.next_planned_session ? formatDateTime(p.next_planned_session, p.timezone, { viewerZone }) : '—'),
+        h('td', {}, p.next_planned_session ? timeCell(p.next_planned_session, p.timezone, viewerZone) : '—'),
         h('td', {}, p.open_flags?.length
           ? h('ul', { class: 'flags-inline' }, p.open_flags.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)))
           : '—')); })));
@@ -76,6 +76,13 @@ export async function render(ctx) {
       tableSlot.append(h('p', { class: 'disclaimer' }, URGENT_DISCLAIMER));
     }
   }
+}
+
+/** An instant in the patient's zone, labelled; the viewer's own time below it when it differs. */
+function timeCell(iso, timeZone, viewerZone) {
+  const viewer = viewerTime(iso, timeZone, viewerZone);
+  return h('time', { datetime: iso }, formatDateTime(iso, timeZone),
+    viewer ? h('span', { class: 'viewer-time' }, `${viewer} your time`) : null);
 }
 
 /** Overdue: the suggested date has passed in the patient's own today. (Issue 12's engine may send this; swap here.) */

@@ -1,0 +1,114 @@
+"""The care team's desk (issue 14): the whole story on the patient page, one rule for time, any screen size."""
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.e2e.support import DESKTOP, PHONE, axe_check, expect, log_in, screenshot, seed_wearing_off
+
+pytestmark = pytest.mark.e2e
+DENVER = "America/Denver"
+BERLIN = "Europe/Berlin"
+WIDE_DESK = {"viewport": {"width": 1366, "height": 900}}
+
+
+def page_width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def assert_fits(page, device, name):
+    width = device["viewport"]["width"]
+    assert page_width(page) <= width, f"{name}: the page is {page_width(page)} px wide in a {width} px viewport"
+
+
+@pytest.mark.parametrize("device", [PHONE, WIDE_DESK], ids=["390", "1366"])
+def test_a_check_in_note_and_side_effects_on_the_timeline(app, new_context, make_provider, make_patient, device):
+    app.config["BACKFILL_DAYS"] = 30
+    provider = make_provider(name="Dr. Ada Hale")
+    jamie = make_patient(provider, name="Jamie Rivera")
+    seed_wearing_off(app, jamie)
+    recorded = datetime.now(timezone.utc) - timedelta(minutes=2)
+    response = jamie.post("/api/v1/patients/me/entries", json={
+        "recorded_at": recorded.isoformat(), "answers": [3, 2, 2, 1, 1, 0, 2], "difficulty": 2,
+        "note": "Could not sleep; the what-ifs are back.", "side_effects": ["headache", "nausea"]})
+    assert response.status_code == 201, response.get_json()
+    size = device["viewport"]["width"]
+
+    page = new_context(device, timezone_id=BERLIN, bypass_csp=True, reduced_motion="reduce").new_page()
+    log_in(page, provider["email"], provider["password"])
+    expect(page.get_by_role("table", name="Patients")).to_be_visible()
+    assert_fits(page, device, "worklist")
+    page.get_by_role("link", name="Jamie Rivera").click()
+    expect(page.get_by_role("heading", name="Jamie Rivera", level=1)).to_be_visible()
+
+    notes = page.get_by_role("region", name="Notes and side effects")
+    expect(notes.get_by_text("Could not sleep; the what-ifs are back.")).to_be_visible()
+    expect(notes).to_contain_text("Side effects: Headache, Nausea")
+
+    # The flag in plain words; its raw figures one click away.
+    flag = page.locator("article.flag-wearing_off")
+    expect(flag).to_contain_text(re.compile(r"Relief is wearing off: \d+ recent scores at or above the threshold of [\d.]+, 18 days after the last session"))
+    figures = flag.get_by_text("Figures", exact=True)
+    expect(flag.get_by_text("Days of relief")).to_be_hidden()
+    figures.click()
+    expect(flag.get_by_text("Days of relief")).to_be_visible()
+    expect(flag).not_to_contain_text("nadir_date")
+
+    days = page.get_by_role("region", name="Check-ins by day")
+    # A click on the chart opens that day below it.
+    over = page.locator("figure .u-over")
+    box = over.bounding_box()
+    over.click(position={"x": box["width"] * 0.97, "y": box["height"] * 0.5})  # a recent day, with a check-in
+    expect(days.locator("details.day[open]")).to_have_count(1)
+    days.locator("details.day[open]").evaluate("d => { d.open = false; }")
+    today = days.locator("details.day").first
+    today.locator("summary").click()
+    expect(today).to_contain_text("Feeling nervous, anxious, or on edge")
+    expect(today).to_contain_text("Nearly every day (3)")
+    expect(today).to_contain_text("How difficult: Very difficult")
+    expect(today.get_by_text("Could not sleep; the what-ifs are back.")).to_be_visible()
+    expect(today).to_contain_text("Side effects: Headache, Nausea")
+    assert_fits(page, device, "timeline")
+    today.scroll_into_view_if_needed()
+    screenshot(page, f"desk-timeline-day-{size}", full_page=False)
+    axe_check(page, f"desk-timeline-{size}")
+
+
+def test_times_agree_for_a_patient_in_another_zone(app, new_context, make_provider, make_patient):
+    """A patient in Denver, a provider's browser in Berlin: 10:00 is 10:00 MST everywhere, with 18:00 beside it."""
+    provider = make_provider(name="Dr. Ada Hale")
+    make_patient(provider, name="Casey Mountain", timezone_name=DENVER)
+    day = (datetime.now(ZoneInfo(DENVER)) + timedelta(days=3)).date()
+    starts = datetime(day.year, day.month, day.day, 10, 0, tzinfo=ZoneInfo(DENVER))
+
+    desk = new_context(WIDE_DESK, timezone_id=BERLIN, locale="en-GB").new_page()
+    log_in(desk, provider["email"], provider["password"])
+    desk.get_by_role("link", name="Casey Mountain").click()
+    expect(desk.get_by_role("heading", name="Casey Mountain", level=1)).to_be_visible()
+    expect(desk.get_by_text("America/Denver (MST)").first).to_be_visible()
+    desk.get_by_role("radio", name="Planned", exact=True).check()
+    when = desk.get_by_label("Date and time")
+    expect(when).to_have_accessible_description(re.compile(r"In the patient's time zone: America/Denver \(MST\)"))
+    when.fill(f"{day.isoformat()}T10:00")
+    desk.get_by_role("button", name="Record session").click()
+    expect(desk.get_by_role("status")).to_contain_text("recorded")
+
+    [treatment] = provider_treatments(app, provider)
+    assert datetime.fromisoformat(treatment["starts_at"].replace("Z", "+00:00")) == starts
+
+    sessions = desk.get_by_role("table", name="Sessions")
+    expect(sessions).to_contain_text(re.compile(r"10:00 MST \(18:00 GMT\+1 your time\)"))
+    desk.get_by_role("link", name="Back to worklist").click()
+    row = desk.get_by_role("table", name="Patients").get_by_role("row").nth(1)
+    expect(row).to_contain_text(re.compile(r"10:00 MST\s*18:00 GMT\+1 your time"))
+    screenshot(desk, "desk-times-worklist", full_page=False)
+
+
+def provider_treatments(app, provider):
+    from tests.conftest import login
+
+    client = login(app, provider["email"], provider["password"])
+    [patient] = client.get("/api/v1/patients").get_json()["items"]
+    assert patient["timezone"] == DENVER
+    return client.get(f"/api/v1/patients/{patient['id']}/treatments").get_json()["items"]
