@@ -37,6 +37,7 @@ class Config:
         # Push endpoints must be https; plain http only for a test push service on loopback.
         self.PUSH_ALLOW_INSECURE_ENDPOINTS = _env_bool("PUSH_ALLOW_INSECURE_ENDPOINTS", False)
         self.BACKFILL_DAYS = _env_int("BACKFILL_DAYS", 7)
+        self.INVITE_DAYS = _env_int("INVITE_DAYS", 14)  # how long an invite stays valid
         self.EMBEDDED_SCHEDULER = _env_bool("EMBEDDED_SCHEDULER", False)
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URL", "memory://")
         # argon2id, RFC 9106's second recommended option (64 MiB, t=3, p=4).

@@ -46,6 +46,10 @@ MATRIX = {
     ("POST",   "/api/v1/auth/logout"):                     (401,  204,   204,   204,   204),
     ("POST",   "/api/v1/auth/register"):                   (201,  201,   201,   201,   201),
     ("POST",   "/api/v1/invites"):                         (401,  403,   403,   201,   201),
+    ("GET",    "/api/v1/invites"):                         (401,  403,   403,   200,   200),
+    # {code} is a pending invite of the team's provider: another team's provider cannot see it.
+    ("DELETE", "/api/v1/invites/{code}"):                  (401,  403,   403,   204,   404),
+    ("POST",   "/api/v1/invites/{code}/resend"):           (401,  403,   403,   200,   404),
     ("GET",    "/api/v1/me/settings"):                     (401,  200,   200,   403,   403),
     ("PATCH",  "/api/v1/me/settings"):                     (401,  200,   200,   403,   403),
     ("POST",   "/api/v1/me/mfa/setup"):                    (401,  403,   403,   200,   200),
@@ -155,6 +159,9 @@ class World:
     def invite_code(self):
         return self.inviter.post("/api/v1/invites", json={}).get_json()["code"]
 
+    def emailed_invite_code(self):
+        return self.inviter.post("/api/v1/invites", json={"email": f"inv-{uuid.uuid4().hex[:8]}@mail.test"}).get_json()["code"]
+
     def subscribed_endpoint(self, caller):
         subscription = push_subscription()
         self.clients[caller].post("/api/v1/push/subscriptions", json=subscription)
@@ -175,7 +182,10 @@ PARAMS = {
     "treatment_id": World.new_treatment,
     "flag_id": World.new_flag,
     "token": World.feed_token,
+    "code": World.emailed_invite_code,
 }
+# Path parameters that name no patient's data (an invite belongs to no patient yet).
+NOT_PATIENT_PARAMS = {"code"}
 
 # A valid body (json=) or query (query_string=) per operation: (world, caller) -> client kwargs.
 REQUESTS = {
@@ -270,7 +280,7 @@ def call(world, operation, caller):
 
 def audit_problem(operation, caller, new_rows, new_patient_rows):
     method, template = operation
-    names_patient = bool(set(_PLACEHOLDER.findall(template)) & set(PARAMS))
+    names_patient = bool(set(_PLACEHOLDER.findall(template)) & (set(PARAMS) - NOT_PATIENT_PARAMS))
     if caller in PATIENT_DATA_WITHOUT_PARAM.get(operation, ()):
         return None if new_patient_rows else "no audit row for the patient"
     if names_patient and (method in UNSAFE or caller != "self" or operation in EXPORTS):
