@@ -112,3 +112,35 @@ def provider_treatments(app, provider):
     [patient] = client.get("/api/v1/patients").get_json()["items"]
     assert patient["timezone"] == DENVER
     return client.get(f"/api/v1/patients/{patient['id']}/treatments").get_json()["items"]
+
+
+def test_an_emailed_invite_opens_the_join_form_filled_in_and_can_be_revoked(app, new_context, make_provider):
+    provider = make_provider(name="Dr. Ada Hale")
+    desk = new_context(PHONE, timezone_id=BERLIN, bypass_csp=True, reduced_motion="reduce").new_page()
+    log_in(desk, provider["email"], provider["password"])
+    expect(desk.get_by_role("table", name="Patients")).to_be_visible()
+    desk.get_by_text("Add a name or email to the invite (optional)").click()
+    desk.get_by_label("Patient's name (optional)").fill("Sam Newcomer")
+    desk.get_by_label("Patient's email (optional)").fill("sam@mail.test")
+    desk.get_by_role("button", name="Invite patient").click()
+    expect(desk.get_by_role("status")).to_contain_text("emailed to sam@mail.test")
+    pending = desk.get_by_role("region", name="Pending invites")
+    expect(pending).to_contain_text("Sam Newcomer · sam@mail.test")
+    expect(pending).to_contain_text("emailed once")
+    url = desk.locator("a.invite-url").get_attribute("href")
+    assert_fits(desk, PHONE, "worklist with invites")
+    axe_check(desk, "desk-invites-390")
+    screenshot(desk, "desk-invites-390")
+
+    phone = new_context(PHONE, timezone_id=BERLIN).new_page()
+    phone.goto(url)
+    expect(phone.get_by_role("textbox", name="Name")).to_have_value("Sam Newcomer")
+    expect(phone.get_by_role("textbox", name="Email")).to_have_value("sam@mail.test")
+
+    pending.get_by_role("button", name="Resend the invite for Sam Newcomer").click()
+    expect(desk.get_by_role("status")).to_contain_text("sent again")
+    expect(pending).to_contain_text("emailed 2 times")
+    pending.get_by_role("button", name="Revoke the invite for Sam Newcomer").click()
+    pending.get_by_role("button", name="Confirm revoke: the invite for Sam Newcomer").click()
+    expect(desk.get_by_role("status")).to_contain_text("was revoked")
+    expect(pending).to_be_hidden()

@@ -1,5 +1,5 @@
 // The provider's worklist: patients in urgency order, and inviting a new patient.
-import { get, post, describeError } from '../api.js';
+import { get, post, del, describeError } from '../api.js';
 import { h, clear, field, focusQuietly } from '../dom.js';
 import { formatDate, formatDateTime, localDate, relativeDay, deviceTimeZone, viewerTime } from '../dates.js';
 import { STATUS_LABEL, FLAG_LABEL, URGENT_DISCLAIMER } from '../labels.js';
@@ -15,7 +15,9 @@ export async function render(ctx) {
       invite.button),
     status,
     invite.element,
+    invite.pending,
     tableSlot));
+  invite.loadPending();
 
   // The worklist comes in pages, most urgent first; later pages load on request.
   const items = [];
@@ -105,6 +107,63 @@ function invitePanel(status) {
     h('summary', {}, 'Add a name or email to the invite (optional)'),
     h('div', { class: 'stack' }, name.wrap, email.wrap));
   const element = h('div', { class: 'invite' }, details, result);
+  const pendingSlot = h('div', {});
+  const pending = h('section', { class: 'pending-invites', 'aria-labelledby': 'pending-title', hidden: true },
+    h('h2', { id: 'pending-title' }, 'Pending invites'), pendingSlot);
+
+  async function loadPending() {
+    let items;
+    try {
+      ({ items } = await get('/api/v1/invites'));
+    } catch {
+      return; // the worklist matters more; the list shows again on the next visit
+    }
+    clear(pendingSlot);
+    pending.hidden = !items.length;
+    pendingSlot.append(h('ul', { class: 'invite-list' }, items.map((inv) => {
+      const who = inv.name || inv.email || 'No name given';
+      const actions = h('div', { class: 'actions' });
+      if (inv.email) {
+        const resend = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Resend the invite for ${who}` }, 'Resend');
+        resend.addEventListener('click', async () => {
+          resend.disabled = true;
+          try {
+            await post(`/api/v1/invites/${encodeURIComponent(inv.code)}/resend`, {});
+            status.textContent = `The invite for ${who} was sent again to ${inv.email}.`;
+            await loadPending();
+          } catch (err) {
+            resend.disabled = false;
+            status.textContent = describeError(err);
+          }
+        });
+        actions.append(resend);
+      }
+      const revoke = h('button', { type: 'button', class: 'quiet small', 'aria-label': `Revoke the invite for ${who}` }, 'Revoke');
+      revoke.addEventListener('click', async () => {
+        if (revoke.dataset.confirm !== 'yes') {
+          revoke.dataset.confirm = 'yes';
+          revoke.textContent = 'Confirm revoke';
+          revoke.setAttribute('aria-label', `Confirm revoke: the invite for ${who}`);
+          return;
+        }
+        revoke.disabled = true;
+        try {
+          await del(`/api/v1/invites/${encodeURIComponent(inv.code)}`);
+          status.textContent = `The invite for ${who} was revoked; its code no longer works.`;
+          await loadPending();
+        } catch (err) {
+          revoke.disabled = false;
+          status.textContent = describeError(err);
+        }
+      });
+      actions.append(revoke);
+      return h('li', { class: 'invite-item' },
+        h('p', {}, h('strong', {}, who), inv.name && inv.email ? ` · ${inv.email}` : '', ' · code ', h('code', {}, inv.code)),
+        h('p', { class: 'hint' }, `Valid until ${formatDateTime(inv.expires_at, deviceTimeZone())}`,
+          inv.sends ? ` · emailed ${inv.sends === 1 ? 'once' : `${inv.sends} times`}` : ' · not emailed: share the link or code'),
+        actions);
+    })));
+  }
 
   button.addEventListener('click', async () => {
     button.disabled = true;
@@ -116,7 +175,10 @@ function invitePanel(status) {
       await showInvite(invite);
       name.input.value = '';
       email.input.value = '';
-      status.textContent = `Invite created. The code is ${invite.code}.`;
+      status.textContent = invite.sends
+        ? `Invite created and emailed to ${invite.email}. The code is ${invite.code}.`
+        : `Invite created. The code is ${invite.code}.`;
+      await loadPending();
     } catch (err) {
       status.textContent = `The invite could not be created. ${describeError(err)}`;
     } finally {
@@ -156,7 +218,7 @@ function invitePanel(status) {
     }
   }
 
-  return { button, element };
+  return { button, element, pending, loadPending };
 }
 
 function body(name) {
