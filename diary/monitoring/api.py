@@ -52,7 +52,9 @@ def worklist(query):
     """Ordered by open urgent, wearing_off, data_gap, then plan_maintenance and non_response flags,
     then the earliest suggested_session_by, then name. Paginated: follow next_cursor."""
     provider = require_role(PROVIDER)
-    page = provider_worklist(provider, limit=query["limit"], cursor=query.get("cursor"), now=utcnow())
+    page = provider_worklist(
+        provider, limit=query["limit"], cursor=query.get("cursor"), only=query.get("filter"), q=query.get("q"), now=utcnow()
+    )
     db.session.commit()
     return _json(page)
 

@@ -4,6 +4,7 @@ from .. import gad7, relief
 from ..fields import UTCDateTime, page_limit
 from ..treatments.schemas import TreatmentSchema
 from .models import FLAG_KINDS, FLAG_STATUSES
+from .worklist import WORKLIST_FILTERS
 
 
 class FlagSchema(Schema):
@@ -122,7 +123,13 @@ class WorklistSchema(Schema):
 
 class WorklistQuerySchema(Schema):
     limit = page_limit("Patients")
-    cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
+    cursor = fields.String(metadata={"description": "next_cursor of the previous page (with the same filter and q)"})
+    filter = fields.String(
+        validate=validate.OneOf(WORKLIST_FILTERS),
+        metadata={"description": "needs_action: any of the three others; open_flags; overdue: suggested_session_by "
+                  "before the patient's local today; nothing_booked: a suggested date and no planned session"},
+    )
+    q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Part of the patient's name, any case"})
 
 
 class PatientPatchSchema(Schema):

@@ -144,3 +144,41 @@ def test_an_emailed_invite_opens_the_join_form_filled_in_and_can_be_revoked(app,
     pending.get_by_role("button", name="Confirm revoke: the invite for Sam Newcomer").click()
     expect(desk.get_by_role("status")).to_contain_text("was revoked")
     expect(pending).to_be_hidden()
+
+
+def test_worklist_filters_search_and_overdue_mark(app, new_context, make_provider, make_patient):
+    import uuid as uuid_module
+
+    from sqlalchemy import update
+
+    from diary.extensions import db
+    from diary.monitoring.models import PatientSummary
+
+    provider = make_provider(name="Dr. Ada Hale")
+    late = make_patient(provider, name="Lee Late", timezone_name=DENVER)
+    make_patient(provider, name="Cal Calm")
+    from tests.conftest import login
+
+    login(app, provider["email"], provider["password"]).get("/api/v1/patients")  # summaries exist
+    past = (datetime.now(ZoneInfo(DENVER)) - timedelta(days=3)).date()
+    with app.app_context():
+        db.session.execute(update(PatientSummary).where(PatientSummary.patient_id == uuid_module.UUID(late.user["id"]))
+                           .values(suggested_session_by=past, urgency_date=past))
+        db.session.commit()
+
+    desk = new_context(WIDE_DESK, timezone_id=BERLIN, bypass_csp=True, reduced_motion="reduce").new_page()
+    log_in(desk, provider["email"], provider["password"])
+    table = desk.get_by_role("table", name="Patients")
+    expect(table.get_by_role("row")).to_have_count(3)
+    expect(table.get_by_role("row").nth(1)).to_contain_text("overdue")
+    desk.get_by_role("group", name="Show").get_by_role("button", name="Overdue").click()
+    expect(table.get_by_role("row")).to_have_count(2)
+    expect(table).to_contain_text("Lee Late")
+    desk.get_by_role("button", name="All patients").click()
+    expect(table.get_by_role("row")).to_have_count(3)
+    desk.get_by_role("searchbox", name="Search by name").fill("cal")
+    expect(table.get_by_role("row")).to_have_count(2)
+    expect(table).to_contain_text("Cal Calm")
+    assert_fits(desk, WIDE_DESK, "worklist")
+    axe_check(desk, "desk-worklist-1366")
+    screenshot(desk, "desk-worklist-1366")

@@ -19,7 +19,7 @@ ASSESSMENT_KEYS = {
     "days_since_session", "predicted_wear_off_date", "prediction_basis", "suggested_session_by", "notices",
 }
 WORKLIST_KEYS = {
-    "id", "name", "email", "last_entry_at", "latest_score", "latest_severity", "status", "open_flags",
+    "id", "name", "email", "timezone", "last_entry_at", "latest_score", "latest_severity", "status", "open_flags",
     "predicted_wear_off_date", "suggested_session_by", "next_planned_session",
 }
 

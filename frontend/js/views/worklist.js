@@ -9,6 +9,17 @@ export async function render(ctx) {
   const tableSlot = h('div', {});
   const invite = invitePanel(status);
 
+  // Filters and search: the server filters, so every page of the answer fits them.
+  let only = sessionStorage.getItem('afterglow:worklist-filter') || '';
+  const filterButtons = FILTERS.map(([value, label]) => h('button', {
+    type: 'button', class: 'segment', value, 'aria-pressed': String(value === only),
+  }, label));
+  const filterBar = h('div', { class: 'segmented wrap', role: 'group', 'aria-label': 'Show' }, filterButtons);
+  const search = h('input', { type: 'search', id: 'worklist-search', name: 'q', autocomplete: 'off', maxlength: '100' });
+  const tools = h('div', { class: 'worklist-tools' },
+    filterBar,
+    h('div', { class: 'field search' }, h('label', { for: 'worklist-search' }, 'Search by name'), search));
+
   ctx.main.append(h('section', { class: 'page wide' },
     h('div', { class: 'page-head' },
       h('h1', {}, 'Worklist'),
@@ -16,25 +27,52 @@ export async function render(ctx) {
     status,
     invite.element,
     invite.pending,
+    tools,
     tableSlot));
   invite.loadPending();
 
   // The worklist comes in pages, most urgent first; later pages load on request.
-  const items = [];
+  let items = [];
   let nextCursor = null;
+  let generation = 0; // a slower, older answer must not overwrite a newer one
   async function loadPage() {
-    const page = await get(nextCursor ? `/api/v1/patients?cursor=${encodeURIComponent(nextCursor)}` : '/api/v1/patients');
+    const params = new URLSearchParams();
+    if (nextCursor) params.set('cursor', nextCursor);
+    if (only) params.set('filter', only);
+    if (search.value.trim()) params.set('q', search.value.trim());
+    const asked = generation;
+    const page = await get(`/api/v1/patients${params.size ? `?${params}` : ''}`);
+    if (asked !== generation) return false;
     items.push(...page.items);
     nextCursor = page.next_cursor || null;
+    return true;
   }
-  try {
-    await loadPage();
-  } catch (err) {
-    if (ctx.isCurrent()) tableSlot.append(h('p', { class: 'notice' }, describeError(err)));
-    return;
+  async function reload() {
+    generation += 1;
+    items = [];
+    nextCursor = null;
+    try {
+      if (!(await loadPage())) return;
+    } catch (err) {
+      if (ctx.isCurrent()) clear(tableSlot).append(h('p', { class: 'notice' }, describeError(err)));
+      return;
+    }
+    if (ctx.isCurrent()) renderTable(items);
   }
-  if (!ctx.isCurrent()) return;
-  renderTable(items);
+  filterBar.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (!b || b.value === only) return;
+    only = b.value;
+    sessionStorage.setItem('afterglow:worklist-filter', only);
+    filterButtons.forEach((btn) => btn.setAttribute('aria-pressed', String(btn.value === only)));
+    reload();
+  });
+  let typing = null;
+  search.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(reload, 250);
+  });
+  await reload();
 
   function renderTable(rows) {
     clear(tableSlot);
@@ -57,7 +95,9 @@ export async function render(ctx) {
           ? h('ul', { class: 'flags-inline' }, p.open_flags.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)))
           : '—')); })));
     if (!rows.length) {
-      tableSlot.append(h('p', {}, 'No patients yet. Use "Invite patient" to add your first one.'));
+      tableSlot.append(h('p', {}, only || search.value.trim()
+        ? 'No patients match. Choose "All patients" or change the search.'
+        : 'No patients yet. Use "Invite patient" to add your first one.'));
     }
     tableSlot.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Worklist, scrolls sideways' }, table));
     if (nextCursor) {
@@ -88,6 +128,14 @@ function timeCell(iso, timeZone, viewerZone) {
 }
 
 /** Overdue: the suggested date has passed in the patient's own today. (Issue 12's engine may send this; swap here.) */
+const FILTERS = [
+  ['', 'All patients'],
+  ['needs_action', 'Needs action'],
+  ['open_flags', 'Open flags'],
+  ['overdue', 'Overdue'],
+  ['nothing_booked', 'Nothing booked'],
+];
+
 export function isOverdue(p, today) {
   return !!p.suggested_session_by && p.suggested_session_by < today;
 }
