@@ -11,6 +11,17 @@ from collections.abc import Iterable
 from datetime import date
 
 
+def courses(session_days: Iterable[date], gap_days: int) -> list[list[date]]:
+    """The distinct session days grouped into courses, in order."""
+    grouped: list[list[date]] = []
+    for day in sorted(set(session_days)):
+        if grouped and (day - grouped[-1][-1]).days < gap_days:
+            grouped[-1].append(day)
+        else:
+            grouped.append([day])
+    return grouped
+
+
 def course_start(session_days: Iterable[date], today: date, gap_days: int) -> date | None:
     """The first day of the current course as of ``today``, or None before any session."""
     start = previous = None

@@ -28,6 +28,7 @@ from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
 from ..localtime import local_date_of, next_local_midnight
 from ..treatments.models import COMPLETED, Treatment
+from .cycles import cycle_rows, store_cycles
 from .flags import Causes, reconcile, set_open_flags
 from .models import FLAG_KINDS, NO_DATE, OPEN, PatientSummary
 from .params import relief_params
@@ -52,12 +53,13 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         select(Entry.recorded_at, Entry.total).where(Entry.patient_id == patient.id).order_by(Entry.recorded_at.desc(), Entry.id.desc()).limit(1)
     ).first()
 
-    completed, planned, next_planned = [], [], None
-    for status, day, starts_at in db.session.execute(
-        select(Treatment.status, Treatment.local_date, Treatment.starts_at).where(Treatment.patient_id == patient.id)
+    completed, planned, next_planned, routes = [], [], None, {}
+    for status, day, starts_at, route in db.session.execute(
+        select(Treatment.status, Treatment.local_date, Treatment.starts_at, Treatment.route).where(Treatment.patient_id == patient.id)
     ):
         if status == COMPLETED:
             completed.append(day)
+            routes[day] = route
         else:
             planned.append(day)
             if day >= today and (next_planned is None or starts_at < next_planned):
@@ -73,6 +75,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         {date.fromisoformat(e.details["cycle_start"]) for e in events if e.kind in ("wearing_off", "non_response")},
     )
     flags = reconcile(patient.id, events, causes, now)
+    store_cycles(patient, cycle_rows(patient, all_events, assessment, completed, routes, today, scores=scores, options=options))
 
     summary.care_team_id = patient.care_team_id
     summary.name = patient.user.name

@@ -132,6 +132,38 @@ class WorklistQuerySchema(Schema):
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Part of the patient's name, any case"})
 
 
+class OutcomesQuerySchema(Schema):
+    from_ = fields.Date(data_key="from", metadata={"description": "First date a course may start on; default: 364 days before 'to'"})
+    to = fields.Date(metadata={"description": "Last date, inclusive; default: today (UTC). At most 10 years in all."})
+
+
+class KaplanMeierStepSchema(Schema):
+    day = fields.Integer(metadata={"description": "Days after the course's last session"})
+    survival = fields.Float(metadata={"description": "Share of cycles still in relief"})
+    at_risk = fields.Integer()
+    events = fields.Integer(metadata={"description": "Wear-offs on this day"})
+
+
+class KaplanMeierSchema(Schema):
+    group = fields.String(metadata={"description": "A course type (single_session, induction, maintenance) or a route"})
+    cycles = fields.Integer()
+    wore_off = fields.Integer()
+    censored = fields.Integer(metadata={"description": "Cycles ended by the next course, or still in relief today"})
+    median_days = fields.Integer(allow_none=True)
+    steps = fields.List(fields.Nested(KaplanMeierStepSchema))
+
+
+class OutcomesSchema(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    response_after_induction = fields.Dict(metadata={
+        "description": "courses, responders (improvement >= 4 points and >= 50 %), non_responders, not_assessable, response_rate"})
+    relief_duration = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(KaplanMeierSchema)),
+                                  metadata={"description": "by_course_type and by_route"})
+    maintenance_timing = fields.List(fields.Dict(), metadata={
+        "description": "Per month: before_wear_off, after_wear_off, share_before (maintenance courses)"})
+
+
 class PatientPatchSchema(Schema):
     intake_baseline = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 21))
 

@@ -70,6 +70,8 @@ MATRIX = {
     ("GET",    "/api/v1/patients/{pid}/sessions.ics"):     (401,  200,   404,   200,   404),
     ("POST",   "/api/v1/patients/{pid}/calendar-feed"):    (401,  200,   404,   403,   403),
     ("GET",    "/api/v1/patients"):                        (401,  403,   403,   200,   200),
+    ("GET",    "/api/v1/outcomes"):                        (401,  403,   403,   200,   200),
+    ("GET",    "/api/v1/outcomes.csv"):                    (401,  403,   403,   200,   200),
     ("PATCH",  "/api/v1/patients/{pid}"):                  (401,  403,   403,   200,   404),
     ("GET",    "/api/v1/patients/{pid}/timeline"):         (401,  200,   404,   200,   404),
     # Flags are for the care team only: a patient's role lacks them altogether.
