@@ -54,7 +54,7 @@ def kaplan_meier(cycles: list[tuple[int, bool]]) -> dict:
         at_risk -= events + censored
     return {
         "cycles": len(ordered), "wore_off": sum(1 for _, w in ordered if w), "censored": sum(1 for _, w in ordered if not w),
-        "median_days": median, "steps": steps,
+        "median_days": median, "longest_days": ordered[-1][0] if ordered else 0, "steps": steps,
     }
 
 

@@ -150,6 +150,7 @@ class KaplanMeierSchema(Schema):
     wore_off = fields.Integer()
     censored = fields.Integer(metadata={"description": "Cycles ended by the next course, or still in relief today"})
     median_days = fields.Integer(allow_none=True)
+    longest_days = fields.Integer(metadata={"description": "The longest cycle, worn off or censored: where the curve ends"})
     steps = fields.List(fields.Nested(KaplanMeierStepSchema))
 
 

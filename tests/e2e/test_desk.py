@@ -182,3 +182,36 @@ def test_worklist_filters_search_and_overdue_mark(app, new_context, make_provide
     assert_fits(desk, WIDE_DESK, "worklist")
     axe_check(desk, "desk-worklist-1366")
     screenshot(desk, "desk-worklist-1366")
+
+
+@pytest.mark.parametrize("device", [PHONE, WIDE_DESK], ids=["390", "1366"])
+def test_the_outcomes_page_draws_its_curves_for_the_demo_clinic(app, new_context, device):
+    from diary.db_types import utcnow
+    from diary.demo import service as demo
+
+    with app.app_context():
+        demo.seed(patients=12, days=180, now=utcnow())
+        db_commit()
+    page = new_context(device, timezone_id=BERLIN, bypass_csp=True, reduced_motion="reduce").new_page()
+    log_in(page, demo.PROVIDER_EMAIL, demo.PASSWORD)
+    expect(page.get_by_role("table", name="Patients")).to_be_visible()
+    page.get_by_role("link", name="Outcomes").click()
+    expect(page.get_by_role("heading", name="Response after induction")).to_be_visible()
+    expect(page.locator(".big-figure")).to_have_text(re.compile(r"^\d+ %$"))
+    for title in ("How long relief lasts, by course type", "How long relief lasts, by route"):
+        figure = page.get_by_role("figure", name=re.compile(title))
+        expect(figure.get_by_role("img")).to_have_accessible_name(re.compile(r"median"))
+        assert figure.locator("path.km-line").count() >= 2
+    expect(page.get_by_role("table", name=re.compile("Maintenance sessions before and after the wear-off"))).to_be_visible()
+    csv_link = page.get_by_role("link", name="Download the figures (CSV)")
+    assert "/api/v1/outcomes.csv?from=" in csv_link.get_attribute("href")
+    assert_fits(page, device, "outcomes")
+    size = device["viewport"]["width"]
+    screenshot(page, f"desk-outcomes-{size}")
+    axe_check(page, f"desk-outcomes-{size}")
+
+
+def db_commit():
+    from diary.extensions import db
+
+    db.session.commit()
