@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.support import DESKTOP, PHONE, axe_check, expect, log_in, screenshot, seed_wearing_off
+from tests.e2e.support import PHONE, axe_check, expect, log_in, screenshot, seed_wearing_off
 
 pytestmark = pytest.mark.e2e
 DENVER = "America/Denver"
