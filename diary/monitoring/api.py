@@ -15,6 +15,8 @@ from ..errors import validation_error
 from ..extensions import db
 from . import service
 from .models import Flag
+from .outcomes import outcomes as clinic_outcomes
+from .outcomes import outcomes_csv
 from .params import relief_params
 from .schemas import (
     AcknowledgeSchema,
@@ -30,8 +32,6 @@ from .schemas import (
     WorklistQuerySchema,
     WorklistSchema,
 )
-from .outcomes import outcomes as clinic_outcomes
-from .outcomes import outcomes_csv
 from .timeline import patient_json
 from .timeline import timeline as patient_timeline
 from .worklist import worklist as provider_worklist

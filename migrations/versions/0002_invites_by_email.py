@@ -5,11 +5,10 @@ Revises: 0001
 Create Date: 2026-11-30 20:30:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import diary.db_types
-
 
 revision = '0002_invites_by_email'
 down_revision = '0001'

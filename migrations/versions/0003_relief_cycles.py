@@ -5,9 +5,8 @@ Revises: 0002_invites_by_email
 Create Date: 2026-11-30 20:50:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0003_relief_cycles'
 down_revision = '0002_invites_by_email'

@@ -1,6 +1,6 @@
 """The care team's desk (issue 14): the whole story on the patient page, one rule for time, any screen size."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +28,7 @@ def test_a_check_in_note_and_side_effects_on_the_timeline(app, new_context, make
     provider = make_provider(name="Dr. Ada Hale")
     jamie = make_patient(provider, name="Jamie Rivera")
     seed_wearing_off(app, jamie)
-    recorded = datetime.now(timezone.utc) - timedelta(minutes=2)
+    recorded = datetime.now(UTC) - timedelta(minutes=2)
     response = jamie.post("/api/v1/patients/me/entries", json={
         "recorded_at": recorded.isoformat(), "answers": [3, 2, 2, 1, 1, 0, 2], "difficulty": 2,
         "note": "Could not sleep; the what-ifs are back.", "side_effects": ["headache", "nausea"]})

@@ -1,6 +1,6 @@
 """Worklist filters and search (issue 14): needs action, open flags, overdue in each patient's zone, nothing booked."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
@@ -33,7 +33,7 @@ def test_filters_and_search(app, make_patient, provider, provider_client):
 
     east_today = datetime.now(ZoneInfo(KIRITIMATI)).date()
     yesterday_east = east_today - timedelta(days=1)  # before East's today; West's today or later
-    soon = datetime.now(timezone.utc) + timedelta(days=2)
+    soon = datetime.now(UTC) + timedelta(days=2)
     set_summary(app, east, suggested_session_by=yesterday_east, urgency_date=yesterday_east, next_planned_session=soon)
     set_summary(app, west, suggested_session_by=yesterday_east, urgency_date=yesterday_east, next_planned_session=soon)
     set_summary(app, flagged, urgency_rank=1, open_flags=["wearing_off"])

@@ -199,7 +199,7 @@ export async function render(ctx) {
         h('summary', {}, 'Figures'),
         h('dl', { class: 'facts' }, figures.flatMap(([k, v]) => [
           h('dt', {}, DETAIL_LABEL[k] || k.replaceAll('_', ' ')),
-          h('dd', {}, figure(k, v))]))) : null,
+          h('dd', {}, figure(v))]))) : null,
       ack);
   }
 
@@ -412,7 +412,7 @@ function sessionSummary(t) {
 }
 
 // The words of an answer; entries of another instrument (issue 13) bring their own.
-function answerText(entry, value) {
+function answerText(_entry, value) {
   return ANSWERS[value];
 }
 
@@ -423,7 +423,7 @@ function noteBody(note, effects) {
   ];
 }
 
-function figure(key, value) {
+function figure(value) {
   if (Array.isArray(value)) return value.map((v) => String(v).replaceAll('_', ' ')).join(', ');
   if (typeof value === 'number') return String(round(value));
   if (typeof value === 'boolean') return value ? 'yes' : 'no';

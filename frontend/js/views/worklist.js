@@ -64,7 +64,7 @@ export async function render(ctx) {
     if (!b || b.value === only) return;
     only = b.value;
     sessionStorage.setItem('afterglow:worklist-filter', only);
-    filterButtons.forEach((btn) => btn.setAttribute('aria-pressed', String(btn.value === only)));
+    for (const btn of filterButtons) btn.setAttribute('aria-pressed', String(btn.value === only));
     reload();
   });
   let typing = null;
