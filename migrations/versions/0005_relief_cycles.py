@@ -1,15 +1,15 @@
 """relief cycles: one row per treatment cycle, for the clinic's outcomes
 
-Revision ID: 0003_relief_cycles
-Revises: 0002_invites_by_email
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-30 20:50:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003_relief_cycles'
-down_revision = '0002_invites_by_email'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """invites by email: revoked_at, sends, last_sent_at; the outbox's "invite" kind
 
-Revision ID: 0002_invites_by_email
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-30 20:30:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 
 import diary.db_types
 
-revision = '0002_invites_by_email'
-down_revision = '0001'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
