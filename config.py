@@ -59,6 +59,7 @@ class Config:
         # Shown after a check-in, under "If you feel worse": how to reach the clinic, and a crisis line.
         self.CLINIC_CONTACT = _env("CLINIC_CONTACT")  # e.g. "+1 555 0100 (weekdays 8-18)"; None: "your clinic"
         self.CRISIS_LINE = _env("CRISIS_LINE", "your local emergency number")
+        self.INVITE_DAYS = _env_int("INVITE_DAYS", 14)  # how long an invite stays valid
         self.EMBEDDED_SCHEDULER = _env_bool("EMBEDDED_SCHEDULER", False)
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URL", "memory://")
         # How many reverse proxies stand in front of the app and set X-Forwarded-For/-Proto.

@@ -25,6 +25,17 @@ def latest_course_start_with(session_days: Iterable[date], chosen: Iterable[date
     return found
 
 
+def courses(session_days: Iterable[date], gap_days: int) -> list[list[date]]:
+    """The distinct session days grouped into courses, in order."""
+    grouped: list[list[date]] = []
+    for day in sorted(set(session_days)):
+        if grouped and (day - grouped[-1][-1]).days < gap_days:
+            grouped[-1].append(day)
+        else:
+            grouped.append([day])
+    return grouped
+
+
 def course_start(session_days: Iterable[date], today: date, gap_days: int) -> date | None:
     """The first day of the current course as of ``today``, or None before any session."""
     start = previous = None

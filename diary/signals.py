@@ -8,8 +8,9 @@ when the app is built (``create_app`` calls each listening feature's
 sender's transaction, before the sender goes on, and an exception in it
 reaches the sender.
 
-Every signal's sender is the :class:`~diary.accounts.models.Patient`, with
-``now`` (the instant of the change) as a keyword argument.
+Every signal's sender is the :class:`~diary.accounts.models.Patient` (for
+``invite_to_send``, the :class:`~diary.accounts.models.Invite`), with ``now``
+(the instant of the change) as a keyword argument.
 """
 from blinker import Namespace
 
@@ -23,6 +24,11 @@ patient_data_changed = _signals.signal(
 patient_registered = _signals.signal(
     "patient-registered",
     doc="A patient registered (flushed). Notifications schedule their reminders; monitoring lists them.",
+)
+invite_to_send = _signals.signal(
+    "invite-to-send",
+    doc="An invite with an email was made or resent (flushed; ``sends`` counts this one). "
+    "Notifications queue the invitation email.",
 )
 settings_changed = _signals.signal(
     "settings-changed",

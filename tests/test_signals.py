@@ -27,7 +27,7 @@ def test_each_handler_is_connected_once_however_many_apps_are_built(app, app_con
 
     before = receivers()
     create_app(app_config)
-    assert receivers() == before == {"patient_data_changed": 1, "patient_registered": 2, "settings_changed": 1}
+    assert receivers() == before == {"patient_data_changed": 1, "patient_registered": 2, "settings_changed": 1, "invite_to_send": 1}
 
 
 def test_a_check_in_is_evaluated_in_its_own_transaction(app, patient):

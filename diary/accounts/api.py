@@ -1,4 +1,6 @@
 """Auth, invites and patient settings (CONTRACT.md sections 2 and 3)."""
+from datetime import timedelta
+
 from flask import current_app, request, session
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -12,6 +14,7 @@ from .access import patient_for
 from .attempts import GuessLimit, guess
 from .models import PATIENT, PROVIDER
 from .schemas import (
+    InviteListSchema,
     InviteRequestSchema,
     InviteSchema,
     LoginSchema,
@@ -109,9 +112,50 @@ def register(body):
 @blp.response(201, InviteSchema)
 def create_invite(body):
     provider = require_role(PROVIDER)
-    invite = service.create_invite(provider, now=utcnow(), **body)
+    invite = service.create_invite(provider, now=utcnow(), valid_for=_invite_validity(), **body)
     db.session.commit()
-    return {"code": invite.code, "expires_at": invite.expires_at, "url": f"{current_app.config['BASE_URL']}/#/join?code={invite.code}"}
+    return _invite_body(invite)
+
+
+@blp.get("/invites")
+@blp.response(200, InviteListSchema)
+def list_invites():
+    """The care team's pending invites."""
+    provider = require_role(PROVIDER)
+    return {"items": [_invite_body(invite) for invite in service.pending_invites(provider, now=utcnow())]}
+
+
+@blp.delete("/invites/<code>")
+@blp.response(204)
+@blp.alt_response(404, schema=ErrorSchema, description="No pending invite of your care team has this code")
+def revoke_invite(code):
+    """Revokes a pending invite: its code and link stop working."""
+    provider = require_role(PROVIDER)
+    service.revoke_invite(provider, code, now=utcnow())
+    db.session.commit()
+
+
+@blp.post("/invites/<code>/resend")
+@blp.response(200, InviteSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No pending invite of your care team has this code")
+@blp.alt_response(422, schema=ErrorSchema, description="The invite has no email")
+def resend_invite(code):
+    """Emails a pending invite again; it is valid for a full period from now."""
+    provider = require_role(PROVIDER)
+    invite = service.resend_invite(provider, code, now=utcnow(), valid_for=_invite_validity())
+    db.session.commit()
+    return _invite_body(invite)
+
+
+def _invite_validity():
+    return timedelta(days=current_app.config["INVITE_DAYS"])
+
+
+def _invite_body(invite):
+    return {
+        "code": invite.code, "expires_at": invite.expires_at, "url": service.join_url(current_app.config["BASE_URL"], invite.code, name=invite.name, email=invite.email), "name": invite.name, "email": invite.email,
+        "created_at": invite.created_at, "sends": invite.sends or 0, "last_sent_at": invite.last_sent_at,
+    }
 
 
 def _settings_body(patient):

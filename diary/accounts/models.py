@@ -89,6 +89,12 @@ class Invite(Timestamps, db.Model):
     expires_at = db.Column(UTCDateTime, nullable=False)
     used_at = db.Column(UTCDateTime)
     used_by_id = db.Column(Uuid, db.ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at = db.Column(UTCDateTime)
+    sends = db.Column(db.Integer, nullable=False, default=0, server_default="0")  # emails queued for it
+    last_sent_at = db.Column(UTCDateTime)
+
+    def pending(self, now) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > now
 
 
 class AuthSession(db.Model):

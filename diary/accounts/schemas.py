@@ -45,7 +45,16 @@ class InviteRequestSchema(Schema):
 class InviteSchema(Schema):
     code = fields.String(required=True)
     expires_at = UTCDateTime(required=True)
-    url = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "The join link; the join form opens with the code, name and email filled in"})
+    name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True, metadata={"description": "Only this email can register with the invite"})
+    created_at = UTCDateTime()
+    sends = fields.Integer(metadata={"description": "How many times the invitation was emailed (0: no email given)"})
+    last_sent_at = UTCDateTime(allow_none=True)
+
+
+class InviteListSchema(Schema):
+    items = fields.List(fields.Nested(InviteSchema), metadata={"description": "Pending invites (not used, revoked or expired), newest first"})
 
 
 class SettingsSchema(Schema):

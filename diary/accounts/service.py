@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 from functools import lru_cache
+from urllib.parse import urlencode
 from zoneinfo import available_timezones
 
 from sqlalchemy import select, update
@@ -78,18 +79,74 @@ def create_provider(email, name, password, *, team_name=None, require_mfa=False)
     return user
 
 
-def create_invite(provider: User, *, name=None, email=None, now) -> Invite:
+def create_invite(provider: User, *, name=None, email=None, now, valid_for=INVITE_VALIDITY) -> Invite:
+    """A single-use invite to the provider's care team; with an email, the invitation is emailed."""
     invite = Invite(
         code="".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH)),
         care_team_id=provider.care_teams[0].id,
         created_by_id=provider.id,
-        name=name,
+        name=name.strip() if name and name.strip() else None,
         email=normalise_email(email) if email else None,
-        expires_at=now + INVITE_VALIDITY,
+        expires_at=now + valid_for,
+        sends=0,
     )
     db.session.add(invite)
     db.session.flush()
     audit.record(provider, "create", "invite", at=now)  # never the code: it is a credential
+    if invite.email:
+        _send(invite, now=now)
+    return invite
+
+
+def join_url(base_url: str, code: str, *, name=None, email=None) -> str:
+    """The join link. Name and email ride in the fragment, which browsers never send to a server; the code comes last."""
+    query = {**{k: v for k, v in (("name", name), ("email", email)) if v}, "code": code}
+    return f"{base_url.rstrip('/')}/#/join?{urlencode(query)}"
+
+
+def _send(invite: Invite, *, now) -> None:
+    invite.sends = (invite.sends or 0) + 1
+    invite.last_sent_at = now
+    db.session.flush()
+    signals.invite_to_send.send(invite, now=now)
+
+
+def _team_ids(provider: User) -> list:
+    return [team.id for team in provider.care_teams]
+
+
+def pending_invites(provider: User, *, now) -> list[Invite]:
+    """The care team's invites not yet used, revoked or expired, newest first."""
+    return list(db.session.scalars(
+        select(Invite)
+        .where(Invite.care_team_id.in_(_team_ids(provider)), Invite.used_at.is_(None), Invite.revoked_at.is_(None), Invite.expires_at > now)
+        .order_by(Invite.created_at.desc(), Invite.code)
+    ))
+
+
+def team_invite(provider: User, code: str, *, now) -> Invite:
+    """One pending invite of the provider's care team; any other code is 404, as if it did not exist."""
+    invite = db.session.get(Invite, normalise_invite_code(code))
+    if invite is None or invite.care_team_id not in _team_ids(provider) or not invite.pending(now):
+        raise ApiError(404, "not_found", "There is no pending invite with this code.")
+    return invite
+
+
+def revoke_invite(provider: User, code: str, *, now) -> None:
+    invite = team_invite(provider, code, now=now)
+    invite.revoked_at = now
+    db.session.flush()
+    audit.record(provider, "delete", "invite", at=now)
+
+
+def resend_invite(provider: User, code: str, *, now, valid_for=INVITE_VALIDITY) -> Invite:
+    """Emails the invite again, valid for another full period from now."""
+    invite = team_invite(provider, code, now=now)
+    if not invite.email:
+        raise validation_error({"email": ["This invite has no email to send it to. Share its link or code instead."]})
+    invite.expires_at = now + valid_for
+    audit.record(provider, "update", "invite", at=now)
+    _send(invite, now=now)
     return invite
 
 
@@ -118,8 +175,11 @@ def register_patient(*, invite_code, email, password, name, timezone, now) -> Us
         problems["name"] = ["Give your name."]
     code = normalise_invite_code(invite_code)
     invite = db.session.get(Invite, code) if code else None
-    if invite is None or invite.used_at is not None or invite.expires_at <= now:
+    if invite is None or not invite.pending(now):
         problems["invite_code"] = [INVITE_UNUSABLE]
+    elif invite.email and normalise_email(email) != invite.email:
+        # An invite made for one email registers only that email.
+        problems["email"] = ["This invite is for another email address. Use the one the invite was sent to."]
     if problems:
         raise validation_error(problems)
 

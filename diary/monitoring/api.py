@@ -1,5 +1,6 @@
 """Relief monitoring routes: timeline, flags, worklist, intake baseline (CONTRACT.md section 6)."""
 import json
+from datetime import timedelta
 
 from flask import current_app
 from flask_login import current_user
@@ -10,15 +11,20 @@ from ..accounts.models import PROVIDER
 from ..accounts.security import require_role
 from ..checkins.service import resolve_range
 from ..db_types import utcnow
+from ..errors import validation_error
 from ..extensions import db
 from . import service
 from .models import Flag
+from .outcomes import outcomes as clinic_outcomes
+from .outcomes import outcomes_csv
 from .params import relief_params
 from .schemas import (
     AcknowledgeSchema,
     FlagListSchema,
     FlagQuerySchema,
     FlagSchema,
+    OutcomesQuerySchema,
+    OutcomesSchema,
     PatientPatchSchema,
     PatientSchema,
     TimelineQuerySchema,
@@ -52,7 +58,9 @@ def worklist(query):
     """Ordered by open urgent, wearing_off, data_gap, then plan_maintenance and non_response flags,
     then the earliest suggested_session_by, then name. Paginated: follow next_cursor."""
     provider = require_role(PROVIDER)
-    page = provider_worklist(provider, limit=query["limit"], cursor=query.get("cursor"), now=utcnow())
+    page = provider_worklist(
+        provider, limit=query["limit"], cursor=query.get("cursor"), only=query.get("filter"), q=query.get("q"), now=utcnow()
+    )
     db.session.commit()
     return _json(page)
 
@@ -80,6 +88,37 @@ def timeline(query, pid):
     body = patient_timeline(patient, start, end, actor=current_user, now=now)
     db.session.commit()
     return _json(body)
+
+
+def _outcomes_period(query):
+    end = query.get("to") or utcnow().date()
+    start = query.get("from_") or end - timedelta(days=364)
+    if start > end:
+        raise validation_error({"from": ["'from' must not be after 'to'."]})
+    if (end - start).days > 3660:
+        raise validation_error({"to": ["Ask for at most ten years at a time."]})
+    return start, end
+
+
+@blp.get("/outcomes")
+@blp.arguments(OutcomesQuerySchema, location="query")
+@blp.response(200, OutcomesSchema, description="The care team's outcomes for courses that started in the period")
+def outcomes(query):
+    """Response after induction, Kaplan-Meier curves of relief by course type and route, maintenance timing by month."""
+    provider = require_role(PROVIDER)
+    return _json(clinic_outcomes(provider, *_outcomes_period(query)))
+
+
+@blp.get("/outcomes.csv")
+@blp.arguments(OutcomesQuerySchema, location="query")
+@blp.response(200, {"type": "string"}, content_type="text/csv", description="The same figures: section, group, measure, value")
+def outcomes_download(query):
+    provider = require_role(PROVIDER)
+    start, end = _outcomes_period(query)
+    response = current_app.response_class(outcomes_csv(clinic_outcomes(provider, start, end)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="outcomes-{start}-{end}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @blp.get("/patients/<pid>/flags")

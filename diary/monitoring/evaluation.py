@@ -28,6 +28,7 @@ from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
 from ..localtime import local_date_of, next_local_midnight
 from ..treatments.models import COMPLETED, Treatment
+from .cycles import cycle_rows, store_cycles
 from .flags import Causes, reconcile, set_open_flags
 from .models import FLAG_KINDS, NO_DATE, OPEN, PatientSummary
 from .params import relief_params
@@ -56,14 +57,15 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         select(Entry.recorded_at, Entry.total).where(Entry.patient_id == patient.id).order_by(Entry.recorded_at.desc(), Entry.id.desc()).limit(1)
     ).first()
 
-    completed, by_team, planned, next_planned, next_planned_by = [], [], [], None, None
-    for status, day, starts_at, role in db.session.execute(
-        select(Treatment.status, Treatment.local_date, Treatment.starts_at, Treatment.recorded_by_role).where(
+    completed, by_team, planned, next_planned, next_planned_by, routes = [], [], [], None, None, {}
+    for status, day, starts_at, role, route in db.session.execute(
+        select(Treatment.status, Treatment.local_date, Treatment.starts_at, Treatment.recorded_by_role, Treatment.route).where(
             Treatment.patient_id == patient.id
         )
     ):
         if status == COMPLETED:
             completed.append(day)
+            routes[day] = route
             if role != PATIENT:
                 by_team.append(day)
         else:
@@ -87,6 +89,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         latest_course_start_with(completed, by_team, today, params.course_gap_days),
     )
     flags = reconcile(patient.id, events, causes, now)
+    store_cycles(patient, cycle_rows(patient, all_events, assessment, completed, routes, today, scores=scores, options=options))
 
     summary.care_team_id = patient.care_team_id
     summary.name = patient.user.name

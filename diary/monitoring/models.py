@@ -121,3 +121,39 @@ class ClinicPrior(db.Model):
     refreshed_at = db.Column(UTCDateTime, nullable=False)  # when its durations last changed
 
     __table_args__ = (db.CheckConstraint("course_kind IN ('single', 'course')", name="course_kind"),)
+SINGLE, INDUCTION, MAINTENANCE = "single_session", "induction", "maintenance"
+COURSE_TYPES = (SINGLE, INDUCTION, MAINTENANCE)
+
+
+class ReliefCycle(db.Model):
+    """One treatment cycle (a course and the relief after it), written by every refresh.
+
+    The clinic's outcomes are counted from these rows in a few queries, never by
+    replaying histories per request. ``duration_days`` is the days from the
+    course's last session to the wear-off (``wore_off``) or, censored, to the
+    next course or the patient's today; NULL for a non-response cycle.
+    ``after_wear_off`` is, for a course after the first, whether it started
+    after the previous cycle had worn off.
+    """
+
+    __tablename__ = "relief_cycles"
+    patient_id = db.Column(Uuid, db.ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
+    cycle_start = db.Column(db.Date, primary_key=True)
+    care_team_id = db.Column(Uuid, db.ForeignKey("care_teams.id", ondelete="CASCADE"), nullable=False)
+    course_index = db.Column(db.SmallInteger, nullable=False)
+    course_type = db.Column(db.String(16), nullable=False)
+    sessions = db.Column(db.SmallInteger, nullable=False)
+    route = db.Column(db.String(16))
+    last_session = db.Column(db.Date, nullable=False)
+    duration_days = db.Column(db.Integer)
+    wore_off = db.Column(db.Boolean, nullable=False, default=False)
+    wear_off_date = db.Column(db.Date)
+    non_response = db.Column(db.Boolean, nullable=False, default=False)
+    baseline = db.Column(db.Float)
+    nadir = db.Column(db.Float)
+    after_wear_off = db.Column(db.Boolean)
+
+    __table_args__ = (
+        db.Index("ix_relief_cycles_team_start", "care_team_id", "cycle_start"),
+        db.CheckConstraint(f"course_type IN {COURSE_TYPES!r}", name="course_type"),
+    )

@@ -4,6 +4,7 @@ from .. import gad7, relief
 from ..fields import LocalDate, UTCDateTime, page_limit
 from ..treatments.schemas import TreatmentSchema
 from .models import FLAG_KINDS, FLAG_STATUSES
+from .worklist import WORKLIST_FILTERS
 
 
 class FlagSchema(Schema):
@@ -128,6 +129,7 @@ class WorklistItemSchema(Schema):
     id = fields.UUID()
     name = fields.String()
     email = fields.String()
+    timezone = fields.String(metadata={"description": "The patient's IANA zone: the worklist's dates and times are in it"})
     last_entry_at = UTCDateTime(allow_none=True)
     latest_score = fields.Integer(allow_none=True)
     latest_severity = fields.String(allow_none=True, validate=validate.OneOf(gad7.SEVERITIES))
@@ -157,7 +159,46 @@ class WorklistSchema(Schema):
 
 class WorklistQuerySchema(Schema):
     limit = page_limit("Patients")
-    cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
+    cursor = fields.String(metadata={"description": "next_cursor of the previous page (with the same filter and q)"})
+    filter = fields.String(
+        validate=validate.OneOf(WORKLIST_FILTERS),
+        metadata={"description": "needs_action: any of the three others; open_flags; overdue: suggested_session_by "
+                  "before the patient's local today; nothing_booked: a suggested date and no planned session"},
+    )
+    q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Part of the patient's name, any case"})
+
+
+class OutcomesQuerySchema(Schema):
+    from_ = fields.Date(data_key="from", metadata={"description": "First date a course may start on; default: 364 days before 'to'"})
+    to = fields.Date(metadata={"description": "Last date, inclusive; default: today (UTC). At most 10 years in all."})
+
+
+class KaplanMeierStepSchema(Schema):
+    day = fields.Integer(metadata={"description": "Days after the course's last session"})
+    survival = fields.Float(metadata={"description": "Share of cycles still in relief"})
+    at_risk = fields.Integer()
+    events = fields.Integer(metadata={"description": "Wear-offs on this day"})
+
+
+class KaplanMeierSchema(Schema):
+    group = fields.String(metadata={"description": "A course type (single_session, induction, maintenance) or a route"})
+    cycles = fields.Integer()
+    wore_off = fields.Integer()
+    censored = fields.Integer(metadata={"description": "Cycles ended by the next course, or still in relief today"})
+    median_days = fields.Integer(allow_none=True)
+    longest_days = fields.Integer(metadata={"description": "The longest cycle, worn off or censored: where the curve ends"})
+    steps = fields.List(fields.Nested(KaplanMeierStepSchema))
+
+
+class OutcomesSchema(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    response_after_induction = fields.Dict(metadata={
+        "description": "courses, responders (improvement >= 4 points and >= 50 %), non_responders, not_assessable, response_rate"})
+    relief_duration = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(KaplanMeierSchema)),
+                                  metadata={"description": "by_course_type and by_route"})
+    maintenance_timing = fields.List(fields.Dict(), metadata={
+        "description": "Per month: before_wear_off, after_wear_off, share_before (maintenance courses)"})
 
 
 class PatientPatchSchema(Schema):

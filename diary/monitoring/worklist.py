@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, false, func, or_, select, tuple_
 
 from .. import cursors
 from ..accounts.models import User, care_team_members
@@ -18,7 +18,7 @@ from ..errors import validation_error
 from ..extensions import db
 from ..fields import PAGE_LIMIT
 from ..localtime import end_of_local_day, local_date_of
-from .models import PatientSummary
+from .models import NO_FLAG_RANK, PatientSummary
 from .timeline import iso
 
 # Keyset bounds: a rank outside int32 cannot be a stored one (and 2**63 overflowed the database).
@@ -40,7 +40,42 @@ def decode_cursor(text):
         raise validation_error({"cursor": ["This cursor is not valid. Start again without it."]}) from None
 
 
-def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, now) -> dict:
+NEEDS_ACTION, OPEN_FLAGS, OVERDUE, NOTHING_BOOKED = "needs_action", "open_flags", "overdue", "nothing_booked"
+WORKLIST_FILTERS = (NEEDS_ACTION, OPEN_FLAGS, OVERDUE, NOTHING_BOOKED)
+
+
+def _overdue(teams, *, now):
+    """suggested_session_by before each patient's own local today.
+
+    A local today is the UTC date or a day either side, so the team's zones fall
+    into at most three groups: one comparison per group, exact for every zone.
+    """
+    s = PatientSummary
+    zones = db.session.scalars(
+        select(User.timezone).distinct().join(s, s.patient_id == User.id).where(s.care_team_id.in_(teams))
+    ).all()
+    by_today: dict[date, list[str]] = {}
+    for zone in zones:
+        by_today.setdefault(local_date_of(now, zone), []).append(zone)
+    if not by_today:
+        return false()
+    zone_of = select(User.timezone).where(User.id == s.patient_id).scalar_subquery()
+    return or_(*(and_(s.suggested_session_by < today, zone_of.in_(group)) for today, group in by_today.items()))
+
+
+def _filter_clause(name, teams, *, now):
+    s = PatientSummary
+    open_flags = s.urgency_rank < NO_FLAG_RANK
+    nothing_booked = and_(s.suggested_session_by.is_not(None), s.next_planned_session.is_(None))
+    if name == OPEN_FLAGS:
+        return open_flags
+    if name == NOTHING_BOOKED:
+        return nothing_booked
+    overdue = _overdue(teams, now=now)
+    return overdue if name == OVERDUE else or_(open_flags, overdue, nothing_booked)
+
+
+def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, only=None, q=None, now) -> dict:
     """The provider's patients by urgency (CONTRACT.md section 6), a page at a time.
 
     One query: the page is read in index order from the summaries of the
@@ -62,9 +97,13 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, now) -> dict:
     )
     if cursor:
         page_query = page_query.where(tuple_(*order) > tuple_(*decode_cursor(cursor)))
+    if only and teams:
+        page_query = page_query.where(_filter_clause(only, teams, now=now))
+    if q:
+        page_query = page_query.where(func.lower(s.name).contains(q.strip().lower(), autoescape=True))
     page = page_query.subquery()
     rows = db.session.execute(
-        select(page, User.email)
+        select(page, User.email, User.timezone)
         .join(User, User.id == page.c.patient_id)
         .order_by(page.c.urgency_rank, page.c.urgency_date, page.c.name, page.c.patient_id)
     ).all()
@@ -79,6 +118,7 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, now) -> dict:
                 "id": str(row.patient_id),
                 "name": row.name,
                 "email": row.email,
+                "timezone": row.timezone,
                 "last_entry_at": iso(row.last_entry_at),
                 "latest_score": row.latest_score,
                 "latest_severity": row.latest_severity,

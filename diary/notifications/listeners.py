@@ -1,10 +1,14 @@
 """Notifications' handlers of the signals lower features send (:mod:`diary.signals`)."""
 from .. import signals
-from .service import reschedule
+from .service import queue_invite_email, reschedule
 
 
 def _reschedule(patient, *, now, **_):
     reschedule(patient, now=now)
+
+
+def _queue_invite(invite, *, now, **_):
+    queue_invite_email(invite, now=now)
 
 
 def connect():
@@ -12,3 +16,4 @@ def connect():
     # A new patient, or another reminder time, zone or switch: the next reminder moves.
     signals.patient_registered.connect(_reschedule)
     signals.settings_changed.connect(_reschedule)
+    signals.invite_to_send.connect(_queue_invite)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-__all__ = ["Message", "provider_alert_message", "reminder_message"]
+__all__ = ["Message", "invite_message", "provider_alert_message", "reminder_message"]
 
 APP_NAME = "Afterglow"
 
@@ -63,6 +63,26 @@ def reminder_message(base_url: str | None) -> Message:
         html=_html(lines, url, "Open Afterglow"),
         push={"title": APP_NAME, "body": headline, "url": url},
         push_topic="daily-check-in",
+    )
+
+
+def invite_message(join_url: str, code: str, valid_until: str) -> Message:
+    """An invitation to create an account: the link, the code and until when they work.
+
+    No clinic, no treatment, no name: a mail relay learns only that someone was invited.
+    """
+    headline = "Your invitation to Afterglow"
+    lines = [
+        "You have been invited to create an account in Afterglow.",
+        f"Open the link to create it, or enter the invite code {code} on the sign-up page.",
+        f"The invite works once, until {valid_until}. If you did not expect it, you can ignore this email.",
+    ]
+    return Message(
+        subject=headline,
+        text=f"{lines[0]}\n\n{lines[1]}\n{join_url}\n\n{lines[2]}\n",
+        html=_html(lines, join_url, "Create your account"),
+        push={"title": APP_NAME, "body": headline, "url": join_url},
+        push_topic="invite",
     )
 
 

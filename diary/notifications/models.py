@@ -6,8 +6,8 @@ from ..extensions import db
 
 EMAIL, PUSH = "email", "push"
 CHANNELS = (EMAIL, PUSH)
-REMINDER, PROVIDER_ALERT = "reminder", "provider_alert"
-KINDS = (REMINDER, PROVIDER_ALERT)
+REMINDER, PROVIDER_ALERT, INVITE = "reminder", "provider_alert", "invite"
+KINDS = (REMINDER, PROVIDER_ALERT, INVITE)
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 STATUSES = (PENDING, SENDING, SENT, FAILED, CANCELLED)
 

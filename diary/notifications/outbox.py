@@ -26,7 +26,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select, update
 
-from ..accounts.models import Patient, User
+from ..accounts.models import Invite, Patient, User
+from ..accounts.service import join_url
 from ..checkins.models import Entry
 from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
@@ -35,6 +36,7 @@ from .models import (
     CANCELLED,
     EMAIL,
     FAILED,
+    INVITE,
     PENDING,
     PROVIDER_ALERT,
     PUSH,
@@ -96,6 +98,7 @@ class Claim:
     subscription_id: object = None
     checked_in: bool = False  # reminders: the patient has checked in on that local date
     reminders_on: bool = True
+    invite: dict | None = None  # invitations: the invite's code, name, email and expiry, while it is pending
 
 
 @dataclass
@@ -194,8 +197,19 @@ def _load_recipients(claims: list[Claim], *, now) -> None:
             ).all()
         }
         enabled = set(db.session.scalars(select(Patient.id).where(Patient.id.in_(patient_ids), Patient.reminders_enabled.is_(True))))
+    invite_codes = {c.payload.get("invite") for c in claims if c.kind == INVITE} - {None}
+    invites = {}
+    if invite_codes:
+        invites = {
+            i.code: {"code": i.code, "name": i.name, "email": i.email, "expires_at": i.expires_at}
+            for i in db.session.scalars(select(Invite).where(Invite.code.in_(invite_codes)))
+            if i.pending(now)
+        }
     for claim in claims:
         claim.email = users.get(claim.user_id)
+        if claim.kind == INVITE:
+            claim.invite = invites.get(claim.payload.get("invite"))
+            claim.email = claim.invite["email"] if claim.invite is not None else None
         subscription = subscriptions.get(_uuid(claim.payload.get("subscription_id")))
         if subscription is not None and subscription.user_id == claim.user_id:
             claim.subscription, claim.subscription_id = subscription.as_webpush(), subscription.id
@@ -207,6 +221,8 @@ def _load_recipients(claims: list[Claim], *, now) -> None:
 def _obsolete(claim: Claim, now) -> str | None:
     if claim.expires_at is not None and claim.expires_at <= now:
         return "expired before it could be delivered"
+    if claim.kind == INVITE and claim.invite is None:
+        return "invite used, revoked or expired"
     if claim.email is None:
         return "recipient no longer exists"
     if claim.channel == PUSH and claim.subscription is None:
@@ -251,6 +267,10 @@ class Outcome:
 
 
 def _message_for(claim: Claim, base_url: str) -> messages.Message:
+    if claim.kind == INVITE:
+        invite = claim.invite
+        url = join_url(base_url, invite["code"], name=invite["name"], email=invite["email"])
+        return messages.invite_message(url, invite["code"], invite["expires_at"].strftime("%d %B %Y, %H:%M UTC"))
     if claim.kind == PROVIDER_ALERT:
         return messages.provider_alert_message(int(claim.payload["count"]), base_url)
     return messages.reminder_message(base_url)

@@ -30,12 +30,28 @@ from ..idempotency import insert_ignoring_duplicates
 from ..localtime import due_reminder_date, end_of_local_day, next_reminder_at, reminder_instant
 from ..monitoring.models import ALERTING_KINDS, OPEN, Flag
 from .channels import load_or_create_vapid_key, validate_subscription
-from .models import EMAIL, PROVIDER_ALERT, PUSH, REMINDER, PushSubscription, ReminderSchedule
+from .models import EMAIL, INVITE, PROVIDER_ALERT, PUSH, REMINDER, PushSubscription, ReminderSchedule
 from .outbox import enqueue, message_row, reminder_key
 
 log = logging.getLogger("diary.reminders")
 
 PROVIDER_ALERT_LIFETIME = timedelta(days=3)
+
+
+# -------------------------------------------------------------- invitations
+
+
+def queue_invite_email(invite, *, now) -> None:
+    """Queues the invitation email of one send of ``invite`` (its ``sends``-th): a resend is a new message.
+
+    The row is addressed to the inviting provider's user id (the invitee has no
+    account yet); delivery reads the invite's own email, and drops the message
+    if the invite was used, revoked or expired by then.
+    """
+    enqueue([message_row(
+        dedupe_key=f"invite:{invite.code}:{invite.sends}", kind=INVITE, channel=EMAIL, user_id=invite.created_by_id,
+        payload={"invite": invite.code}, now=now, expires_at=invite.expires_at,
+    )])
 
 
 # -------------------------------------------------------------- Web Push keys

@@ -14,6 +14,7 @@ import * as timeline from './views/timeline.js';
 import * as account from './views/account.js';
 import * as welcome from './views/welcome.js';
 import { forgetForms } from './gad7.js';
+import * as outcomes from './views/outcomes.js';
 import { currentPushSubscription } from './push.js';
 
 const ROUTES = [
@@ -26,13 +27,14 @@ const ROUTES = [
   { re: /^\/settings$/, view: settings.render, who: 'patient', title: 'Settings', nav: 'settings' },
   { re: /^\/patients$/, view: worklist.render, who: 'provider', title: 'Worklist', nav: 'patients' },
   { re: /^\/patients\/([\w-]+)$/, view: timeline.render, who: 'provider', title: 'Patient', nav: 'patients' },
+  { re: /^\/outcomes$/, view: outcomes.render, who: 'provider', title: 'Outcomes', nav: 'outcomes' },
   { re: /^\/account$/, view: account.render, who: 'provider', title: 'Account', nav: 'account' },
 ];
 
 const NAV = {
   patient: [['checkin', '#/checkin', 'Check in'], ['history', '#/history', 'History'],
     ['sessions', '#/sessions', 'Sessions'], ['settings', '#/settings', 'Settings']],
-  provider: [['patients', '#/patients', 'Patients'], ['account', '#/account', 'Account']],
+  provider: [['patients', '#/patients', 'Patients'], ['outcomes', '#/outcomes', 'Outcomes'], ['account', '#/account', 'Account']],
 };
 
 const main = document.getElementById('main');

@@ -158,6 +158,14 @@ export async function drawScoreChart(host, spec) {
         },
       ],
       hooks: {
+        // A tap or click on a day hands its date to spec.onPick (the timeline opens that day).
+        ready: [(u) => {
+          if (!spec.onPick) return;
+          u.over.addEventListener('click', () => {
+            const i = u.cursor.idx;
+            if (i != null) spec.onPick(fromDayNumber(xs[i]));
+          });
+        }],
         setCursor: [(u) => {
           if (!spec.onHover) return;
           const i = u.cursor.idx;

@@ -3,8 +3,7 @@
 import { h } from './dom.js';
 import { formatDate } from './dates.js';
 
-// extraRows: more scores for the table ([{date, score, severity, label}]), e.g. the standard GAD-7.
-export function chartFigure({ title, summary, spec: chartSpec, key, extraRows = [] }) {
+export function chartFigure({ title, summary, spec: chartSpec, key, extraRows = [], pickHint = null }) {
   let spec = chartSpec;
   const host = h('div', { class: 'chart-host', role: 'img', 'aria-label': summary },
     h('p', { class: 'chart-loading' }, 'Loading the chart…'));
@@ -22,7 +21,7 @@ export function chartFigure({ title, summary, spec: chartSpec, key, extraRows = 
           h('td', {}, d.severity || ''))))))
     : null;
   // Pointer readout for sighted mouse and touch users; the table below carries the same numbers.
-  const readout = h('p', { class: 'chart-readout', 'aria-hidden': 'true' }, 'Point at or tap the chart to see one day.');
+  const readout = h('p', { class: 'chart-readout', 'aria-hidden': 'true' }, pickHint || 'Point at or tap the chart to see one day.');
   const sessionDays = new Set(spec.sessions.map((s) => s.date));
   spec = {
     ...spec,

@@ -54,3 +54,81 @@ export const SIDE_EFFECT_CLINICAL = {
   elevated_blood_pressure: 'Elevated blood pressure',
   other: 'Other',
 };
+
+const BASIS_PHRASE = {
+  history: "from this patient's earlier cycles",
+  trend: 'from the current trend of scores',
+  prior: 'from a general estimate (too little history yet)',
+};
+
+const URGENT_REASON = {
+  severe_scores: 'repeated scores of 15 or more (severe) within a week',
+  worse_than_baseline: 'scores reliably worse than before treatment',
+};
+
+function num(v) {
+  return typeof v === 'number' ? String(Math.round(v * 10) / 10) : String(v);
+}
+
+/**
+ * A flag in plain words, built from the engine's details (RELIEF.md); fmt(date) formats a local date.
+ * Unknown or missing figures leave their clause out rather than print "undefined".
+ */
+export function flagSentence(flag, fmt) {
+  const d = flag.details || {};
+  const after = d.days_since_session != null && d.last_session ? `, ${d.days_since_session} days after the last session (${fmt(d.last_session)})` : '';
+  switch (flag.kind) {
+    case 'wearing_off':
+      return `Relief is wearing off: ${d.scores_at_or_above ?? 'several'} recent scores at or above the threshold of ${num(d.threshold)}`
+        + `${d.duration != null ? `, ${d.duration} days after the last session` : after}.`
+        + (d.nadir != null && d.baseline != null ? ` The best score was ${num(d.nadir)}${d.nadir_date ? ` on ${fmt(d.nadir_date)}` : ''}, against a baseline of ${num(d.baseline)}.` : '');
+    case 'non_response':
+      return `No response to the course so far: the best score was ${num(d.nadir)}${d.nadir_date ? ` on ${fmt(d.nadir_date)}` : ''}, `
+        + `only ${num(d.improvement)} below the baseline of ${num(d.baseline)}, over ${d.scores ?? 'several'} scores${after}.`;
+    case 'urgent': {
+      const reasons = (d.reasons || []).map((r) => URGENT_REASON[r] || r.replaceAll('_', ' '));
+      return `Scores are very high: ${reasons.join(', and ') || 'a rule for high scores fired'}. The latest score was ${num(d.score)}`
+        + `${d.baseline != null ? `, the baseline ${num(d.baseline)}` : ''}${after}.`;
+    }
+    case 'data_gap':
+      return `No check-ins for ${d.days_without_score ?? 'several'} days, since ${d.since ? fmt(d.since) : 'the last session'}`
+        + `${d.last_score_date ? ` (last score on ${fmt(d.last_score_date)})` : ''}.`;
+    case 'plan_maintenance':
+      return `Time to plan the next session: relief is expected to wear off around ${fmt(d.predicted_wear_off_date)}`
+        + ` (${BASIS_PHRASE[d.basis] || 'an estimate'}). Suggested session by ${fmt(d.suggested_session_by)}.`;
+    default:
+      return FLAG_LABEL[flag.kind] || flag.kind;
+  }
+}
+
+export const SAFETY_SENTENCE = 'This flag is not a safety screen: the GAD-7 asks nothing about suicide or self-harm.';
+
+/** Names for the raw figures of a flag, for those who open them. */
+export const DETAIL_LABEL = {
+  cycle_start: 'Course started',
+  last_session: 'Last session',
+  days_since_session: 'Days since the last session',
+  score: 'Score that day',
+  smoothed: 'Smoothed score',
+  threshold: 'Threshold W',
+  baseline: 'Baseline',
+  nadir: 'Best score (nadir)',
+  nadir_date: 'Date of the best score',
+  scores_at_or_above: 'Recent scores at or above the threshold',
+  duration: 'Days of relief',
+  improvement: 'Improvement from baseline',
+  scores: 'Scores since the session',
+  reasons: 'Reasons',
+  not_a_safety_screen: 'Not a safety screen',
+  since: 'Silent since',
+  last_score_date: 'Last score',
+  days_without_score: 'Days without a score',
+  basis: 'Forecast basis',
+  predicted_wear_off_date: 'Predicted wear-off',
+  suggested_session_by: 'Suggested session by',
+  expected_duration: 'Expected days of relief',
+  estimate_days: 'Estimate (days)',
+  method: 'Method',
+  cycles: 'Cycles used',
+  slope: 'Trend (points a day)',
+};

@@ -2,11 +2,15 @@
 import { h, field, selectField, uuid } from './dom.js';
 import { post, ApiError, describeError } from './api.js';
 import { ROUTES } from './labels.js';
-import { toDateTimeLocalValue, fromDateTimeLocalValue } from './dates.js';
+import { toDateTimeLocalValue, fromDateTimeLocalValue, zoneAbbreviation } from './dates.js';
 import { sideEffectsFieldset, readChecked } from './entryform.js';
 
 // `sideEffects`: [{code, label}] from the check-in form's texts (the API's).
-export function sessionFields({ defaultRoute = 'iv', withStatus = false, defaultNow = false, effectsLegend = 'Side effects (optional)', sideEffects }) {
+// The date and time are wall time in timeZone (the patient's), never the browser's, so a
+// session planned for 10:00 reads 10:00 on the worklist, the timeline and the patient's phone.
+export function sessionFields({
+  defaultRoute = 'iv', withStatus = false, defaultNow = false, effectsLegend = 'Side effects (optional)', sideEffects, timeZone = null, zoneNote = 'your time zone',
+}) {
   const parts = {};
   if (withStatus) {
     parts.status = h('fieldset', { class: 'inline-radios' },
@@ -18,7 +22,8 @@ export function sessionFields({ defaultRoute = 'iv', withStatus = false, default
   }
   parts.when = field({
     label: 'Date and time', name: 'starts_at', type: 'datetime-local', required: true,
-    value: defaultNow ? toDateTimeLocalValue() : '',
+    value: defaultNow ? toDateTimeLocalValue(new Date(), timeZone) : '',
+    hint: timeZone ? `In ${zoneNote}: ${timeZone.replaceAll('_', ' ')} (${zoneAbbreviation(new Date().toISOString(), timeZone)})` : null,
   });
   parts.route = selectField({ label: 'How it was given', name: 'route', options: ROUTES, value: defaultRoute });
   parts.dose = field({
@@ -31,7 +36,7 @@ export function sessionFields({ defaultRoute = 'iv', withStatus = false, default
 
   function read(form) {
     const problems = [];
-    const startsAt = fromDateTimeLocalValue(parts.when.input.value);
+    const startsAt = fromDateTimeLocalValue(parts.when.input.value, timeZone);
     if (!startsAt) problems.push([parts.when, 'Please enter the date and time.']);
     const status = withStatus ? form.querySelector('input[name="status"]:checked').value : 'completed';
     if (startsAt && status === 'completed' && new Date(startsAt) > new Date(Date.now() + 5 * 60000)) {

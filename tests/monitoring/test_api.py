@@ -21,7 +21,7 @@ ASSESSMENT_KEYS = {
     "forecast",  # beyond the contract: the v2 forecast, care team only
 }
 WORKLIST_KEYS = {
-    "id", "name", "email", "last_entry_at", "latest_score", "latest_severity", "status", "open_flags",
+    "id", "name", "email", "timezone", "last_entry_at", "latest_score", "latest_severity", "status", "open_flags",
     "predicted_wear_off_date", "suggested_session_by", "next_planned_session",
     "next_planned_by", "session_due",  # beyond the contract
 }

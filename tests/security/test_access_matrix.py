@@ -46,6 +46,10 @@ MATRIX = {
     ("POST",   "/api/v1/auth/logout"):                     (401,  204,   204,   204,   204),
     ("POST",   "/api/v1/auth/register"):                   (201,  201,   201,   201,   201),
     ("POST",   "/api/v1/invites"):                         (401,  403,   403,   201,   201),
+    ("GET",    "/api/v1/invites"):                         (401,  403,   403,   200,   200),
+    # {code} is a pending invite of the team's provider: another team's provider cannot see it.
+    ("DELETE", "/api/v1/invites/{code}"):                  (401,  403,   403,   204,   404),
+    ("POST",   "/api/v1/invites/{code}/resend"):           (401,  403,   403,   200,   404),
     ("GET",    "/api/v1/me/settings"):                     (401,  200,   200,   403,   403),
     ("PATCH",  "/api/v1/me/settings"):                     (401,  200,   200,   403,   403),
     ("POST",   "/api/v1/me/mfa/setup"):                    (401,  403,   403,   200,   200),
@@ -72,6 +76,8 @@ MATRIX = {
     ("GET",    "/api/v1/patients/{pid}/sessions.ics"):     (401,  200,   404,   200,   404),
     ("POST",   "/api/v1/patients/{pid}/calendar-feed"):    (401,  200,   404,   403,   403),
     ("GET",    "/api/v1/patients"):                        (401,  403,   403,   200,   200),
+    ("GET",    "/api/v1/outcomes"):                        (401,  403,   403,   200,   200),
+    ("GET",    "/api/v1/outcomes.csv"):                    (401,  403,   403,   200,   200),
     ("PATCH",  "/api/v1/patients/{pid}"):                  (401,  403,   403,   200,   404),
     ("GET",    "/api/v1/patients/{pid}/timeline"):         (401,  200,   404,   200,   404),
     # Flags are for the care team only: a patient's role lacks them altogether.
@@ -161,6 +167,9 @@ class World:
     def invite_code(self):
         return self.inviter.post("/api/v1/invites", json={}).get_json()["code"]
 
+    def emailed_invite_code(self):
+        return self.inviter.post("/api/v1/invites", json={"email": f"inv-{uuid.uuid4().hex[:8]}@mail.test"}).get_json()["code"]
+
     def subscribed_endpoint(self, caller):
         subscription = push_subscription()
         self.clients[caller].post("/api/v1/push/subscriptions", json=subscription)
@@ -182,9 +191,10 @@ PARAMS = {
     "flag_id": World.new_flag,
     "token": World.feed_token,
     "instrument": lambda world: "gad7",
+    "code": World.emailed_invite_code,
 }
-# Path parameters that name no patient's data.
-NOT_PATIENT_PARAMS = {"instrument"}
+# Path parameters that name no patient's data (an invite belongs to no patient yet).
+NOT_PATIENT_PARAMS = {"instrument", "code"}
 
 # A valid body (json=) or query (query_string=) per operation: (world, caller) -> client kwargs.
 REQUESTS = {

@@ -85,8 +85,12 @@ export function renderJoin(ctx) {
       label: 'Invite code', name: 'invite_code', value: code, autocomplete: 'off', required: true,
       hint: code ? 'Filled in from your invite link.' : 'You find it in the invite from your clinic.',
     }),
-    name: field({ label: 'Name', name: 'name', autocomplete: 'name', required: true }),
-    email: field({ label: 'Email', name: 'email', type: 'email', autocomplete: 'email', required: true }),
+    // The invite link fills in what the clinic typed (it rides in the URL fragment, never sent to a server).
+    name: field({ label: 'Name', name: 'name', autocomplete: 'name', required: true, value: (ctx.query.get('name') || '').trim() || null }),
+    email: field({
+      label: 'Email', name: 'email', type: 'email', autocomplete: 'email', required: true, value: (ctx.query.get('email') || '').trim() || null,
+      hint: ctx.query.get('email') ? 'The invite is for this email address.' : null,
+    }),
     password: field({
       label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', required: true,
       hint: 'At least 12 characters. A few words you will remember work well.',

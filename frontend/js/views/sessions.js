@@ -22,9 +22,10 @@ export async function render(ctx) {
     defaultNow: true,
     effectsLegend: 'Side effects you noticed (optional)',
     sideEffects: texts.side_effects,
+    timeZone: user.timezone,
     onSaved: async (saved, fields) => {
       status.textContent = `Your dose on ${formatDateTime(saved.starts_at, user.timezone)} is saved.`;
-      fields.parts.when.input.value = toDateTimeLocalValue();
+      fields.parts.when.input.value = toDateTimeLocalValue(new Date(), user.timezone);
       focusQuietly(status);
       await load();
     },

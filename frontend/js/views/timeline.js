@@ -1,10 +1,13 @@
 // A patient's timeline for the care team: relief assessment, flags, chart, sessions.
 import { get, post, patch, del, ApiError, describeError } from '../api.js';
-import { h, clear, field, focusQuietly } from '../dom.js';
-import { localDate, addDays, formatDate, formatDateTime } from '../dates.js';
+import { h, clear, field, focusQuietly, scrollIntoViewGently } from '../dom.js';
+import { localDate, addDays, formatDate, formatDateTime, deviceTimeZone, zoneAbbreviation } from '../dates.js';
 import { chartFigure, summarise } from '../chartfigure.js';
 import { sessionForm } from '../sessionform.js';
-import { STATUS_LABEL, FLAG_LABEL, BASIS_LABEL, NOTICE_LABEL, URGENT_DISCLAIMER, ROUTE_SHORT, SIDE_EFFECT_CLINICAL } from '../labels.js';
+import {
+  STATUS_LABEL, FLAG_LABEL, BASIS_LABEL, NOTICE_LABEL, URGENT_DISCLAIMER, ROUTE_SHORT, SIDE_EFFECT_CLINICAL, flagSentence, SAFETY_SENTENCE,
+  DETAIL_LABEL,
+} from '../labels.js';
 import { loadForm } from '../gad7.js';
 
 const RANGES = [30, 90, 180];
@@ -16,6 +19,11 @@ export async function render(ctx) {
   let chart = null;
   let data = null;
   let treatments = [];
+  let entries = [];
+  const viewerZone = deviceTimeZone();
+  // One rule for time: the patient's zone, labelled, and the provider's own time beside it when it differs.
+  const when = (iso) => formatDateTime(iso, data?.patient?.timezone, { viewerZone });
+  const whenTime = (iso) => formatDateTime(iso, data?.patient?.timezone, { viewerZone, timeOnly: true });
 
   const heading = h('h1', {}, 'Patient');
   const lead = h('p', { class: 'lead' });
@@ -26,6 +34,8 @@ export async function render(ctx) {
   const assessmentSlot = h('div', {});
   const chartSlot = h('div', { class: 'chart-slot' });
   const sessionsSlot = h('div', {});
+  const notesSlot = h('div', {});
+  const daysSlot = h('div', {});
   const rangeButtons = RANGES.map((n) => h('button', {
     type: 'button', class: 'segment', 'aria-pressed': String(n === range), value: String(n),
   }, `${n} days`));
@@ -39,8 +49,10 @@ export async function render(ctx) {
     load();
   });
 
-  const texts = await loadForm('daily');
-  const recordForm = buildRecordForm();
+  // The texts of both instruments (the API's): the day view shows each entry's answers in its own instrument's words.
+  const [texts, standardTexts] = await Promise.all([loadForm('daily'), loadForm('gad7')]);
+  const forms = { [texts.instrument]: texts, [standardTexts.instrument]: standardTexts };
+  const recordSlot = h('div', {}); // the form comes with the patient's zone, after the first load
   const baselineForm = buildBaselineForm();
 
   ctx.main.append(h('section', { class: 'page wide timeline' },
@@ -60,9 +72,11 @@ export async function render(ctx) {
             + 'an adaptation, not validated. Their bands are a guide. The standard GAD-7 (two weeks, validated) is asked '
             + 'at the first check-in and every 14 days, and shown as its own points.'),
           chartSlot),
+        h('section', { 'aria-labelledby': 'notes-title' }, h('h2', { id: 'notes-title' }, 'Notes and side effects'), notesSlot),
+        h('section', { 'aria-labelledby': 'days-title' }, h('h2', { id: 'days-title' }, 'Check-ins by day'), daysSlot),
         h('section', { 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Sessions'), sessionsSlot),
         h('section', { class: 'card', 'aria-labelledby': 'record-title' },
-          h('h2', { id: 'record-title' }, 'Record a completed or planned session'), recordForm)),
+          h('h2', { id: 'record-title' }, 'Record a completed or planned session'), recordSlot)),
       h('div', { class: 'col-bottom' },
         h('section', { 'aria-labelledby': 'baseline-title' }, h('h2', { id: 'baseline-title' }, 'Intake score'), baselineForm.element),
         h('section', { 'aria-labelledby': 'export-title' },
@@ -80,12 +94,14 @@ export async function render(ctx) {
     const today = localDate(new Date(), tz);
     const from = addDays(today, -(range - 1));
     try {
-      const [timeline, tr] = await Promise.all([
+      const [timeline, tr, en] = await Promise.all([
         get(`${base}/timeline?from=${from}&to=${today}`),
         get(`${base}/treatments`),
+        get(`${base}/entries?from=${from}&to=${today}`),
       ]);
       data = timeline;
       treatments = tr.items;
+      entries = en.items;
     } catch (err) {
       if (!ctx.isCurrent()) return;
       if (err instanceof ApiError && err.status === 404) {
@@ -102,11 +118,15 @@ export async function render(ctx) {
     const ptoday = localDate(new Date(), patient.timezone);
     heading.textContent = patient.name;
     ctx.setTitle(patient.name);
-    lead.textContent = `${STATUS_LABEL[assessment?.status] || ''}${assessment?.status ? ' · ' : ''}Time zone ${patient.timezone.replaceAll('_', ' ')}`;
+    const zone = `${patient.timezone.replaceAll('_', ' ')} (${zoneAbbreviation(new Date().toISOString(), patient.timezone)})`;
+    lead.textContent = `${STATUS_LABEL[assessment?.status] || ''}${assessment?.status ? ' · ' : ''}Times are the patient's: ${zone}`;
     renderFlags(data.flags || []);
     renderAssessment(assessment);
     renderChart(from, ptoday);
     renderSessions(ptoday);
+    renderNotes(from, ptoday);
+    renderDays(from, ptoday);
+    if (!recordSlot.firstChild) recordSlot.append(buildRecordForm(patient.timezone));
     baselineForm.set(patient.intake_baseline);
     mailNotice.hidden = !patient.email_reminders_failing;
   }
@@ -147,10 +167,11 @@ export async function render(ctx) {
       spec: {
         from, to, days, standard, sessions, bands: texts.bands, maxScore: texts.max_total,
         baseline: a.baseline, threshold: a.threshold, wearOff: a.predicted_wear_off_date,
-        band, suggested: a.suggested_session_by,
+        band, suggested: a.suggested_session_by, onPick: openDay,
       },
       extraRows: standard.map((d) => ({ ...d, label: 'standard GAD-7' })),
       key,
+      pickHint: 'Point at a day to see its score; click or tap it to open its check-ins below.',
     });
     clear(chartSlot).append(chart.element);
   }
@@ -167,8 +188,8 @@ export async function render(ctx) {
       flagsSlot.append(h('details', {}, h('summary', {}, `Earlier flags (${earlier.length})`),
         h('ul', { class: 'plain-list' }, earlier.map((f) => h('li', {},
           `${FLAG_LABEL[f.kind] || f.kind}, raised ${formatDate(f.raised_on)}: ${f.status}`
-          + (f.acknowledged_at ? ` ${formatDateTime(f.acknowledged_at)}` : '')
-          + (f.resolved_at && !f.acknowledged_at ? ` ${formatDateTime(f.resolved_at)}` : ''))))));
+          + (f.acknowledged_at ? ` ${when(f.acknowledged_at)}` : '')
+          + (f.resolved_at && !f.acknowledged_at ? ` ${when(f.resolved_at)}` : ''))))));
     }
   }
 
@@ -187,11 +208,18 @@ export async function render(ctx) {
         status.textContent = describeError(err);
       }
     });
-    const details = Object.entries(f.details || {}).filter(([, v]) => v != null && typeof v !== 'object');
+    const fmt = (d) => formatDate(d, { weekday: true });
+    const figures = Object.entries(f.details || {}).filter(([k, v]) => v != null && k !== 'not_a_safety_screen');
     return h('article', { class: `card flag flag-${f.kind}` },
       h('h3', { id: titleId }, FLAG_LABEL[f.kind] || f.kind),
       h('p', { class: 'hint' }, `Raised ${formatDate(f.raised_on, { weekday: true })}`),
-      details.length ? h('p', {}, details.map(([k, v]) => `${k.replaceAll('_', ' ')}: ${typeof v === 'number' ? round(v) : v}`).join(' · ')) : null,
+      h('p', { class: 'flag-sentence' }, flagSentence(f, fmt)),
+      f.details?.not_a_safety_screen ? h('p', { class: 'hint' }, SAFETY_SENTENCE) : null,
+      figures.length ? h('details', { class: 'flag-figures' },
+        h('summary', {}, 'Figures'),
+        h('dl', { class: 'facts' }, figures.flatMap(([k, v]) => [
+          h('dt', {}, DETAIL_LABEL[k] || k.replaceAll('_', ' ')),
+          h('dd', {}, figure(v))]))) : null,
       ack);
   }
 
@@ -240,16 +268,82 @@ export async function render(ctx) {
           actions.append(cancel);
         }
         return h('tr', {},
-          h('th', { scope: 'row' }, formatDateTime(t.starts_at, data.patient.timezone)),
+          h('th', { scope: 'row' }, when(t.starts_at)),
           h('td', {}, t.status === 'planned' ? 'Planned' : 'Completed'),
           h('td', {}, ROUTE_SHORT[t.route] || t.route),
           h('td', {}, t.dose_mg != null ? `${t.dose_mg} mg` : '—'),
-          h('td', {}, t.recorded_by?.role === 'patient' ? 'Patient' : 'Clinic'),
+          h('td', {}, recordedBy(t)),
           h('td', {}, [t.notes, t.side_effects?.length ? `Side effects: ${t.side_effects.map((s) => SIDE_EFFECT_CLINICAL[s] || s).join(', ')}` : null]
             .filter(Boolean).join(' · ') || '—'),
           actions);
       })));
     sessionsSlot.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Sessions, scrolls sideways' }, table));
+  }
+
+  // Everything the patient wrote, newest first, for a clinician to read a month in a minute.
+  function renderNotes(from, today) {
+    clear(notesSlot);
+    const items = [
+      ...entries.filter((e) => e.note || e.side_effects?.length).map((e) => ({ at: e.recorded_at, entry: e })),
+      ...treatments.filter((t) => t.local_date >= from && t.local_date <= today && (t.notes || t.side_effects?.length))
+        .map((t) => ({ at: t.starts_at, session: t })),
+    ].sort((a, b) => (a.at < b.at ? 1 : -1));
+    if (!items.length) {
+      notesSlot.append(h('p', {}, `No notes or side effects in the last ${range} days.`));
+      return;
+    }
+    notesSlot.append(h('ol', { class: 'note-list' }, items.map((it) => h('li', {},
+      h('p', { class: 'note-when' }, h('time', { datetime: it.at }, when(it.at)), ' · ',
+        it.entry ? `Check-in, score ${it.entry.total}` : `Session (${sessionSummary(it.session)}), recorded by ${recordedBy(it.session).toLowerCase()}`),
+      noteBody(it.entry ? it.entry.note : it.session.notes, it.entry ? it.entry.side_effects : it.session.side_effects)))));
+  }
+
+  function openDay(date) {
+    const day = daysSlot.querySelector(`details.day[data-date="${date}"]`);
+    if (!day) return;
+    day.open = true;
+    scrollIntoViewGently(day);
+    day.querySelector('summary').focus({ preventScroll: true });
+  }
+
+  // The days of the range, newest first; each opens to its check-ins and sessions.
+  function renderDays(from, today) {
+    clear(daysSlot);
+    const byDay = new Map();
+    const slot = (day) => byDay.get(day) || byDay.set(day, { entries: [], sessions: [] }).get(day);
+    for (const e of entries) slot(e.local_date).entries.push(e);
+    for (const t of treatments) if (t.local_date >= from && t.local_date <= today) slot(t.local_date).sessions.push(t);
+    const days = [...byDay.keys()].sort().reverse();
+    if (!days.length) {
+      daysSlot.append(h('p', {}, `No check-ins in the last ${range} days.`));
+      return;
+    }
+    daysSlot.append(h('ol', { class: 'day-list' }, days.map((day) => {
+      const { entries: es, sessions: ss } = byDay.get(day);
+      const latest = es[es.length - 1];
+      const marks = [
+        latest ? `score ${latest.total} (${latest.severity})` : 'no check-in',
+        es.length > 1 ? `${es.length} check-ins` : null,
+        es.some((e) => e.note) ? 'note' : null,
+        es.some((e) => e.side_effects?.length) ? 'side effects' : null,
+        ss.length ? (ss.length > 1 ? `${ss.length} sessions` : `${ss[0].status === 'planned' ? 'planned ' : ''}session`) : null,
+      ].filter(Boolean);
+      return h('li', {}, h('details', { class: 'day', dataset: { date: day } },
+        h('summary', {}, h('span', { class: 'day-date' }, formatDate(day, { weekday: true })), ` · ${marks.join(' · ')}`),
+        ss.map((t) => h('article', { class: 'day-item' },
+          h('h3', {}, `${t.status === 'planned' ? 'Planned session' : 'Session'}, ${whenTime(t.starts_at)}`),
+          h('p', {}, `${sessionSummary(t)}. Recorded by ${recordedBy(t).toLowerCase()}.`),
+          noteBody(t.notes, t.side_effects))),
+        es.slice().reverse().map((e) => {
+          // Each entry in its own instrument's words (daily: how much of the time; standard: how often).
+          const form = forms[e.instrument] || texts;
+          return h('article', { class: 'day-item', dataset: { instrument: form.instrument } },
+            h('h3', {}, `Check-in${form === texts ? '' : ' (standard GAD-7)'}, ${whenTime(e.recorded_at)}: score ${e.total} (${e.severity})`),
+            h('dl', { class: 'answers' }, e.answers.flatMap((a, i) => [h('dt', {}, form.items[i]), h('dd', {}, `${form.answers[a] ?? a} (${a})`)])),
+            h('p', {}, e.difficulty != null ? `How difficult: ${form.difficulty.answers[e.difficulty]}` : 'How difficult: not answered'),
+            noteBody(e.note, e.side_effects));
+        })));
+    })));
   }
 
   async function markCompleted(t, button) {
@@ -283,16 +377,18 @@ export async function render(ctx) {
     }
   }
 
-  function buildRecordForm() {
+  function buildRecordForm(timeZone) {
     return sessionForm({
+      timeZone,
       url: `${base}/treatments`,
       submitLabel: 'Record session',
       withStatus: true,
       defaultRoute: 'iv',
       effectsLegend: 'Side effects during or after the session (optional)',
       sideEffects: texts.side_effects,
+      zoneNote: "the patient's time zone",
       onSaved: async (saved) => {
-        status.textContent = `${saved.status === 'planned' ? 'Planned session' : 'Session'} on ${formatDateTime(saved.starts_at, data?.patient?.timezone)} recorded.`;
+        status.textContent = `${saved.status === 'planned' ? 'Planned session' : 'Session'} on ${when(saved.starts_at)} recorded.`;
         await load();
         focusQuietly(status);
       },
@@ -333,6 +429,29 @@ export async function render(ctx) {
   }
 
   return () => chart?.dispose();
+}
+
+function recordedBy(t) {
+  return t.recorded_by?.role === 'patient' ? 'Patient' : 'Care team';
+}
+
+function sessionSummary(t) {
+  return [ROUTE_SHORT[t.route] || t.route, t.dose_mg != null ? `${t.dose_mg} mg` : null].filter(Boolean).join(', ');
+}
+
+function noteBody(note, effects) {
+  return [
+    note ? h('p', { class: 'note' }, note) : null,
+    effects?.length ? h('p', {}, `Side effects: ${effects.map((s) => SIDE_EFFECT_CLINICAL[s] || s).join(', ')}`) : null,
+  ];
+}
+
+function figure(value) {
+  if (Array.isArray(value)) return value.map((v) => String(v).replaceAll('_', ' ')).join(', ');
+  if (typeof value === 'number') return String(round(value));
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(String(value))) return formatDate(value, { weekday: true });
+  return String(value).replaceAll('_', ' ');
 }
 
 function round(n) {

@@ -1,7 +1,7 @@
 // The provider's worklist: patients in urgency order, and inviting a new patient.
-import { get, post, describeError } from '../api.js';
+import { get, post, del, describeError } from '../api.js';
 import { h, clear, field, focusQuietly } from '../dom.js';
-import { formatDate, formatDateTime, localDate, relativeDay } from '../dates.js';
+import { formatDate, formatDateTime, localDate, relativeDay, deviceTimeZone, viewerTime } from '../dates.js';
 import { STATUS_LABEL, FLAG_LABEL, URGENT_DISCLAIMER } from '../labels.js';
 
 export async function render(ctx) {
@@ -9,54 +9,96 @@ export async function render(ctx) {
   const tableSlot = h('div', {});
   const invite = invitePanel(status);
 
+  // Filters and search: the server filters, so every page of the answer fits them.
+  let only = sessionStorage.getItem('afterglow:worklist-filter') || '';
+  const filterButtons = FILTERS.map(([value, label]) => h('button', {
+    type: 'button', class: 'segment', value, 'aria-pressed': String(value === only),
+  }, label));
+  const filterBar = h('div', { class: 'segmented wrap', role: 'group', 'aria-label': 'Show' }, filterButtons);
+  const search = h('input', { type: 'search', id: 'worklist-search', name: 'q', autocomplete: 'off', maxlength: '100' });
+  const tools = h('div', { class: 'worklist-tools' },
+    filterBar,
+    h('div', { class: 'field search' }, h('label', { for: 'worklist-search' }, 'Search by name'), search));
+
   ctx.main.append(h('section', { class: 'page wide' },
     h('div', { class: 'page-head' },
       h('h1', {}, 'Worklist'),
       invite.button),
     status,
     invite.element,
+    invite.pending,
+    tools,
     tableSlot));
+  invite.loadPending();
 
   // The worklist comes in pages, most urgent first; later pages load on request.
-  const items = [];
+  let items = [];
   let nextCursor = null;
+  let generation = 0; // a slower, older answer must not overwrite a newer one
   async function loadPage() {
-    const page = await get(nextCursor ? `/api/v1/patients?cursor=${encodeURIComponent(nextCursor)}` : '/api/v1/patients');
+    const params = new URLSearchParams();
+    if (nextCursor) params.set('cursor', nextCursor);
+    if (only) params.set('filter', only);
+    if (search.value.trim()) params.set('q', search.value.trim());
+    const asked = generation;
+    const page = await get(`/api/v1/patients${params.size ? `?${params}` : ''}`);
+    if (asked !== generation) return false;
     items.push(...page.items);
     nextCursor = page.next_cursor || null;
+    return true;
   }
-  try {
-    await loadPage();
-  } catch (err) {
-    if (ctx.isCurrent()) tableSlot.append(h('p', { class: 'notice' }, describeError(err)));
-    return;
+  async function reload() {
+    generation += 1;
+    items = [];
+    nextCursor = null;
+    try {
+      if (!(await loadPage())) return;
+    } catch (err) {
+      if (ctx.isCurrent()) clear(tableSlot).append(h('p', { class: 'notice' }, describeError(err)));
+      return;
+    }
+    if (ctx.isCurrent()) renderTable(items);
   }
-  if (!ctx.isCurrent()) return;
-  renderTable(items);
+  filterBar.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (!b || b.value === only) return;
+    only = b.value;
+    sessionStorage.setItem('afterglow:worklist-filter', only);
+    for (const btn of filterButtons) btn.setAttribute('aria-pressed', String(btn.value === only));
+    reload();
+  });
+  let typing = null;
+  search.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(reload, 250);
+  });
+  await reload();
 
   function renderTable(rows) {
     clear(tableSlot);
-    const today = localDate(new Date());
+    const viewerZone = deviceTimeZone();
     const table = h('table', { class: 'worklist' },
       h('caption', {}, 'Patients'),
       h('thead', {}, h('tr', {},
         ['Patient', 'Status', 'Latest score', 'Last check-in', 'Predicted wear-off', 'Suggested session by', 'Next planned session', 'Open flags']
           .map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, rows.map((p) => h('tr', { class: p.open_flags?.includes('urgent') ? 'has-urgent' : null },
+      h('tbody', {}, rows.map((p) => { const today = localDate(new Date(), p.timezone); return h('tr', { class: p.open_flags?.includes('urgent') ? 'has-urgent' : null },
         h('th', { scope: 'row' }, h('a', { href: `#/patients/${encodeURIComponent(p.id)}` }, p.name)),
         h('td', {}, h('span', { class: `status-tag status-${p.status}` }, STATUS_LABEL[p.status] || p.status || '—')),
         h('td', {}, p.latest_score != null ? `${p.latest_score} · ${p.latest_severity}` : '—'),
-        h('td', {}, p.last_entry_at ? h('time', { datetime: p.last_entry_at, title: formatDateTime(p.last_entry_at) },
-          relativeDay(localDate(new Date(p.last_entry_at)), today)) : 'Never'),
+        h('td', {}, p.last_entry_at ? h('time', { datetime: p.last_entry_at, title: formatDateTime(p.last_entry_at, p.timezone, { viewerZone }) },
+          relativeDay(localDate(new Date(p.last_entry_at), p.timezone), today)) : 'Never'),
         h('td', {}, p.predicted_wear_off_date ? formatDate(p.predicted_wear_off_date) : '—'),
         h('td', {}, suggestedSession(p)),
-        h('td', {}, nextSession(p.next_planned_session),
+        h('td', {}, p.next_planned_session ? timeCell(p.next_planned_session, p.timezone, viewerZone) : '—',
           p.next_planned_session && p.next_planned_by === 'patient' ? h('span', { class: 'hint' }, ' (booked by the patient)') : null),
         h('td', {}, p.open_flags?.length
           ? h('ul', { class: 'flags-inline' }, p.open_flags.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)))
-          : '—')))));
+          : '—')); })));
     if (!rows.length) {
-      tableSlot.append(h('p', {}, 'No patients yet. Use "Invite patient" to add your first one.'));
+      tableSlot.append(h('p', {}, only || search.value.trim()
+        ? 'No patients match. Choose "All patients" or change the search.'
+        : 'No patients yet. Use "Invite patient" to add your first one.'));
     }
     tableSlot.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Worklist, scrolls sideways' }, table));
     if (nextCursor) {
@@ -79,6 +121,7 @@ export async function render(ctx) {
   }
 }
 
+// The server's session_due (diary/monitoring/evaluation.py): overdue is judged in the patient's own today.
 const DUE_LABEL = {
   overdue: 'overdue: nothing booked',
   booked_after_wear_off: 'booked after the predicted wear-off',
@@ -87,16 +130,24 @@ const DUE_LABEL = {
 function suggestedSession(p) {
   if (!p.suggested_session_by) return '—';
   const due = DUE_LABEL[p.session_due];
-  return h('span', {}, formatDate(p.suggested_session_by),
+  return h('span', { class: p.session_due === 'overdue' ? 'overdue' : null }, formatDate(p.suggested_session_by),
     due ? h('span', { class: `due-tag due-${p.session_due}` }, ` ${due}`) : null);
 }
 
-function nextSession(value) {
-  if (!value) return '—';
-  const starts = typeof value === 'string' ? value : value.starts_at || value.local_date;
-  if (!starts) return '—';
-  return starts.length <= 10 ? formatDate(starts) : formatDateTime(starts);
+/** An instant in the patient's zone, labelled; the viewer's own time below it when it differs. */
+function timeCell(iso, timeZone, viewerZone) {
+  const viewer = viewerTime(iso, timeZone, viewerZone);
+  return h('time', { datetime: iso }, formatDateTime(iso, timeZone),
+    viewer ? h('span', { class: 'viewer-time' }, `${viewer} your time`) : null);
 }
+
+const FILTERS = [
+  ['', 'All patients'],
+  ['needs_action', 'Needs action'],
+  ['open_flags', 'Open flags'],
+  ['overdue', 'Overdue'],
+  ['nothing_booked', 'Nothing booked'],
+];
 
 function invitePanel(status) {
   const button = h('button', { type: 'button', class: 'primary' }, 'Invite patient');
@@ -107,6 +158,63 @@ function invitePanel(status) {
     h('summary', {}, 'Add a name or email to the invite (optional)'),
     h('div', { class: 'stack' }, name.wrap, email.wrap));
   const element = h('div', { class: 'invite' }, details, result);
+  const pendingSlot = h('div', {});
+  const pending = h('section', { class: 'pending-invites', 'aria-labelledby': 'pending-title', hidden: true },
+    h('h2', { id: 'pending-title' }, 'Pending invites'), pendingSlot);
+
+  async function loadPending() {
+    let items;
+    try {
+      ({ items } = await get('/api/v1/invites'));
+    } catch {
+      return; // the worklist matters more; the list shows again on the next visit
+    }
+    clear(pendingSlot);
+    pending.hidden = !items.length;
+    pendingSlot.append(h('ul', { class: 'invite-list' }, items.map((inv) => {
+      const who = inv.name || inv.email || 'No name given';
+      const actions = h('div', { class: 'actions' });
+      if (inv.email) {
+        const resend = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Resend the invite for ${who}` }, 'Resend');
+        resend.addEventListener('click', async () => {
+          resend.disabled = true;
+          try {
+            await post(`/api/v1/invites/${encodeURIComponent(inv.code)}/resend`, {});
+            status.textContent = `The invite for ${who} was sent again to ${inv.email}.`;
+            await loadPending();
+          } catch (err) {
+            resend.disabled = false;
+            status.textContent = describeError(err);
+          }
+        });
+        actions.append(resend);
+      }
+      const revoke = h('button', { type: 'button', class: 'quiet small', 'aria-label': `Revoke the invite for ${who}` }, 'Revoke');
+      revoke.addEventListener('click', async () => {
+        if (revoke.dataset.confirm !== 'yes') {
+          revoke.dataset.confirm = 'yes';
+          revoke.textContent = 'Confirm revoke';
+          revoke.setAttribute('aria-label', `Confirm revoke: the invite for ${who}`);
+          return;
+        }
+        revoke.disabled = true;
+        try {
+          await del(`/api/v1/invites/${encodeURIComponent(inv.code)}`);
+          status.textContent = `The invite for ${who} was revoked; its code no longer works.`;
+          await loadPending();
+        } catch (err) {
+          revoke.disabled = false;
+          status.textContent = describeError(err);
+        }
+      });
+      actions.append(revoke);
+      return h('li', { class: 'invite-item' },
+        h('p', {}, h('strong', {}, who), inv.name && inv.email ? ` · ${inv.email}` : '', ' · code ', h('code', {}, inv.code)),
+        h('p', { class: 'hint' }, `Valid until ${formatDateTime(inv.expires_at, deviceTimeZone())}`,
+          inv.sends ? ` · emailed ${inv.sends === 1 ? 'once' : `${inv.sends} times`}` : ' · not emailed: share the link or code'),
+        actions);
+    })));
+  }
 
   button.addEventListener('click', async () => {
     button.disabled = true;
@@ -118,7 +226,10 @@ function invitePanel(status) {
       await showInvite(invite);
       name.input.value = '';
       email.input.value = '';
-      status.textContent = `Invite created. The code is ${invite.code}.`;
+      status.textContent = invite.sends
+        ? `Invite created and emailed to ${invite.email}. The code is ${invite.code}.`
+        : `Invite created. The code is ${invite.code}.`;
+      await loadPending();
     } catch (err) {
       status.textContent = `The invite could not be created. ${describeError(err)}`;
     } finally {
@@ -144,7 +255,7 @@ function invitePanel(status) {
       h('dl', { class: 'facts' },
         h('dt', {}, 'Invite code'), h('dd', {}, h('code', { class: 'invite-code' }, invite.code)),
         h('dt', {}, 'Link'), h('dd', {}, h('a', { href: url, class: 'invite-url' }, url)),
-        h('dt', {}, 'Valid until'), h('dd', {}, formatDateTime(invite.expires_at))),
+        h('dt', {}, 'Valid until'), h('dd', {}, formatDateTime(invite.expires_at, deviceTimeZone()))),
       h('div', { class: 'actions' }, copy),
       qrSlot,
       h('p', { class: 'hint' }, 'The patient scans the code with their phone camera, or types the code on the "Create your account" page. It works once.'));
@@ -158,7 +269,7 @@ function invitePanel(status) {
     }
   }
 
-  return { button, element };
+  return { button, element, pending, loadPending };
 }
 
 function body(name) {

@@ -1,0 +1,75 @@
+"""A patient's treatment cycles as rows, from the relief events of a refresh (RELIEF.md).
+
+The replay already ran; this only reads its events and the assessment, so a
+refresh costs one more query, not another replay. A first course that ended
+before wearing off or non-response was raised says nothing about its nadir in
+its events: it alone is assessed once more, as of its last day, for the
+response after induction.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from .. import relief
+from ..courses import courses
+from ..extensions import db
+from ..idempotency import insert_ignoring_duplicates
+from .models import INDUCTION, MAINTENANCE, SINGLE, ReliefCycle
+
+
+def cycle_rows(patient, events, assessment, completed, routes, today, *, scores, options) -> list[dict]:
+    """Rows for ReliefCycle. ``completed``: session days; ``routes``: {day: route} of completed sessions."""
+    gap = options["params"].course_gap_days
+    grouped = courses([d for d in completed if d <= today], gap)
+    by_start: dict[str, dict] = {}
+    for event in events:
+        by_start.setdefault(event.details.get("cycle_start"), {}).setdefault(event.kind, event)
+    rows = []
+    previous = None
+    for index, course in enumerate(grouped):
+        start, last = course[0], course[-1]
+        seen = by_start.get(start.isoformat(), {})
+        wore = seen.get(relief.WEARING_OFF)
+        non = seen.get(relief.NON_RESPONSE)
+        censored = seen.get(relief.CYCLE_CENSORED)
+        current = index == len(grouped) - 1
+        baseline = nadir = None
+        for event in (wore, non):
+            if event is not None and event.details.get("baseline") is not None:
+                baseline, nadir = event.details.get("baseline"), event.details.get("nadir")
+                break
+        if baseline is None and current:
+            baseline, nadir = assessment.baseline, assessment.nadir
+        elif baseline is None and index == 0:
+            end = grouped[1][0] - timedelta(days=1)
+            past = relief.assess({d: v for d, v in scores.items() if d <= end}, [d for d in completed if d <= end], end, **options)
+            baseline, nadir = past.baseline, past.nadir
+        if wore is not None:
+            duration = int(wore.details["duration"])
+        elif non is not None or (censored is not None and censored.details.get("non_response")):
+            duration = None
+        elif censored is not None:
+            duration = int(censored.details["duration_at_least"])
+        else:
+            duration = (today - last).days if current else (grouped[index + 1][0] - last).days
+        row = {
+            "patient_id": patient.id, "cycle_start": start, "care_team_id": patient.care_team_id, "course_index": index,
+            "course_type": MAINTENANCE if index else (INDUCTION if len(course) > 1 else SINGLE), "sessions": len(course),
+            "route": routes.get(last), "last_session": last, "duration_days": duration, "wore_off": wore is not None,
+            "wear_off_date": wore.day if wore is not None else None, "non_response": non is not None,
+            "baseline": baseline, "nadir": nadir, "after_wear_off": None,
+        }
+        if previous is not None and not previous["non_response"]:
+            row["after_wear_off"] = previous["wore_off"] and previous["wear_off_date"] <= start
+        rows.append(row)
+        previous = row
+    return rows
+
+
+def store_cycles(patient, rows) -> None:
+    db.session.execute(delete(ReliefCycle).where(ReliefCycle.patient_id == patient.id))
+    if rows:
+        insert_ignoring_duplicates(ReliefCycle, rows)
+

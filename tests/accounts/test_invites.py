@@ -1,0 +1,91 @@
+"""Invites that arrive (issue 14): pending list, revoke, resend, expiry, bound to their email."""
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+from diary.accounts.models import Invite
+from diary.db_types import utcnow
+from diary.extensions import db
+from tests.conftest import PASSWORD, login
+from tests.support.api_client import ApiClient
+
+
+def register(client, code, email, name="Pat"):
+    return client.post("/api/v1/auth/register", json={"invite_code": code, "email": email, "password": PASSWORD, "name": name, "timezone": "UTC"})
+
+
+def test_the_join_link_carries_name_and_email_in_its_fragment(provider_client):
+    invite = provider_client.post("/api/v1/invites", json={"name": "Sam Newcomer", "email": "Sam@Mail.test"}).get_json()
+    url = urlsplit(invite["url"])
+    assert url.query == "" and url.fragment.startswith("/join?")
+    query = parse_qs(url.fragment.split("?", 1)[1])
+    assert query == {"name": ["Sam Newcomer"], "email": ["sam@mail.test"], "code": [invite["code"]]}
+    assert invite["url"].endswith(invite["code"])
+    assert invite["email"] == "sam@mail.test" and invite["sends"] == 1
+
+
+def test_expiry_defaults_to_14_days_and_follows_the_setting(app, provider_client):
+    before = utcnow()
+    invite = provider_client.post("/api/v1/invites", json={}).get_json()
+    expires = invite["expires_at"].replace("Z", "+00:00")
+    from datetime import datetime
+
+    assert timedelta(days=14) <= datetime.fromisoformat(expires) - before < timedelta(days=14, minutes=1)
+    assert invite["sends"] == 0  # no email, nothing sent
+    app.config["INVITE_DAYS"] = 3
+    invite = provider_client.post("/api/v1/invites", json={}).get_json()
+    assert datetime.fromisoformat(invite["expires_at"].replace("Z", "+00:00")) - before < timedelta(days=3, minutes=1)
+
+
+def test_pending_invites_and_revoking_one(app, provider_client, make_provider):
+    kept = provider_client.post("/api/v1/invites", json={"name": "Kept"}).get_json()
+    revoked = provider_client.post("/api/v1/invites", json={"name": "Revoked", "email": "rev@mail.test"}).get_json()
+    used = provider_client.post("/api/v1/invites", json={}).get_json()
+    assert register(ApiClient(app.test_client()), used["code"], "used@mail.test").status_code == 201
+
+    pending = provider_client.get("/api/v1/invites").get_json()["items"]
+    assert [i["code"] for i in pending] == [revoked["code"], kept["code"]]  # newest first; the used one is gone
+
+    other = make_provider(name="Dr. Other")
+    stray = login(app, other["email"], other["password"])
+    assert stray.get("/api/v1/invites").get_json()["items"] == []
+    assert stray.delete(f"/api/v1/invites/{revoked['code']}").status_code == 404
+    assert stray.post(f"/api/v1/invites/{revoked['code']}/resend").status_code == 404
+
+    assert provider_client.delete(f"/api/v1/invites/{revoked['code']}").status_code == 204
+    assert [i["code"] for i in provider_client.get("/api/v1/invites").get_json()["items"]] == [kept["code"]]
+    assert provider_client.delete(f"/api/v1/invites/{revoked['code']}").status_code == 404  # once
+    refused = register(ApiClient(app.test_client()), revoked["code"], "rev@mail.test")
+    assert refused.status_code == 422 and "invite_code" in refused.get_json()["error"]["fields"]
+
+
+def test_an_expired_invite_is_refused_and_not_pending(app, provider_client):
+    invite = provider_client.post("/api/v1/invites", json={"email": "late@mail.test"}).get_json()
+    with app.app_context():
+        db.session.get(Invite, invite["code"]).expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert provider_client.get("/api/v1/invites").get_json()["items"] == []
+    assert provider_client.post(f"/api/v1/invites/{invite['code']}/resend").status_code == 404
+    refused = register(ApiClient(app.test_client()), invite["code"], "late@mail.test")
+    assert refused.status_code == 422 and "invite_code" in refused.get_json()["error"]["fields"]
+
+
+def test_an_invite_for_one_email_registers_only_that_email(app, provider_client):
+    invite = provider_client.post("/api/v1/invites", json={"email": "Only.Me@mail.test"}).get_json()
+    wrong = register(ApiClient(app.test_client()), invite["code"], "someone.else@mail.test")
+    assert wrong.status_code == 422
+    assert "email" in wrong.get_json()["error"]["fields"]
+    assert register(ApiClient(app.test_client()), invite["code"], "only.me@MAIL.test").status_code == 201  # emails are case-insensitive
+
+
+def test_resend_renews_the_expiry_and_needs_an_email(app, provider_client):
+    invite = provider_client.post("/api/v1/invites", json={"email": "again@mail.test"}).get_json()
+    with app.app_context():
+        db.session.get(Invite, invite["code"]).expires_at = utcnow() + timedelta(days=1)
+        db.session.commit()
+    again = provider_client.post(f"/api/v1/invites/{invite['code']}/resend")
+    assert again.status_code == 200
+    body = again.get_json()
+    assert body["sends"] == 2 and body["expires_at"] > invite["expires_at"][:10]
+    bare = provider_client.post("/api/v1/invites", json={}).get_json()
+    refused = provider_client.post(f"/api/v1/invites/{bare['code']}/resend")
+    assert refused.status_code == 422 and "email" in refused.get_json()["error"]["fields"]
