@@ -3,6 +3,7 @@
 ``create_app`` loads :class:`Config` and then applies any mapping passed to it,
 so tests override single keys without touching the environment.
 """
+
 import os
 
 
@@ -57,7 +58,9 @@ class Config:
         self.PUSH_ALLOWED_HOSTS = _env_list("PUSH_ALLOWED_HOSTS", DEFAULT_PUSH_ALLOWED_HOSTS)
         self.BACKFILL_DAYS = _env_int("BACKFILL_DAYS", 7)
         # Shown after a check-in, under "If you feel worse": how to reach the clinic, and a crisis line.
-        self.CLINIC_CONTACT = _env("CLINIC_CONTACT")  # e.g. "+1 555 0100 (weekdays 8-18)"; None: "your clinic"
+        self.CLINIC_CONTACT = _env(
+            "CLINIC_CONTACT"
+        )  # e.g. "+1 555 0100 (weekdays 8-18)"; None: "your clinic"
         self.CRISIS_LINE = _env("CRISIS_LINE", "your local emergency number")
         self.INVITE_DAYS = _env_int("INVITE_DAYS", 14)  # how long an invite stays valid
         self.EMBEDDED_SCHEDULER = _env_bool("EMBEDDED_SCHEDULER", False)

@@ -1,4 +1,5 @@
 """Afterglow: a between-treatment GAD-7 diary for ketamine clinics."""
+
 import os
 import secrets
 from pathlib import Path
@@ -54,7 +55,9 @@ def create_app(config=None):
     with app.app_context():
         database.tune_sqlite(db.engine)
     # SQLite's DDL is transactional too now (diary.database): a failed migration leaves nothing half done.
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True, transactional_ddl=True)
+    migrate.init_app(
+        app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True, transactional_ddl=True
+    )
     limiter.init_app(app)
     observability.init_app(app)
     headers.init_app(app)
@@ -62,7 +65,9 @@ def create_app(config=None):
     security.init_app(app)  # login, then CSRF, before the body checks
     guards.init_app(app)
 
-    api = DiaryApi(app, spec_kwargs={"info": {"description": "The Afterglow diary's HTTP API (CONTRACT.md)."}})
+    api = DiaryApi(
+        app, spec_kwargs={"info": {"description": "The Afterglow diary's HTTP API (CONTRACT.md)."}}
+    )
     security.document(api)
     _register_blueprints(app, api)
     errors.init_app(app)
@@ -79,7 +84,15 @@ def _connect_signals():
 
 
 def _register_blueprints(app, api):
-    for blueprint in (accounts_api, checkins_api, treatments_api, monitoring_api, push_api, exports_api, audit_api):
+    for blueprint in (
+        accounts_api,
+        checkins_api,
+        treatments_api,
+        monitoring_api,
+        push_api,
+        exports_api,
+        audit_api,
+    ):
         api.register_blueprint(blueprint)
     web.init_app(app)
 

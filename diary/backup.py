@@ -15,10 +15,11 @@ stopped first (what they write meanwhile is lost), so it asks for confirmation.
 ``db downgrade`` refuses to go past the initial schema (which drops every table)
 unless ``--yes-destroy-all-data`` is given.
 """
+
 import os
 import sqlite3
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -30,6 +31,7 @@ from .database import create_owner_only, owner_only, sqlite_path
 from .extensions import db
 
 DESTROY_CONSENT = "yes-destroy-all-data"  # read by migrations/versions/0001_initial_schema.py
+
 
 def _database_path() -> Path | None:
     return sqlite_path(db.engine.url)
@@ -69,10 +71,16 @@ def _check(file: Path) -> str | None:
         status = connection.execute("PRAGMA integrity_check").fetchone()[0]
         if status != "ok":
             raise click.ClickException(f"{file} is damaged: {status}")
-        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         if "audit_events" not in tables:
             raise click.ClickException(f"{file} is not a diary database")
-        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone() if "alembic_version" in tables else None
+        revision = (
+            connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            if "alembic_version" in tables
+            else None
+        )
     except sqlite3.DatabaseError as exc:
         raise click.ClickException(f"{file} is not a diary database: {exc}") from None
     finally:
@@ -117,7 +125,9 @@ def restore_command(file, yes):
         raise SystemExit(2)
     revision = _check(file)
     if revision is None:
-        raise click.ClickException(f"{file} has no schema revision (alembic_version); it was not made by `backup`")
+        raise click.ClickException(
+            f"{file} has no schema revision (alembic_version); it was not made by `backup`"
+        )
     script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
     if revision not in {rev.revision for rev in script.walk_revisions()}:
         raise click.ClickException(
@@ -125,17 +135,23 @@ def restore_command(file, yes):
             "restore it with the version that made it"
         )
     if not yes:
-        click.confirm(f"Replace every record in {target} with {file}? Stop the web server and the scheduler first", abort=True)
+        click.confirm(
+            f"Replace every record in {target} with {file}? Stop the web server and the scheduler first",
+            abort=True,
+        )
     db.engine.dispose()  # this process's own connections hold no lock while the copy runs
     kept = None
     if target.exists():
-        kept = target.with_name(f"{target.name}.before-restore-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}")
+        kept = target.with_name(f"{target.name}.before-restore-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
         create_owner_only(kept)
         _copy(target, kept, single_file=True)
     create_owner_only(target)
     _copy(file, target)
     owner_only(target)
-    click.echo(f"restored {file} (schema {revision})" + (f"; the previous database is kept in {kept}" if kept else ""))
+    click.echo(
+        f"restored {file} (schema {revision})"
+        + (f"; the previous database is kept in {kept}" if kept else "")
+    )
     if revision != script.get_current_head():
         click.echo("now run `flask --app diary db upgrade`")
 
@@ -148,15 +164,21 @@ def _guarded_downgrade(downgrade: click.Command) -> click.Command:
         return downgrade.callback(x_arg=x_arg, **kwargs)
 
     consent = click.Option(
-        [f"--{DESTROY_CONSENT}", "yes_destroy_all_data"], is_flag=True, help="Allow going below the initial schema (it drops every table)."
+        [f"--{DESTROY_CONSENT}", "yes_destroy_all_data"],
+        is_flag=True,
+        help="Allow going below the initial schema (it drops every table).",
     )
-    return click.Command(downgrade.name, params=[*downgrade.params, consent], callback=callback, help=downgrade.help)
+    return click.Command(
+        downgrade.name, params=[*downgrade.params, consent], callback=callback, help=downgrade.help
+    )
 
 
 def guarded_db_group(group: click.Group) -> click.Group:
     """Flask-Migrate's ``db`` group, with a downgrade that needs consent to drop everything."""
     commands = {**group.commands, "downgrade": _guarded_downgrade(group.commands["downgrade"])}
-    return click.Group(group.name, commands=commands, params=group.params, callback=group.callback, help=group.help)
+    return click.Group(
+        group.name, commands=commands, params=group.params, callback=group.callback, help=group.help
+    )
 
 
 def guard_downgrade(app):

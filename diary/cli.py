@@ -2,6 +2,7 @@
 
 Each feature keeps its own in its cli.py; this module only registers them.
 """
+
 from . import backup
 from .accounts.cli import users
 from .audit.cli import audit

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from datetime import date
 
 
-def latest_course_start_with(session_days: Iterable[date], chosen: Iterable[date], today: date,
-                             gap_days: int) -> date | None:
+def latest_course_start_with(
+    session_days: Iterable[date], chosen: Iterable[date], today: date, gap_days: int
+) -> date | None:
     """The first day of the latest course, as of ``today``, that holds one of the ``chosen`` days."""
     wanted = set(chosen)
     start = previous = found = None

@@ -4,6 +4,7 @@ Fernet (AES-CBC and HMAC-SHA256) both hides the value and refuses any change
 to it, so a cursor shows no name or rank to whoever sees the URL (a proxy log,
 the browser's history) and cannot be forged to steer a query.
 """
+
 import base64
 import hashlib
 import hmac

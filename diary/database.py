@@ -24,6 +24,7 @@ The database file and its ``-wal`` and ``-shm`` companions hold health data:
 they are created readable by their owner only, like the keys beside them
 (SQLite gives the companions the database file's mode).
 """
+
 import contextlib
 import logging
 import os
@@ -64,7 +65,11 @@ def tune_sqlite(engine) -> None:
 
 def sqlite_path(url) -> Path | None:
     """The file of a SQLite URL; None for an in-memory database."""
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or url.database.startswith("file::memory:"):
+    if (
+        url.get_backend_name() != "sqlite"
+        or url.database in (None, "", ":memory:")
+        or url.database.startswith("file::memory:")
+    ):
         return None
     return Path(url.database)
 
@@ -129,7 +134,9 @@ class Outage:
         self.log.error(
             "database unavailable: %s%s; answering 503 until it is back",
             type(exc).__name__,
-            f" ({type(orig).__name__}{' ' + orig.sqlstate if getattr(orig, 'sqlstate', None) else ''})" if orig is not None else "",
+            f" ({type(orig).__name__}{' ' + orig.sqlstate if getattr(orig, 'sqlstate', None) else ''})"
+            if orig is not None
+            else "",
         )
 
     def is_on(self) -> bool:
@@ -143,7 +150,11 @@ class Outage:
                 return
             seconds, failures = time.monotonic() - self._since, self._failures
             self._since, self._failures = None, 0
-        self.log.warning("database available again after %.0f s (%d request(s) or job(s) answered unavailable)", seconds, failures)
+        self.log.warning(
+            "database available again after %.0f s (%d request(s) or job(s) answered unavailable)",
+            seconds,
+            failures,
+        )
 
 
 def outage(app) -> Outage:

@@ -4,6 +4,7 @@
 our own :class:`ApiError`, werkzeug's exceptions, webargs' validation errors
 and anything unexpected (a 500 that never shows a traceback).
 """
+
 import contextlib
 import logging
 
@@ -101,7 +102,11 @@ def _messages(value, path=""):
     if isinstance(value, dict):
         found = []
         for key, item in value.items():
-            where = path if key == "_schema" else (f"{path}.{key}" if path else f"item {int(key) + 1}" if str(key).isdigit() else str(key))
+            where = (
+                path
+                if key == "_schema"
+                else (f"{path}.{key}" if path else f"item {int(key) + 1}" if str(key).isdigit() else str(key))
+            )
             found.extend(_messages(item, where))
         return found
     return [str(value)]
@@ -134,7 +139,9 @@ def handle_http_exception(error: HTTPException):
         headers["Retry-After"] = original.headers.get("Retry-After", "900")
     if status == 405 and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
-    return envelope(status, CODES.get(status, "error"), MESSAGES.get(status, error.description or ""), headers=headers)
+    return envelope(
+        status, CODES.get(status, "error"), MESSAGES.get(status, error.description or ""), headers=headers
+    )
 
 
 def handle_unexpected(error: Exception):
@@ -152,13 +159,22 @@ def handle_database_error(error: Exception):
         db.session.rollback()
     database.outage(current_app).failed(error)
     g.database_unavailable = True
-    message = "The diary is busy. Please try again in a moment." if retry_after == database.LOCKED_RETRY_AFTER else MESSAGES[503]
+    message = (
+        "The diary is busy. Please try again in a moment."
+        if retry_after == database.LOCKED_RETRY_AFTER
+        else MESSAGES[503]
+    )
     return envelope(503, "service_unavailable", message, headers={"Retry-After": str(retry_after)})
 
 
 def _database_recovered(response):
     """A request that used the database and did not fail on it ends an outage."""
-    if database.outage(current_app).is_on() and not g.get("database_unavailable") and response.status_code < 500 and db.session.registry.has():
+    if (
+        database.outage(current_app).is_on()
+        and not g.get("database_unavailable")
+        and response.status_code < 500
+        and db.session.registry.has()
+    ):
         database.outage(current_app).succeeded()
     return response
 

@@ -1,4 +1,5 @@
 """Flask extensions, created once here and bound to the app in ``create_app``."""
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -16,7 +17,9 @@ naming_convention = {
 }
 
 # Views commit and then serialise; expiring on commit would reload every row, one query each.
-db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention), session_options={"expire_on_commit": False})
+db = SQLAlchemy(
+    metadata=MetaData(naming_convention=naming_convention), session_options={"expire_on_commit": False}
+)
 migrate = Migrate()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,6 +1,7 @@
 """Marshmallow fields shared by every feature's schemas."""
+
 import re
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from marshmallow import ValidationError, fields, validate
 
@@ -13,8 +14,8 @@ PAGE_LIMIT, MAX_PAGE_LIMIT = 100, 500
 # Inputs are kept far from datetime's limits, so that a zone offset, a local
 # midnight or a window of days computed from them can never overflow (a 500).
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
-EARLIEST = datetime.combine(EARLIEST_DATE, time(), timezone.utc)
-LATEST = datetime.combine(LATEST_DATE, time(23, 59, 59, 999999), timezone.utc)
+EARLIEST = datetime.combine(EARLIEST_DATE, time(), UTC)
+LATEST = datetime.combine(LATEST_DATE, time(23, 59, 59, 999999), UTC)
 OUT_OF_RANGE = "Give a date between 1900-01-01 and 2999-12-31."
 
 
@@ -35,7 +36,7 @@ class UTCDateTime(fields.AwareDateTime):
             value = value[:-1] + "+00:00"
         result = super()._deserialize(value, attr, data, **kwargs)
         try:
-            result = result.astimezone(timezone.utc)
+            result = result.astimezone(UTC)
         except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
             raise ValidationError(OUT_OF_RANGE) from None
         if not EARLIEST <= result <= LATEST:

@@ -11,6 +11,7 @@ Pure: no Flask, no database. Items after Spitzer RL et al., Arch Intern Med
 
 The PWA reads every text from the API (``form`` below), never from a copy.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -241,7 +242,10 @@ def form(code: str) -> dict[str, Any]:
         "stem": spec.stem,
         "items": [item.text for item in ITEMS],
         "answers": [answer.label for answer in spec.answers],
-        "difficulty": {"question": DIFFICULTY_QUESTION, "answers": [answer.label for answer in spec.difficulty_answers]},
+        "difficulty": {
+            "question": DIFFICULTY_QUESTION,
+            "answers": [answer.label for answer in spec.difficulty_answers],
+        },
         "side_effects": [{"code": code_, "label": label} for code_, label in SIDE_EFFECTS],
         "guide": spec.guide,
         "max_total": MAX_TOTAL,

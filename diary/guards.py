@@ -2,6 +2,7 @@
 
 And text every database can store: no NUL, no lone surrogate (422), JSON at most 32 levels deep (400).
 """
+
 import re
 
 from flask import current_app, request
@@ -71,9 +72,13 @@ def _json_body():
     if not request.is_json or not request.get_data(cache=True).strip():
         return None
     try:
-        return request.get_json()  # a ValueError (bad JSON, an integer of more than 4300 digits) is a 400 here
+        return (
+            request.get_json()
+        )  # a ValueError (bad JSON, an integer of more than 4300 digits) is a 400 here
     except RecursionError:
-        raise ApiError(400, message=f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.") from None
+        raise ApiError(
+            400, message=f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep."
+        ) from None
 
 
 def check_text():

@@ -3,6 +3,7 @@
 A small after-request hook rather than flask-talisman: the policy is fixed,
 and the whole of it fits on this page.
 """
+
 from flask import current_app, request
 
 # The PWA loads only its own scripts, styles and workers; charts draw to

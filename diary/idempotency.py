@@ -5,6 +5,7 @@ The same id with the same content answers the stored record; with other
 content, 409. The primary key settles races: of two concurrent inserts one
 wins (ON CONFLICT DO NOTHING), and the loser reads the winner's row.
 """
+
 import uuid
 
 from sqlalchemy import inspect
@@ -27,10 +28,16 @@ def create_once(model, record, same_content):
         record.id = uuid.uuid4()
     table = model.__table__
     given = vars(record)  # what the caller set, as the ORM would send it; the columns' defaults fill the rest
-    values = {column.name: given[prop.key] for prop in inspect(model).column_attrs for column in prop.columns
-              if column.table is table and prop.key in given}
+    values = {
+        column.name: given[prop.key]
+        for prop in inspect(model).column_attrs
+        for column in prop.columns
+        if column.table is table and prop.key in given
+    }
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT here.
-    inserted = db.session.execute(_insert(table).values(values).on_conflict_do_nothing().returning(table.c.id)).first()
+    inserted = db.session.execute(
+        _insert(table).values(values).on_conflict_do_nothing().returning(table.c.id)
+    ).first()
     if inserted is None:
         existing = db.session.get(model, record.id)
         # Only a conflict on another unique key, which these models do not have.

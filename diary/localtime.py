@@ -48,7 +48,7 @@ __all__ = [
     "utc_text",
 ]
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 _ONE_SECOND = dt.timedelta(seconds=1)
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -134,9 +134,7 @@ def _first_instant_at_or_after(wall: dt.datetime, zone: ZoneInfo) -> dt.datetime
     return after
 
 
-def reminder_instant(
-    local_date: dt.date, reminder_time: dt.time, tz: str | ZoneInfo
-) -> dt.datetime | None:
+def reminder_instant(local_date: dt.date, reminder_time: dt.time, tz: str | ZoneInfo) -> dt.datetime | None:
     """When the reminder for ``local_date`` is due (UTC), or None when that
     date cannot hold it (its first valid instant falls on another date)."""
     _require_wall_time(reminder_time)

@@ -4,12 +4,13 @@ Request lines carry the route template (``/api/v1/patients/<pid>/entries``),
 never the raw path, query string, body, email or token: the logs must hold
 no health data and nothing that would let a reader act as a user.
 """
+
 import json
 import logging
 import re
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import g, has_request_context, request
 from flask.logging import default_handler as flask_default_handler
@@ -42,7 +43,7 @@ def _route():
 class JsonFormatter(logging.Formatter):
     def format(self, record):
         line = {
-            "at": utc_text(datetime.fromtimestamp(record.created, timezone.utc)),
+            "at": utc_text(datetime.fromtimestamp(record.created, UTC)),
             "level": record.levelname.lower(),
             "logger": record.name,
             "event": record.getMessage(),
@@ -80,7 +81,11 @@ def _start():
 def _finish(response):
     duration_ms = round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1)
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
-    if request.path.startswith("/api/") and response.status_code in SECURITY_STATUSES and not g.get("security_event_logged"):
+    if (
+        request.path.startswith("/api/")
+        and response.status_code in SECURITY_STATUSES
+        and not g.get("security_event_logged")
+    ):
         body = response.get_json(silent=True) if response.is_json else None
         code = (body or {}).get("error", {}).get("code") if isinstance(body, dict) else None
         security_log.warning(SECURITY_STATUSES[response.status_code], extra={"code": code})
@@ -99,7 +104,7 @@ class _NoAccessLog(logging.Filter):
 
 
 # werkzeug.serving.WSGIRequestHandler's lines: 127.0.0.1 - - [30/Nov/2026 20:23:14] "GET /path HTTP/1.1" 200 -
-WERKZEUG_ACCESS_LINE = re.compile(r'^\S+ - - \[[^\]]*\] ')
+WERKZEUG_ACCESS_LINE = re.compile(r"^\S+ - - \[[^\]]*\] ")
 
 
 def _configure(app):

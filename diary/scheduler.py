@@ -16,6 +16,7 @@ Each job takes ``now`` and commits its own work; ``tick`` runs them all once,
 in order: schedules, reminders, relief, provider alerts, delivery, so a tick
 delivers what it queued.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -25,7 +26,7 @@ import signal
 import threading
 import time as monotonic_time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import click
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -85,7 +86,11 @@ def _in_batches(total, run_batch, claimed):
 
 def send_reminders(app, now) -> str:
     """Queues every reminder due at ``now`` (the delivery job sends them)."""
-    return _in_batches(notifications.ReminderPass(), lambda: notifications.queue_due_reminders(now=now, limit=BATCH), lambda batch: batch.due)
+    return _in_batches(
+        notifications.ReminderPass(),
+        lambda: notifications.queue_due_reminders(now=now, limit=BATCH),
+        lambda batch: batch.due,
+    )
 
 
 def evaluate_relief(app, now) -> str:
@@ -105,7 +110,11 @@ def refresh_priors(app, now) -> str:
 
 
 def alert_providers(app, now) -> str:
-    return _in_batches(notifications.AlertPass(), lambda: notifications.queue_provider_alerts(now=now, limit=BATCH), lambda batch: batch.flags)
+    return _in_batches(
+        notifications.AlertPass(),
+        lambda: notifications.queue_provider_alerts(now=now, limit=BATCH),
+        lambda batch: batch.flags,
+    )
 
 
 def deliver(app, now) -> str:
@@ -131,7 +140,9 @@ def deliver(app, now) -> str:
         counts["failed"] += batch.failed
         for index, claim in enumerate(batch.claims):
             if stop.is_set():  # a clean shutdown: what is not sent yet goes back for the next scheduler
-                counts["released"] += sum(outbox.release(unsent, now=utcnow()) for unsent in batch.claims[index:])
+                counts["released"] += sum(
+                    outbox.release(unsent, now=utcnow()) for unsent in batch.claims[index:]
+                )
                 db.session.commit()
                 break
             outcome = outbox.send(claim, settings, now=batch_now)
@@ -257,7 +268,7 @@ def build_scheduler(app, scheduler_class):
     scheduler = scheduler_class(
         executors={"default": ThreadPoolExecutor(max_workers=1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
-        timezone=timezone.utc,
+        timezone=UTC,
     )
     for job in JOBS:
         scheduler.add_job(
@@ -267,7 +278,7 @@ def build_scheduler(app, scheduler_class):
             args=(app, job),
             id=job.name,
             name=job.name,
-            next_run_time=datetime.now(timezone.utc),
+            next_run_time=datetime.now(UTC),
         )
     return scheduler
 
@@ -275,7 +286,10 @@ def build_scheduler(app, scheduler_class):
 def configure_logging(app):
     """JSON lines on stderr for the ``diary.*`` loggers of a scheduler (as the web requests log)."""
     logger = logging.getLogger("diary")
-    if not any(getattr(handler, "_diary_scheduler", False) or getattr(handler, "_diary_json", False) for handler in logger.handlers):
+    if not any(
+        getattr(handler, "_diary_scheduler", False) or getattr(handler, "_diary_json", False)
+        for handler in logger.handlers
+    ):
         handler = logging.StreamHandler()
         handler.setFormatter(JsonFormatter())
         handler._diary_scheduler = True
@@ -324,11 +338,17 @@ def _parse_instant(_ctx, _param, value):
         raise click.BadParameter("give an RFC 3339 date and time, e.g. 2026-03-29T01:30:00Z") from None
     if instant.tzinfo is None:
         raise click.BadParameter("give an offset or Z, e.g. 2026-03-29T01:30:00+01:00")
-    return instant.astimezone(timezone.utc)
+    return instant.astimezone(UTC)
 
 
 @cli.command("tick")
-@click.option("--at", "at", callback=_parse_instant, metavar="DATETIME", help="Run as of this instant (RFC 3339); default now.")
+@click.option(
+    "--at",
+    "at",
+    callback=_parse_instant,
+    metavar="DATETIME",
+    help="Run as of this instant (RFC 3339); default now.",
+)
 def tick_command(at):
     """Runs every scheduler job once and prints what each did."""
     app = current_app._get_current_object()
@@ -340,8 +360,14 @@ def tick_command(at):
 
 
 @cli.command("run")
-@click.option("--poll", type=float, default=election.POLL, show_default=True, metavar="SECONDS",
-              help="How often a standby tries to take over, and a leader checks that it still leads.")
+@click.option(
+    "--poll",
+    type=float,
+    default=election.POLL,
+    show_default=True,
+    metavar="SECONDS",
+    help="How often a standby tries to take over, and a leader checks that it still leads.",
+)
 def run_command(poll):
     """Runs the scheduler until stopped (Ctrl-C or SIGTERM); one machine of many leads.
 

@@ -12,6 +12,7 @@ Every signal's sender is the :class:`~diary.accounts.models.Patient` (for
 ``invite_to_send``, the :class:`~diary.accounts.models.Invite`), with ``now``
 (the instant of the change) as a keyword argument.
 """
+
 from blinker import Namespace
 
 _signals = Namespace()

@@ -10,6 +10,7 @@ version, so it precaches by the same names. The shell, manifest and service
 worker, and any asset asked for without the current version, are revalidated
 on every load.
 """
+
 import gzip
 import hashlib
 import mimetypes
@@ -28,7 +29,13 @@ ALWAYS_REVALIDATE = {"index.html", "sw.js", "manifest.webmanifest"}
 # Only the app itself is served, not the tooling that lives beside it in frontend/.
 PUBLIC_FILES = ALWAYS_REVALIDATE
 PUBLIC_FOLDERS = ("css/", "js/", "vendor/", "icons/")
-COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/manifest+json", "image/svg+xml")
+COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/manifest+json",
+    "image/svg+xml",
+)
 IMMUTABLE = "public, max-age=31536000, immutable"
 # What the shell links by its versioned URL: src="js/app.js" -> src="v/<version>/js/app.js".
 SHELL_ASSET = re.compile(r'(\s(?:href|src)=")((?:css|js|vendor|icons)/)')
@@ -48,7 +55,11 @@ def served_files():
     for name in sorted(PUBLIC_FILES - {"sw.js"}):
         yield FRONTEND / name
     for folder in PUBLIC_FOLDERS:
-        yield from (path for path in (FRONTEND / folder).rglob("*") if path.is_file() and path.name not in ("LICENSE", "VERSION"))
+        yield from (
+            path
+            for path in (FRONTEND / folder).rglob("*")
+            if path.is_file() and path.name not in ("LICENSE", "VERSION")
+        )
 
 
 def version() -> str:
@@ -115,7 +126,9 @@ def _serve(relative, *, immutable=False):
         response = Response(body, mimetype=mimetype)
     response.headers["Vary"] = "Accept-Encoding"
     response.set_etag(etag)
-    response.headers["Cache-Control"] = IMMUTABLE if immutable and relative not in ALWAYS_REVALIDATE else "no-cache"
+    response.headers["Cache-Control"] = (
+        IMMUTABLE if immutable and relative not in ALWAYS_REVALIDATE else "no-cache"
+    )
     if relative == "sw.js":
         response.headers["Service-Worker-Allowed"] = "/"
     return response

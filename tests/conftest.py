@@ -5,9 +5,10 @@ SQLite by default; PostgreSQL when DIARY_TEST_DATABASE_URL is set. On PostgreSQL
 the run gets a schema of its own, emptied after each test and dropped at the end,
 so nothing is left in the shared database.
 """
+
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -19,7 +20,6 @@ from tests.support.api_client import ApiClient
 PG_URL = os.environ.get("DIARY_TEST_DATABASE_URL")
 pytest_plugins = ["tests.support.fixtures", "tests.support.process_guard"]
 PASSWORD = "correct horse battery"
-
 
 
 def _pg_schema_url(base_url, schema):
@@ -114,7 +114,9 @@ def make_provider(app):
 
     def make(email=None, name="Dr. Ada Hale", password=PASSWORD, team_name=None):
         with app.app_context():
-            user = service.create_provider(email or f"prov-{uuid.uuid4().hex[:8]}@clinic.test", name, password, team_name=team_name)
+            user = service.create_provider(
+                email or f"prov-{uuid.uuid4().hex[:8]}@clinic.test", name, password, team_name=team_name
+            )
             db.session.commit()
             return {"id": str(user.id), "email": user.email, "password": password, "name": name}
 
@@ -122,7 +124,7 @@ def make_provider(app):
 
 
 def now_utc():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @pytest.fixture

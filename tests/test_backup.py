@@ -1,9 +1,10 @@
 """`backup` and `restore`: a consistent copy of a live SQLite database, and back."""
+
 import os
 import sqlite3
 import stat
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from flask_migrate import upgrade
@@ -30,7 +31,15 @@ def sqlite_app(tmp_path, monkeypatch):
 def add_events(app, count):
     with app.app_context():
         for _ in range(count):
-            db.session.add(AuditEvent(id=uuid.uuid4(), at=datetime.now(timezone.utc), actor_role="system", action="read", resource="entries"))
+            db.session.add(
+                AuditEvent(
+                    id=uuid.uuid4(),
+                    at=datetime.now(UTC),
+                    actor_role="system",
+                    action="read",
+                    resource="entries",
+                )
+            )
         db.session.commit()
         db.session.remove()  # the connection stays open in the pool: the rows are still in the -wal file
 

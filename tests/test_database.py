@@ -1,11 +1,12 @@
 """The database connection: a check-in is stored whole or not at all, the SQLite
 files are private, an outage answers 503."""
+
 import logging
 import os
 import stat
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,9 @@ def connection_killed_before(app, statement_start):
 def stored(app, entry_id, patient_id):
     with app.app_context():
         entry = db.session.get(Entry, entry_id)
-        audits = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.resource == f"entry:{entry_id}"))
+        audits = db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.resource == f"entry:{entry_id}")
+        )
         summary = db.session.get(PatientSummary, patient_id)
         last_entry_at = summary.last_entry_at if summary else None
         db.session.remove()
@@ -58,7 +61,7 @@ def stored(app, entry_id, patient_id):
 def test_a_check_in_killed_mid_transaction_leaves_nothing_and_its_retry_stores_it_whole(app, patient):
     entry_id = uuid.uuid4()
     patient_id = uuid.UUID(patient.user["id"])
-    recorded_at = (datetime.now(timezone.utc) - timedelta(minutes=5)).replace(microsecond=0)
+    recorded_at = (datetime.now(UTC) - timedelta(minutes=5)).replace(microsecond=0)
     body = {"id": str(entry_id), "answers": ANSWERS, "recorded_at": recorded_at.isoformat()}
 
     with connection_killed_before(app, "INSERT INTO AUDIT_EVENTS") as killed:
@@ -98,7 +101,9 @@ def test_the_sqlite_database_and_its_journal_are_private(tmp_path, monkeypatch):
             db.create_all()
             path = Path(db.engine.url.database)
             with db.engine.connect():  # the -wal and -shm files live while it is open
-                modes = {name: stat.S_IMODE(Path(f"{path}{name}").stat().st_mode) for name in ("", "-wal", "-shm")}
+                modes = {
+                    name: stat.S_IMODE(Path(f"{path}{name}").stat().st_mode) for name in ("", "-wal", "-shm")
+                }
             db.engine.dispose()
     finally:
         os.umask(previous)
@@ -116,10 +121,14 @@ def test_an_unreachable_database_answers_503_with_retry_after_logged_once(tmp_pa
     """A PostgreSQL URL on a closed port: every request that needs the database gets a 503."""
     monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "instance"))
     url = f"postgresql+psycopg://nobody:s3cret@127.0.0.1:{free_port()}/none?connect_timeout=2"
-    client = ApiClient(create_app(config_for_tests(None, tmp_path, SQLALCHEMY_DATABASE_URI=url)).test_client())
+    client = ApiClient(
+        create_app(config_for_tests(None, tmp_path, SQLALCHEMY_DATABASE_URI=url)).test_client()
+    )
     caplog.set_level(logging.INFO)
     for _ in range(3):
-        response = client.post("/api/v1/auth/login", json={"email": "who@clinic.test", "password": "whatever it is"})
+        response = client.post(
+            "/api/v1/auth/login", json={"email": "who@clinic.test", "password": "whatever it is"}
+        )
         assert response.status_code == 503
         assert response.get_json()["error"]["code"] == "service_unavailable"
         assert int(response.headers["Retry-After"]) > 0
@@ -127,7 +136,9 @@ def test_an_unreachable_database_answers_503_with_retry_after_logged_once(tmp_pa
     assert "database unavailable" in line.getMessage()
     everything = "\n".join(record.getMessage() + str(record.exc_info or "") for record in caplog.records)
     assert "SELECT" not in everything and "s3cret" not in everything and "who@clinic.test" not in everything
-    assert not any(record.levelno >= logging.ERROR and record.name == "diary.errors" for record in caplog.records)
+    assert not any(
+        record.levelno >= logging.ERROR and record.name == "diary.errors" for record in caplog.records
+    )
 
 
 class Outage:
@@ -139,7 +150,9 @@ class Outage:
         if database_url:
             parsed = make_url(database_url)
             self.proxy = TcpProxy(parsed.host or "127.0.0.1", parsed.port or 5432).start()
-            self.url = parsed.set(host="127.0.0.1", port=self.proxy.port).render_as_string(hide_password=False)
+            self.url = parsed.set(host="127.0.0.1", port=self.proxy.port).render_as_string(
+                hide_password=False
+            )
         else:
             self.folder = tmp_path / "data"
             self.folder.mkdir()
@@ -190,19 +203,29 @@ def test_a_database_outage_answers_503_logs_once_and_ends_when_it_is_back(app, p
     assert patient.get("/api/v1/patients/me/entries").status_code == 200
     assert patient.post("/api/v1/patients/me/entries", json={"answers": ANSWERS}).status_code == 201
     lines = outage_lines(caplog)
-    assert len(lines) == 2 and "available again" in lines[1].getMessage() and "5 request(s)" in lines[1].getMessage()
+    assert (
+        len(lines) == 2
+        and "available again" in lines[1].getMessage()
+        and "5 request(s)" in lines[1].getMessage()
+    )
     everything = "\n".join(record.getMessage() for record in caplog.records)
     assert "SELECT" not in everything and "INSERT" not in everything
-    assert not any(record.levelno >= logging.ERROR and record.name == "diary.errors" for record in caplog.records)
+    assert not any(
+        record.levelno >= logging.ERROR and record.name == "diary.errors" for record in caplog.records
+    )
 
 
 def test_a_scheduler_job_in_an_outage_fails_quietly_and_once(app, outage, caplog):
     caplog.set_level(logging.INFO)
     outage.begin(app)
-    results = [scheduler.tick(app, datetime.now(timezone.utc)) for _ in range(2)]
-    assert all(summary == "failed (database unavailable)" for result in results for _name, ok, summary in result)
+    results = [scheduler.tick(app, datetime.now(UTC)) for _ in range(2)]
+    assert all(
+        summary == "failed (database unavailable)" for result in results for _name, ok, summary in result
+    )
     assert len(outage_lines(caplog)) == 1
-    assert not any(record.name == "diary.scheduler" and record.levelno >= logging.ERROR for record in caplog.records)
+    assert not any(
+        record.name == "diary.scheduler" and record.levelno >= logging.ERROR for record in caplog.records
+    )
     outage.end()
-    assert all(ok for _name, ok, _summary in scheduler.tick(app, datetime.now(timezone.utc)))
+    assert all(ok for _name, ok, _summary in scheduler.tick(app, datetime.now(UTC)))
     assert "available again" in outage_lines(caplog)[-1].getMessage()

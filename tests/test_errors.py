@@ -1,4 +1,5 @@
 """The error envelope for every route, OpenAPI and health (CONTRACT.md sections 1 and 9)."""
+
 from diary import create_app
 
 
@@ -22,14 +23,21 @@ def test_unexpected_errors_are_500_without_a_traceback(app, client):
 
     response = client.get("/api/v1/boom")
     assert response.status_code == 500
-    assert response.get_json() == {"error": {"code": "internal_error", "message": "Something went wrong on our side."}}
+    assert response.get_json() == {
+        "error": {"code": "internal_error", "message": "Something went wrong on our side."}
+    }
     assert b"secret internals" not in response.data and b"Traceback" not in response.data
 
 
 def test_openapi_documents_every_route(app, client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    documented = {(path, method.upper()) for path, item in spec["paths"].items() for method in item if method != "parameters"}
+    documented = {
+        (path, method.upper())
+        for path, item in spec["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/"):
             continue
@@ -45,7 +53,10 @@ def test_healthz(client):
 
 
 def test_healthz_503_when_the_database_is_down(app_config):
-    unreachable = {**app_config, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"}
+    unreachable = {
+        **app_config,
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+    }
     response = create_app(unreachable).test_client().get("/healthz")
     assert response.status_code == 503
 

@@ -1,4 +1,5 @@
 """The pure core of both instruments: due dates, validation, bands and forms."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -18,13 +19,19 @@ def test_the_first_check_in_is_standard_then_every_fourteen_days():
     assert gad7.due_instrument(DAY - timedelta(days=1), [DAY]) == "daily"  # a backfill just before it
 
 
-@given(st.lists(st.integers(min_value=0, max_value=3), min_size=7, max_size=7), st.sampled_from(gad7.INSTRUMENT_CODES))
+@given(
+    st.lists(st.integers(min_value=0, max_value=3), min_size=7, max_size=7),
+    st.sampled_from(gad7.INSTRUMENT_CODES),
+)
 def test_valid_answers_score_their_sum(answers, instrument):
     assert gad7.validate_answers(answers, instrument) == []
     assert gad7.total(answers, instrument) == sum(answers)
 
 
-@pytest.mark.parametrize("answers", [[0] * 6, [0] * 8, [4] + [0] * 6, [-1] + [0] * 6, [True] + [0] * 6, ["1"] + [0] * 6, None, "0000000"])
+@pytest.mark.parametrize(
+    "answers",
+    [[0] * 6, [0] * 8, [4] + [0] * 6, [-1] + [0] * 6, [True] + [0] * 6, ["1"] + [0] * 6, None, "0000000"],
+)
 def test_invalid_answers_are_refused(answers):
     assert gad7.validate_answers(answers, "daily")
     with pytest.raises(ValueError):
@@ -41,7 +48,15 @@ def test_an_unknown_instrument_is_refused():
 
 def test_bands_cover_every_total_once():
     assert [gad7.severity(score) for score in (0, 4, 5, 9, 10, 14, 15, 21)] == [
-        "minimal", "minimal", "mild", "mild", "moderate", "moderate", "severe", "severe"]
+        "minimal",
+        "minimal",
+        "mild",
+        "mild",
+        "moderate",
+        "moderate",
+        "severe",
+        "severe",
+    ]
     covered = [score for band in gad7.BANDS for score in range(band.low, band.high + 1)]
     assert covered == list(range(gad7.MAX_TOTAL + 1))
     for bad in (-1, 22, True, 2.5):
@@ -59,5 +74,11 @@ def test_the_two_instruments_differ_in_frame_and_answers_only():
 
 
 def test_only_the_standard_carries_loinc_answer_codes():
-    assert all(answer.code.startswith("LA") for answer in gad7.STANDARD_INSTRUMENT.answers + gad7.STANDARD_INSTRUMENT.difficulty_answers)
-    assert not any(answer.code.startswith("LA") for answer in gad7.DAILY_INSTRUMENT.answers + gad7.DAILY_INSTRUMENT.difficulty_answers)
+    assert all(
+        answer.code.startswith("LA")
+        for answer in gad7.STANDARD_INSTRUMENT.answers + gad7.STANDARD_INSTRUMENT.difficulty_answers
+    )
+    assert not any(
+        answer.code.startswith("LA")
+        for answer in gad7.DAILY_INSTRUMENT.answers + gad7.DAILY_INSTRUMENT.difficulty_answers
+    )

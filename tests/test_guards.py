@@ -1,4 +1,5 @@
 """Request guards: text no database can store (NUL, lone surrogates) and JSON nobody should parse."""
+
 import pytest
 
 from diary.guards import MAX_JSON_DEPTH
@@ -9,10 +10,13 @@ def post_raw(client, text, path="/api/v1/patients/me/entries"):
     return client.post(path, data=text, headers={"Content-Type": "application/json"})
 
 
-@pytest.mark.parametrize("text, field", [
-    ('{"answers": [1, 1, 1, 1, 1, 1, 1], "note": "tight \\ud800 chest"}', "note"),
-    ('{"answers": [1, 1, 1, 1, 1, 1, 1], "side_effects": ["\\udc00"]}', "side_effects"),
-])
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ('{"answers": [1, 1, 1, 1, 1, 1, 1], "note": "tight \\ud800 chest"}', "note"),
+        ('{"answers": [1, 1, 1, 1, 1, 1, 1], "side_effects": ["\\udc00"]}', "side_effects"),
+    ],
+)
 def test_a_lone_surrogate_is_a_422_on_its_field(patient, text, field):
     response = post_raw(patient, text)
     assert response.status_code == 422
@@ -20,13 +24,15 @@ def test_a_lone_surrogate_is_a_422_on_its_field(patient, text, field):
 
 
 def test_a_lone_surrogate_in_a_login_email_is_a_422(api):
-    response = post_raw(api, '{"email": "a\\ud800@mail.test", "password": "whatever it is"}', "/api/v1/auth/login")
+    response = post_raw(
+        api, '{"email": "a\\ud800@mail.test", "password": "whatever it is"}', "/api/v1/auth/login"
+    )
     assert response.status_code == 422 and "email" in response.get_json()["error"]["fields"]
 
 
 def test_a_surrogate_pair_is_a_character_like_any_other(patient):
     response = post_raw(patient, '{"answers": [1, 1, 1, 1, 1, 1, 1], "note": "calm \\ud83d\\ude0a"}')
-    assert response.status_code == 201 and response.get_json()["note"] == "calm \U0001F60A"
+    assert response.status_code == 201 and response.get_json()["note"] == "calm \U0001f60a"
 
 
 @pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 900, 5000])

@@ -24,7 +24,17 @@ WIRING = ("diary", "diary.cli", "diary.scheduler")
 # The one upward import allowed: the access log's view needs the login, which lives in
 # accounts (one access resolver); audit's models and service, which accounts uses, stay below.
 ALLOWED = {("diary.audit.api", "diary.accounts.models"), ("diary.audit.api", "diary.accounts.security")}
-IMPURE = ("flask", "flask_sqlalchemy", "flask_smorest", "flask_login", "flask_limiter", "flask_migrate", "sqlalchemy", "marshmallow", "werkzeug")
+IMPURE = (
+    "flask",
+    "flask_sqlalchemy",
+    "flask_smorest",
+    "flask_login",
+    "flask_limiter",
+    "flask_migrate",
+    "sqlalchemy",
+    "marshmallow",
+    "werkzeug",
+)
 
 
 def module_name(path: Path) -> str:
@@ -57,7 +67,9 @@ def imports(path: Path):
                 base = ".".join(base + ([node.module] if node.module else []))
             else:
                 base = node.module
-            names = [f"{base}.{alias.name}" if is_module(f"{base}.{alias.name}") else base for alias in node.names]
+            names = [
+                f"{base}.{alias.name}" if is_module(f"{base}.{alias.name}") else base for alias in node.names
+            ]
         else:
             continue
         for name in names:
@@ -98,7 +110,12 @@ def problems_of(path: Path) -> list[str]:
             found.append(f"{where}: an app-level module imports a {target_kind} module")
         elif kind == "feature" and target_kind == "wiring":
             found.append(f"{where}: a feature imports the wiring above it")
-        elif kind == "feature" and target_kind == "feature" and target_rank > rank and (name, imported) not in ALLOWED:
+        elif (
+            kind == "feature"
+            and target_kind == "feature"
+            and target_rank > rank
+            and (name, imported) not in ALLOWED
+        ):
             found.append(
                 f"{where}: {FEATURES[rank]} imports {FEATURES[target_rank]}, "
                 "which is above it (send a signal)"

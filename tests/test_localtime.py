@@ -23,7 +23,7 @@ from diary.localtime import (
     resolve_zone,
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 T = dt.time
 D = dt.date
 
@@ -194,11 +194,15 @@ def test_fall_back_repeated_time_fires_once_at_first_occurrence():
     second = local(zone, 2026, 10, 25, 2, 30, fold=1).astimezone(UTC)
     assert (first, second) == (utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 30))
 
-    assert next_reminder_at(T(2, 30), zone, utc(2026, 10, 24, 12, 0), last_reminded_on=D(2026, 10, 24)) == first
+    assert (
+        next_reminder_at(T(2, 30), zone, utc(2026, 10, 24, 12, 0), last_reminded_on=D(2026, 10, 24)) == first
+    )
     # between the two occurrences, and even without knowing it was sent: not again
     between = utc(2026, 10, 25, 1, 0)
     assert wall(next_reminder_at(T(2, 30), zone, between), zone) == dt.datetime(2026, 10, 26, 2, 30)
-    assert next_reminder_at(T(2, 30), zone, first, last_reminded_on=D(2026, 10, 25)) == utc(2026, 10, 26, 1, 30)
+    assert next_reminder_at(T(2, 30), zone, first, last_reminded_on=D(2026, 10, 25)) == utc(
+        2026, 10, 26, 1, 30
+    )
 
 
 def test_fall_back_ticking_scheduler_sends_exactly_one():
@@ -376,9 +380,27 @@ def _due_wall(day, reminder_time):
     last_offset=st.none() | st.integers(-3, 2),
     checked_offset=st.none() | st.integers(-1, 2),
 )
-@example(zone="Europe/Berlin", reminder_time=T(2, 30), after=utc(2026, 3, 28, 12), last_offset=None, checked_offset=None)
-@example(zone="Europe/Berlin", reminder_time=T(2, 30), after=utc(2026, 10, 25, 0, 45), last_offset=None, checked_offset=None)
-@example(zone="Pacific/Apia", reminder_time=T(20, 0), after=utc(2011, 12, 29, 9), last_offset=None, checked_offset=None)
+@example(
+    zone="Europe/Berlin",
+    reminder_time=T(2, 30),
+    after=utc(2026, 3, 28, 12),
+    last_offset=None,
+    checked_offset=None,
+)
+@example(
+    zone="Europe/Berlin",
+    reminder_time=T(2, 30),
+    after=utc(2026, 10, 25, 0, 45),
+    last_offset=None,
+    checked_offset=None,
+)
+@example(
+    zone="Pacific/Apia",
+    reminder_time=T(20, 0),
+    after=utc(2011, 12, 29, 9),
+    last_offset=None,
+    checked_offset=None,
+)
 def test_next_reminder_properties(zone, reminder_time, after, last_offset, checked_offset):
     """Decision: strictly after (result > after). The result's wall clock is the
     reminder time, or, when that time does not exist that day, the first valid

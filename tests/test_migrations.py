@@ -1,6 +1,7 @@
 """`flask db upgrade` builds, from nothing, exactly the schema the models describe."""
+
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -76,9 +77,13 @@ def test_downgrade_past_the_initial_schema_needs_consent(migrated):
 
     refused = runner.invoke(args=["db", "downgrade", "base"])
     assert refused.exit_code != 0
-    assert _tables(migrated) == before and _version(migrated) == head  # nothing undone, not even above the first
+    assert (
+        _tables(migrated) == before and _version(migrated) == head
+    )  # nothing undone, not even above the first
 
-    assert runner.invoke(args=["db", "downgrade", "0001"]).exit_code == 0  # above the initial schema: no question
+    assert (
+        runner.invoke(args=["db", "downgrade", "0001"]).exit_code == 0
+    )  # above the initial schema: no question
     done = runner.invoke(args=["db", "downgrade", "--yes-destroy-all-data", "base"])
     assert done.exit_code == 0, done.output
     assert _tables(migrated) == {"alembic_version"}
@@ -87,7 +92,16 @@ def test_downgrade_past_the_initial_schema_needs_consent(migrated):
 def _audit_row(app, actor_id):
     row_id = uuid.uuid4()
     with app.app_context():
-        db.session.add(AuditEvent(id=row_id, at=datetime.now(timezone.utc), actor_id=actor_id, actor_role="provider", action="read", resource="entries"))
+        db.session.add(
+            AuditEvent(
+                id=row_id,
+                at=datetime.now(UTC),
+                actor_id=actor_id,
+                actor_role="provider",
+                action="read",
+                resource="entries",
+            )
+        )
         db.session.commit()
         db.session.remove()
     return row_id
@@ -95,16 +109,24 @@ def _audit_row(app, actor_id):
 
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE audit_events SET resource = 'nothing' WHERE id = :id", "DELETE FROM audit_events WHERE id = :id", "DELETE FROM audit_events"],
+    [
+        "UPDATE audit_events SET resource = 'nothing' WHERE id = :id",
+        "DELETE FROM audit_events WHERE id = :id",
+        "DELETE FROM audit_events",
+    ],
 )
 def test_the_database_refuses_to_change_or_remove_audit_rows(migrated, statement):
     row_id = _audit_row(migrated, None)
     with migrated.app_context():
         with db.engine.connect() as connection:  # raw SQL, past the ORM's own guards
             with pytest.raises(DBAPIError, match="append-only"):
-                connection.execute(text(statement), {"id": row_id.hex if db.engine.dialect.name == "sqlite" else row_id})
+                connection.execute(
+                    text(statement), {"id": row_id.hex if db.engine.dialect.name == "sqlite" else row_id}
+                )
             connection.rollback()
-            assert connection.execute(text("SELECT resource FROM audit_events")).scalars().all() == ["entries"]
+            assert connection.execute(text("SELECT resource FROM audit_events")).scalars().all() == [
+                "entries"
+            ]
         db.engine.dispose()
 
 
@@ -120,5 +142,10 @@ def test_deleting_an_account_keeps_its_audit_rows(migrated):
         db.session.execute(delete(User).where(User.id == user_id))
         db.session.commit()
         assert db.session.get(User, user_id) is None
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.actor_id == user_id)) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.actor_id == user_id)
+            )
+            == 1
+        )
         db.session.remove()

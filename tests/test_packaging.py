@@ -1,4 +1,5 @@
 """What ``pip install .`` installs: the diary package and the top-level config module it imports."""
+
 import shutil
 import subprocess
 import sys
@@ -19,8 +20,19 @@ def test_the_build_holds_config_py_beside_the_package(tmp_path):
     built = tmp_path / "lib"
     # setuptools' build_py is the step of building a wheel that picks the modules; no network needed.
     result = subprocess.run(
-        [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py", "--build-lib", str(built)],
-        cwd=source, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            "from setuptools import setup; setup()",
+            "-q",
+            "build_py",
+            "--build-lib",
+            str(built),
+        ],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert (built / "config.py").is_file()

@@ -1,5 +1,6 @@
 """diary/signals.py: lower features send, monitoring and notifications listen,
 inside the sender's transaction."""
+
 import uuid
 from datetime import time
 
@@ -23,11 +24,19 @@ def _patient(patient_client):
 
 def test_each_handler_is_connected_once_however_many_apps_are_built(app, app_config):
     def receivers():
-        return {name: len(signal.receivers) for name, signal in vars(signals).items() if isinstance(signal, NamedSignal)}
+        return {
+            name: len(signal.receivers)
+            for name, signal in vars(signals).items()
+            if isinstance(signal, NamedSignal)
+        }
 
     before = receivers()
     create_app(app_config)
-    assert receivers() == before == {"patient_data_changed": 1, "patient_registered": 2, "settings_changed": 1, "invite_to_send": 1}
+    assert (
+        receivers()
+        == before
+        == {"patient_data_changed": 1, "patient_registered": 2, "settings_changed": 1, "invite_to_send": 1}
+    )
 
 
 def test_a_check_in_is_evaluated_in_its_own_transaction(app, patient):

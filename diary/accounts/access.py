@@ -2,6 +2,7 @@
 
 Anything a user may not reach answers 404, exactly as if it did not exist.
 """
+
 import logging
 import uuid
 

@@ -1,4 +1,5 @@
 """Auth, invites and patient settings (CONTRACT.md sections 2 and 3)."""
+
 from datetime import timedelta
 
 from flask import current_app, request, session
@@ -28,7 +29,9 @@ from .schemas import (
 )
 from .security import begin_login, csrf_token, end_login, require_login, require_role, security_log
 
-blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Sessions, accounts, invites and settings")
+blp = Blueprint(
+    "accounts", __name__, url_prefix="/api/v1", description="Sessions, accounts, invites and settings"
+)
 
 
 # Counted before the check, given back when right (attempts.py): concurrency cannot outrun them.
@@ -39,7 +42,11 @@ REGISTER_PER_ADDRESS = GuessLimit("register-address", "10 per hour")
 
 
 def _session_body(user):
-    return {"user": user, "csrf_token": csrf_token(), "mfa_enrollment_required": bool(user and mfa.enrollment_pending(user))}
+    return {
+        "user": user,
+        "csrf_token": csrf_token(),
+        "mfa_enrollment_required": bool(user and mfa.enrollment_pending(user)),
+    }
 
 
 @blp.get("/auth/session")
@@ -51,10 +58,19 @@ def get_session():
 @blp.post("/auth/login")
 @blp.arguments(LoginSchema)
 @blp.response(200, SessionSchema)
-@blp.alt_response(401, schema=ErrorSchema, description="invalid_credentials, or mfa_required when the account has MFA and no otp was sent")
-@blp.alt_response(429, schema=ErrorSchema, description="Too many failed logins for this email or address; see Retry-After")
+@blp.alt_response(
+    401,
+    schema=ErrorSchema,
+    description="invalid_credentials, or mfa_required when the account has MFA and no otp was sent",
+)
+@blp.alt_response(
+    429, schema=ErrorSchema, description="Too many failed logins for this email or address; see Retry-After"
+)
 def login(body):
-    limits = ((LOGIN_PER_EMAIL, service.normalise_email(body["email"])), (LOGIN_PER_ADDRESS, request.remote_addr or ""))
+    limits = (
+        (LOGIN_PER_EMAIL, service.normalise_email(body["email"])),
+        (LOGIN_PER_ADDRESS, request.remote_addr or ""),
+    )
     with guess(*limits) as attempt:
         user = service.authenticate(body["email"], body["password"])
         if user is None:
@@ -70,7 +86,9 @@ def login(body):
         attempt.succeeded()
     begin_login(user)
     db.session.commit()
-    security_log.info("login_succeeded", extra={"reason": "password+totp" if user.mfa_enabled else "password"})
+    security_log.info(
+        "login_succeeded", extra={"reason": "password+totp" if user.mfa_enabled else "password"}
+    )
     return _session_body(user)
 
 
@@ -93,7 +111,9 @@ def logout():
     description="`fields.invite_code` for an invite that cannot make an account: unknown, used, expired, or "
     "(so that nobody learns which emails have accounts) an email that already has one; that uses the invite up",
 )
-@blp.alt_response(429, schema=ErrorSchema, description="Too many failed registrations from this address; see Retry-After")
+@blp.alt_response(
+    429, schema=ErrorSchema, description="Too many failed registrations from this address; see Retry-After"
+)
 def register(body):
     with guess((REGISTER_PER_ADDRESS, request.remote_addr or "")) as attempt:
         try:
@@ -153,8 +173,16 @@ def _invite_validity():
 
 def _invite_body(invite):
     return {
-        "code": invite.code, "expires_at": invite.expires_at, "url": service.join_url(current_app.config["BASE_URL"], invite.code, name=invite.name, email=invite.email), "name": invite.name, "email": invite.email,
-        "created_at": invite.created_at, "sends": invite.sends or 0, "last_sent_at": invite.last_sent_at,
+        "code": invite.code,
+        "expires_at": invite.expires_at,
+        "url": service.join_url(
+            current_app.config["BASE_URL"], invite.code, name=invite.name, email=invite.email
+        ),
+        "name": invite.name,
+        "email": invite.email,
+        "created_at": invite.created_at,
+        "sends": invite.sends or 0,
+        "last_sent_at": invite.last_sent_at,
     }
 
 
@@ -221,7 +249,11 @@ def mfa_confirm(body):
 @blp.post("/me/password")
 @blp.arguments(PasswordChangeSchema)
 @blp.response(200, SessionSchema)
-@blp.alt_response(422, schema=ErrorSchema, description="`fields.current_password`: wrong; `fields.new_password`: too short or long")
+@blp.alt_response(
+    422,
+    schema=ErrorSchema,
+    description="`fields.current_password`: wrong; `fields.new_password`: too short or long",
+)
 @blp.alt_response(429, schema=ErrorSchema, description="Too many wrong current passwords; see Retry-After")
 def change_password(body):
     """Changes the password (any role)
@@ -232,7 +264,9 @@ def change_password(body):
     user = require_login()._get_current_object()  # the proxy turns anonymous while the session rotates
     now = utcnow()
     with guess((PASSWORD_CHANGE_PER_USER, str(user.id))) as attempt:
-        service.change_password(user, body["current_password"], body["new_password"], now=now, on_right_password=attempt.succeeded)
+        service.change_password(
+            user, body["current_password"], body["new_password"], now=now, on_right_password=attempt.succeeded
+        )
     begin_login(user, now=now)
     service.end_other_sessions(user, session["sid"], now=now)
     db.session.commit()

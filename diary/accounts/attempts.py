@@ -8,6 +8,7 @@ evaluated: the rest are answered 429 without looking at the password.
 Counting after the answer, as Flask-Limiter's ``deduct_when`` does, let 24
 concurrent wrong guesses all be evaluated.
 """
+
 import math
 import time
 from contextlib import contextmanager

@@ -1,4 +1,5 @@
 """``flask --app diary users ...``: provider accounts and emergencies (CONTRACT.md section 10)."""
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy import update
@@ -12,6 +13,7 @@ from .models import AuthSession
 
 users = AppGroup("users", help="Manage user accounts.")
 
+
 @users.command("create-provider")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
@@ -23,7 +25,9 @@ def create_provider(email, name, password, team_name, require_mfa):
     try:
         user = service.create_provider(email, name, password, team_name=team_name, require_mfa=require_mfa)
     except ApiError as error:
-        details = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in (error.fields or {}).items())
+        details = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in (error.fields or {}).items()
+        )
         raise click.ClickException(details or error.message) from None
     db.session.commit()
     click.echo(str(user.id))
@@ -61,7 +65,11 @@ def reset_mfa(email):
     service.end_other_sessions(user, None, now=now)
     audit.record(None, "update", "mfa", at=now)
     db.session.commit()
-    click.echo("MFA removed; the provider sets it up again at the next login." if user.mfa_required else "MFA removed.")
+    click.echo(
+        "MFA removed; the provider sets it up again at the next login."
+        if user.mfa_required
+        else "MFA removed."
+    )
 
 
 @users.command("end-sessions")

@@ -5,6 +5,7 @@ stored, and a code from that step or an earlier one is refused. The step is
 recorded with a conditional UPDATE, so of several logins sending one code at
 once only one wins, whatever each of them read before.
 """
+
 import hmac
 
 import pyotp

@@ -19,7 +19,9 @@ class CareTeam(Timestamps, db.Model):
 care_team_members = db.Table(
     "care_team_members",
     db.Column("care_team_id", Uuid, db.ForeignKey("care_teams.id", ondelete="CASCADE"), primary_key=True),
-    db.Column("provider_id", Uuid, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+    db.Column(
+        "provider_id", Uuid, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 

@@ -8,6 +8,7 @@ idle one the hash runs at full speed). A request that finds them all busy
 waits up to ``PASSWORD_HASH_WAIT_SECONDS`` (one waiter per hashing thread; any
 more are refused at once), then gets 503 with Retry-After.
 """
+
 import contextlib
 import os
 import re
@@ -35,7 +36,9 @@ class _Hashers:
         self.slots = threading.BoundedSemaphore(size)
         self.lock = threading.Lock()
         self.waiting = 0
-        self.pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="argon2", initializer=_lower_priority)
+        self.pool = ThreadPoolExecutor(
+            max_workers=size, thread_name_prefix="argon2", initializer=_lower_priority
+        )
 
     def run(self, function, *args, wait):
         # At most one request waits per hashing thread: the rest are refused at once, so
@@ -59,7 +62,11 @@ class _Hashers:
 
 
 def _busy():
-    return ApiError(503, message="Many people are logging in at once. Please try again in a moment.", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return ApiError(
+        503,
+        message="Many people are logging in at once. Please try again in a moment.",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 _hashers: dict[tuple[int, int], _Hashers] = {}  # by process id and size: a forked child builds its own
@@ -146,7 +153,13 @@ def password_problems(password: str, context=()) -> list[str]:
     lowered = password.lower()
     if lowered in _common_passwords():
         return ["This password is too common. Choose another one."]
-    words = {part for value in context if value for part in re.split(r"[^a-z0-9]+", value.lower()) if len(part) >= 4}
+    words = {
+        part
+        for value in context
+        if value
+        for part in re.split(r"[^a-z0-9]+", value.lower())
+        if len(part) >= 4
+    }
     if any(word in lowered for word in words):
         return ["Do not use your name or email in your password."]
     return []

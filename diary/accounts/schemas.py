@@ -34,7 +34,9 @@ class RegisterSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, validate=validate.Length(max=1024))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    timezone = fields.String(required=True, validate=validate.Length(max=64), metadata={"example": "Europe/Berlin"})
+    timezone = fields.String(
+        required=True, validate=validate.Length(max=64), metadata={"example": "Europe/Berlin"}
+    )
 
 
 class InviteRequestSchema(Schema):
@@ -45,16 +47,28 @@ class InviteRequestSchema(Schema):
 class InviteSchema(Schema):
     code = fields.String(required=True)
     expires_at = UTCDateTime(required=True)
-    url = fields.String(required=True, metadata={"description": "The join link; the join form opens with the code, name and email filled in"})
+    url = fields.String(
+        required=True,
+        metadata={
+            "description": "The join link; the join form opens with the code, name and email filled in"
+        },
+    )
     name = fields.String(allow_none=True)
-    email = fields.String(allow_none=True, metadata={"description": "Only this email can register with the invite"})
+    email = fields.String(
+        allow_none=True, metadata={"description": "Only this email can register with the invite"}
+    )
     created_at = UTCDateTime()
-    sends = fields.Integer(metadata={"description": "How many times the invitation was emailed (0: no email given)"})
+    sends = fields.Integer(
+        metadata={"description": "How many times the invitation was emailed (0: no email given)"}
+    )
     last_sent_at = UTCDateTime(allow_none=True)
 
 
 class InviteListSchema(Schema):
-    items = fields.List(fields.Nested(InviteSchema), metadata={"description": "Pending invites (not used, revoked or expired), newest first"})
+    items = fields.List(
+        fields.Nested(InviteSchema),
+        metadata={"description": "Pending invites (not used, revoked or expired), newest first"},
+    )
 
 
 class SettingsSchema(Schema):
@@ -79,4 +93,6 @@ class OtpSchema(Schema):
 
 class PasswordChangeSchema(Schema):
     current_password = fields.String(required=True, validate=validate.Length(max=1024))
-    new_password = fields.String(required=True, validate=validate.Length(max=1024), metadata={"description": "12 to 128 characters"})
+    new_password = fields.String(
+        required=True, validate=validate.Length(max=1024), metadata={"description": "12 to 128 characters"}
+    )

@@ -4,6 +4,7 @@ The signed Flask cookie carries only a random session token and the CSRF
 token; the session itself is a server-side row, so logging out kills it
 even in a copied cookie.
 """
+
 import hmac
 import logging
 import secrets
@@ -89,7 +90,13 @@ def require_role(role):
 
 # What a provider who must enrol in MFA may still do before enrolling.
 MFA_ENROLLMENT_ENDPOINTS = frozenset(
-    {"accounts.get_session", "accounts.login", "accounts.logout", "accounts.mfa_setup", "accounts.mfa_confirm"}
+    {
+        "accounts.get_session",
+        "accounts.login",
+        "accounts.logout",
+        "accounts.mfa_setup",
+        "accounts.mfa_confirm",
+    }
 )
 
 
@@ -127,10 +134,17 @@ session body says `"mfa_enrollment_required": true`.
 def document(api):
     """Adds the session cookie, the CSRF header and the rules above to the OpenAPI document."""
     api.spec.components.security_scheme(
-        "session", {"type": "apiKey", "in": "cookie", "name": "diary_session", "description": "The login session"}
+        "session",
+        {"type": "apiKey", "in": "cookie", "name": "diary_session", "description": "The login session"},
     )
     api.spec.components.security_scheme(
-        "csrf", {"type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "Required on POST, PUT, PATCH and DELETE"}
+        "csrf",
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-CSRF-Token",
+            "description": "Required on POST, PUT, PATCH and DELETE",
+        },
     )
     api.spec.options["info"]["description"] += AUTH_DESCRIPTION
     # Either logged in (with the CSRF header on unsafe calls) or not: each operation says what it needs.

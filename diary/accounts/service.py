@@ -3,6 +3,7 @@
 Services flush, never commit: the caller (a view or a CLI command) owns the
 transaction. They raise :class:`~diary.errors.ApiError` for what a user did wrong.
 """
+
 import hashlib
 import secrets
 from datetime import timedelta
@@ -44,7 +45,11 @@ NOT_ZONE_PREFIXES = ("posix/", "right/")
 
 @lru_cache(maxsize=1)
 def _iana_zones() -> frozenset[str]:
-    return frozenset(zone for zone in available_timezones() if zone not in NOT_ZONES and not zone.startswith(NOT_ZONE_PREFIXES))
+    return frozenset(
+        zone
+        for zone in available_timezones()
+        if zone not in NOT_ZONES and not zone.startswith(NOT_ZONE_PREFIXES)
+    )
 
 
 def is_valid_timezone(name) -> bool:
@@ -117,11 +122,18 @@ def _team_ids(provider: User) -> list:
 
 def pending_invites(provider: User, *, now) -> list[Invite]:
     """The care team's invites not yet used, revoked or expired, newest first."""
-    return list(db.session.scalars(
-        select(Invite)
-        .where(Invite.care_team_id.in_(_team_ids(provider)), Invite.used_at.is_(None), Invite.revoked_at.is_(None), Invite.expires_at > now)
-        .order_by(Invite.created_at.desc(), Invite.code)
-    ))
+    return list(
+        db.session.scalars(
+            select(Invite)
+            .where(
+                Invite.care_team_id.in_(_team_ids(provider)),
+                Invite.used_at.is_(None),
+                Invite.revoked_at.is_(None),
+                Invite.expires_at > now,
+            )
+            .order_by(Invite.created_at.desc(), Invite.code)
+        )
+    )
 
 
 def team_invite(provider: User, code: str, *, now) -> Invite:
@@ -143,7 +155,9 @@ def resend_invite(provider: User, code: str, *, now, valid_for=INVITE_VALIDITY) 
     """Emails the invite again, valid for another full period from now."""
     invite = team_invite(provider, code, now=now)
     if not invite.email:
-        raise validation_error({"email": ["This invite has no email to send it to. Share its link or code instead."]})
+        raise validation_error(
+            {"email": ["This invite has no email to send it to. Share its link or code instead."]}
+        )
     invite.expires_at = now + valid_for
     audit.record(provider, "update", "invite", at=now)
     _send(invite, now=now)
@@ -228,7 +242,15 @@ def start_session(user: User, *, now) -> str:
     """A new server-side session; returns the token for the cookie."""
     token = secrets.token_urlsafe(32)
     _, absolute = SESSION_LIMITS[user.role]
-    db.session.add(AuthSession(token_hash=_hash_token(token), user_id=user.id, created_at=now, last_seen_at=now, expires_at=now + absolute))
+    db.session.add(
+        AuthSession(
+            token_hash=_hash_token(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + absolute,
+        )
+    )
     db.session.flush()
     return token
 
@@ -255,7 +277,9 @@ def touch_session(row: AuthSession, *, now) -> bool:
 def end_session(token: str | None, *, now) -> None:
     if token:
         db.session.execute(
-            update(AuthSession).where(AuthSession.token_hash == _hash_token(token), AuthSession.revoked_at.is_(None)).values(revoked_at=now)
+            update(AuthSession)
+            .where(AuthSession.token_hash == _hash_token(token), AuthSession.revoked_at.is_(None))
+            .values(revoked_at=now)
         )
 
 
@@ -267,7 +291,9 @@ def end_other_sessions(user: User, keep_token: str | None, *, now) -> None:
     db.session.execute(query.values(revoked_at=now))
 
 
-def change_password(user: User, current_password: str, new_password: str, *, now, on_right_password=None) -> None:
+def change_password(
+    user: User, current_password: str, new_password: str, *, now, on_right_password=None
+) -> None:
     """Sets a new password after checking the current one (ASVS 6.2.3).
 
     The caller ends the user's other sessions, since it knows which one to keep.

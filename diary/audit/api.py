@@ -1,4 +1,5 @@
 """The patient's access log (CONTRACT.md section 3)."""
+
 from flask_smorest import Blueprint
 
 from ..accounts.models import PATIENT
@@ -16,7 +17,11 @@ def _actor(event):
     if event.actor is not None:
         return {"id": event.actor.id, "name": event.actor.name, "role": event.actor.role}
     # An actor whose account was deleted keeps their role; the system has none.
-    return {"id": None, "name": SYSTEM_NAME if event.actor_role == "system" else FORMER_USER_NAME, "role": event.actor_role}
+    return {
+        "id": None,
+        "name": SYSTEM_NAME if event.actor_role == "system" else FORMER_USER_NAME,
+        "role": event.actor_role,
+    }
 
 
 @blp.get("/me/access-log")
@@ -30,6 +35,9 @@ def access_log(query):
     """
     patient = require_role(PATIENT)
     events = service.access_log(patient.id, limit=query["limit"], before=query.get("before"))
-    items = [{"id": e.id, "at": e.at, "actor": _actor(e), "action": e.action, "resource": e.resource} for e in events]
+    items = [
+        {"id": e.id, "at": e.at, "actor": _actor(e), "action": e.action, "resource": e.resource}
+        for e in events
+    ]
     full_page = len(events) == query["limit"]
     return {"items": items, "next_before": events[-1].id if full_page else None}

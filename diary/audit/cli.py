@@ -1,8 +1,9 @@
 """`flask --app diary audit export`: the trail as JSON lines, for an auditor."""
+
 import json
 import os
 import sys
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import click
 from flask.cli import AppGroup
@@ -24,13 +25,13 @@ class Instant(click.ParamType):
             return value
         try:
             if len(value) == 10:
-                return datetime.combine(date.fromisoformat(value), time(), timezone.utc)
+                return datetime.combine(date.fromisoformat(value), time(), UTC)
             parsed = datetime.fromisoformat(value)
         except ValueError:
             self.fail(f"{value!r} is neither YYYY-MM-DD nor an RFC 3339 datetime", param, ctx)
         if parsed.tzinfo is None:
             self.fail(f"{value!r} needs an offset, e.g. 2026-01-31T00:00:00Z", param, ctx)
-        return parsed.astimezone(timezone.utc)
+        return parsed.astimezone(UTC)
 
 
 def _line(event):
@@ -54,7 +55,9 @@ def _open_private(path):
 @audit.command("export")
 @click.option("--since", required=True, type=Instant(), help="First day or instant, inclusive (UTC).")
 @click.option("--until", type=Instant(), default=None, help="Up to this day or instant, exclusive.")
-@click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None, help="A file; default stdout.")
+@click.option(
+    "--output", type=click.Path(dir_okay=False, writable=True), default=None, help="A file; default stdout."
+)
 def export(since, until, output):
     """Writes audit events as JSON lines, oldest first."""
     stream = _open_private(output) if output else sys.stdout

@@ -24,7 +24,9 @@ class AuditEvent(db.Model):
     action = db.Column(db.String(16), nullable=False)
     resource = db.Column(db.String(120), nullable=False)
 
-    actor = db.relationship("User", primaryjoin="foreign(AuditEvent.actor_id) == User.id", lazy="joined", viewonly=True)
+    actor = db.relationship(
+        "User", primaryjoin="foreign(AuditEvent.actor_id) == User.id", lazy="joined", viewonly=True
+    )
 
     __table_args__ = (db.Index("ix_audit_events_patient_at", "patient_id", "at"),)
 

@@ -21,7 +21,8 @@ class AccessLogItemSchema(Schema):
 class AccessLogSchema(Schema):
     items = fields.List(fields.Nested(AccessLogItemSchema), required=True)
     next_before = fields.UUID(
-        allow_none=True, metadata={"description": "The `before` value for the next, older page; null on the last page"}
+        allow_none=True,
+        metadata={"description": "The `before` value for the next, older page; null on the last page"},
     )
 
 

@@ -1,4 +1,5 @@
 """Writing and reading the audit trail. Writers are services, inside their own transaction."""
+
 import uuid
 
 from sqlalchemy import and_, insert, or_, select
@@ -32,7 +33,15 @@ def record_reads(actor, resource, patient_ids, at=None):
     """One read row per patient shown at once (a worklist page), in one INSERT."""
     at = at or utcnow()
     rows = [
-        {"id": uuid.uuid4(), "at": at, "actor_id": actor.id, "actor_role": actor.role, "patient_id": patient_id, "action": "read", "resource": resource}
+        {
+            "id": uuid.uuid4(),
+            "at": at,
+            "actor_id": actor.id,
+            "actor_role": actor.role,
+            "patient_id": patient_id,
+            "action": "read",
+            "resource": resource,
+        }
         for patient_id in patient_ids
         if patient_id != actor.id
     ]
@@ -59,7 +68,12 @@ def record_sightings(actor, resource, patient_ids, *, since, at=None):
             AuditEvent.resource == resource,
         )
     ).all()
-    record_reads(actor, resource, [patient_id for patient_id in patient_ids if patient_id in wanted.difference(seen)], at=at)
+    record_reads(
+        actor,
+        resource,
+        [patient_id for patient_id in patient_ids if patient_id in wanted.difference(seen)],
+        at=at,
+    )
 
 
 def _newest_first(query):
@@ -73,7 +87,9 @@ def access_log(patient_id, *, limit, before=None):
         cursor = db.session.get(AuditEvent, before)
         if cursor is None or cursor.patient_id != patient_id:
             return []
-        query = query.where(or_(AuditEvent.at < cursor.at, and_(AuditEvent.at == cursor.at, AuditEvent.id < cursor.id)))
+        query = query.where(
+            or_(AuditEvent.at < cursor.at, and_(AuditEvent.at == cursor.at, AuditEvent.id < cursor.id))
+        )
     return db.session.scalars(_newest_first(query).limit(limit)).all()
 
 

@@ -1,11 +1,12 @@
 """Check-in routes (CONTRACT.md section 4)."""
+
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from .. import gad7
 from ..accounts.access import patient_for, reachable
 from ..accounts.models import PATIENT
 from ..accounts.security import require_login, require_role
-from .. import gad7
 from ..db_types import utcnow
 from ..errors import ApiError, ErrorSchema
 from ..extensions import db
@@ -75,14 +76,20 @@ def delete_entry(entry_id):
 
 @blp.get("/me/checkin-form")
 @blp.arguments(CheckinFormQuerySchema, location="query")
-@blp.response(200, DueCheckinFormSchema, description="The form due: the standard GAD-7 at the first check-in and every 14 days, else the daily one")
+@blp.response(
+    200,
+    DueCheckinFormSchema,
+    description="The form due: the standard GAD-7 at the first check-in and every 14 days, else the daily one",
+)
 def checkin_form(query):
     require_role(PATIENT)
     return service.checkin_form(patient_for("me"), query.get("date"), now=utcnow())
 
 
 @blp.get("/checkin-forms/<instrument>")
-@blp.response(200, CheckinFormSchema, description="One instrument's texts (daily or gad7), to show entries made on it")
+@blp.response(
+    200, CheckinFormSchema, description="One instrument's texts (daily or gad7), to show entries made on it"
+)
 @blp.alt_response(404, schema=ErrorSchema, description="No such instrument")
 def instrument_form(instrument):
     require_login()

@@ -38,7 +38,9 @@ class Entry(Timestamps, db.Model):
         *(db.CheckConstraint(f"{column} BETWEEN 0 AND 3", name=column) for column in ITEM_COLUMNS),
         db.CheckConstraint("total BETWEEN 0 AND 21", name="total"),
         db.CheckConstraint("difficulty IS NULL OR difficulty BETWEEN 0 AND 3", name="difficulty"),
-        db.CheckConstraint(f"instrument IN ({', '.join(repr(code) for code in INSTRUMENTS)})", name="instrument"),
+        db.CheckConstraint(
+            f"instrument IN ({', '.join(repr(code) for code in INSTRUMENTS)})", name="instrument"
+        ),
     )
 
     @property

@@ -20,12 +20,18 @@ class EntryInSchema(Schema):
     recorded_at = UTCDateTime(metadata={"description": "Default: now"})
     instrument = fields.String(
         validate=validate.OneOf(INSTRUMENTS),
-        metadata={"description": "daily (the 24-hour adaptation) or gad7 (the standard); default: what is due on the check-in's local date"},
+        metadata={
+            "description": "daily (the 24-hour adaptation) or gad7 (the standard); default: what is due on the check-in's local date"
+        },
     )
     answers = fields.List(
         fields.Integer(strict=True),
         required=True,
-        metadata={"description": "GAD-7 items 1..7 in order, each 0..3, as answered on the instrument's form", "minItems": 7, "maxItems": 7},
+        metadata={
+            "description": "GAD-7 items 1..7 in order, each 0..3, as answered on the instrument's form",
+            "minItems": 7,
+            "maxItems": 7,
+        },
     )
     difficulty = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 3))
     note = fields.String(allow_none=True, validate=validate.Length(max=2000))
@@ -97,7 +103,10 @@ class CheckinFormSchema(Schema):
     validated = fields.Boolean(metadata={"description": "false for the daily adaptation"})
     stem = fields.String()
     items = fields.List(fields.String(), metadata={"minItems": 7, "maxItems": 7})
-    answers = fields.List(fields.String(), metadata={"description": "The labels of the answers 0..3", "minItems": 4, "maxItems": 4})
+    answers = fields.List(
+        fields.String(),
+        metadata={"description": "The labels of the answers 0..3", "minItems": 4, "maxItems": 4},
+    )
     difficulty = fields.Nested(AnswerOptionSchema)
     side_effects = fields.List(fields.Nested(SideEffectLabelSchema))
     guide = fields.String(metadata={"description": "What the bands mean for this instrument, for a patient"})
@@ -106,13 +115,18 @@ class CheckinFormSchema(Schema):
 
 
 class SupportSchema(Schema):
-    clinic = fields.String(allow_none=True, metadata={"description": "How to reach the clinic (DIARY_CLINIC_CONTACT); null: not configured"})
+    clinic = fields.String(
+        allow_none=True,
+        metadata={"description": "How to reach the clinic (DIARY_CLINIC_CONTACT); null: not configured"},
+    )
     crisis = fields.String(metadata={"description": "A crisis line (DIARY_CRISIS_LINE)"})
 
 
 class DueCheckinFormSchema(CheckinFormSchema):
     date = fields.Date(metadata={"description": "The local date the form is due on"})
-    backfill_days = fields.Integer(metadata={"description": "How many days back a check-in may be made or changed"})
+    backfill_days = fields.Integer(
+        metadata={"description": "How many days back a check-in may be made or changed"}
+    )
     support = fields.Nested(SupportSchema)
 
 

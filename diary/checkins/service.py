@@ -1,4 +1,5 @@
 """Check-in operations: create (idempotent), list, update, delete."""
+
 from datetime import timedelta
 
 from flask import current_app
@@ -61,7 +62,10 @@ def checkin_form(patient, day=None, *, now) -> dict:
         **gad7.form(due_instrument(patient, day)),
         "date": day,
         "backfill_days": config["BACKFILL_DAYS"],
-        "support": {"clinic": config.get("CLINIC_CONTACT"), "crisis": config.get("CRISIS_LINE") or "your local emergency number"},
+        "support": {
+            "clinic": config.get("CLINIC_CONTACT"),
+            "crisis": config.get("CRISIS_LINE") or "your local emergency number",
+        },
     }
 
 
@@ -86,7 +90,9 @@ def create_entry(patient, data, *, actor, now):
         created_at=now,
         updated_at=now,
     )
-    entry, created = create_once(Entry, entry, lambda existing: _matches(existing, {**data, "patient_id": patient.id}))
+    entry, created = create_once(
+        Entry, entry, lambda existing: _matches(existing, {**data, "patient_id": patient.id})
+    )
     if created:
         audit.record(actor, "create", f"entry:{entry.id}", patient.id, at=now)
         signals.patient_data_changed.send(patient, now=now)

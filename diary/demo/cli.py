@@ -1,4 +1,5 @@
 """``flask --app diary demo``: a demo clinic to try the app with (CONTRACT.md section 10)."""
+
 import click
 from flask.cli import with_appcontext
 
@@ -8,13 +9,32 @@ from . import histories, service
 
 
 @click.command("demo")
-@click.option("--patients", "count", type=click.IntRange(1, 100_000), default=12, show_default=True,
-              help="How many demo patients (the first 12 are one of each kind; more cycle through them again).")
-@click.option("--days", type=click.IntRange(30, 3650), default=180, show_default=True,
-              help="How far back the longest histories reach, in days.")
-@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same histories.")
-@click.option("--reset", is_flag=True, help="Delete the demo clinic's patients and all their data, then seed them again.")
-@click.option("--if-empty", is_flag=True, help="Seed only when the database has no users at all (for `make run`).")
+@click.option(
+    "--patients",
+    "count",
+    type=click.IntRange(1, 100_000),
+    default=12,
+    show_default=True,
+    help="How many demo patients (the first 12 are one of each kind; more cycle through them again).",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(30, 3650),
+    default=180,
+    show_default=True,
+    help="How far back the longest histories reach, in days.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="The same seed gives the same histories."
+)
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Delete the demo clinic's patients and all their data, then seed them again.",
+)
+@click.option(
+    "--if-empty", is_flag=True, help="Seed only when the database has no users at all (for `make run`)."
+)
 @with_appcontext
 def demo(count, days, seed, reset, if_empty):
     """Seeds a demo clinic: a provider and patients with realistic GAD-7 histories.
@@ -52,14 +72,20 @@ def _show(clinic):
     if clinic.created:
         click.echo(f"Demo clinic ready: {clinic.patients} patients.")
     else:
-        click.echo(f"The demo clinic is already there ({clinic.patients} patients); nothing added. "
-                   "Use --reset to start over.")
+        click.echo(
+            f"The demo clinic is already there ({clinic.patients} patients); nothing added. "
+            "Use --reset to start over."
+        )
     click.echo(f"  Provider: {service.PROVIDER_EMAIL}  password: {service.PASSWORD}")
     if clinic.featured is not None:
         archetype = clinic.featured_archetype
-        click.echo(f"  Patient:  {clinic.featured.email}  password: {service.PASSWORD}"
-                   f"  ({clinic.featured.name}: {archetype.summary if archetype else 'demo patient'})")
+        click.echo(
+            f"  Patient:  {clinic.featured.email}  password: {service.PASSWORD}"
+            f"  ({clinic.featured.name}: {archetype.summary if archetype else 'demo patient'})"
+        )
     click.echo("  Every demo patient (demo.patient01@afterglow.test and on) has the same password.")
     if not clinic.created and clinic.password_changed:
-        click.echo("  The demo provider's password has been changed since; "
-                   f"`flask --app diary users reset-password --email {service.PROVIDER_EMAIL}` sets a new one.")
+        click.echo(
+            "  The demo provider's password has been changed since; "
+            f"`flask --app diary users reset-password --email {service.PROVIDER_EMAIL}` sets a new one."
+        )

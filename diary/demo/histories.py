@@ -19,12 +19,13 @@ holds for a while and then rises again on the patient's own time scale (the
 rise crosses the wear-off line about ``fade`` days after the last session).
 A day's total is the level plus autocorrelated noise; some days are not logged.
 """
+
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from .. import relief
 from ..courses import course_start
@@ -32,39 +33,136 @@ from ..courses import course_start
 COMPLETED, PLANNED = "completed", "planned"
 
 #: The side effects a patient may tick (CONTRACT.md section 4).
-SIDE_EFFECTS = ("dizziness", "nausea", "blurred_vision", "dissociation", "headache", "drowsiness",
-                "elevated_blood_pressure", "other")
+SIDE_EFFECTS = (
+    "dizziness",
+    "nausea",
+    "blurred_vision",
+    "dissociation",
+    "headache",
+    "drowsiness",
+    "elevated_blood_pressure",
+    "other",
+)
 # What an evening check-in after an infusion tends to list, and the morning after.
 _SESSION_DAY_EFFECTS = ("dissociation", "nausea", "dizziness", "drowsiness", "blurred_vision", "headache")
 _NEXT_DAY_EFFECTS = ("headache", "drowsiness", "nausea")
 _SESSION_EFFECTS = ("dissociation", "elevated_blood_pressure", "nausea", "dizziness")
 
-TIMEZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
-             "Europe/London", "Europe/Berlin", "America/Toronto", "Australia/Sydney",
-             "America/Phoenix", "Pacific/Auckland", "Europe/Madrid", "America/Halifax")
-_FIRST_NAMES = ("Maya", "Jonah", "Priya", "Tomas", "Grace", "Omar", "Lena", "Marcus", "Hana", "Diego",
-                "Ruth", "Felix", "Aisha", "Caleb", "Ingrid", "Sam", "Noor", "Elliot", "Carmen", "Wei",
-                "Tessa", "Kofi", "Mira", "Julian", "Sofia", "Anders", "Leila", "Owen", "Yuki", "Beatriz")
-_LAST_NAMES = ("Alvarez", "Brennan", "Chen", "Dubois", "Eriksen", "Farouk", "Garcia", "Hughes",
-               "Ibrahim", "Jensen", "Kowalski", "Larsen", "Moreau", "Nakamura", "Okafor", "Patel",
-               "Quinn", "Rossi", "Schmidt", "Tanaka", "Ueda", "Varga", "Whitfield", "Xu", "Yilmaz",
-               "Zielinski", "Abbott", "Novak", "Lindqvist", "Osei")
+TIMEZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/Toronto",
+    "Australia/Sydney",
+    "America/Phoenix",
+    "Pacific/Auckland",
+    "Europe/Madrid",
+    "America/Halifax",
+)
+_FIRST_NAMES = (
+    "Maya",
+    "Jonah",
+    "Priya",
+    "Tomas",
+    "Grace",
+    "Omar",
+    "Lena",
+    "Marcus",
+    "Hana",
+    "Diego",
+    "Ruth",
+    "Felix",
+    "Aisha",
+    "Caleb",
+    "Ingrid",
+    "Sam",
+    "Noor",
+    "Elliot",
+    "Carmen",
+    "Wei",
+    "Tessa",
+    "Kofi",
+    "Mira",
+    "Julian",
+    "Sofia",
+    "Anders",
+    "Leila",
+    "Owen",
+    "Yuki",
+    "Beatriz",
+)
+_LAST_NAMES = (
+    "Alvarez",
+    "Brennan",
+    "Chen",
+    "Dubois",
+    "Eriksen",
+    "Farouk",
+    "Garcia",
+    "Hughes",
+    "Ibrahim",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Patel",
+    "Quinn",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Whitfield",
+    "Xu",
+    "Yilmaz",
+    "Zielinski",
+    "Abbott",
+    "Novak",
+    "Lindqvist",
+    "Osei",
+)
 
 _NOTES = {
-    "baseline": ("Work deadline this week, couldn't switch off.", "Mind racing at bedtime again.",
-                 "Started the diary today.", "Skipped a friend's dinner, too on edge.",
-                 "Woke at 4am worrying about money.", "Tense all day, jaw aching."),
-    "session": ("Infusion today. Felt far away for an hour, then very tired.",
-                "Session went fine. Queasy on the drive home.", "Floaty afternoon, slept early.",
-                "Music helped during the infusion."),
-    "relief": ("Calm day. Long walk after work.", "Slept through the night.",
-               "Noticed I didn't worry on the commute.", "Cooked dinner for friends, enjoyed it.",
-               "Quiet mind. Read for an hour.", "Good day at work."),
-    "fading": ("Worry creeping back in the evenings.", "More on edge than last week.",
-               "Snapped at my partner, felt bad after.", "Restless, hard to sit through a film.",
-               "The old what-ifs are back."),
-    "relapse": ("Bad day. Left the supermarket, couldn't breathe.", "Can't stop the what-ifs.",
-                "Worst week in months.", "Called in sick, stayed in bed."),
+    "baseline": (
+        "Work deadline this week, couldn't switch off.",
+        "Mind racing at bedtime again.",
+        "Started the diary today.",
+        "Skipped a friend's dinner, too on edge.",
+        "Woke at 4am worrying about money.",
+        "Tense all day, jaw aching.",
+    ),
+    "session": (
+        "Infusion today. Felt far away for an hour, then very tired.",
+        "Session went fine. Queasy on the drive home.",
+        "Floaty afternoon, slept early.",
+        "Music helped during the infusion.",
+    ),
+    "relief": (
+        "Calm day. Long walk after work.",
+        "Slept through the night.",
+        "Noticed I didn't worry on the commute.",
+        "Cooked dinner for friends, enjoyed it.",
+        "Quiet mind. Read for an hour.",
+        "Good day at work.",
+    ),
+    "fading": (
+        "Worry creeping back in the evenings.",
+        "More on edge than last week.",
+        "Snapped at my partner, felt bad after.",
+        "Restless, hard to sit through a film.",
+        "The old what-ifs are back.",
+    ),
+    "relapse": (
+        "Bad day. Left the supermarket, couldn't breathe.",
+        "Can't stop the what-ifs.",
+        "Worst week in months.",
+        "Called in sick, stayed in bed.",
+    ),
 }
 
 
@@ -131,28 +229,62 @@ def _archetype(name, summary, status, flags=(), also=()):
 
 
 ARCHETYPES = (
-    _archetype("new_enrollee", "Enrolled this week, logging a baseline; first infusion booked.",
-               relief.NO_TREATMENT),
-    _archetype("first_session", "Had the first induction infusion yesterday; the course goes on.",
-               relief.AWAITING_RESPONSE),
-    _archetype("steady_responder", "Long-time maintenance patient, relief holds for about a month.",
-               relief.RELIEF),
-    _archetype("wearing_off", "Induction a few weeks ago; relief is wearing off now, nothing booked.",
-               relief.WEARING_OFF, [relief.WEARING_OFF], [relief.PLAN_MAINTENANCE]),
-    _archetype("non_responder", "Finished an induction course without a meaningful response.",
-               relief.NON_RESPONSE, [relief.NON_RESPONSE]),
-    _archetype("relapse", "Relief wore off and anxiety is now worse than before treatment.",
-               relief.WEARING_OFF, [relief.WEARING_OFF, relief.URGENT], [relief.PLAN_MAINTENANCE]),
-    _archetype("stopped_logging", "Responding well, but has not logged for over a week.",
-               relief.RELIEF, [relief.DATA_GAP]),
-    _archetype("due_for_maintenance", "Regular maintenance rhythm; the forecast says book the next session.",
-               relief.RELIEF, [relief.PLAN_MAINTENANCE]),
-    _archetype("maintenance_booked", "Regular maintenance rhythm; the next session is already booked.",
-               relief.RELIEF),
-    _archetype("slow_starter", "Half way through induction, only a small improvement so far.",
-               relief.AWAITING_RESPONSE),
-    _archetype("intake_baseline", "Started the diary after the first infusion; baseline from the intake form.",
-               relief.RELIEF),
+    _archetype(
+        "new_enrollee", "Enrolled this week, logging a baseline; first infusion booked.", relief.NO_TREATMENT
+    ),
+    _archetype(
+        "first_session",
+        "Had the first induction infusion yesterday; the course goes on.",
+        relief.AWAITING_RESPONSE,
+    ),
+    _archetype(
+        "steady_responder", "Long-time maintenance patient, relief holds for about a month.", relief.RELIEF
+    ),
+    _archetype(
+        "wearing_off",
+        "Induction a few weeks ago; relief is wearing off now, nothing booked.",
+        relief.WEARING_OFF,
+        [relief.WEARING_OFF],
+        [relief.PLAN_MAINTENANCE],
+    ),
+    _archetype(
+        "non_responder",
+        "Finished an induction course without a meaningful response.",
+        relief.NON_RESPONSE,
+        [relief.NON_RESPONSE],
+    ),
+    _archetype(
+        "relapse",
+        "Relief wore off and anxiety is now worse than before treatment.",
+        relief.WEARING_OFF,
+        [relief.WEARING_OFF, relief.URGENT],
+        [relief.PLAN_MAINTENANCE],
+    ),
+    _archetype(
+        "stopped_logging",
+        "Responding well, but has not logged for over a week.",
+        relief.RELIEF,
+        [relief.DATA_GAP],
+    ),
+    _archetype(
+        "due_for_maintenance",
+        "Regular maintenance rhythm; the forecast says book the next session.",
+        relief.RELIEF,
+        [relief.PLAN_MAINTENANCE],
+    ),
+    _archetype(
+        "maintenance_booked", "Regular maintenance rhythm; the next session is already booked.", relief.RELIEF
+    ),
+    _archetype(
+        "slow_starter",
+        "Half way through induction, only a small improvement so far.",
+        relief.AWAITING_RESPONSE,
+    ),
+    _archetype(
+        "intake_baseline",
+        "Started the diary after the first infusion; baseline from the intake form.",
+        relief.RELIEF,
+    ),
     _archetype("prophylactic", "Booked every few weeks, always before relief fades.", relief.RELIEF),
 )
 ARCHETYPE_BY_NAME = {a.name: a for a in ARCHETYPES}
@@ -200,12 +332,23 @@ class _Profile:
 
 def _profile(rng: random.Random, days: int) -> _Profile:
     route = rng.choices(("iv", "intranasal", "intramuscular"), weights=(80, 14, 6))[0]
-    dose = {"iv": round(rng.uniform(28, 48)), "intranasal": rng.choice((56, 84)),
-            "intramuscular": round(rng.uniform(40, 70))}[route]
+    dose = {
+        "iv": round(rng.uniform(28, 48)),
+        "intranasal": rng.choice((56, 84)),
+        "intramuscular": round(rng.uniform(40, 70)),
+    }[route]
     baseline = rng.uniform(12.5, 16.5)
-    return _Profile(rng=rng, days=days, baseline=baseline, nadir=rng.uniform(3, 6),
-                    scale=rng.uniform(14, 30), noise=rng.uniform(0.7, 1.2),
-                    skip=rng.uniform(0.04, 0.15), route=route, dose=dose)
+    return _Profile(
+        rng=rng,
+        days=days,
+        baseline=baseline,
+        nadir=rng.uniform(3, 6),
+        scale=rng.uniform(14, 30),
+        noise=rng.uniform(0.7, 1.2),
+        skip=rng.uniform(0.04, 0.15),
+        route=route,
+        dose=dose,
+    )
 
 
 def _induction(rng, last: int, count: int | None = None) -> list[int]:
@@ -239,8 +382,9 @@ def _with_history(p: _Profile, current: list[_Course], *, reach: float = 1.0) ->
             break
         earlier_last = last - round(p.scale * 1.15) - 7
         room_for_more = earlier_last - 20 - 12 >= earliest
-        course = _Course(sessions=induction, nadir=p.nadir, fade=fade, relapse=_history_relapse(p),
-                         rise=rng.randint(5, 9))
+        course = _Course(
+            sessions=induction, nadir=p.nadir, fade=fade, relapse=_history_relapse(p), rise=rng.randint(5, 9)
+        )
         if room_for_more:
             booster = rng.random() < 0.15
             course.sessions = [last - rng.choice((2, 3)), last] if booster else [last]
@@ -286,8 +430,13 @@ def _plan_wearing_off(p: _Profile) -> _Plan:
     rng = p.rng
     p.scale = rng.uniform(12, 20)
     last = -round(p.scale) - rng.randint(5, 9)
-    course = _Course(sessions=_induction(rng, last), nadir=p.nadir, fade=p.scale,
-                     relapse=min(p.baseline - 1.5, 13.5), rise=rng.randint(6, 9))
+    course = _Course(
+        sessions=_induction(rng, last),
+        nadir=p.nadir,
+        fade=p.scale,
+        relapse=min(p.baseline - 1.5, 13.5),
+        rise=rng.randint(6, 9),
+    )
     return _Plan(baseline=p.baseline, first_log=course.sessions[0] - rng.randint(7, 12), courses=[course])
 
 
@@ -304,8 +453,13 @@ def _plan_relapse(p: _Profile) -> _Plan:
     p.baseline = rng.uniform(12, 14)
     p.scale = rng.uniform(12, 18)
     last = -round(p.scale) - rng.randint(12, 16)
-    current = _Course(sessions=[last], nadir=p.nadir, fade=p.scale, relapse=p.baseline + rng.uniform(4.5, 5.5),
-                      rise=rng.randint(5, 7))
+    current = _Course(
+        sessions=[last],
+        nadir=p.nadir,
+        fade=p.scale,
+        relapse=p.baseline + rng.uniform(4.5, 5.5),
+        rise=rng.randint(5, 7),
+    )
     courses, first = _with_history(p, [current], reach=rng.uniform(0.6, 1.0))
     return _Plan(baseline=p.baseline, first_log=first, courses=courses)
 
@@ -316,8 +470,9 @@ def _plan_stopped_logging(p: _Profile) -> _Plan:
     last = -rng.randint(17, 22)
     current = _Course(sessions=[last], nadir=p.nadir, fade=p.scale + 4, relapse=_history_relapse(p))
     courses, first = _with_history(p, [current], reach=rng.uniform(0.6, 1.0))
-    return _Plan(baseline=p.baseline, first_log=first, courses=courses,
-                 stop_logging_after=-rng.randint(8, 11))
+    return _Plan(
+        baseline=p.baseline, first_log=first, courses=courses, stop_logging_after=-rng.randint(8, 11)
+    )
 
 
 def _plan_due_for_maintenance(p: _Profile) -> _Plan:
@@ -333,8 +488,9 @@ def _plan_maintenance_booked(p: _Profile) -> _Plan:
     rng = p.rng
     p.scale = rng.uniform(16, 24)
     last = -round(p.scale) + 3
-    current = _Course(sessions=[last], nadir=p.nadir, fade=p.scale + 9, relapse=_history_relapse(p),
-                      planned=[1])
+    current = _Course(
+        sessions=[last], nadir=p.nadir, fade=p.scale + 9, relapse=_history_relapse(p), planned=[1]
+    )
     courses, first = _with_history(p, [current])
     return _Plan(baseline=p.baseline, first_log=first, courses=courses)
 
@@ -343,10 +499,12 @@ def _plan_slow_starter(p: _Profile) -> _Plan:
     rng = p.rng
     p.baseline = rng.uniform(13, 15)
     sessions = [-7, -5, -3] if rng.random() < 0.5 else [-8, -5, -2]
-    course = _Course(sessions=sessions, nadir=p.baseline - rng.uniform(2.5, 3.5), total_sessions=6,
-                     planned=[1, 4, 7])
-    return _Plan(baseline=p.baseline, first_log=sessions[0] - rng.randint(7, 12), courses=[course],
-                 log_today=True)
+    course = _Course(
+        sessions=sessions, nadir=p.baseline - rng.uniform(2.5, 3.5), total_sessions=6, planned=[1, 4, 7]
+    )
+    return _Plan(
+        baseline=p.baseline, first_log=sessions[0] - rng.randint(7, 12), courses=[course], log_today=True
+    )
 
 
 def _plan_intake_baseline(p: _Profile) -> _Plan:
@@ -354,8 +512,12 @@ def _plan_intake_baseline(p: _Profile) -> _Plan:
     p.scale = rng.uniform(28, 34)
     last = -rng.randint(14, 20)
     course = _Course(sessions=_induction(rng, last), nadir=p.nadir, fade=p.scale, relapse=_history_relapse(p))
-    return _Plan(baseline=p.baseline, first_log=course.sessions[0] + rng.randint(1, 3), courses=[course],
-                 intake_baseline=round(p.baseline))
+    return _Plan(
+        baseline=p.baseline,
+        first_log=course.sessions[0] + rng.randint(1, 3),
+        courses=[course],
+        intake_baseline=round(p.baseline),
+    )
 
 
 def _plan_prophylactic(p: _Profile) -> _Plan:
@@ -365,14 +527,24 @@ def _plan_prophylactic(p: _Profile) -> _Plan:
     every = rng.randint(14, 17)
     earliest = -int(p.days * rng.uniform(0.6, 1.0)) + 1
     last = -rng.randint(4, 9)
-    courses = [_Course(sessions=[last], nadir=p.nadir, fade=p.scale, relapse=_history_relapse(p),
-                       planned=[last + every])]
+    courses = [
+        _Course(
+            sessions=[last], nadir=p.nadir, fade=p.scale, relapse=_history_relapse(p), planned=[last + every]
+        )
+    ]
     while True:
         induction_last = courses[0].sessions[0] - every
         if induction_last - 20 - 12 < earliest or len(courses) > 20:
             break
-        courses.insert(0, _Course(sessions=[induction_last], nadir=p.nadir + rng.uniform(-1, 1),
-                                  fade=p.scale, relapse=_history_relapse(p)))
+        courses.insert(
+            0,
+            _Course(
+                sessions=[induction_last],
+                nadir=p.nadir + rng.uniform(-1, 1),
+                fade=p.scale,
+                relapse=_history_relapse(p),
+            ),
+        )
     induction = _induction(rng, courses[0].sessions[0] - every)
     courses.insert(0, _Course(sessions=induction, nadir=p.nadir, fade=p.scale, relapse=_history_relapse(p)))
     return _Plan(baseline=p.baseline, first_log=induction[0] - rng.randint(7, 12), courses=courses)
@@ -459,7 +631,7 @@ def _spread(total: int, order: list[int], tilt: int) -> tuple[int, ...]:
     """``total`` points over the seven items (0-3 each), the items first in ``order``
     first; ``tilt`` points move from the least to the most bothersome items."""
     answers = [total // 7] * 7
-    for item in order[:total % 7]:
+    for item in order[: total % 7]:
         answers[item] += 1
     for k in range(tilt):
         high, low = order[k], order[-1 - k]
@@ -490,7 +662,9 @@ def _logged_days(plan: _Plan, rng: random.Random, skip: float, session_days: set
     return days
 
 
-def _render(number: int, name: str, archetype: Archetype, plan: _Plan, p: _Profile, rng: random.Random) -> DemoPatient:
+def _render(
+    number: int, name: str, archetype: Archetype, plan: _Plan, p: _Profile, rng: random.Random
+) -> DemoPatient:
     completed = sorted(d for c in plan.courses for d in c.sessions)
     planned = sorted(d for c in plan.courses for d in c.planned)
     session_days = set(completed)
@@ -499,7 +673,9 @@ def _render(number: int, name: str, archetype: Archetype, plan: _Plan, p: _Profi
     usual_minute = rng.choice((8 * 60, 12 * 60 + 30, 19 * 60, 20 * 60, 21 * 60 + 30))
     reminder_minute = usual_minute if rng.random() < 0.7 else 20 * 60
     difficulty_rate = rng.choice((0.0, 0.5, 0.9))
-    session_minute = {d: rng.choice((9, 10, 11, 13, 14)) * 60 + rng.choice((0, 30)) for d in completed + planned}
+    session_minute = {
+        d: rng.choice((9, 10, 11, 13, 14)) * 60 + rng.choice((0, 30)) for d in completed + planned
+    }
 
     entries, noise = [], 0.0
     for day in _logged_days(plan, rng, p.skip, session_days):
@@ -534,20 +710,34 @@ def _render(number: int, name: str, archetype: Archetype, plan: _Plan, p: _Profi
             for day in days:
                 position = sorted(course.sessions + course.planned).index(day) + 1
                 if total > 1:
-                    label = f"Induction {position} of {total}" if plan.courses[0] is course else f"Booster {position} of {total}"
+                    label = (
+                        f"Induction {position} of {total}"
+                        if plan.courses[0] is course
+                        else f"Booster {position} of {total}"
+                    )
                 else:
                     label = "Maintenance session"
                 effects = ()
                 if status == COMPLETED and rng.random() < 0.4:
                     effects = (rng.choice(_SESSION_EFFECTS),)
-                sessions.append(DemoSession(day, session_minute[day], status, p.route, float(p.dose), label, effects))
+                sessions.append(
+                    DemoSession(day, session_minute[day], status, p.route, float(p.dose), label, effects)
+                )
     sessions.sort(key=lambda s: (s.day, s.minute))
     first_day = min([plan.first_log] + completed)
     return DemoPatient(
-        number=number, archetype=archetype.name, name=name, timezone=rng.choice(TIMEZONES),
-        reminder_minute=reminder_minute, enrolled_day=first_day - rng.randint(0, 2),
-        entries=tuple(entries), sessions=tuple(sessions), intake_baseline=plan.intake_baseline,
-        expected_status=archetype.status, expected_flags=archetype.flags)
+        number=number,
+        archetype=archetype.name,
+        name=name,
+        timezone=rng.choice(TIMEZONES),
+        reminder_minute=reminder_minute,
+        enrolled_day=first_day - rng.randint(0, 2),
+        entries=tuple(entries),
+        sessions=tuple(sessions),
+        intake_baseline=plan.intake_baseline,
+        expected_status=archetype.status,
+        expected_flags=archetype.flags,
+    )
 
 
 def patient_name(number: int, seed: int = 0) -> str:
@@ -657,5 +847,14 @@ def clinic(count: int, *, days: int, seed: int = 0):
         yield demo_patient(number, days=days, seed=seed)
 
 
-__all__ = ["ARCHETYPES", "Archetype", "DemoEntry", "DemoPatient", "DemoSession", "archetype_for",
-           "clinic", "demo_patient", "outcome"]
+__all__ = [
+    "ARCHETYPES",
+    "Archetype",
+    "DemoEntry",
+    "DemoPatient",
+    "DemoSession",
+    "archetype_for",
+    "clinic",
+    "demo_patient",
+    "outcome",
+]

@@ -9,11 +9,12 @@ worklist come from the same code as for real patients.
 Like every service this flushes and never commits: the command commits once,
 so an interrupted run leaves nothing behind and a second run finds all or none.
 """
+
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from itertools import islice
 from zoneinfo import ZoneInfo
 
@@ -107,13 +108,17 @@ def remove_patients(provider: User) -> int:
     """Deletes the demo care team's patients and, by the database's cascades, all their data."""
     ids = _patient_ids(_team_id(provider))
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        db.session.execute(delete(User).where(User.id.in_(chunk)), execution_options={"synchronize_session": False})
+        chunk = ids[start : start + 500]
+        db.session.execute(
+            delete(User).where(User.id.in_(chunk)), execution_options={"synchronize_session": False}
+        )
     db.session.expire_all()
     return len(ids)
 
 
-def seed(*, patients=DEFAULT_PATIENTS, days=DEFAULT_DAYS, seed=0, reset=False, now, progress=None) -> DemoClinic:
+def seed(
+    *, patients=DEFAULT_PATIENTS, days=DEFAULT_DAYS, seed=0, reset=False, now, progress=None
+) -> DemoClinic:
     """The demo clinic: created when missing, else left as it is (or, with ``reset``,
     its patients replaced). ``progress(n)`` is called as patients are added."""
     provider = find_provider()
@@ -150,7 +155,12 @@ class _Batch:
     """Turns demo histories into rows and inserts them in bulk."""
 
     def __init__(self, team_id, provider_id, password_hash, now):
-        self.team_id, self.provider_id, self.password_hash, self.now = team_id, provider_id, password_hash, now
+        self.team_id, self.provider_id, self.password_hash, self.now = (
+            team_id,
+            provider_id,
+            password_hash,
+            now,
+        )
 
     def insert(self, demo_patients) -> list:
         users, patients, entries, treatments = [], [], [], []
@@ -160,16 +170,31 @@ class _Batch:
             today = local_date_of(self.now, zone)
             clock = _Clock(today, zone, self.now)
             enrolled = clock.at(demo.enrolled_day, 9 * 60)
-            users.append({
-                "id": patient_id, "email": patient_email(demo.number), "name": demo.name, "role": PATIENT,
-                "password_hash": self.password_hash, "timezone": demo.timezone, "mfa_enabled": False,
-                "mfa_required": False, "password_changed_at": enrolled, "created_at": enrolled, "updated_at": enrolled,
-            })
-            patients.append({
-                "id": patient_id, "care_team_id": self.team_id, "reminders_enabled": True, "email_reminders": True,
-                "reminder_time": time(demo.reminder_minute // 60, demo.reminder_minute % 60),
-                "intake_baseline": demo.intake_baseline,
-            })
+            users.append(
+                {
+                    "id": patient_id,
+                    "email": patient_email(demo.number),
+                    "name": demo.name,
+                    "role": PATIENT,
+                    "password_hash": self.password_hash,
+                    "timezone": demo.timezone,
+                    "mfa_enabled": False,
+                    "mfa_required": False,
+                    "password_changed_at": enrolled,
+                    "created_at": enrolled,
+                    "updated_at": enrolled,
+                }
+            )
+            patients.append(
+                {
+                    "id": patient_id,
+                    "care_team_id": self.team_id,
+                    "reminders_enabled": True,
+                    "email_reminders": True,
+                    "reminder_time": time(demo.reminder_minute // 60, demo.reminder_minute % 60),
+                    "intake_baseline": demo.intake_baseline,
+                }
+            )
             standard_days = []  # the standard GAD-7 where it is due, as for a real patient
             for entry in demo.entries:
                 recorded_at = clock.at(entry.day, entry.minute)
@@ -177,27 +202,51 @@ class _Batch:
                 instrument = gad7.due_instrument(local_date, standard_days[-1:])
                 if instrument == gad7.STANDARD:
                     standard_days.append(local_date)
-                entries.append({
-                    "id": uuid.uuid4(), "patient_id": patient_id, "recorded_at": recorded_at, "instrument": instrument,
-                    "local_date": local_date, **dict(zip(ITEM_COLUMNS, entry.answers, strict=True)),
-                    "total": entry.total, "difficulty": entry.difficulty, "note": entry.note,
-                    "side_effects": list(entry.side_effects), "created_at": recorded_at, "updated_at": recorded_at,
-                })
+                entries.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "patient_id": patient_id,
+                        "recorded_at": recorded_at,
+                        "instrument": instrument,
+                        "local_date": local_date,
+                        **dict(zip(ITEM_COLUMNS, entry.answers, strict=True)),
+                        "total": entry.total,
+                        "difficulty": entry.difficulty,
+                        "note": entry.note,
+                        "side_effects": list(entry.side_effects),
+                        "created_at": recorded_at,
+                        "updated_at": recorded_at,
+                    }
+                )
             for session in demo.sessions:
                 starts_at = clock.at(session.day, session.minute)
-                recorded = min(starts_at + timedelta(hours=3), self.now) if session.status == histories.COMPLETED else self.now
-                treatments.append({
-                    "id": uuid.uuid4(), "patient_id": patient_id, "status": session.status, "starts_at": starts_at,
-                    "local_date": clock.date(session.day), "route": session.route, "dose_mg": session.dose_mg,
-                    "notes": session.notes, "side_effects": list(session.side_effects),
-                    "recorded_by_id": self.provider_id, "recorded_by_role": PROVIDER,
-                    "created_at": recorded, "updated_at": recorded,
-                })
+                recorded = (
+                    min(starts_at + timedelta(hours=3), self.now)
+                    if session.status == histories.COMPLETED
+                    else self.now
+                )
+                treatments.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "patient_id": patient_id,
+                        "status": session.status,
+                        "starts_at": starts_at,
+                        "local_date": clock.date(session.day),
+                        "route": session.route,
+                        "dose_mg": session.dose_mg,
+                        "notes": session.notes,
+                        "side_effects": list(session.side_effects),
+                        "recorded_by_id": self.provider_id,
+                        "recorded_by_role": PROVIDER,
+                        "created_at": recorded,
+                        "updated_at": recorded,
+                    }
+                )
         # Table inserts, not ORM bulk inserts: those group rows by which values
         # are None, and a diary's optional fields would split them into many.
         for model, rows in ((User, users), (Patient, patients), (Entry, entries), (Treatment, treatments)):
             for start in range(0, len(rows), ROWS_PER_INSERT):
-                db.session.execute(insert(model.__table__), rows[start:start + ROWS_PER_INSERT])
+                db.session.execute(insert(model.__table__), rows[start : start + ROWS_PER_INSERT])
         return [row["id"] for row in users]
 
 
@@ -206,14 +255,14 @@ class _Clock:
 
     def __init__(self, today, zone, now):
         self.today, self.zone, self.now = today, zone, now
-        self.midnight = datetime.combine(today, time(0), tzinfo=zone).astimezone(timezone.utc)
+        self.midnight = datetime.combine(today, time(0), tzinfo=zone).astimezone(UTC)
 
     def date(self, day):
         return self.today + timedelta(days=day)
 
     def at(self, day, minute):
         local = datetime.combine(self.date(day), time(minute // 60, minute % 60), tzinfo=self.zone)
-        instant = local.astimezone(timezone.utc)
+        instant = local.astimezone(UTC)
         if instant > self.now and day <= 0:
             # Today's check-in, planned for later than it is now: earlier today instead.
             instant = self.midnight + (self.now - self.midnight) * 3 / 4

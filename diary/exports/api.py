@@ -1,4 +1,5 @@
 """Export routes (CONTRACT.md section 8): CSV, FHIR R4 and iCalendar downloads."""
+
 from flask import Response, request
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -26,7 +27,12 @@ def _download(export):
 
 @blp.get("/patients/<pid>/export.csv")
 @blp.arguments(CsvQuerySchema, location="query")
-@blp.response(200, _TEXT, content_type="text/csv", description="UTF-8 with a byte order mark, CRLF, a header row; as an attachment")
+@blp.response(
+    200,
+    _TEXT,
+    content_type="text/csv",
+    description="UTF-8 with a byte order mark, CRLF, a header row; as an attachment",
+)
 def export_csv(query, pid):
     patient = patient_for(pid)
     export = service.csv_export(patient, query["kind"], actor=current_user, now=utcnow())
@@ -35,7 +41,12 @@ def export_csv(query, pid):
 
 
 @blp.get("/patients/<pid>/fhir")
-@blp.response(200, {"type": "object"}, content_type="application/fhir+json", description="A FHIR R4 Bundle of type collection")
+@blp.response(
+    200,
+    {"type": "object"},
+    content_type="application/fhir+json",
+    description="A FHIR R4 Bundle of type collection",
+)
 def export_fhir(pid):
     patient = patient_for(pid)
     export = service.fhir_export(patient, actor=current_user, now=utcnow())
@@ -50,21 +61,34 @@ def _definition(export):
 
 
 @blp.get("/fhir/Questionnaire/gad7-daily")
-@blp.response(200, {"type": "object"}, content_type="application/fhir+json",
-              description="The daily check-in's FHIR Questionnaire (an adaptation of LOINC 69737-5, not validated); this URL is its canonical url")
+@blp.response(
+    200,
+    {"type": "object"},
+    content_type="application/fhir+json",
+    description="The daily check-in's FHIR Questionnaire (an adaptation of LOINC 69737-5, not validated); this URL is its canonical url",
+)
 def daily_questionnaire():
     return _definition(service.daily_questionnaire())
 
 
 @blp.get("/fhir/CodeSystem/gad7-daily")
-@blp.response(200, {"type": "object"}, content_type="application/fhir+json",
-              description="The codes of the daily check-in's answers and total score; this URL is the code system's canonical url")
+@blp.response(
+    200,
+    {"type": "object"},
+    content_type="application/fhir+json",
+    description="The codes of the daily check-in's answers and total score; this URL is the code system's canonical url",
+)
 def daily_code_system():
     return _definition(service.daily_code_system())
 
 
 @blp.get("/patients/<pid>/sessions.ics")
-@blp.response(200, _TEXT, content_type="text/calendar", description="The planned sessions, one VEVENT each (session cookie)")
+@blp.response(
+    200,
+    _TEXT,
+    content_type="text/calendar",
+    description="The planned sessions, one VEVENT each (session cookie)",
+)
 def export_sessions_ics(pid):
     patient = patient_for(pid)
     export = service.sessions_ics(patient, actor=current_user, now=utcnow())

@@ -1,15 +1,36 @@
 """CSV files of check-ins and sessions that are safe to open in a spreadsheet. Pure."""
+
 import csv
 import io
+
 from .. import gad7
 from ..checkins.models import ITEM_COLUMNS
 from ..localtime import utc_text
 
 # The contract's columns first, then what a reader must know to weigh a score:
 # the instrument (daily or gad7) and what it is ("adaptation, not validated").
-ENTRY_COLUMNS = ("local_date", "recorded_at", *ITEM_COLUMNS, "total", "severity", "difficulty", "note", "side_effects",
-                 "instrument", "instrument_note")
-TREATMENT_COLUMNS = ("local_date", "starts_at", "status", "route", "dose_mg", "notes", "side_effects", "recorded_by")
+ENTRY_COLUMNS = (
+    "local_date",
+    "recorded_at",
+    *ITEM_COLUMNS,
+    "total",
+    "severity",
+    "difficulty",
+    "note",
+    "side_effects",
+    "instrument",
+    "instrument_note",
+)
+TREATMENT_COLUMNS = (
+    "local_date",
+    "starts_at",
+    "status",
+    "route",
+    "dose_mg",
+    "notes",
+    "side_effects",
+    "recorded_by",
+)
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV
 # injection"); the full-width forms too, in some. A leading quote makes it text.

@@ -7,6 +7,7 @@ check-in (an adaptation, not validated) answers the app's own Questionnaire
 ``gad7-daily`` (derived from the LOINC form, served at its canonical URL) with
 the app's own codes, and never a LOINC code.
 """
+
 import uuid
 
 from .. import gad7
@@ -77,7 +78,9 @@ def _standard_items(entry):
         {"linkId": item.loinc, "text": item.text, "answer": [_coded_answer(spec.answers[value])]}
         for item, value in zip(gad7.ITEMS, entry.answers, strict=True)
     ]
-    items.append({"linkId": gad7.TOTAL_LOINC, "text": "Total score", "answer": [{"valueInteger": entry.total}]})
+    items.append(
+        {"linkId": gad7.TOTAL_LOINC, "text": "Total score", "answer": [{"valueInteger": entry.total}]}
+    )
     if entry.difficulty is not None:
         items.append(
             {
@@ -92,7 +95,11 @@ def _standard_items(entry):
 def _daily_items(entry, system):
     spec = gad7.DAILY_INSTRUMENT
     items = [
-        {"linkId": f"item-{item.number}", "text": item.text, "answer": [_coded_answer(spec.answers[value], system)]}
+        {
+            "linkId": f"item-{item.number}",
+            "text": item.text,
+            "answer": [_coded_answer(spec.answers[value], system)],
+        }
         for item, value in zip(gad7.ITEMS, entry.answers, strict=True)
     ]
     items.append({"linkId": "total", "text": "Total score", "answer": [{"valueInteger": entry.total}]})
@@ -140,8 +147,10 @@ def total_observation(entry, subject, base_url):
         interpretation = f"{entry.severity} (GAD-7 severity band)"
     else:
         system = daily_urls(base_url)[1]
-        code = {"coding": [{"system": system, "code": gad7.DAILY_TOTAL_CODE, "display": gad7.DAILY_TOTAL_TITLE}],
-                "text": gad7.DAILY_TOTAL_TITLE}
+        code = {
+            "coding": [{"system": system, "code": gad7.DAILY_TOTAL_CODE, "display": gad7.DAILY_TOTAL_TITLE}],
+            "text": gad7.DAILY_TOTAL_TITLE,
+        }
         interpretation = f"{entry.severity} (GAD-7 severity band, a guide only: {gad7.ADAPTATION_CAVEAT})"
     observation = {
         "resourceType": "Observation",
@@ -171,13 +180,32 @@ def daily_questionnaire(base_url):
     spec = gad7.DAILY_INSTRUMENT
     items = [{"linkId": "stem", "type": "display", "text": spec.stem}]
     items += [
-        {"linkId": f"item-{item.number}", "type": "choice", "required": True, "text": item.text,
-         "answerOption": _answer_options(spec.answers, system)}
+        {
+            "linkId": f"item-{item.number}",
+            "type": "choice",
+            "required": True,
+            "text": item.text,
+            "answerOption": _answer_options(spec.answers, system),
+        }
         for item in gad7.ITEMS
     ]
-    items.append({"linkId": "total", "type": "integer", "readOnly": True, "text": "Total score (sum of the seven answers, 0 to 21)"})
-    items.append({"linkId": "difficulty", "type": "choice", "required": False, "text": gad7.DIFFICULTY_QUESTION,
-                  "answerOption": _answer_options(spec.difficulty_answers, system)})
+    items.append(
+        {
+            "linkId": "total",
+            "type": "integer",
+            "readOnly": True,
+            "text": "Total score (sum of the seven answers, 0 to 21)",
+        }
+    )
+    items.append(
+        {
+            "linkId": "difficulty",
+            "type": "choice",
+            "required": False,
+            "text": gad7.DIFFICULTY_QUESTION,
+            "answerOption": _answer_options(spec.difficulty_answers, system),
+        }
+    )
     return {
         "resourceType": "Questionnaire",
         "id": gad7.DAILY_QUESTIONNAIRE_ID,
@@ -202,7 +230,9 @@ def daily_code_system(base_url):
     """The codes of the daily Questionnaire's answers and of its total score."""
     system = daily_urls(base_url)[1]
     spec = gad7.DAILY_INSTRUMENT
-    concepts = [{"code": answer.code, "display": answer.label} for answer in (*spec.answers, *spec.difficulty_answers)]
+    concepts = [
+        {"code": answer.code, "display": answer.label} for answer in (*spec.answers, *spec.difficulty_answers)
+    ]
     concepts.append({"code": gad7.DAILY_TOTAL_CODE, "display": gad7.DAILY_TOTAL_TITLE})
     return {
         "resourceType": "CodeSystem",

@@ -3,7 +3,8 @@
 A calendar is often shared, synced to other servers or shown on a lock screen, so
 the events carry no health data: no dose, route, notes, nor the word ketamine.
 """
-from datetime import timedelta, timezone
+
+from datetime import UTC, timedelta
 
 from icalendar import Calendar, Event, vDuration
 
@@ -24,9 +25,9 @@ def session_event(treatment) -> Event:
     event = Event()
     event.add("uid", event_uid(treatment))
     # Without a METHOD, DTSTAMP is the last change (RFC 5545 3.8.7.2); it keeps the feed stable.
-    event.add("dtstamp", treatment.updated_at.astimezone(timezone.utc))
-    event.add("last-modified", treatment.updated_at.astimezone(timezone.utc))
-    event.add("dtstart", treatment.starts_at.astimezone(timezone.utc))
+    event.add("dtstamp", treatment.updated_at.astimezone(UTC))
+    event.add("last-modified", treatment.updated_at.astimezone(UTC))
+    event.add("dtstart", treatment.starts_at.astimezone(UTC))
     event.add("duration", DURATION)
     event.add("summary", SUMMARY)
     return event

@@ -13,4 +13,6 @@ class CsvQuerySchema(Schema):
 
 class CalendarFeedSchema(Schema):
     url = fields.String(metadata={"description": "Subscribe a calendar app to this; it needs no login"})
-    webcal_url = fields.String(metadata={"description": "The same feed with the webcal:// scheme, which opens the calendar app"})
+    webcal_url = fields.String(
+        metadata={"description": "The same feed with the webcal:// scheme, which opens the calendar app"}
+    )

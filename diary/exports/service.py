@@ -3,6 +3,7 @@
 Each returns an :class:`Export` (the body, its media type and a file name); the
 views only wrap it in a response. File names carry no name and no health data.
 """
+
 import base64
 import hashlib
 import hmac
@@ -34,7 +35,9 @@ class Export:
 
 
 def _entries(patient):
-    return db.session.scalars(select(Entry).where(Entry.patient_id == patient.id).order_by(Entry.recorded_at, Entry.id)).all()
+    return db.session.scalars(
+        select(Entry).where(Entry.patient_id == patient.id).order_by(Entry.recorded_at, Entry.id)
+    ).all()
 
 
 def _treatments(patient, status=None):
@@ -62,17 +65,27 @@ def csv_export(patient, kind, *, actor, now) -> Export:
 
 def fhir_export(patient, *, actor, now) -> Export:
     bundle = fhir.bundle(
-        patient, _entries(patient), _treatments(patient, COMPLETED),
-        bundle_id=uuid.uuid4(), now=now, base_url=current_app.config["BASE_URL"],
+        patient,
+        _entries(patient),
+        _treatments(patient, COMPLETED),
+        bundle_id=uuid.uuid4(),
+        now=now,
+        base_url=current_app.config["BASE_URL"],
     )
     audit.record(actor, "export", "export:fhir", patient.id, at=now)
-    return Export(json.dumps(bundle, ensure_ascii=False), "application/fhir+json", _filename(patient, "fhir", "json", now))
+    return Export(
+        json.dumps(bundle, ensure_ascii=False),
+        "application/fhir+json",
+        _filename(patient, "fhir", "json", now),
+    )
 
 
 def daily_questionnaire() -> Export:
     """The daily check-in's Questionnaire, at its canonical URL (a definition: no patient data)."""
     body = fhir.daily_questionnaire(current_app.config["BASE_URL"])
-    return Export(json.dumps(body, ensure_ascii=False), "application/fhir+json", "gad7-daily-questionnaire.json")
+    return Export(
+        json.dumps(body, ensure_ascii=False), "application/fhir+json", "gad7-daily-questionnaire.json"
+    )
 
 
 def daily_code_system() -> Export:

@@ -1,4 +1,5 @@
 """Relief monitoring routes: timeline, flags, worklist, intake baseline (CONTRACT.md section 6)."""
+
 import json
 from datetime import timedelta
 
@@ -42,7 +43,12 @@ def _json(body):
     return current_app.response_class(json.dumps(body, separators=(",", ":")), mimetype="application/json")
 
 
-blp = Blueprint("monitoring", __name__, url_prefix="/api/v1", description="Relief assessment, flags, timeline and worklist")
+blp = Blueprint(
+    "monitoring",
+    __name__,
+    url_prefix="/api/v1",
+    description="Relief assessment, flags, timeline and worklist",
+)
 
 
 @blp.record_once
@@ -59,7 +65,12 @@ def worklist(query):
     then the earliest suggested_session_by, then name. Paginated: follow next_cursor."""
     provider = require_role(PROVIDER)
     page = provider_worklist(
-        provider, limit=query["limit"], cursor=query.get("cursor"), only=query.get("filter"), q=query.get("q"), now=utcnow()
+        provider,
+        limit=query["limit"],
+        cursor=query.get("cursor"),
+        only=query.get("filter"),
+        q=query.get("q"),
+        now=utcnow(),
     )
     db.session.commit()
     return _json(page)
@@ -102,7 +113,9 @@ def _outcomes_period(query):
 
 @blp.get("/outcomes")
 @blp.arguments(OutcomesQuerySchema, location="query")
-@blp.response(200, OutcomesSchema, description="The care team's outcomes for courses that started in the period")
+@blp.response(
+    200, OutcomesSchema, description="The care team's outcomes for courses that started in the period"
+)
 def outcomes(query):
     """Response after induction, Kaplan-Meier curves of relief by course type and route, maintenance timing by month."""
     provider = require_role(PROVIDER)
@@ -111,11 +124,18 @@ def outcomes(query):
 
 @blp.get("/outcomes.csv")
 @blp.arguments(OutcomesQuerySchema, location="query")
-@blp.response(200, {"type": "string"}, content_type="text/csv", description="The same figures: section, group, measure, value")
+@blp.response(
+    200,
+    {"type": "string"},
+    content_type="text/csv",
+    description="The same figures: section, group, measure, value",
+)
 def outcomes_download(query):
     provider = require_role(PROVIDER)
     start, end = _outcomes_period(query)
-    response = current_app.response_class(outcomes_csv(clinic_outcomes(provider, start, end)), mimetype="text/csv")
+    response = current_app.response_class(
+        outcomes_csv(clinic_outcomes(provider, start, end)), mimetype="text/csv"
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="outcomes-{start}-{end}.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response

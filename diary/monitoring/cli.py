@@ -1,4 +1,5 @@
 """``flask --app diary monitoring ...``: re-evaluating patients by hand."""
+
 import click
 from flask.cli import AppGroup
 

@@ -6,6 +6,7 @@ before wearing off or non-response was raised says nothing about its nadir in
 its events: it alone is assessed once more, as of its last day, for the
 response after induction.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -44,7 +45,12 @@ def cycle_rows(patient, events, assessment, completed, routes, today, *, scores,
             baseline, nadir = assessment.baseline, assessment.nadir
         elif baseline is None and index == 0:
             end = grouped[1][0] - timedelta(days=1)
-            past = relief.assess({d: v for d, v in scores.items() if d <= end}, [d for d in completed if d <= end], end, **options)
+            past = relief.assess(
+                {d: v for d, v in scores.items() if d <= end},
+                [d for d in completed if d <= end],
+                end,
+                **options,
+            )
             baseline, nadir = past.baseline, past.nadir
         if wore is not None:
             duration = int(wore.details["duration"])
@@ -55,11 +61,21 @@ def cycle_rows(patient, events, assessment, completed, routes, today, *, scores,
         else:
             duration = (today - last).days if current else (grouped[index + 1][0] - last).days
         row = {
-            "patient_id": patient.id, "cycle_start": start, "care_team_id": patient.care_team_id, "course_index": index,
-            "course_type": MAINTENANCE if index else (INDUCTION if len(course) > 1 else SINGLE), "sessions": len(course),
-            "route": routes.get(last), "last_session": last, "duration_days": duration, "wore_off": wore is not None,
-            "wear_off_date": wore.day if wore is not None else None, "non_response": non is not None,
-            "baseline": baseline, "nadir": nadir, "after_wear_off": None,
+            "patient_id": patient.id,
+            "cycle_start": start,
+            "care_team_id": patient.care_team_id,
+            "course_index": index,
+            "course_type": MAINTENANCE if index else (INDUCTION if len(course) > 1 else SINGLE),
+            "sessions": len(course),
+            "route": routes.get(last),
+            "last_session": last,
+            "duration_days": duration,
+            "wore_off": wore is not None,
+            "wear_off_date": wore.day if wore is not None else None,
+            "non_response": non is not None,
+            "baseline": baseline,
+            "nadir": nadir,
+            "after_wear_off": None,
         }
         if previous is not None and not previous["non_response"]:
             row["after_wear_off"] = previous["wore_off"] and previous["wear_off_date"] <= start
@@ -72,4 +88,3 @@ def store_cycles(patient, rows) -> None:
     db.session.execute(delete(ReliefCycle).where(ReliefCycle.patient_id == patient.id))
     if rows:
         insert_ignoring_duplicates(ReliefCycle, rows)
-

@@ -12,6 +12,7 @@ the later one sees the earlier one's data.
 Services flush, never commit (``evaluate_due_patients``, ``summarise_missing`` and ``refresh_all``
 excepted: they commit per batch, like the scheduler jobs around them).
 """
+
 from __future__ import annotations
 
 import logging
@@ -54,14 +55,21 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         # The engine reads daily scores; the latest entry of each local date wins.
         (scores if instrument == gad7.DAILY else standard)[day] = total
     latest = db.session.execute(
-        select(Entry.recorded_at, Entry.total).where(Entry.patient_id == patient.id).order_by(Entry.recorded_at.desc(), Entry.id.desc()).limit(1)
+        select(Entry.recorded_at, Entry.total)
+        .where(Entry.patient_id == patient.id)
+        .order_by(Entry.recorded_at.desc(), Entry.id.desc())
+        .limit(1)
     ).first()
 
     completed, by_team, planned, next_planned, next_planned_by, routes = [], [], [], None, None, {}
     for status, day, starts_at, role, route in db.session.execute(
-        select(Treatment.status, Treatment.local_date, Treatment.starts_at, Treatment.recorded_by_role, Treatment.route).where(
-            Treatment.patient_id == patient.id
-        )
+        select(
+            Treatment.status,
+            Treatment.local_date,
+            Treatment.starts_at,
+            Treatment.recorded_by_role,
+            Treatment.route,
+        ).where(Treatment.patient_id == patient.id)
     ):
         if status == COMPLETED:
             completed.append(day)
@@ -74,7 +82,11 @@ def refresh_patient(patient, *, now) -> PatientSummary:
                 next_planned, next_planned_by = starts_at, "patient" if role == PATIENT else "care_team"
 
     current_course = course_start(completed, today, params.course_gap_days)
-    options = {"params": params, "intake_baseline": intake_baseline(patient, standard, completed), "planned": planned}
+    options = {
+        "params": params,
+        "intake_baseline": intake_baseline(patient, standard, completed),
+        "planned": planned,
+    }
     if params.rules == "v2" and current_course is not None:
         # v2: other patients' cycles of the same kind of course stand in for a short history
         in_course = len({day for day in completed if current_course <= day <= today})
@@ -85,11 +97,18 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     causes = Causes(
         current_course,
         max((day for day in scores if day <= today), default=None),
-        {date.fromisoformat(e.details["cycle_start"]) for e in events if e.kind in ("wearing_off", "non_response")},
+        {
+            date.fromisoformat(e.details["cycle_start"])
+            for e in events
+            if e.kind in ("wearing_off", "non_response")
+        },
         latest_course_start_with(completed, by_team, today, params.course_gap_days),
     )
     flags = reconcile(patient.id, events, causes, now)
-    store_cycles(patient, cycle_rows(patient, all_events, assessment, completed, routes, today, scores=scores, options=options))
+    store_cycles(
+        patient,
+        cycle_rows(patient, all_events, assessment, completed, routes, today, scores=scores, options=options),
+    )
 
     summary.care_team_id = patient.care_team_id
     summary.name = patient.user.name
@@ -106,7 +125,9 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         # beyond the contract's assessment (README, where the build departs from the contract)
         "forecast": assessment.forecast,
         "next_planned_by": next_planned_by,
-        "session_due": session_due(assessment, next_planned and local_date_of(next_planned, patient.timezone), today),
+        "session_due": session_due(
+            assessment, next_planned and local_date_of(next_planned, patient.timezone), today
+        ),
     }
     summary.evaluated_on = today
     summary.evaluated_at = now
@@ -143,13 +164,23 @@ def intake_baseline(patient, standard_scores, completed_days):
 def locked_summary(patient, now) -> PatientSummary:
     """The patient's summary row, created when missing, locked for this transaction."""
     query = (
-        select(PatientSummary).where(PatientSummary.patient_id == patient.id).with_for_update().execution_options(populate_existing=True)
+        select(PatientSummary)
+        .where(PatientSummary.patient_id == patient.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     summary = db.session.scalar(query)
     if summary is None:
         insert_ignoring_duplicates(
             PatientSummary,
-            [{"patient_id": patient.id, "care_team_id": patient.care_team_id, "name": patient.user.name, "next_evaluation_at": now}],
+            [
+                {
+                    "patient_id": patient.id,
+                    "care_team_id": patient.care_team_id,
+                    "name": patient.user.name,
+                    "next_evaluation_at": now,
+                }
+            ],
         )
         summary = db.session.scalar(query)
     return summary
@@ -191,7 +222,9 @@ def evaluate_due(*, now, limit=EVALUATION_BATCH) -> int:
                 summary.next_evaluation_at = now + timedelta(hours=1)
     if unseen:  # a summary without its patient (never expected): it must not come back every batch
         db.session.execute(
-            update(PatientSummary).where(PatientSummary.patient_id.in_(unseen)).values(next_evaluation_at=now + timedelta(hours=1))
+            update(PatientSummary)
+            .where(PatientSummary.patient_id.in_(unseen))
+            .values(next_evaluation_at=now + timedelta(hours=1))
         )
     db.session.flush()
     return len(ids)
@@ -218,9 +251,16 @@ def summarise_missing(*, now, batch=EVALUATION_BATCH) -> int:
     commits per batch. The relief job runs it, so the worklist never has to look."""
     total = 0
     while True:
-        patients = db.session.scalars(
-            select(Patient).where(~exists().where(PatientSummary.patient_id == Patient.id)).order_by(Patient.id).limit(batch)
-        ).unique().all()
+        patients = (
+            db.session.scalars(
+                select(Patient)
+                .where(~exists().where(PatientSummary.patient_id == Patient.id))
+                .order_by(Patient.id)
+                .limit(batch)
+            )
+            .unique()
+            .all()
+        )
         for patient in patients:
             refresh_patient(patient, now=now)
         db.session.commit()

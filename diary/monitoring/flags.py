@@ -18,6 +18,7 @@ raised (those with a ``cycle_start``) and leaves any other flag alone:
   deleted if nobody acted on it (no acknowledgement, no provider alert), else
   resolved as ``withdrawn``; a withdrawn flag whose event comes back reopens.
 """
+
 from __future__ import annotations
 
 import logging
@@ -95,7 +96,11 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
         if flag.status == RESOLVED or flag.cycle_start is None:
             continue  # withdrawn, or not raised by the replay (left to the care team)
         event = wanted.get(occurrence)
-        reason = causes.ended(flag.kind, flag.cycle_start, flag.details) if event else causes.new_cycle(flag.cycle_start, flag.kind)
+        reason = (
+            causes.ended(flag.kind, flag.cycle_start, flag.details)
+            if event
+            else causes.new_cycle(flag.cycle_start, flag.kind)
+        )
         if reason is None and event is None:
             if flag.acknowledged_at is None and flag.provider_alerted_at is None:
                 # Nobody acted on it and the data no longer raise it (a backfilled
@@ -144,7 +149,9 @@ def _insert_flag(flag) -> Flag | None:
         with db.session.begin_nested():
             db.session.add(flag)
     except IntegrityError:
-        existing = db.session.scalar(select(Flag).where(Flag.patient_id == flag.patient_id, Flag.occurrence == flag.occurrence))
+        existing = db.session.scalar(
+            select(Flag).where(Flag.patient_id == flag.patient_id, Flag.occurrence == flag.occurrence)
+        )
         if existing is None:
             log.warning("flag %s not raised: an open flag of its kind is in the way", flag.occurrence)
         return existing

@@ -1,4 +1,5 @@
 """Monitoring's handlers of the signals lower features send (:mod:`diary.signals`)."""
+
 from .. import signals
 from .evaluation import refresh_patient
 

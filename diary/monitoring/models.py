@@ -99,7 +99,14 @@ class PatientSummary(db.Model):
     next_evaluation_at = db.Column(UTCDateTime, nullable=False)
 
     __table_args__ = (
-        db.Index("ix_patient_summaries_worklist", "care_team_id", "urgency_rank", "urgency_date", "name", "patient_id"),
+        db.Index(
+            "ix_patient_summaries_worklist",
+            "care_team_id",
+            "urgency_rank",
+            "urgency_date",
+            "name",
+            "patient_id",
+        ),
         db.Index("ix_patient_summaries_next_evaluation_at", "next_evaluation_at"),
         db.CheckConstraint(f"urgency_rank BETWEEN 0 AND {NO_FLAG_RANK}", name="urgency_rank"),
     )
@@ -121,6 +128,8 @@ class ClinicPrior(db.Model):
     refreshed_at = db.Column(UTCDateTime, nullable=False)  # when its durations last changed
 
     __table_args__ = (db.CheckConstraint("course_kind IN ('single', 'course')", name="course_kind"),)
+
+
 SINGLE, INDUCTION, MAINTENANCE = "single_session", "induction", "maintenance"
 COURSE_TYPES = (SINGLE, INDUCTION, MAINTENANCE)
 

@@ -5,6 +5,7 @@ Counted from the care team's ReliefCycle rows (written by every refresh) in one
 query; nothing is replayed per request. A cycle belongs to the period when its
 course started in it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -38,7 +39,12 @@ def kaplan_meier(cycles: list[tuple[int, bool]]) -> dict:
     survival is at most one half, or None.
     """
     ordered = sorted(cycles)
-    at_risk, survival, steps, median = len(ordered), 1.0, [{"day": 0, "survival": 1.0, "at_risk": len(ordered)}], None
+    at_risk, survival, steps, median = (
+        len(ordered),
+        1.0,
+        [{"day": 0, "survival": 1.0, "at_risk": len(ordered)}],
+        None,
+    )
     i = 0
     while i < len(ordered):
         day, events, censored = ordered[i][0], 0, 0
@@ -53,8 +59,12 @@ def kaplan_meier(cycles: list[tuple[int, bool]]) -> dict:
                 median = day
         at_risk -= events + censored
     return {
-        "cycles": len(ordered), "wore_off": sum(1 for _, w in ordered if w), "censored": sum(1 for _, w in ordered if not w),
-        "median_days": median, "longest_days": ordered[-1][0] if ordered else 0, "steps": steps,
+        "cycles": len(ordered),
+        "wore_off": sum(1 for _, w in ordered if w),
+        "censored": sum(1 for _, w in ordered if not w),
+        "median_days": median,
+        "longest_days": ordered[-1][0] if ordered else 0,
+        "steps": steps,
     }
 
 
@@ -62,8 +72,17 @@ def outcomes(provider, start: date, end: date) -> dict:
     teams = select(care_team_members.c.care_team_id).where(care_team_members.c.provider_id == provider.id)
     c = ReliefCycle
     rows = db.session.execute(
-        select(c.course_type, c.route, c.duration_days, c.wore_off, c.non_response, c.baseline, c.nadir, c.after_wear_off, c.cycle_start)
-        .where(c.care_team_id.in_(teams), c.cycle_start >= start, c.cycle_start <= end)
+        select(
+            c.course_type,
+            c.route,
+            c.duration_days,
+            c.wore_off,
+            c.non_response,
+            c.baseline,
+            c.nadir,
+            c.after_wear_off,
+            c.cycle_start,
+        ).where(c.care_team_id.in_(teams), c.cycle_start >= start, c.cycle_start <= end)
     ).all()
 
     response = {"courses": 0, "responders": 0, "non_responders": 0, "not_assessable": 0}
@@ -91,8 +110,12 @@ def outcomes(provider, start: date, end: date) -> dict:
             "by_route": [{"group": r, **kaplan_meier(by_route[r])} for r in sorted(by_route)],
         },
         "maintenance_timing": [
-            {"month": m, "before_wear_off": v["before"], "after_wear_off": v["after"],
-             "share_before": round(v["before"] / (v["before"] + v["after"]), 4)}
+            {
+                "month": m,
+                "before_wear_off": v["before"],
+                "after_wear_off": v["after"],
+                "share_before": round(v["before"] / (v["before"] + v["after"]), 4),
+            }
             for m, v in sorted(months.items())
         ],
     }
@@ -110,9 +133,23 @@ def outcomes_csv(figures: dict) -> str:
     for section, groups in figures["relief_duration"].items():
         for group in groups:
             for measure in ("cycles", "wore_off", "censored", "median_days"):
-                writer.writerow([f"relief_duration_{section}", group["group"], measure, "" if group[measure] is None else group[measure]])
+                writer.writerow(
+                    [
+                        f"relief_duration_{section}",
+                        group["group"],
+                        measure,
+                        "" if group[measure] is None else group[measure],
+                    ]
+                )
             for step in group["steps"][1:]:
-                writer.writerow([f"relief_duration_{section}", group["group"], f"survival_day_{step['day']}", step["survival"]])
+                writer.writerow(
+                    [
+                        f"relief_duration_{section}",
+                        group["group"],
+                        f"survival_day_{step['day']}",
+                        step["survival"],
+                    ]
+                )
     for month in figures["maintenance_timing"]:
         for measure in ("before_wear_off", "after_wear_off", "share_before"):
             writer.writerow(["maintenance_timing", month["month"], measure, month[measure]])

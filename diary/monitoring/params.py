@@ -2,12 +2,12 @@
 
 The parsing itself lives next to ``ReliefParams`` (diary/relief/params.py).
 """
+
 import json
 
 from flask import current_app
 
 from .. import relief
-
 
 # Parsed beside ReliefParams, in the pure package (``rules=v1`` picks RELIEF.md's first rules).
 parse_relief_params = relief.parse_relief_params

@@ -13,9 +13,15 @@ class FlagSchema(Schema):
     kind = fields.String(validate=validate.OneOf(FLAG_KINDS))
     status = fields.String(validate=validate.OneOf(FLAG_STATUSES))
     raised_on = fields.Date(metadata={"description": "The patient's local date the rule fired on"})
-    raised_at = UTCDateTime(metadata={"description": "When the app raised it (later than raised_on for backfilled data)"})
-    details = fields.Dict(metadata={"description": "The rule's numbers (RELIEF.md); urgent carries not_a_safety_screen: true"})
-    acknowledged_by = fields.UUID(attribute="acknowledged_by_id", allow_none=True, metadata={"description": "The provider's id"})
+    raised_at = UTCDateTime(
+        metadata={"description": "When the app raised it (later than raised_on for backfilled data)"}
+    )
+    details = fields.Dict(
+        metadata={"description": "The rule's numbers (RELIEF.md); urgent carries not_a_safety_screen: true"}
+    )
+    acknowledged_by = fields.UUID(
+        attribute="acknowledged_by_id", allow_none=True, metadata={"description": "The provider's id"}
+    )
     acknowledged_at = UTCDateTime(allow_none=True)
     resolved_at = UTCDateTime(allow_none=True)
 
@@ -35,7 +41,9 @@ def _no_nul(text):
 
 class AcknowledgeSchema(Schema):
     note = fields.String(
-        allow_none=True, validate=[validate.Length(max=2000), _no_nul], metadata={"description": "Kept with the flag, not shown"}
+        allow_none=True,
+        validate=[validate.Length(max=2000), _no_nul],
+        metadata={"description": "Kept with the flag, not shown"},
     )
 
 
@@ -45,7 +53,9 @@ class ForecastSchema(Schema):
     suggested_session_by = fields.Date(metadata={"description": "A low quantile (suggest_quantile)"})
     expected_duration = fields.Integer(metadata={"description": "Days from the last session to the median"})
     basis = fields.String(allow_none=True)
-    sources = fields.List(fields.String(), metadata={"description": "own_cycles, clinic or default_prior, scores"})
+    sources = fields.List(
+        fields.String(), metadata={"description": "own_cycles, clinic or default_prior, scores"}
+    )
     why = fields.String(metadata={"description": "Plain words, for the care team"})
 
 
@@ -59,12 +69,16 @@ class AssessmentSchema(Schema):
     regained_fraction = fields.Float(allow_none=True)
     days_since_session = fields.Integer(allow_none=True)
     predicted_wear_off_date = fields.Date(allow_none=True)
-    prediction_basis = fields.String(allow_none=True, validate=validate.OneOf((relief.HISTORY, relief.TREND, relief.PRIOR)))
+    prediction_basis = fields.String(
+        allow_none=True, validate=validate.OneOf((relief.HISTORY, relief.TREND, relief.PRIOR))
+    )
     suggested_session_by = fields.Date(allow_none=True)
     forecast = fields.Nested(
         ForecastSchema,
         allow_none=True,
-        metadata={"description": "Beyond the contract: the relief engine's forecast (v2), with the reasons in plain words"},
+        metadata={
+            "description": "Beyond the contract: the relief engine's forecast (v2), with the reasons in plain words"
+        },
     )
     notices = fields.List(
         fields.String(),
@@ -76,7 +90,9 @@ class DaySchema(Schema):
     date = fields.Date(metadata={"description": "A local date with at least one check-in"})
     score = fields.Integer(metadata={"description": "The total of the latest check-in of that date"})
     severity = fields.String(validate=validate.OneOf(gad7.SEVERITIES))
-    entries = fields.Integer(metadata={"description": "How many check-ins that date has (GET .../entries lists them)"})
+    entries = fields.Integer(
+        metadata={"description": "How many check-ins that date has (GET .../entries lists them)"}
+    )
 
 
 class TimelinePatientSchema(Schema):
@@ -90,7 +106,9 @@ class TimelinePatientSchema(Schema):
         },
     )
     email_reminders_failing = fields.Boolean(
-        metadata={"description": "A reminder to the patient was refused for good (a 5xx): email reminders fail"}
+        metadata={
+            "description": "A reminder to the patient was refused for good (a 5xx): email reminders fail"
+        }
     )
 
 
@@ -98,13 +116,19 @@ class TimelineSchema(Schema):
     patient = fields.Nested(TimelinePatientSchema)
     days = fields.List(
         fields.Nested(DaySchema),
-        metadata={"description": "The daily check-ins (a 24-hour adaptation of the GAD-7, not validated): only dates with one, ascending"},
+        metadata={
+            "description": "The daily check-ins (a 24-hour adaptation of the GAD-7, not validated): only dates with one, ascending"
+        },
     )
     standard = fields.List(
         fields.Nested(DaySchema),
-        metadata={"description": "The standard GAD-7 (two weeks, validated), its own series: only dates with one, ascending"},
+        metadata={
+            "description": "The standard GAD-7 (two weeks, validated), its own series: only dates with one, ascending"
+        },
     )
-    treatments = fields.List(fields.Nested(TreatmentSchema), metadata={"description": "Sessions dated in the range, ascending"})
+    treatments = fields.List(
+        fields.Nested(TreatmentSchema), metadata={"description": "Sessions dated in the range, ascending"}
+    )
     flags = fields.List(
         fields.Nested(FlagSchema),
         metadata={
@@ -116,7 +140,9 @@ class TimelineSchema(Schema):
 
 
 class TimelineQuerySchema(Schema):
-    from_ = LocalDate(data_key="from", metadata={"description": "First local date, inclusive; default: 89 days before 'to'"})
+    from_ = LocalDate(
+        data_key="from", metadata={"description": "First local date, inclusive; default: 89 days before 'to'"}
+    )
     to = LocalDate(
         metadata={
             "description": "Last local date, inclusive; default: the patient's today. "
@@ -129,23 +155,33 @@ class WorklistItemSchema(Schema):
     id = fields.UUID()
     name = fields.String()
     email = fields.String()
-    timezone = fields.String(metadata={"description": "The patient's IANA zone: the worklist's dates and times are in it"})
+    timezone = fields.String(
+        metadata={"description": "The patient's IANA zone: the worklist's dates and times are in it"}
+    )
     last_entry_at = UTCDateTime(allow_none=True)
     latest_score = fields.Integer(allow_none=True)
     latest_severity = fields.String(allow_none=True, validate=validate.OneOf(gad7.SEVERITIES))
     status = fields.String(validate=validate.OneOf(relief.STATUSES))
-    open_flags = fields.List(fields.String(validate=validate.OneOf(FLAG_KINDS)), metadata={"description": "Most urgent first"})
+    open_flags = fields.List(
+        fields.String(validate=validate.OneOf(FLAG_KINDS)), metadata={"description": "Most urgent first"}
+    )
     predicted_wear_off_date = fields.Date(allow_none=True)
     suggested_session_by = fields.Date(allow_none=True)
-    next_planned_session = UTCDateTime(allow_none=True, metadata={"description": "starts_at of the next planned session"})
+    next_planned_session = UTCDateTime(
+        allow_none=True, metadata={"description": "starts_at of the next planned session"}
+    )
     next_planned_by = fields.String(
-        allow_none=True, validate=validate.OneOf(("patient", "care_team")), metadata={"description": "Who booked the next planned session"}
+        allow_none=True,
+        validate=validate.OneOf(("patient", "care_team")),
+        metadata={"description": "Who booked the next planned session"},
     )
     session_due = fields.String(
         allow_none=True,
         validate=validate.OneOf(("overdue", "booked_after_wear_off", "booked")),
-        metadata={"description": "overdue: suggested_session_by has passed with nothing booked; booked_after_wear_off: "
-                  "the next booking falls after the predicted wear-off"},
+        metadata={
+            "description": "overdue: suggested_session_by has passed with nothing booked; booked_after_wear_off: "
+            "the next booking falls after the predicted wear-off"
+        },
     )
 
 
@@ -159,18 +195,30 @@ class WorklistSchema(Schema):
 
 class WorklistQuerySchema(Schema):
     limit = page_limit("Patients")
-    cursor = fields.String(metadata={"description": "next_cursor of the previous page (with the same filter and q)"})
+    cursor = fields.String(
+        metadata={"description": "next_cursor of the previous page (with the same filter and q)"}
+    )
     filter = fields.String(
         validate=validate.OneOf(WORKLIST_FILTERS),
-        metadata={"description": "needs_action: any of the three others; open_flags; overdue: suggested_session_by "
-                  "before the patient's local today; nothing_booked: a suggested date and no planned session"},
+        metadata={
+            "description": "needs_action: any of the three others; open_flags; overdue: suggested_session_by "
+            "before the patient's local today; nothing_booked: a suggested date and no planned session"
+        },
     )
-    q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Part of the patient's name, any case"})
+    q = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Part of the patient's name, any case"},
+    )
 
 
 class OutcomesQuerySchema(Schema):
-    from_ = fields.Date(data_key="from", metadata={"description": "First date a course may start on; default: 364 days before 'to'"})
-    to = fields.Date(metadata={"description": "Last date, inclusive; default: today (UTC). At most 10 years in all."})
+    from_ = fields.Date(
+        data_key="from",
+        metadata={"description": "First date a course may start on; default: 364 days before 'to'"},
+    )
+    to = fields.Date(
+        metadata={"description": "Last date, inclusive; default: today (UTC). At most 10 years in all."}
+    )
 
 
 class KaplanMeierStepSchema(Schema):
@@ -181,24 +229,40 @@ class KaplanMeierStepSchema(Schema):
 
 
 class KaplanMeierSchema(Schema):
-    group = fields.String(metadata={"description": "A course type (single_session, induction, maintenance) or a route"})
+    group = fields.String(
+        metadata={"description": "A course type (single_session, induction, maintenance) or a route"}
+    )
     cycles = fields.Integer()
     wore_off = fields.Integer()
-    censored = fields.Integer(metadata={"description": "Cycles ended by the next course, or still in relief today"})
+    censored = fields.Integer(
+        metadata={"description": "Cycles ended by the next course, or still in relief today"}
+    )
     median_days = fields.Integer(allow_none=True)
-    longest_days = fields.Integer(metadata={"description": "The longest cycle, worn off or censored: where the curve ends"})
+    longest_days = fields.Integer(
+        metadata={"description": "The longest cycle, worn off or censored: where the curve ends"}
+    )
     steps = fields.List(fields.Nested(KaplanMeierStepSchema))
 
 
 class OutcomesSchema(Schema):
     from_ = fields.Date(data_key="from")
     to = fields.Date()
-    response_after_induction = fields.Dict(metadata={
-        "description": "courses, responders (improvement >= 4 points and >= 50 %), non_responders, not_assessable, response_rate"})
-    relief_duration = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(KaplanMeierSchema)),
-                                  metadata={"description": "by_course_type and by_route"})
-    maintenance_timing = fields.List(fields.Dict(), metadata={
-        "description": "Per month: before_wear_off, after_wear_off, share_before (maintenance courses)"})
+    response_after_induction = fields.Dict(
+        metadata={
+            "description": "courses, responders (improvement >= 4 points and >= 50 %), non_responders, not_assessable, response_rate"
+        }
+    )
+    relief_duration = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(KaplanMeierSchema)),
+        metadata={"description": "by_course_type and by_route"},
+    )
+    maintenance_timing = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "Per month: before_wear_off, after_wear_off, share_before (maintenance courses)"
+        },
+    )
 
 
 class PatientPatchSchema(Schema):
@@ -211,5 +275,7 @@ class PatientSchema(Schema):
     timezone = fields.String()
     intake_baseline = fields.Integer(allow_none=True)
     email_reminders_failing = fields.Boolean(
-        metadata={"description": "A reminder to the patient was refused for good (a 5xx): email reminders fail"}
+        metadata={
+            "description": "A reminder to the patient was refused for good (a 5xx): email reminders fail"
+        }
     )

@@ -2,6 +2,7 @@
 
 Services flush, never commit: the caller owns the transaction.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -45,6 +46,9 @@ def acknowledge_flag(flag, *, note=None, actor, now) -> Flag:
             flag.status = ACKNOWLEDGED
     audit.record(actor, "update", f"flag:{flag.id}", flag.patient_id, at=now)
     db.session.flush()
-    set_open_flags(summary, db.session.scalars(select(Flag.kind).where(Flag.patient_id == patient.id, Flag.status == OPEN)).all())
+    set_open_flags(
+        summary,
+        db.session.scalars(select(Flag.kind).where(Flag.patient_id == patient.id, Flag.status == OPEN)).all(),
+    )
     db.session.flush()
     return flag

@@ -1,4 +1,5 @@
 """The timeline: a patient's scores, sessions, flags and assessment, as plain JSON values."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -80,10 +81,37 @@ SEVERITY = [gad7.severity(score) for score in range(gad7.MAX_TOTAL + 1)]
 
 
 def _day_scores(days) -> list[dict]:
-    return [{"date": day.isoformat(), "score": score, "severity": SEVERITY[score], "entries": count} for day, score, count in days]
-TREATMENT_COLUMNS = ("id", "status", "starts_at", "local_date", "route", "dose_mg", "notes", "side_effects",
-                     "recorded_by_id", "recorded_by_role", "created_at", "updated_at")
-FLAG_COLUMNS = ("id", "kind", "status", "raised_on", "raised_at", "details", "acknowledged_by_id", "acknowledged_at", "resolved_at")
+    return [
+        {"date": day.isoformat(), "score": score, "severity": SEVERITY[score], "entries": count}
+        for day, score, count in days
+    ]
+
+
+TREATMENT_COLUMNS = (
+    "id",
+    "status",
+    "starts_at",
+    "local_date",
+    "route",
+    "dose_mg",
+    "notes",
+    "side_effects",
+    "recorded_by_id",
+    "recorded_by_role",
+    "created_at",
+    "updated_at",
+)
+FLAG_COLUMNS = (
+    "id",
+    "kind",
+    "status",
+    "raised_on",
+    "raised_at",
+    "details",
+    "acknowledged_by_id",
+    "acknowledged_at",
+    "resolved_at",
+)
 
 
 def _str(value):

@@ -4,6 +4,7 @@ Every patient has a summary from registration on (monitoring's listener); one
 imported in bulk gets it from the next relief pass (``summarise_missing``) or
 ``flask monitoring refresh``, so a page never counts the team.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -27,13 +28,20 @@ RANK_LIMIT = 2**31
 
 def encode_cursor(row) -> str:
     """Where the next page starts, sealed: no name or rank is readable in the URL."""
-    return cursors.seal("worklist", [row.urgency_rank, row.urgency_date.isoformat(), row.name, str(row.patient_id)])
+    return cursors.seal(
+        "worklist", [row.urgency_rank, row.urgency_date.isoformat(), row.name, str(row.patient_id)]
+    )
 
 
 def decode_cursor(text):
     try:
         rank, day, name, patient_id = cursors.unseal("worklist", text)
-        if not isinstance(name, str) or "\x00" in name or not isinstance(rank, int) or not -RANK_LIMIT < rank < RANK_LIMIT:
+        if (
+            not isinstance(name, str)
+            or "\x00" in name
+            or not isinstance(rank, int)
+            or not -RANK_LIMIT < rank < RANK_LIMIT
+        ):
             raise ValueError(name)
         return rank, date.fromisoformat(day), name, uuid.UUID(patient_id)
     except (ValueError, TypeError):
@@ -60,7 +68,9 @@ def _overdue(teams, *, now):
     if not by_today:
         return false()
     zone_of = select(User.timezone).where(User.id == s.patient_id).scalar_subquery()
-    return or_(*(and_(s.suggested_session_by < today, zone_of.in_(group)) for today, group in by_today.items()))
+    return or_(
+        *(and_(s.suggested_session_by < today, zone_of.in_(group)) for today, group in by_today.items())
+    )
 
 
 def _filter_clause(name, teams, *, now):
@@ -82,15 +92,29 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, only=None, q=None, now)
     provider's care team (no replay, no sort of the whole team), and only its
     rows are joined to their users for the email.
     """
-    teams = db.session.scalars(select(care_team_members.c.care_team_id).where(care_team_members.c.provider_id == provider.id)).all()
+    teams = db.session.scalars(
+        select(care_team_members.c.care_team_id).where(care_team_members.c.provider_id == provider.id)
+    ).all()
     if not teams:
         return {"items": [], "next_cursor": None}
     s = PatientSummary
     order = (s.urgency_rank, s.urgency_date, s.name, s.patient_id)
     page_query = (
-        select(s.patient_id, s.name, s.last_entry_at, s.latest_score, s.latest_severity, s.status, s.open_flags,
-               s.predicted_wear_off_date, s.suggested_session_by, s.next_planned_session, s.urgency_rank, s.urgency_date,
-               s.assessment)
+        select(
+            s.patient_id,
+            s.name,
+            s.last_entry_at,
+            s.latest_score,
+            s.latest_severity,
+            s.status,
+            s.open_flags,
+            s.predicted_wear_off_date,
+            s.suggested_session_by,
+            s.next_planned_session,
+            s.urgency_rank,
+            s.urgency_date,
+            s.assessment,
+        )
         .where(s.care_team_id == teams[0] if len(teams) == 1 else s.care_team_id.in_(teams))
         .order_by(*order)
         .limit(limit + 1)

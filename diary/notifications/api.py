@@ -1,4 +1,5 @@
 """Web Push subscriptions (CONTRACT.md section 7)."""
+
 from flask import current_app
 from flask_smorest import Blueprint
 
@@ -24,9 +25,17 @@ def public_key():
 @blp.post("/push/subscriptions")
 @blp.arguments(PushSubscriptionInSchema)
 @blp.response(201, PushSubscriptionSchema, description="Stored for this account")
-@blp.alt_response(200, schema=PushSubscriptionSchema, description="This account already had the endpoint: its keys are refreshed, nothing is duplicated")
+@blp.alt_response(
+    200,
+    schema=PushSubscriptionSchema,
+    description="This account already had the endpoint: its keys are refreshed, nothing is duplicated",
+)
 @blp.alt_response(403, schema=ErrorSchema, description="Providers get no reminders")
-@blp.alt_response(422, schema=ErrorSchema, description="Not an https endpoint, or keys that are not a P-256 key and a 16-byte secret")
+@blp.alt_response(
+    422,
+    schema=ErrorSchema,
+    description="Not an https endpoint, or keys that are not a P-256 key and a 16-byte secret",
+)
 def subscribe(body):
     """Subscribes this browser to reminders (patients)
 

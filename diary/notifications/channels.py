@@ -18,8 +18,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
-import hashlib
 import email.utils
+import hashlib
 import json
 import logging
 import os
@@ -149,7 +149,15 @@ def message_id_for(key: str, mail_from: str) -> str:
     return f"<{digest}@{_domain_of(mail_from)}>"
 
 
-def build_email(mail_from: str, to: str, subject: str, text: str, html: str | None = None, *, message_id: str | None = None) -> EmailMessage:
+def build_email(
+    mail_from: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    message_id: str | None = None,
+) -> EmailMessage:
     """A plain-text email with an optional HTML alternative."""
     msg = EmailMessage()
     msg["From"] = mail_from
@@ -166,7 +174,11 @@ def build_email(mail_from: str, to: str, subject: str, text: str, html: str | No
 
 
 def _smtp_error(exc: smtplib.SMTPResponseException, what: str) -> DeliveryError:
-    detail = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+    detail = (
+        exc.smtp_error.decode("utf-8", "replace")
+        if isinstance(exc.smtp_error, bytes)
+        else str(exc.smtp_error)
+    )
     message = f"{what}: {exc.smtp_code} {detail}"
     if 500 <= exc.smtp_code < 600:
         return PermanentDeliveryError(message, status=exc.smtp_code)
@@ -190,9 +202,7 @@ def send_email(
     counts as sent. ``tls_context`` overrides the system trust store."""
     msg = build_email(mail_from, to, subject, text, html, message_id=message_id)
     if not smtp_url:
-        mail_log.info(
-            "email not sent (no SMTP URL configured): to=…@%s subject=%r", _domain_of(to), subject
-        )
+        mail_log.info("email not sent (no SMTP URL configured): to=…@%s subject=%r", _domain_of(to), subject)
         return
     settings = parse_smtp_url(smtp_url)
     context = tls_context or ssl.create_default_context()
@@ -203,7 +213,9 @@ def send_email(
                 settings.host, settings.port, local_hostname=local_hostname, timeout=timeout, context=context
             )
         else:
-            client = smtplib.SMTP(settings.host, settings.port, local_hostname=local_hostname, timeout=timeout)
+            client = smtplib.SMTP(
+                settings.host, settings.port, local_hostname=local_hostname, timeout=timeout
+            )
         with client:
             client.ehlo()
             if settings.security != "implicit":
@@ -221,18 +233,22 @@ def send_email(
         code, detail = next(iter(exc.recipients.values()))
         raise _smtp_error(smtplib.SMTPResponseException(code, detail), "recipient refused") from exc
     except smtplib.SMTPAuthenticationError as exc:
-        raise ChannelConfigurationError(
-            f"SMTP login failed: {exc.smtp_code}", status=exc.smtp_code
-        ) from exc
+        raise ChannelConfigurationError(f"SMTP login failed: {exc.smtp_code}", status=exc.smtp_code) from exc
     except smtplib.SMTPNotSupportedError as exc:
         raise ChannelConfigurationError(f"SMTP server does not support that: {exc}") from exc
     except smtplib.SMTPSenderRefused as exc:
         if 400 <= exc.smtp_code < 500:  # greylisting, a full queue: try again later, like any 4xx
-            raise TransientDeliveryError(f"SMTP sender refused for now: {exc.smtp_code}", status=exc.smtp_code) from exc
+            raise TransientDeliveryError(
+                f"SMTP sender refused for now: {exc.smtp_code}", status=exc.smtp_code
+            ) from exc
         # a relay refusing our MAIL FROM for good refuses every message alike
-        raise ChannelConfigurationError(f"SMTP sender {exc.sender!r} refused: {exc.smtp_code}", status=exc.smtp_code) from exc
+        raise ChannelConfigurationError(
+            f"SMTP sender {exc.sender!r} refused: {exc.smtp_code}", status=exc.smtp_code
+        ) from exc
     except (smtplib.SMTPConnectError, smtplib.SMTPHeloError) as exc:
-        raise TransientDeliveryError(f"SMTP server not accepting: {exc.smtp_code}", status=exc.smtp_code) from exc
+        raise TransientDeliveryError(
+            f"SMTP server not accepting: {exc.smtp_code}", status=exc.smtp_code
+        ) from exc
     except smtplib.SMTPResponseException as exc:
         raise _smtp_error(exc, "SMTP error") from exc
     except ssl.SSLCertVerificationError as exc:
@@ -274,7 +290,9 @@ def host_allowed(host: str, allowed_hosts: Sequence[str]) -> bool:
     return False
 
 
-def validate_subscription(subscription: Mapping, *, allowed_hosts: Sequence[str], allow_insecure_endpoint: bool = False) -> dict:
+def validate_subscription(
+    subscription: Mapping, *, allowed_hosts: Sequence[str], allow_insecure_endpoint: bool = False
+) -> dict:
     """Check a browser's ``PushSubscription.toJSON()`` and return the part
     pywebpush needs, ``{"endpoint", "keys": {"p256dh", "auth"}}``. Raises
     ``ValueError`` naming what is wrong.
@@ -336,8 +354,8 @@ def _retry_after_seconds(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def _push_error(status: int, retry_after: str | None, reason: str) -> DeliveryError:
@@ -385,7 +403,9 @@ def send_push(
     it to its push service (aes128gcm, VAPID). The endpoint is checked again
     here: a stored one whose host is no longer allowed is never contacted."""
     try:
-        info = validate_subscription(subscription, allowed_hosts=allowed_hosts, allow_insecure_endpoint=allow_insecure_endpoint)
+        info = validate_subscription(
+            subscription, allowed_hosts=allowed_hosts, allow_insecure_endpoint=allow_insecure_endpoint
+        )
     except ValueError as exc:
         raise PermanentDeliveryError(f"malformed push subscription: {exc}", subscription_gone=True) from exc
     headers = {"Urgency": urgency}
@@ -469,7 +489,9 @@ def _parse_configured_key(value: str) -> ec.EllipticCurvePrivateKey:
     return serialization.load_der_private_key(raw, password=None)
 
 
-def load_or_create_vapid_key(instance_path: str | os.PathLike, configured_private_key: str | None = None) -> VapidKeys:
+def load_or_create_vapid_key(
+    instance_path: str | os.PathLike, configured_private_key: str | None = None
+) -> VapidKeys:
     """The VAPID keys: from ``configured_private_key`` (DIARY_VAPID_PRIVATE_KEY:
     PEM, or base64url of the raw 32-byte key or of DER) when given, else from
     ``<instance>/vapid_private.pem``, generated there (mode 0600) on first use.
@@ -514,4 +536,3 @@ def _create_key_file(path: Path) -> None:
             os.link(tmp, path)
     finally:
         os.unlink(tmp)
-

@@ -1,4 +1,5 @@
 """Notifications' handlers of the signals lower features send (:mod:`diary.signals`)."""
+
 from .. import signals
 from .service import queue_invite_email, reschedule
 

@@ -1,4 +1,5 @@
 """The outbox, push subscriptions and each patient's next reminder."""
+
 from sqlalchemy import Uuid
 
 from ..db_types import UTCDateTime, utcnow, uuid_pk

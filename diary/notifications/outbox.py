@@ -17,6 +17,7 @@ newer claim's outcome.
 These functions flush; the delivery job (``diary.scheduler``) commits, and
 never holds a transaction open across the network.
 """
+
 from __future__ import annotations
 
 import logging
@@ -118,7 +119,12 @@ _CLAIM = (
         _outbox.c.attempts == bindparam("p_attempts"),
         _outbox.c.next_attempt_at == bindparam("p_read"),
     )
-    .values(status=SENDING, attempts=_outbox.c.attempts + 1, lease_until=bindparam("p_lease"), next_attempt_at=bindparam("p_lease"))
+    .values(
+        status=SENDING,
+        attempts=_outbox.c.attempts + 1,
+        lease_until=bindparam("p_lease"),
+        next_attempt_at=bindparam("p_lease"),
+    )
 )
 
 
@@ -151,11 +157,26 @@ def claim_due(now: datetime, *, due_by: datetime | None = None, limit: int = 20)
     for row in rows:
         won = db.session.execute(
             _CLAIM,
-            {"p_id": row.id, "p_status": row.status, "p_attempts": row.attempts, "p_read": row.next_attempt_at, "p_lease": now + LEASE},
+            {
+                "p_id": row.id,
+                "p_status": row.status,
+                "p_attempts": row.attempts,
+                "p_read": row.next_attempt_at,
+                "p_lease": now + LEASE,
+            },
         ).rowcount
         if won != 1:
             continue
-        claim = Claim(row.id, row.attempts + 1, row.kind, row.channel, row.user_id, dict(row.payload or {}), row.expires_at, row.dedupe_key)
+        claim = Claim(
+            row.id,
+            row.attempts + 1,
+            row.kind,
+            row.channel,
+            row.user_id,
+            dict(row.payload or {}),
+            row.expires_at,
+            row.dedupe_key,
+        )
         if row.status == SENDING and row.attempts >= MAX_ATTEMPTS:
             # A worker died holding it this many times: it will not get through.
             settle(claim, FAILED, now=now, error="abandoned by a worker too often")
@@ -178,12 +199,17 @@ def claim_due(now: datetime, *, due_by: datetime | None = None, limit: int = 20)
 def _load_recipients(claims: list[Claim], *, now) -> None:
     if not claims:
         return
-    users = dict(db.session.execute(select(User.id, User.email).where(User.id.in_({c.user_id for c in claims}))).all())
+    users = dict(
+        db.session.execute(select(User.id, User.email).where(User.id.in_({c.user_id for c in claims}))).all()
+    )
     subscription_ids = {_uuid(c.payload.get("subscription_id")) for c in claims if c.channel == PUSH} - {None}
     subscriptions = {}
     if subscription_ids:
         subscriptions = {
-            s.id: s for s in db.session.scalars(select(PushSubscription).where(PushSubscription.id.in_(subscription_ids)))
+            s.id: s
+            for s in db.session.scalars(
+                select(PushSubscription).where(PushSubscription.id.in_(subscription_ids))
+            )
         }
     reminded = {(c.user_id, c.payload.get("local_date")) for c in claims if c.kind == REMINDER}
     checked_in, enabled = set(), set()
@@ -193,10 +219,16 @@ def _load_recipients(claims: list[Claim], *, now) -> None:
         checked_in = {
             (pid, day.isoformat())
             for pid, day in db.session.execute(
-                select(Entry.patient_id, Entry.local_date).where(Entry.patient_id.in_(patient_ids), Entry.local_date.in_(days))
+                select(Entry.patient_id, Entry.local_date).where(
+                    Entry.patient_id.in_(patient_ids), Entry.local_date.in_(days)
+                )
             ).all()
         }
-        enabled = set(db.session.scalars(select(Patient.id).where(Patient.id.in_(patient_ids), Patient.reminders_enabled.is_(True))))
+        enabled = set(
+            db.session.scalars(
+                select(Patient.id).where(Patient.id.in_(patient_ids), Patient.reminders_enabled.is_(True))
+            )
+        )
     invite_codes = {c.payload.get("invite") for c in claims if c.kind == INVITE} - {None}
     invites = {}
     if invite_codes:
@@ -270,7 +302,9 @@ def _message_for(claim: Claim, base_url: str) -> messages.Message:
     if claim.kind == INVITE:
         invite = claim.invite
         url = join_url(base_url, invite["code"], name=invite["name"], email=invite["email"])
-        return messages.invite_message(url, invite["code"], invite["expires_at"].strftime("%d %B %Y, %H:%M UTC"))
+        return messages.invite_message(
+            url, invite["code"], invite["expires_at"].strftime("%d %B %Y, %H:%M UTC")
+        )
     if claim.kind == PROVIDER_ALERT:
         return messages.provider_alert_message(int(claim.payload["count"]), base_url)
     return messages.reminder_message(base_url)
@@ -310,7 +344,10 @@ def send(claim: Claim, settings: DeliverySettings, *, now) -> Outcome:
             )
     except channels.TransientDeliveryError as exc:
         return Outcome(
-            PENDING, _short(exc), retry_after=exc.retry_after, configuration=isinstance(exc, channels.ChannelConfigurationError)
+            PENDING,
+            _short(exc),
+            retry_after=exc.retry_after,
+            configuration=isinstance(exc, channels.ChannelConfigurationError),
         )
     except channels.PermanentDeliveryError as exc:
         return Outcome(FAILED, _short(exc), subscription_gone=exc.subscription_gone)
@@ -334,15 +371,23 @@ def backoff(attempts: int, message_id, retry_after: float | None = None) -> time
     return delay
 
 
-def settle(claim: Claim, status: str, *, now, error: str | None = None, retry_at: datetime | None = None) -> bool:
+def settle(
+    claim: Claim, status: str, *, now, error: str | None = None, retry_at: datetime | None = None
+) -> bool:
     """Records the outcome of a claim; False when the claim was lost to another worker."""
-    values = {"status": status, "lease_until": None, "next_attempt_at": retry_at if status == PENDING else None}
+    values = {
+        "status": status,
+        "lease_until": None,
+        "next_attempt_at": retry_at if status == PENDING else None,
+    }
     if status == SENT:
         values["sent_at"] = now  # the last error, if any, stays: it tells why it came late
     else:
         values["last_error"] = error[:ERROR_LENGTH] if error else None
     won = db.session.execute(
-        update(_outbox).where(_outbox.c.id == claim.id, _outbox.c.status == SENDING, _outbox.c.attempts == claim.attempts).values(**values)
+        update(_outbox)
+        .where(_outbox.c.id == claim.id, _outbox.c.status == SENDING, _outbox.c.attempts == claim.attempts)
+        .values(**values)
     ).rowcount
     if won != 1:
         log.warning("outbox claim lost before it was settled", extra={"message_id": str(claim.id)})
@@ -372,9 +417,19 @@ def record(claim: Claim, outcome: Outcome, *, now) -> str:
             return FAILED
         # A configuration error is the operator's to fix; retry at the capped pace until they do.
         attempts = MAX_ATTEMPTS if outcome.configuration else claim.attempts
-        settle(claim, PENDING, now=now, error=outcome.error, retry_at=now + backoff(attempts, claim.id, outcome.retry_after))
+        settle(
+            claim,
+            PENDING,
+            now=now,
+            error=outcome.error,
+            retry_at=now + backoff(attempts, claim.id, outcome.retry_after),
+        )
         return PENDING
-    if settle(claim, FAILED, now=now, error=outcome.error) and claim.channel == EMAIL and claim.kind == REMINDER:
+    if (
+        settle(claim, FAILED, now=now, error=outcome.error)
+        and claim.channel == EMAIL
+        and claim.kind == REMINDER
+    ):
         _email_reminders_refused(claim.user_id, now=now)
     if outcome.subscription_gone and claim.subscription_id is not None:
         _forget_subscription(claim, now=now)
@@ -403,11 +458,15 @@ def _email_reminders_work(patient_id) -> None:
 def _forget_subscription(claim: Claim, *, now) -> None:
     """The push service says the subscription is dead: delete it and, for a reminder, fall back to email."""
     db.session.execute(
-        delete(PushSubscription).where(PushSubscription.id == claim.subscription_id).execution_options(synchronize_session=False)
+        delete(PushSubscription)
+        .where(PushSubscription.id == claim.subscription_id)
+        .execution_options(synchronize_session=False)
     )
     if claim.kind != REMINDER:
         return
-    remaining = db.session.scalar(select(PushSubscription.id).where(PushSubscription.user_id == claim.user_id).limit(1))
+    remaining = db.session.scalar(
+        select(PushSubscription.id).where(PushSubscription.user_id == claim.user_id).limit(1)
+    )
     patient = db.session.get(Patient, claim.user_id)
     day = claim.payload.get("local_date")
     if remaining is None and patient is not None and patient.email_reminders and day:
@@ -432,9 +491,15 @@ def purge_settled(*, before, limit=1000) -> int:
     Safe for dedupe: every key names a date or a set of already-alerted flags,
     so nothing computes an old key again.
     """
-    ids = select(OutboxMessage.id).where(OutboxMessage.created_at < before, OutboxMessage.status.in_((SENT, FAILED, CANCELLED))).limit(limit)
+    ids = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.created_at < before, OutboxMessage.status.in_((SENT, FAILED, CANCELLED)))
+        .limit(limit)
+    )
     return db.session.execute(
-        delete(OutboxMessage).where(OutboxMessage.id.in_(ids.scalar_subquery())).execution_options(synchronize_session=False)
+        delete(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids.scalar_subquery()))
+        .execution_options(synchronize_session=False)
     ).rowcount
 
 

@@ -5,7 +5,8 @@ from ..fields import UTCDateTime
 
 class PublicKeySchema(Schema):
     public_key = fields.String(
-        required=True, metadata={"description": "The VAPID application server key (uncompressed P-256 point), base64url"}
+        required=True,
+        metadata={"description": "The VAPID application server key (uncompressed P-256 point), base64url"},
     )
 
 
@@ -24,7 +25,9 @@ class PushSubscriptionInSchema(Schema):
         unknown = EXCLUDE
 
     endpoint = fields.String(required=True, validate=validate.Length(min=1, max=2048))
-    expirationTime = fields.Float(allow_none=True, metadata={"description": "Milliseconds since 1970, or null"})  # noqa: N815 (the browser's name)
+    expirationTime = fields.Float(
+        allow_none=True, metadata={"description": "Milliseconds since 1970, or null"}
+    )  # noqa: N815 (the browser's name)
     keys = fields.Nested(PushKeysSchema, required=True)
 
 

@@ -9,13 +9,14 @@ patient when they have any, otherwise email when ``email_reminders`` is on.
 Never both: a reminder arrives once. If every subscription turns out to be
 dead (404/410), the reminder falls back to email the same day.
 """
+
 from __future__ import annotations
 
 import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, or_, select, update
@@ -48,10 +49,19 @@ def queue_invite_email(invite, *, now) -> None:
     account yet); delivery reads the invite's own email, and drops the message
     if the invite was used, revoked or expired by then.
     """
-    enqueue([message_row(
-        dedupe_key=f"invite:{invite.code}:{invite.sends}", kind=INVITE, channel=EMAIL, user_id=invite.created_by_id,
-        payload={"invite": invite.code}, now=now, expires_at=invite.expires_at,
-    )])
+    enqueue(
+        [
+            message_row(
+                dedupe_key=f"invite:{invite.code}:{invite.sends}",
+                kind=INVITE,
+                channel=EMAIL,
+                user_id=invite.created_by_id,
+                payload={"invite": invite.code},
+                now=now,
+                expires_at=invite.expires_at,
+            )
+        ]
+    )
 
 
 # -------------------------------------------------------------- Web Push keys
@@ -62,7 +72,9 @@ def vapid_keys(app=None):
     app = app or current_app._get_current_object()
     keys = app.extensions.get("diary_vapid")
     if keys is None:
-        keys = app.extensions["diary_vapid"] = load_or_create_vapid_key(app.instance_path, app.config.get("VAPID_PRIVATE_KEY"))
+        keys = app.extensions["diary_vapid"] = load_or_create_vapid_key(
+            app.instance_path, app.config.get("VAPID_PRIVATE_KEY")
+        )
     return keys
 
 
@@ -74,7 +86,7 @@ def _expiration(value) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.fromtimestamp(float(value) / 1000, tz=timezone.utc)
+        return datetime.fromtimestamp(float(value) / 1000, tz=UTC)
     except (OverflowError, OSError, ValueError):
         raise validation_error({"expirationTime": ["Give milliseconds since 1970, or null."]}) from None
 
@@ -100,7 +112,11 @@ def subscribe(user: User, data: dict, *, now) -> tuple[PushSubscription, bool]:
 
     existing = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
     if existing is not None and existing.user_id == user.id:
-        if (existing.p256dh, existing.auth, existing.expires_at) != (keys["p256dh"], keys["auth"], expires_at):
+        if (existing.p256dh, existing.auth, existing.expires_at) != (
+            keys["p256dh"],
+            keys["auth"],
+            expires_at,
+        ):
             existing.p256dh, existing.auth, existing.expires_at = keys["p256dh"], keys["auth"], expires_at
             audit.record(user, "update", f"push_subscription:{existing.id}", at=now)
         db.session.flush()
@@ -109,7 +125,12 @@ def subscribe(user: User, data: dict, *, now) -> tuple[PushSubscription, bool]:
         db.session.delete(existing)
         db.session.flush()
     subscription = PushSubscription(
-        user_id=user.id, endpoint=endpoint, p256dh=keys["p256dh"], auth=keys["auth"], expires_at=expires_at, created_at=now
+        user_id=user.id,
+        endpoint=endpoint,
+        p256dh=keys["p256dh"],
+        auth=keys["auth"],
+        expires_at=expires_at,
+        created_at=now,
     )
     try:
         with db.session.begin_nested():
@@ -128,7 +149,9 @@ def subscribe(user: User, data: dict, *, now) -> tuple[PushSubscription, bool]:
 def unsubscribe(user: User, endpoint: str, *, now) -> None:
     """Forgets the user's subscription at ``endpoint``; silently nothing if it is not theirs."""
     subscription = db.session.scalar(
-        select(PushSubscription).where(PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id)
+        select(PushSubscription).where(
+            PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
+        )
     )
     if subscription is not None:
         audit.record(user, "delete", f"push_subscription:{subscription.id}", at=now)
@@ -139,7 +162,9 @@ def unsubscribe(user: User, endpoint: str, *, now) -> None:
 # ----------------------------------------------------------------- schedules
 
 
-def _next_for(reminder_time: time, zone: str, enabled: bool, *, now, last_reminded_on=None) -> datetime | None:
+def _next_for(
+    reminder_time: time, zone: str, enabled: bool, *, now, last_reminded_on=None
+) -> datetime | None:
     if not enabled:
         return None
     return next_reminder_at(reminder_time, zone, now, last_reminded_on=last_reminded_on)
@@ -156,7 +181,9 @@ def reschedule(patient: Patient, *, now) -> ReminderSchedule:
         schedule = ReminderSchedule(patient_id=patient.id)
         db.session.add(schedule)
     zone, last = patient.user.timezone, schedule.last_reminded_on
-    upcoming = _next_for(patient.reminder_time, zone, patient.reminders_enabled, now=now, last_reminded_on=last)
+    upcoming = _next_for(
+        patient.reminder_time, zone, patient.reminders_enabled, now=now, last_reminded_on=last
+    )
     owed = schedule.next_reminder_at is not None and schedule.next_reminder_at <= now
     if owed and upcoming is not None:
         today = due_reminder_date(patient.reminder_time, zone, now, last_reminded_on=last)
@@ -178,7 +205,13 @@ def schedule_missing(*, now, limit=1000) -> int:
     ).all()
     insert_ignoring_duplicates(
         ReminderSchedule,
-        [{"patient_id": r.id, "next_reminder_at": _next_for(r.reminder_time, r.timezone, r.reminders_enabled, now=now)} for r in rows],
+        [
+            {
+                "patient_id": r.id,
+                "next_reminder_at": _next_for(r.reminder_time, r.timezone, r.reminders_enabled, now=now),
+            }
+            for r in rows
+        ],
     )
     return len(rows)
 
@@ -203,7 +236,15 @@ class ReminderPass:
 
     def summary(self) -> str:
         text = f"{self.messages} message(s) queued for {self.reminded} patient(s)"
-        skipped = [f"{n} {why}" for n, why in ((self.checked_in, "checked in"), (self.no_channel, "without a channel"), (self.missed, "past their day")) if n]
+        skipped = [
+            f"{n} {why}"
+            for n, why in (
+                (self.checked_in, "checked in"),
+                (self.no_channel, "without a channel"),
+                (self.missed, "past their day"),
+            )
+            if n
+        ]
         return text + (f"; skipped {', '.join(skipped)}" if skipped else "")
 
 
@@ -211,7 +252,10 @@ _schedules = ReminderSchedule.__table__
 # Built once: the pass runs it per due patient. Matches only the value the pass read.
 _CLAIM_SCHEDULE = (
     update(_schedules)
-    .where(_schedules.c.patient_id == bindparam("p_patient"), _schedules.c.next_reminder_at == bindparam("p_read"))
+    .where(
+        _schedules.c.patient_id == bindparam("p_patient"),
+        _schedules.c.next_reminder_at == bindparam("p_read"),
+    )
     .values(next_reminder_at=bindparam("p_next"), last_reminded_on=bindparam("p_last"))
 )
 
@@ -248,7 +292,9 @@ def queue_due_reminders(*, now, limit=500) -> ReminderPass:
     days = {}
     for row in rows:
         if row.reminders_enabled:
-            day = due_reminder_date(row.reminder_time, row.timezone, now, last_reminded_on=row.last_reminded_on)
+            day = due_reminder_date(
+                row.reminder_time, row.timezone, now, last_reminded_on=row.last_reminded_on
+            )
             if day is not None:
                 days[row.patient_id] = day
     checked_in = _checked_in(days)
@@ -267,9 +313,12 @@ def queue_due_reminders(*, now, limit=500) -> ReminderPass:
                 last = day
             else:
                 result.no_channel += 1
-        upcoming = _next_for(row.reminder_time, row.timezone, row.reminders_enabled, now=now, last_reminded_on=last)
+        upcoming = _next_for(
+            row.reminder_time, row.timezone, row.reminders_enabled, now=now, last_reminded_on=last
+        )
         won = db.session.execute(
-            _CLAIM_SCHEDULE, {"p_patient": row.patient_id, "p_read": row.next_reminder_at, "p_next": upcoming, "p_last": last}
+            _CLAIM_SCHEDULE,
+            {"p_patient": row.patient_id, "p_read": row.next_reminder_at, "p_next": upcoming, "p_last": last},
         ).rowcount
         if won != 1:
             result.lost_race += 1
@@ -287,7 +336,9 @@ def _checked_in(days: dict) -> set:
         return set()
     return set(
         db.session.execute(
-            select(Entry.patient_id, Entry.local_date).where(Entry.patient_id.in_(days.keys()), Entry.local_date.in_(set(days.values())))
+            select(Entry.patient_id, Entry.local_date).where(
+                Entry.patient_id.in_(days.keys()), Entry.local_date.in_(set(days.values()))
+            )
         ).all()
     )
 
@@ -308,7 +359,12 @@ def _live_subscriptions(patient_ids, *, now) -> dict:
 
 
 def _reminder_rows(row, day: date, subscription_ids: list, *, now) -> list[dict]:
-    common = {"kind": REMINDER, "user_id": row.patient_id, "now": now, "expires_at": end_of_local_day(day, row.timezone)}
+    common = {
+        "kind": REMINDER,
+        "user_id": row.patient_id,
+        "now": now,
+        "expires_at": end_of_local_day(day, row.timezone),
+    }
     if subscription_ids:
         return [
             message_row(
@@ -320,7 +376,14 @@ def _reminder_rows(row, day: date, subscription_ids: list, *, now) -> list[dict]
             for subscription_id in subscription_ids
         ]
     if row.email_reminders:
-        return [message_row(dedupe_key=reminder_key(row.patient_id, day.isoformat(), EMAIL), channel=EMAIL, payload={"local_date": day.isoformat()}, **common)]
+        return [
+            message_row(
+                dedupe_key=reminder_key(row.patient_id, day.isoformat(), EMAIL),
+                channel=EMAIL,
+                payload={"local_date": day.isoformat()},
+                **common,
+            )
+        ]
     return []
 
 
@@ -334,7 +397,11 @@ class AlertPass:
     patients: int = 0
 
     def add(self, other: AlertPass) -> AlertPass:
-        self.flags, self.providers, self.patients = self.flags + other.flags, self.providers + other.providers, self.patients + other.patients
+        self.flags, self.providers, self.patients = (
+            self.flags + other.flags,
+            self.providers + other.providers,
+            self.patients + other.patients,
+        )
         return self
 
     def summary(self) -> str:

@@ -1,4 +1,5 @@
 """Treatment session routes (CONTRACT.md section 5)."""
+
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -11,7 +12,9 @@ from . import service
 from .models import Treatment
 from .schemas import TreatmentInSchema, TreatmentListSchema, TreatmentPatchSchema, TreatmentSchema
 
-blp = Blueprint("treatments", __name__, url_prefix="/api/v1", description="Treatment sessions, completed and planned")
+blp = Blueprint(
+    "treatments", __name__, url_prefix="/api/v1", description="Treatment sessions, completed and planned"
+)
 
 
 def _treatment_and_patient(treatment_id):
@@ -22,7 +25,9 @@ def _treatment_and_patient(treatment_id):
 @blp.post("/patients/<pid>/treatments")
 @blp.arguments(TreatmentInSchema)
 @blp.response(201, TreatmentSchema, description="Stored")
-@blp.alt_response(200, schema=TreatmentSchema, description="The same id and content again: the stored session")
+@blp.alt_response(
+    200, schema=TreatmentSchema, description="The same id and content again: the stored session"
+)
 @blp.alt_response(409, schema=ErrorSchema, description="The same id with other content")
 def create_treatment(body, pid):
     patient = patient_for(pid)

@@ -15,7 +15,9 @@ class TreatmentInSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     starts_at = UTCDateTime(required=True)
     route = fields.String(required=True, validate=validate.OneOf(ROUTES))
-    dose_mg = fields.Float(allow_none=True, allow_nan=False, validate=_dose, metadata={"exclusiveMinimum": 0, "maximum": 1000})
+    dose_mg = fields.Float(
+        allow_none=True, allow_nan=False, validate=_dose, metadata={"exclusiveMinimum": 0, "maximum": 1000}
+    )
     notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
     side_effects = SideEffects()
 

@@ -16,7 +16,9 @@ FIELDS = ("status", "starts_at", "route", "dose_mg", "notes", "side_effects")
 
 def _check(status, starts_at, *, now):
     if status == COMPLETED and starts_at > now + FUTURE_TOLERANCE:
-        raise validation_error({"starts_at": ["A completed session cannot start in the future. Record it as planned."]})
+        raise validation_error(
+            {"starts_at": ["A completed session cannot start in the future. Record it as planned."]}
+        )
 
 
 def _matches(treatment, data):
@@ -42,7 +44,9 @@ def create_treatment(patient, data, *, actor, now):
         **{name: data.get(name) for name in FIELDS if name != "side_effects"},
         side_effects=list(data.get("side_effects") or []),
     )
-    treatment, created = create_once(Treatment, treatment, lambda existing: _matches(existing, {**data, "patient_id": patient.id}))
+    treatment, created = create_once(
+        Treatment, treatment, lambda existing: _matches(existing, {**data, "patient_id": patient.id})
+    )
     if created:
         audit.record(actor, "create", f"treatment:{treatment.id}", patient.id, at=now)
         signals.patient_data_changed.send(patient, now=now)

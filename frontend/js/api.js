@@ -31,7 +31,9 @@ export class NetworkError extends Error {
 
 /** True for failures worth retrying later: no network, or the server is unwell. */
 export function isTransient(err) {
-  return err instanceof NetworkError || (err instanceof ApiError && (err.status >= 500 || err.status === 429));
+  return (
+    err instanceof NetworkError || (err instanceof ApiError && (err.status >= 500 || err.status === 429))
+  );
 }
 
 let unauthenticatedHandler = null;
@@ -135,7 +137,8 @@ export async function logout() {
 
 /** A sentence for a person, from any error. */
 export function describeError(err) {
-  if (err instanceof NetworkError) return 'You seem to be offline. Please try again when you have a connection.';
+  if (err instanceof NetworkError)
+    return 'You seem to be offline. Please try again when you have a connection.';
   if (err instanceof ApiError) {
     if (err.code === 'rate_limited') {
       const wait = err.retryAfter ? ` Please wait about ${Math.ceil(err.retryAfter / 60)} minute(s).` : '';

@@ -1,5 +1,15 @@
 // Afterglow's entry point: session, hash router, header and the offline outbox triggers.
-import { session, loadSession, cachedUser, logout, onUnauthenticated, NetworkError, describeError, del, request } from './api.js';
+import {
+  session,
+  loadSession,
+  cachedUser,
+  logout,
+  onUnauthenticated,
+  NetworkError,
+  describeError,
+  del,
+  request,
+} from './api.js';
 import { h, clear, focusQuietly } from './dom.js';
 import * as outbox from './outbox.js';
 import { flushOutbox } from './sync.js';
@@ -32,9 +42,17 @@ const ROUTES = [
 ];
 
 const NAV = {
-  patient: [['checkin', '#/checkin', 'Check in'], ['history', '#/history', 'History'],
-    ['sessions', '#/sessions', 'Sessions'], ['settings', '#/settings', 'Settings']],
-  provider: [['patients', '#/patients', 'Patients'], ['outcomes', '#/outcomes', 'Outcomes'], ['account', '#/account', 'Account']],
+  patient: [
+    ['checkin', '#/checkin', 'Check in'],
+    ['history', '#/history', 'History'],
+    ['sessions', '#/sessions', 'Sessions'],
+    ['settings', '#/settings', 'Settings'],
+  ],
+  provider: [
+    ['patients', '#/patients', 'Patients'],
+    ['outcomes', '#/outcomes', 'Outcomes'],
+    ['account', '#/account', 'Account'],
+  ],
 };
 
 const main = document.getElementById('main');
@@ -86,8 +104,16 @@ async function route() {
     params: m.slice(1),
     query,
     user,
-    flash: flash ? (() => { const f = flash; flash = null; return f; })() : null,
-    setTitle(title) { document.title = `${title} · Afterglow`; },
+    flash: flash
+      ? (() => {
+          const f = flash;
+          flash = null;
+          return f;
+        })()
+      : null,
+    setTitle(title) {
+      document.title = `${title} · Afterglow`;
+    },
     isCurrent: () => token === renderToken,
     afterLogin,
     go,
@@ -99,8 +125,11 @@ async function route() {
   } catch (err) {
     if (token !== renderToken) return;
     clear(main);
-    main.append(h('h1', {}, 'Something went wrong'), h('p', {}, describeError(err)),
-      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => route() }, 'Try again')));
+    main.append(
+      h('h1', {}, 'Something went wrong'),
+      h('p', {}, describeError(err)),
+      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => route() }, 'Try again')),
+    );
   }
   if (token !== renderToken) return;
   focusQuietly(main.querySelector('h1'));
@@ -129,8 +158,11 @@ function renderChrome(active) {
 }
 
 export function afterLogin(user, firstRun = null) {
-  const target = firstRun
-    || (returnTo && !returnTo.startsWith('#/login') && !returnTo.startsWith('#/join') ? returnTo : homeFor(user));
+  const target =
+    firstRun ||
+    (returnTo && !returnTo.startsWith('#/login') && !returnTo.startsWith('#/join')
+      ? returnTo
+      : homeFor(user));
   returnTo = null;
   flushOutbox().catch(() => {});
   go(target);
@@ -161,9 +193,11 @@ async function onLogoutClick(event) {
     await loadSession().catch(() => {});
     go('#/login');
   } catch (err) {
-    showNotice(err instanceof NetworkError
-      ? 'You need a connection to log out. Please try again when you are online.'
-      : describeError(err));
+    showNotice(
+      err instanceof NetworkError
+        ? 'You need a connection to log out. Please try again when you are online.'
+        : describeError(err),
+    );
   } finally {
     button.disabled = false;
   }
@@ -183,14 +217,24 @@ async function forgetPush() {
 function confirmDiscard(pending) {
   return new Promise((resolve) => {
     const titleId = 'discard-title';
-    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+    const dialog = h(
+      'dialog',
+      { class: 'dialog', 'aria-labelledby': titleId },
       h('h2', { id: titleId }, 'Some check-ins have not been sent yet'),
-      h('p', {}, pending === 1
-        ? 'One check-in is still waiting on this device for a connection. If you log out now, it will be deleted and not sent.'
-        : `${pending} check-ins are still waiting on this device for a connection. If you log out now, they will be deleted and not sent.`),
-      h('div', { class: 'actions' },
+      h(
+        'p',
+        {},
+        pending === 1
+          ? 'One check-in is still waiting on this device for a connection. If you log out now, it will be deleted and not sent.'
+          : `${pending} check-ins are still waiting on this device for a connection. If you log out now, they will be deleted and not sent.`,
+      ),
+      h(
+        'div',
+        { class: 'actions' },
         h('button', { type: 'button', class: 'primary', value: 'stay' }, 'Stay logged in'),
-        h('button', { type: 'button', class: 'secondary', value: 'discard' }, 'Delete and leave')));
+        h('button', { type: 'button', class: 'secondary', value: 'discard' }, 'Delete and leave'),
+      ),
+    );
     dialog.addEventListener('click', (e) => {
       const value = e.target.closest('button')?.value;
       if (value) dialog.close(value);
@@ -215,9 +259,12 @@ function showNotice(text, { sticky = false } = {}) {
 
 function updateNetworkNotice() {
   if (navigator.onLine === false) {
-    showNotice(session.user?.role === 'patient'
-      ? 'You are offline. Check-ins you save now will be sent when you are back online.'
-      : 'You are offline. Some things will not load until you are back online.', { sticky: true });
+    showNotice(
+      session.user?.role === 'patient'
+        ? 'You are offline. Check-ins you save now will be sent when you are back online.'
+        : 'You are offline. Some things will not load until you are back online.',
+      { sticky: true },
+    );
   } else {
     showNotice('');
   }
@@ -226,7 +273,12 @@ function updateNetworkNotice() {
 window.addEventListener('outbox-flushed', (e) => {
   const { sent, rejected } = e.detail;
   const parts = [];
-  if (sent.length) parts.push(sent.length === 1 ? 'A check-in saved offline has now been sent.' : `${sent.length} check-ins saved offline have now been sent.`);
+  if (sent.length)
+    parts.push(
+      sent.length === 1
+        ? 'A check-in saved offline has now been sent.'
+        : `${sent.length} check-ins saved offline have now been sent.`,
+    );
   for (const { payload, error } of rejected) {
     const day = formatDate((payload.recorded_at || '').slice(0, 10));
     parts.push(`A check-in from ${day} could not be stored: ${describeError(error)}`);
@@ -281,10 +333,15 @@ async function checkSession() {
   }
 }
 
-onUnauthenticated(() => { sessionEnded(); });
+onUnauthenticated(() => {
+  sessionEnded();
+});
 
 window.addEventListener('checkin-kept', () => {
-  showNotice('Your session had ended, so your check-in is kept on this device. It will be sent after you log in again.', { sticky: true });
+  showNotice(
+    'Your session had ended, so your check-in is kept on this device. It will be sent after you log in again.',
+    { sticky: true },
+  );
 });
 
 document.getElementById('skip-link')?.addEventListener('click', (e) => {

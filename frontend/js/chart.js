@@ -27,7 +27,12 @@ function colours() {
     grid: v('--chart-grid'),
     line: v('--chart-line'),
     point: v('--chart-point'),
-    bands: { minimal: v('--band-minimal'), mild: v('--band-mild'), moderate: v('--band-moderate'), severe: v('--band-severe') },
+    bands: {
+      minimal: v('--band-minimal'),
+      mild: v('--band-mild'),
+      moderate: v('--band-moderate'),
+      severe: v('--band-severe'),
+    },
     standard: v('--marker-standard') || v('--chart-line'),
     bandText: v('--chart-band-text'),
     session: v('--marker-session'),
@@ -68,7 +73,8 @@ export async function drawScoreChart(host, spec) {
     ys.push(byDay.has(x) ? byDay.get(x) : null);
     standardYs.push(standardByDay.has(x) ? standardByDay.get(x) : null);
   }
-  const sessions = spec.sessions.map((s) => ({ x: dayNumber(s.date), planned: s.planned }))
+  const sessions = spec.sessions
+    .map((s) => ({ x: dayNumber(s.date), planned: s.planned }))
     .filter((s) => s.x >= x0 && s.x <= x1);
 
   function build() {
@@ -159,54 +165,64 @@ export async function drawScoreChart(host, spec) {
       ],
       hooks: {
         // A tap or click on a day hands its date to spec.onPick (the timeline opens that day).
-        ready: [(u) => {
-          if (!spec.onPick) return;
-          u.over.addEventListener('click', () => {
+        ready: [
+          (u) => {
+            if (!spec.onPick) return;
+            u.over.addEventListener('click', () => {
+              const i = u.cursor.idx;
+              if (i != null) spec.onPick(fromDayNumber(xs[i]));
+            });
+          },
+        ],
+        setCursor: [
+          (u) => {
+            if (!spec.onHover) return;
             const i = u.cursor.idx;
-            if (i != null) spec.onPick(fromDayNumber(xs[i]));
-          });
-        }],
-        setCursor: [(u) => {
-          if (!spec.onHover) return;
-          const i = u.cursor.idx;
-          spec.onHover(i == null ? null : { date: fromDayNumber(xs[i]), score: ys[i] });
-        }],
-        drawClear: [(u) => {
-          const { ctx, bbox } = u;
-          ctx.save();
-          ctx.font = `${fontSize * px}px system-ui, sans-serif`;
-          ctx.textBaseline = 'top';
-          for (const band of BANDS) {
-            const top = u.valToPos(band === BANDS[BANDS.length - 1] ? MAX_SCORE : band.to + 0.5, 'y', true);
-            const bottom = u.valToPos(band.from === 0 ? 0 : band.from - 0.5, 'y', true);
-            ctx.fillStyle = c.bands[band.name];
-            ctx.fillRect(bbox.left, top, bbox.width, bottom - top);
-            ctx.fillStyle = c.bandText;
-            ctx.fillText(band.name, bbox.left + 6 * px, top + 4 * px);
-          }
-          if (spec.band) {  // the forecast's 80 % interval, behind the scores
-            const left = u.valToPos(Math.max(dayNumber(spec.band[0]), x0) - 0.5, 'x', true);
-            const right = u.valToPos(Math.min(dayNumber(spec.band[1]), x1) + 0.5, 'x', true);
-            if (right > left) {
-              ctx.fillStyle = c.forecastBand;
-              ctx.fillRect(left, bbox.top, right - left, bbox.height);
+            spec.onHover(i == null ? null : { date: fromDayNumber(xs[i]), score: ys[i] });
+          },
+        ],
+        drawClear: [
+          (u) => {
+            const { ctx, bbox } = u;
+            ctx.save();
+            ctx.font = `${fontSize * px}px system-ui, sans-serif`;
+            ctx.textBaseline = 'top';
+            for (const band of BANDS) {
+              const top = u.valToPos(band === BANDS[BANDS.length - 1] ? MAX_SCORE : band.to + 0.5, 'y', true);
+              const bottom = u.valToPos(band.from === 0 ? 0 : band.from - 0.5, 'y', true);
+              ctx.fillStyle = c.bands[band.name];
+              ctx.fillRect(bbox.left, top, bbox.width, bottom - top);
+              ctx.fillStyle = c.bandText;
+              ctx.fillText(band.name, bbox.left + 6 * px, top + 4 * px);
             }
-          }
-          ctx.restore();
-        }],
-        draw: [(u) => {
-          for (const s of sessions) vline(u, s.x, s.planned ? c.planned : c.session, s.planned ? [6, 4] : []);
-          if (spec.wearOff) {
-            const w = dayNumber(spec.wearOff);
-            if (w >= x0 && w <= x1) vline(u, w, c.wearOff, [2, 3]);
-          }
-          if (spec.suggested) {
-            const s = dayNumber(spec.suggested);
-            if (s >= x0 && s <= x1) vline(u, s, c.suggested, [7, 3]);
-          }
-          if (spec.baseline != null) hline(u, spec.baseline, c.baseline, [8, 5]);
-          if (spec.threshold != null) hline(u, spec.threshold, c.threshold, [3, 3]);
-        }],
+            if (spec.band) {
+              // the forecast's 80 % interval, behind the scores
+              const left = u.valToPos(Math.max(dayNumber(spec.band[0]), x0) - 0.5, 'x', true);
+              const right = u.valToPos(Math.min(dayNumber(spec.band[1]), x1) + 0.5, 'x', true);
+              if (right > left) {
+                ctx.fillStyle = c.forecastBand;
+                ctx.fillRect(left, bbox.top, right - left, bbox.height);
+              }
+            }
+            ctx.restore();
+          },
+        ],
+        draw: [
+          (u) => {
+            for (const s of sessions)
+              vline(u, s.x, s.planned ? c.planned : c.session, s.planned ? [6, 4] : []);
+            if (spec.wearOff) {
+              const w = dayNumber(spec.wearOff);
+              if (w >= x0 && w <= x1) vline(u, w, c.wearOff, [2, 3]);
+            }
+            if (spec.suggested) {
+              const s = dayNumber(spec.suggested);
+              if (s >= x0 && s <= x1) vline(u, s, c.suggested, [7, 3]);
+            }
+            if (spec.baseline != null) hline(u, spec.baseline, c.baseline, [8, 5]);
+            if (spec.threshold != null) hline(u, spec.threshold, c.threshold, [3, 3]);
+          },
+        ],
       },
     };
     plot?.destroy();

@@ -5,23 +5,56 @@ import { formatDate } from './dates.js';
 
 export function chartFigure({ title, summary, spec: chartSpec, key, extraRows = [], pickHint = null }) {
   let spec = chartSpec;
-  const host = h('div', { class: 'chart-host', role: 'img', 'aria-label': summary },
-    h('p', { class: 'chart-loading' }, 'Loading the chart…'));
+  const host = h(
+    'div',
+    { class: 'chart-host', role: 'img', 'aria-label': summary },
+    h('p', { class: 'chart-loading' }, 'Loading the chart…'),
+  );
   const rows = [...spec.days.filter((d) => d.score != null), ...extraRows]
-    .sort((a, b) => a.date.localeCompare(b.date) || (a.label ? 1 : -1)).reverse();
+    .sort((a, b) => a.date.localeCompare(b.date) || (a.label ? 1 : -1))
+    .reverse();
   const table = rows.length
-    ? h('details', { class: 'chart-data' },
-      h('summary', {}, 'Show the scores as a list'),
-      h('table', { class: 'compact' },
-        h('caption', { class: 'visually-hidden' }, `${title}: scores by day`),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Day'), h('th', { scope: 'col' }, 'Score'), h('th', { scope: 'col' }, 'Range'))),
-        h('tbody', {}, rows.map((d) => h('tr', {},
-          h('th', { scope: 'row' }, formatDate(d.date, { weekday: true })),
-          h('td', {}, d.label ? `${d.score} (${d.label})` : String(d.score)),
-          h('td', {}, d.severity || ''))))))
+    ? h(
+        'details',
+        { class: 'chart-data' },
+        h('summary', {}, 'Show the scores as a list'),
+        h(
+          'table',
+          { class: 'compact' },
+          h('caption', { class: 'visually-hidden' }, `${title}: scores by day`),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Day'),
+              h('th', { scope: 'col' }, 'Score'),
+              h('th', { scope: 'col' }, 'Range'),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            rows.map((d) =>
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, formatDate(d.date, { weekday: true })),
+                h('td', {}, d.label ? `${d.score} (${d.label})` : String(d.score)),
+                h('td', {}, d.severity || ''),
+              ),
+            ),
+          ),
+        ),
+      )
     : null;
   // Pointer readout for sighted mouse and touch users; the table below carries the same numbers.
-  const readout = h('p', { class: 'chart-readout', 'aria-hidden': 'true' }, pickHint || 'Point at or tap the chart to see one day.');
+  const readout = h(
+    'p',
+    { class: 'chart-readout', 'aria-hidden': 'true' },
+    pickHint || 'Point at or tap the chart to see one day.',
+  );
   const sessionDays = new Set(spec.sessions.map((s) => s.date));
   spec = {
     ...spec,
@@ -30,16 +63,27 @@ export function chartFigure({ title, summary, spec: chartSpec, key, extraRows = 
       const day = formatDate(point.date, { weekday: true });
       const session = sessionDays.has(point.date) ? ' · session day' : '';
       const band = spec.bands.find((b) => point.score >= b.from && point.score <= b.to);
-      readout.textContent = point.score == null ? `${day}: no check-in${session}` : `${day}: ${point.score} (${band?.name})${session}`;
+      readout.textContent =
+        point.score == null
+          ? `${day}: no check-in${session}`
+          : `${day}: ${point.score} (${band?.name})${session}`;
     },
   };
-  const figure = h('figure', { class: 'chart' },
+  const figure = h(
+    'figure',
+    { class: 'chart' },
     h('figcaption', {}, title),
     host,
     readout,
-    h('ul', { class: 'chart-key' }, key.map(([kind, text]) => h('li', {},
-      h('span', { class: `swatch swatch-${kind}`, 'aria-hidden': 'true' }), text))),
-    table);
+    h(
+      'ul',
+      { class: 'chart-key' },
+      key.map(([kind, text]) =>
+        h('li', {}, h('span', { class: `swatch swatch-${kind}`, 'aria-hidden': 'true' }), text),
+      ),
+    ),
+    table,
+  );
 
   let handle = null;
   let disposed = false;
@@ -54,8 +98,13 @@ export function chartFigure({ title, summary, spec: chartSpec, key, extraRows = 
       else handle = hd;
     })
     .catch(() => {
-      host.replaceChildren(h('p', { class: 'chart-loading' },
-        'The chart could not be shown. It needs a connection the first time you open it.'));
+      host.replaceChildren(
+        h(
+          'p',
+          { class: 'chart-loading' },
+          'The chart could not be shown. It needs a connection the first time you open it.',
+        ),
+      );
     });
 
   return {
@@ -73,6 +122,8 @@ export function summarise(days, from, to) {
   const last = scored[scored.length - 1];
   const min = Math.min(...scored.map((d) => d.score));
   const max = Math.max(...scored.map((d) => d.score));
-  return `Daily scores from ${formatDate(from)} to ${formatDate(to)}: ${scored.length} days with a score, `
-    + `lowest ${min}, highest ${max}, latest ${last.score} on ${formatDate(last.date)}.`;
+  return (
+    `Daily scores from ${formatDate(from)} to ${formatDate(to)}: ${scored.length} days with a score, ` +
+    `lowest ${min}, highest ${max}, latest ${last.score} on ${formatDate(last.date)}.`
+  );
 }

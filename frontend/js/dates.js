@@ -21,7 +21,10 @@ export function isValidTimeZone(tz) {
 export function localDate(instant = new Date(), timeZone = deviceTimeZone()) {
   const tz = isValidTimeZone(timeZone) ? timeZone : 'UTC';
   const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit',
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
   }).formatToParts(instant);
   const get = (t) => parts.find((p) => p.type === t).value;
   return `${get('year')}-${get('month')}-${get('day')}`;
@@ -62,7 +65,9 @@ function zoneOrNull(timeZone) {
 /** The zone's short name at an instant: "MST", "CET", or "GMT+1" where the language has no name. */
 export function zoneAbbreviation(iso, timeZone) {
   const tz = zoneOrNull(timeZone) || deviceTimeZone();
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' }).formatToParts(new Date(iso));
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' }).formatToParts(
+    new Date(iso),
+  );
   return parts.find((p) => p.type === 'timeZoneName')?.value || tz;
 }
 
@@ -117,7 +122,13 @@ export function relativeDay(dateStr, today) {
 export function toDateTimeLocalValue(date = new Date(), timeZone = null) {
   const tz = zoneOrNull(timeZone) || deviceTimeZone();
   const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
   }).formatToParts(date);
   const get = (t) => parts.find((p) => p.type === t).value;
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;

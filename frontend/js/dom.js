@@ -37,24 +37,49 @@ export function clear(el) {
 }
 
 /** A text field with a real label, an optional hint and an error slot. */
-export function field({ label, name, type = 'text', value, hint, required, autocomplete, inputmode, min, max, step, maxlength, multiline, rows, id }) {
+export function field({
+  label,
+  name,
+  type = 'text',
+  value,
+  hint,
+  required,
+  autocomplete,
+  inputmode,
+  min,
+  max,
+  step,
+  maxlength,
+  multiline,
+  rows,
+  id,
+}) {
   const inputId = id || uid(name || 'field');
   const hintId = hint ? `${inputId}-hint` : null;
   const errorId = `${inputId}-error`;
   const attrs = {
-    id: inputId, name, required, autocomplete, inputmode, min, max, step, maxlength,
+    id: inputId,
+    name,
+    required,
+    autocomplete,
+    inputmode,
+    min,
+    max,
+    step,
+    maxlength,
     'aria-describedby': hintId || null,
   };
-  const input = multiline
-    ? h('textarea', { ...attrs, rows: rows || 3 })
-    : h('input', { ...attrs, type });
+  const input = multiline ? h('textarea', { ...attrs, rows: rows || 3 }) : h('input', { ...attrs, type });
   if (value != null) input.value = value;
   const error = h('p', { class: 'field-error', id: errorId, hidden: true });
-  const wrap = h('div', { class: 'field' },
+  const wrap = h(
+    'div',
+    { class: 'field' },
     h('label', { for: inputId }, label),
     hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
     input,
-    error);
+    error,
+  );
   return {
     wrap,
     input,
@@ -79,9 +104,12 @@ export function field({ label, name, type = 'text', value, hint, required, autoc
 export function checkbox({ label, name, value, checked, id, description }) {
   const inputId = id || uid(name || 'check');
   const input = h('input', { type: 'checkbox', id: inputId, name, value, checked: !!checked });
-  return h('div', { class: 'check' },
+  return h(
+    'div',
+    { class: 'check' },
     input,
-    h('label', { for: inputId }, label, description ? h('span', { class: 'hint' }, description) : null));
+    h('label', { for: inputId }, label, description ? h('span', { class: 'hint' }, description) : null),
+  );
 }
 
 export function selectField({ label, name, options, value, id, hint }) {
@@ -91,10 +119,13 @@ export function selectField({ label, name, options, value, id, hint }) {
   for (const [val, text] of options) {
     select.append(h('option', { value: val, selected: val === value }, text));
   }
-  const wrap = h('div', { class: 'field' },
+  const wrap = h(
+    'div',
+    { class: 'field' },
     h('label', { for: selId }, label),
     hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
-    select);
+    select,
+  );
   return { wrap, select };
 }
 

@@ -6,17 +6,28 @@ const NOTE_MAX = 2000;
 
 function radioGroup({ name, legend, labels, value, number, optional, extraClass }) {
   const legendId = uid(`${name}-legend`);
-  const group = h('fieldset', { class: `question ${extraClass || ''}`, role: 'radiogroup', 'aria-labelledby': legendId },
-    h('legend', { id: legendId },
+  const group = h(
+    'fieldset',
+    { class: `question ${extraClass || ''}`, role: 'radiogroup', 'aria-labelledby': legendId },
+    h(
+      'legend',
+      { id: legendId },
       number ? h('span', { class: 'q-num', 'aria-hidden': 'true' }, `${number}`) : null,
       h('span', { class: 'q-text' }, legend),
-      optional ? h('span', { class: 'optional' }, ' (optional)') : null));
+      optional ? h('span', { class: 'optional' }, ' (optional)') : null,
+    ),
+  );
   const options = h('div', { class: 'options' });
   labels.forEach((label, i) => {
     const id = uid(name);
-    options.append(h('div', { class: 'option' },
-      h('input', { type: 'radio', id, name, value: String(i), checked: value === i }),
-      h('label', { for: id }, label)));
+    options.append(
+      h(
+        'div',
+        { class: 'option' },
+        h('input', { type: 'radio', id, name, value: String(i), checked: value === i }),
+        h('label', { for: id }, label),
+      ),
+    );
   });
   group.append(options);
   return group;
@@ -29,9 +40,14 @@ export function sideEffectsFieldset({ name, legend, selected = [], options }) {
   const grid = h('div', { class: 'check-grid' });
   for (const { code, label } of options) {
     const id = uid(name);
-    grid.append(h('div', { class: 'check' },
-      h('input', { type: 'checkbox', id, name, value: code, checked: set.has(code) }),
-      h('label', { for: id }, label)));
+    grid.append(
+      h(
+        'div',
+        { class: 'check' },
+        h('input', { type: 'checkbox', id, name, value: code, checked: set.has(code) }),
+        h('label', { for: id }, label),
+      ),
+    );
   }
   box.append(grid);
   return box;
@@ -69,13 +85,15 @@ function noteCounter(textarea) {
  */
 export function buildEntryForm(form, texts, values = null) {
   const prefix = uid('entry');
-  const items = texts.items.map((text, i) => radioGroup({
-    name: `${prefix}-q${i + 1}`,
-    legend: text,
-    labels: texts.answers,
-    value: values?.answers ? values.answers[i] : null,
-    number: i + 1,
-  }));
+  const items = texts.items.map((text, i) =>
+    radioGroup({
+      name: `${prefix}-q${i + 1}`,
+      legend: text,
+      labels: texts.answers,
+      value: values?.answers ? values.answers[i] : null,
+      number: i + 1,
+    }),
+  );
   const difficulty = radioGroup({
     name: `${prefix}-difficulty`,
     legend: texts.difficulty.question,
@@ -84,23 +102,39 @@ export function buildEntryForm(form, texts, values = null) {
     optional: true,
     extraClass: 'difficulty',
   });
-  const clearDifficulty = h('button', { type: 'button', class: 'link-button', hidden: values?.difficulty == null }, 'Clear this answer');
+  const clearDifficulty = h(
+    'button',
+    { type: 'button', class: 'link-button', hidden: values?.difficulty == null },
+    'Clear this answer',
+  );
   clearDifficulty.addEventListener('click', () => {
-    difficulty.querySelectorAll('input').forEach((i) => { i.checked = false; });
+    difficulty.querySelectorAll('input').forEach((i) => {
+      i.checked = false;
+    });
     clearDifficulty.hidden = true;
     form.dispatchEvent(new Event('change', { bubbles: true }));
   });
-  difficulty.addEventListener('change', () => { clearDifficulty.hidden = false; });
+  difficulty.addEventListener('change', () => {
+    clearDifficulty.hidden = false;
+  });
   difficulty.append(clearDifficulty);
 
   const note = field({
-    label: 'Note (optional)', name: `${prefix}-note`, multiline: true, rows: 3, maxlength: NOTE_MAX,
-    value: values?.note || '', hint: 'Anything you want to remember or tell your care team.',
+    label: 'Note (optional)',
+    name: `${prefix}-note`,
+    multiline: true,
+    rows: 3,
+    maxlength: NOTE_MAX,
+    value: values?.note || '',
+    hint: 'Anything you want to remember or tell your care team.',
   });
   const counter = noteCounter(note.input);
   note.wrap.append(counter.element);
   const effects = sideEffectsFieldset({
-    name: `${prefix}-effects`, legend: 'Side effects today (optional)', selected: values?.side_effects || [], options: texts.side_effects,
+    name: `${prefix}-effects`,
+    legend: 'Side effects today (optional)',
+    selected: values?.side_effects || [],
+    options: texts.side_effects,
   });
 
   form.append(...items, difficulty, note.wrap, effects);
@@ -115,11 +149,14 @@ export function buildEntryForm(form, texts, values = null) {
     if (!next) return;
     // After the tap has painted, so the choice is seen before the page moves on.
     clearTimeout(advance);
-    advance = setTimeout(() => {
-      if (!next.isConnected) return;
-      next.scrollIntoView({ behavior: prefersReducedMotion() ? 'auto' : 'smooth', block: 'center' });
-      next.querySelector('input')?.focus({ preventScroll: true });
-    }, prefersReducedMotion() ? 0 : 150);
+    advance = setTimeout(
+      () => {
+        if (!next.isConnected) return;
+        next.scrollIntoView({ behavior: prefersReducedMotion() ? 'auto' : 'smooth', block: 'center' });
+        next.querySelector('input')?.focus({ preventScroll: true });
+      },
+      prefersReducedMotion() ? 0 : 150,
+    );
   });
 
   function answered() {

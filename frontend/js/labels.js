@@ -25,8 +25,9 @@ export const NOTICE_LABEL = {
   no_baseline: 'No baseline: too few scores before the first session and no intake score.',
 };
 
-export const URGENT_DISCLAIMER = 'The GAD-7 has no suicide item: "urgent" is not a safety screen. '
-  + 'It means scores are very high or reliably worse than before treatment. Check on risk in your usual way.';
+export const URGENT_DISCLAIMER =
+  'The GAD-7 has no suicide item: "urgent" is not a safety screen. ' +
+  'It means scores are very high or reliably worse than before treatment. Check on risk in your usual way.';
 
 // Treatment routes, for the session forms and lists.
 export const ROUTES = [
@@ -40,7 +41,12 @@ export const ROUTES = [
 
 export const ROUTE_LABEL = Object.fromEntries(ROUTES);
 export const ROUTE_SHORT = {
-  iv: 'IV', intranasal: 'Intranasal', intramuscular: 'IM', subcutaneous: 'SC', oral: 'Oral', sublingual: 'Sublingual',
+  iv: 'IV',
+  intranasal: 'Intranasal',
+  intramuscular: 'IM',
+  subcutaneous: 'SC',
+  oral: 'Oral',
+  sublingual: 'Sublingual',
 };
 
 // Side effects in clinical words, for the care team's screens.
@@ -76,32 +82,48 @@ function num(v) {
  */
 export function flagSentence(flag, fmt) {
   const d = flag.details || {};
-  const after = d.days_since_session != null && d.last_session ? `, ${d.days_since_session} days after the last session (${fmt(d.last_session)})` : '';
+  const after =
+    d.days_since_session != null && d.last_session
+      ? `, ${d.days_since_session} days after the last session (${fmt(d.last_session)})`
+      : '';
   switch (flag.kind) {
     case 'wearing_off':
-      return `Relief is wearing off: ${d.scores_at_or_above ?? 'several'} recent scores at or above the threshold of ${num(d.threshold)}`
-        + `${d.duration != null ? `, ${d.duration} days after the last session` : after}.`
-        + (d.nadir != null && d.baseline != null ? ` The best score was ${num(d.nadir)}${d.nadir_date ? ` on ${fmt(d.nadir_date)}` : ''}, against a baseline of ${num(d.baseline)}.` : '');
+      return (
+        `Relief is wearing off: ${d.scores_at_or_above ?? 'several'} recent scores at or above the threshold of ${num(d.threshold)}` +
+        `${d.duration != null ? `, ${d.duration} days after the last session` : after}.` +
+        (d.nadir != null && d.baseline != null
+          ? ` The best score was ${num(d.nadir)}${d.nadir_date ? ` on ${fmt(d.nadir_date)}` : ''}, against a baseline of ${num(d.baseline)}.`
+          : '')
+      );
     case 'non_response':
-      return `No response to the course so far: the best score was ${num(d.nadir)}${d.nadir_date ? ` on ${fmt(d.nadir_date)}` : ''}, `
-        + `only ${num(d.improvement)} below the baseline of ${num(d.baseline)}, over ${d.scores ?? 'several'} scores${after}.`;
+      return (
+        `No response to the course so far: the best score was ${num(d.nadir)}${d.nadir_date ? ` on ${fmt(d.nadir_date)}` : ''}, ` +
+        `only ${num(d.improvement)} below the baseline of ${num(d.baseline)}, over ${d.scores ?? 'several'} scores${after}.`
+      );
     case 'urgent': {
       const reasons = (d.reasons || []).map((r) => URGENT_REASON[r] || r.replaceAll('_', ' '));
-      return `Scores are very high: ${reasons.join(', and ') || 'a rule for high scores fired'}. The latest score was ${num(d.score)}`
-        + `${d.baseline != null ? `, the baseline ${num(d.baseline)}` : ''}${after}.`;
+      return (
+        `Scores are very high: ${reasons.join(', and ') || 'a rule for high scores fired'}. The latest score was ${num(d.score)}` +
+        `${d.baseline != null ? `, the baseline ${num(d.baseline)}` : ''}${after}.`
+      );
     }
     case 'data_gap':
-      return `No check-ins for ${d.days_without_score ?? 'several'} days, since ${d.since ? fmt(d.since) : 'the last session'}`
-        + `${d.last_score_date ? ` (last score on ${fmt(d.last_score_date)})` : ''}.`;
+      return (
+        `No check-ins for ${d.days_without_score ?? 'several'} days, since ${d.since ? fmt(d.since) : 'the last session'}` +
+        `${d.last_score_date ? ` (last score on ${fmt(d.last_score_date)})` : ''}.`
+      );
     case 'plan_maintenance':
-      return `Time to plan the next session: relief is expected to wear off around ${fmt(d.predicted_wear_off_date)}`
-        + ` (${BASIS_PHRASE[d.basis] || 'an estimate'}). Suggested session by ${fmt(d.suggested_session_by)}.`;
+      return (
+        `Time to plan the next session: relief is expected to wear off around ${fmt(d.predicted_wear_off_date)}` +
+        ` (${BASIS_PHRASE[d.basis] || 'an estimate'}). Suggested session by ${fmt(d.suggested_session_by)}.`
+      );
     default:
       return FLAG_LABEL[flag.kind] || flag.kind;
   }
 }
 
-export const SAFETY_SENTENCE = 'This flag is not a safety screen: the GAD-7 asks nothing about suicide or self-harm.';
+export const SAFETY_SENTENCE =
+  'This flag is not a safety screen: the GAD-7 asks nothing about suicide or self-harm.';
 
 /** Names for the raw figures of a flag, for those who open them. */
 export const DETAIL_LABEL = {

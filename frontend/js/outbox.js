@@ -46,7 +46,10 @@ async function getKey({ create }) {
   const database = await db();
   const existing = await database.get('keys', KEY_ID);
   if (existing || !create) return existing || null;
-  const fresh = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  const fresh = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+    'encrypt',
+    'decrypt',
+  ]);
   // Keep whichever key got there first, should two tabs race.
   const tx = database.transaction('keys', 'readwrite');
   const winner = (await tx.store.get(KEY_ID)) || fresh;
@@ -59,7 +62,9 @@ function key({ create = false } = {}) {
   if (!create) return getKey({ create: false });
   if (!keyPromise) {
     keyPromise = getKey({ create: true });
-    keyPromise.catch(() => { keyPromise = null; });
+    keyPromise.catch(() => {
+      keyPromise = null;
+    });
   }
   return keyPromise;
 }
@@ -113,7 +118,11 @@ export async function loadDraft(owner) {
   try {
     const k = await key();
     if (!k) throw new Error('no key');
-    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: item.iv, additionalData: encoder.encode(`draft/${owner}`) }, k, item.data);
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: item.iv, additionalData: encoder.encode(`draft/${owner}`) },
+      k,
+      item.data,
+    );
     return JSON.parse(decoder.decode(plain));
   } catch {
     await database.delete('drafts', owner);
@@ -179,7 +188,9 @@ export function flush(owner, send, isPermanent) {
   if (!flushing) {
     const run = () => flushOnce(owner, send, isPermanent);
     const job = navigator.locks ? navigator.locks.request('afterglow-outbox-flush', run) : run();
-    flushing = job.finally(() => { flushing = null; });
+    flushing = job.finally(() => {
+      flushing = null;
+    });
   }
   return flushing;
 }
@@ -212,7 +223,12 @@ export async function wipe() {
   try {
     const database = await db();
     const tx = database.transaction(['items', 'keys', 'drafts'], 'readwrite');
-    await Promise.all([tx.objectStore('items').clear(), tx.objectStore('keys').clear(), tx.objectStore('drafts').clear(), tx.done]);
+    await Promise.all([
+      tx.objectStore('items').clear(),
+      tx.objectStore('keys').clear(),
+      tx.objectStore('drafts').clear(),
+      tx.done,
+    ]);
     database.close();
   } finally {
     dbPromise = null;

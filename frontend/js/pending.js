@@ -30,11 +30,24 @@ export function pendingPanel(user) {
     });
     append(panel, [
       h('h2', { id: 'pending-title' }, 'Waiting to be sent'),
-      h('p', {}, items.length === 1
-        ? 'This check-in is saved on this device and will be sent when you are online.'
-        : `These ${items.length} check-ins are saved on this device and will be sent when you are online.`),
-      h('ul', { class: 'plain-list' }, items.map(({ payload }) => h('li', {},
-        `${formatDateTime(payload.recorded_at, user.timezone)}: score ${totalOf(payload.answers)} out of 21`))),
+      h(
+        'p',
+        {},
+        items.length === 1
+          ? 'This check-in is saved on this device and will be sent when you are online.'
+          : `These ${items.length} check-ins are saved on this device and will be sent when you are online.`,
+      ),
+      h(
+        'ul',
+        { class: 'plain-list' },
+        items.map(({ payload }) =>
+          h(
+            'li',
+            {},
+            `${formatDateTime(payload.recorded_at, user.timezone)}: score ${totalOf(payload.answers)} out of 21`,
+          ),
+        ),
+      ),
       navigator.onLine === false ? null : sendNow,
     ]);
   }

@@ -2,10 +2,19 @@
 // Shared by the first-run setup and Settings. `say(text)` reports an outcome.
 import { h, clear, append } from './dom.js';
 import { describeError } from './api.js';
-import { pushSupported, permission, isIOS, isStandalone, enablePush, disablePush, currentPushSubscription } from './push.js';
+import {
+  pushSupported,
+  permission,
+  isIOS,
+  isStandalone,
+  enablePush,
+  disablePush,
+  currentPushSubscription,
+} from './push.js';
 
-const REASON = 'A notification is the quietest way to be reminded. It only says "Time for your daily check-in", '
-  + 'never anything about your health. Without notifications, the reminder comes by email.';
+const REASON =
+  'A notification is the quietest way to be reminded. It only says "Time for your daily check-in", ' +
+  'never anything about your health. Without notifications, the reminder comes by email.';
 
 export async function pushPanel(slot, say) {
   const again = () => pushPanel(slot, say);
@@ -14,21 +23,33 @@ export async function pushPanel(slot, say) {
     if (isIOS() && !isStandalone()) {
       slot.append(
         h('p', {}, 'On iPhone and iPad, notifications work once Afterglow is on your Home Screen:'),
-        h('ol', {},
+        h(
+          'ol',
+          {},
           h('li', {}, 'Tap the Share button in Safari (the square with an arrow).'),
           h('li', {}, 'Choose "Add to Home Screen", then "Add".'),
-          h('li', {}, 'Open Afterglow from your Home Screen and turn on notifications in Settings.')),
-        h('p', { class: 'hint' }, 'Email reminders work either way.'));
+          h('li', {}, 'Open Afterglow from your Home Screen and turn on notifications in Settings.'),
+        ),
+        h('p', { class: 'hint' }, 'Email reminders work either way.'),
+      );
     } else {
-      slot.append(h('p', {}, 'This browser cannot show notifications from Afterglow. Email reminders still work.'));
+      slot.append(
+        h('p', {}, 'This browser cannot show notifications from Afterglow. Email reminders still work.'),
+      );
     }
     return;
   }
   const sub = await currentPushSubscription().catch(() => null);
   const perm = permission();
   if (perm === 'denied') {
-    slot.append(h('p', {}, 'Notifications are blocked for Afterglow in this browser. '
-      + 'To turn them on, allow notifications for this site in your browser or phone settings, then come back here.'));
+    slot.append(
+      h(
+        'p',
+        {},
+        'Notifications are blocked for Afterglow in this browser. ' +
+          'To turn them on, allow notifications for this site in your browser or phone settings, then come back here.',
+      ),
+    );
     return;
   }
   if (sub && perm === 'granted') {
@@ -51,18 +72,29 @@ export async function pushPanel(slot, say) {
     on.disabled = true;
     try {
       const result = await enablePush();
-      say(result === 'granted'
-        ? 'Notifications are on. Your daily reminder will appear on this device.'
-        : 'Notifications stay off. You can turn them on in Settings any time.');
+      say(
+        result === 'granted'
+          ? 'Notifications are on. Your daily reminder will appear on this device.'
+          : 'Notifications stay off. You can turn them on in Settings any time.',
+      );
     } catch (err) {
-      say(err instanceof DOMException
-        ? 'This browser could not set up notifications. Email reminders still work.'
-        : `Notifications could not be turned on. ${describeError(err)}`);
+      say(
+        err instanceof DOMException
+          ? 'This browser could not set up notifications. Email reminders still work.'
+          : `Notifications could not be turned on. ${describeError(err)}`,
+      );
     }
     again();
   });
   append(slot, [
     h('p', {}, REASON),
-    isIOS() && !isStandalone() ? h('p', { class: 'hint' }, 'On iPhone, add Afterglow to your Home Screen first (Share, then "Add to Home Screen").') : null,
-    on]);
+    isIOS() && !isStandalone()
+      ? h(
+          'p',
+          { class: 'hint' },
+          'On iPhone, add Afterglow to your Home Screen first (Share, then "Add to Home Screen").',
+        )
+      : null,
+    on,
+  ]);
 }

@@ -9,30 +9,86 @@ import { sideEffectsFieldset, readChecked } from './entryform.js';
 // The date and time are wall time in timeZone (the patient's), never the browser's, so a
 // session planned for 10:00 reads 10:00 on the worklist, the timeline and the patient's phone.
 export function sessionFields({
-  defaultRoute = 'iv', withStatus = false, defaultNow = false, effectsLegend = 'Side effects (optional)', sideEffects, timeZone = null, zoneNote = 'your time zone',
+  defaultRoute = 'iv',
+  withStatus = false,
+  defaultNow = false,
+  effectsLegend = 'Side effects (optional)',
+  sideEffects,
+  timeZone = null,
+  zoneNote = 'your time zone',
 }) {
   const parts = {};
   if (withStatus) {
-    parts.status = h('fieldset', { class: 'inline-radios' },
+    parts.status = h(
+      'fieldset',
+      { class: 'inline-radios' },
       h('legend', {}, 'This session is'),
-      h('div', { class: 'option' }, h('input', { type: 'radio', id: 'session-status-completed', name: 'status', value: 'completed', checked: true }),
-        h('label', { for: 'session-status-completed' }, 'Completed')),
-      h('div', { class: 'option' }, h('input', { type: 'radio', id: 'session-status-planned', name: 'status', value: 'planned' }),
-        h('label', { for: 'session-status-planned' }, 'Planned')));
+      h(
+        'div',
+        { class: 'option' },
+        h('input', {
+          type: 'radio',
+          id: 'session-status-completed',
+          name: 'status',
+          value: 'completed',
+          checked: true,
+        }),
+        h('label', { for: 'session-status-completed' }, 'Completed'),
+      ),
+      h(
+        'div',
+        { class: 'option' },
+        h('input', { type: 'radio', id: 'session-status-planned', name: 'status', value: 'planned' }),
+        h('label', { for: 'session-status-planned' }, 'Planned'),
+      ),
+    );
   }
   parts.when = field({
-    label: 'Date and time', name: 'starts_at', type: 'datetime-local', required: true,
+    label: 'Date and time',
+    name: 'starts_at',
+    type: 'datetime-local',
+    required: true,
     value: defaultNow ? toDateTimeLocalValue(new Date(), timeZone) : '',
-    hint: timeZone ? `In ${zoneNote}: ${timeZone.replaceAll('_', ' ')} (${zoneAbbreviation(new Date().toISOString(), timeZone)})` : null,
+    hint: timeZone
+      ? `In ${zoneNote}: ${timeZone.replaceAll('_', ' ')} (${zoneAbbreviation(new Date().toISOString(), timeZone)})`
+      : null,
   });
-  parts.route = selectField({ label: 'How it was given', name: 'route', options: ROUTES, value: defaultRoute });
+  parts.route = selectField({
+    label: 'How it was given',
+    name: 'route',
+    options: ROUTES,
+    value: defaultRoute,
+  });
   parts.dose = field({
-    label: 'Dose in mg (optional)', name: 'dose_mg', type: 'number', inputmode: 'decimal', min: '0.1', max: '1000', step: 'any',
+    label: 'Dose in mg (optional)',
+    name: 'dose_mg',
+    type: 'number',
+    inputmode: 'decimal',
+    min: '0.1',
+    max: '1000',
+    step: 'any',
   });
-  parts.notes = field({ label: 'Notes (optional)', name: 'notes', multiline: true, rows: 2, maxlength: 2000 });
-  parts.effects = sideEffectsFieldset({ name: 'session-effects', legend: effectsLegend, options: sideEffects });
+  parts.notes = field({
+    label: 'Notes (optional)',
+    name: 'notes',
+    multiline: true,
+    rows: 2,
+    maxlength: 2000,
+  });
+  parts.effects = sideEffectsFieldset({
+    name: 'session-effects',
+    legend: effectsLegend,
+    options: sideEffects,
+  });
 
-  const elements = [parts.status, parts.when.wrap, parts.route.wrap, parts.dose.wrap, parts.notes.wrap, parts.effects].filter(Boolean);
+  const elements = [
+    parts.status,
+    parts.when.wrap,
+    parts.route.wrap,
+    parts.dose.wrap,
+    parts.notes.wrap,
+    parts.effects,
+  ].filter(Boolean);
 
   function read(form) {
     const problems = [];
@@ -40,11 +96,15 @@ export function sessionFields({
     if (!startsAt) problems.push([parts.when, 'Please enter the date and time.']);
     const status = withStatus ? form.querySelector('input[name="status"]:checked').value : 'completed';
     if (startsAt && status === 'completed' && new Date(startsAt) > new Date(Date.now() + 5 * 60000)) {
-      problems.push([parts.when, 'A completed session cannot be in the future. Choose "Planned" for a future session.']);
+      problems.push([
+        parts.when,
+        'A completed session cannot be in the future. Choose "Planned" for a future session.',
+      ]);
     }
     const doseText = parts.dose.input.value.trim();
     const dose = doseText ? Number(doseText) : null;
-    if (doseText && !(dose > 0 && dose <= 1000)) problems.push([parts.dose, 'The dose should be a number of mg above 0 and at most 1000.']);
+    if (doseText && !(dose > 0 && dose <= 1000))
+      problems.push([parts.dose, 'The dose should be a number of mg above 0 and at most 1000.']);
     const body = { status, starts_at: startsAt, route: parts.route.select.value };
     if (dose != null) body.dose_mg = dose;
     const notes = parts.notes.input.value.trim();

@@ -4,7 +4,9 @@ import { h, uid } from './dom.js';
 import { deviceTimeZone, timeZones, isValidTimeZone } from './dates.js';
 
 export function timeNow(zone, at = new Date()) {
-  return new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: 'numeric', minute: '2-digit' }).format(at);
+  return new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: 'numeric', minute: '2-digit' }).format(
+    at,
+  );
 }
 
 export function zonePicker({ value, label = 'Time zone' }) {
@@ -16,25 +18,42 @@ export function zonePicker({ value, label = 'Time zone' }) {
   const hintId = `${inputId}-hint`;
   const errorId = `${inputId}-error`;
   const now = new Date();
-  const list = h('datalist', { id: listId },
-    zones.map((z) => h('option', { value: z, label: `${z.replaceAll('_', ' ')}, now ${timeNow(z, now)}` })));
+  const list = h(
+    'datalist',
+    { id: listId },
+    zones.map((z) => h('option', { value: z, label: `${z.replaceAll('_', ' ')}, now ${timeNow(z, now)}` })),
+  );
   const input = h('input', {
-    id: inputId, name: 'timezone', type: 'text', list: listId, value, autocomplete: 'off', spellcheck: 'false',
+    id: inputId,
+    name: 'timezone',
+    type: 'text',
+    list: listId,
+    value,
+    autocomplete: 'off',
+    spellcheck: 'false',
     'aria-describedby': hintId,
   });
   const hint = h('p', { class: 'hint', id: hintId });
   const error = h('p', { class: 'field-error', id: errorId, hidden: true });
-  const useDevice = h('button', { type: 'button', class: 'secondary' }, `Use this device's zone (${device.replaceAll('_', ' ')})`);
+  const useDevice = h(
+    'button',
+    { type: 'button', class: 'secondary' },
+    `Use this device's zone (${device.replaceAll('_', ' ')})`,
+  );
   const useDeviceRow = h('div', { class: 'use-device' }, useDevice);
 
   const show = () => {
     const z = input.value.trim();
-    hint.textContent = zones.includes(z) && isValidTimeZone(z)
-      ? `Local time there now: ${timeNow(z)}. Type a city or region to search the list.`
-      : 'Type a city or region, then choose it from the list.';
+    hint.textContent =
+      zones.includes(z) && isValidTimeZone(z)
+        ? `Local time there now: ${timeNow(z)}. Type a city or region to search the list.`
+        : 'Type a city or region, then choose it from the list.';
     useDeviceRow.hidden = z === device;
   };
-  input.addEventListener('input', () => { setError(null); show(); });
+  input.addEventListener('input', () => {
+    setError(null);
+    show();
+  });
   useDevice.addEventListener('click', () => {
     input.value = device;
     setError(null);
@@ -55,7 +74,16 @@ export function zonePicker({ value, label = 'Time zone' }) {
   }
 
   return {
-    wrap: h('div', { class: 'field' }, h('label', { for: inputId }, label), hint, input, list, error, useDeviceRow),
+    wrap: h(
+      'div',
+      { class: 'field' },
+      h('label', { for: inputId }, label),
+      hint,
+      input,
+      list,
+      error,
+      useDeviceRow,
+    ),
     input,
     /** The chosen zone, or null (with the error shown) when it is not one of the list. */
     read() {

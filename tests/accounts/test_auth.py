@@ -1,4 +1,5 @@
 """Sessions, CSRF, login, logout, rate limits, invites and registration (CONTRACT.md sections 1-2)."""
+
 from datetime import timedelta
 
 import pytest
@@ -54,12 +55,19 @@ def test_anonymous_access_is_401_unauthenticated(api):
 
 def test_five_failures_for_one_email_then_429(api, provider):
     for _ in range(5):
-        assert api.post("/api/v1/auth/login", json={"email": provider["email"], "password": "wrong password!!"}).status_code == 401
+        assert (
+            api.post(
+                "/api/v1/auth/login", json={"email": provider["email"], "password": "wrong password!!"}
+            ).status_code
+            == 401
+        )
     blocked = api.post("/api/v1/auth/login", json={"email": provider["email"], "password": PASSWORD})
     assert blocked.status_code == 429
     assert error_code(blocked) == "rate_limited"
     assert int(blocked.headers["Retry-After"]) > 0
-    other = api.post("/api/v1/auth/login", json={"email": "someone-else@clinic.test", "password": "wrong password!!"})
+    other = api.post(
+        "/api/v1/auth/login", json={"email": "someone-else@clinic.test", "password": "wrong password!!"}
+    )
     assert other.status_code == 401
 
 
@@ -87,19 +95,35 @@ def test_invite_and_register(app, provider_client):
     assert not set(invite["code"]) & set("0O1IL")
     assert invite["url"].endswith(invite["code"])
     patient = ApiClient(app.test_client())
-    body = {"invite_code": invite["code"].lower(), "email": "Pat@Mail.test", "password": PASSWORD, "name": "Pat", "timezone": "Europe/Berlin"}
+    body = {
+        "invite_code": invite["code"].lower(),
+        "email": "Pat@Mail.test",
+        "password": PASSWORD,
+        "name": "Pat",
+        "timezone": "Europe/Berlin",
+    }
     registered = patient.post("/api/v1/auth/register", json=body)
     assert registered.status_code == 201
     user = registered.get_json()["user"]
-    assert user["role"] == "patient" and user["email"] == "pat@mail.test" and user["timezone"] == "Europe/Berlin"
+    assert (
+        user["role"] == "patient" and user["email"] == "pat@mail.test" and user["timezone"] == "Europe/Berlin"
+    )
     assert patient.get("/api/v1/auth/session").get_json()["user"]["id"] == user["id"]
-    again = ApiClient(app.test_client()).post("/api/v1/auth/register", json={**body, "email": "other@mail.test"})
+    again = ApiClient(app.test_client()).post(
+        "/api/v1/auth/register", json={**body, "email": "other@mail.test"}
+    )
     assert again.status_code == 422 and "invite_code" in again.get_json()["error"]["fields"]
 
 
 def test_register_validation(app, provider_client):
     code = provider_client.post("/api/v1/invites", json={}).get_json()["code"]
-    good = {"invite_code": code, "email": "a@mail.test", "password": PASSWORD, "name": "A", "timezone": "Europe/Berlin"}
+    good = {
+        "invite_code": code,
+        "email": "a@mail.test",
+        "password": PASSWORD,
+        "name": "A",
+        "timezone": "Europe/Berlin",
+    }
     client = ApiClient(app.test_client())
     for change, field in (
         ({"password": "short"}, "password"),
@@ -121,7 +145,14 @@ def test_register_with_expired_invite(app, provider_client):
         invite.expires_at -= timedelta(days=15)
         db.session.commit()
     response = ApiClient(app.test_client()).post(
-        "/api/v1/auth/register", json={"invite_code": code, "email": "b@mail.test", "password": PASSWORD, "name": "B", "timezone": "UTC"}
+        "/api/v1/auth/register",
+        json={
+            "invite_code": code,
+            "email": "b@mail.test",
+            "password": PASSWORD,
+            "name": "B",
+            "timezone": "UTC",
+        },
     )
     assert response.status_code == 422
 
@@ -129,13 +160,29 @@ def test_register_with_expired_invite(app, provider_client):
 def test_register_with_a_taken_email_answers_like_an_unusable_invite(app, provider, provider_client):
     """No 409: it told an invite holder which emails have accounts. The invite is spent instead."""
     code = provider_client.post("/api/v1/invites", json={}).get_json()["code"]
-    body = {"invite_code": code, "email": provider["email"].upper(), "password": PASSWORD, "name": "B", "timezone": "UTC"}
+    body = {
+        "invite_code": code,
+        "email": provider["email"].upper(),
+        "password": PASSWORD,
+        "name": "B",
+        "timezone": "UTC",
+    }
     taken = ApiClient(app.test_client()).post("/api/v1/auth/register", json=body)
-    unknown = ApiClient(app.test_client()).post("/api/v1/auth/register", json={**body, "invite_code": "NOTACODE99", "email": "new@mail.test"})
+    unknown = ApiClient(app.test_client()).post(
+        "/api/v1/auth/register", json={**body, "invite_code": "NOTACODE99", "email": "new@mail.test"}
+    )
     assert taken.status_code == unknown.status_code == 422
-    assert taken.get_json() == unknown.get_json() and "log in" in taken.get_json()["error"]["fields"]["invite_code"][0]
-    again = ApiClient(app.test_client()).post("/api/v1/auth/register", json={**body, "email": "fresh@mail.test"})
-    assert again.status_code == 422 and again.get_json() == unknown.get_json()  # one invite tests one address at most
+    assert (
+        taken.get_json() == unknown.get_json()
+        and "log in" in taken.get_json()["error"]["fields"]["invite_code"][0]
+    )
+    again = ApiClient(app.test_client()).post(
+        "/api/v1/auth/register", json={**body, "email": "fresh@mail.test"}
+    )
+    assert (
+        again.status_code == 422 and again.get_json() == unknown.get_json()
+    )  # one invite tests one address at most
+
 
 def test_patient_cannot_invite(patient):
     response = patient.post("/api/v1/invites", json={})
@@ -144,11 +191,22 @@ def test_patient_cannot_invite(patient):
 
 def test_settings_defaults_and_patch(patient):
     settings = patient.get("/api/v1/me/settings").get_json()
-    assert settings == {"timezone": "Europe/Berlin", "reminder_time": "20:00", "reminders_enabled": True, "email_reminders": True, "email_reminders_failing": False}
+    assert settings == {
+        "timezone": "Europe/Berlin",
+        "reminder_time": "20:00",
+        "reminders_enabled": True,
+        "email_reminders": True,
+        "email_reminders_failing": False,
+    }
     patched = patient.patch("/api/v1/me/settings", json={"reminder_time": "07:30", "email_reminders": False})
     assert patched.status_code == 200
     assert patched.get_json() == {**settings, "reminder_time": "07:30", "email_reminders": False}
-    for bad in ({"reminder_time": "25:00"}, {"reminder_time": "7:30"}, {"timezone": "Nowhere/Land"}, {"reminders_enabled": "yes"}):
+    for bad in (
+        {"reminder_time": "25:00"},
+        {"reminder_time": "7:30"},
+        {"timezone": "Nowhere/Land"},
+        {"reminders_enabled": "yes"},
+    ):
         response = patient.patch("/api/v1/me/settings", json=bad)
         assert response.status_code == 422, bad
 
@@ -157,7 +215,9 @@ def test_provider_has_no_settings(provider_client):
     assert provider_client.get("/api/v1/me/settings").status_code == 403
 
 
-@pytest.mark.parametrize("zone", ["localtime", "Factory", "posixrules", "posix/Europe/Berlin", "right/Europe/Berlin"])
+@pytest.mark.parametrize(
+    "zone", ["localtime", "Factory", "posixrules", "posix/Europe/Berlin", "right/Europe/Berlin"]
+)
 def test_only_real_iana_zones(patient, zone):
     response = patient.patch("/api/v1/me/settings", json={"timezone": zone})
     assert response.status_code == 422 and "timezone" in response.get_json()["error"]["fields"]

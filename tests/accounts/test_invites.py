@@ -1,4 +1,5 @@
 """Invites that arrive (issue 14): pending list, revoke, resend, expiry, bound to their email."""
+
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,11 +11,16 @@ from tests.support.api_client import ApiClient
 
 
 def register(client, code, email, name="Pat"):
-    return client.post("/api/v1/auth/register", json={"invite_code": code, "email": email, "password": PASSWORD, "name": name, "timezone": "UTC"})
+    return client.post(
+        "/api/v1/auth/register",
+        json={"invite_code": code, "email": email, "password": PASSWORD, "name": name, "timezone": "UTC"},
+    )
 
 
 def test_the_join_link_carries_name_and_email_in_its_fragment(provider_client):
-    invite = provider_client.post("/api/v1/invites", json={"name": "Sam Newcomer", "email": "Sam@Mail.test"}).get_json()
+    invite = provider_client.post(
+        "/api/v1/invites", json={"name": "Sam Newcomer", "email": "Sam@Mail.test"}
+    ).get_json()
     url = urlsplit(invite["url"])
     assert url.query == "" and url.fragment.startswith("/join?")
     query = parse_qs(url.fragment.split("?", 1)[1])
@@ -33,17 +39,24 @@ def test_expiry_defaults_to_14_days_and_follows_the_setting(app, provider_client
     assert invite["sends"] == 0  # no email, nothing sent
     app.config["INVITE_DAYS"] = 3
     invite = provider_client.post("/api/v1/invites", json={}).get_json()
-    assert datetime.fromisoformat(invite["expires_at"].replace("Z", "+00:00")) - before < timedelta(days=3, minutes=1)
+    assert datetime.fromisoformat(invite["expires_at"].replace("Z", "+00:00")) - before < timedelta(
+        days=3, minutes=1
+    )
 
 
 def test_pending_invites_and_revoking_one(app, provider_client, make_provider):
     kept = provider_client.post("/api/v1/invites", json={"name": "Kept"}).get_json()
-    revoked = provider_client.post("/api/v1/invites", json={"name": "Revoked", "email": "rev@mail.test"}).get_json()
+    revoked = provider_client.post(
+        "/api/v1/invites", json={"name": "Revoked", "email": "rev@mail.test"}
+    ).get_json()
     used = provider_client.post("/api/v1/invites", json={}).get_json()
     assert register(ApiClient(app.test_client()), used["code"], "used@mail.test").status_code == 201
 
     pending = provider_client.get("/api/v1/invites").get_json()["items"]
-    assert [i["code"] for i in pending] == [revoked["code"], kept["code"]]  # newest first; the used one is gone
+    assert [i["code"] for i in pending] == [
+        revoked["code"],
+        kept["code"],
+    ]  # newest first; the used one is gone
 
     other = make_provider(name="Dr. Other")
     stray = login(app, other["email"], other["password"])
@@ -74,7 +87,9 @@ def test_an_invite_for_one_email_registers_only_that_email(app, provider_client)
     wrong = register(ApiClient(app.test_client()), invite["code"], "someone.else@mail.test")
     assert wrong.status_code == 422
     assert "email" in wrong.get_json()["error"]["fields"]
-    assert register(ApiClient(app.test_client()), invite["code"], "only.me@MAIL.test").status_code == 201  # emails are case-insensitive
+    assert (
+        register(ApiClient(app.test_client()), invite["code"], "only.me@MAIL.test").status_code == 201
+    )  # emails are case-insensitive
 
 
 def test_resend_renews_the_expiry_and_needs_an_email(app, provider_client):

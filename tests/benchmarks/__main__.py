@@ -3,18 +3,21 @@
 ``python -m tests.benchmarks [name ...]`` runs only the named modules (e.g. ``api``).
 Set DIARY_TEST_DATABASE_URL to run them on PostgreSQL.
 """
+
 import importlib
 import os
 import pkgutil
 import sys
 
 import tests.benchmarks as package
-from tests.conftest import PG_URL, create_pg_schema
 from tests.benchmarks.harness import Report
+from tests.conftest import PG_URL, create_pg_schema
 
 
 def main(selected):
-    names = sorted(module.name for module in pkgutil.iter_modules(package.__path__) if module.name.startswith("bench_"))
+    names = sorted(
+        module.name for module in pkgutil.iter_modules(package.__path__) if module.name.startswith("bench_")
+    )
     if selected:
         names = [name for name in names if name.removeprefix("bench_") in selected]
     print(f"database: {'PostgreSQL' if PG_URL else 'SQLite'}; cores: {os.cpu_count()}")

@@ -1,4 +1,5 @@
 """POST check-in and GET a year of entries, against the bare route (issue: foundation)."""
+
 import itertools
 import uuid
 from datetime import timedelta
@@ -24,11 +25,20 @@ def run(report, database_url=None):
         counter = itertools.count()
 
         def check_in():
-            status, _ = http.request("POST", "/api/v1/patients/me/entries", {"id": str(uuid.uuid4()), "answers": [1, 1, 2, 0, 1, next(counter) % 4, 1]})
+            status, _ = http.request(
+                "POST",
+                "/api/v1/patients/me/entries",
+                {"id": str(uuid.uuid4()), "answers": [1, 1, 2, 0, 1, next(counter) % 4, 1]},
+            )
             assert status == 201, status
 
         report.add("POST check-in", time_call(check_in), bare, "goal <= 2x")
-        year = time_call(lambda: http.request("GET", "/api/v1/patients/me/entries?from={}&to={}".format(*_year(app, patient_id))), number=10)
+        year = time_call(
+            lambda: http.request(
+                "GET", "/api/v1/patients/me/entries?from={}&to={}".format(*_year(app, patient_id))
+            ),
+            number=10,
+        )
         report.add("GET entries, a year of data", year, bare)
 
 

@@ -16,11 +16,12 @@ the whole 1,000-patient list in pages of 500, the
 default 90-day timeline, a check-in (which re-evaluates the patient in its
 transaction), and the scheduler's relief pass with nobody due and with 10 due.
 """
+
 import importlib
 import random
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
@@ -51,7 +52,10 @@ def run(report, database_url=None):
         started = time.perf_counter()
         count = monitoring.refresh_all(now=utcnow())
         spent = time.perf_counter() - started
-        print(f"   evaluated {count:,} patients in {spent:.1f} s ({spent / count * 1000:.1f} ms each)", flush=True)
+        print(
+            f"   evaluated {count:,} patients in {spent:.1f} s ({spent / count * 1000:.1f} ms each)",
+            flush=True,
+        )
         today = utcnow().date()
 
     with serve(app) as http:
@@ -63,7 +67,12 @@ def run(report, database_url=None):
             http.login(team["provider_email"], PASSWORD)
             worklists[label] = time_call(lambda: _ok(http.request("GET", "/api/v1/patients")), number=20)
         report.add("GET worklist, 10 patients", worklists["10"], bare)
-        report.add("GET worklist, 1,000 patients (first page of 100)", worklists["1,000"], worklists["10"], "goal <= 3x the 10-patient one")
+        report.add(
+            "GET worklist, 1,000 patients (first page of 100)",
+            worklists["1,000"],
+            worklists["10"],
+            "goal <= 3x the 10-patient one",
+        )
 
         def whole_list():
             status, body = http.request("GET", "/api/v1/patients?limit=500")
@@ -71,27 +80,45 @@ def run(report, database_url=None):
                 status, body = http.request("GET", f"/api/v1/patients?limit=500&cursor={body['next_cursor']}")
             assert status == 200
 
-        report.add("GET worklist, all 1,000 patients (2 pages of 500)", time_call(whole_list, repeat=5, number=4), worklists["10"])
+        report.add(
+            "GET worklist, all 1,000 patients (2 pages of 500)",
+            time_call(whole_list, repeat=5, number=4),
+            worklists["10"],
+        )
 
         http.login(long["provider_email"], PASSWORD)
         pid = long["patients"][0]
         two_years = f"/api/v1/patients/{pid}/timeline?from={today - timedelta(days=730)}&to={today}"
         _, body = http.request("GET", two_years)
         assert len(body["days"]) >= 729, len(body["days"])
-        floor = time_call(lambda: _ok(http.request("GET", f"/api/v1/patients/{pid}/flags?status=acknowledged")), number=20)
+        floor = time_call(
+            lambda: _ok(http.request("GET", f"/api/v1/patients/{pid}/flags?status=acknowledged")), number=20
+        )
         report.add("GET flags, none acknowledged (an audited read of nothing: the floor)", floor, bare)
         timeline = time_call(lambda: _ok(http.request("GET", two_years)), number=20)
         report.add("GET timeline, two years (730 days, 35 sessions)", timeline, bare, "goal <= 5x")
         report.add("  the same, against the audited-read floor", timeline, floor)
-        report.add("GET timeline, default 90 days", time_call(lambda: _ok(http.request("GET", f"/api/v1/patients/{pid}/timeline")), number=20), bare)
+        report.add(
+            "GET timeline, default 90 days",
+            time_call(lambda: _ok(http.request("GET", f"/api/v1/patients/{pid}/timeline")), number=20),
+            bare,
+        )
 
         http.login(long["patient_email"], PASSWORD)
 
         def check_in():
-            status, _ = http.request("POST", "/api/v1/patients/me/entries", {"id": str(uuid.uuid4()), "answers": [1, 1, 2, 0, 1, 1, 1]})
+            status, _ = http.request(
+                "POST",
+                "/api/v1/patients/me/entries",
+                {"id": str(uuid.uuid4()), "answers": [1, 1, 2, 0, 1, 1, 1]},
+            )
             assert status == 201, status
 
-        report.add("POST check-in, two-year history (re-evaluates in its transaction)", time_call(check_in, number=20), bare)
+        report.add(
+            "POST check-in, two-year history (re-evaluates in its transaction)",
+            time_call(check_in, number=20),
+            bare,
+        )
 
     with app.app_context():
         scores, sessions, until = _history(long["patients"][0])
@@ -103,14 +130,34 @@ def run(report, database_url=None):
 
         report.add("relief.replay, two years, no checkpoint (CPU time)", _cpu_time(cold, number=5), None)
         replay = time_call(lambda: relief.replay(scores, sessions, until), number=20)
-        report.add("relief.replay, two years of daily scores (wall clock)", replay, None, f"goal < 1 ms: {'met' if replay < 0.001 else 'NOT met'}")
+        report.add(
+            "relief.replay, two years of daily scores (wall clock)",
+            replay,
+            None,
+            f"goal < 1 ms: {'met' if replay < 0.001 else 'NOT met'}",
+        )
         cpu = _cpu_time(lambda: relief.replay(scores, sessions, until))
-        report.add("relief.replay, two years (CPU time: fairer on a busy machine)", cpu, None, f"goal < 1 ms: {'met' if cpu < 0.001 else 'NOT met'}")
+        report.add(
+            "relief.replay, two years (CPU time: fairer on a busy machine)",
+            cpu,
+            None,
+            f"goal < 1 ms: {'met' if cpu < 0.001 else 'NOT met'}",
+        )
         v1 = relief.ReliefParams(rules="v1")
-        report.add("relief.replay, two years, rules v1 (CPU time)", _cpu_time(lambda: relief.replay(scores, sessions, until, params=v1)), None)
-        report.add("relief.assess, two years", time_call(lambda: relief.assess(scores, sessions, until), number=20), None)
+        report.add(
+            "relief.replay, two years, rules v1 (CPU time)",
+            _cpu_time(lambda: relief.replay(scores, sessions, until, params=v1)),
+            None,
+        )
+        report.add(
+            "relief.assess, two years",
+            time_call(lambda: relief.assess(scores, sessions, until), number=20),
+            None,
+        )
         patient = db.session.get(User, long["patients"][0]).patient
-        refresh = time_call(lambda: (monitoring.refresh_patient(patient, now=utcnow()), db.session.rollback()), number=10)
+        refresh = time_call(
+            lambda: (monitoring.refresh_patient(patient, now=utcnow()), db.session.rollback()), number=10
+        )
         report.add("refresh_patient, two years (queries, replay, assess, reconcile)", refresh, None)
         report.add("relief pass, 1,011 patients, none due", _time_pass(app, []), None)
         report.add("relief pass, 1,011 patients, 10 due", _time_pass(app, large["patients"][:10]), None)
@@ -132,21 +179,39 @@ def _seed_team(count, *, days, team):
     patients = seed_patients(count, days=days, with_logins=True, team_name=team, seed=len(team))
     team_id = db.session.scalar(select(CareTeam.id).where(CareTeam.name == team))
     provider_email = db.session.scalar(
-        select(User.email).join(care_team_members, care_team_members.c.provider_id == User.id).where(care_team_members.c.care_team_id == team_id)
+        select(User.email)
+        .join(care_team_members, care_team_members.c.provider_id == User.id)
+        .where(care_team_members.c.care_team_id == team_id)
     )
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rng = random.Random(count)
     rows = []
     for patient_id, _email in patients:
         first = days - rng.randint(7, 14)  # a week or two of diary before the first session
         for back in range(first, 0, -SESSION_EVERY):
             starts = now - timedelta(days=back, hours=3)
-            rows.append({"id": uuid.uuid4(), "patient_id": patient_id, "status": "completed", "starts_at": starts, "local_date": starts.date(),
-                         "route": "intranasal", "side_effects": [], "recorded_by_role": "provider", "created_at": now, "updated_at": now})
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "patient_id": patient_id,
+                    "status": "completed",
+                    "starts_at": starts,
+                    "local_date": starts.date(),
+                    "route": "intranasal",
+                    "side_effects": [],
+                    "recorded_by_role": "provider",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
     for start in range(0, len(rows), 5000):
-        db.session.execute(insert(Treatment.__table__), rows[start:start + 5000])
+        db.session.execute(insert(Treatment.__table__), rows[start : start + 5000])
     db.session.commit()
-    return {"patients": [pid for pid, _ in patients], "patient_email": patients[0][1], "provider_email": provider_email}
+    return {
+        "patients": [pid for pid, _ in patients],
+        "patient_email": patients[0][1],
+        "provider_email": provider_email,
+    }
 
 
 def _cpu_time(fn, *, repeat=7, number=20):
@@ -164,9 +229,17 @@ def _cpu_time(fn, *, repeat=7, number=20):
 
 def _history(patient_id):
     scores = {}
-    for day, total in db.session.execute(select(Entry.local_date, Entry.total).where(Entry.patient_id == patient_id).order_by(Entry.local_date, Entry.recorded_at)):
+    for day, total in db.session.execute(
+        select(Entry.local_date, Entry.total)
+        .where(Entry.patient_id == patient_id)
+        .order_by(Entry.local_date, Entry.recorded_at)
+    ):
         scores[day] = total
-    sessions = db.session.scalars(select(Treatment.local_date).where(Treatment.patient_id == patient_id, Treatment.status == "completed")).all()
+    sessions = db.session.scalars(
+        select(Treatment.local_date).where(
+            Treatment.patient_id == patient_id, Treatment.status == "completed"
+        )
+    ).all()
     return scores, sessions, max(scores)
 
 
@@ -178,7 +251,11 @@ def _time_pass(app, due_ids, repeat=5):
             now = utcnow()
             db.session.execute(update(PatientSummary).values(next_evaluation_at=now + timedelta(days=1)))
             if due_ids:
-                db.session.execute(update(PatientSummary).where(PatientSummary.patient_id.in_(due_ids)).values(next_evaluation_at=now - timedelta(minutes=1)))
+                db.session.execute(
+                    update(PatientSummary)
+                    .where(PatientSummary.patient_id.in_(due_ids))
+                    .values(next_evaluation_at=now - timedelta(minutes=1))
+                )
             db.session.commit()
             started = time.perf_counter()
             count = monitoring.evaluate_due_patients(now)

@@ -10,9 +10,10 @@ should follow the patients who are due, not the patients enrolled. Printed:
 * an idle pass (nobody due) at each size, and delivering what one pass queued
   (email with no SMTP URL: the channel writes to the log, so this is our side only).
 """
+
 import statistics
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from datetime import time as wall_time
 
 from sqlalchemy import delete, insert, update
@@ -62,30 +63,44 @@ def run(report, database_url=None):
     per_small, per_large = small["pass"] / small["due"], large["pass"] / large["due"]
     report.add(f"  per due patient, {SIZES[0]:,} enrolled (reference)", per_small, per_small)
     report.add(f"  per due patient, {SIZES[-1]:,} enrolled", per_large, per_small, "goal <= 2x")
-    report.add(f"reminder pass, {SIZES[0]:,} enrolled, 10 due (reference)", small["pass_10"], small["pass_10"])
-    report.add(f"reminder pass, {SIZES[-1]:,} enrolled, 10 due", large["pass_10"], small["pass_10"], "goal <= 2x")
+    report.add(
+        f"reminder pass, {SIZES[0]:,} enrolled, 10 due (reference)", small["pass_10"], small["pass_10"]
+    )
+    report.add(
+        f"reminder pass, {SIZES[-1]:,} enrolled, 10 due", large["pass_10"], small["pass_10"], "goal <= 2x"
+    )
     report.add(f"idle pass, {SIZES[0]:,} enrolled (reference)", small["idle"], small["idle"])
     report.add(f"idle pass, {SIZES[-1]:,} enrolled", large["idle"], small["idle"])
-    report.add(f"  delivery per message, {SIZES[0]:,} enrolled (reference)", small["deliver"], small["deliver"])
+    report.add(
+        f"  delivery per message, {SIZES[0]:,} enrolled (reference)", small["deliver"], small["deliver"]
+    )
     report.add(f"  delivery per message, {SIZES[-1]:,} enrolled", large["deliver"], small["deliver"])
 
 
 def _seed_schedules(patient_ids):
     """Everyone at 20:00 UTC; the pass runs at 20:30. The first 1 % are due (reset before each
     pass); the rest are scheduled later tonight or, reminded already, tomorrow."""
-    today = datetime.now(timezone.utc).date()
-    pass_at = datetime.combine(today, wall_time(20, 30), tzinfo=timezone.utc)
+    today = datetime.now(UTC).date()
+    pass_at = datetime.combine(today, wall_time(20, 30), tzinfo=UTC)
     tomorrow = pass_at + timedelta(days=1) - timedelta(minutes=30)
     rows = []
     for number, patient_id in enumerate(patient_ids):
         later = pass_at + timedelta(minutes=30 + 60 * (number % 3))
-        rows.append({"patient_id": patient_id, "next_reminder_at": tomorrow if number % 2 else later, "last_reminded_on": today if number % 2 else None})
+        rows.append(
+            {
+                "patient_id": patient_id,
+                "next_reminder_at": tomorrow if number % 2 else later,
+                "last_reminded_on": today if number % 2 else None,
+            }
+        )
         if len(rows) >= 5000:
             db.session.execute(insert(ReminderSchedule.__table__), rows)
             rows.clear()
     if rows:
         db.session.execute(insert(ReminderSchedule.__table__), rows)
-    db.session.execute(update(Patient).values(reminder_time=wall_time(20, 0), email_reminders=True, reminders_enabled=True))
+    db.session.execute(
+        update(Patient).values(reminder_time=wall_time(20, 0), email_reminders=True, reminders_enabled=True)
+    )
     db.session.commit()
     return pass_at
 
@@ -95,7 +110,14 @@ def _make_due(app, due, pass_at):
     with app.app_context():
         db.session.execute(delete(OutboxMessage))
         if due:
-            reset = [{"patient_id": pid, "next_reminder_at": pass_at - timedelta(minutes=30), "last_reminded_on": None} for pid in due]
+            reset = [
+                {
+                    "patient_id": pid,
+                    "next_reminder_at": pass_at - timedelta(minutes=30),
+                    "last_reminded_on": None,
+                }
+                for pid in due
+            ]
             db.session.execute(update(ReminderSchedule), reset)  # ORM bulk UPDATE by primary key
         db.session.commit()
 

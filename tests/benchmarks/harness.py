@@ -1,4 +1,5 @@
 """What every benchmark shares: a real app on a loopback HTTP server, a timer, a report."""
+
 import http.client
 import json
 import statistics
@@ -73,7 +74,11 @@ class HttpSession:
         cookie = response.getheader("Set-Cookie")
         if cookie:
             self.cookie = cookie.split(";", 1)[0]
-        parsed = json.loads(data) if data and response.getheader("Content-Type", "").startswith("application/json") else data
+        parsed = (
+            json.loads(data)
+            if data and response.getheader("Content-Type", "").startswith("application/json")
+            else data
+        )
         if isinstance(parsed, dict) and "csrf_token" in parsed:
             self.csrf = parsed["csrf_token"]
         return response.status, parsed

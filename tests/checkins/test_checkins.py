@@ -1,6 +1,7 @@
 """Check-ins (CONTRACT.md section 4)."""
+
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -8,7 +9,7 @@ ANSWERS = [1, 2, 0, 3, 1, 1, 2]
 
 
 def iso(instant):
-    return instant.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def post_entry(client, pid="me", **fields):
@@ -23,24 +24,44 @@ def test_create_entry(patient):
     assert entry["answers"] == ANSWERS
     assert entry["patient_id"] == patient.user["id"]
     assert entry["recorded_at"].endswith("Z") and entry["created_at"].endswith("Z")
-    assert set(entry) == {"id", "patient_id", "recorded_at", "local_date", "answers", "total", "severity", "difficulty", "note", "side_effects", "created_at", "updated_at", "instrument"}
+    assert set(entry) == {
+        "id",
+        "patient_id",
+        "recorded_at",
+        "local_date",
+        "answers",
+        "total",
+        "severity",
+        "difficulty",
+        "note",
+        "side_effects",
+        "created_at",
+        "updated_at",
+        "instrument",
+    }
 
 
-@pytest.mark.parametrize(("answers", "severity"), [([0] * 7, "minimal"), ([1, 1, 1, 1, 1, 0, 0], "mild"), ([3, 3, 3, 3, 3, 0, 0], "severe")])
+@pytest.mark.parametrize(
+    ("answers", "severity"),
+    [([0] * 7, "minimal"), ([1, 1, 1, 1, 1, 0, 0], "mild"), ([3, 3, 3, 3, 3, 0, 0], "severe")],
+)
 def test_severity_bands(patient, answers, severity):
     assert post_entry(patient, answers=answers).get_json()["severity"] == severity
 
 
 def test_local_date_is_in_the_patients_zone(make_patient):
     auckland = make_patient(timezone_name="Pacific/Auckland")
-    recorded = datetime.now(timezone.utc).replace(hour=13, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    recorded = datetime.now(UTC).replace(hour=13, minute=0, second=0, microsecond=0) - timedelta(days=1)
     entry = post_entry(auckland, recorded_at=iso(recorded)).get_json()
-    assert entry["local_date"] == (recorded + timedelta(hours=12)).date().isoformat() or entry["local_date"] == (recorded + timedelta(hours=13)).date().isoformat()
+    assert (
+        entry["local_date"] == (recorded + timedelta(hours=12)).date().isoformat()
+        or entry["local_date"] == (recorded + timedelta(hours=13)).date().isoformat()
+    )
 
 
 def test_replay_with_same_id_is_idempotent(patient):
     entry_id = str(uuid.uuid4())
-    recorded_at = iso(datetime.now(timezone.utc) - timedelta(hours=1))
+    recorded_at = iso(datetime.now(UTC) - timedelta(hours=1))
     first = post_entry(patient, id=entry_id, recorded_at=recorded_at, note="x")
     again = post_entry(patient, id=entry_id, recorded_at=recorded_at, note="x")
     assert first.status_code == 201 and again.status_code == 200
@@ -90,7 +111,7 @@ def test_missing_answers_is_422(patient):
 
 
 def test_recorded_at_window(patient):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert post_entry(patient, recorded_at=iso(now + timedelta(minutes=4))).status_code == 201
     assert post_entry(patient, recorded_at=iso(now + timedelta(minutes=6))).status_code == 422
     assert post_entry(patient, recorded_at=iso(now - timedelta(days=6, hours=23))).status_code == 201
@@ -100,11 +121,13 @@ def test_recorded_at_window(patient):
 
 def test_backfill_window_is_configurable(app, patient):
     app.config["BACKFILL_DAYS"] = 30
-    assert post_entry(patient, recorded_at=iso(datetime.now(timezone.utc) - timedelta(days=20))).status_code == 201
+    assert post_entry(patient, recorded_at=iso(datetime.now(UTC) - timedelta(days=20))).status_code == 201
 
 
 def test_body_rules(patient):
-    not_json = patient.post("/api/v1/patients/me/entries", data="answers=1", content_type="application/x-www-form-urlencoded")
+    not_json = patient.post(
+        "/api/v1/patients/me/entries", data="answers=1", content_type="application/x-www-form-urlencoded"
+    )
     assert not_json.status_code == 415 and not_json.get_json()["error"]["code"] == "unsupported_media_type"
     malformed = patient.post("/api/v1/patients/me/entries", data="{not json", content_type="application/json")
     assert malformed.status_code == 400 and malformed.get_json()["error"]["code"] == "bad_request"
@@ -113,7 +136,7 @@ def test_body_rules(patient):
 
 
 def test_list_range_and_order(patient):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for hours in (30, 2, 50):
         post_entry(patient, recorded_at=iso(now - timedelta(hours=hours)))
     items = patient.get("/api/v1/patients/me/entries").get_json()["items"]

@@ -1,5 +1,6 @@
 """The daily and the standard GAD-7 (CONTRACT.md section 12) through the API."""
-from datetime import datetime, time, timedelta, timezone
+
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +25,16 @@ STANDARD = {
     "stem": "Over the last 2 weeks, how often have you been bothered by the following problems?",
     "answers": ["Not at all", "Several days", "More than half the days", "Nearly every day"],
 }
-SIDE_EFFECTS = ["dizziness", "nausea", "blurred_vision", "dissociation", "headache", "drowsiness", "elevated_blood_pressure", "other"]
+SIDE_EFFECTS = [
+    "dizziness",
+    "nausea",
+    "blurred_vision",
+    "dissociation",
+    "headache",
+    "drowsiness",
+    "elevated_blood_pressure",
+    "other",
+]
 
 
 @pytest.fixture
@@ -35,8 +45,8 @@ def app_config(database_url, tmp_path, monkeypatch):
 
 def noon(day, zone):
     """Noon local on ``day``, or a minute ago for today if noon is still to come."""
-    instant = datetime.combine(day, time(12), tzinfo=zone).astimezone(timezone.utc)
-    return min(instant, datetime.now(timezone.utc) - timedelta(minutes=1))
+    instant = datetime.combine(day, time(12), tzinfo=zone).astimezone(UTC)
+    return min(instant, datetime.now(UTC) - timedelta(minutes=1))
 
 
 def form(client, day=None):
@@ -66,7 +76,9 @@ def test_a_patient_walks_through_fifteen_days(make_patient):
     # Done for today: a second check-in today is a daily one.
     assert form(patient)["instrument"] == "daily"
 
-    timeline = patient.get("/api/v1/patients/me/timeline", query_string={"from": days[0].isoformat()}).get_json()
+    timeline = patient.get(
+        "/api/v1/patients/me/timeline", query_string={"from": days[0].isoformat()}
+    ).get_json()
     assert [day["date"] for day in timeline["days"]] == [day.isoformat() for day in days[1:14]]
     assert [day["date"] for day in timeline["standard"]] == [days[0].isoformat(), days[14].isoformat()]
 
@@ -81,7 +93,12 @@ def test_the_forms_carry_the_contracts_words(patient):
     assert first["validated"] is True
     assert post_entry(patient).get_json()["instrument"] == "gad7"
     daily = form(patient)
-    assert (daily["instrument"], daily["stem"], daily["answers"], daily["items"]) == ("daily", DAILY["stem"], DAILY["answers"], ITEMS)
+    assert (daily["instrument"], daily["stem"], daily["answers"], daily["items"]) == (
+        "daily",
+        DAILY["stem"],
+        DAILY["answers"],
+        ITEMS,
+    )
     assert daily["validated"] is False and "not a diagnosis" in daily["guide"]
     assert [band["name"] for band in daily["bands"]] == ["minimal", "mild", "moderate", "severe"]
     assert daily["bands"][0] == {"name": "minimal", "from": 0, "to": 4, "label": "little or no anxiety"}
@@ -128,7 +145,7 @@ def test_an_entry_keeps_its_instrument(patient):
 
 def test_a_backfilled_day_before_the_first_standard_is_daily(patient):
     assert post_entry(patient).get_json()["instrument"] == "gad7"
-    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+    yesterday = datetime.now(UTC) - timedelta(days=1)
     assert post_entry(patient, recorded_at=iso(yesterday)).get_json()["instrument"] == "daily"
 
 
@@ -140,6 +157,9 @@ def test_the_form_needs_a_patient(provider_client, api):
 
 def test_the_due_form_says_where_to_turn(app, patient):
     due = form(patient)
-    assert due["backfill_days"] == 20 and due["support"] == {"clinic": None, "crisis": "your local emergency number"}
+    assert due["backfill_days"] == 20 and due["support"] == {
+        "clinic": None,
+        "crisis": "your local emergency number",
+    }
     app.config.update(CLINIC_CONTACT="+1 555 0100", CRISIS_LINE="988 (call or text)")
     assert form(patient)["support"] == {"clinic": "+1 555 0100", "crisis": "988 (call or text)"}

@@ -1,4 +1,5 @@
 """`flask --app diary demo`: the demo clinic through the command line, then as its users see it."""
+
 import uuid
 
 import pytest
@@ -22,7 +23,9 @@ TABLES = (User, Patient, CareTeam, Entry, Treatment, Flag, PatientSummary, Remin
 
 def counts(app):
     with app.app_context():
-        return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in TABLES}
+        return {
+            model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in TABLES
+        }
 
 
 def run_demo(runner, *args):
@@ -45,7 +48,9 @@ def test_prints_the_logins_and_they_work(app, seeded):
     assert patient.user["role"] == "patient"
     timeline = patient.get("/api/v1/patients/me/timeline").get_json()
     assert len(timeline["days"]) > 30 and timeline["flags"] == []
-    assert any(t["status"] == "planned" for t in patient.get("/api/v1/patients/me/treatments").get_json()["items"])
+    assert any(
+        t["status"] == "planned" for t in patient.get("/api/v1/patients/me/treatments").get_json()["items"]
+    )
 
 
 def test_the_default_clinic_shows_every_flag_kind_and_status(app, seeded):
@@ -118,7 +123,14 @@ def test_reset_starts_over_and_leaves_other_patients_alone(app, runner, seeded, 
         providers = db.session.scalars(select(User).where(User.email == demo.PROVIDER_EMAIL)).all()
         assert len(providers) == 1 and len(providers[0].care_teams) == 1
         # The other care team's patient and their entry are still there.
-        assert db.session.scalar(select(func.count()).select_from(Entry).where(Entry.patient_id == uuid.UUID(patient.user["id"]))) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Entry)
+                .where(Entry.patient_id == uuid.UUID(patient.user["id"]))
+            )
+            == 1
+        )
     assert run_demo(runner, "--reset").startswith("Seeding")
     assert counts(app)["Patient"] == before["Patient"]
 

@@ -1,7 +1,8 @@
 """The demo histories (diary/demo/histories.py), checked against the relief engine directly."""
+
 from collections import Counter
-from itertools import pairwise
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -58,7 +59,9 @@ def test_histories_are_plausible(days):
             assert len(entry.answers) == 7 and all(0 <= a <= 3 for a in entry.answers)
             assert entry.total == sum(entry.answers)
             assert entry.difficulty in (None, 0, 1, 2, 3)
-            assert set(entry.side_effects) <= set(SIDE_EFFECTS) and len(set(entry.side_effects)) == len(entry.side_effects)
+            assert set(entry.side_effects) <= set(SIDE_EFFECTS) and len(set(entry.side_effects)) == len(
+                entry.side_effects
+            )
             assert entry.note is None or len(entry.note) <= 2000
             assert 0 <= entry.minute < 24 * 60
         completed = [s.day for s in patient.sessions if s.status == histories.COMPLETED]

@@ -8,6 +8,7 @@ instead, so CI cannot pass without having run them.
 on the suite's database (SQLite, or PostgreSQL in CI's second pass) and share its
 cleanup. Screenshots and axe reports go to test-artifacts/e2e/.
 """
+
 import importlib.util
 import os
 import re
@@ -91,7 +92,12 @@ class Problems:
 
     def watch(self, page):
         page.on("pageerror", lambda error: self.page_errors.append(f"{page.url}: {error}"))
-        page.on("console", lambda msg: self.csp.append(msg.text) if msg.type == "error" and CSP_REPORT.search(msg.text) else None)
+        page.on(
+            "console",
+            lambda msg: (
+                self.csp.append(msg.text) if msg.type == "error" and CSP_REPORT.search(msg.text) else None
+            ),
+        )
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ Accessible names come from CONTRACT.md section 11, written out here on purpose:
 the tests find controls the way a screen reader user would, and a renamed
 button should fail them.
 """
+
 import json
 import re
+from datetime import UTC
 from pathlib import Path
 
 from diary.gad7 import ITEMS as GAD7_ITEMS
@@ -26,7 +28,12 @@ DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
 ITEMS = [item.text for item in GAD7_ITEMS]
 ANSWERS = ["Not at all", "Several days", "More than half the days", "Nearly every day"]  # the standard GAD-7
-DAILY_ANSWERS = ["Not at all", "Some of the time", "More than half the time", "Nearly all the time"]  # the daily one
+DAILY_ANSWERS = [
+    "Not at all",
+    "Some of the time",
+    "More than half the time",
+    "Nearly all the time",
+]  # the daily one
 PATIENT_NAV = ["Check in", "History", "Sessions", "Settings"]
 
 # The outbox database, named where the front end names it.
@@ -60,7 +67,9 @@ def axe_check(page, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"{name}.axe.json").write_text(json.dumps(violations, indent=1))
     bad = [v for v in violations if v["impact"] in ("serious", "critical")]
-    lines = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:5]]}" for v in bad]
+    lines = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:5]]}" for v in bad
+    ]
     assert not bad, f"axe on {name}: serious or critical violations:\n" + "\n".join(lines)
     return violations
 
@@ -98,7 +107,9 @@ def stored_entries(app, email):
     with app.app_context():
         try:
             user = db.session.execute(db.select(User).filter_by(email=email.lower())).scalar_one()
-            rows = db.session.execute(db.select(Entry).filter_by(patient_id=user.id).order_by(Entry.recorded_at)).scalars()
+            rows = db.session.execute(
+                db.select(Entry).filter_by(patient_id=user.id).order_by(Entry.recorded_at)
+            ).scalars()
             return [(str(entry.id), entry.answers) for entry in rows]
         finally:
             db.session.remove()
@@ -113,11 +124,11 @@ WORKED_AFTER = [9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14
 def seed_wearing_off(app, patient, days=None):
     """Backfills the worked example through the API so that today is day ``days``, 20 by default
     (wearing off; needs BACKFILL_DAYS >= days + 8)."""
-    from datetime import datetime, time, timedelta, timezone
+    from datetime import datetime, time, timedelta
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(patient.user["timezone"])
-    now = datetime.now(timezone.utc) - timedelta(minutes=1)
+    now = datetime.now(UTC) - timedelta(minutes=1)
     today = now.astimezone(zone).date()
     days = len(WORKED_AFTER) if days is None else days
     session_day = today - timedelta(days=days)
@@ -137,7 +148,12 @@ def seed_wearing_off(app, patient, days=None):
         assert response.status_code == 201, response.get_json()
     response = patient.provider_client.post(
         f"/api/v1/patients/{patient.user['id']}/treatments",
-        json={"status": "completed", "starts_at": datetime.combine(session_day, time(9, 0), zone).isoformat(), "route": "iv", "dose_mg": 35},
+        json={
+            "status": "completed",
+            "starts_at": datetime.combine(session_day, time(9, 0), zone).isoformat(),
+            "route": "iv",
+            "dose_mg": 35,
+        },
     )
     assert response.status_code == 201, response.get_json()
     return session_day
@@ -145,16 +161,24 @@ def seed_wearing_off(app, patient, days=None):
 
 def seed_recent_days(patient, days=5):
     """A few check-ins over the last days and one dose, so the patient's screens have content."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    now = datetime.now(timezone.utc) - timedelta(minutes=1)
+    now = datetime.now(UTC) - timedelta(minutes=1)
     for back in range(days, 0, -1):
         answers = [(back + i) % 4 for i in range(7)]
-        response = patient.post("/api/v1/patients/me/entries", json={"recorded_at": (now - timedelta(days=back)).isoformat(), "answers": answers})
+        response = patient.post(
+            "/api/v1/patients/me/entries",
+            json={"recorded_at": (now - timedelta(days=back)).isoformat(), "answers": answers},
+        )
         assert response.status_code == 201, response.get_json()
     response = patient.post(
         "/api/v1/patients/me/treatments",
-        json={"status": "completed", "starts_at": (now - timedelta(days=3)).isoformat(), "route": "intranasal", "dose_mg": 56},
+        json={
+            "status": "completed",
+            "starts_at": (now - timedelta(days=3)).isoformat(),
+            "route": "intranasal",
+            "dose_mg": 56,
+        },
     )
     assert response.status_code == 201, response.get_json()
 
@@ -172,5 +196,5 @@ STRAY_VALUE = re.compile(r"(?<![A-Za-z])(null|undefined|NaN)|\[object \w+\]")
 
 def assert_no_stray_values(page, name):
     text = page.locator("body").inner_text()
-    found = [(m.group(0), text[max(0, m.start() - 40):m.end() + 10]) for m in STRAY_VALUE.finditer(text)]
+    found = [(m.group(0), text[max(0, m.start() - 40) : m.end() + 10]) for m in STRAY_VALUE.finditer(text)]
     assert not found, f"{name}: raw values on the screen: {found[:3]}"

@@ -3,6 +3,7 @@
 axe needs its script in the page, which the app's Content Security Policy forbids
 (inline script): these contexts, and only these, bypass the policy.
 """
+
 import re
 
 import pytest

@@ -1,4 +1,5 @@
 """The care team's desk (issue 14): the whole story on the patient page, one rule for time, any screen size."""
+
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,19 +20,30 @@ def page_width(page):
 
 def assert_fits(page, device, name):
     width = device["viewport"]["width"]
-    assert page_width(page) <= width, f"{name}: the page is {page_width(page)} px wide in a {width} px viewport"
+    assert page_width(page) <= width, (
+        f"{name}: the page is {page_width(page)} px wide in a {width} px viewport"
+    )
 
 
 @pytest.mark.parametrize("device", [PHONE, WIDE_DESK], ids=["390", "1366"])
-def test_a_check_in_note_and_side_effects_on_the_timeline(app, new_context, make_provider, make_patient, device):
+def test_a_check_in_note_and_side_effects_on_the_timeline(
+    app, new_context, make_provider, make_patient, device
+):
     app.config["BACKFILL_DAYS"] = 30
     provider = make_provider(name="Dr. Ada Hale")
     jamie = make_patient(provider, name="Jamie Rivera")
     seed_wearing_off(app, jamie)
     recorded = datetime.now(UTC) - timedelta(minutes=2)
-    response = jamie.post("/api/v1/patients/me/entries", json={
-        "recorded_at": recorded.isoformat(), "answers": [3, 2, 2, 1, 1, 0, 2], "difficulty": 2,
-        "note": "Could not sleep; the what-ifs are back.", "side_effects": ["headache", "nausea"]})
+    response = jamie.post(
+        "/api/v1/patients/me/entries",
+        json={
+            "recorded_at": recorded.isoformat(),
+            "answers": [3, 2, 2, 1, 1, 0, 2],
+            "difficulty": 2,
+            "note": "Could not sleep; the what-ifs are back.",
+            "side_effects": ["headache", "nausea"],
+        },
+    )
     assert response.status_code == 201, response.get_json()
     size = device["viewport"]["width"]
 
@@ -48,7 +60,11 @@ def test_a_check_in_note_and_side_effects_on_the_timeline(app, new_context, make
 
     # The flag in plain words; its raw figures one click away.
     flag = page.locator("article.flag-wearing_off")
-    expect(flag).to_contain_text(re.compile(r"Relief is wearing off: \d+ recent scores at or above the threshold of [\d.]+, 18 days after the last session"))
+    expect(flag).to_contain_text(
+        re.compile(
+            r"Relief is wearing off: \d+ recent scores at or above the threshold of [\d.]+, 18 days after the last session"
+        )
+    )
     figures = flag.get_by_text("Figures", exact=True)
     expect(flag.get_by_text("Days of relief")).to_be_hidden()
     figures.click()
@@ -89,7 +105,9 @@ def test_times_agree_for_a_patient_in_another_zone(app, new_context, make_provid
     expect(desk.get_by_text("America/Denver (MST)").first).to_be_visible()
     desk.get_by_role("radio", name="Planned", exact=True).check()
     when = desk.get_by_label("Date and time")
-    expect(when).to_have_accessible_description(re.compile(r"In the patient's time zone: America/Denver \(MST\)"))
+    expect(when).to_have_accessible_description(
+        re.compile(r"In the patient's time zone: America/Denver \(MST\)")
+    )
     when.fill(f"{day.isoformat()}T10:00")
     desk.get_by_role("button", name="Record session").click()
     expect(desk.get_by_role("status")).to_contain_text("recorded")
@@ -164,9 +182,15 @@ def test_worklist_filters_search_and_overdue_mark(app, new_context, make_provide
     with app.app_context():
         summary = db.session.get(PatientSummary, uuid_module.UUID(late.user["id"]))
         # The worklist shows the server's session_due (evaluation.session_due), as a refresh would set it.
-        db.session.execute(update(PatientSummary).where(PatientSummary.patient_id == summary.patient_id)
-                           .values(suggested_session_by=past, urgency_date=past,
-                                   assessment={**(summary.assessment or {}), "session_due": "overdue"}))
+        db.session.execute(
+            update(PatientSummary)
+            .where(PatientSummary.patient_id == summary.patient_id)
+            .values(
+                suggested_session_by=past,
+                urgency_date=past,
+                assessment={**(summary.assessment or {}), "session_due": "overdue"},
+            )
+        )
         db.session.commit()
 
     desk = new_context(WIDE_DESK, timezone_id=BERLIN, bypass_csp=True, reduced_motion="reduce").new_page()
@@ -205,7 +229,9 @@ def test_the_outcomes_page_draws_its_curves_for_the_demo_clinic(app, new_context
         figure = page.get_by_role("figure", name=re.compile(title))
         expect(figure.get_by_role("img")).to_have_accessible_name(re.compile(r"median"))
         assert figure.locator("path.km-line").count() >= 2
-    expect(page.get_by_role("table", name=re.compile("Maintenance sessions before and after the wear-off"))).to_be_visible()
+    expect(
+        page.get_by_role("table", name=re.compile("Maintenance sessions before and after the wear-off"))
+    ).to_be_visible()
     csv_link = page.get_by_role("link", name="Download the figures (CSV)")
     assert "/api/v1/outcomes.csv?from=" in csv_link.get_attribute("href")
     assert_fits(page, device, "outcomes")

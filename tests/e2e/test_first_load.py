@@ -1,4 +1,5 @@
 """The first visit stays small: everything a phone downloads for / with an empty cache."""
+
 import json
 import re
 
@@ -7,14 +8,24 @@ import pytest
 from tests.e2e.support import ARTIFACTS, PHONE, expect, wait_for_service_worker
 
 pytestmark = pytest.mark.e2e
-BUDGET_BYTES = 150_000  # 150 KB on the wire: compressed bodies and headers, the service worker's fetches included
-COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/manifest+json", "image/svg+xml")
+BUDGET_BYTES = (
+    150_000  # 150 KB on the wire: compressed bodies and headers, the service worker's fetches included
+)
+COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/manifest+json",
+    "image/svg+xml",
+)
 
 
 def test_first_load_stays_within_budget(new_context):
     context = new_context(PHONE)  # a new context: an empty HTTP cache, no service worker yet
     finished = []
-    context.on("requestfinished", lambda request: finished.append(request))  # the page's requests and the service worker's
+    context.on(
+        "requestfinished", lambda request: finished.append(request)
+    )  # the page's requests and the service worker's
     page = context.new_page()
     page.goto("/")
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
@@ -25,26 +36,36 @@ def test_first_load_stays_within_budget(new_context):
     for request in finished:
         response = request.response()
         sizes = request.sizes()
-        rows.append({
-            "url": request.url.split("/", 3)[-1] or "/",
-            "status": response.status,
-            "content_type": response.headers.get("content-type", ""),
-            "content_encoding": response.headers.get("content-encoding"),
-            "body": sizes["responseBodySize"],
-            "headers": sizes["responseHeadersSize"],
-        })
+        rows.append(
+            {
+                "url": request.url.split("/", 3)[-1] or "/",
+                "status": response.status,
+                "content_type": response.headers.get("content-type", ""),
+                "content_encoding": response.headers.get("content-encoding"),
+                "body": sizes["responseBodySize"],
+                "headers": sizes["responseHeadersSize"],
+            }
+        )
     total = sum(row["body"] + row["headers"] for row in rows)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "first-load.json").write_text(json.dumps({"total_bytes": total, "budget_bytes": BUDGET_BYTES, "requests": rows}, indent=1))
+    (ARTIFACTS / "first-load.json").write_text(
+        json.dumps({"total_bytes": total, "budget_bytes": BUDGET_BYTES, "requests": rows}, indent=1)
+    )
 
     # Assets come by their versioned URLs.
     urls = {re.sub(r"^v/[0-9a-f]{12}/", "", row["url"]) for row in rows}
     assert {"/", "css/app.css", "js/app.js", "sw.js"} <= urls, urls  # the measurement saw the whole load
     uncompressed = [
-        row["url"] for row in rows
-        if row["status"] == 200 and row["content_type"].startswith(COMPRESSIBLE) and row["body"] > 256
-        and not row["url"].startswith("api/") and row["content_encoding"] != "gzip"
+        row["url"]
+        for row in rows
+        if row["status"] == 200
+        and row["content_type"].startswith(COMPRESSIBLE)
+        and row["body"] > 256
+        and not row["url"].startswith("api/")
+        and row["content_encoding"] != "gzip"
     ]
     assert not uncompressed, f"sent without gzip: {uncompressed}"
-    assert total <= BUDGET_BYTES, f"first load is {total} bytes, over the budget of {BUDGET_BYTES} (see first-load.json)"
+    assert total <= BUDGET_BYTES, (
+        f"first load is {total} bytes, over the budget of {BUDGET_BYTES} (see first-load.json)"
+    )
     print(f"first load: {total} bytes in {len(rows)} responses")

@@ -1,4 +1,5 @@
 """The patient on a phone: join from an invite, check in (also offline), log out."""
+
 import uuid
 
 import pytest
@@ -159,7 +160,10 @@ def test_log_out_deletes_unsent_check_ins(app, new_context, make_patient):
     expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
 
     # The server cannot be reached for check-ins, though the device thinks it is online.
-    context.route("**/api/v1/patients/me/entries", lambda route: route.abort() if route.request.method == "POST" else route.fallback())
+    context.route(
+        "**/api/v1/patients/me/entries",
+        lambda route: route.abort() if route.request.method == "POST" else route.fallback(),
+    )
     answer_all(page, [1] * 7)
     page.get_by_role("button", name="Save check-in").click()
     expect(page.get_by_role("status")).to_contain_text("It will be sent when online")

@@ -1,9 +1,10 @@
 """The patient's day (issue 13): first-run setup, a draft that survives a reload, the calm
 "done for today" page and editing today's check-in, deleting from History, and a session
 that ended while the app was open, with the check-in kept and sent after the next login."""
+
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete
@@ -27,8 +28,10 @@ pytestmark = pytest.mark.e2e
 
 def took_the_standard_gad7(patient, days_ago=3):
     """A standard GAD-7 a few days back, so that today's check-in is the daily one."""
-    at = datetime.now(timezone.utc) - timedelta(days=days_ago)
-    response = patient.post("/api/v1/patients/me/entries", json={"recorded_at": at.isoformat(), "answers": [2] * 7})
+    at = datetime.now(UTC) - timedelta(days=days_ago)
+    response = patient.post(
+        "/api/v1/patients/me/entries", json={"recorded_at": at.isoformat(), "answers": [2] * 7}
+    )
     assert response.status_code == 201 and response.get_json()["instrument"] == "gad7"
 
 
@@ -62,11 +65,21 @@ def test_first_run_sets_the_patient_up(app, live_server, new_context, make_provi
     page.get_by_role("button", name="Save and go to my first check-in").click()
 
     expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
-    expect(page.get_by_text("Over the last 2 weeks, how often")).to_be_visible()  # the first check-in is the standard GAD-7
+    expect(
+        page.get_by_text("Over the last 2 weeks, how often")
+    ).to_be_visible()  # the first check-in is the standard GAD-7
     user = login(app, email)
     settings = user.get("/api/v1/me/settings").get_json()
-    assert settings | {
-        "timezone": "America/Chicago", "reminder_time": "08:30", "reminders_enabled": True, "email_reminders": True} == settings
+    assert (
+        settings
+        | {
+            "timezone": "America/Chicago",
+            "reminder_time": "08:30",
+            "reminders_enabled": True,
+            "email_reminders": True,
+        }
+        == settings
+    )
 
 
 def test_a_draft_survives_a_reload_and_leaving_the_screen(app, new_context, make_patient):
@@ -80,8 +93,12 @@ def test_a_draft_survives_a_reload_and_leaving_the_screen(app, new_context, make
     first = page.get_by_role("radiogroup", name=ITEMS[0], exact=True)
     first.get_by_role("radio", name="Some of the time", exact=True).click()
     # Answering moves on to the next question.
-    expect(page.get_by_role("radiogroup", name=ITEMS[1], exact=True).get_by_role("radio").first).to_be_focused()
-    page.get_by_role("radiogroup", name=ITEMS[1], exact=True).get_by_role("radio", name="Nearly all the time", exact=True).check()
+    expect(
+        page.get_by_role("radiogroup", name=ITEMS[1], exact=True).get_by_role("radio").first
+    ).to_be_focused()
+    page.get_by_role("radiogroup", name=ITEMS[1], exact=True).get_by_role(
+        "radio", name="Nearly all the time", exact=True
+    ).check()
     note = page.get_by_role("textbox", name="Note (optional)")
     note.fill("Slept badly")
     expect(page.get_by_text("1989 characters left")).to_be_visible()
@@ -90,13 +107,21 @@ def test_a_draft_survives_a_reload_and_leaving_the_screen(app, new_context, make
 
     page.reload()
     expect(page.get_by_text("Your unfinished check-in is here as you left it")).to_be_visible()
-    expect(page.get_by_role("radiogroup", name=ITEMS[0], exact=True).get_by_role("radio", name="Some of the time", exact=True)).to_be_checked()
+    expect(
+        page.get_by_role("radiogroup", name=ITEMS[0], exact=True).get_by_role(
+            "radio", name="Some of the time", exact=True
+        )
+    ).to_be_checked()
     expect(note).to_have_value("Slept badly")
 
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", name="History")).to_be_visible()
     page.go_back()
-    expect(page.get_by_role("radiogroup", name=ITEMS[1], exact=True).get_by_role("radio", name="Nearly all the time", exact=True)).to_be_checked()
+    expect(
+        page.get_by_role("radiogroup", name=ITEMS[1], exact=True).get_by_role(
+            "radio", name="Nearly all the time", exact=True
+        )
+    ).to_be_checked()
 
     # Save stays within reach while the questions scroll.
     expect(page.get_by_role("button", name="Save check-in")).to_be_in_viewport()
@@ -114,7 +139,9 @@ def test_done_for_today_and_editing_todays_check_in(app, new_context, make_patie
     log_in(page, patient.user["email"], PASSWORD)
     answer_all(page, [1, 1, 1, 1, 1, 1, 1], DAILY_ANSWERS)
     page.get_by_role("button", name="Save check-in").click()
-    expect(page.get_by_role("status")).to_contain_text("Your score is 7 out of 21, in the range of mild anxiety")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Your score is 7 out of 21, in the range of mild anxiety"
+    )
     expect(page.get_by_role("heading", name="Done for today")).to_be_visible()
     expect(page.get_by_role("heading", name="If you feel worse")).to_be_visible()
     expect(page.get_by_text("your local emergency number")).to_be_visible()
@@ -139,15 +166,22 @@ def test_done_for_today_and_editing_todays_check_in(app, new_context, make_patie
 def test_deleting_a_check_in_from_history(app, new_context, make_patient):
     patient = make_patient()
     took_the_standard_gad7(patient, days_ago=2)
-    at = datetime.now(timezone.utc) - timedelta(days=1)
-    assert patient.post("/api/v1/patients/me/entries", json={"recorded_at": at.isoformat(), "answers": [0] * 7}).status_code == 201
+    at = datetime.now(UTC) - timedelta(days=1)
+    assert (
+        patient.post(
+            "/api/v1/patients/me/entries", json={"recorded_at": at.isoformat(), "answers": [0] * 7}
+        ).status_code
+        == 201
+    )
     page = new_context(DESKTOP, bypass_csp=True).new_page()
     log_in(page, patient.user["email"], PASSWORD)
     page.get_by_role("link", name="History").click()
     cards = page.locator("article.entry")
     expect(cards).to_have_count(2)
     expect(page.get_by_role("heading", name=re.compile(r"\(two-week check\)$"))).to_be_visible()
-    expect(page.get_by_role("button", name="Change this check-in")).to_have_count(2)  # both within the backfill window
+    expect(page.get_by_role("button", name="Change this check-in")).to_have_count(
+        2
+    )  # both within the backfill window
     screenshot(page, "day-03-history")
     axe_check(page, "day-history")
 
@@ -200,7 +234,7 @@ def test_the_timeline_shows_the_standard_gad7_as_its_own_series(app, new_context
     app.config["BACKFILL_DAYS"] = 30
     patient = make_patient(name="Robin Series")
     session_day = seed_wearing_off(app, patient)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for days_back in (28, 13):  # 8 days before the session (day -20), and 7 days into the cycle
         at = now - timedelta(days=days_back)
         body = {"recorded_at": at.isoformat(), "answers": [3, 3, 2, 2, 2, 2, 2], "instrument": "gad7"}

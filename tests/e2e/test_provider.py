@@ -1,4 +1,5 @@
 """The provider at a desk: worklist, timeline, flags, inviting a patient, recording a session."""
+
 import re
 import uuid
 from datetime import datetime, timedelta
@@ -19,7 +20,9 @@ def test_worklist_timeline_and_acknowledging_a_flag(app, new_context, make_provi
     make_patient(provider, name="Alex Quiet")
     jamie = make_patient(provider, name="Jamie Rivera")
     seed_wearing_off(app, jamie)
-    [flag] = jamie.provider_client.get(f"/api/v1/patients/{jamie.user['id']}/flags?status=open").get_json()["items"]
+    [flag] = jamie.provider_client.get(f"/api/v1/patients/{jamie.user['id']}/flags?status=open").get_json()[
+        "items"
+    ]
     assert flag["kind"] == "wearing_off"
 
     page = new_context(DESKTOP, timezone_id=BERLIN).new_page()
@@ -150,14 +153,18 @@ def _bench_provider_email():
     return db.session.query(User.email).filter(User.role == "provider").one()[0]
 
 
-def test_failing_email_reminders_are_said_in_words_to_the_care_team_and_the_patient(app, new_context, make_provider, make_patient):
+def test_failing_email_reminders_are_said_in_words_to_the_care_team_and_the_patient(
+    app, new_context, make_provider, make_patient
+):
     from diary.accounts.models import Patient
     from diary.extensions import db
 
     provider = make_provider(name="Dr. Ada Hale")
     pat = make_patient(provider, name="Robin Unreachable")
     with app.app_context():  # as the delivery job records a reminder refused for good (5xx)
-        db.session.get(Patient, uuid.UUID(pat.user["id"])).email_reminders_failed_at = datetime.now(ZoneInfo("UTC"))
+        db.session.get(Patient, uuid.UUID(pat.user["id"])).email_reminders_failed_at = datetime.now(
+            ZoneInfo("UTC")
+        )
         db.session.commit()
 
     desk = new_context(DESKTOP, timezone_id=BERLIN).new_page()

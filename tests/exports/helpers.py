@@ -1,11 +1,12 @@
 """Shared set-up for the export tests: check-ins and sessions through the API."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 from tests.checkins.test_checkins import iso
 
 
 def hours_ago(hours):
-    return datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=hours)
+    return datetime.now(UTC).replace(microsecond=0) - timedelta(hours=hours)
 
 
 def add_entry(client, pid="me", answers=(1, 2, 0, 3, 1, 1, 2), **fields):
@@ -34,6 +35,8 @@ def export_events(app, patient_id):
 
     with app.app_context():
         rows = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.patient_id == uuid.UUID(patient_id), AuditEvent.action == "export").order_by(AuditEvent.at)
+            select(AuditEvent)
+            .where(AuditEvent.patient_id == uuid.UUID(patient_id), AuditEvent.action == "export")
+            .order_by(AuditEvent.at)
         ).all()
         return [(row.actor_role, row.resource) for row in rows]

@@ -1,4 +1,5 @@
 """Who may export whose diary (CONTRACT.md sections 1 and 8)."""
+
 import pytest
 
 from tests.conftest import login

@@ -1,4 +1,5 @@
 """GET /api/v1/patients/{pid}/export.csv (CONTRACT.md section 8)."""
+
 import csv
 import io
 import re
@@ -8,9 +9,28 @@ import pytest
 from tests.checkins.test_checkins import iso
 from tests.exports.helpers import add_entry, add_session, export_events, hours_ago
 
-ENTRY_HEADER = ["local_date", "recorded_at", *(f"item_{n}" for n in range(1, 8)), "total", "severity", "difficulty", "note", "side_effects",
-                "instrument", "instrument_note"]
-TREATMENT_HEADER = ["local_date", "starts_at", "status", "route", "dose_mg", "notes", "side_effects", "recorded_by"]
+ENTRY_HEADER = [
+    "local_date",
+    "recorded_at",
+    *(f"item_{n}" for n in range(1, 8)),
+    "total",
+    "severity",
+    "difficulty",
+    "note",
+    "side_effects",
+    "instrument",
+    "instrument_note",
+]
+TREATMENT_HEADER = [
+    "local_date",
+    "starts_at",
+    "status",
+    "route",
+    "dose_mg",
+    "notes",
+    "side_effects",
+    "recorded_by",
+]
 
 AWKWARD = [
     "calm, then restless, then calm",
@@ -19,7 +39,15 @@ AWKWARD = [
     "Übelkeit ein wenig; 眠い 😌 — ça va",
     "",
 ]
-FORMULAS = ["=1+1", "+SUM(A1:A9)", "-2+3", "@cmd|' /C calc'!A0", "\tindented", "\rcarriage", "=HYPERLINK(\"http://x\")"]
+FORMULAS = [
+    "=1+1",
+    "+SUM(A1:A9)",
+    "-2+3",
+    "@cmd|' /C calc'!A0",
+    "\tindented",
+    "\rcarriage",
+    '=HYPERLINK("http://x")',
+]
 
 
 def rows_of(response):
@@ -29,27 +57,70 @@ def rows_of(response):
 
 
 def test_entries_csv(patient):
-    first = add_entry(patient, recorded_at=iso(hours_ago(30)), difficulty=2, side_effects=["nausea", "headache"], note="fine")
+    first = add_entry(
+        patient,
+        recorded_at=iso(hours_ago(30)),
+        difficulty=2,
+        side_effects=["nausea", "headache"],
+        note="fine",
+    )
     second = add_entry(patient, answers=[0] * 7, recorded_at=iso(hours_ago(2)))
     response = patient.get("/api/v1/patients/me/export.csv?kind=entries")
     header, *rows = rows_of(response)
     assert header == ENTRY_HEADER
     # The first check-in is the standard GAD-7; the next one, within 14 days, the daily adaptation.
-    assert rows[0] == [first["local_date"], first["recorded_at"], "1", "2", "0", "3", "1", "1", "2", "10", "moderate", "2", "fine", "nausea; headache",
-                       "gad7", "validated GAD-7, two-week recall"]
-    assert rows[1] == [second["local_date"], second["recorded_at"], *["0"] * 7, "0", "minimal", "", "", "",
-                       "daily", "GAD-7 items with a 24-hour frame: an adaptation, not validated"]
+    assert rows[0] == [
+        first["local_date"],
+        first["recorded_at"],
+        "1",
+        "2",
+        "0",
+        "3",
+        "1",
+        "1",
+        "2",
+        "10",
+        "moderate",
+        "2",
+        "fine",
+        "nausea; headache",
+        "gad7",
+        "validated GAD-7, two-week recall",
+    ]
+    assert rows[1] == [
+        second["local_date"],
+        second["recorded_at"],
+        *["0"] * 7,
+        "0",
+        "minimal",
+        "",
+        "",
+        "",
+        "daily",
+        "GAD-7 items with a 24-hour frame: an adaptation, not validated",
+    ]
     assert response.get_data().startswith(b"\xef\xbb\xbf") and b"\r\n" in response.get_data()
 
 
 def test_treatments_csv_has_every_session(patient, provider_client):
     pid = patient.user["id"]
-    done = add_session(provider_client, pid, notes="0.5 mg/kg over 40 min", side_effects=["dissociation"], dose_mg=37.5)
+    done = add_session(
+        provider_client, pid, notes="0.5 mg/kg over 40 min", side_effects=["dissociation"], dose_mg=37.5
+    )
     planned = add_session(provider_client, pid, status="planned", dose_mg=None)
     header, *rows = rows_of(patient.get("/api/v1/patients/me/export.csv?kind=treatments"))
     assert header == TREATMENT_HEADER
     assert rows == [
-        [done["local_date"], done["starts_at"], "completed", "iv", "37.5", "0.5 mg/kg over 40 min", "dissociation", "provider"],
+        [
+            done["local_date"],
+            done["starts_at"],
+            "completed",
+            "iv",
+            "37.5",
+            "0.5 mg/kg over 40 min",
+            "dissociation",
+            "provider",
+        ],
         [planned["local_date"], planned["starts_at"], "planned", "iv", "", "", "", "provider"],
     ]
 
@@ -65,7 +136,10 @@ def test_awkward_notes_round_trip(patient):
 @pytest.mark.parametrize("formula", FORMULAS)
 def test_formulas_are_neutralised(patient, formula):
     add_entry(patient, note=formula)
-    patient.post("/api/v1/patients/me/treatments", json={"status": "planned", "starts_at": iso(hours_ago(-48)), "route": "oral", "notes": formula})
+    patient.post(
+        "/api/v1/patients/me/treatments",
+        json={"status": "planned", "starts_at": iso(hours_ago(-48)), "route": "oral", "notes": formula},
+    )
     _, entry = rows_of(patient.get("/api/v1/patients/me/export.csv?kind=entries"))
     _, session = rows_of(patient.get("/api/v1/patients/me/export.csv?kind=treatments"))
     assert entry[ENTRY_HEADER.index("note")] == "'" + formula

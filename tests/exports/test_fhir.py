@@ -3,6 +3,7 @@
 fhir.resources 8 models R5 by default and ships R4B, not R4; R4B (4.3) keeps R4's
 shapes for every resource used here, so the bundle is validated as R4B.
 """
+
 import re
 
 import pytest
@@ -19,11 +20,27 @@ from tests.exports.helpers import add_entry, add_session, export_events, hours_a
 LOINC = "http://loinc.org"
 ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 ITEM_CODES = ["69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"]
-ANSWER_CODES = {0: ("LA6568-5", "Not at all"), 1: ("LA6569-3", "Several days"), 2: ("LA6570-1", "More than half the days"), 3: ("LA6571-9", "Nearly every day")}
+ANSWER_CODES = {
+    0: ("LA6568-5", "Not at all"),
+    1: ("LA6569-3", "Several days"),
+    2: ("LA6570-1", "More than half the days"),
+    3: ("LA6571-9", "Nearly every day"),
+}
 DIFFICULTY_CODES = {0: "LA6572-7", 1: "LA6573-5", 2: "LA6575-0", 3: "LA6574-3"}
-MODELS = {"Patient": Patient, "QuestionnaireResponse": QuestionnaireResponse, "Observation": Observation, "Procedure": Procedure}
+MODELS = {
+    "Patient": Patient,
+    "QuestionnaireResponse": QuestionnaireResponse,
+    "Observation": Observation,
+    "Procedure": Procedure,
+}
 # Each check-in uses every answer at least once across the items; difficulty runs 0..3 and absent.
-CHECKINS = [([0, 1, 2, 3, 0, 1, 2], 0), ([3, 2, 1, 0, 3, 2, 1], 1), ([1, 1, 1, 1, 1, 1, 1], 2), ([2, 2, 2, 2, 2, 2, 2], 3), ([0] * 7, None)]
+CHECKINS = [
+    ([0, 1, 2, 3, 0, 1, 2], 0),
+    ([3, 2, 1, 0, 3, 2, 1], 1),
+    ([1, 1, 1, 1, 1, 1, 1], 2),
+    ([2, 2, 2, 2, 2, 2, 2], 3),
+    ([0] * 7, None),
+]
 
 
 def validate(model, data):
@@ -36,7 +53,14 @@ def diary(patient, provider_client):
     """Five check-ins, two completed sessions and a planned one."""
     pid = patient.user["id"]
     entries = [
-        add_entry(patient, answers=answers, difficulty=difficulty, recorded_at=iso(hours_ago(10 * (index + 1))), note=f"day {index}", instrument="gad7")
+        add_entry(
+            patient,
+            answers=answers,
+            difficulty=difficulty,
+            recorded_at=iso(hours_ago(10 * (index + 1))),
+            note=f"day {index}",
+            instrument="gad7",
+        )
         for index, (answers, difficulty) in enumerate(CHECKINS)
     ]
     sessions = [
@@ -54,7 +78,9 @@ def bundle_of(response):
 
 
 def by_type(bundle, resource_type):
-    return [entry["resource"] for entry in bundle["entry"] if entry["resource"]["resourceType"] == resource_type]
+    return [
+        entry["resource"] for entry in bundle["entry"] if entry["resource"]["resourceType"] == resource_type
+    ]
 
 
 def test_bundle_validates_as_r4(patient, diary):
@@ -73,7 +99,9 @@ def test_references_stay_inside_the_bundle(patient, diary):
     body = bundle_of(patient.get("/api/v1/patients/me/fhir"))
     full_urls = {entry["fullUrl"] for entry in body["entry"]}
     assert len(full_urls) == len(body["entry"])
-    references = re.findall(r'"reference":\s*"([^"]+)"', patient.get("/api/v1/patients/me/fhir").get_data(as_text=True))
+    references = re.findall(
+        r'"reference":\s*"([^"]+)"', patient.get("/api/v1/patients/me/fhir").get_data(as_text=True)
+    )
     assert references and set(references) <= full_urls
 
 
@@ -108,7 +136,11 @@ def test_questionnaire_responses_carry_every_code(patient, diary):
         assert items["70274-6"]["answer"] == [{"valueInteger": sum(answers)}]
         if difficulty is not None:
             coding = items["69722-7"]["answer"][0]["valueCoding"]
-            assert (coding["system"], coding["code"], coding["display"]) == (LOINC, DIFFICULTY_CODES[difficulty], gad7.DIFFICULTY_LABELS[difficulty])
+            assert (coding["system"], coding["code"], coding["display"]) == (
+                LOINC,
+                DIFFICULTY_CODES[difficulty],
+                gad7.DIFFICULTY_LABELS[difficulty],
+            )
             assert coding["extension"] == [{"url": ORDINAL, "valueDecimal": difficulty}]
             seen_difficulty.add(coding["code"])
     assert seen_answers == {code for code, _ in ANSWER_CODES.values()}
@@ -127,7 +159,10 @@ def test_total_observations(patient, diary):
             "code": "survey",
             "display": "Survey",
         }
-        assert observation["code"]["coding"][0]["system"] == LOINC and observation["code"]["coding"][0]["code"] == "70274-6"
+        assert (
+            observation["code"]["coding"][0]["system"] == LOINC
+            and observation["code"]["coding"][0]["code"] == "70274-6"
+        )
         assert observation["valueInteger"] == entry["total"]
         assert observation["effectiveDateTime"] == entry["recorded_at"]
         assert observation["subject"] == {"reference": f"urn:uuid:{diary['pid']}"}
@@ -135,8 +170,14 @@ def test_total_observations(patient, diary):
 
 
 def test_observation_ids_are_stable(patient, diary):
-    first = {resource["id"] for resource in by_type(bundle_of(patient.get("/api/v1/patients/me/fhir")), "Observation")}
-    again = {resource["id"] for resource in by_type(bundle_of(patient.get("/api/v1/patients/me/fhir")), "Observation")}
+    first = {
+        resource["id"]
+        for resource in by_type(bundle_of(patient.get("/api/v1/patients/me/fhir")), "Observation")
+    }
+    again = {
+        resource["id"]
+        for resource in by_type(bundle_of(patient.get("/api/v1/patients/me/fhir")), "Observation")
+    }
     assert first == again
 
 
@@ -172,5 +213,8 @@ def test_empty_diary_is_a_valid_bundle(patient):
 
 def test_fhir_export_is_audited_and_downloadable(app, patient, provider_client):
     response = provider_client.get(f"/api/v1/patients/{patient.user['id']}/fhir")
-    assert re.fullmatch(r'attachment; filename="afterglow-fhir-\d{4}-\d{2}-\d{2}\.json"', response.headers["Content-Disposition"])
+    assert re.fullmatch(
+        r'attachment; filename="afterglow-fhir-\d{4}-\d{2}-\d{2}\.json"',
+        response.headers["Content-Disposition"],
+    )
     assert export_events(app, patient.user["id"]) == [("provider", "export:fhir")]

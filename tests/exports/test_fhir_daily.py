@@ -1,6 +1,7 @@
 """The daily check-in in FHIR (CONTRACT.md section 12): the app's own Questionnaire
 ``gad7-daily`` at its canonical URL, derived from LOINC 69737-5, and its own codes.
 A daily check-in carries no LOINC code at all; only the standard GAD-7 does."""
+
 import json
 
 import pytest
@@ -26,7 +27,9 @@ def mixed(patient):
     """A standard GAD-7 (the first check-in) and two daily ones after it."""
     standard = add_entry(patient, answers=[2] * 7, recorded_at=iso(hours_ago(60)), difficulty=1)
     daily = [
-        add_entry(patient, answers=[0, 1, 2, 3, 0, 1, 2], recorded_at=iso(hours_ago(30)), difficulty=3, note="ok"),
+        add_entry(
+            patient, answers=[0, 1, 2, 3, 0, 1, 2], recorded_at=iso(hours_ago(30)), difficulty=3, note="ok"
+        ),
         add_entry(patient, answers=[3, 2, 1, 0, 3, 2, 1], recorded_at=iso(hours_ago(2))),
     ]
     assert standard["instrument"] == "gad7" and {entry["instrument"] for entry in daily} == {"daily"}
@@ -41,13 +44,21 @@ def test_the_questionnaire_is_served_at_its_canonical_url(api):
     assert questionnaire["url"] == QUESTIONNAIRE_URL and questionnaire["id"] == "gad7-daily"
     assert questionnaire["derivedFrom"] == ["http://loinc.org/q/69737-5"]
     assert "adaptation, not validated" in questionnaire["description"]
-    choices = [item for item in questionnaire["item"] if item["type"] == "choice" and item["linkId"].startswith("item-")]
+    choices = [
+        item
+        for item in questionnaire["item"]
+        if item["type"] == "choice" and item["linkId"].startswith("item-")
+    ]
     assert [item["text"] for item in choices] == [item.text for item in gad7.ITEMS]
     for item in choices:
         codings = [option["valueCoding"] for option in item["answerOption"]]
         assert [coding["display"] for coding in codings] == DAILY_ANSWERS
         assert {coding["system"] for coding in codings} == {CODE_SYSTEM_URL}
-    assert questionnaire["item"][0] == {"linkId": "stem", "type": "display", "text": gad7.DAILY_INSTRUMENT.stem}
+    assert questionnaire["item"][0] == {
+        "linkId": "stem",
+        "type": "display",
+        "text": gad7.DAILY_INSTRUMENT.stem,
+    }
 
 
 def test_the_code_system_holds_every_daily_code(api):
@@ -57,7 +68,11 @@ def test_the_code_system_holds_every_daily_code(api):
     validate(CodeSystem, system)
     assert system["url"] == CODE_SYSTEM_URL
     questionnaire = api.get("/api/v1/fhir/Questionnaire/gad7-daily").get_json(force=True)
-    used = {option["valueCoding"]["code"] for item in questionnaire["item"] for option in item.get("answerOption", [])}
+    used = {
+        option["valueCoding"]["code"]
+        for item in questionnaire["item"]
+        for option in item.get("answerOption", [])
+    }
     assert used | {"total-score"} == {concept["code"] for concept in system["concept"]}
 
 
@@ -66,7 +81,9 @@ def test_daily_entries_answer_the_apps_questionnaire_without_loinc(patient, mixe
     body = bundle_of(patient.get("/api/v1/patients/me/fhir"))
     validate(Bundle, body)
     responses = {resource["id"]: resource for resource in by_type(body, "QuestionnaireResponse")}
-    observations = {resource["derivedFrom"][0]["reference"]: resource for resource in by_type(body, "Observation")}
+    observations = {
+        resource["derivedFrom"][0]["reference"]: resource for resource in by_type(body, "Observation")
+    }
     assert responses[standard["id"]]["questionnaire"] == "http://loinc.org/q/69737-5"
     assert observations[f"urn:uuid:{standard['id']}"]["code"]["coding"][0]["code"] == "70274-6"
     for entry in daily:
@@ -80,7 +97,9 @@ def test_daily_entries_answer_the_apps_questionnaire_without_loinc(patient, mixe
             coding = items[f"item-{number}"]["answer"][0]["valueCoding"]
             assert (coding["system"], coding["display"]) == (CODE_SYSTEM_URL, DAILY_ANSWERS[value])
         assert items["total"]["answer"] == [{"valueInteger": entry["total"]}]
-        assert observation["code"]["coding"] == [{"system": CODE_SYSTEM_URL, "code": "total-score", "display": gad7.DAILY_TOTAL_TITLE}]
+        assert observation["code"]["coding"] == [
+            {"system": CODE_SYSTEM_URL, "code": "total-score", "display": gad7.DAILY_TOTAL_TITLE}
+        ]
         assert observation["valueInteger"] == entry["total"]
         assert "not validated" in observation["interpretation"][0]["text"]
     assert "difficulty" in {item["linkId"] for item in responses[daily[0]["id"]]["item"]}

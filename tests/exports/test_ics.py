@@ -1,6 +1,7 @@
 """Planned sessions as iCalendar: GET /api/v1/patients/{pid}/sessions.ics and the subscription feed."""
+
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -16,7 +17,14 @@ def sessions(patient, provider_client):
     pid = patient.user["id"]
     return {
         "planned": [
-            add_session(provider_client, pid, status="planned", starts_at=hours_ago(-24 * 3), dose_mg=40, notes="bring a driver"),
+            add_session(
+                provider_client,
+                pid,
+                status="planned",
+                starts_at=hours_ago(-24 * 3),
+                dose_mg=40,
+                notes="bring a driver",
+            ),
             add_session(patient, pid, status="planned", starts_at=hours_ago(-24 * 10), route="intranasal"),
         ],
         "completed": [add_session(provider_client, pid, dose_mg=35, notes="went well")],
@@ -40,7 +48,9 @@ def test_one_event_per_planned_session(patient, sessions):
     for session in sessions["planned"]:
         event = events[f"{session['id']}@afterglow"]
         start = event.decoded("DTSTART")
-        assert start.utcoffset() == timedelta(0) and start == parse_iso(session["starts_at"]).replace(microsecond=0)
+        assert start.utcoffset() == timedelta(0) and start == parse_iso(session["starts_at"]).replace(
+            microsecond=0
+        )
         assert event.decoded("DURATION") == timedelta(hours=2)
         assert event.decoded("DTSTAMP").utcoffset() == timedelta(0)
         assert str(event["SUMMARY"]) == "Clinic session"
@@ -64,7 +74,10 @@ def test_no_health_data_in_the_calendar(patient, sessions):
 def test_uids_are_stable_across_calls(patient, provider_client, sessions):
     first = events_of(patient.get("/api/v1/patients/me/sessions.ics"))
     session = sessions["planned"][0]
-    moved = provider_client.patch(f"/api/v1/treatments/{session['id']}", json={"starts_at": (parse_iso(session["starts_at"]) + timedelta(hours=1)).isoformat()})
+    moved = provider_client.patch(
+        f"/api/v1/treatments/{session['id']}",
+        json={"starts_at": (parse_iso(session["starts_at"]) + timedelta(hours=1)).isoformat()},
+    )
     assert moved.status_code == 200
     again = events_of(provider_client.get(f"/api/v1/patients/{patient.user['id']}/sessions.ics"))
     assert set(first) == set(again)
@@ -73,14 +86,22 @@ def test_uids_are_stable_across_calls(patient, provider_client, sessions):
 
 
 def test_same_body_when_nothing_changed(patient, sessions):
-    assert patient.get("/api/v1/patients/me/sessions.ics").get_data() == patient.get("/api/v1/patients/me/sessions.ics").get_data()
+    assert (
+        patient.get("/api/v1/patients/me/sessions.ics").get_data()
+        == patient.get("/api/v1/patients/me/sessions.ics").get_data()
+    )
 
 
 def test_a_completed_session_leaves_the_calendar(patient, provider_client, sessions):
     session = sessions["planned"][0]
-    done = provider_client.patch(f"/api/v1/treatments/{session['id']}", json={"status": "completed", "starts_at": (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()})
+    done = provider_client.patch(
+        f"/api/v1/treatments/{session['id']}",
+        json={"status": "completed", "starts_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat()},
+    )
     assert done.status_code == 200
-    assert set(events_of(patient.get("/api/v1/patients/me/sessions.ics"))) == {f"{sessions['planned'][1]['id']}@afterglow"}
+    assert set(events_of(patient.get("/api/v1/patients/me/sessions.ics"))) == {
+        f"{sessions['planned'][1]['id']}@afterglow"
+    }
 
 
 def test_empty_calendar(patient):
@@ -90,7 +111,10 @@ def test_empty_calendar(patient):
 def test_ics_export_is_audited(app, patient, provider_client):
     patient.get("/api/v1/patients/me/sessions.ics")
     provider_client.get(f"/api/v1/patients/{patient.user['id']}/sessions.ics")
-    assert export_events(app, patient.user["id"]) == [("patient", "export:sessions.ics"), ("provider", "export:sessions.ics")]
+    assert export_events(app, patient.user["id"]) == [
+        ("patient", "export:sessions.ics"),
+        ("provider", "export:sessions.ics"),
+    ]
 
 
 # The subscription feed: calendar apps cannot log in, so the URL carries a secret.
@@ -108,7 +132,9 @@ def path_of(url):
 
 def test_a_calendar_app_subscribes_without_a_cookie(app, patient, sessions):
     feed = feed_url(patient)
-    assert feed["url"].startswith("http://127.0.0.1:5000/api/v1/feeds/") and feed["url"].endswith("/sessions.ics")
+    assert feed["url"].startswith("http://127.0.0.1:5000/api/v1/feeds/") and feed["url"].endswith(
+        "/sessions.ics"
+    )
     assert feed["webcal_url"] == "webcal://" + feed["url"].split("://", 1)[1]
     calendar_app = app.test_client()  # no session cookie at all
     response = calendar_app.get(path_of(feed["url"]))
@@ -140,7 +166,11 @@ def test_changing_the_password_revokes_the_feed(app, patient):
     path = path_of(feed_url(patient)["url"])
     assert app.test_client().get(path).status_code == 200
     with app.app_context():
-        db.session.execute(update(User).where(User.id == uuid.UUID(patient.user["id"])).values(password_changed_at=datetime.now(timezone.utc)))
+        db.session.execute(
+            update(User)
+            .where(User.id == uuid.UUID(patient.user["id"]))
+            .values(password_changed_at=datetime.now(UTC))
+        )
         db.session.commit()
     assert app.test_client().get(path).status_code == 404
     assert path_of(feed_url(patient)["url"]) != path
@@ -157,7 +187,10 @@ def test_only_the_patient_gets_a_feed_url(make_patient, patient, provider_client
     assert provider_client.post(f"/api/v1/patients/{pid}/calendar-feed").status_code == 403
     assert make_patient().post(f"/api/v1/patients/{pid}/calendar-feed").status_code == 404
     assert patient.post(f"/api/v1/patients/{pid}/calendar-feed").status_code == 200
-    assert patient.post("/api/v1/patients/me/calendar-feed", headers={"X-CSRF-Token": "wrong"}).status_code == 403
+    assert (
+        patient.post("/api/v1/patients/me/calendar-feed", headers={"X-CSRF-Token": "wrong"}).status_code
+        == 403
+    )
 
 
 def test_the_feed_is_rate_limited_per_token(app, patient):

@@ -2,8 +2,9 @@
 and re-evaluated as of any instant: ``refresh_patient(..., now=...)`` takes time
 as a parameter, so no clock is patched.
 """
+
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -38,7 +39,7 @@ class Diary:
 
     def at(self, day, hour=12):
         """The UTC instant of ``hour`` o'clock local time on ``day``."""
-        return datetime.combine(day, time(hour), tzinfo=self.zone).astimezone(timezone.utc)
+        return datetime.combine(day, time(hour), tzinfo=self.zone).astimezone(UTC)
 
     def today(self):
         return datetime.now(self.zone).date()
@@ -48,7 +49,13 @@ class Diary:
 
     def score(self, day, total, hour=12):
         with self.app.app_context():
-            entry = Entry(patient_id=self.id, recorded_at=self.at(day, hour), local_date=day, answers=answers_for(total), side_effects=[])
+            entry = Entry(
+                patient_id=self.id,
+                recorded_at=self.at(day, hour),
+                local_date=day,
+                answers=answers_for(total),
+                side_effects=[],
+            )
             db.session.add(entry)
             db.session.commit()
             return entry.id
@@ -61,7 +68,13 @@ class Diary:
     def session(self, day, status="completed", hour=10):
         with self.app.app_context():
             treatment = Treatment(
-                patient_id=self.id, status=status, starts_at=self.at(day, hour), local_date=day, route="iv", recorded_by_role="provider", side_effects=[]
+                patient_id=self.id,
+                status=status,
+                starts_at=self.at(day, hour),
+                local_date=day,
+                route="iv",
+                recorded_by_role="provider",
+                side_effects=[],
             )
             db.session.add(treatment)
             db.session.commit()
@@ -84,12 +97,16 @@ class Diary:
         with self.app.app_context():
             return [
                 (flag.kind, flag.status, flag.raised_on, flag.resolution)
-                for flag in db.session.scalars(select(Flag).where(Flag.patient_id == self.id).order_by(Flag.raised_on, Flag.kind))
+                for flag in db.session.scalars(
+                    select(Flag).where(Flag.patient_id == self.id).order_by(Flag.raised_on, Flag.kind)
+                )
             ]
 
     def flag_rows(self):
         with self.app.app_context():
-            flags = db.session.scalars(select(Flag).where(Flag.patient_id == self.id).order_by(Flag.raised_on, Flag.kind)).all()
+            flags = db.session.scalars(
+                select(Flag).where(Flag.patient_id == self.id).order_by(Flag.raised_on, Flag.kind)
+            ).all()
             db.session.expunge_all()
             return flags
 

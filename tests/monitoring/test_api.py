@@ -1,8 +1,9 @@
 """Timeline, worklist, flags and the intake baseline through the API (CONTRACT.md section 6)."""
+
 import base64
 import json
 import uuid
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,16 +15,48 @@ from diary.extensions import db
 
 from .conftest import WORKED_AFTER, WORKED_BASELINE, answers_for
 
-FLAG_KEYS = {"id", "patient_id", "kind", "status", "raised_on", "raised_at", "details", "acknowledged_by", "acknowledged_at", "resolved_at"}
+FLAG_KEYS = {
+    "id",
+    "patient_id",
+    "kind",
+    "status",
+    "raised_on",
+    "raised_at",
+    "details",
+    "acknowledged_by",
+    "acknowledged_at",
+    "resolved_at",
+}
 ASSESSMENT_KEYS = {
-    "status", "last_session_date", "baseline", "nadir", "threshold", "current", "regained_fraction",
-    "days_since_session", "predicted_wear_off_date", "prediction_basis", "suggested_session_by", "notices",
+    "status",
+    "last_session_date",
+    "baseline",
+    "nadir",
+    "threshold",
+    "current",
+    "regained_fraction",
+    "days_since_session",
+    "predicted_wear_off_date",
+    "prediction_basis",
+    "suggested_session_by",
+    "notices",
     "forecast",  # beyond the contract: the v2 forecast, care team only
 }
 WORKLIST_KEYS = {
-    "id", "name", "email", "timezone", "last_entry_at", "latest_score", "latest_severity", "status", "open_flags",
-    "predicted_wear_off_date", "suggested_session_by", "next_planned_session",
-    "next_planned_by", "session_due",  # beyond the contract
+    "id",
+    "name",
+    "email",
+    "timezone",
+    "last_entry_at",
+    "latest_score",
+    "latest_severity",
+    "status",
+    "open_flags",
+    "predicted_wear_off_date",
+    "suggested_session_by",
+    "next_planned_session",
+    "next_planned_by",
+    "session_due",  # beyond the contract
 }
 
 
@@ -34,7 +67,7 @@ def app_config(app_config):
 
 def local_noon(client, day, hour=12):
     zone = ZoneInfo(client.user["timezone"])
-    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(timezone.utc).isoformat()
+    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC).isoformat()
 
 
 def today_of(client):
@@ -42,7 +75,11 @@ def today_of(client):
 
 
 def post_score(client, day, total, hour=12):
-    body = {"recorded_at": local_noon(client, day, hour), "answers": answers_for(total), "instrument": "daily"}  # the scores relief reads
+    body = {
+        "recorded_at": local_noon(client, day, hour),
+        "answers": answers_for(total),
+        "instrument": "daily",
+    }  # the scores relief reads
     response = client.post("/api/v1/patients/me/entries", json=body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
@@ -75,7 +112,13 @@ def test_a_backfilled_month_gives_the_flags_and_assessment_on_the_timeline(app, 
     response = provider_client.get(f"/api/v1/patients/{pid}/timeline?from={start}")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["patient"] == {"id": pid, "name": "Pat Doe", "timezone": "Europe/Berlin", "intake_baseline": None, "email_reminders_failing": False}
+    assert body["patient"] == {
+        "id": pid,
+        "name": "Pat Doe",
+        "timezone": "Europe/Berlin",
+        "intake_baseline": None,
+        "email_reminders_failing": False,
+    }
     assert [d["score"] for d in body["days"]] == WORKED_BASELINE + WORKED_AFTER
     assert body["days"][0] == {"date": start, "score": 16, "severity": "severe", "entries": 1}
     assert [t["local_date"] for t in body["treatments"]] == [day0.isoformat()]
@@ -104,7 +147,9 @@ def test_a_backfilled_month_gives_the_flags_and_assessment_on_the_timeline(app, 
 
     [row] = provider_client.get("/api/v1/patients").get_json()["items"]
     assert set(row) == WORKLIST_KEYS
-    assert row["status"] == "wearing_off" and row["open_flags"] == ["wearing_off"] and row["latest_score"] == 14
+    assert (
+        row["status"] == "wearing_off" and row["open_flags"] == ["wearing_off"] and row["latest_score"] == 14
+    )
 
 
 def test_the_worklist_puts_the_urgent_patient_first(app, make_patient, provider, provider_client):
@@ -138,7 +183,10 @@ def test_the_worklist_puts_the_urgent_patient_first(app, make_patient, provider,
     assert urgent_flag["details"]["not_a_safety_screen"] is True
     assert provider_client.post(f"/api/v1/flags/{urgent_flag['id']}/acknowledge", json={}).status_code == 200
     items = provider_client.get("/api/v1/patients").get_json()["items"]
-    assert "urgent" not in items[0]["open_flags"] and {items[0]["name"], items[1]["name"]} == {"Zed Urgent", "Yan Wearing"}
+    assert "urgent" not in items[0]["open_flags"] and {items[0]["name"], items[1]["name"]} == {
+        "Zed Urgent",
+        "Yan Wearing",
+    }
 
 
 def test_the_worklist_pages_with_a_cursor(make_patient, provider, provider_client):
@@ -152,21 +200,27 @@ def test_the_worklist_pages_with_a_cursor(make_patient, provider, provider_clien
     assert [item["name"] for item in second["items"] + third["items"]] == names[2:]
     assert third["next_cursor"] is None
     assert provider_client.get("/api/v1/patients").get_json()["next_cursor"] is None
-    forged = base64.urlsafe_b64encode(json.dumps([0, "2026-01-01", "a\x00b", str(uuid.uuid4())]).encode()).decode()
+    forged = base64.urlsafe_b64encode(
+        json.dumps([0, "2026-01-01", "a\x00b", str(uuid.uuid4())]).encode()
+    ).decode()
     for query in ("limit=0", "limit=501", "cursor=nonsense", "limit=x", f"cursor={forged}", "cursor=W10"):
         response = provider_client.get(f"/api/v1/patients?{query}")
         assert response.status_code == 422, query
         assert response.get_json()["error"]["code"] == "validation_error"
 
 
-def test_the_worklist_shows_only_the_providers_own_patients(make_patient, make_provider, provider, provider_client):
+def test_the_worklist_shows_only_the_providers_own_patients(
+    make_patient, make_provider, provider, provider_client
+):
     mine = make_patient(provider, name="Mine")
     make_patient(make_provider(), name="Not mine")
     items = provider_client.get("/api/v1/patients").get_json()["items"]
     assert [(item["id"], item["email"]) for item in items] == [(mine.user["id"], mine.user["email"])]
 
 
-def test_a_patient_registered_before_monitoring_is_summarised_by_the_next_relief_pass(app, patient, provider_client):
+def test_a_patient_registered_before_monitoring_is_summarised_by_the_next_relief_pass(
+    app, patient, provider_client
+):
     from diary.monitoring.models import PatientSummary
 
     with app.app_context():
@@ -187,9 +241,20 @@ def test_a_worklist_sight_is_in_the_patients_access_log_once_a_day(app, patient,
         assert len(provider_client.get("/api/v1/patients").get_json()["items"]) == 1
     with app.app_context():
         rows = db.session.scalars(db.select(AuditEvent).where(AuditEvent.resource == "worklist")).all()
-        assert [(str(row.patient_id), str(row.actor_id)) for row in rows] == [(patient.user["id"], patient.provider["id"])]
+        assert [(str(row.patient_id), str(row.actor_id)) for row in rows] == [
+            (patient.user["id"], patient.provider["id"])
+        ]
         yesterday = rows[0].at - timedelta(days=1)
-        db.session.add(AuditEvent(at=yesterday, actor_id=rows[0].actor_id, actor_role="provider", patient_id=rows[0].patient_id, action="read", resource="worklist"))
+        db.session.add(
+            AuditEvent(
+                at=yesterday,
+                actor_id=rows[0].actor_id,
+                actor_role="provider",
+                patient_id=rows[0].patient_id,
+                action="read",
+                resource="worklist",
+            )
+        )
         db.session.commit()
     log = patient.get("/api/v1/me/access-log").get_json()["items"]
     assert [item["resource"] for item in log].count("worklist") == 2  # today's sight, and yesterday's
@@ -219,39 +284,71 @@ def test_acknowledging_a_flag(app, patient, provider_client):
     [flag] = provider_client.get(f"/api/v1/patients/{pid}/flags?status=open").get_json()["items"]
     assert patient.post(f"/api/v1/flags/{flag['id']}/acknowledge", json={}).status_code == 403
 
-    response = provider_client.post(f"/api/v1/flags/{flag['id']}/acknowledge", json={"note": "Booked for Friday"})
+    response = provider_client.post(
+        f"/api/v1/flags/{flag['id']}/acknowledge", json={"note": "Booked for Friday"}
+    )
     assert response.status_code == 200
     acknowledged = response.get_json()
     assert set(acknowledged) == FLAG_KEYS
-    assert acknowledged["status"] == "acknowledged" and acknowledged["acknowledged_by"] == provider_client.user["id"]
+    assert (
+        acknowledged["status"] == "acknowledged"
+        and acknowledged["acknowledged_by"] == provider_client.user["id"]
+    )
     assert acknowledged["acknowledged_at"].endswith("Z") and acknowledged["resolved_at"] is None
-    assert provider_client.post(f"/api/v1/flags/{flag['id']}/acknowledge", json={"note": "a\x00b"}).status_code == 422
+    assert (
+        provider_client.post(f"/api/v1/flags/{flag['id']}/acknowledge", json={"note": "a\x00b"}).status_code
+        == 422
+    )
     again = provider_client.post(f"/api/v1/flags/{flag['id']}/acknowledge").get_json()
     assert again == acknowledged  # idempotent, and the body may be left out
 
     assert provider_client.get(f"/api/v1/patients/{pid}/flags?status=open").get_json()["items"] == []
-    assert [f["id"] for f in provider_client.get(f"/api/v1/patients/{pid}/flags?status=acknowledged").get_json()["items"]] == [flag["id"]]
+    assert [
+        f["id"]
+        for f in provider_client.get(f"/api/v1/patients/{pid}/flags?status=acknowledged").get_json()["items"]
+    ] == [flag["id"]]
     [row] = provider_client.get("/api/v1/patients").get_json()["items"]
     assert row["open_flags"] == [] and row["status"] == "wearing_off"
     with app.app_context():
-        resources = set(db.session.scalars(select(AuditEvent.resource).where(AuditEvent.patient_id == uuid.UUID(pid))))
+        resources = set(
+            db.session.scalars(select(AuditEvent.resource).where(AuditEvent.patient_id == uuid.UUID(pid)))
+        )
     assert {f"flag:{flag['id']}", "flags"} <= resources
 
     # A new session starts a new cycle: the flag resolves itself, keeping who acknowledged it.
     post_session(provider_client, patient, today_of(patient), hour=0)
-    [resolved] = provider_client.get(f"/api/v1/patients/{pid}/flags?status=resolved&x=1").get_json()["items"][-1:]
-    assert resolved["id"] == flag["id"] and resolved["resolved_at"] and resolved["acknowledged_by"] == provider_client.user["id"]
+    [resolved] = provider_client.get(f"/api/v1/patients/{pid}/flags?status=resolved&x=1").get_json()["items"][
+        -1:
+    ]
+    assert (
+        resolved["id"] == flag["id"]
+        and resolved["resolved_at"]
+        and resolved["acknowledged_by"] == provider_client.user["id"]
+    )
 
 
 def test_the_intake_baseline(app, patient, provider_client):
     pid = patient.user["id"]
     response = provider_client.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": 16})
     assert response.status_code == 200
-    assert response.get_json() == {"id": pid, "name": "Pat Doe", "timezone": "Europe/Berlin", "intake_baseline": 16, "email_reminders_failing": False}
+    assert response.get_json() == {
+        "id": pid,
+        "name": "Pat Doe",
+        "timezone": "Europe/Berlin",
+        "intake_baseline": 16,
+        "email_reminders_failing": False,
+    }
     timeline = provider_client.get(f"/api/v1/patients/{pid}/timeline").get_json()
     assert timeline["patient"]["intake_baseline"] == 16 and timeline["assessment"]["baseline"] == 16.0
-    assert provider_client.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": None}).get_json()["intake_baseline"] is None
-    assert provider_client.get(f"/api/v1/patients/{pid}/timeline").get_json()["assessment"]["notices"] == ["no_baseline"]
+    assert (
+        provider_client.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": None}).get_json()[
+            "intake_baseline"
+        ]
+        is None
+    )
+    assert provider_client.get(f"/api/v1/patients/{pid}/timeline").get_json()["assessment"]["notices"] == [
+        "no_baseline"
+    ]
     for bad in (22, -1, "5", 3.5, True):
         response = provider_client.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": bad})
         assert response.status_code == 422, bad
@@ -266,10 +363,15 @@ def test_an_intake_baseline_lets_a_session_without_pre_treatment_scores_be_judge
     post_session(provider_client, patient, day0)
     for offset, total in enumerate(WORKED_AFTER, start=1):
         post_score(patient, day0 + timedelta(days=offset), total)
-    assert provider_client.get(f"/api/v1/patients/{pid}/timeline").get_json()["assessment"]["notices"] == ["no_baseline"]
+    assert provider_client.get(f"/api/v1/patients/{pid}/timeline").get_json()["assessment"]["notices"] == [
+        "no_baseline"
+    ]
     provider_client.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": 16})
     body = provider_client.get(f"/api/v1/patients/{pid}/timeline").get_json()
-    assert body["assessment"]["notices"] == ["baseline_from_intake"] and body["assessment"]["status"] == "wearing_off"
+    assert (
+        body["assessment"]["notices"] == ["baseline_from_intake"]
+        and body["assessment"]["status"] == "wearing_off"
+    )
     assert {(f["kind"], f["status"]) for f in body["flags"]} >= {("wearing_off", "open")}
 
 
@@ -292,12 +394,16 @@ def test_timeline_ranges(patient):
     Diary(patient.client.application, patient).score(old, 7)
     post_score(patient, today - timedelta(days=2), 5)
     default = patient.get("/api/v1/patients/me/timeline").get_json()
-    assert [d["date"] for d in default["days"]] == [(today - timedelta(days=2)).isoformat()]  # the last 90 days
+    assert [d["date"] for d in default["days"]] == [
+        (today - timedelta(days=2)).isoformat()
+    ]  # the last 90 days
     wide = patient.get(f"/api/v1/patients/me/timeline?from={today - timedelta(days=731)}&to={today}")
     assert wide.status_code == 200 and len(wide.get_json()["days"]) == 2
     too_wide = patient.get(f"/api/v1/patients/me/timeline?from={today - timedelta(days=732)}&to={today}")
     assert too_wide.status_code == 422
-    backwards = patient.get(f"/api/v1/patients/me/timeline?from={today.isoformat()}&to={(today - timedelta(days=1)).isoformat()}")
+    backwards = patient.get(
+        f"/api/v1/patients/me/timeline?from={today.isoformat()}&to={(today - timedelta(days=1)).isoformat()}"
+    )
     assert backwards.status_code == 422
     assert patient.get("/api/v1/patients/me/timeline?from=yesterday").status_code == 422
 
@@ -308,8 +414,14 @@ def test_deleting_an_entry_through_the_api_re_evaluates(patient, provider_client
     post_session(provider_client, patient, day0)
     for offset in range(1, 8):
         post_score(patient, day0 - timedelta(days=offset), 12)
-    ids = [post_score(patient, day0 + timedelta(days=n), total)["id"] for n, total in enumerate([6, 5, 5, 6, 7, 9, 10, 16, 18], start=1)]
-    kinds = {f["kind"] for f in provider_client.get(f"/api/v1/patients/{pid}/flags?status=open").get_json()["items"]}
+    ids = [
+        post_score(patient, day0 + timedelta(days=n), total)["id"]
+        for n, total in enumerate([6, 5, 5, 6, 7, 9, 10, 16, 18], start=1)
+    ]
+    kinds = {
+        f["kind"]
+        for f in provider_client.get(f"/api/v1/patients/{pid}/flags?status=open").get_json()["items"]
+    }
     assert "urgent" in kinds
     assert patient.delete(f"/api/v1/entries/{ids[-1]}").status_code == 204
     kinds = {f["kind"] for f in provider_client.get(f"/api/v1/patients/{pid}/flags").get_json()["items"]}
@@ -322,7 +434,9 @@ def test_reads_of_the_timeline_are_audited_for_the_care_team_only(app, patient, 
     def reads():
         with app.app_context():
             return db.session.scalars(
-                select(AuditEvent.actor_role).where(AuditEvent.patient_id == uuid.UUID(pid), AuditEvent.resource == "timeline")
+                select(AuditEvent.actor_role).where(
+                    AuditEvent.patient_id == uuid.UUID(pid), AuditEvent.resource == "timeline"
+                )
             ).all()
 
     patient.get("/api/v1/patients/me/timeline")
@@ -335,7 +449,9 @@ def test_the_openapi_document_describes_the_routes(client):
     spec = client.get("/api/openapi.json").get_json()
     paths = spec["paths"]
     assert {"get"} <= set(paths["/api/v1/patients"]) and "patch" in paths["/api/v1/patients/{pid}"]
-    assert "get" in paths["/api/v1/patients/{pid}/timeline"] and "get" in paths["/api/v1/patients/{pid}/flags"]
+    assert (
+        "get" in paths["/api/v1/patients/{pid}/timeline"] and "get" in paths["/api/v1/patients/{pid}/flags"]
+    )
     assert "post" in paths["/api/v1/flags/{flag_id}/acknowledge"]
     schemas = spec["components"]["schemas"]
     assert set(schemas["Flag"]["properties"]) == FLAG_KEYS

@@ -1,4 +1,5 @@
 """Check-ins arriving at once: each re-evaluation waits for the one before, so the last sees everything."""
+
 import threading
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from tests.conftest import login
 
 from .conftest import Diary, answers_for, summary_dict
 from .test_api import local_noon, post_session, today_of
+
 
 @pytest.fixture
 def app_config(app_config):
@@ -35,12 +37,19 @@ def test_a_burst_of_check_ins_leaves_the_same_state_as_one_evaluation(app, patie
 
     def check_in(client, offset, total):
         start.wait()
-        body = {"recorded_at": local_noon(patient, day0 + timedelta(days=offset)), "answers": answers_for(total), "instrument": "daily"}
+        body = {
+            "recorded_at": local_noon(patient, day0 + timedelta(days=offset)),
+            "answers": answers_for(total),
+            "instrument": "daily",
+        }
         response = client.post("/api/v1/patients/me/entries", json=body)
         if response.status_code != 201:
             failures.append((response.status_code, response.get_json()))
 
-    threads = [threading.Thread(target=check_in, args=(client, n, total)) for n, (client, total) in enumerate(zip(clients, BURST, strict=True), start=1)]
+    threads = [
+        threading.Thread(target=check_in, args=(client, n, total))
+        for n, (client, total) in enumerate(zip(clients, BURST, strict=True), start=1)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

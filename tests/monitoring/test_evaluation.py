@@ -1,29 +1,37 @@
 """Re-evaluating the patients whose local day has moved on: the scheduler's relief job."""
+
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event
 
-from diary import relief, scheduler
+from diary import localtime, relief, scheduler
 from diary.extensions import db
-from diary import localtime
 from diary.monitoring import evaluation
 
 from .conftest import D0, flag_set
 
 
 def utc(text):
-    return datetime.fromisoformat(text).astimezone(timezone.utc)
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 @pytest.mark.parametrize(
     ("now", "zone", "expected"),
     [
         ("2026-03-10T12:00:00+00:00", "Europe/Berlin", "2026-03-10T23:00:00+00:00"),
-        ("2026-03-10T23:00:00+00:00", "Europe/Berlin", "2026-03-11T23:00:00+00:00"),  # exactly midnight: the next one
-        ("2026-03-28T12:00:00+00:00", "Europe/Berlin", "2026-03-28T23:00:00+00:00"),  # before the spring-forward night
+        (
+            "2026-03-10T23:00:00+00:00",
+            "Europe/Berlin",
+            "2026-03-11T23:00:00+00:00",
+        ),  # exactly midnight: the next one
+        (
+            "2026-03-28T12:00:00+00:00",
+            "Europe/Berlin",
+            "2026-03-28T23:00:00+00:00",
+        ),  # before the spring-forward night
         ("2026-03-29T12:00:00+00:00", "Europe/Berlin", "2026-03-29T22:00:00+00:00"),  # after it: UTC+2
         ("2026-03-10T12:00:00+00:00", "Asia/Tokyo", "2026-03-10T15:00:00+00:00"),
         ("2026-03-10T12:00:00+00:00", "America/New_York", "2026-03-11T04:00:00+00:00"),
@@ -35,24 +43,40 @@ def test_next_local_midnight(now, zone, expected):
     assert localtime.next_local_midnight(utc(now), zone) == utc(expected)
 
 
-@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/Havana", "America/Santiago", "America/Sao_Paulo", "Australia/Lord_Howe", "Pacific/Apia"])
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "Europe/Berlin",
+        "America/Havana",
+        "America/Santiago",
+        "America/Sao_Paulo",
+        "Australia/Lord_Howe",
+        "Pacific/Apia",
+    ],
+)
 @pytest.mark.parametrize("year", [2011, 2018, 2026])
 def test_the_next_evaluation_is_the_first_instant_of_the_next_local_date(zone, year):
     """Every hour of a year, in zones whose clocks jump at midnight
     (Sao Paulo 2018 repeats it, Apia 2011 skips a day)."""
     tz = ZoneInfo(zone)
-    now = datetime(year, 1, 1, tzinfo=timezone.utc)
+    now = datetime(year, 1, 1, tzinfo=UTC)
     while now.year == year:
         instant = localtime.next_local_midnight(now, zone)
         today = now.astimezone(tz).date()
         assert instant > now
         assert instant.astimezone(tz).date() > today, (now, instant)
-        assert (instant - timedelta(seconds=1)).astimezone(tz).date() <= today or instant - now <= timedelta(hours=1)
+        assert (instant - timedelta(seconds=1)).astimezone(tz).date() <= today or instant - now <= timedelta(
+            hours=1
+        )
         now += timedelta(minutes=61)
 
 
 def test_only_patients_past_their_local_midnight_are_evaluated(app, diary):
-    berlin, tokyo, new_york = diary("Bea", "Europe/Berlin"), diary("Taro", "Asia/Tokyo"), diary("Nia", "America/New_York")
+    berlin, tokyo, new_york = (
+        diary("Bea", "Europe/Berlin"),
+        diary("Taro", "Asia/Tokyo"),
+        diary("Nia", "America/New_York"),
+    )
     for pat in (berlin, tokyo, new_york):
         pat.refresh(date(2026, 3, 10), hour=12)
     with app.app_context():
@@ -133,7 +157,7 @@ def test_moving_to_another_time_zone_moves_the_next_evaluation(app, patient):
         summary = db.session.get(PatientSummary, uuid.UUID(patient.user["id"]))
         tokyo_midnight = summary.next_evaluation_at.astimezone(ZoneInfo("Asia/Tokyo"))
         assert (tokyo_midnight.hour, tokyo_midnight.minute) == (0, 0)
-        assert summary.next_evaluation_at - datetime.now(timezone.utc) <= timedelta(days=1)
+        assert summary.next_evaluation_at - datetime.now(UTC) <= timedelta(days=1)
 
 
 def test_the_command_line_re_evaluates(runner, make_patient, provider):

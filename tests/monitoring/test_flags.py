@@ -1,4 +1,5 @@
 """Flags persisted from the relief replay: raised once, resolved when their cause ends."""
+
 import uuid
 from datetime import timedelta
 
@@ -7,8 +8,8 @@ from sqlalchemy import select
 
 from diary.extensions import db
 from diary.monitoring import flags, service
-from diary.monitoring.params import parse_relief_params
 from diary.monitoring.models import Flag
+from diary.monitoring.params import parse_relief_params
 
 from .conftest import D0, WORKED_AFTER, flag_set
 
@@ -98,7 +99,10 @@ def test_a_data_gap_is_raised_after_four_silent_days_and_resolves_when_logging_r
     assert pat.flags() == [("data_gap", "resolved", day(7), "logging_resumed")]
     # Silent again: a second gap, a second flag.
     pat.refresh(day(12), hour=1)
-    assert pat.flags() == [("data_gap", "resolved", day(7), "logging_resumed"), ("data_gap", "open", day(12), None)]
+    assert pat.flags() == [
+        ("data_gap", "resolved", day(7), "logging_resumed"),
+        ("data_gap", "open", day(12), None),
+    ]
 
 
 def test_a_score_backfilled_into_a_gap_withdraws_the_flag(diary):
@@ -124,7 +128,11 @@ def test_deleting_the_entry_behind_a_flag_withdraws_it_and_restoring_it_reopens_
     assert ("urgent", "open") in flag_set(pat.flags())
     with app.app_context():
         urgent = db.session.scalar(select(Flag).where(Flag.patient_id == pat.id, Flag.kind == "urgent"))
-        urgent.acknowledged_at, urgent.acknowledged_by_id, urgent.status = pat.at(day(9), 21), uuid.UUID(provider["id"]), "acknowledged"
+        urgent.acknowledged_at, urgent.acknowledged_by_id, urgent.status = (
+            pat.at(day(9), 21),
+            uuid.UUID(provider["id"]),
+            "acknowledged",
+        )
         db.session.commit()
         urgent_id = urgent.id
 
@@ -148,7 +156,16 @@ def test_deleting_the_entry_behind_a_flag_withdraws_it_and_restoring_it_reopens_
 def test_flags_not_raised_by_the_replay_are_left_alone(app, diary):
     pat = diary()
     with app.app_context():
-        db.session.add(Flag(patient_id=pat.id, kind="urgent", occurrence="urgent:manual", raised_on=day(1), raised_at=pat.at(day(1)), details={}))
+        db.session.add(
+            Flag(
+                patient_id=pat.id,
+                kind="urgent",
+                occurrence="urgent:manual",
+                raised_on=day(1),
+                raised_at=pat.at(day(1)),
+                details={},
+            )
+        )
         db.session.commit()
     summary = pat.refresh(day(3))
     assert pat.flags() == [("urgent", "open", day(1), None)]
@@ -158,7 +175,16 @@ def test_flags_not_raised_by_the_replay_are_left_alone(app, diary):
 def test_an_open_flag_of_the_kind_in_the_way_holds_a_new_one_back(app, diary):
     pat = diary()
     with app.app_context():
-        db.session.add(Flag(patient_id=pat.id, kind="data_gap", occurrence="data_gap:manual", raised_on=day(1), raised_at=pat.at(day(1)), details={}))
+        db.session.add(
+            Flag(
+                patient_id=pat.id,
+                kind="data_gap",
+                occurrence="data_gap:manual",
+                raised_on=day(1),
+                raised_at=pat.at(day(1)),
+                details={},
+            )
+        )
         db.session.commit()
     pat.scores(day(-7), [12] * 7)
     pat.session(D0)
@@ -170,10 +196,26 @@ def test_an_open_flag_of_the_kind_in_the_way_holds_a_new_one_back(app, diary):
 def test_a_concurrent_insert_of_the_same_occurrence_is_read_back(app, diary):
     pat = diary()
     with app.app_context():
-        stored = Flag(patient_id=pat.id, kind="urgent", occurrence="urgent:2026-03-01", cycle_start=D0, raised_on=day(5), raised_at=pat.at(day(5)), details={})
+        stored = Flag(
+            patient_id=pat.id,
+            kind="urgent",
+            occurrence="urgent:2026-03-01",
+            cycle_start=D0,
+            raised_on=day(5),
+            raised_at=pat.at(day(5)),
+            details={},
+        )
         db.session.add(stored)
         db.session.commit()
-        twin = Flag(patient_id=pat.id, kind="urgent", occurrence="urgent:2026-03-01", cycle_start=D0, raised_on=day(5), raised_at=pat.at(day(6)), details={})
+        twin = Flag(
+            patient_id=pat.id,
+            kind="urgent",
+            occurrence="urgent:2026-03-01",
+            cycle_start=D0,
+            raised_on=day(5),
+            raised_at=pat.at(day(6)),
+            details={},
+        )
         assert flags._insert_flag(twin).id == stored.id
         assert db.session.scalar(select(db.func.count()).select_from(Flag)) == 1
 
@@ -204,7 +246,11 @@ def test_the_intake_baseline_is_used_without_pre_treatment_scores(app, diary):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("", {}), ("mcid=5", {"mcid": 5.0}), (" MCID = 5 , course_gap_days=6", {"mcid": 5.0, "course_gap_days": 6})],
+    [
+        ("", {}),
+        ("mcid=5", {"mcid": 5.0}),
+        (" MCID = 5 , course_gap_days=6", {"mcid": 5.0, "course_gap_days": 6}),
+    ],
 )
 def test_relief_params_from_the_environment_string(text, expected):
     params = parse_relief_params(text)

@@ -1,5 +1,6 @@
 """The relief engine reads daily scores; a standard GAD-7 before the first session is the
 intake baseline when too few days were logged before treatment (CONTRACT.md section 12)."""
+
 import pytest
 
 from tests.checkins.test_checkins import iso
@@ -13,7 +14,9 @@ def assessment(client, pid="me"):
 
 
 @pytest.mark.parametrize("instrument", ["gad7", "daily"])
-def test_a_standard_gad7_before_the_first_session_is_the_intake_baseline(patient, provider_client, instrument):
+def test_a_standard_gad7_before_the_first_session_is_the_intake_baseline(
+    patient, provider_client, instrument
+):
     add_entry(patient, answers=STANDARD_15, recorded_at=iso(hours_ago(60)), instrument=instrument)
     add_entry(patient, answers=[1] * 7, recorded_at=iso(hours_ago(40)))
     add_session(provider_client, patient.user["id"], starts_at=hours_ago(30))

@@ -1,4 +1,5 @@
 """The clinic's outcomes (issue 14): cycle rows from the replay, and figures checked by hand."""
+
 import csv
 import io
 import uuid
@@ -15,7 +16,9 @@ from .conftest import D0
 
 def cycles_of(app, patient_id):
     with app.app_context():
-        rows = db.session.scalars(select(ReliefCycle).where(ReliefCycle.patient_id == patient_id).order_by(ReliefCycle.cycle_start)).all()
+        rows = db.session.scalars(
+            select(ReliefCycle).where(ReliefCycle.patient_id == patient_id).order_by(ReliefCycle.cycle_start)
+        ).all()
         return [{c.name: getattr(row, c.name) for c in ReliefCycle.__table__.columns} for row in rows]
 
 
@@ -25,17 +28,36 @@ def test_a_refresh_writes_the_cycles_of_the_worked_example(app, diary):
     pat.session(D0 + timedelta(days=25))  # a maintenance session a week after the wear-off
     pat.refresh(D0 + timedelta(days=30))
     first, second = cycles_of(app, pat.id)
-    assert (first["cycle_start"], first["course_type"], first["sessions"], first["route"]) == (D0, "single_session", 1, "iv")
-    assert (first["wore_off"], first["duration_days"], first["wear_off_date"]) == (True, 18, D0 + timedelta(days=18))
+    assert (first["cycle_start"], first["course_type"], first["sessions"], first["route"]) == (
+        D0,
+        "single_session",
+        1,
+        "iv",
+    )
+    assert (first["wore_off"], first["duration_days"], first["wear_off_date"]) == (
+        True,
+        18,
+        D0 + timedelta(days=18),
+    )
     assert first["baseline"] == 16 and first["nadir"] is not None and first["nadir"] <= 5
     assert first["after_wear_off"] is None and first["non_response"] is False
-    assert (second["cycle_start"], second["course_type"], second["course_index"]) == (D0 + timedelta(days=25), "maintenance", 1)
-    assert (second["wore_off"], second["duration_days"], second["after_wear_off"]) == (False, 5, True)  # censored at today
+    assert (second["cycle_start"], second["course_type"], second["course_index"]) == (
+        D0 + timedelta(days=25),
+        "maintenance",
+        1,
+    )
+    assert (second["wore_off"], second["duration_days"], second["after_wear_off"]) == (
+        False,
+        5,
+        True,
+    )  # censored at today
 
     pat.session(D0 + timedelta(days=26))  # the data changed: the rows follow, nothing duplicated
     pat.refresh(D0 + timedelta(days=30))
     assert [(c["cycle_start"], c["sessions"], c["duration_days"]) for c in cycles_of(app, pat.id)] == [
-        (D0, 1, 18), (D0 + timedelta(days=25), 2, 4)]
+        (D0, 1, 18),
+        (D0 + timedelta(days=25), 2, 4),
+    ]
 
 
 def test_kaplan_meier_by_hand():
@@ -43,18 +65,35 @@ def test_kaplan_meier_by_hand():
     # on day 10 (S = 0.8 * 1/3), one censored on day 12.
     curve = kaplan_meier([(10, True), (5, True), (12, False), (8, False), (10, True)])
     assert curve["median_days"] == 10
-    assert [(s["day"], s["survival"], s["at_risk"]) for s in curve["steps"]] == [(0, 1.0, 5), (5, 0.8, 5), (10, 0.2667, 3)]
+    assert [(s["day"], s["survival"], s["at_risk"]) for s in curve["steps"]] == [
+        (0, 1.0, 5),
+        (5, 0.8, 5),
+        (10, 0.2667, 3),
+    ]
     assert (curve["cycles"], curve["wore_off"], curve["censored"]) == (5, 3, 2)
     assert kaplan_meier([(7, False)])["median_days"] is None
     # A tie: the wear-off counts before the censoring at the same day.
-    assert kaplan_meier([(4, True), (4, False)])["steps"][1] == {"day": 4, "survival": 0.5, "at_risk": 2, "events": 1}
+    assert kaplan_meier([(4, True), (4, False)])["steps"][1] == {
+        "day": 4,
+        "survival": 0.5,
+        "at_risk": 2,
+        "events": 1,
+    }
 
 
 def add_cycles(app, patient_id, team_id, rows):
     with app.app_context():
         for i, row in enumerate(rows):
-            db.session.add(ReliefCycle(patient_id=patient_id, care_team_id=team_id, course_index=row.pop("course_index", i),
-                                       sessions=row.pop("sessions", 1), last_session=row["cycle_start"], **row))
+            db.session.add(
+                ReliefCycle(
+                    patient_id=patient_id,
+                    care_team_id=team_id,
+                    course_index=row.pop("course_index", i),
+                    sessions=row.pop("sessions", 1),
+                    last_session=row["cycle_start"],
+                    **row,
+                )
+            )
         db.session.commit()
 
 
@@ -69,52 +108,150 @@ def test_the_figures_of_a_small_clinic_by_hand(app, make_patient, make_provider,
         db.session.execute(ReliefCycle.__table__.delete())  # registration wrote none, but be sure
         db.session.commit()
     d = date(2026, 1, 5)
-    add_cycles(app, uuid.UUID(ann.user["id"]), team, [
-        # induction: 16 -> 6 is 10 points and 62 %: a response; relief wore off after 10 days
-        {"cycle_start": d, "course_type": "induction", "sessions": 6, "route": "iv", "baseline": 16, "nadir": 6,
-         "wore_off": True, "duration_days": 10, "non_response": False},
-        # maintenance before the wear-off (January), censored at 8 days
-        {"cycle_start": d + timedelta(days=20), "course_type": "maintenance", "route": "iv", "wore_off": False,
-         "duration_days": 8, "non_response": False, "after_wear_off": False},
-        # maintenance after the wear-off (February), wore off after 5 days
-        {"cycle_start": d + timedelta(days=28), "course_type": "maintenance", "route": "intranasal", "wore_off": True,
-         "duration_days": 5, "non_response": False, "after_wear_off": True},
-        # maintenance before the wear-off (February), wore off after 10 days
-        {"cycle_start": d + timedelta(days=40), "course_type": "maintenance", "route": "intranasal", "wore_off": True,
-         "duration_days": 10, "non_response": False, "after_wear_off": False},
-    ])
-    add_cycles(app, uuid.UUID(ben.user["id"]), team, [
-        # induction: 12 -> 8 is 4 points but 33 %: no response by the rule
-        {"cycle_start": d, "course_type": "induction", "sessions": 6, "route": "iv", "baseline": 12, "nadir": 8,
-         "wore_off": False, "duration_days": 12, "non_response": False},
-        # induction flagged non_response: no duration, not in the curves
-        {"cycle_start": d + timedelta(days=30), "course_type": "induction", "sessions": 4, "route": "iv",
-         "wore_off": False, "duration_days": None, "non_response": True},
-        # induction without a baseline: not assessable; its duration still counts
-        {"cycle_start": d + timedelta(days=60), "course_type": "induction", "sessions": 3, "route": "oral",
-         "wore_off": False, "duration_days": 3, "non_response": False},
-        # outside the period: not counted
-        {"cycle_start": date(2025, 6, 1), "course_type": "induction", "sessions": 3, "route": "iv", "baseline": 20, "nadir": 2,
-         "wore_off": True, "duration_days": 30, "non_response": False},
-    ])
-    add_cycles(app, uuid.UUID(stray.user["id"]), other_team, [  # another care team: not counted
-        {"cycle_start": d, "course_type": "induction", "sessions": 6, "route": "iv", "baseline": 20, "nadir": 2,
-         "wore_off": True, "duration_days": 30, "non_response": False},
-    ])
+    add_cycles(
+        app,
+        uuid.UUID(ann.user["id"]),
+        team,
+        [
+            # induction: 16 -> 6 is 10 points and 62 %: a response; relief wore off after 10 days
+            {
+                "cycle_start": d,
+                "course_type": "induction",
+                "sessions": 6,
+                "route": "iv",
+                "baseline": 16,
+                "nadir": 6,
+                "wore_off": True,
+                "duration_days": 10,
+                "non_response": False,
+            },
+            # maintenance before the wear-off (January), censored at 8 days
+            {
+                "cycle_start": d + timedelta(days=20),
+                "course_type": "maintenance",
+                "route": "iv",
+                "wore_off": False,
+                "duration_days": 8,
+                "non_response": False,
+                "after_wear_off": False,
+            },
+            # maintenance after the wear-off (February), wore off after 5 days
+            {
+                "cycle_start": d + timedelta(days=28),
+                "course_type": "maintenance",
+                "route": "intranasal",
+                "wore_off": True,
+                "duration_days": 5,
+                "non_response": False,
+                "after_wear_off": True,
+            },
+            # maintenance before the wear-off (February), wore off after 10 days
+            {
+                "cycle_start": d + timedelta(days=40),
+                "course_type": "maintenance",
+                "route": "intranasal",
+                "wore_off": True,
+                "duration_days": 10,
+                "non_response": False,
+                "after_wear_off": False,
+            },
+        ],
+    )
+    add_cycles(
+        app,
+        uuid.UUID(ben.user["id"]),
+        team,
+        [
+            # induction: 12 -> 8 is 4 points but 33 %: no response by the rule
+            {
+                "cycle_start": d,
+                "course_type": "induction",
+                "sessions": 6,
+                "route": "iv",
+                "baseline": 12,
+                "nadir": 8,
+                "wore_off": False,
+                "duration_days": 12,
+                "non_response": False,
+            },
+            # induction flagged non_response: no duration, not in the curves
+            {
+                "cycle_start": d + timedelta(days=30),
+                "course_type": "induction",
+                "sessions": 4,
+                "route": "iv",
+                "wore_off": False,
+                "duration_days": None,
+                "non_response": True,
+            },
+            # induction without a baseline: not assessable; its duration still counts
+            {
+                "cycle_start": d + timedelta(days=60),
+                "course_type": "induction",
+                "sessions": 3,
+                "route": "oral",
+                "wore_off": False,
+                "duration_days": 3,
+                "non_response": False,
+            },
+            # outside the period: not counted
+            {
+                "cycle_start": date(2025, 6, 1),
+                "course_type": "induction",
+                "sessions": 3,
+                "route": "iv",
+                "baseline": 20,
+                "nadir": 2,
+                "wore_off": True,
+                "duration_days": 30,
+                "non_response": False,
+            },
+        ],
+    )
+    add_cycles(
+        app,
+        uuid.UUID(stray.user["id"]),
+        other_team,
+        [  # another care team: not counted
+            {
+                "cycle_start": d,
+                "course_type": "induction",
+                "sessions": 6,
+                "route": "iv",
+                "baseline": 20,
+                "nadir": 2,
+                "wore_off": True,
+                "duration_days": 30,
+                "non_response": False,
+            },
+        ],
+    )
 
     response = provider_client.get("/api/v1/outcomes?from=2026-01-01&to=2026-12-31")
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["response_after_induction"] == {
-        "courses": 4, "responders": 1, "non_responders": 2, "not_assessable": 1, "response_rate": round(1 / 3, 4)}
+        "courses": 4,
+        "responders": 1,
+        "non_responders": 2,
+        "not_assessable": 1,
+        "response_rate": round(1 / 3, 4),
+    }
     by_type = {g["group"]: g for g in body["relief_duration"]["by_course_type"]}
     assert set(by_type) == {"induction", "maintenance"}
     # induction: 10 (wore off), 12 (censored), 3 (censored): S(10) = 1/2, so the median is 10
     assert [(s["day"], s["survival"]) for s in by_type["induction"]["steps"]] == [(0, 1.0), (10, 0.5)]
     assert by_type["induction"]["median_days"] == 10
     # maintenance: 5 (wore off, S = 2/3), 8 (censored), 10 (wore off, S = 0)
-    assert [(s["day"], s["survival"]) for s in by_type["maintenance"]["steps"]] == [(0, 1.0), (5, 0.6667), (10, 0.0)]
-    by_route = {g["group"]: (g["cycles"], g["wore_off"], g["median_days"]) for g in body["relief_duration"]["by_route"]}
+    assert [(s["day"], s["survival"]) for s in by_type["maintenance"]["steps"]] == [
+        (0, 1.0),
+        (5, 0.6667),
+        (10, 0.0),
+    ]
+    by_route = {
+        g["group"]: (g["cycles"], g["wore_off"], g["median_days"])
+        for g in body["relief_duration"]["by_route"]
+    }
     # intranasal: 5 and 10 both wore off (S(5) = 1/2); iv: 8 censored, 10 wore off with 2 at risk (S = 1/2), 12 censored
     assert by_route == {"intranasal": (2, 2, 5), "iv": (3, 1, 10), "oral": (1, 0, None)}
     assert body["maintenance_timing"] == [

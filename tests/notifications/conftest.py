@@ -3,8 +3,9 @@
 Time is passed in, never patched: a patient's schedule is set with
 ``update_settings(..., now=...)`` and the scheduler runs with ``tick --at``.
 """
+
 import uuid
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -29,7 +30,7 @@ def app_config(app_config, smtp_server):
 
 
 def utc(text):
-    return datetime.fromisoformat(text).astimezone(timezone.utc)
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 class Clinic:
@@ -43,7 +44,9 @@ class Clinic:
 
     def patient(self, *, zone="Europe/Berlin", at, reminder="20:00", provider=None, **settings):
         """A registered patient whose reminder settings were last changed at ``at``."""
-        client = self.make_patient(provider, timezone_name=zone, email=f"pat-{uuid.uuid4().hex[:8]}@mail.test")
+        client = self.make_patient(
+            provider, timezone_name=zone, email=f"pat-{uuid.uuid4().hex[:8]}@mail.test"
+        )
         self.settings(client, at=at, reminder_time=time.fromisoformat(reminder), **settings)
         return client
 
@@ -82,7 +85,9 @@ class Clinic:
 
 def assert_ticked(exit_code, lines, output):
     """Every job ran, and none failed."""
-    assert {"schedules", "reminders", "relief", "provider_alerts", "delivery", "outbox_retention"} <= set(lines), output
+    assert {"schedules", "reminders", "relief", "provider_alerts", "delivery", "outbox_retention"} <= set(
+        lines
+    ), output
     failed = {name for name, summary in lines.items() if summary.startswith("failed")}
     assert not failed, output
     assert exit_code == (1 if failed else 0), output

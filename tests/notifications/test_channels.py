@@ -72,7 +72,9 @@ def test_provider_alert_email(smtp_server):
 
 
 def test_non_ascii_text_survives(smtp_server):
-    send_email(smtp_server.url, FROM, "jürgen@example.de".replace("ü", "u"), "Grüße", "Schön, dass du da bist.", None)
+    send_email(
+        smtp_server.url, FROM, "jürgen@example.de".replace("ü", "u"), "Grüße", "Schön, dass du da bist.", None
+    )
     (received,) = smtp_server.wait_for(1)
     assert received["Subject"] == "Grüße"
     assert received.get_content().strip() == "Schön, dass du da bist."
@@ -113,7 +115,9 @@ def test_sender_refused_4xx_greylisting_is_an_ordinary_transient_failure(smtp_se
     smtp_server.refuse_sender("451 4.7.1 Greylisted, please try again later")
     with pytest.raises(TransientDeliveryError) as caught:
         send_reminder(smtp_server.url)
-    assert not isinstance(caught.value, ChannelConfigurationError)  # not the operator's to fix: normal backoff
+    assert not isinstance(
+        caught.value, ChannelConfigurationError
+    )  # not the operator's to fix: normal backoff
     assert caught.value.status == 451
     smtp_server.refuse_sender(None)
     send_reminder(smtp_server.url)
@@ -205,7 +209,16 @@ def vapid(tmp_path):
 
 def push(sub, vapid, payload=None, **kwargs):
     payload = payload or reminder_message("https://diary.clinic.example").push
-    send_push(sub, payload, vapid=vapid, subject=SUBJECT, allowed_hosts=RECEIVER_HOSTS, allow_insecure_endpoint=True, timeout=5, **kwargs)
+    send_push(
+        sub,
+        payload,
+        vapid=vapid,
+        subject=SUBJECT,
+        allowed_hosts=RECEIVER_HOSTS,
+        allow_insecure_endpoint=True,
+        timeout=5,
+        **kwargs,
+    )
     return payload
 
 
@@ -317,8 +330,10 @@ def test_redirects_are_not_followed(vapid):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
-        key = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        key = (
+            ec.generate_private_key(ec.SECP256R1())
+            .public_key()
+            .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
         )
         sub = {
             "endpoint": f"http://127.0.0.1:{server.server_address[1]}/push/x",
@@ -338,7 +353,13 @@ def test_redirects_are_not_followed(vapid):
 def test_http_endpoints_are_refused_outside_tests(push_receiver, vapid):
     sub = push_receiver.new_subscription()
     with pytest.raises(PermanentDeliveryError) as caught:
-        send_push(sub, {"title": "t", "body": "b", "url": "/"}, vapid=vapid, subject=SUBJECT, allowed_hosts=RECEIVER_HOSTS)
+        send_push(
+            sub,
+            {"title": "t", "body": "b", "url": "/"},
+            vapid=vapid,
+            subject=SUBJECT,
+            allowed_hosts=RECEIVER_HOSTS,
+        )
     assert caught.value.subscription_gone
     assert push_receiver.all_received() == []
 
@@ -380,8 +401,14 @@ def test_vapid_subject_normalisation():
 
 def test_bare_email_subject_is_accepted_by_the_push_service(push_receiver, vapid):
     sub = push_receiver.new_subscription()
-    send_push(sub, {"title": "t", "body": "b", "url": "/"}, vapid=vapid, subject="ops@clinic.example",
-              allowed_hosts=RECEIVER_HOSTS, allow_insecure_endpoint=True)
+    send_push(
+        sub,
+        {"title": "t", "body": "b", "url": "/"},
+        vapid=vapid,
+        subject="ops@clinic.example",
+        allowed_hosts=RECEIVER_HOSTS,
+        allow_insecure_endpoint=True,
+    )
     assert push_receiver.received(sub)[0].vapid_claims["sub"] == "mailto:ops@clinic.example"
 
 
@@ -407,9 +434,12 @@ def test_vapid_public_key_is_an_uncompressed_p256_point(vapid):
     assert len(b64url_decode(vapid.private_key)) == 32
     # the public key belongs to the private one
     derived = ec.derive_private_key(int.from_bytes(b64url_decode(vapid.private_key), "big"), ec.SECP256R1())
-    assert derived.public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-    ) == raw
+    assert (
+        derived.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        == raw
+    )
 
 
 def test_private_key_stays_out_of_repr(vapid):
@@ -422,7 +452,9 @@ def test_configured_key_wins_in_every_format(tmp_path):
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
     traditional = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
     ).decode()
     der = key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -440,7 +472,9 @@ def test_configured_key_wins_in_every_format(tmp_path):
     assert not (tmp_path / "vapid_private.pem").exists()
 
 
-@pytest.mark.parametrize("bad", ["nonsense!", "QUJD", "-----BEGIN PRIVATE KEY-----\nxx\n-----END PRIVATE KEY-----"])
+@pytest.mark.parametrize(
+    "bad", ["nonsense!", "QUJD", "-----BEGIN PRIVATE KEY-----\nxx\n-----END PRIVATE KEY-----"]
+)
 def test_bad_configured_key_is_an_error(tmp_path, bad):
     with pytest.raises(ValueError, match="DIARY_VAPID_PRIVATE_KEY"):
         load_or_create_vapid_key(tmp_path, bad)

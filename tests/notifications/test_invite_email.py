@@ -1,4 +1,5 @@
 """Invitation emails through the outbox to a real SMTP server (issue 14)."""
+
 from diary.db_types import utcnow
 from tests.conftest import PASSWORD
 from tests.support.api_client import ApiClient
@@ -8,7 +9,9 @@ def test_an_invite_with_an_email_arrives_and_a_revoked_one_does_not(app, provide
     from tests.notifications.conftest import Clinic
 
     clinic = Clinic(app, None, smtp_server)
-    invite = provider_client.post("/api/v1/invites", json={"name": "Sam Newcomer", "email": "sam@mail.test"}).get_json()
+    invite = provider_client.post(
+        "/api/v1/invites", json={"name": "Sam Newcomer", "email": "sam@mail.test"}
+    ).get_json()
     revoked = provider_client.post("/api/v1/invites", json={"email": "gone@mail.test"}).get_json()
     assert provider_client.delete(f"/api/v1/invites/{revoked['code']}").status_code == 204
     clinic.tick(utcnow())
@@ -27,8 +30,16 @@ def test_an_invite_with_an_email_arrives_and_a_revoked_one_does_not(app, provide
     clinic.tick(utcnow())
     smtp_server.wait_for(2)
     assert len(smtp_server.to("sam@mail.test")) == 2
-    registered = ApiClient(app.test_client()).post("/api/v1/auth/register", json={
-        "invite_code": invite["code"], "email": "sam@mail.test", "password": PASSWORD, "name": "Sam", "timezone": "UTC"})
+    registered = ApiClient(app.test_client()).post(
+        "/api/v1/auth/register",
+        json={
+            "invite_code": invite["code"],
+            "email": "sam@mail.test",
+            "password": PASSWORD,
+            "name": "Sam",
+            "timezone": "UTC",
+        },
+    )
     assert registered.status_code == 201
 
 
@@ -36,8 +47,16 @@ def test_an_invite_used_before_delivery_is_not_emailed(app, provider_client, smt
     from tests.notifications.conftest import Clinic
 
     invite = provider_client.post("/api/v1/invites", json={"email": "quick@mail.test"}).get_json()
-    registered = ApiClient(app.test_client()).post("/api/v1/auth/register", json={
-        "invite_code": invite["code"], "email": "quick@mail.test", "password": PASSWORD, "name": "Quick", "timezone": "UTC"})
+    registered = ApiClient(app.test_client()).post(
+        "/api/v1/auth/register",
+        json={
+            "invite_code": invite["code"],
+            "email": "quick@mail.test",
+            "password": PASSWORD,
+            "name": "Quick",
+            "timezone": "UTC",
+        },
+    )
     assert registered.status_code == 201
     clinic = Clinic(app, None, smtp_server)
     clinic.tick(utcnow())

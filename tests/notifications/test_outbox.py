@@ -1,7 +1,8 @@
 """The outbox: retries with backoff, a cap on attempts, leases that survive a crash, dedupe keys."""
+
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from diary import scheduler
 from diary.extensions import db
@@ -26,7 +27,11 @@ def test_smtp_down_then_up_delivers_once(clinic):
     [row] = clinic.outbox()
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.last_error.startswith("TransientDeliveryError: SMTP unavailable")
-    assert timedelta(minutes=1) <= row.next_attempt_at - utc("2027-01-12T20:00:00+01:00") <= timedelta(minutes=1.2)
+    assert (
+        timedelta(minutes=1)
+        <= row.next_attempt_at - utc("2027-01-12T20:00:00+01:00")
+        <= timedelta(minutes=1.2)
+    )
 
     clinic.smtp.start()
     assert clinic.tick("2027-01-12T20:00:30+01:00")["delivery"].startswith("0 sent")  # still backing off
@@ -35,7 +40,9 @@ def test_smtp_down_then_up_delivers_once(clinic):
     assert len(clinic.mails_to(pat)) == 1
     [row] = clinic.outbox()
     assert (row.status, row.attempts, row.next_attempt_at) == ("sent", 2, None)
-    assert timedelta(0) <= row.sent_at - utc("2027-01-12T20:02:00+01:00") < timedelta(seconds=5)  # + time spent
+    assert (
+        timedelta(0) <= row.sent_at - utc("2027-01-12T20:02:00+01:00") < timedelta(seconds=5)
+    )  # + time spent
     assert "SMTP unavailable" in row.last_error  # kept: it tells why the message came late
 
 
@@ -45,7 +52,18 @@ def test_failures_back_off_exponentially_up_to_a_cap_of_attempts(app, make_provi
     start = utc("2027-01-12T10:00:00Z")
     with app.app_context():
         provider_id = uuid.UUID(provider["id"])
-        outbox.enqueue([outbox.message_row(dedupe_key="test:alert", kind=PROVIDER_ALERT, channel=EMAIL, user_id=provider_id, payload={"count": 1}, now=start)])
+        outbox.enqueue(
+            [
+                outbox.message_row(
+                    dedupe_key="test:alert",
+                    kind=PROVIDER_ALERT,
+                    channel=EMAIL,
+                    user_id=provider_id,
+                    payload={"count": 1},
+                    now=start,
+                )
+            ]
+        )
         db.session.commit()
 
     now, delays = start, []
@@ -60,7 +78,9 @@ def test_failures_back_off_exponentially_up_to_a_cap_of_attempts(app, make_provi
     assert row.status == "failed" and row.attempts == outbox.MAX_ATTEMPTS and row.next_attempt_at is None
     assert "SMTP unavailable" in row.last_error
     for delay, minutes in zip(delays, [1, 2, 4, 8, 16, 32, 60], strict=True):  # doubling, capped at an hour
-        assert timedelta(minutes=minutes) <= delay <= timedelta(minutes=minutes * 1.1 + 0.1)  # + up to 10 % jitter
+        assert (
+            timedelta(minutes=minutes) <= delay <= timedelta(minutes=minutes * 1.1 + 0.1)
+        )  # + up to 10 % jitter
     assert len(delays) == outbox.MAX_ATTEMPTS - 1
     smtp_server.start()
     run(app, "delivery", now + timedelta(days=1))
@@ -102,7 +122,14 @@ def test_a_reminder_never_arrives_after_its_day(clinic):
 
 def test_a_message_is_stored_once_per_dedupe_key(app, provider):
     now = utc("2027-01-12T10:00:00Z")
-    row = outbox.message_row(dedupe_key="reminder:x:2027-01-12:email", kind=PROVIDER_ALERT, channel=EMAIL, user_id=uuid.UUID(provider["id"]), payload={"count": 1}, now=now)
+    row = outbox.message_row(
+        dedupe_key="reminder:x:2027-01-12:email",
+        kind=PROVIDER_ALERT,
+        channel=EMAIL,
+        user_id=uuid.UUID(provider["id"]),
+        payload={"count": 1},
+        now=now,
+    )
     with app.app_context():
         outbox.enqueue([row])
         outbox.enqueue([dict(row)])
@@ -130,26 +157,41 @@ def test_settled_messages_are_deleted_after_the_retention_period(clinic):
     clinic.tick("2027-01-13T20:00:00+01:00")  # the 12th's cancelled (its day is over), the 13th's sent
     assert sorted(row.status for row in clinic.outbox()) == ["cancelled", "sent"]
 
-    assert clinic.tick("2027-02-12T19:30:00+01:00")["outbox_retention"] == "1 old message(s) deleted"  # 31 days after the 12th
+    assert (
+        clinic.tick("2027-02-12T19:30:00+01:00")["outbox_retention"] == "1 old message(s) deleted"
+    )  # 31 days after the 12th
     assert [row.status for row in clinic.outbox()] == ["sent"]
     assert clinic.tick("2027-02-13T19:30:00+01:00")["outbox_retention"] == "1 old message(s) deleted"
     assert len(clinic.mails_to(pat)) == 1
 
 
-def test_a_tick_at_a_past_instant_beside_a_live_scheduler_sends_nothing_twice(app, make_provider, smtp_server):
+def test_a_tick_at_a_past_instant_beside_a_live_scheduler_sends_nothing_twice(
+    app, make_provider, smtp_server
+):
     """`tick --at` yesterday decides what is due; its leases still run on the real clock, so the
     live scheduler does not take over a message the tick is still sending."""
     provider = make_provider()
-    past = datetime.now(timezone.utc) - timedelta(days=1)
+    past = datetime.now(UTC) - timedelta(days=1)
     with app.app_context():
-        outbox.enqueue([outbox.message_row(dedupe_key="test:past", kind=PROVIDER_ALERT, channel=EMAIL, user_id=uuid.UUID(provider["id"]), payload={"count": 1}, now=past)])
+        outbox.enqueue(
+            [
+                outbox.message_row(
+                    dedupe_key="test:past",
+                    kind=PROVIDER_ALERT,
+                    channel=EMAIL,
+                    user_id=uuid.UUID(provider["id"]),
+                    payload={"count": 1},
+                    now=past,
+                )
+            ]
+        )
         db.session.commit()
     smtp_server.hold_next()  # the tick's message takes its time at the server
     tick = threading.Thread(target=run, args=(app, "delivery", past))
     tick.start()
     try:
         assert smtp_server.held.wait(30)
-        live = run(app, "delivery", datetime.now(timezone.utc))  # the live scheduler's pass meanwhile
+        live = run(app, "delivery", datetime.now(UTC))  # the live scheduler's pass meanwhile
     finally:
         smtp_server.release()
         tick.join(60)
@@ -164,15 +206,26 @@ def test_a_tick_at_a_past_instant_beside_a_live_scheduler_sends_nothing_twice(ap
 def test_a_tick_at_a_past_instant_retries_on_the_real_clock(app, make_provider, smtp_server):
     provider = make_provider()
     smtp_server.stop()
-    past = datetime.now(timezone.utc) - timedelta(days=1)
+    past = datetime.now(UTC) - timedelta(days=1)
     with app.app_context():
-        outbox.enqueue([outbox.message_row(dedupe_key="test:retry", kind=PROVIDER_ALERT, channel=EMAIL, user_id=uuid.UUID(provider["id"]), payload={"count": 1}, now=past)])
+        outbox.enqueue(
+            [
+                outbox.message_row(
+                    dedupe_key="test:retry",
+                    kind=PROVIDER_ALERT,
+                    channel=EMAIL,
+                    user_id=uuid.UUID(provider["id"]),
+                    payload={"count": 1},
+                    now=past,
+                )
+            ]
+        )
         db.session.commit()
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     assert run(app, "delivery", past).startswith("0 sent, 1 to retry")
     with app.app_context():
         row = db.session.query(OutboxMessage).one()
-    assert before + timedelta(minutes=1) <= row.next_attempt_at <= datetime.now(timezone.utc) + timedelta(minutes=1.2)
+    assert before + timedelta(minutes=1) <= row.next_attempt_at <= datetime.now(UTC) + timedelta(minutes=1.2)
 
 
 def test_a_greylisted_reminder_is_retried_with_the_normal_backoff(clinic):
@@ -181,7 +234,11 @@ def test_a_greylisted_reminder_is_retried_with_the_normal_backoff(clinic):
     assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
     [row] = clinic.outbox()
     assert (row.status, row.attempts) == ("pending", 1) and "451" in row.last_error
-    assert timedelta(minutes=1) <= row.next_attempt_at - utc("2027-01-12T20:00:00+01:00") <= timedelta(minutes=1.2)  # not an hour
+    assert (
+        timedelta(minutes=1)
+        <= row.next_attempt_at - utc("2027-01-12T20:00:00+01:00")
+        <= timedelta(minutes=1.2)
+    )  # not an hour
     clinic.smtp.refuse_sender(None)
     assert clinic.tick("2027-01-12T20:02:00+01:00")["delivery"].startswith("1 sent")
     assert len(clinic.mails_to(pat)) == 1
@@ -215,13 +272,22 @@ def test_a_reminder_refused_for_good_is_shown_to_the_patient_and_the_care_team(c
 
     assert pat.get("/api/v1/me/settings").get_json()["email_reminders_failing"] is True
     team = pat.provider_client
-    assert team.get(f"/api/v1/patients/{pid}/timeline").get_json()["patient"]["email_reminders_failing"] is True
-    assert team.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": 9}).get_json()["email_reminders_failing"] is True
+    assert (
+        team.get(f"/api/v1/patients/{pid}/timeline").get_json()["patient"]["email_reminders_failing"] is True
+    )
+    assert (
+        team.patch(f"/api/v1/patients/{pid}", json={"intake_baseline": 9}).get_json()[
+            "email_reminders_failing"
+        ]
+        is True
+    )
 
     clinic.smtp.refusals.clear()  # the address works again: the next reminder clears it
     assert clinic.tick("2027-01-13T20:00:00+01:00")["delivery"].startswith("1 sent")
     assert pat.get("/api/v1/me/settings").get_json()["email_reminders_failing"] is False
-    assert team.get(f"/api/v1/patients/{pid}/timeline").get_json()["patient"]["email_reminders_failing"] is False
+    assert (
+        team.get(f"/api/v1/patients/{pid}/timeline").get_json()["patient"]["email_reminders_failing"] is False
+    )
 
 
 def test_a_reminder_that_only_waits_is_not_called_failing(clinic):

@@ -3,6 +3,7 @@
 They share the test's database: the SQLite file, or the run's PostgreSQL schema
 (DIARY_TEST_DATABASE_URL), so the suite proves this on both.
 """
+
 import json
 import os
 import signal
@@ -11,7 +12,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -80,15 +81,20 @@ def test_three_ticks_at_once_send_each_message_exactly_once(clinic, app, provide
 
         crowd = seed_patients(BULK, days=0, with_logins=True, team_name="Crowd")
         # Summarised as the relief job would, at 08:00.
-        assert summarise_missing(now=datetime(2027, 1, 12, 8, tzinfo=timezone.utc)) == BULK
-        assert service.schedule_missing(now=datetime(2027, 1, 12, 8, tzinfo=timezone.utc)) == BULK
+        assert summarise_missing(now=datetime(2027, 1, 12, 8, tzinfo=UTC)) == BULK
+        assert service.schedule_missing(now=datetime(2027, 1, 12, 8, tzinfo=UTC)) == BULK
         db.session.commit()
     env = environment(app, clinic.smtp)
 
     start = time.time() + 4
     ticks = [
         subprocess.Popen(
-            [sys.executable, "-c", AT_THE_SAME_MOMENT, str(start), "2027-01-12T20:00:00Z"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-c", AT_THE_SAME_MOMENT, str(start), "2027-01-12T20:00:00Z"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(3)
     ]
@@ -119,7 +125,14 @@ def test_three_ticks_at_once_send_each_message_exactly_once(clinic, app, provide
 
 def test_scheduler_run_sends_a_due_reminder_and_stops_on_sigterm(clinic, app, smtp_server):
     pat = make_due_now(clinic, app)
-    process = subprocess.Popen(flask("scheduler", "run"), cwd=ROOT, env=environment(app, smtp_server), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        flask("scheduler", "run"),
+        cwd=ROOT,
+        env=environment(app, smtp_server),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         smtp_server.wait_for(1, timeout=60)
     finally:
@@ -128,7 +141,11 @@ def test_scheduler_run_sends_a_due_reminder_and_stops_on_sigterm(clinic, app, sm
     assert process.returncode == 0, err
     assert "scheduler running" in out and "scheduler stopped" in out
     assert len(clinic.mails_to(pat)) == 1
-    assert any(json.loads(line).get("event", "").startswith("reminders: 1 message(s)") for line in err.splitlines() if line.startswith("{"))
+    assert any(
+        json.loads(line).get("event", "").startswith("reminders: 1 message(s)")
+        for line in err.splitlines()
+        if line.startswith("{")
+    )
 
 
 class Scheduler:
@@ -137,7 +154,12 @@ class Scheduler:
     def __init__(self, app, smtp_server):
         self.lines = []
         self.process = subprocess.Popen(
-            flask("scheduler", "run", "--poll", "1"), cwd=ROOT, env=environment(app, smtp_server), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            flask("scheduler", "run", "--poll", "1"),
+            cwd=ROOT,
+            env=environment(app, smtp_server),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         self.reader = threading.Thread(target=lambda: self.lines.extend(self.process.stderr), daemon=True)
         self.reader.start()
@@ -197,7 +219,13 @@ def test_the_dev_server_embeds_one_scheduler_in_the_serving_process(clinic, app,
     args = flask("run", "--host", "127.0.0.1", "--port", str(port), "--reload" if reload else "--no-reload")
     # A session of its own: the reloader's child dies with its parent when the group is signalled.
     process = subprocess.Popen(
-        args, cwd=ROOT, env=environment(app, smtp_server, DIARY_EMBEDDED_SCHEDULER="1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        args,
+        cwd=ROOT,
+        env=environment(app, smtp_server, DIARY_EMBEDDED_SCHEDULER="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     try:
         smtp_server.wait_for(1, timeout=60)
@@ -216,20 +244,27 @@ def test_the_dev_server_embeds_one_scheduler_in_the_serving_process(clinic, app,
 
 def test_other_commands_never_start_the_embedded_scheduler(app, smtp_server):
     env = environment(app, smtp_server, DIARY_EMBEDDED_SCHEDULER="1")
-    result = subprocess.run(flask("scheduler", "tick"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        flask("scheduler", "tick"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert "embedded scheduler started" not in result.stderr
     assert "reminders:" in result.stdout
 
 
 def make_due_now(clinic, app, empty=True, count_before=0):
     """A patient whose reminder was due a moment ago, in real time (these processes use the clock)."""
-    now = datetime.now(timezone.utc)
-    pat = clinic.patient(zone="UTC", at=now - timedelta(hours=1), reminder=(now - timedelta(hours=1)).strftime("%H:%M"))
+    now = datetime.now(UTC)
+    pat = clinic.patient(
+        zone="UTC", at=now - timedelta(hours=1), reminder=(now - timedelta(hours=1)).strftime("%H:%M")
+    )
     with app.app_context():
         patient_id = uuid.UUID(pat.user["id"])
         patient = db.session.get(Patient, patient_id)
         # Due a second ago, today (UTC): pinned directly so the test never straddles midnight.
-        reminder = max((now - timedelta(seconds=1)).replace(second=0, microsecond=0), now.replace(hour=0, minute=0, second=0, microsecond=0))
+        reminder = max(
+            (now - timedelta(seconds=1)).replace(second=0, microsecond=0),
+            now.replace(hour=0, minute=0, second=0, microsecond=0),
+        )
         patient.reminder_time = reminder.time()
         db.session.get(ReminderSchedule, patient_id).next_reminder_at = reminder
         db.session.commit()
@@ -241,7 +276,7 @@ def make_due_now(clinic, app, empty=True, count_before=0):
 def test_three_ticks_at_once_all_finish_their_relief_job(app, smtp_server):
     """Each tick re-evaluates a crowd of patients at the same moment; on SQLite, savepoints in
     a transaction the driver began late made every one of them lose its lock race."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with app.app_context():
         seed_patients(150, days=14, team_name="Relief crowd")
         evaluation.refresh_all(now=now)
@@ -250,7 +285,14 @@ def test_three_ticks_at_once_all_finish_their_relief_job(app, smtp_server):
     start = time.time() + 4
     env = environment(app, smtp_server)
     ticks = [
-        subprocess.Popen([sys.executable, "-c", AT_THE_SAME_MOMENT, str(start), at], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", AT_THE_SAME_MOMENT, str(start), at],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(3)
     ]
     outputs = [tick.communicate(timeout=300) for tick in ticks]
@@ -267,7 +309,14 @@ def test_sigterm_mid_delivery_releases_the_claims_it_has_not_sent(clinic, app, s
     for _ in range(3):
         make_due_now(clinic, app, empty=False)
     smtp_server.hold_next()  # the first message takes its time at the server
-    process = subprocess.Popen(flask("scheduler", "run"), cwd=ROOT, env=environment(app, smtp_server), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        flask("scheduler", "run"),
+        cwd=ROOT,
+        env=environment(app, smtp_server),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert smtp_server.held.wait(60), "no message reached the server"
         process.send_signal(signal.SIGTERM)
@@ -283,5 +332,5 @@ def test_sigterm_mid_delivery_releases_the_claims_it_has_not_sent(clinic, app, s
     for row in rows:
         if row.status == "pending":  # released: due again now, the attempt not counted, no lease to wait out
             assert (row.attempts, row.lease_until) == (0, None)
-            assert row.next_attempt_at <= datetime.now(timezone.utc)
+            assert row.next_attempt_at <= datetime.now(UTC)
     assert any("released at shutdown" in line for line in err.splitlines())

@@ -2,6 +2,7 @@
 
 Flags are created directly: this tests the alerting, not the relief engine that raises them.
 """
+
 import uuid
 from datetime import date
 
@@ -59,7 +60,10 @@ def test_a_wearing_off_patient_brings_one_email_to_the_care_team(clinic, app, ma
 
 def test_flags_of_one_pass_make_one_email(clinic, app, make_provider):
     provider = make_provider()
-    first, second = clinic.make_patient(provider), clinic.make_patient(provider, email=f"b-{uuid.uuid4().hex[:6]}@mail.test")
+    first, second = (
+        clinic.make_patient(provider),
+        clinic.make_patient(provider, email=f"b-{uuid.uuid4().hex[:6]}@mail.test"),
+    )
     raise_flag(app, first, "urgent")
     raise_flag(app, first, "wearing_off")
     raise_flag(app, second, "wearing_off")

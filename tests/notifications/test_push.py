@@ -1,5 +1,6 @@
 """Web Push: the subscription API (CONTRACT.md section 7) and reminders through a real push
 service on loopback that checks VAPID and decrypts the payload (aes128gcm)."""
+
 import base64
 import uuid
 from pathlib import Path
@@ -60,7 +61,10 @@ def test_unsubscribing(patient, push_receiver, app):
     patient.post("/api/v1/push/subscriptions", json=subscription)
     response = patient.delete("/api/v1/push/subscriptions", json={"endpoint": subscription["endpoint"]})
     assert response.status_code == 204
-    assert patient.delete("/api/v1/push/subscriptions", json={"endpoint": subscription["endpoint"]}).status_code == 204
+    assert (
+        patient.delete("/api/v1/push/subscriptions", json={"endpoint": subscription["endpoint"]}).status_code
+        == 204
+    )
     with app.app_context():
         assert db.session.query(PushSubscription).count() == 0
 
@@ -69,7 +73,10 @@ def test_nobody_else_can_remove_a_subscription(patient, make_patient, provider, 
     subscription = push_receiver.new_subscription()
     patient.post("/api/v1/push/subscriptions", json=subscription)
     other = make_patient(provider, email=f"other-{uuid.uuid4().hex[:6]}@mail.test")
-    assert other.delete("/api/v1/push/subscriptions", json={"endpoint": subscription["endpoint"]}).status_code == 204
+    assert (
+        other.delete("/api/v1/push/subscriptions", json={"endpoint": subscription["endpoint"]}).status_code
+        == 204
+    )
     with app.app_context():
         assert db.session.query(PushSubscription).count() == 1
 
@@ -77,7 +84,12 @@ def test_nobody_else_can_remove_a_subscription(patient, make_patient, provider, 
 def test_providers_get_no_reminders(provider_client, push_receiver):
     subscription = push_receiver.new_subscription()
     assert provider_client.post("/api/v1/push/subscriptions", json=subscription).status_code == 403
-    assert provider_client.delete("/api/v1/push/subscriptions", json={"endpoint": subscription["endpoint"]}).status_code == 403
+    assert (
+        provider_client.delete(
+            "/api/v1/push/subscriptions", json={"endpoint": subscription["endpoint"]}
+        ).status_code
+        == 403
+    )
 
 
 def test_bad_subscriptions_are_refused(patient, push_receiver):
@@ -108,17 +120,26 @@ def test_only_the_push_services_hosts_by_default(patient, push_receiver, app):
     assert app.config["PUSH_ALLOWED_HOSTS"] == DEFAULT_PUSH_ALLOWED_HOSTS
     keys = push_receiver.new_subscription()["keys"]
     refused = [
-        "https://127.0.0.1/push/x", "https://169.254.169.254/latest/meta-data", "https://[::1]/x", "https://localhost/x",
-        "https://diary.internal/x", "https://notify.windows.com.evil.example/x", "https://evilnotify.windows.com/x",
-        "https://fcm.googleapis.com.evil.example/x", "https://push.apple.com/x",
+        "https://127.0.0.1/push/x",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/x",
+        "https://localhost/x",
+        "https://diary.internal/x",
+        "https://notify.windows.com.evil.example/x",
+        "https://evilnotify.windows.com/x",
+        "https://fcm.googleapis.com.evil.example/x",
+        "https://push.apple.com/x",
     ]
     for endpoint in refused:
         response = patient.post("/api/v1/push/subscriptions", json={"endpoint": endpoint, "keys": keys})
         assert response.status_code == 422, endpoint
         assert "push service" in response.get_json()["error"]["fields"]["endpoint"][0]
     accepted = [
-        "https://fcm.googleapis.com/fcm/send/abc123", "https://updates.push.services.mozilla.com/wpush/v2/abc",
-        "https://wns2-by3p.notify.windows.com/w/?token=abc", "https://web.push.apple.com/QAbc", "https://api.push.apple.com/3/x",
+        "https://fcm.googleapis.com/fcm/send/abc123",
+        "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        "https://wns2-by3p.notify.windows.com/w/?token=abc",
+        "https://web.push.apple.com/QAbc",
+        "https://api.push.apple.com/3/x",
         "https://FCM.googleapis.com./fcm/send/upper",
     ]
     for endpoint in accepted:
@@ -148,7 +169,11 @@ def test_a_push_reminder_arrives_once_and_no_email(clinic):
     lines = clinic.tick("2027-01-12T20:00:00+01:00")
     assert lines["delivery"].startswith("1 sent")
     [push] = clinic.push.received(subscription)
-    assert push.json() == {"title": "Afterglow", "body": "Time for your daily check-in", "url": "http://127.0.0.1:5000/"}
+    assert push.json() == {
+        "title": "Afterglow",
+        "body": "Time for your daily check-in",
+        "url": "http://127.0.0.1:5000/",
+    }
     assert push.content_encoding == "aes128gcm"
     assert push.topic == "daily-check-in"
     assert 0 < push.ttl <= 4 * 3600  # it would be stale after the local day ends
@@ -229,8 +254,12 @@ def test_429_and_5xx_are_retried_after_backoff(clinic):
     clinic.push.respond(subscription, 503, times=1)
 
     assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
-    assert clinic.tick("2027-01-12T20:01:30+01:00")["delivery"].startswith("0 sent, 0 to retry")  # Retry-After: 120 s
-    assert clinic.tick("2027-01-12T20:02:30+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"  # the 503
+    assert clinic.tick("2027-01-12T20:01:30+01:00")["delivery"].startswith(
+        "0 sent, 0 to retry"
+    )  # Retry-After: 120 s
+    assert (
+        clinic.tick("2027-01-12T20:02:30+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
+    )  # the 503
     assert clinic.tick("2027-01-12T20:10:00+01:00")["delivery"].startswith("1 sent")
     assert len(clinic.push.received(subscription)) == 1
     assert clinic.subscriptions(pat) == 1

@@ -2,6 +2,7 @@
 
 The dates are in 2027, after the suite's real "now", so time only moves forward.
 """
+
 import uuid
 from datetime import time
 
@@ -18,7 +19,12 @@ BASE_URL = "http://127.0.0.1:5000/"
 def check_in(clinic, client, at):
     with clinic.app.app_context():
         patient = db.session.get(Patient, uuid.UUID(client.user["id"]))
-        checkins.create_entry(patient, {"answers": [2, 1, 1, 0, 1, 2, 1], "recorded_at": utc(at)}, actor=patient.user, now=utc(at))
+        checkins.create_entry(
+            patient,
+            {"answers": [2, 1, 1, 0, 1, 2, 1], "recorded_at": utc(at)},
+            actor=patient.user,
+            now=utc(at),
+        )
         db.session.commit()
 
 
@@ -52,7 +58,10 @@ def test_no_reminder_after_a_check_in_that_day(clinic):
     pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
     check_in(clinic, pat, "2027-01-12T09:30:00+01:00")
 
-    assert clinic.tick("2027-01-12T20:00:00+01:00")["reminders"] == "0 message(s) queued for 0 patient(s); skipped 1 checked in"
+    assert (
+        clinic.tick("2027-01-12T20:00:00+01:00")["reminders"]
+        == "0 message(s) queued for 0 patient(s); skipped 1 checked in"
+    )
     assert clinic.mails_to(pat) == []
     clinic.tick("2027-01-13T20:00:00+01:00")  # the next day, no check-in yet
     assert len(clinic.mails_to(pat)) == 1

@@ -1,4 +1,5 @@
 """The scheduler's own wiring: the tick command, job isolation, lock-race retries, APScheduler setup."""
+
 import sqlite3
 from datetime import timedelta
 
@@ -28,7 +29,11 @@ def test_a_failing_job_does_not_stop_the_others(app):
 
     ok, summary = scheduler.run_job(app, scheduler.Job("broken", broken, timedelta(minutes=1)), utcnow())
     assert (ok, summary) == (False, "failed (RuntimeError)")
-    ok, summary = scheduler.run_job(app, scheduler.Job("fine", lambda app, now: calls.append(now) or "done", timedelta(minutes=1)), utcnow())
+    ok, summary = scheduler.run_job(
+        app,
+        scheduler.Job("fine", lambda app, now: calls.append(now) or "done", timedelta(minutes=1)),
+        utcnow(),
+    )
     assert (ok, summary, len(calls)) == (True, "done", 1)
 
 
@@ -41,7 +46,9 @@ def test_a_job_that_lost_a_lock_race_runs_again(app):
             raise OperationalError("UPDATE …", {}, sqlite3.OperationalError("database is locked"))
         return "done"
 
-    ok, summary = scheduler.run_job(app, scheduler.Job("contended", contended, timedelta(minutes=1)), utcnow())
+    ok, summary = scheduler.run_job(
+        app, scheduler.Job("contended", contended, timedelta(minutes=1)), utcnow()
+    )
     assert (ok, summary, len(attempts)) == (True, "done", 2)
 
 

@@ -38,6 +38,7 @@ def assess(*args, params=V1, **kwargs):
 def evaluate(*args, params=V1, **kwargs):
     return relief.evaluate(*args, params=params, **kwargs)
 
+
 D0 = date(2026, 1, 1)
 
 
@@ -75,8 +76,7 @@ def of_kind(events, kind):
 
 
 BASELINE = series(-7, 16, 15, 17, 16, 16, 15, 17)  # B = 16
-WORKED = {**BASELINE, **series(1, 9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10,
-                                  11, 12, 12, 13, 14)}
+WORKED = {**BASELINE, **series(1, 9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14)}
 RELIEVED = {**BASELINE, **flat(1, 200, 5)}  # steady relief at 5: N = 5, W = 10.5
 
 
@@ -261,8 +261,11 @@ def test_steady_relief_raises_nothing_and_the_prior_is_never_flagged():
 def test_an_induction_series_is_one_course_and_one_cycle():
     # six infusions over two weeks, each gap under 7 days
     sessions = [0, 2, 4, 7, 9, 13]
-    scores = {**BASELINE, **series(1, 12, None, 9, None, 8, 8, None, 7, None, 6, 6, 6, None),
-              **flat(14, 40, 5)}
+    scores = {
+        **BASELINE,
+        **series(1, 12, None, 9, None, 8, 8, None, 7, None, 6, 6, 6, None),
+        **flat(14, 40, 5),
+    }
     events = run(scores, sessions, 40)
     assert events == []  # no censoring: one cycle
     assessment = today(scores, sessions, 40)
@@ -288,10 +291,14 @@ def test_maintenance_before_wear_off_censors_the_cycle():
     [censored] = of_kind(events, "cycle_censored")
     assert offset(censored.day) == 15
     assert censored.details == {
-        "cycle_start": day(0).isoformat(), "last_session": day(0).isoformat(),
-        "days_since_session": 15, "duration_at_least": 15,
-        "next_course_start": day(15).isoformat(), "non_response": False,
-        "counts_for_forecast": True}
+        "cycle_start": day(0).isoformat(),
+        "last_session": day(0).isoformat(),
+        "days_since_session": 15,
+        "duration_at_least": 15,
+        "next_course_start": day(15).isoformat(),
+        "non_response": False,
+        "counts_for_forecast": True,
+    }
     assert not of_kind(events, "wearing_off")
 
 
@@ -314,9 +321,11 @@ def test_events_of_an_induction_keep_their_cycle_and_tl_moves():
 # --------------------------------------------------------------------------- non-response
 
 
-NEVER_RESPONDS = {**series(-7, 12, 12, 13, 12, 11, 12, 12),  # B = 12
-                  **series(1, 11, 10, 10, 11, 10, 9, 10, 10, 11, 10),  # N = 10
-                  **flat(11, 18, 14)}  # N + 4, yet under B + 4 and under 15
+NEVER_RESPONDS = {
+    **series(-7, 12, 12, 13, 12, 11, 12, 12),  # B = 12
+    **series(1, 11, 10, 10, 11, 10, 9, 10, 10, 11, 10),  # N = 10
+    **flat(11, 18, 14),
+}  # N + 4, yet under B + 4 and under 15
 
 
 def test_a_never_responder_is_flagged_at_tl_plus_7_and_never_wears_off():
@@ -340,8 +349,7 @@ def test_non_response_waits_for_five_scores():
 
 
 def test_non_response_counts_only_scores_up_to_tl_plus_14():
-    scores = {**BASELINE, day(2): 14, day(3): 14, day(9): 15, day(14): 14,
-              **flat(16, 30, 14)}
+    scores = {**BASELINE, day(2): 14, day(3): 14, day(9): 15, day(14): 14, **flat(16, 30, 14)}
     assert of_kind(run(scores, [0], 30), "non_response") == []
 
 
@@ -356,8 +364,11 @@ def test_a_non_response_cycle_is_censored_but_not_a_duration():
 
 
 def test_relapse_beyond_baseline_is_urgent():
-    scores = {**series(-7, 10, 10, 11, 10, 9, 10, 10),  # B = 10
-              **flat(1, 10, 4), **series(11, 8, 12, 14, 14, 14, 13)}
+    scores = {
+        **series(-7, 10, 10, 11, 10, 9, 10, 10),  # B = 10
+        **flat(1, 10, 4),
+        **series(11, 8, 12, 14, 14, 14, 13),
+    }
     events = run(scores, [0], 16)
     [urgent] = of_kind(events, "urgent")
     assert offset(urgent.day) == 14  # S = median(12, 14, 14) = 14 >= B + 4
@@ -375,8 +386,7 @@ def test_two_severe_scores_in_a_week_are_urgent_whatever_the_baseline():
 
 
 def test_severe_scores_more_than_a_week_apart_are_not_urgent():
-    scores = {**BASELINE, **{day(i): 5 for i in (1, 2, 3)}, day(4): 17, day(12): 16,
-              day(13): 5}
+    scores = {**BASELINE, **{day(i): 5 for i in (1, 2, 3)}, day(4): 17, day(12): 16, day(13): 5}
     assert of_kind(run(scores, [0], 13), "urgent") == []
 
 
@@ -449,13 +459,16 @@ def test_a_half_day_median_rounds_up():
     assert assessment.suggested_session_by == day(9)
 
 
-@pytest.mark.parametrize("planned, raised", [
-    ([11], False),  # booked before the predicted day 12: nothing to do
-    ([9], False),   # booked for the very day the flag would come
-    ([12], True),   # on the predicted day itself is too late
-    ([5], True),    # a planned date already past and not completed holds nothing back
-    ([], True),
-])
+@pytest.mark.parametrize(
+    "planned, raised",
+    [
+        ([11], False),  # booked before the predicted day 12: nothing to do
+        ([9], False),  # booked for the very day the flag would come
+        ([12], True),  # on the predicted day itself is too late
+        ([5], True),  # a planned date already past and not completed holds nothing back
+        ([], True),
+    ],
+)
 def test_a_planned_session_before_the_predicted_date_holds_back_plan_maintenance(planned, raised):
     # history predicts day 12, to see by day 9; replayed up to the booking
     events = run(RELIEVED, [0], 9, prior_durations=[12], planned=[day(p) for p in planned])
@@ -471,8 +484,9 @@ def test_a_booking_that_passes_without_a_session_no_longer_holds_back():
 def test_a_booking_holds_back_the_trend_warning_too():
     # the trend of the worked example predicts day 17 on day 14
     assert of_kind(run(WORKED, [0], 15, planned=[day(15)]), "plan_maintenance") == []
-    assert kinds(of_kind(run(WORKED, [0], 15, planned=[day(17)]), "plan_maintenance")) == \
-        [(14, "plan_maintenance")]
+    assert kinds(of_kind(run(WORKED, [0], 15, planned=[day(17)]), "plan_maintenance")) == [
+        (14, "plan_maintenance")
+    ]
 
 
 def test_a_wear_off_observed_in_the_replay_feeds_the_next_forecast():
@@ -554,8 +568,11 @@ def test_kaplan_meier_median_counts_censored_cycles_from_three_cycles_on():
     scores, sessions, start = _cycles((14, 10), (8, None), (16, 12))
     scores.update(flat(start + 1, start + 30, 5))
     events = run(scores, sessions + [start], start + 30)
-    assert [e.details.get("duration") or e.details["duration_at_least"]
-            for e in events if e.kind in ("wearing_off", "cycle_censored")] == [10, 8, 12]
+    assert [
+        e.details.get("duration") or e.details["duration_at_least"]
+        for e in events
+        if e.kind in ("wearing_off", "cycle_censored")
+    ] == [10, 8, 12]
     [plan] = [e for e in of_kind(events, "plan_maintenance") if offset(e.day) > start]
     assert plan.details["method"] == "kaplan_meier"
     assert plan.details["estimate_days"] == 10
@@ -579,15 +596,18 @@ def test_no_history_forecast_when_survival_never_falls_to_one_half():
     assert today(scores, sessions + [start], start + 30).prediction_basis == "prior"
 
 
-@pytest.mark.parametrize("cycles, median", [
-    ([(10, True), (8, False), (12, True)], 10),
-    ([(4, True), (6, True)], 4),  # survival exactly 0.5 at 4
-    ([(5, False), (6, False), (7, True)], 7),
-    ([(5, True), (6, False), (7, False)], None),
-    ([(10, True), (10, False), (12, True)], 12),  # wear-offs before censorings at a tie
-    ([(9, True), (9, True), (20, False)], 9),
-    ([], None),
-])
+@pytest.mark.parametrize(
+    "cycles, median",
+    [
+        ([(10, True), (8, False), (12, True)], 10),
+        ([(4, True), (6, True)], 4),  # survival exactly 0.5 at 4
+        ([(5, False), (6, False), (7, True)], 7),
+        ([(5, True), (6, False), (7, False)], None),
+        ([(10, True), (10, False), (12, True)], 12),  # wear-offs before censorings at a tie
+        ([(9, True), (9, True), (20, False)], 9),
+        ([], None),
+    ],
+)
 def test_kaplan_meier_median(cycles, median):
     assert kaplan_meier_median(cycles) == median
     assert kaplan_meier_median(reversed(cycles)) == median
@@ -616,9 +636,19 @@ def test_regained_fraction_is_none_when_the_baseline_equals_the_nadir():
 def test_assessment_as_dict_is_the_contract_shape():
     data = today(WORKED, [0], 18).as_dict()
     assert set(data) == {
-        "status", "last_session_date", "baseline", "nadir", "threshold", "current",
-        "regained_fraction", "days_since_session", "predicted_wear_off_date",
-        "prediction_basis", "suggested_session_by", "notices"}
+        "status",
+        "last_session_date",
+        "baseline",
+        "nadir",
+        "threshold",
+        "current",
+        "regained_fraction",
+        "days_since_session",
+        "predicted_wear_off_date",
+        "prediction_basis",
+        "suggested_session_by",
+        "notices",
+    }
     assert data["last_session_date"] == "2026-01-01"
     json.dumps(data)
 
@@ -640,12 +670,20 @@ def test_params_hold_every_default_of_relief_md():
     assert p.nadir_settle_days == 14
     assert (p.mcid, p.regain_fraction) == (4, 0.5)
     assert (p.no_baseline_threshold, p.no_baseline_min_rise) == (10, 4)
-    assert (p.non_response_after_days, p.non_response_min_scores,
-            p.non_response_min_improvement) == (7, 5, 4)
-    assert (p.wear_off_min_days, p.wear_off_window_scores, p.wear_off_min_above,
-            p.wear_off_window_days) == (3, 4, 3, 7)
-    assert (p.urgent_score, p.urgent_min_severe_scores, p.urgent_window_scores,
-            p.urgent_window_days, p.urgent_above_baseline) == (15, 2, 3, 7, 4)
+    assert (p.non_response_after_days, p.non_response_min_scores, p.non_response_min_improvement) == (7, 5, 4)
+    assert (p.wear_off_min_days, p.wear_off_window_scores, p.wear_off_min_above, p.wear_off_window_days) == (
+        3,
+        4,
+        3,
+        7,
+    )
+    assert (
+        p.urgent_score,
+        p.urgent_min_severe_scores,
+        p.urgent_window_scores,
+        p.urgent_window_days,
+        p.urgent_above_baseline,
+    ) == (15, 2, 3, 7, 4)
     assert p.data_gap_days == 4
     assert (p.suggest_days_before, p.history_durations, p.km_min_cycles) == (3, 5, 3)
     assert (p.trend_window_days, p.trend_min_scores, p.trend_min_slope) == (7, 4, 0.25)
@@ -653,26 +691,30 @@ def test_params_hold_every_default_of_relief_md():
 
 
 def test_params_from_mapping_overrides_and_coerces():
-    p = ReliefParams.from_mapping({"mcid": "5", "DATA_GAP_DAYS": "3", "trend_min_slope": 0.5,
-                                   "prior_course_days": 21.0})
+    p = ReliefParams.from_mapping(
+        {"mcid": "5", "DATA_GAP_DAYS": "3", "trend_min_slope": 0.5, "prior_course_days": 21.0}
+    )
     assert (p.mcid, p.data_gap_days, p.trend_min_slope, p.prior_course_days) == (5, 3, 0.5, 21)
     assert isinstance(p.data_gap_days, int)
     assert ReliefParams.from_mapping({}) == ReliefParams()
     assert ReliefParams.from_mapping(None) == ReliefParams()
 
 
-@pytest.mark.parametrize("overrides", [
-    {"no_such_rule": 1},
-    {"data_gap_days": "four"},
-    {"data_gap_days": 3.5},
-    {"data_gap_days": True},
-    {"data_gap_days": 0},
-    {"mcid": -1},
-    {"regain_fraction": 1.5},
-    {"trend_min_slope": 0},
-    {"smoothing_min_scores": 4},
-    {"mcid": float("nan")},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"no_such_rule": 1},
+        {"data_gap_days": "four"},
+        {"data_gap_days": 3.5},
+        {"data_gap_days": True},
+        {"data_gap_days": 0},
+        {"mcid": -1},
+        {"regain_fraction": 1.5},
+        {"trend_min_slope": 0},
+        {"smoothing_min_scores": 4},
+        {"mcid": float("nan")},
+    ],
+)
 def test_params_from_mapping_rejects_nonsense(overrides):
     with pytest.raises(ValueError):
         ReliefParams.from_mapping(overrides)
@@ -713,21 +755,28 @@ def histories(draw, max_days=100):
     planned = draw(st.lists(st.integers(0, days + 20), max_size=3))
     prior = draw(st.lists(st.integers(1, 40), max_size=4))
     intake = draw(st.one_of(st.none(), st.integers(0, 21)))
-    return {"scores": scores, "sessions": [day(s) for s in sessions], "until": day(days),
-            "planned": [day(p) for p in planned], "prior_durations": prior,
-            "intake_baseline": intake}
+    return {
+        "scores": scores,
+        "sessions": [day(s) for s in sessions],
+        "until": day(days),
+        "planned": [day(p) for p in planned],
+        "prior_durations": prior,
+        "intake_baseline": intake,
+    }
 
 
 def _replay(h, until=None, scores=None, sessions=None):
-    return replay(h["scores"] if scores is None else scores,
-                  h["sessions"] if sessions is None else sessions,
-                  h["until"] if until is None else until,
-                  planned=h["planned"], prior_durations=h["prior_durations"],
-                  intake_baseline=h["intake_baseline"])
+    return replay(
+        h["scores"] if scores is None else scores,
+        h["sessions"] if sessions is None else sessions,
+        h["until"] if until is None else until,
+        planned=h["planned"],
+        prior_durations=h["prior_durations"],
+        intake_baseline=h["intake_baseline"],
+    )
 
 
-PROPERTY = settings(max_examples=200, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY
@@ -740,8 +789,9 @@ def test_later_data_never_changes_earlier_events(h, data):
     # ...and neither does data that did not exist yet
     known_scores = {d: v for d, v in h["scores"].items() if d <= cut}
     known_sessions = [s for s in h["sessions"] if s <= cut]
-    assert _replay(h, until=cut, scores=known_scores, sessions=known_sessions) == \
-        [e for e in later if e.day <= cut]
+    assert _replay(h, until=cut, scores=known_scores, sessions=known_sessions) == [
+        e for e in later if e.day <= cut
+    ]
 
 
 @PROPERTY
@@ -753,14 +803,29 @@ def test_input_order_and_repeated_sessions_do_not_matter(h, rnd):
     rnd.shuffle(sessions)
     planned = list(reversed(h["planned"]))
     shuffled = dict(items)
-    assert _replay(h) == replay(shuffled, sessions, h["until"], planned=planned,
-                                prior_durations=h["prior_durations"],
-                                intake_baseline=h["intake_baseline"])
-    assert assess(h["scores"], h["sessions"], h["until"], planned=h["planned"],
-                  prior_durations=h["prior_durations"],
-                  intake_baseline=h["intake_baseline"]) == \
-        assess(shuffled, sessions, h["until"], planned=planned,
-               prior_durations=h["prior_durations"], intake_baseline=h["intake_baseline"])
+    assert _replay(h) == replay(
+        shuffled,
+        sessions,
+        h["until"],
+        planned=planned,
+        prior_durations=h["prior_durations"],
+        intake_baseline=h["intake_baseline"],
+    )
+    assert assess(
+        h["scores"],
+        h["sessions"],
+        h["until"],
+        planned=h["planned"],
+        prior_durations=h["prior_durations"],
+        intake_baseline=h["intake_baseline"],
+    ) == assess(
+        shuffled,
+        sessions,
+        h["until"],
+        planned=planned,
+        prior_durations=h["prior_durations"],
+        intake_baseline=h["intake_baseline"],
+    )
 
 
 @PROPERTY
@@ -786,9 +851,14 @@ def test_events_are_well_formed(h):
             key = (event.kind, event.details["cycle_start"])
             assert key not in seen, f"{event.kind} twice in one cycle"
             seen.add(key)
-    assessment = assess(h["scores"], h["sessions"], h["until"], planned=h["planned"],
-                        prior_durations=h["prior_durations"],
-                        intake_baseline=h["intake_baseline"])
+    assessment = assess(
+        h["scores"],
+        h["sessions"],
+        h["until"],
+        planned=h["planned"],
+        prior_durations=h["prior_durations"],
+        intake_baseline=h["intake_baseline"],
+    )
     json.dumps(assessment.as_dict())
 
 
@@ -810,8 +880,13 @@ def test_a_constant_series_raises_nothing_but_non_response(value, sessions, unti
     if value < 15:
         assert not of_kind(events, "urgent")
     first = min(sessions, default=None)
-    if (value >= 15 and first is not None and until >= first + 2
-            and first + 1 not in sessions and first + 2 not in sessions):
+    if (
+        value >= 15
+        and first is not None
+        and until >= first + 2
+        and first + 1 not in sessions
+        and first + 2 not in sessions
+    ):
         # two severe days logged after the first session suffice
         assert of_kind(events, "urgent")
 
@@ -828,7 +903,43 @@ def test_replay_is_deterministic_over_a_long_random_history():
 
 def test_evaluate_is_replay_and_assess_in_one_pass():
     start = date(2026, 1, 1)
-    scores = {start + timedelta(days=offset): value for offset, value in zip(range(-7, 21), [16, 15, 17, 16, 16, 15, 17, 99, 9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14], strict=True)}
+    scores = {
+        start + timedelta(days=offset): value
+        for offset, value in zip(
+            range(-7, 21),
+            [
+                16,
+                15,
+                17,
+                16,
+                16,
+                15,
+                17,
+                99,
+                9,
+                6,
+                5,
+                5,
+                4,
+                5,
+                5,
+                6,
+                5,
+                5,
+                6,
+                7,
+                8,
+                9,
+                10,
+                11,
+                12,
+                12,
+                13,
+                14,
+            ],
+            strict=True,
+        )
+    }
     today = start + timedelta(days=20)
     events, assessment = evaluate(scores, [start], today)
     assert events == replay(scores, [start], today)

@@ -23,6 +23,7 @@ an audit row too, unless they are listed in NOT_AUDITED.
 Adding a route: add its row (and a PARAMS entry for a new path parameter, a
 REQUESTS entry if it needs a body or query).
 """
+
 import re
 import uuid
 from datetime import date
@@ -153,9 +154,19 @@ class World:
         with self.app.app_context():
             today = date.today()
             # At most one open flag of a kind: the previous cell's flag makes way.
-            db.session.execute(update(Flag).where(Flag.patient_id == uuid.UUID(self.patient_id), Flag.status == "open").values(status="resolved", resolved_at=utcnow()))
-            flag = Flag(patient_id=uuid.UUID(self.patient_id), kind="data_gap", occurrence=f"data_gap:{uuid.uuid4().hex[:8]}",
-                        raised_on=today, raised_at=utcnow(), details={})
+            db.session.execute(
+                update(Flag)
+                .where(Flag.patient_id == uuid.UUID(self.patient_id), Flag.status == "open")
+                .values(status="resolved", resolved_at=utcnow())
+            )
+            flag = Flag(
+                patient_id=uuid.UUID(self.patient_id),
+                kind="data_gap",
+                occurrence=f"data_gap:{uuid.uuid4().hex[:8]}",
+                raised_on=today,
+                raised_at=utcnow(),
+                details={},
+            )
             db.session.add(flag)
             db.session.commit()
             return str(flag.id)
@@ -168,7 +179,9 @@ class World:
         return self.inviter.post("/api/v1/invites", json={}).get_json()["code"]
 
     def emailed_invite_code(self):
-        return self.inviter.post("/api/v1/invites", json={"email": f"inv-{uuid.uuid4().hex[:8]}@mail.test"}).get_json()["code"]
+        return self.inviter.post(
+            "/api/v1/invites", json={"email": f"inv-{uuid.uuid4().hex[:8]}@mail.test"}
+        ).get_json()["code"]
 
     def subscribed_endpoint(self, caller):
         subscription = push_subscription()
@@ -198,18 +211,29 @@ NOT_PATIENT_PARAMS = {"instrument", "code"}
 
 # A valid body (json=) or query (query_string=) per operation: (world, caller) -> client kwargs.
 REQUESTS = {
-    ("POST", "/api/v1/auth/login"): lambda w, c: {"json": {"email": w.patient.user["email"], "password": PASSWORD}},
-    ("POST", "/api/v1/auth/register"): lambda w, c: {"json": {
-        "invite_code": w.invite_code(), "email": f"new-{uuid.uuid4().hex[:8]}@mail.test", "password": PASSWORD,
-        "name": "New Patient", "timezone": "Europe/Berlin"}},
+    ("POST", "/api/v1/auth/login"): lambda w, c: {
+        "json": {"email": w.patient.user["email"], "password": PASSWORD}
+    },
+    ("POST", "/api/v1/auth/register"): lambda w, c: {
+        "json": {
+            "invite_code": w.invite_code(),
+            "email": f"new-{uuid.uuid4().hex[:8]}@mail.test",
+            "password": PASSWORD,
+            "name": "New Patient",
+            "timezone": "Europe/Berlin",
+        }
+    },
     ("POST", "/api/v1/invites"): lambda w, c: {"json": {}},
     ("PATCH", "/api/v1/me/settings"): lambda w, c: {"json": {"reminder_time": "08:00"}},
     ("POST", "/api/v1/me/mfa/confirm"): lambda w, c: {"json": {"otp": w.otp_after_setup(c)}},
-    ("POST", "/api/v1/me/password"): lambda w, c: {"json": {"current_password": PASSWORD, "new_password": NEW_PASSWORD}},
+    ("POST", "/api/v1/me/password"): lambda w, c: {
+        "json": {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    },
     ("POST", "/api/v1/patients/{pid}/entries"): lambda w, c: {"json": {"answers": ANSWERS}},
     ("PATCH", "/api/v1/entries/{entry_id}"): lambda w, c: {"json": {"note": "edited"}},
-    ("POST", "/api/v1/patients/{pid}/treatments"): lambda w, c: {"json": {
-        "status": "planned", "starts_at": "2030-01-01T09:00:00Z", "route": "intranasal"}},
+    ("POST", "/api/v1/patients/{pid}/treatments"): lambda w, c: {
+        "json": {"status": "planned", "starts_at": "2030-01-01T09:00:00Z", "route": "intranasal"}
+    },
     ("PATCH", "/api/v1/treatments/{treatment_id}"): lambda w, c: {"json": {"dose_mg": 40}},
     ("PATCH", "/api/v1/patients/{pid}"): lambda w, c: {"json": {"intake_baseline": 16}},
     ("POST", "/api/v1/flags/{flag_id}/acknowledge"): lambda w, c: {"json": {"note": "called the patient"}},
@@ -232,11 +256,17 @@ def push_subscription():
     def b64url(raw):
         return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
-    point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    point = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     )
-    return {"endpoint": f"https://fcm.googleapis.com/fcm/send/{uuid.uuid4().hex}", "expirationTime": None,
-            "keys": {"p256dh": b64url(point), "auth": b64url(os.urandom(16))}}
+    return {
+        "endpoint": f"https://fcm.googleapis.com/fcm/send/{uuid.uuid4().hex}",
+        "expirationTime": None,
+        "keys": {"p256dh": b64url(point), "auth": b64url(os.urandom(16))},
+    }
+
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _PLACEHOLDER = re.compile(r"{(\w+)}")
@@ -244,7 +274,12 @@ _PLACEHOLDER = re.compile(r"{(\w+)}")
 
 def documented_operations(app):
     paths = app.test_client().get("/api/openapi.json").get_json()["paths"]
-    return {(method.upper(), path) for path, operations in paths.items() for method in operations if method != "parameters"}
+    return {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        for method in operations
+        if method != "parameters"
+    }
 
 
 def test_every_operation_has_a_row(app):
@@ -310,6 +345,8 @@ def test_access(app, make_provider, make_patient, operation):
             problems.append(f"{caller}: expected {expected}, got {response.status_code} {body}")
         elif response.status_code >= 400 and not (isinstance(body, dict) and "code" in body.get("error", {})):
             problems.append(f"{caller}: {response.status_code} without the error envelope")
-        elif response.status_code < 300 and (problem := audit_problem(operation, caller, new_rows, new_patient_rows)):
+        elif response.status_code < 300 and (
+            problem := audit_problem(operation, caller, new_rows, new_patient_rows)
+        ):
             problems.append(f"{caller}: {problem}")
     assert not problems, "\n".join(problems)

@@ -1,4 +1,5 @@
 """The audit trail and the patient's access log (ASVS 16.1-16.4; HIPAA 164.312(b), (c)(1))."""
+
 import json
 import os
 import uuid
@@ -31,12 +32,21 @@ def test_provider_reads_and_patient_writes_show_in_the_access_log(patient):
     patient.get(f"/api/v1/patients/{patient.user['id']}/entries")  # the patient's own read: not listed
     patient.provider_client.get(f"/api/v1/patients/{patient.user['id']}/entries")
     items = access_log(patient)["items"]
-    assert [(item["action"], item["resource"]) for item in items[:2]] == [("read", "entries"), ("create", f"entry:{entry['id']}")]
+    assert [(item["action"], item["resource"]) for item in items[:2]] == [
+        ("read", "entries"),
+        ("create", f"entry:{entry['id']}"),
+    ]
     read = items[0]
-    assert read["actor"] == {"id": patient.provider["id"], "name": patient.provider["name"], "role": "provider"}
+    assert read["actor"] == {
+        "id": patient.provider["id"],
+        "name": patient.provider["name"],
+        "role": "provider",
+    }
     assert read["at"].endswith("Z")
     assert items[1]["actor"]["id"] == patient.user["id"] and items[1]["actor"]["role"] == "patient"
-    assert not [item for item in items if item["action"] == "read" and item["actor"]["id"] == patient.user["id"]]
+    assert not [
+        item for item in items if item["action"] == "read" and item["actor"]["id"] == patient.user["id"]
+    ]
 
 
 def test_the_trail_names_resources_never_their_content(app, patient):
@@ -55,7 +65,15 @@ def test_access_log_pages_newest_first(app, patient):
     with app.app_context():
         # Three events share an instant, so the cursor must break ties by id.
         for minute in (0, 1, 2, 2, 2, 3):
-            db.session.add(AuditEvent(at=start + timedelta(minutes=minute), actor_role="system", patient_id=pid, action="read", resource=f"r{minute}"))
+            db.session.add(
+                AuditEvent(
+                    at=start + timedelta(minutes=minute),
+                    actor_role="system",
+                    patient_id=pid,
+                    action="read",
+                    resource=f"r{minute}",
+                )
+            )
         db.session.commit()
     everything = access_log(patient, limit=500)["items"]
     assert [item["at"] for item in everything] == sorted((item["at"] for item in everything), reverse=True)
@@ -81,7 +99,10 @@ def test_access_log_query_validation(patient, query):
 def test_access_log_default_limit_is_100(app, patient):
     pid = uuid.UUID(patient.user["id"])
     with app.app_context():
-        db.session.add_all(AuditEvent(actor_role="system", patient_id=pid, action="read", resource="entries") for _ in range(120))
+        db.session.add_all(
+            AuditEvent(actor_role="system", patient_id=pid, action="read", resource="entries")
+            for _ in range(120)
+        )
         db.session.commit()
     body = access_log(patient)
     assert len(body["items"]) == 100 and body["next_before"] == body["items"][-1]["id"]
@@ -110,7 +131,11 @@ def test_audit_rows_cannot_be_changed_or_deleted(app, patient):
         with pytest.raises(AuditTrailIsAppendOnly):
             db.session.flush()
         db.session.rollback()
-        for statement in (update(AuditEvent).values(resource="x"), delete(AuditEvent), delete(AuditEvent.__table__)):
+        for statement in (
+            update(AuditEvent).values(resource="x"),
+            delete(AuditEvent),
+            delete(AuditEvent.__table__),
+        ):
             with pytest.raises(AuditTrailIsAppendOnly):
                 db.session.execute(statement)
             db.session.rollback()
@@ -124,10 +149,16 @@ def test_cli_exports_json_lines_for_an_auditor(app, runner, patient, tmp_path):
     result = runner.invoke(args=["audit", "export", "--since", today])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    assert {"id", "at", "actor_id", "actor_role", "actor_name", "patient_id", "action", "resource"} == set(lines[0])
+    assert {"id", "at", "actor_id", "actor_role", "actor_name", "patient_id", "action", "resource"} == set(
+        lines[0]
+    )
     assert [line["at"] for line in lines] == sorted(line["at"] for line in lines)
     reads = [line for line in lines if line["action"] == "read"]
-    assert reads and reads[0]["actor_id"] == patient.provider["id"] and reads[0]["patient_id"] == patient.user["id"]
+    assert (
+        reads
+        and reads[0]["actor_id"] == patient.provider["id"]
+        and reads[0]["patient_id"] == patient.user["id"]
+    )
 
     output = tmp_path / "audit.jsonl"
     result = runner.invoke(args=["audit", "export", "--since", f"{today}T00:00:00Z", "--output", str(output)])
@@ -140,7 +171,9 @@ def test_cli_exports_json_lines_for_an_auditor(app, runner, patient, tmp_path):
     tomorrow = (utcnow() + timedelta(days=1)).date().isoformat()
     assert runner.invoke(args=["audit", "export", "--since", tomorrow]).stdout.strip() == ""
     assert runner.invoke(args=["audit", "export", "--since", "last week"]).exit_code != 0
-    assert runner.invoke(args=["audit", "export", "--since", "2026-01-01T00:00:00"]).exit_code != 0  # no offset
+    assert (
+        runner.invoke(args=["audit", "export", "--since", "2026-01-01T00:00:00"]).exit_code != 0
+    )  # no offset
 
 
 def test_the_trail_outlives_a_deleted_account(app, patient):

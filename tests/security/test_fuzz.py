@@ -6,6 +6,7 @@ match the status codes, content types and schemas the document declares.
 Path parameters are often swapped for real ids, so the fuzzer gets past the
 404 of a random UUID and into the handlers.
 """
+
 import os
 import tempfile
 import uuid
@@ -61,12 +62,17 @@ SESSION_ENDING = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/me/password
 
 def _load_schema():
     """The OpenAPI document, read once from a throwaway app (it does not depend on the data)."""
-    with tempfile.TemporaryDirectory() as instance, mock.patch.dict(os.environ, {"DIARY_INSTANCE_PATH": instance}):
+    with (
+        tempfile.TemporaryDirectory() as instance,
+        mock.patch.dict(os.environ, {"DIARY_INSTANCE_PATH": instance}),
+    ):
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "fuzz"})
         document = app.test_client().get("/api/openapi.json").get_json()
     # Bound to an app so cases go through the WSGI transport; each test passes its own app to call().
     return schemathesis.from_dict(
-        document, app=app, data_generation_methods=[DataGenerationMethod.positive, DataGenerationMethod.negative]
+        document,
+        app=app,
+        data_generation_methods=[DataGenerationMethod.positive, DataGenerationMethod.negative],
     )
 
 
@@ -86,8 +92,14 @@ class Fuzzer:
         feed = patient.post("/api/v1/patients/me/calendar-feed").get_json()["url"]
         self.real = {
             "pid": [patient.user["id"]] + (["me"] if role == "patient" else []),
-            "entry_id": [patient.post("/api/v1/patients/me/entries", json={"answers": ANSWERS}).get_json()["id"]],
-            "treatment_id": [team.post(f"/api/v1/patients/{patient.user['id']}/treatments", json=treatment).get_json()["id"]],
+            "entry_id": [
+                patient.post("/api/v1/patients/me/entries", json={"answers": ANSWERS}).get_json()["id"]
+            ],
+            "treatment_id": [
+                team.post(f"/api/v1/patients/{patient.user['id']}/treatments", json=treatment).get_json()[
+                    "id"
+                ]
+            ],
             "token": [feed.split("/feeds/")[1].split("/")[0]],
             "flag_id": [_new_flag(app, patient.user["id"])],
         }
@@ -97,8 +109,14 @@ def _new_flag(app, patient_id):
     from diary.monitoring.models import Flag
 
     with app.app_context():
-        flag = Flag(patient_id=uuid.UUID(patient_id), kind="data_gap", occurrence="data_gap:fuzz",
-                    raised_on=date.today(), raised_at=utcnow(), details={})
+        flag = Flag(
+            patient_id=uuid.UUID(patient_id),
+            kind="data_gap",
+            occurrence="data_gap:fuzz",
+            raised_on=date.today(),
+            raised_at=utcnow(),
+            details={},
+        )
         db.session.add(flag)
         db.session.commit()
         return str(flag.id)
@@ -109,14 +127,21 @@ def _new_flag(app, patient_id):
 def test_fuzz(app, make_patient, operation, role):
     fuzzer = Fuzzer(app, make_patient, role)
     # Where nothing can be made invalid (no parameters, no body), negative draws are rejected, not skipped.
-    strategies = [operation.as_strategy(data_generation_method=method, skip_on_not_negated=False) for method in SCHEMA.data_generation_methods]
+    strategies = [
+        operation.as_strategy(data_generation_method=method, skip_on_not_negated=False)
+        for method in SCHEMA.data_generation_methods
+    ]
     keep_session = (operation.method.upper(), operation.path) in SESSION_ENDING
 
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
         deadline=None,
         database=None,  # no .hypothesis/ examples carried between runs: the data is new each time
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+        ],
     )
     @given(data=st.data())
     def fuzz(data):
@@ -125,7 +150,11 @@ def test_fuzz(app, make_patient, operation, role):
             if name in fuzzer.real and data.draw(st.booleans(), label=f"real {name}"):
                 case.path_parameters[name] = data.draw(st.sampled_from(fuzzer.real[name]))
         client = login(app, fuzzer.email) if keep_session else fuzzer.client
-        response = case.call(app=app, headers={"X-CSRF-Token": client.token()}, cookies={"diary_session": client.client.get_cookie("diary_session").value})
+        response = case.call(
+            app=app,
+            headers={"X-CSRF-Token": client.token()},
+            cookies={"diary_session": client.client.get_cookie("diary_session").value},
+        )
         case.validate_response(response, checks=CHECKS)
 
     fuzz()
@@ -155,29 +184,93 @@ PID = "{pid}"  # the patient's id, filled in per test
 # Inputs that answered 500 before (issue 11, item 11): each must be a 400 or 422 in the envelope.
 CORPUS = [
     ("patient", "get", "/api/v1/patients/me/entries", {"query_string": {"to": "0001-01-01"}}),
-    ("patient", "get", "/api/v1/patients/me/entries", {"query_string": {"from": "9999-12-31", "to": "9999-12-31"}}),
+    (
+        "patient",
+        "get",
+        "/api/v1/patients/me/entries",
+        {"query_string": {"from": "9999-12-31", "to": "9999-12-31"}},
+    ),
     ("provider", "get", f"/api/v1/patients/{PID}/timeline", {"query_string": {"to": "0001-01-01"}}),
-    ("provider", "get", f"/api/v1/patients/{PID}/timeline", {"query_string": {"from": "9999-12-31", "to": "9999-12-31"}}),
-    ("patient", "post", "/api/v1/patients/me/entries", {"json": {"answers": ANSWERS, "recorded_at": "0001-01-01T00:00:00+14:00"}}),
-    ("patient", "post", "/api/v1/patients/me/entries", {"json": {"answers": ANSWERS, "recorded_at": "9999-12-31T23:59:59-14:00"}}),
-    ("provider", "post", f"/api/v1/patients/{PID}/treatments",
-     {"json": {"status": "planned", "starts_at": "9999-12-31T23:00:00Z", "route": "iv"}}),
-    ("provider", "post", f"/api/v1/patients/{PID}/treatments",
-     {"json": {"status": "completed", "starts_at": "0001-01-01T00:00:00Z", "route": "iv"}}),
-    ("patient", "post", "/api/v1/patients/me/entries", _raw_json('{"answers": [1, 1, 1, 1, 1, 1, 1], "note": "\\ud800"}')),
-    ("patient", "post", "/api/v1/patients/me/entries", _raw_json('{"answers": [1, 1, 1, 1, 1, 1, 1], "\\udfff": 1}')),
-    ("anonymous", "post", "/api/v1/auth/login", _raw_json('{"email": "a\\ud800@mail.test", "password": "whatever it is"}')),
+    (
+        "provider",
+        "get",
+        f"/api/v1/patients/{PID}/timeline",
+        {"query_string": {"from": "9999-12-31", "to": "9999-12-31"}},
+    ),
+    (
+        "patient",
+        "post",
+        "/api/v1/patients/me/entries",
+        {"json": {"answers": ANSWERS, "recorded_at": "0001-01-01T00:00:00+14:00"}},
+    ),
+    (
+        "patient",
+        "post",
+        "/api/v1/patients/me/entries",
+        {"json": {"answers": ANSWERS, "recorded_at": "9999-12-31T23:59:59-14:00"}},
+    ),
+    (
+        "provider",
+        "post",
+        f"/api/v1/patients/{PID}/treatments",
+        {"json": {"status": "planned", "starts_at": "9999-12-31T23:00:00Z", "route": "iv"}},
+    ),
+    (
+        "provider",
+        "post",
+        f"/api/v1/patients/{PID}/treatments",
+        {"json": {"status": "completed", "starts_at": "0001-01-01T00:00:00Z", "route": "iv"}},
+    ),
+    (
+        "patient",
+        "post",
+        "/api/v1/patients/me/entries",
+        _raw_json('{"answers": [1, 1, 1, 1, 1, 1, 1], "note": "\\ud800"}'),
+    ),
+    (
+        "patient",
+        "post",
+        "/api/v1/patients/me/entries",
+        _raw_json('{"answers": [1, 1, 1, 1, 1, 1, 1], "\\udfff": 1}'),
+    ),
+    (
+        "anonymous",
+        "post",
+        "/api/v1/auth/login",
+        _raw_json('{"email": "a\\ud800@mail.test", "password": "whatever it is"}'),
+    ),
     ("patient", "post", "/api/v1/patients/me/entries", _raw_json("[" * 5000 + "]" * 5000)),
-    ("patient", "post", "/api/v1/patients/me/entries", _raw_json('{"answers": ' + "[" * 5000 + "]" * 5000 + "}")),
-    ("patient", "post", "/api/v1/patients/me/entries", _raw_json('{"note": ' + '{"a": ' * 900 + "1" + "}" * 900 + "}")),
-    ("patient", "post", "/api/v1/patients/me/entries", _raw_json('{"answers": [' + "9" * 5000 + ", 1, 1, 1, 1, 1, 1]}")),
+    (
+        "patient",
+        "post",
+        "/api/v1/patients/me/entries",
+        _raw_json('{"answers": ' + "[" * 5000 + "]" * 5000 + "}"),
+    ),
+    (
+        "patient",
+        "post",
+        "/api/v1/patients/me/entries",
+        _raw_json('{"note": ' + '{"a": ' * 900 + "1" + "}" * 900 + "}"),
+    ),
+    (
+        "patient",
+        "post",
+        "/api/v1/patients/me/entries",
+        _raw_json('{"answers": [' + "9" * 5000 + ", 1, 1, 1, 1, 1, 1]}"),
+    ),
     ("patient", "patch", "/api/v1/me/settings", _raw_json('{"reminders_enabled": ' + "1" * 5000 + "}")),
 ]
 
 
-@pytest.mark.parametrize("who, method, path, kwargs", CORPUS, ids=lambda value: value if isinstance(value, str) else None)
+@pytest.mark.parametrize(
+    "who, method, path, kwargs", CORPUS, ids=lambda value: value if isinstance(value, str) else None
+)
 def test_inputs_that_were_500s_answer_4xx(app, patient, who, method, path, kwargs):
-    client = {"patient": patient, "provider": patient.provider_client, "anonymous": ApiClient(app.test_client())}[who]
+    client = {
+        "patient": patient,
+        "provider": patient.provider_client,
+        "anonymous": ApiClient(app.test_client()),
+    }[who]
     response = getattr(client, method)(path.replace(PID, patient.user["id"]), **kwargs)
     assert response.status_code in (400, 422), response.get_data(as_text=True)[:300]
     assert response.get_json()["error"]["code"] in ("bad_request", "validation_error")

@@ -4,6 +4,7 @@ Each guess is counted in the limiter's storage before the password is checked,
 so however the requests arrive, at most 5 per email (30 per address) in 15
 minutes are evaluated, and the right password sent after them does not log in.
 """
+
 import logging
 import threading
 import uuid
@@ -44,7 +45,9 @@ def evaluations():
 def browser_session(url):
     """A client like the PWA: a cookie jar and the CSRF token of its session."""
     session = requests.Session()
-    session.headers["X-CSRF-Token"] = session.get(f"{url}/api/v1/auth/session", timeout=30).json()["csrf_token"]
+    session.headers["X-CSRF-Token"] = session.get(f"{url}/api/v1/auth/session", timeout=30).json()[
+        "csrf_token"
+    ]
     return session
 
 
@@ -56,7 +59,9 @@ def burst(url, bodies):
 
     def send(index):
         start.wait()
-        statuses[index] = sessions[index].post(f"{url}/api/v1/auth/login", json=bodies[index], timeout=60).status_code
+        statuses[index] = (
+            sessions[index].post(f"{url}/api/v1/auth/login", json=bodies[index], timeout=60).status_code
+        )
 
     threads = [threading.Thread(target=send, args=(index,)) for index in range(len(bodies))]
     for thread in threads:
@@ -75,10 +80,14 @@ def served(app):
 def check_burst(app, email, evaluations):
     server = served(app)
     try:
-        statuses = burst(server.url, [{"email": email, "password": f"wrong guess number {n}"} for n in range(BURST)])
+        statuses = burst(
+            server.url, [{"email": email, "password": f"wrong guess number {n}"} for n in range(BURST)]
+        )
         assert evaluations.failed <= 5, f"{evaluations.failed} wrong passwords were checked"
         assert statuses.count(401) == evaluations.failed and statuses.count(429) == BURST - evaluations.failed
-        right = browser_session(server.url).post(f"{server.url}/api/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=30)
+        right = browser_session(server.url).post(
+            f"{server.url}/api/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=30
+        )
         assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
         assert evaluations.failed <= 5
     finally:
@@ -94,7 +103,9 @@ def test_a_burst_is_limited_through_redis_too(app_config, make_provider, evaluat
     redis = pytest.importorskip("redis").Redis.from_url("redis://127.0.0.1:6379", socket_connect_timeout=1)
     prefix = f"afterglow-test-{uuid.uuid4().hex[:12]}"
     provider = make_provider()  # in the app fixture's database, which the Redis-backed app below shares
-    app = create_app({**app_config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379", "RATELIMIT_KEY_PREFIX": prefix})
+    app = create_app(
+        {**app_config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379", "RATELIMIT_KEY_PREFIX": prefix}
+    )
     try:
         check_burst(app, provider["email"], evaluations)
         assert any(redis.scan_iter(match=f"*{prefix}*"))
@@ -108,7 +119,9 @@ def test_a_burst_is_limited_through_redis_too(app_config, make_provider, evaluat
 
 def test_a_right_password_gives_its_guess_back(api, provider):
     def attempt(password):
-        return api.post("/api/v1/auth/login", json={"email": provider["email"], "password": password}).status_code
+        return api.post(
+            "/api/v1/auth/login", json={"email": provider["email"], "password": password}
+        ).status_code
 
     assert [attempt("a wrong password") for _ in range(4)] == [401] * 4
     assert attempt(PASSWORD) == 200
@@ -129,8 +142,19 @@ def test_wrong_current_passwords_are_limited(provider_client):
 
 
 def test_failed_registrations_are_limited_per_address(api):
-    body = {"invite_code": "NOTAREALCODE", "email": "someone@mail.test", "password": PASSWORD, "name": "Some One", "timezone": "UTC"}
-    statuses = [api.post("/api/v1/auth/register", json=body, environ_base={"REMOTE_ADDR": "198.51.100.20"}).status_code for _ in range(11)]
+    body = {
+        "invite_code": "NOTAREALCODE",
+        "email": "someone@mail.test",
+        "password": PASSWORD,
+        "name": "Some One",
+        "timezone": "UTC",
+    }
+    statuses = [
+        api.post(
+            "/api/v1/auth/register", json=body, environ_base={"REMOTE_ADDR": "198.51.100.20"}
+        ).status_code
+        for _ in range(11)
+    ]
     assert statuses == [422] * 10 + [429]
     other = api.post("/api/v1/auth/register", json=body, environ_base={"REMOTE_ADDR": "198.51.100.21"})
     assert other.status_code == 422
@@ -138,7 +162,12 @@ def test_failed_registrations_are_limited_per_address(api):
 
 def failed_login(client, email, forwarded_for):
     body = {"email": email, "password": "wrong password!!"}
-    return client.post("/api/v1/auth/login", json=body, headers={"X-Forwarded-For": forwarded_for}, environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    return client.post(
+        "/api/v1/auth/login",
+        json=body,
+        headers={"X-Forwarded-For": forwarded_for},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
 
 
 @pytest.mark.parametrize("trusted_proxies", [0, 1])

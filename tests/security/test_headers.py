@@ -1,9 +1,18 @@
 """Security headers on every response (ASVS 3.4.x, 14.3.2)."""
+
 import pytest
 
 from diary import create_app
 
-PAGES = ["/", "/healthz", "/api/openapi.json", "/api/v1/auth/session", "/api/v1/me/settings", "/api/v1/nowhere", "/no-such-file.js"]
+PAGES = [
+    "/",
+    "/healthz",
+    "/api/openapi.json",
+    "/api/v1/auth/session",
+    "/api/v1/me/settings",
+    "/api/v1/nowhere",
+    "/no-such-file.js",
+]
 
 
 def csp_directives(response):
@@ -41,7 +50,11 @@ def test_permissions_policy_blocks_devices_but_not_notifications(client):
 
 
 def test_api_responses_are_never_cached(patient):
-    for response in (patient.get("/api/v1/me/settings"), patient.get("/api/v1/nowhere"), patient.post("/api/v1/me/settings", json={})):
+    for response in (
+        patient.get("/api/v1/me/settings"),
+        patient.get("/api/v1/nowhere"),
+        patient.post("/api/v1/me/settings", json={}),
+    ):
         assert response.headers["Cache-Control"] == "no-store"
     assert "no-store" not in patient.get("/").headers["Cache-Control"]  # the shell is revalidated, not banned
 

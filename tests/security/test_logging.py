@@ -1,4 +1,5 @@
 """Structured request logs and security events, with no health data, emails or tokens (ASVS 16.2, 16.3)."""
+
 import io
 import json
 import logging
@@ -45,7 +46,9 @@ def test_a_request_line_has_the_route_template_not_the_path(patient, log_lines):
     assert line["method"] == "GET" and line["status"] == 200
     assert isinstance(line["duration_ms"], float) and len(line["request_id"]) >= 16
     assert line["user_id"] == pid
-    assert pid not in json.dumps({k: v for k, v in line.items() if k != "user_id"}) and "2026-01-01" not in json.dumps(line)
+    assert pid not in json.dumps(
+        {k: v for k, v in line.items() if k != "user_id"}
+    ) and "2026-01-01" not in json.dumps(line)
 
 
 def test_request_id_is_echoed_and_kept_only_when_safe(client, log_lines):
@@ -53,7 +56,9 @@ def test_request_id_is_echoed_and_kept_only_when_safe(client, log_lines):
     assert given.headers["X-Request-ID"] == "edge-1234.abc"
     assert requests_logged(log_lines())[-1]["request_id"] == "edge-1234.abc"
     forged = client.get("/healthz", headers={"X-Request-ID": 'x" injected {"a": 1}'})
-    assert forged.headers["X-Request-ID"] != 'x" injected {"a": 1}' and len(forged.headers["X-Request-ID"]) == 32
+    assert (
+        forged.headers["X-Request-ID"] != 'x" injected {"a": 1}' and len(forged.headers["X-Request-ID"]) == 32
+    )
 
 
 def test_no_health_data_emails_or_tokens_in_any_log(app, patient, provider, log_lines, caplog):
@@ -65,7 +70,15 @@ def test_no_health_data_emails_or_tokens_in_any_log(app, patient, provider, log_
     stranger.post("/api/v1/auth/login", json={"email": "nobody@clinic.test", "password": PASSWORD})
     everything = json.dumps(log_lines()) + caplog.text
     cookie = patient.client.get_cookie("diary_session").value
-    for secret in (NOTE, provider["email"], "nobody@clinic.test", PASSWORD, "a wrong password", patient.csrf, cookie):
+    for secret in (
+        NOTE,
+        provider["email"],
+        "nobody@clinic.test",
+        PASSWORD,
+        "a wrong password",
+        patient.csrf,
+        cookie,
+    ):
         assert secret not in everything, secret
     assert '"severe"' not in everything
 
@@ -77,7 +90,11 @@ def test_failed_logins_are_security_events(app, provider, log_lines):
     events = [line["event"] for line in security_events(log_lines())]
     assert events.count("login_failed") == 5 and events[-1] == "rate_limited"
     failed = next(line for line in security_events(log_lines()) if line["event"] == "login_failed")
-    assert failed["level"] == "warning" and failed["ip"] == "127.0.0.1" and failed["route"] == "/api/v1/auth/login"
+    assert (
+        failed["level"] == "warning"
+        and failed["ip"] == "127.0.0.1"
+        and failed["route"] == "/api/v1/auth/login"
+    )
     assert provider["email"] not in json.dumps(security_events(log_lines()))
 
 
@@ -97,10 +114,16 @@ def test_authorisation_failures_are_security_events(api, patient, make_patient, 
 def test_successful_authentication_is_logged_too(app, provider, log_lines):
     client = ApiClient(app.test_client())
     client.post("/api/v1/auth/login", json={"email": provider["email"], "password": PASSWORD})
-    client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "a much longer new passphrase"})
+    client.post(
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": "a much longer new passphrase"},
+    )
     client.post("/api/v1/auth/logout")
     events = {line["event"]: line for line in security_events(log_lines())}
-    assert events["login_succeeded"]["reason"] == "password" and events["login_succeeded"]["user_id"] == provider["id"]
+    assert (
+        events["login_succeeded"]["reason"] == "password"
+        and events["login_succeeded"]["user_id"] == provider["id"]
+    )
     assert events["password_changed"]["user_id"] == provider["id"]
     assert events["logout"]["user_id"] == provider["id"]
 
@@ -130,7 +153,9 @@ def test_an_unhandled_exception_is_one_json_line_with_its_type_and_no_sql(app, s
     assert error["logger"] == "diary.errors"
     for leak in ("SELECT", "pat@mail.test", "relation does not exist", "Traceback"):
         assert leak not in server_output.getvalue()
-    assert [line["event"] for line in lines if line["logger"] == "diary.request"] == ["request"]  # written once
+    assert [line["event"] for line in lines if line["logger"] == "diary.request"] == [
+        "request"
+    ]  # written once
 
 
 def test_the_request_log_never_prints_a_feed_token(app, patient, server_output, caplog):
@@ -148,7 +173,9 @@ def test_the_request_log_never_prints_a_feed_token(app, patient, server_output, 
     finally:
         server.shutdown()
         server.server_close()
-    server_side = [record.getMessage() for record in caplog.records if record.name.split(".")[0] in ("werkzeug", "diary")]
+    server_side = [
+        record.getMessage() for record in caplog.records if record.name.split(".")[0] in ("werkzeug", "diary")
+    ]
     everything = server_output.getvalue() + "\n".join(server_side)
     assert "/api/v1/feeds/<token>/sessions.ics" in server_output.getvalue()
     assert token not in everything

@@ -1,5 +1,6 @@
 """Provider MFA with TOTP (ASVS 6.3.3, 6.5.x; HIPAA 164.312(d))."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlparse
 
 import pyotp
@@ -14,7 +15,7 @@ from tests.support.live_server import LiveServer
 def code(secret, steps_ahead=0):
     """A TOTP code; ``steps_ahead`` gives a later, still accepted one, since each code works once."""
     totp = pyotp.TOTP(secret)
-    return totp.generate_otp(totp.timecode(datetime.now(timezone.utc)) + steps_ahead)
+    return totp.generate_otp(totp.timecode(datetime.now(UTC)) + steps_ahead)
 
 
 def enrol(client):
@@ -26,7 +27,9 @@ def enrol(client):
 
 
 def attempt(app, email, **extra):
-    return ApiClient(app.test_client()).post("/api/v1/auth/login", json={"email": email, "password": PASSWORD, **extra})
+    return ApiClient(app.test_client()).post(
+        "/api/v1/auth/login", json={"email": email, "password": PASSWORD, **extra}
+    )
 
 
 def test_setup_answers_a_secret_and_an_otpauth_uri(provider, provider_client):
@@ -63,8 +66,12 @@ def test_login_needs_the_code_once_enrolled(app, provider, provider_client):
 
 def test_a_wrong_password_with_mfa_is_plain_invalid_credentials(app, provider, provider_client):
     enrol(provider_client)
-    response = ApiClient(app.test_client()).post("/api/v1/auth/login", json={"email": provider["email"], "password": "wrong password!!"})
-    assert response.get_json()["error"]["code"] == "invalid_credentials"  # mfa_required would confirm the password
+    response = ApiClient(app.test_client()).post(
+        "/api/v1/auth/login", json={"email": provider["email"], "password": "wrong password!!"}
+    )
+    assert (
+        response.get_json()["error"]["code"] == "invalid_credentials"
+    )  # mfa_required would confirm the password
 
 
 def test_codes_are_throttled_like_passwords(app, provider, provider_client):
@@ -88,7 +95,19 @@ def test_patients_have_no_mfa_endpoints(patient):
 @pytest.fixture
 def mfa_provider(app, runner):
     email = "must-enrol@clinic.test"
-    result = runner.invoke(args=["users", "create-provider", "--email", email, "--name", "Dr. Enrol", "--password", PASSWORD, "--require-mfa"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create-provider",
+            "--email",
+            email,
+            "--name",
+            "Dr. Enrol",
+            "--password",
+            PASSWORD,
+            "--require-mfa",
+        ]
+    )
     assert result.exit_code == 0, result.output
     return email
 
@@ -97,7 +116,11 @@ def test_require_mfa_blocks_everything_until_enrolled(app, mfa_provider):
     response = attempt(app, mfa_provider)
     assert response.status_code == 200 and response.get_json()["mfa_enrollment_required"] is True
     client = login(app, mfa_provider)
-    for blocked in (client.post("/api/v1/invites", json={}), client.get("/api/v1/patients/me/entries"), client.post("/api/v1/me/password", json={})):
+    for blocked in (
+        client.post("/api/v1/invites", json={}),
+        client.get("/api/v1/patients/me/entries"),
+        client.post("/api/v1/me/password", json={}),
+    ):
         assert blocked.status_code == 403
         assert blocked.get_json()["error"]["code"] == "mfa_enrollment_required"
     assert client.get("/api/v1/auth/session").get_json()["mfa_enrollment_required"] is True

@@ -1,5 +1,6 @@
 """Session cookies, timeouts, password changes and login throttling
 (ASVS 7.x, 6.3.1; HIPAA 164.312(a)(2)(iii))."""
+
 import uuid
 from datetime import timedelta
 
@@ -112,14 +113,18 @@ def test_password_change_ends_every_other_session(app, patient):
     email = patient.get("/api/v1/auth/session").get_json()["user"]["email"]
     other_phone = login(app, email)
     old_csrf = patient.csrf
-    response = patient.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    response = patient.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["user"]["email"] == email and body["csrf_token"] != old_csrf
     assert logged_in(patient) and patient.get("/api/v1/me/settings").status_code == 200
     assert not logged_in(other_phone)
     assert patient.post("/api/v1/me/settings", json={}, headers={"X-CSRF-Token": old_csrf}).status_code == 403
-    wrong = ApiClient(app.test_client()).post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    wrong = ApiClient(app.test_client()).post(
+        "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+    )
     assert wrong.status_code == 401
     login(app, email, NEW_PASSWORD)
 
@@ -129,7 +134,9 @@ def test_password_change_rotates_the_session_id(app, provider_client):
     stolen = ApiClient(app.test_client())
     stolen.client.set_cookie("diary_session", before)
     assert logged_in(stolen)
-    response = provider_client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    response = provider_client.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
     assert response.status_code == 200
     assert provider_client.client.get_cookie("diary_session").value != before
     assert not logged_in(stolen) and logged_in(provider_client)
@@ -149,21 +156,31 @@ def test_password_change_validation(provider_client, body, field):
 
 
 def test_password_change_needs_login(api):
-    response = api.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    response = api.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
     assert response.status_code == 401
 
 
 def test_administrator_reset_ends_every_session(app, runner, provider, provider_client):
-    result = runner.invoke(args=["users", "reset-password", "--email", provider["email"], "--password", NEW_PASSWORD])
+    result = runner.invoke(
+        args=["users", "reset-password", "--email", provider["email"], "--password", NEW_PASSWORD]
+    )
     assert result.exit_code == 0, result.output
     assert not logged_in(provider_client)
     login(app, provider["email"], NEW_PASSWORD)
-    short = runner.invoke(args=["users", "reset-password", "--email", provider["email"], "--password", "short"])
+    short = runner.invoke(
+        args=["users", "reset-password", "--email", provider["email"], "--password", "short"]
+    )
     assert short.exit_code != 0 and "12 characters" in short.output
 
 
 def failed_login(client, email, ip):
-    return client.post("/api/v1/auth/login", json={"email": email, "password": "wrong password!!"}, environ_base={"REMOTE_ADDR": ip})
+    return client.post(
+        "/api/v1/auth/login",
+        json={"email": email, "password": "wrong password!!"},
+        environ_base={"REMOTE_ADDR": ip},
+    )
 
 
 def test_thirty_failures_from_one_address_then_429(app):
@@ -191,7 +208,11 @@ def test_lockout_is_shared_through_redis(app_config, monkeypatch, make_provider)
     redis = _redis_or_skip()
     monkeypatch.setenv("DIARY_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379")
     prefix = f"afterglow-test-{uuid.uuid4().hex[:12]}"
-    config = {**app_config, "RATELIMIT_STORAGE_URI": Config().RATELIMIT_STORAGE_URI, "RATELIMIT_KEY_PREFIX": prefix}
+    config = {
+        **app_config,
+        "RATELIMIT_STORAGE_URI": Config().RATELIMIT_STORAGE_URI,
+        "RATELIMIT_KEY_PREFIX": prefix,
+    }
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379"
     try:
         workers = [ApiClient(create_app(config).test_client()) for _ in range(2)]
@@ -199,7 +220,9 @@ def test_lockout_is_shared_through_redis(app_config, monkeypatch, make_provider)
         for attempt in range(5):
             assert failed_login(workers[attempt % 2], email, "203.0.113.9").status_code == 401
         assert failed_login(workers[0], email, "203.0.113.9").status_code == 429
-        assert failed_login(workers[1], email, "203.0.113.10").status_code == 429  # per email, whatever the address
+        assert (
+            failed_login(workers[1], email, "203.0.113.10").status_code == 429
+        )  # per email, whatever the address
         assert any(redis.scan_iter(match=f"*{prefix}*"))
     finally:
         for key in redis.scan_iter(match=f"*{prefix}*"):
@@ -208,16 +231,29 @@ def test_lockout_is_shared_through_redis(app_config, monkeypatch, make_provider)
 
 @pytest.mark.parametrize("new_password", ["1q2w3e4r5t6y", "1Q2W3E4R5T6Y", "cookiemonster"])
 def test_common_passwords_are_refused(provider_client, new_password):
-    response = provider_client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": new_password})
+    response = provider_client.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": new_password}
+    )
     assert response.status_code == 422 and "too common" in error(response)["fields"]["new_password"][0]
 
 
 def test_passwords_made_of_ones_own_details_are_refused(app, provider_client):
     code = provider_client.post("/api/v1/invites", json={}).get_json()["code"]
-    body = {"invite_code": code, "email": "rosalind@mail.test", "password": "rosalind-1920-dna", "name": "Rosalind F", "timezone": "UTC"}
+    body = {
+        "invite_code": code,
+        "email": "rosalind@mail.test",
+        "password": "rosalind-1920-dna",
+        "name": "Rosalind F",
+        "timezone": "UTC",
+    }
     response = ApiClient(app.test_client()).post("/api/v1/auth/register", json=body)
     assert response.status_code == 422 and "password" in error(response)["fields"]
-    assert ApiClient(app.test_client()).post("/api/v1/auth/register", json={**body, "password": "tea with milk at four"}).status_code == 201
+    assert (
+        ApiClient(app.test_client())
+        .post("/api/v1/auth/register", json={**body, "password": "tea with milk at four"})
+        .status_code
+        == 201
+    )
 
 
 def test_administrators_can_end_sessions(app, runner, provider, provider_client, patient):

@@ -1,4 +1,5 @@
 """The app served on 127.0.0.1 and a free port by werkzeug, in a thread: for browsers and concurrent clients."""
+
 import threading
 
 from werkzeug.serving import WSGIRequestHandler, make_server

@@ -90,7 +90,7 @@ class _Handler:
 def _self_signed(directory: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "afterglow test mailbox")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -128,7 +128,9 @@ class Mailbox:
     logged in.
     """
 
-    def __init__(self, *, tls: str | None = None, auth: tuple[str, str] | None = None, port: int | None = None):
+    def __init__(
+        self, *, tls: str | None = None, auth: tuple[str, str] | None = None, port: int | None = None
+    ):
         if tls not in (None, "starttls", "implicit"):
             raise ValueError("tls must be None, 'starttls' or 'implicit'")
         self.tls = tls

@@ -127,7 +127,9 @@ class PushReceiver:
         sub_id = endpoint.rstrip("/").rsplit("/", 1)[-1]
         return self._subscriptions[sub_id]
 
-    def respond(self, subscription, status: int, *, times: int | None = None, headers: dict | None = None) -> None:
+    def respond(
+        self, subscription, status: int, *, times: int | None = None, headers: dict | None = None
+    ) -> None:
         """Answer pushes to ``subscription`` (its JSON, endpoint or id) with
         ``status``: the next ``times`` pushes, or all from now on when None.
         Queued answers are used in order; after them, 201 Created again."""
@@ -170,7 +172,10 @@ class PushReceiver:
         self._server = ThreadingHTTPServer((self.host, self.port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="push-receiver", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="push-receiver",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -286,7 +291,7 @@ class _PushHandler(BaseHTTPRequestHandler):
         if not path.startswith("/push/"):
             status, headers = 404, {}
         else:
-            status, headers = self.receiver._handle(path[len("/push/"):], self.headers, body)
+            status, headers = self.receiver._handle(path[len("/push/") :], self.headers, body)
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)

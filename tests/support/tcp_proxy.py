@@ -1,9 +1,10 @@
 """A TCP forwarder on loopback that a test can cut and restore: a real database outage.
 
-    proxy = TcpProxy("127.0.0.1", 5432).start()   # the app connects to proxy.port
-    proxy.stop()    # every open connection is reset and new ones are refused
-    proxy.start()   # the same port accepts again
+proxy = TcpProxy("127.0.0.1", 5432).start()   # the app connects to proxy.port
+proxy.stop()    # every open connection is reset and new ones are refused
+proxy.start()   # the same port accepts again
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -7,15 +7,34 @@ export function render(ctx) {
   const slot = h('div', {});
   const start = h('button', { type: 'button', class: 'primary' }, 'Set up two-step sign-in');
   slot.append(
-    h('p', {}, 'With two-step sign-in, logging in needs your password and a 6-digit code from an authenticator app on your phone. '
-      + 'Please turn it on: your worklist shows health data.'),
-    start);
+    h(
+      'p',
+      {},
+      'With two-step sign-in, logging in needs your password and a 6-digit code from an authenticator app on your phone. ' +
+        'Please turn it on: your worklist shows health data.',
+    ),
+    start,
+  );
 
-  ctx.main.append(h('section', { class: 'page' },
-    h('h1', {}, 'Account'),
-    h('p', { class: 'lead' }, `Logged in as ${ctx.user.name}${ctx.user.email ? ` (${ctx.user.email})` : ''}.`),
-    status,
-    h('section', { 'aria-labelledby': 'mfa-title' }, h('h2', { id: 'mfa-title' }, 'Two-step sign-in'), slot)));
+  ctx.main.append(
+    h(
+      'section',
+      { class: 'page' },
+      h('h1', {}, 'Account'),
+      h(
+        'p',
+        { class: 'lead' },
+        `Logged in as ${ctx.user.name}${ctx.user.email ? ` (${ctx.user.email})` : ''}.`,
+      ),
+      status,
+      h(
+        'section',
+        { 'aria-labelledby': 'mfa-title' },
+        h('h2', { id: 'mfa-title' }, 'Two-step sign-in'),
+        slot,
+      ),
+    ),
+  );
 
   start.addEventListener('click', async () => {
     start.disabled = true;
@@ -29,7 +48,10 @@ export function render(ctx) {
     }
     const qrSlot = h('div', { class: 'qr-slot' });
     const code = field({
-      label: 'One-time code', name: 'otp', inputmode: 'numeric', autocomplete: 'one-time-code',
+      label: 'One-time code',
+      name: 'otp',
+      inputmode: 'numeric',
+      autocomplete: 'one-time-code',
       hint: 'The 6-digit code your app shows now.',
     });
     const confirm = h('button', { type: 'submit', class: 'primary' }, 'Confirm and turn on');
@@ -39,7 +61,8 @@ export function render(ctx) {
       title,
       qrSlot,
       h('p', {}, 'Or enter this key by hand: ', h('code', { class: 'secret' }, setup.secret)),
-      form);
+      form,
+    );
     focusQuietly(title);
     try {
       const { qrImage } = await import('../qr.js');
@@ -59,13 +82,18 @@ export function render(ctx) {
       confirm.disabled = true;
       try {
         await post('/api/v1/me/mfa/confirm', { otp });
-        clear(slot).append(h('p', {}, 'Two-step sign-in is on. From now on, logging in asks for a code from your app.'));
+        clear(slot).append(
+          h('p', {}, 'Two-step sign-in is on. From now on, logging in asks for a code from your app.'),
+        );
         status.textContent = 'Two-step sign-in is on.';
         focusQuietly(status);
       } catch (err) {
         confirm.disabled = false;
-        code.setError(err.status === 422 || err.status === 400 || err.status === 401
-          ? 'That code did not match. Codes change every 30 seconds; please try the current one.' : describeError(err));
+        code.setError(
+          err.status === 422 || err.status === 400 || err.status === 401
+            ? 'That code did not match. Codes change every 30 seconds; please try the current one.'
+            : describeError(err),
+        );
         code.input.focus();
       }
     });

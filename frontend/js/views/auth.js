@@ -13,17 +13,41 @@ function showFormError(el, text) {
 }
 
 export function renderLogin(ctx) {
-  const email = field({ label: 'Email', name: 'email', type: 'email', autocomplete: 'username', required: true });
-  const password = field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const email = field({
+    label: 'Email',
+    name: 'email',
+    type: 'email',
+    autocomplete: 'username',
+    required: true,
+  });
+  const password = field({
+    label: 'Password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  });
   const otp = field({
-    label: 'One-time code', name: 'otp', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
+    label: 'One-time code',
+    name: 'otp',
+    type: 'text',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
     hint: 'The 6-digit code from your authenticator app.',
   });
   otp.wrap.hidden = true;
   const error = formError();
   const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Log in');
 
-  const form = h('form', { class: 'stack', novalidate: true }, email.wrap, password.wrap, otp.wrap, error, submit);
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    email.wrap,
+    password.wrap,
+    otp.wrap,
+    error,
+    submit,
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     showFormError(error, '');
@@ -40,18 +64,26 @@ export function renderLogin(ctx) {
     }
     submit.disabled = true;
     try {
-      const user = await login(email.input.value.trim(), password.input.value, otp.wrap.hidden ? null : otp.input.value.trim());
+      const user = await login(
+        email.input.value.trim(),
+        password.input.value,
+        otp.wrap.hidden ? null : otp.input.value.trim(),
+      );
       ctx.afterLogin(user);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'mfa_required') {
         const wasHidden = otp.wrap.hidden;
         otp.wrap.hidden = false;
-        if (!wasHidden) otp.setError('That code did not work. Codes change every 30 seconds; please try the current one.');
+        if (!wasHidden)
+          otp.setError('That code did not work. Codes change every 30 seconds; please try the current one.');
         otp.input.focus();
       } else if (err instanceof ApiError && err.code === 'invalid_credentials') {
-        showFormError(error, otp.wrap.hidden
-          ? 'That email and password do not match an account. Please check them and try again.'
-          : 'That did not work. Please check your password and the one-time code.');
+        showFormError(
+          error,
+          otp.wrap.hidden
+            ? 'That email and password do not match an account. Please check them and try again.'
+            : 'That did not work. Please check your password and the one-time code.',
+        );
       } else {
         showFormError(error, describeError(err));
       }
@@ -61,38 +93,79 @@ export function renderLogin(ctx) {
   });
 
   ctx.main.append(
-    h('section', { class: 'narrow' },
+    h(
+      'section',
+      { class: 'narrow' },
       h('h1', {}, 'Log in'),
       ctx.flash ? h('p', { class: 'calm' }, ctx.flash) : null,
       h('p', { class: 'lead' }, 'Afterglow is a short daily diary between your treatment sessions.'),
       form,
-      h('p', { class: 'aside' }, 'Got an invite from your clinic? ', h('a', { href: '#/join' }, 'Create your account'), '.')),
+      h(
+        'p',
+        { class: 'aside' },
+        'Got an invite from your clinic? ',
+        h('a', { href: '#/join' }, 'Create your account'),
+        '.',
+      ),
+    ),
   );
 }
 
 export function renderJoin(ctx) {
   const code = (ctx.query.get('code') || '').trim();
   if (ctx.user) {
-    ctx.main.append(h('section', { class: 'narrow' },
-      h('h1', {}, 'Create your account'),
-      h('p', {}, `You are logged in as ${ctx.user.name}. To use this invite for a new account, log out first.`),
-      h('p', {}, h('a', { href: ctx.user.role === 'provider' ? '#/patients' : '#/checkin' }, 'Go to the app'))));
+    ctx.main.append(
+      h(
+        'section',
+        { class: 'narrow' },
+        h('h1', {}, 'Create your account'),
+        h(
+          'p',
+          {},
+          `You are logged in as ${ctx.user.name}. To use this invite for a new account, log out first.`,
+        ),
+        h(
+          'p',
+          {},
+          h('a', { href: ctx.user.role === 'provider' ? '#/patients' : '#/checkin' }, 'Go to the app'),
+        ),
+      ),
+    );
     return;
   }
   const timezone = deviceTimeZone();
   const fields = {
     invite_code: field({
-      label: 'Invite code', name: 'invite_code', value: code, autocomplete: 'off', required: true,
+      label: 'Invite code',
+      name: 'invite_code',
+      value: code,
+      autocomplete: 'off',
+      required: true,
       hint: code ? 'Filled in from your invite link.' : 'You find it in the invite from your clinic.',
     }),
     // The invite link fills in what the clinic typed (it rides in the URL fragment, never sent to a server).
-    name: field({ label: 'Name', name: 'name', autocomplete: 'name', required: true, value: (ctx.query.get('name') || '').trim() || null }),
+    name: field({
+      label: 'Name',
+      name: 'name',
+      autocomplete: 'name',
+      required: true,
+      value: (ctx.query.get('name') || '').trim() || null,
+    }),
     email: field({
-      label: 'Email', name: 'email', type: 'email', autocomplete: 'email', required: true, value: (ctx.query.get('email') || '').trim() || null,
+      label: 'Email',
+      name: 'email',
+      type: 'email',
+      autocomplete: 'email',
+      required: true,
+      value: (ctx.query.get('email') || '').trim() || null,
       hint: ctx.query.get('email') ? 'The invite is for this email address.' : null,
     }),
     password: field({
-      label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', required: true,
+      label: 'Password',
+      name: 'password',
+      type: 'password',
+      autocomplete: 'new-password',
+      required: true,
       hint: 'At least 12 characters. A few words you will remember work well.',
     }),
   };
@@ -100,10 +173,14 @@ export function renderJoin(ctx) {
   fields.invite_code.input.setAttribute('spellcheck', 'false');
   const error = formError();
   const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Create account');
-  const form = h('form', { class: 'stack', novalidate: true },
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
     Object.values(fields).map((f) => f.wrap),
     h('p', { class: 'hint' }, `Your time zone: ${timezone}. You can change it later in Settings.`),
-    error, submit);
+    error,
+    submit,
+  );
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -159,10 +236,17 @@ export function renderJoin(ctx) {
   });
 
   ctx.main.append(
-    h('section', { class: 'narrow' },
+    h(
+      'section',
+      { class: 'narrow' },
       h('h1', {}, 'Create your account'),
-      h('p', { class: 'lead' }, 'Your clinic invited you to keep a short daily diary between sessions. Only your care team can see it.'),
+      h(
+        'p',
+        { class: 'lead' },
+        'Your clinic invited you to keep a short daily diary between sessions. Only your care team can see it.',
+      ),
       form,
-      h('p', { class: 'aside' }, 'Already have an account? ', h('a', { href: '#/login' }, 'Log in'), '.')),
+      h('p', { class: 'aside' }, 'Already have an account? ', h('a', { href: '#/login' }, 'Log in'), '.'),
+    ),
   );
 }

@@ -21,12 +21,17 @@ export async function render(ctx) {
   const body = h('div', { class: 'checkin-body' });
   let disposeForm = null;
 
-  ctx.main.append(h('section', { class: 'page' },
-    h('h1', {}, "Today's check-in"),
-    h('p', { class: 'lead' }, formatDate(today, { weekday: true })),
-    status,
-    pending.element,
-    body));
+  ctx.main.append(
+    h(
+      'section',
+      { class: 'page' },
+      h('h1', {}, "Today's check-in"),
+      h('p', { class: 'lead' }, formatDate(today, { weekday: true })),
+      status,
+      pending.element,
+      body,
+    ),
+  );
 
   const due = await loadDueForm(today);
   if (!ctx.isCurrent()) return () => pending.dispose();
@@ -37,8 +42,9 @@ export async function render(ctx) {
 
   /** Today's latest check-in: from the server, or waiting in the outbox. {entry, queued} or null. */
   async function todaysCheckIn() {
-    const queued = (await outbox.list(user.id).catch(() => []))
-      .filter(({ payload }) => localDate(new Date(payload.recorded_at), user.timezone) === today);
+    const queued = (await outbox.list(user.id).catch(() => [])).filter(
+      ({ payload }) => localDate(new Date(payload.recorded_at), user.timezone) === today,
+    );
     if (queued.length) {
       const { payload } = queued[queued.length - 1];
       return { entry: { ...payload, local_date: today, total: totalOf(payload.answers) }, queued: true };
@@ -70,22 +76,43 @@ export async function render(ctx) {
     edit.addEventListener('click', () => showForm({ entry, queued }));
     const clinic = due.support?.clinic;
     clear(body).append(
-      h('section', { class: 'card done', 'aria-labelledby': 'done-title' },
+      h(
+        'section',
+        { class: 'card done', 'aria-labelledby': 'done-title' },
         h('h2', { id: 'done-title' }, 'Done for today'),
-        h('p', { class: 'done-score' },
+        h(
+          'p',
+          { class: 'done-score' },
           `You checked in at ${formatTime(entry.recorded_at, user.timezone)}. `,
-          h('strong', {}, `Your score is ${entry.total} out of ${texts.max_total}`), `: ${band.label}.`),
+          h('strong', {}, `Your score is ${entry.total} out of ${texts.max_total}`),
+          `: ${band.label}.`,
+        ),
         h('p', { class: 'hint' }, texts.guide),
         queued ? h('p', {}, 'It is saved on this device and will be sent when you are online.') : null,
-        edit),
-      h('section', { 'aria-labelledby': 'recent-title' },
+        edit,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'recent-title' },
         h('h2', { id: 'recent-title' }, 'Your last days'),
-        recent),
-      h('section', { class: 'support-box', 'aria-labelledby': 'worse-title' },
+        recent,
+      ),
+      h(
+        'section',
+        { class: 'support-box', 'aria-labelledby': 'worse-title' },
         h('h2', { id: 'worse-title' }, 'If you feel worse'),
-        h('p', {}, clinic ? `Call your clinic: ${clinic}.` : 'Call your clinic and tell them how you feel.',
-          ' Your care team reads your diary, but not around the clock.'),
-        h('p', {}, `If you are in crisis or thinking about harming yourself, call ${due.support?.crisis || 'your local emergency number'} now.`)),
+        h(
+          'p',
+          {},
+          clinic ? `Call your clinic: ${clinic}.` : 'Call your clinic and tell them how you feel.',
+          ' Your care team reads your diary, but not around the clock.',
+        ),
+        h(
+          'p',
+          {},
+          `If you are in crisis or thinking about harming yourself, call ${due.support?.crisis || 'your local emergency number'} now.`,
+        ),
+      ),
     );
     renderRecent(recent, entry);
   }
@@ -93,7 +120,9 @@ export async function render(ctx) {
   async function renderRecent(slot, todays) {
     let entries = [];
     try {
-      ({ items: entries } = await get(`/api/v1/patients/me/entries?from=${addDays(today, -(RECENT_DAYS - 1))}&to=${today}`));
+      ({ items: entries } = await get(
+        `/api/v1/patients/me/entries?from=${addDays(today, -(RECENT_DAYS - 1))}&to=${today}`,
+      ));
     } catch {
       entries = [];
     }
@@ -105,14 +134,30 @@ export async function render(ctx) {
     for (let i = 0; i < RECENT_DAYS; i += 1) {
       const day = addDays(today, -i);
       const e = byDay.get(day);
-      rows.push(h('li', { class: e ? 'recent-day' : 'recent-day none' },
-        h('span', { class: 'recent-date' }, i === 0 ? 'Today' : formatDate(day, { weekday: true })),
-        e ? h('span', { class: 'recent-score' }, `${e.total}`,
-          h('span', { class: 'recent-band' }, ` ${bandOf(due, e.total).label}${e.instrument === 'gad7' ? ' (two-week check)' : ''}`))
-          : h('span', { class: 'recent-none' }, 'no check-in')));
+      rows.push(
+        h(
+          'li',
+          { class: e ? 'recent-day' : 'recent-day none' },
+          h('span', { class: 'recent-date' }, i === 0 ? 'Today' : formatDate(day, { weekday: true })),
+          e
+            ? h(
+                'span',
+                { class: 'recent-score' },
+                `${e.total}`,
+                h(
+                  'span',
+                  { class: 'recent-band' },
+                  ` ${bandOf(due, e.total).label}${e.instrument === 'gad7' ? ' (two-week check)' : ''}`,
+                ),
+              )
+            : h('span', { class: 'recent-none' }, 'no check-in'),
+        ),
+      );
     }
-    clear(slot).append(h('ul', { class: 'recent-list' }, rows),
-      h('p', {}, h('a', { href: '#/history' }, 'All your check-ins')));
+    clear(slot).append(
+      h('ul', { class: 'recent-list' }, rows),
+      h('p', {}, h('a', { href: '#/history' }, 'All your check-ins')),
+    );
   }
 
   // ---- the form ------------------------------------------------------------------
@@ -137,7 +182,11 @@ export async function render(ctx) {
     const form = h('form', { class: 'checkin', novalidate: true });
     append(form, [
       texts.instrument === 'gad7'
-        ? h('p', { class: 'instrument-note' }, 'Every two weeks: the standard questionnaire, about the last two weeks.')
+        ? h(
+            'p',
+            { class: 'instrument-note' },
+            'Every two weeks: the standard questionnaire, about the last two weeks.',
+          )
         : null,
       restored ? h('p', { class: 'notice' }, 'Your unfinished check-in is here as you left it.') : null,
       h('p', { class: 'stem' }, texts.stem),
@@ -145,13 +194,19 @@ export async function render(ctx) {
     const entryForm = buildEntryForm(form, texts, values);
     const problem = h('p', { class: 'form-error', hidden: true });
     const progress = h('p', { class: 'progress' });
-    const save = h('button', { type: 'submit', class: 'primary big' }, editing ? 'Save changes' : 'Save check-in');
+    const save = h(
+      'button',
+      { type: 'submit', class: 'primary big' },
+      editing ? 'Save changes' : 'Save check-in',
+    );
     const cancel = editing ? h('button', { type: 'button', class: 'secondary' }, 'Cancel') : null;
     cancel?.addEventListener('click', () => showDone(editing));
-    append(form, [problem,
+    append(form, [
+      problem,
       h('div', { class: 'save-bar' }, progress, save),
       cancel ? h('div', { class: 'actions' }, cancel) : null,
-      h('p', { class: 'hint center' }, 'There is no time limit. Take all the time you need.')]);
+      h('p', { class: 'hint center' }, 'There is no time limit. Take all the time you need.'),
+    ]);
     clear(body).append(form);
 
     const showProgress = () => {
@@ -165,7 +220,9 @@ export async function render(ctx) {
       clearTimeout(draftTimer);
       draftTimer = null;
       if (editing) return;
-      draftSaving = outbox.saveDraft(user.id, { date: today, instrument: texts.instrument, ...entryForm.read() }).catch(() => {});
+      draftSaving = outbox
+        .saveDraft(user.id, { date: today, instrument: texts.instrument, ...entryForm.read() })
+        .catch(() => {});
     };
     const onEdit = () => {
       showProgress();
@@ -181,7 +238,9 @@ export async function render(ctx) {
       onEdit();
     });
     form.addEventListener('input', onEdit);
-    const flushDraft = () => { if (draftTimer) keepDraft(); };
+    const flushDraft = () => {
+      if (draftTimer) keepDraft();
+    };
     window.addEventListener('pagehide', flushDraft);
     disposeForm = () => {
       window.removeEventListener('pagehide', flushDraft);
@@ -197,9 +256,10 @@ export async function render(ctx) {
         fs.classList.toggle('missing', missing.includes(i));
       });
       if (missing.length) {
-        problem.textContent = missing.length === 1
-          ? `One question still needs an answer: "${texts.items[missing[0]]}".`
-          : `${missing.length} questions still need an answer. The first is "${texts.items[missing[0]]}".`;
+        problem.textContent =
+          missing.length === 1
+            ? `One question still needs an answer: "${texts.items[missing[0]]}".`
+            : `${missing.length} questions still need an answer. The first is "${texts.items[missing[0]]}".`;
         problem.hidden = false;
         entryForm.items[missing[0]].querySelector('input').focus();
         return;
@@ -224,9 +284,10 @@ export async function render(ctx) {
         focusQuietly(status);
       } catch (err) {
         status.textContent = '';
-        problem.textContent = err instanceof ApiError && err.status === 422
-          ? `This check-in could not be saved: ${Object.values(err.fields).flat().join(' ') || err.message}`
-          : describeError(err);
+        problem.textContent =
+          err instanceof ApiError && err.status === 422
+            ? `This check-in could not be saved: ${Object.values(err.fields).flat().join(' ') || err.message}`
+            : describeError(err);
         problem.hidden = false;
       } finally {
         save.disabled = false;
@@ -253,7 +314,12 @@ export async function render(ctx) {
   }
 
   async function saveEdit({ entry, queued }, read) {
-    const changes = { answers: read.answers, difficulty: read.difficulty, note: read.note || null, side_effects: read.side_effects };
+    const changes = {
+      answers: read.answers,
+      difficulty: read.difficulty,
+      note: read.note || null,
+      side_effects: read.side_effects,
+    };
     if (queued) {
       // Not sent yet: the queued check-in itself changes (same client id).
       const payload = { ...entry, ...changes };

@@ -27,16 +27,29 @@ export async function render(ctx) {
   let range = Number(sessionStorage.getItem('afterglow:history-range')) || 30;
   let chart = null;
   let editing = null;
-  const [daily, standard, due] = await Promise.all([loadForm('daily'), loadForm('gad7'), loadDueForm(today).catch(() => null)]);
+  const [daily, standard, due] = await Promise.all([
+    loadForm('daily'),
+    loadForm('gad7'),
+    loadDueForm(today).catch(() => null),
+  ]);
   const textsOf = (entry) => (entry.instrument === 'gad7' ? standard : daily);
   const SIDE_EFFECT_LABEL = sideEffectLabels(daily);
   const backfillDays = due?.backfill_days ?? 7;
 
   const status = h('div', { role: 'status', class: 'status' });
   const pending = pendingPanel(user);
-  const rangeButtons = RANGES.map((n) => h('button', {
-    type: 'button', class: 'segment', 'aria-pressed': String(n === range), value: String(n),
-  }, `${n} days`));
+  const rangeButtons = RANGES.map((n) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'segment',
+        'aria-pressed': String(n === range),
+        value: String(n),
+      },
+      `${n} days`,
+    ),
+  );
   const rangeBar = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' }, rangeButtons);
   const chartSlot = h('div', { class: 'chart-slot' });
   const listSlot = h('div', { class: 'entries' });
@@ -50,15 +63,24 @@ export async function render(ctx) {
     load();
   });
 
-  ctx.main.append(h('section', { class: 'page' },
-    h('h1', {}, 'History'),
-    h('p', { class: 'lead' }, `Your daily scores, lower is calmer. ${daily.guide} Check-ins from the last ${backfillDays} days can still be changed.`),
-    status,
-    pending.element,
-    rangeBar,
-    chartSlot,
-    h('h2', {}, 'Check-ins'),
-    listSlot));
+  ctx.main.append(
+    h(
+      'section',
+      { class: 'page' },
+      h('h1', {}, 'History'),
+      h(
+        'p',
+        { class: 'lead' },
+        `Your daily scores, lower is calmer. ${daily.guide} Check-ins from the last ${backfillDays} days can still be changed.`,
+      ),
+      status,
+      pending.element,
+      rangeBar,
+      chartSlot,
+      h('h2', {}, 'Check-ins'),
+      listSlot,
+    ),
+  );
 
   await load();
 
@@ -75,15 +97,23 @@ export async function render(ctx) {
       if (!ctx.isCurrent()) return;
       chart?.dispose();
       chart = null;
-      clear(chartSlot).append(h('p', { class: 'notice' }, err instanceof NetworkError
-        ? 'You are offline. Your history will appear here when you are back online.'
-        : describeError(err)));
+      clear(chartSlot).append(
+        h(
+          'p',
+          { class: 'notice' },
+          err instanceof NetworkError
+            ? 'You are offline. Your history will appear here when you are back online.'
+            : describeError(err),
+        ),
+      );
       clear(listSlot);
       return;
     }
     if (!ctx.isCurrent()) return;
     const days = dailyScores(entries);
-    const standardDays = entries.filter((e) => e.instrument === 'gad7').map((e) => ({ date: e.local_date, score: e.total }));
+    const standardDays = entries
+      .filter((e) => e.instrument === 'gad7')
+      .map((e) => ({ date: e.local_date, score: e.total }));
     chart?.dispose();
     const sessions = treatments.map((t) => ({ date: t.local_date, planned: t.status === 'planned' }));
     const inRange = sessions.filter((s) => s.date >= from && s.date <= today);
@@ -92,10 +122,23 @@ export async function render(ctx) {
     chart = chartFigure({
       title: `Your daily scores, last ${range} days`,
       summary: summarise(days, from, today),
-      spec: { from, to: today, days, standard: standardDays, sessions, bands: daily.bands, maxScore: daily.max_total },
+      spec: {
+        from,
+        to: today,
+        days,
+        standard: standardDays,
+        sessions,
+        bands: daily.bands,
+        maxScore: daily.max_total,
+      },
       extraRows: standardDays.map((d) => ({ ...d, label: 'two-week check' })),
-      key: [['score', 'Your score for the day (0 to 21)'], standardDays.length ? ['standard', 'Your two-week check (standard GAD-7)'] : null, hasDone ? ['session', 'A treatment session'] : null,
-        hasPlanned ? ['planned', 'A planned session'] : null, ['bands', 'Shaded: minimal, mild, moderate, severe']].filter(Boolean),
+      key: [
+        ['score', 'Your score for the day (0 to 21)'],
+        standardDays.length ? ['standard', 'Your two-week check (standard GAD-7)'] : null,
+        hasDone ? ['session', 'A treatment session'] : null,
+        hasPlanned ? ['planned', 'A planned session'] : null,
+        ['bands', 'Shaded: minimal, mild, moderate, severe'],
+      ].filter(Boolean),
     });
     clear(chartSlot).append(chart.element);
     renderList(entries);
@@ -105,7 +148,15 @@ export async function render(ctx) {
     clear(listSlot);
     editing = null;
     if (!entries.length) {
-      listSlot.append(h('p', {}, 'No check-ins in this period yet. ', h('a', { href: '#/checkin' }, "Go to today's check-in"), '.'));
+      listSlot.append(
+        h(
+          'p',
+          {},
+          'No check-ins in this period yet. ',
+          h('a', { href: '#/checkin' }, "Go to today's check-in"),
+          '.',
+        ),
+      );
       return;
     }
     const list = h('ul', { class: 'entry-list' });
@@ -124,25 +175,58 @@ export async function render(ctx) {
       // append() skips the absent note and side effects (Element.append would print "null").
       const texts = textsOf(entry);
       append(card, [
-        h('h3', { id: headingId }, `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, user.timezone)}`
-          + (entry.instrument === 'gad7' ? ' (two-week check)' : '')),
-        h('p', { class: 'score-line' }, h('strong', {}, `Score ${entry.total} out of ${texts.max_total}`), ` · ${bandOf(texts, entry.total).label}`),
-        h('details', {},
+        h(
+          'h3',
+          { id: headingId },
+          `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, user.timezone)}` +
+            (entry.instrument === 'gad7' ? ' (two-week check)' : ''),
+        ),
+        h(
+          'p',
+          { class: 'score-line' },
+          h('strong', {}, `Score ${entry.total} out of ${texts.max_total}`),
+          ` · ${bandOf(texts, entry.total).label}`,
+        ),
+        h(
+          'details',
+          {},
           h('summary', {}, 'Your answers'),
           h('p', { class: 'hint' }, texts.stem),
-          h('dl', { class: 'answers' }, texts.items.flatMap((text, i) => [h('dt', {}, text), h('dd', {}, texts.answers[entry.answers[i]])]),
-            entry.difficulty != null ? [h('dt', {}, texts.difficulty.question), h('dd', {}, texts.difficulty.answers[entry.difficulty])] : null)),
+          h(
+            'dl',
+            { class: 'answers' },
+            texts.items.flatMap((text, i) => [
+              h('dt', {}, text),
+              h('dd', {}, texts.answers[entry.answers[i]]),
+            ]),
+            entry.difficulty != null
+              ? [
+                  h('dt', {}, texts.difficulty.question),
+                  h('dd', {}, texts.difficulty.answers[entry.difficulty]),
+                ]
+              : null,
+          ),
+        ),
         entry.note ? h('p', { class: 'note' }, entry.note) : null,
         entry.side_effects?.length
-          ? h('p', {}, `Side effects: ${entry.side_effects.map((s) => SIDE_EFFECT_LABEL[s] || s).join(', ')}`) : null,
+          ? h('p', {}, `Side effects: ${entry.side_effects.map((s) => SIDE_EFFECT_LABEL[s] || s).join(', ')}`)
+          : null,
       ]);
       const actions = h('div', { class: 'actions' });
       if (Date.now() - new Date(entry.recorded_at).getTime() < backfillDays * 86400000) {
-        const change = h('button', { type: 'button', class: 'secondary', 'aria-describedby': headingId }, 'Change this check-in');
+        const change = h(
+          'button',
+          { type: 'button', class: 'secondary', 'aria-describedby': headingId },
+          'Change this check-in',
+        );
         change.addEventListener('click', () => edit());
         actions.append(change);
       }
-      const remove = h('button', { type: 'button', class: 'quiet', 'aria-describedby': headingId }, 'Delete this check-in');
+      const remove = h(
+        'button',
+        { type: 'button', class: 'quiet', 'aria-describedby': headingId },
+        'Delete this check-in',
+      );
       remove.addEventListener('click', () => confirmDelete(entry, remove));
       actions.append(remove);
       card.append(actions);
@@ -155,11 +239,26 @@ export async function render(ctx) {
       const entryForm = buildEntryForm(form, textsOf(entry), entry);
       const problem = h('p', { class: 'form-error', hidden: true });
       const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
-      form.append(problem, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save changes'), cancel));
-      const title = h('h3', { id: headingId }, `Change your check-in from ${formatTime(entry.recorded_at, user.timezone)}`);
+      form.append(
+        problem,
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', { type: 'submit', class: 'primary' }, 'Save changes'),
+          cancel,
+        ),
+      );
+      const title = h(
+        'h3',
+        { id: headingId },
+        `Change your check-in from ${formatTime(entry.recorded_at, user.timezone)}`,
+      );
       card.append(title, form);
       focusQuietly(title);
-      editing = () => { fill(); editing = null; };
+      editing = () => {
+        fill();
+        editing = null;
+      };
       cancel.addEventListener('click', () => {
         fill();
         editing = null;
@@ -173,7 +272,12 @@ export async function render(ctx) {
           problem.hidden = false;
           return;
         }
-        const body = { answers: values.answers, difficulty: values.difficulty, note: values.note, side_effects: values.side_effects };
+        const body = {
+          answers: values.answers,
+          difficulty: values.difficulty,
+          note: values.note,
+          side_effects: values.side_effects,
+        };
         try {
           const saved = await patch(`/api/v1/entries/${entry.id}`, body);
           Object.assign(entry, saved);
@@ -218,12 +322,22 @@ export async function render(ctx) {
 function confirmDialog(when) {
   return new Promise((resolve) => {
     const titleId = uid('delete-title');
-    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+    const dialog = h(
+      'dialog',
+      { class: 'dialog', 'aria-labelledby': titleId },
       h('h2', { id: titleId }, 'Delete this check-in?'),
-      h('p', {}, `The check-in from ${when} will be removed from your diary and your care team's view. This cannot be undone.`),
-      h('div', { class: 'actions' },
+      h(
+        'p',
+        {},
+        `The check-in from ${when} will be removed from your diary and your care team's view. This cannot be undone.`,
+      ),
+      h(
+        'div',
+        { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', value: 'keep' }, 'Keep it'),
-        h('button', { type: 'button', class: 'primary', value: 'delete' }, 'Delete')));
+        h('button', { type: 'button', class: 'primary', value: 'delete' }, 'Delete'),
+      ),
+    );
     dialog.addEventListener('click', (e) => {
       const value = e.target.closest('button')?.value;
       if (value) dialog.close(value);

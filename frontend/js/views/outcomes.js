@@ -6,7 +6,13 @@ import { localDate, addDays, formatDate } from '../dates.js';
 
 const COURSE_LABEL = { single_session: 'Single session', induction: 'Induction', maintenance: 'Maintenance' };
 const ROUTE_LABEL = {
-  iv: 'IV', intranasal: 'Intranasal', intramuscular: 'IM', subcutaneous: 'SC', oral: 'Oral', sublingual: 'Sublingual', unknown: 'Unknown',
+  iv: 'IV',
+  intranasal: 'Intranasal',
+  intramuscular: 'IM',
+  subcutaneous: 'SC',
+  oral: 'Oral',
+  sublingual: 'Sublingual',
+  unknown: 'Unknown',
 };
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -24,10 +30,22 @@ export async function render(ctx) {
     load();
   });
 
-  ctx.main.append(h('section', { class: 'page wide outcomes' },
-    h('h1', {}, 'Outcomes'),
-    h('p', { class: 'lead' }, 'Your care team\'s patients, for courses that started in the period. Counted from the daily scores; an aid to judgement, not a validated measure.'),
-    form, h('p', {}, download), status, slot));
+  ctx.main.append(
+    h(
+      'section',
+      { class: 'page wide outcomes' },
+      h('h1', {}, 'Outcomes'),
+      h(
+        'p',
+        { class: 'lead' },
+        "Your care team's patients, for courses that started in the period. Counted from the daily scores; an aid to judgement, not a validated measure.",
+      ),
+      form,
+      h('p', {}, download),
+      status,
+      slot,
+    ),
+  );
   await load();
 
   async function load() {
@@ -45,9 +63,15 @@ export async function render(ctx) {
     status.textContent = `Outcomes from ${formatDate(data.from, { year: true })} to ${formatDate(data.to, { year: true })}.`;
     clear(slot).append(
       responseSection(data.response_after_induction),
-      curveSection('by-type', 'How long relief lasts, by course type', data.relief_duration.by_course_type, COURSE_LABEL),
+      curveSection(
+        'by-type',
+        'How long relief lasts, by course type',
+        data.relief_duration.by_course_type,
+        COURSE_LABEL,
+      ),
       curveSection('by-route', 'How long relief lasts, by route', data.relief_duration.by_route, ROUTE_LABEL),
-      timingSection(data.maintenance_timing));
+      timingSection(data.maintenance_timing),
+    );
   }
 }
 
@@ -56,15 +80,29 @@ function pct(x) {
 }
 
 function responseSection(r) {
-  return h('section', { 'aria-labelledby': 'response-title', class: 'card' },
+  return h(
+    'section',
+    { 'aria-labelledby': 'response-title', class: 'card' },
     h('h2', { id: 'response-title' }, 'Response after induction'),
     h('p', { class: 'big-figure' }, pct(r.response_rate)),
-    h('dl', { class: 'facts' },
-      h('dt', {}, 'Induction courses'), h('dd', {}, String(r.courses)),
-      h('dt', {}, 'Responded'), h('dd', {}, String(r.responders)),
-      h('dt', {}, 'Did not respond'), h('dd', {}, String(r.non_responders)),
-      h('dt', {}, 'Too little data to judge'), h('dd', {}, String(r.not_assessable))),
-    h('p', { class: 'hint' }, 'A response: the best score after the course is at least 4 points and at least half below the baseline. The rate leaves out courses with too little data.'));
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'Induction courses'),
+      h('dd', {}, String(r.courses)),
+      h('dt', {}, 'Responded'),
+      h('dd', {}, String(r.responders)),
+      h('dt', {}, 'Did not respond'),
+      h('dd', {}, String(r.non_responders)),
+      h('dt', {}, 'Too little data to judge'),
+      h('dd', {}, String(r.not_assessable)),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      'A response: the best score after the course is at least 4 points and at least half below the baseline. The rate leaves out courses with too little data.',
+    ),
+  );
 }
 
 function curveSection(id, title, groups, labels) {
@@ -74,21 +112,71 @@ function curveSection(id, title, groups, labels) {
     return section;
   }
   const name = (g) => labels[g.group] || g.group;
-  const summary = groups.map((g) => `${name(g)}: ${g.cycles} cycles, median ${g.median_days == null ? 'not reached' : `${g.median_days} days`}`).join('; ');
+  const summary = groups
+    .map(
+      (g) =>
+        `${name(g)}: ${g.cycles} cycles, median ${g.median_days == null ? 'not reached' : `${g.median_days} days`}`,
+    )
+    .join('; ');
   section.append(
-    h('figure', { class: 'km' },
-      h('figcaption', {}, `${title}: share of cycles still in relief, by days after the last session of the course`),
+    h(
+      'figure',
+      { class: 'km' },
+      h(
+        'figcaption',
+        {},
+        `${title}: share of cycles still in relief, by days after the last session of the course`,
+      ),
       kmChart(groups, `${title}. ${summary}.`),
-      h('ul', { class: 'chart-key' }, groups.map((g, i) => h('li', {}, h('span', { class: `swatch km-swatch-${i % 6}`, 'aria-hidden': 'true' }), name(g))))),
-    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `${title}, as a table` },
-      h('table', { class: 'compact' },
+      h(
+        'ul',
+        { class: 'chart-key' },
+        groups.map((g, i) =>
+          h('li', {}, h('span', { class: `swatch km-swatch-${i % 6}`, 'aria-hidden': 'true' }), name(g)),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `${title}, as a table` },
+      h(
+        'table',
+        { class: 'compact' },
         h('caption', { class: 'visually-hidden' }, `${title}, as a table`),
-        h('thead', {}, h('tr', {}, ['Group', 'Cycles', 'Wore off', 'Censored', 'Median days of relief'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, groups.map((g) => h('tr', {},
-          h('th', { scope: 'row' }, name(g)),
-          h('td', {}, String(g.cycles)), h('td', {}, String(g.wore_off)), h('td', {}, String(g.censored)),
-          h('td', {}, g.median_days == null ? 'not reached' : String(g.median_days))))))),
-    h('p', { class: 'hint' }, 'Censored: the next course began before relief wore off, or relief continues today. They count as at risk until then (Kaplan-Meier).'));
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Group', 'Cycles', 'Wore off', 'Censored', 'Median days of relief'].map((t) =>
+              h('th', { scope: 'col' }, t),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          groups.map((g) =>
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row' }, name(g)),
+              h('td', {}, String(g.cycles)),
+              h('td', {}, String(g.wore_off)),
+              h('td', {}, String(g.censored)),
+              h('td', {}, g.median_days == null ? 'not reached' : String(g.median_days)),
+            ),
+          ),
+        ),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      'Censored: the next course began before relief wore off, or relief continues today. They count as at risk until then (Kaplan-Meier).',
+    ),
+  );
   return section;
 }
 
@@ -103,20 +191,46 @@ function svg(tag, attrs, ...children) {
 function kmChart(groups, label) {
   // Drawn at about the width it shows at, so its 12 px labels stay readable on a phone.
   const W = Math.round(Math.min(640, Math.max(300, document.documentElement.clientWidth - 48)));
-  const H = W < 480 ? 240 : 280; const L = 44; const R = 12; const T = 12; const B = 36;
-  const maxDay = Math.max(7, ...groups.flatMap((g) => g.steps.map((s) => s.day)), ...groups.map((g) => g.longest_days || 0));
+  const H = W < 480 ? 240 : 280;
+  const L = 44;
+  const R = 12;
+  const T = 12;
+  const B = 36;
+  const maxDay = Math.max(
+    7,
+    ...groups.flatMap((g) => g.steps.map((s) => s.day)),
+    ...groups.map((g) => g.longest_days || 0),
+  );
   const x = (d) => L + (d / maxDay) * (W - L - R);
   const y = (s) => T + (1 - s) * (H - T - B);
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label, class: 'km-chart', preserveAspectRatio: 'xMidYMid meet' });
+  const root = svg('svg', {
+    viewBox: `0 0 ${W} ${H}`,
+    role: 'img',
+    'aria-label': label,
+    class: 'km-chart',
+    preserveAspectRatio: 'xMidYMid meet',
+  });
   for (const s of [0, 0.25, 0.5, 0.75, 1]) {
-    root.append(svg('line', { x1: L, x2: W - R, y1: y(s), y2: y(s), class: s === 0.5 ? 'km-grid km-half' : 'km-grid' }));
-    root.append(svg('text', { x: L - 6, y: y(s) + 4, 'text-anchor': 'end', class: 'km-text' }, `${s * 100}%`));
+    root.append(
+      svg('line', { x1: L, x2: W - R, y1: y(s), y2: y(s), class: s === 0.5 ? 'km-grid km-half' : 'km-grid' }),
+    );
+    root.append(
+      svg('text', { x: L - 6, y: y(s) + 4, 'text-anchor': 'end', class: 'km-text' }, `${s * 100}%`),
+    );
   }
   const tick = maxDay > 60 ? 14 : 7;
   for (let d = 0; d <= maxDay; d += tick) {
-    root.append(svg('text', { x: x(d), y: H - B + 18, 'text-anchor': 'middle', class: 'km-text' }, String(d)));
+    root.append(
+      svg('text', { x: x(d), y: H - B + 18, 'text-anchor': 'middle', class: 'km-text' }, String(d)),
+    );
   }
-  root.append(svg('text', { x: (L + W - R) / 2, y: H - 4, 'text-anchor': 'middle', class: 'km-text' }, 'days after the last session'));
+  root.append(
+    svg(
+      'text',
+      { x: (L + W - R) / 2, y: H - 4, 'text-anchor': 'middle', class: 'km-text' },
+      'days after the last session',
+    ),
+  );
   groups.forEach((g, i) => {
     let d = `M ${x(0)} ${y(1)}`;
     for (const s of g.steps.slice(1)) d += ` H ${x(s.day)} V ${y(s.survival)}`;
@@ -128,26 +242,71 @@ function kmChart(groups, label) {
 }
 
 function timingSection(months) {
-  const section = h('section', { 'aria-labelledby': 'timing-title' },
+  const section = h(
+    'section',
+    { 'aria-labelledby': 'timing-title' },
     h('h2', { id: 'timing-title' }, 'Maintenance sessions before the wear-off'),
-    h('p', { class: 'hint' }, 'Of the maintenance courses started each month, how many began while the previous relief still held. Higher is better: the patient never fell back.'));
+    h(
+      'p',
+      { class: 'hint' },
+      'Of the maintenance courses started each month, how many began while the previous relief still held. Higher is better: the patient never fell back.',
+    ),
+  );
   if (!months.length) {
     section.append(h('p', {}, 'No maintenance courses in this period.'));
     return section;
   }
-  section.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Maintenance timing by month' },
-    h('table', { class: 'compact timing' },
-      h('caption', { class: 'visually-hidden' }, 'Maintenance sessions before and after the wear-off, by month'),
-      h('thead', {}, h('tr', {}, ['Month', 'Before the wear-off', 'After it', 'Share before'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, months.map((m) => h('tr', {},
-        h('th', { scope: 'row' }, monthName(m.month)),
-        h('td', {}, String(m.before_wear_off)),
-        h('td', {}, String(m.after_wear_off)),
-        h('td', {}, h('meter', { min: '0', max: '1', value: String(m.share_before), 'aria-hidden': 'true' }), ` ${pct(m.share_before)}`)))))));
+  section.append(
+    h(
+      'div',
+      { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Maintenance timing by month' },
+      h(
+        'table',
+        { class: 'compact timing' },
+        h(
+          'caption',
+          { class: 'visually-hidden' },
+          'Maintenance sessions before and after the wear-off, by month',
+        ),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Month', 'Before the wear-off', 'After it', 'Share before'].map((t) =>
+              h('th', { scope: 'col' }, t),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          months.map((m) =>
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row' }, monthName(m.month)),
+              h('td', {}, String(m.before_wear_off)),
+              h('td', {}, String(m.after_wear_off)),
+              h(
+                'td',
+                {},
+                h('meter', { min: '0', max: '1', value: String(m.share_before), 'aria-hidden': 'true' }),
+                ` ${pct(m.share_before)}`,
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
   return section;
 }
 
 function monthName(ym) {
   const [y, m] = ym.split('-').map(Number);
-  return new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+  return new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(y, m - 1, 1)),
+  );
 }

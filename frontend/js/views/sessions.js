@@ -31,17 +31,29 @@ export async function render(ctx) {
     },
   });
 
-  ctx.main.append(h('section', { class: 'page' },
-    h('h1', {}, 'Sessions'),
-    status,
-    h('h2', {}, 'Planned'),
-    upcomingSlot,
-    h('h2', {}, 'Past sessions'),
-    pastSlot,
-    h('section', { class: 'card', 'aria-labelledby': 'dose-title' },
-      h('h2', { id: 'dose-title' }, 'Record a dose you took yourself'),
-      h('p', { class: 'hint' }, 'For a dose your clinic prescribed for home use. Sessions at the clinic are recorded by your care team.'),
-      form)));
+  ctx.main.append(
+    h(
+      'section',
+      { class: 'page' },
+      h('h1', {}, 'Sessions'),
+      status,
+      h('h2', {}, 'Planned'),
+      upcomingSlot,
+      h('h2', {}, 'Past sessions'),
+      pastSlot,
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'dose-title' },
+        h('h2', { id: 'dose-title' }, 'Record a dose you took yourself'),
+        h(
+          'p',
+          { class: 'hint' },
+          'For a dose your clinic prescribed for home use. Sessions at the clinic are recorded by your care team.',
+        ),
+        form,
+      ),
+    ),
+  );
 
   await load();
 
@@ -51,7 +63,10 @@ export async function render(ctx) {
       ({ items } = await get('/api/v1/patients/me/treatments'));
     } catch (err) {
       if (!ctx.isCurrent()) return;
-      const text = err instanceof NetworkError ? 'You are offline. Your sessions will show when you are back online.' : describeError(err);
+      const text =
+        err instanceof NetworkError
+          ? 'You are offline. Your sessions will show when you are back online.'
+          : describeError(err);
       clear(upcomingSlot).append(h('p', { class: 'notice' }, text));
       clear(pastSlot);
       return;
@@ -59,22 +74,43 @@ export async function render(ctx) {
     if (!ctx.isCurrent()) return;
     const planned = items.filter((t) => t.status === 'planned');
     const past = items.filter((t) => t.status !== 'planned').reverse();
-    clear(upcomingSlot).append(planned.length
-      ? h('ul', { class: 'session-list' }, planned.map((t) => h('li', {}, sessionCard(t))))
-      : h('p', {}, 'No sessions planned yet. Your clinic adds them here when they are booked.'));
-    clear(pastSlot).append(past.length
-      ? h('ul', { class: 'session-list' }, past.map((t) => h('li', {}, sessionCard(t))))
-      : h('p', {}, 'No sessions yet.'));
+    clear(upcomingSlot).append(
+      planned.length
+        ? h(
+            'ul',
+            { class: 'session-list' },
+            planned.map((t) => h('li', {}, sessionCard(t))),
+          )
+        : h('p', {}, 'No sessions planned yet. Your clinic adds them here when they are booked.'),
+    );
+    clear(pastSlot).append(
+      past.length
+        ? h(
+            'ul',
+            { class: 'session-list' },
+            past.map((t) => h('li', {}, sessionCard(t))),
+          )
+        : h('p', {}, 'No sessions yet.'),
+    );
   }
 
   function sessionCard(t) {
     const mine = t.recorded_by?.role === 'patient';
-    const card = h('article', { class: 'card session' },
+    const card = h(
+      'article',
+      { class: 'card session' },
       h('h3', {}, formatDateTime(t.starts_at, user.timezone)),
-      h('p', {}, [ROUTE_LABEL[t.route] || t.route, t.dose_mg ? `${t.dose_mg} mg` : null].filter(Boolean).join(' · ')),
+      h(
+        'p',
+        {},
+        [ROUTE_LABEL[t.route] || t.route, t.dose_mg ? `${t.dose_mg} mg` : null].filter(Boolean).join(' · '),
+      ),
       h('p', { class: 'hint' }, mine ? 'Recorded by you' : 'Recorded by your clinic'),
-      t.side_effects?.length ? h('p', {}, `Side effects: ${t.side_effects.map((s) => SIDE_EFFECT_LABEL[s] || s).join(', ')}`) : null,
-      t.notes ? h('p', { class: 'note' }, t.notes) : null);
+      t.side_effects?.length
+        ? h('p', {}, `Side effects: ${t.side_effects.map((s) => SIDE_EFFECT_LABEL[s] || s).join(', ')}`)
+        : null,
+      t.notes ? h('p', { class: 'note' }, t.notes) : null,
+    );
     if (mine) {
       const remove = h('button', { type: 'button', class: 'secondary' }, 'Remove this dose');
       remove.addEventListener('click', async () => {

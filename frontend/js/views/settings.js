@@ -12,24 +12,83 @@ export async function render(ctx) {
   const pushSlot = h('div', { 'aria-live': 'polite' });
   const logSlot = h('div', {});
 
-  ctx.main.append(h('section', { class: 'page' },
-    h('h1', {}, 'Settings'),
-    status,
-    h('section', { 'aria-labelledby': 'reminders-title' }, h('h2', { id: 'reminders-title' }, 'Reminders'), formSlot),
-    h('section', { 'aria-labelledby': 'push-title' }, h('h2', { id: 'push-title' }, 'Notifications on this device'), pushSlot),
-    h('section', { 'aria-labelledby': 'data-title' },
-      h('h2', { id: 'data-title' }, 'Your data'),
-      h('ul', { class: 'link-list' },
-        h('li', {}, h('a', { href: '/api/v1/patients/me/export.csv?kind=entries', download: '' }, 'Download your check-ins (CSV)')),
-        h('li', {}, h('a', { href: '/api/v1/patients/me/export.csv?kind=treatments', download: '' }, 'Download your treatment log (CSV)')),
-        h('li', {}, h('a', { href: '/api/v1/patients/me/fhir', download: 'afterglow-fhir.json' }, 'Download your record for other health apps (FHIR)')),
-        h('li', {}, h('a', { href: '/api/v1/patients/me/sessions.ics', download: 'afterglow-sessions.ics' }, 'Add your planned treatments to a calendar (.ics)')))),
-    h('section', { 'aria-labelledby': 'log-title' },
-      h('h2', { id: 'log-title' }, 'Who has looked at your diary'),
-      logSlot),
-    h('section', { 'aria-labelledby': 'account-title' },
-      h('h2', { id: 'account-title' }, 'Account'),
-      h('p', {}, `Logged in as ${user.name}${user.email ? ` (${user.email})` : ''}.`))));
+  ctx.main.append(
+    h(
+      'section',
+      { class: 'page' },
+      h('h1', {}, 'Settings'),
+      status,
+      h(
+        'section',
+        { 'aria-labelledby': 'reminders-title' },
+        h('h2', { id: 'reminders-title' }, 'Reminders'),
+        formSlot,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'push-title' },
+        h('h2', { id: 'push-title' }, 'Notifications on this device'),
+        pushSlot,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'data-title' },
+        h('h2', { id: 'data-title' }, 'Your data'),
+        h(
+          'ul',
+          { class: 'link-list' },
+          h(
+            'li',
+            {},
+            h(
+              'a',
+              { href: '/api/v1/patients/me/export.csv?kind=entries', download: '' },
+              'Download your check-ins (CSV)',
+            ),
+          ),
+          h(
+            'li',
+            {},
+            h(
+              'a',
+              { href: '/api/v1/patients/me/export.csv?kind=treatments', download: '' },
+              'Download your treatment log (CSV)',
+            ),
+          ),
+          h(
+            'li',
+            {},
+            h(
+              'a',
+              { href: '/api/v1/patients/me/fhir', download: 'afterglow-fhir.json' },
+              'Download your record for other health apps (FHIR)',
+            ),
+          ),
+          h(
+            'li',
+            {},
+            h(
+              'a',
+              { href: '/api/v1/patients/me/sessions.ics', download: 'afterglow-sessions.ics' },
+              'Add your planned treatments to a calendar (.ics)',
+            ),
+          ),
+        ),
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'log-title' },
+        h('h2', { id: 'log-title' }, 'Who has looked at your diary'),
+        logSlot,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'account-title' },
+        h('h2', { id: 'account-title' }, 'Account'),
+        h('p', {}, `Logged in as ${user.name}${user.email ? ` (${user.email})` : ''}.`),
+      ),
+    ),
+  );
 
   renderPush();
   renderLogButton();
@@ -39,26 +98,59 @@ export async function render(ctx) {
     settings = await get('/api/v1/me/settings');
   } catch (err) {
     if (!ctx.isCurrent()) return;
-    formSlot.append(h('p', { class: 'notice' }, err instanceof NetworkError
-      ? 'You are offline. Settings can be changed when you are back online.' : describeError(err)));
+    formSlot.append(
+      h(
+        'p',
+        { class: 'notice' },
+        err instanceof NetworkError
+          ? 'You are offline. Settings can be changed when you are back online.'
+          : describeError(err),
+      ),
+    );
     return;
   }
   if (!ctx.isCurrent()) return;
   renderForm(settings);
 
   function renderForm(s) {
-    const enabled = checkbox({ label: 'Send me a daily reminder', name: 'reminders_enabled', checked: s.reminders_enabled });
-    const time = field({ label: 'Reminder time', name: 'reminder_time', type: 'time', value: s.reminder_time, hint: 'In your time zone, below.' });
-    const email = checkbox({
-      label: 'Email reminders', name: 'email_reminders', checked: s.email_reminders,
-      description: ' Send the reminder by email when notifications are not set up on any of your devices. With notifications on, no email is sent.',
+    const enabled = checkbox({
+      label: 'Send me a daily reminder',
+      name: 'reminders_enabled',
+      checked: s.reminders_enabled,
     });
-    const mailNotice = h('p', { class: 'notice', hidden: !s.email_reminders_failing },
-      'Email reminders are not reaching you: your email provider refused them. Please let your care team know, so they can check your address.');
+    const time = field({
+      label: 'Reminder time',
+      name: 'reminder_time',
+      type: 'time',
+      value: s.reminder_time,
+      hint: 'In your time zone, below.',
+    });
+    const email = checkbox({
+      label: 'Email reminders',
+      name: 'email_reminders',
+      checked: s.email_reminders,
+      description:
+        ' Send the reminder by email when notifications are not set up on any of your devices. With notifications on, no email is sent.',
+    });
+    const mailNotice = h(
+      'p',
+      { class: 'notice', hidden: !s.email_reminders_failing },
+      'Email reminders are not reaching you: your email provider refused them. Please let your care team know, so they can check your address.',
+    );
     const tz = zonePicker({ value: s.timezone });
     const save = h('button', { type: 'submit', class: 'primary' }, 'Save settings');
     const problem = h('p', { class: 'form-error', hidden: true });
-    const form = h('form', { class: 'stack', novalidate: true }, enabled, time.wrap, email, mailNotice, tz.wrap, problem, save);
+    const form = h(
+      'form',
+      { class: 'stack', novalidate: true },
+      enabled,
+      time.wrap,
+      email,
+      mailNotice,
+      tz.wrap,
+      problem,
+      save,
+    );
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       problem.hidden = true;
@@ -89,7 +181,9 @@ export async function render(ctx) {
         if (err.fields?.timezone) {
           tz.setError(err.fields.timezone.join(' '));
         } else {
-          problem.textContent = err.fields?.reminder_time ? err.fields.reminder_time.join(' ') : describeError(err);
+          problem.textContent = err.fields?.reminder_time
+            ? err.fields.reminder_time.join(' ')
+            : describeError(err);
           problem.hidden = false;
         }
       } finally {
@@ -100,7 +194,9 @@ export async function render(ctx) {
   }
 
   function renderPush() {
-    pushPanel(pushSlot, (text) => { status.textContent = text; });
+    pushPanel(pushSlot, (text) => {
+      status.textContent = text;
+    });
   }
 
   function renderLogButton() {
@@ -109,12 +205,31 @@ export async function render(ctx) {
       show.disabled = true;
       try {
         const { items } = await get('/api/v1/me/access-log');
-        const verbs = { read: 'viewed', create: 'added', update: 'changed', delete: 'deleted', export: 'exported' };
-        clear(logSlot).append(items.length
-          ? h('ul', { class: 'plain-list log' }, items.slice(0, 100).map((it) => h('li', {},
-            `${formatDateTime(it.at, user.timezone)}: ${it.actor?.id === user.id ? 'You' : `${it.actor?.name || 'Someone'}${it.actor?.role === 'provider' ? ' (care team)' : ''}`} `
-            + `${verbs[it.action] || it.action} ${friendlyResource(it.resource)}`)))
-          : h('p', {}, 'Nobody has looked at your diary yet.'));
+        const verbs = {
+          read: 'viewed',
+          create: 'added',
+          update: 'changed',
+          delete: 'deleted',
+          export: 'exported',
+        };
+        clear(logSlot).append(
+          items.length
+            ? h(
+                'ul',
+                { class: 'plain-list log' },
+                items
+                  .slice(0, 100)
+                  .map((it) =>
+                    h(
+                      'li',
+                      {},
+                      `${formatDateTime(it.at, user.timezone)}: ${it.actor?.id === user.id ? 'You' : `${it.actor?.name || 'Someone'}${it.actor?.role === 'provider' ? ' (care team)' : ''}`} ` +
+                        `${verbs[it.action] || it.action} ${friendlyResource(it.resource)}`,
+                    ),
+                  ),
+              )
+            : h('p', {}, 'Nobody has looked at your diary yet.'),
+        );
       } catch (err) {
         show.disabled = false;
         clear(logSlot).append(h('p', { class: 'notice' }, describeError(err)), show);

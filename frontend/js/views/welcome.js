@@ -11,24 +11,47 @@ export async function render(ctx) {
   const settings = await get('/api/v1/me/settings');
   if (!ctx.isCurrent()) return;
 
-  const enabled = checkbox({ label: 'Send me a daily reminder', name: 'reminders_enabled', checked: settings.reminders_enabled });
+  const enabled = checkbox({
+    label: 'Send me a daily reminder',
+    name: 'reminders_enabled',
+    checked: settings.reminders_enabled,
+  });
   const time = field({
-    label: 'Reminder time', name: 'reminder_time', type: 'time', value: settings.reminder_time,
+    label: 'Reminder time',
+    name: 'reminder_time',
+    type: 'time',
+    value: settings.reminder_time,
     hint: 'In your time zone, below. Choose a time when you are usually at home and calm; most people pick the evening.',
   });
   const tz = zonePicker({ value: settings.timezone });
   const problem = h('p', { class: 'form-error', hidden: true });
   const save = h('button', { type: 'submit', class: 'primary wide big' }, 'Save and go to my first check-in');
-  const form = h('form', { class: 'stack', novalidate: true },
-    h('section', { 'aria-labelledby': 'welcome-reminder' },
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    h(
+      'section',
+      { 'aria-labelledby': 'welcome-reminder' },
       h('h2', { id: 'welcome-reminder' }, '1. Your daily reminder'),
-      enabled, time.wrap, tz.wrap),
-    h('section', { 'aria-labelledby': 'welcome-push' },
+      enabled,
+      time.wrap,
+      tz.wrap,
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'welcome-push' },
       h('h2', { id: 'welcome-push' }, '2. Notifications on this device'),
-      pushSlot),
+      pushSlot,
+    ),
     problem,
     save,
-    h('p', { class: 'center' }, h('a', { href: '#/checkin' }, 'Skip for now'), ' (you can change all of this in Settings).'));
+    h(
+      'p',
+      { class: 'center' },
+      h('a', { href: '#/checkin' }, 'Skip for now'),
+      ' (you can change all of this in Settings).',
+    ),
+  );
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -57,11 +80,16 @@ export async function render(ctx) {
     }
   });
 
-  ctx.main.append(h('section', { class: 'page' },
-    h('h1', {}, `Welcome, ${ctx.user.name}`),
-    h('p', { class: 'lead' }, 'Two quick things to set up, then your first check-in. It takes a minute.'),
-    status,
-    form));
+  ctx.main.append(
+    h(
+      'section',
+      { class: 'page' },
+      h('h1', {}, `Welcome, ${ctx.user.name}`),
+      h('p', { class: 'lead' }, 'Two quick things to set up, then your first check-in. It takes a minute.'),
+      status,
+      form,
+    ),
+  );
   pushPanel(pushSlot, (text) => {
     status.textContent = text;
     focusQuietly(status);

@@ -11,24 +11,45 @@ export async function render(ctx) {
 
   // Filters and search: the server filters, so every page of the answer fits them.
   let only = sessionStorage.getItem('afterglow:worklist-filter') || '';
-  const filterButtons = FILTERS.map(([value, label]) => h('button', {
-    type: 'button', class: 'segment', value, 'aria-pressed': String(value === only),
-  }, label));
+  const filterButtons = FILTERS.map(([value, label]) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'segment',
+        value,
+        'aria-pressed': String(value === only),
+      },
+      label,
+    ),
+  );
   const filterBar = h('div', { class: 'segmented wrap', role: 'group', 'aria-label': 'Show' }, filterButtons);
-  const search = h('input', { type: 'search', id: 'worklist-search', name: 'q', autocomplete: 'off', maxlength: '100' });
-  const tools = h('div', { class: 'worklist-tools' },
+  const search = h('input', {
+    type: 'search',
+    id: 'worklist-search',
+    name: 'q',
+    autocomplete: 'off',
+    maxlength: '100',
+  });
+  const tools = h(
+    'div',
+    { class: 'worklist-tools' },
     filterBar,
-    h('div', { class: 'field search' }, h('label', { for: 'worklist-search' }, 'Search by name'), search));
+    h('div', { class: 'field search' }, h('label', { for: 'worklist-search' }, 'Search by name'), search),
+  );
 
-  ctx.main.append(h('section', { class: 'page wide' },
-    h('div', { class: 'page-head' },
-      h('h1', {}, 'Worklist'),
-      invite.button),
-    status,
-    invite.element,
-    invite.pending,
-    tools,
-    tableSlot));
+  ctx.main.append(
+    h(
+      'section',
+      { class: 'page wide' },
+      h('div', { class: 'page-head' }, h('h1', {}, 'Worklist'), invite.button),
+      status,
+      invite.element,
+      invite.pending,
+      tools,
+      tableSlot,
+    ),
+  );
   invite.loadPending();
 
   // The worklist comes in pages, most urgent first; later pages load on request.
@@ -77,30 +98,104 @@ export async function render(ctx) {
   function renderTable(rows) {
     clear(tableSlot);
     const viewerZone = deviceTimeZone();
-    const table = h('table', { class: 'worklist' },
+    const table = h(
+      'table',
+      { class: 'worklist' },
       h('caption', {}, 'Patients'),
-      h('thead', {}, h('tr', {},
-        ['Patient', 'Status', 'Latest score', 'Last check-in', 'Predicted wear-off', 'Suggested session by', 'Next planned session', 'Open flags']
-          .map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, rows.map((p) => { const today = localDate(new Date(), p.timezone); return h('tr', { class: p.open_flags?.includes('urgent') ? 'has-urgent' : null },
-        h('th', { scope: 'row' }, h('a', { href: `#/patients/${encodeURIComponent(p.id)}` }, p.name)),
-        h('td', {}, h('span', { class: `status-tag status-${p.status}` }, STATUS_LABEL[p.status] || p.status || '—')),
-        h('td', {}, p.latest_score != null ? `${p.latest_score} · ${p.latest_severity}` : '—'),
-        h('td', {}, p.last_entry_at ? h('time', { datetime: p.last_entry_at, title: formatDateTime(p.last_entry_at, p.timezone, { viewerZone }) },
-          relativeDay(localDate(new Date(p.last_entry_at), p.timezone), today)) : 'Never'),
-        h('td', {}, p.predicted_wear_off_date ? formatDate(p.predicted_wear_off_date) : '—'),
-        h('td', {}, suggestedSession(p)),
-        h('td', {}, p.next_planned_session ? timeCell(p.next_planned_session, p.timezone, viewerZone) : '—',
-          p.next_planned_session && p.next_planned_by === 'patient' ? h('span', { class: 'hint' }, ' (booked by the patient)') : null),
-        h('td', {}, p.open_flags?.length
-          ? h('ul', { class: 'flags-inline' }, p.open_flags.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)))
-          : '—')); })));
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          [
+            'Patient',
+            'Status',
+            'Latest score',
+            'Last check-in',
+            'Predicted wear-off',
+            'Suggested session by',
+            'Next planned session',
+            'Open flags',
+          ].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((p) => {
+          const today = localDate(new Date(), p.timezone);
+          return h(
+            'tr',
+            { class: p.open_flags?.includes('urgent') ? 'has-urgent' : null },
+            h('th', { scope: 'row' }, h('a', { href: `#/patients/${encodeURIComponent(p.id)}` }, p.name)),
+            h(
+              'td',
+              {},
+              h(
+                'span',
+                { class: `status-tag status-${p.status}` },
+                STATUS_LABEL[p.status] || p.status || '—',
+              ),
+            ),
+            h('td', {}, p.latest_score != null ? `${p.latest_score} · ${p.latest_severity}` : '—'),
+            h(
+              'td',
+              {},
+              p.last_entry_at
+                ? h(
+                    'time',
+                    {
+                      datetime: p.last_entry_at,
+                      title: formatDateTime(p.last_entry_at, p.timezone, { viewerZone }),
+                    },
+                    relativeDay(localDate(new Date(p.last_entry_at), p.timezone), today),
+                  )
+                : 'Never',
+            ),
+            h('td', {}, p.predicted_wear_off_date ? formatDate(p.predicted_wear_off_date) : '—'),
+            h('td', {}, suggestedSession(p)),
+            h(
+              'td',
+              {},
+              p.next_planned_session ? timeCell(p.next_planned_session, p.timezone, viewerZone) : '—',
+              p.next_planned_session && p.next_planned_by === 'patient'
+                ? h('span', { class: 'hint' }, ' (booked by the patient)')
+                : null,
+            ),
+            h(
+              'td',
+              {},
+              p.open_flags?.length
+                ? h(
+                    'ul',
+                    { class: 'flags-inline' },
+                    p.open_flags.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)),
+                  )
+                : '—',
+            ),
+          );
+        }),
+      ),
+    );
     if (!rows.length) {
-      tableSlot.append(h('p', {}, only || search.value.trim()
-        ? 'No patients match. Choose "All patients" or change the search.'
-        : 'No patients yet. Use "Invite patient" to add your first one.'));
+      tableSlot.append(
+        h(
+          'p',
+          {},
+          only || search.value.trim()
+            ? 'No patients match. Choose "All patients" or change the search.'
+            : 'No patients yet. Use "Invite patient" to add your first one.',
+        ),
+      );
     }
-    tableSlot.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Worklist, scrolls sideways' }, table));
+    tableSlot.append(
+      h(
+        'div',
+        { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Worklist, scrolls sideways' },
+        table,
+      ),
+    );
     if (nextCursor) {
       const more = h('button', { type: 'button' }, 'Show more patients');
       more.addEventListener('click', async () => {
@@ -130,15 +225,23 @@ const DUE_LABEL = {
 function suggestedSession(p) {
   if (!p.suggested_session_by) return '—';
   const due = DUE_LABEL[p.session_due];
-  return h('span', { class: p.session_due === 'overdue' ? 'overdue' : null }, formatDate(p.suggested_session_by),
-    due ? h('span', { class: `due-tag due-${p.session_due}` }, ` ${due}`) : null);
+  return h(
+    'span',
+    { class: p.session_due === 'overdue' ? 'overdue' : null },
+    formatDate(p.suggested_session_by),
+    due ? h('span', { class: `due-tag due-${p.session_due}` }, ` ${due}`) : null,
+  );
 }
 
 /** An instant in the patient's zone, labelled; the viewer's own time below it when it differs. */
 function timeCell(iso, timeZone, viewerZone) {
   const viewer = viewerTime(iso, timeZone, viewerZone);
-  return h('time', { datetime: iso }, formatDateTime(iso, timeZone),
-    viewer ? h('span', { class: 'viewer-time' }, `${viewer} your time`) : null);
+  return h(
+    'time',
+    { datetime: iso },
+    formatDateTime(iso, timeZone),
+    viewer ? h('span', { class: 'viewer-time' }, `${viewer} your time`) : null,
+  );
 }
 
 const FILTERS = [
@@ -153,14 +256,26 @@ function invitePanel(status) {
   const button = h('button', { type: 'button', class: 'primary' }, 'Invite patient');
   const result = h('div', { class: 'invite-result', hidden: true });
   const name = field({ label: "Patient's name (optional)", name: 'invite_name', autocomplete: 'off' });
-  const email = field({ label: "Patient's email (optional)", name: 'invite_email', type: 'email', autocomplete: 'off' });
-  const details = h('details', { class: 'invite-details' },
+  const email = field({
+    label: "Patient's email (optional)",
+    name: 'invite_email',
+    type: 'email',
+    autocomplete: 'off',
+  });
+  const details = h(
+    'details',
+    { class: 'invite-details' },
     h('summary', {}, 'Add a name or email to the invite (optional)'),
-    h('div', { class: 'stack' }, name.wrap, email.wrap));
+    h('div', { class: 'stack' }, name.wrap, email.wrap),
+  );
   const element = h('div', { class: 'invite' }, details, result);
   const pendingSlot = h('div', {});
-  const pending = h('section', { class: 'pending-invites', 'aria-labelledby': 'pending-title', hidden: true },
-    h('h2', { id: 'pending-title' }, 'Pending invites'), pendingSlot);
+  const pending = h(
+    'section',
+    { class: 'pending-invites', 'aria-labelledby': 'pending-title', hidden: true },
+    h('h2', { id: 'pending-title' }, 'Pending invites'),
+    pendingSlot,
+  );
 
   async function loadPending() {
     let items;
@@ -171,49 +286,79 @@ function invitePanel(status) {
     }
     clear(pendingSlot);
     pending.hidden = !items.length;
-    pendingSlot.append(h('ul', { class: 'invite-list' }, items.map((inv) => {
-      const who = inv.name || inv.email || 'No name given';
-      const actions = h('div', { class: 'actions' });
-      if (inv.email) {
-        const resend = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Resend the invite for ${who}` }, 'Resend');
-        resend.addEventListener('click', async () => {
-          resend.disabled = true;
-          try {
-            await post(`/api/v1/invites/${encodeURIComponent(inv.code)}/resend`, {});
-            status.textContent = `The invite for ${who} was sent again to ${inv.email}.`;
-            await loadPending();
-          } catch (err) {
-            resend.disabled = false;
-            status.textContent = describeError(err);
+    pendingSlot.append(
+      h(
+        'ul',
+        { class: 'invite-list' },
+        items.map((inv) => {
+          const who = inv.name || inv.email || 'No name given';
+          const actions = h('div', { class: 'actions' });
+          if (inv.email) {
+            const resend = h(
+              'button',
+              { type: 'button', class: 'secondary small', 'aria-label': `Resend the invite for ${who}` },
+              'Resend',
+            );
+            resend.addEventListener('click', async () => {
+              resend.disabled = true;
+              try {
+                await post(`/api/v1/invites/${encodeURIComponent(inv.code)}/resend`, {});
+                status.textContent = `The invite for ${who} was sent again to ${inv.email}.`;
+                await loadPending();
+              } catch (err) {
+                resend.disabled = false;
+                status.textContent = describeError(err);
+              }
+            });
+            actions.append(resend);
           }
-        });
-        actions.append(resend);
-      }
-      const revoke = h('button', { type: 'button', class: 'quiet small', 'aria-label': `Revoke the invite for ${who}` }, 'Revoke');
-      revoke.addEventListener('click', async () => {
-        if (revoke.dataset.confirm !== 'yes') {
-          revoke.dataset.confirm = 'yes';
-          revoke.textContent = 'Confirm revoke';
-          revoke.setAttribute('aria-label', `Confirm revoke: the invite for ${who}`);
-          return;
-        }
-        revoke.disabled = true;
-        try {
-          await del(`/api/v1/invites/${encodeURIComponent(inv.code)}`);
-          status.textContent = `The invite for ${who} was revoked; its code no longer works.`;
-          await loadPending();
-        } catch (err) {
-          revoke.disabled = false;
-          status.textContent = describeError(err);
-        }
-      });
-      actions.append(revoke);
-      return h('li', { class: 'invite-item' },
-        h('p', {}, h('strong', {}, who), inv.name && inv.email ? ` · ${inv.email}` : '', ' · code ', h('code', {}, inv.code)),
-        h('p', { class: 'hint' }, `Valid until ${formatDateTime(inv.expires_at, deviceTimeZone())}`,
-          inv.sends ? ` · emailed ${inv.sends === 1 ? 'once' : `${inv.sends} times`}` : ' · not emailed: share the link or code'),
-        actions);
-    })));
+          const revoke = h(
+            'button',
+            { type: 'button', class: 'quiet small', 'aria-label': `Revoke the invite for ${who}` },
+            'Revoke',
+          );
+          revoke.addEventListener('click', async () => {
+            if (revoke.dataset.confirm !== 'yes') {
+              revoke.dataset.confirm = 'yes';
+              revoke.textContent = 'Confirm revoke';
+              revoke.setAttribute('aria-label', `Confirm revoke: the invite for ${who}`);
+              return;
+            }
+            revoke.disabled = true;
+            try {
+              await del(`/api/v1/invites/${encodeURIComponent(inv.code)}`);
+              status.textContent = `The invite for ${who} was revoked; its code no longer works.`;
+              await loadPending();
+            } catch (err) {
+              revoke.disabled = false;
+              status.textContent = describeError(err);
+            }
+          });
+          actions.append(revoke);
+          return h(
+            'li',
+            { class: 'invite-item' },
+            h(
+              'p',
+              {},
+              h('strong', {}, who),
+              inv.name && inv.email ? ` · ${inv.email}` : '',
+              ' · code ',
+              h('code', {}, inv.code),
+            ),
+            h(
+              'p',
+              { class: 'hint' },
+              `Valid until ${formatDateTime(inv.expires_at, deviceTimeZone())}`,
+              inv.sends
+                ? ` · emailed ${inv.sends === 1 ? 'once' : `${inv.sends} times`}`
+                : ' · not emailed: share the link or code',
+            ),
+            actions,
+          );
+        }),
+      ),
+    );
   }
 
   button.addEventListener('click', async () => {
@@ -252,20 +397,33 @@ function invitePanel(status) {
     const heading = h('h2', {}, body(invite.name));
     clear(result).append(
       heading,
-      h('dl', { class: 'facts' },
-        h('dt', {}, 'Invite code'), h('dd', {}, h('code', { class: 'invite-code' }, invite.code)),
-        h('dt', {}, 'Link'), h('dd', {}, h('a', { href: url, class: 'invite-url' }, url)),
-        h('dt', {}, 'Valid until'), h('dd', {}, formatDateTime(invite.expires_at, deviceTimeZone()))),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', {}, 'Invite code'),
+        h('dd', {}, h('code', { class: 'invite-code' }, invite.code)),
+        h('dt', {}, 'Link'),
+        h('dd', {}, h('a', { href: url, class: 'invite-url' }, url)),
+        h('dt', {}, 'Valid until'),
+        h('dd', {}, formatDateTime(invite.expires_at, deviceTimeZone())),
+      ),
       h('div', { class: 'actions' }, copy),
       qrSlot,
-      h('p', { class: 'hint' }, 'The patient scans the code with their phone camera, or types the code on the "Create your account" page. It works once.'));
+      h(
+        'p',
+        { class: 'hint' },
+        'The patient scans the code with their phone camera, or types the code on the "Create your account" page. It works once.',
+      ),
+    );
     result.hidden = false;
     focusQuietly(heading);
     try {
       const { qrImage } = await import('../qr.js');
       clear(qrSlot).append(qrImage(url, `QR code for the invite link ${url}`));
     } catch {
-      clear(qrSlot).append(h('p', { class: 'hint' }, 'The QR code could not be drawn here; use the code or the link.'));
+      clear(qrSlot).append(
+        h('p', { class: 'hint' }, 'The QR code could not be drawn here; use the code or the link.'),
+      );
     }
   }
 
