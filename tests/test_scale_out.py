@@ -140,6 +140,15 @@ def make_due_now(app, patient_ids):
         db.session.commit()
 
 
+def postpone_reminders(app, patient_ids):
+    """Tomorrow: these patients check in during the test, and a check-in cancels that day's reminder."""
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    with app.app_context():
+        for patient_id in patient_ids:
+            db.session.get(ReminderSchedule, patient_id).next_reminder_at = tomorrow
+        db.session.commit()
+
+
 def test_two_instances_on_one_database_and_one_redis(app, make_provider, make_patient, smtp_server):
     redis = _redis_or_skip()
     provider = make_provider()
@@ -148,7 +157,13 @@ def test_two_instances_on_one_database_and_one_redis(app, make_provider, make_pa
         for _ in range(PATIENTS)
     ]
     patient_ids = [uuid.UUID(p.user["id"]) for p in patients]
-    make_due_now(app, patient_ids)  # before the schedulers start: their first pass finds the reminders due
+    # Others get the reminders: whether a check-in beats the first scheduler pass is a race.
+    quiet = [
+        make_patient(provider, timezone_name="UTC", email=f"quiet-{uuid.uuid4().hex[:8]}@mail.test")
+        for _ in range(PATIENTS)
+    ]
+    postpone_reminders(app, patient_ids)
+    make_due_now(app, [uuid.UUID(p.user["id"]) for p in quiet])  # before the schedulers start
     machines = [Machine(app, smtp_server, name) for name in ("a", "b")]
     lockout_email = f"locked-{uuid.uuid4().hex[:8]}@mail.test"
     try:
@@ -203,7 +218,7 @@ def test_two_instances_on_one_database_and_one_redis(app, make_provider, make_pa
             }
             outbox = db.session.scalars(db.select(OutboxMessage)).all()
         assert stored == sent  # nothing lost, nothing twice
-        for patient in patients:
+        for patient in quiet:
             assert len(smtp_server.to(patient.user["email"])) == 1, patient.user["email"]
         assert len(outbox) == PATIENTS
     finally:
