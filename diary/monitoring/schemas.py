@@ -167,6 +167,13 @@ class WorklistItemSchema(Schema):
     )
     predicted_wear_off_date = fields.Date(allow_none=True)
     suggested_session_by = fields.Date(allow_none=True)
+    prediction_basis = fields.String(
+        allow_none=True,
+        validate=validate.OneOf((relief.HISTORY, relief.TREND, relief.PRIOR)),
+        metadata={
+            "description": "What the forecast rests on: the patient's history, the trend, or the clinic prior"
+        },
+    )
     next_planned_session = UTCDateTime(
         allow_none=True, metadata={"description": "starts_at of the next planned session"}
     )

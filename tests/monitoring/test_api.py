@@ -54,6 +54,7 @@ WORKLIST_KEYS = {
     "open_flags",
     "predicted_wear_off_date",
     "suggested_session_by",
+    "prediction_basis",  # beyond the contract
     "next_planned_session",
     "next_planned_by",
     "session_due",  # beyond the contract

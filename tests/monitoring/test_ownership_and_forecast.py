@@ -67,6 +67,10 @@ def test_the_worklist_says_when_the_suggested_session_is_overdue_or_booked_too_l
     today = today_of(patient)
     [row] = provider_client.get("/api/v1/patients").get_json()["items"]
     assert row["status"] == "relief" and row["suggested_session_by"] is not None
+    timeline = provider_client.get(f"/api/v1/patients/{patient.user['id']}/timeline").get_json()
+    assert (
+        row["prediction_basis"] == timeline["assessment"]["prediction_basis"] in ("history", "trend", "prior")
+    )
     suggested = date.fromisoformat(row["suggested_session_by"])
     predicted = date.fromisoformat(row["predicted_wear_off_date"])
     assert row["session_due"] == ("overdue" if suggested < today else None)

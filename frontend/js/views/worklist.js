@@ -222,14 +222,23 @@ const DUE_LABEL = {
   booked_after_wear_off: 'booked after the predicted wear-off',
 };
 
+// What the forecast rests on (the relief engine's prediction_basis), in plain words.
+const BASIS_LABEL = {
+  history: 'from their past cycles',
+  trend: 'scores rising now',
+  prior: 'from the clinic’s other patients',
+};
+
 function suggestedSession(p) {
   if (!p.suggested_session_by) return '—';
   const due = DUE_LABEL[p.session_due];
+  const basis = BASIS_LABEL[p.prediction_basis];
   return h(
     'span',
     { class: p.session_due === 'overdue' ? 'overdue' : null },
     formatDate(p.suggested_session_by),
     due ? h('span', { class: `due-tag due-${p.session_due}` }, ` ${due}`) : null,
+    basis ? h('span', { class: 'basis-tag' }, ` ${basis}`) : null,
   );
 }
 
