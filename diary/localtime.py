@@ -90,6 +90,17 @@ def utc_text(instant: dt.datetime) -> str:
     return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def parse_instant(text: str) -> dt.datetime:
+    """An RFC 3339 date and time with ``Z`` or an offset, as an aware instant in UTC.
+
+    ValueError for anything else, a date and time without an offset included.
+    """
+    instant = dt.datetime.fromisoformat(text.strip().replace("z", "Z"))
+    if instant.tzinfo is None:
+        raise ValueError(f"{text!r} has no offset: add Z or one such as +01:00")
+    return instant.astimezone(UTC)
+
+
 def next_local_midnight(now: dt.datetime, zone_name: str) -> dt.datetime:
     """The first UTC instant after ``now`` at which the local date in ``zone_name`` has moved on.
 

@@ -39,6 +39,7 @@ from sqlalchemy.exc import DBAPIError
 from . import database, election
 from .db_types import utcnow
 from .extensions import db
+from .localtime import parse_instant
 from .monitoring.evaluation import evaluate_due_patients, summarise_missing
 from .monitoring.priors import refresh_clinic_priors
 from .notifications import outbox
@@ -333,12 +334,11 @@ def _parse_instant(_ctx, _param, value):
     if value is None:
         return None
     try:
-        instant = datetime.fromisoformat(value.strip().replace("z", "Z").replace("Z", "+00:00"))
+        return parse_instant(value)
     except ValueError:
-        raise click.BadParameter("give an RFC 3339 date and time, e.g. 2026-03-29T01:30:00Z") from None
-    if instant.tzinfo is None:
-        raise click.BadParameter("give an offset or Z, e.g. 2026-03-29T01:30:00+01:00")
-    return instant.astimezone(UTC)
+        raise click.BadParameter(
+            "give an RFC 3339 date and time with Z or an offset, e.g. 2026-03-29T01:30:00Z"
+        ) from None
 
 
 @cli.command("tick")

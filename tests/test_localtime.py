@@ -17,6 +17,7 @@ from diary.localtime import (
     due_reminder_date,
     local_date_of,
     next_reminder_at,
+    parse_instant,
     reminder_instant,
     reminder_is_current,
     reminder_local_date,
@@ -525,3 +526,22 @@ def test_a_ticking_scheduler_with_an_outage(zone, reminder_time, start, tick_min
         if due is not None and day not in sent:
             assert not any(t >= due and local_date_of(t, tz) == day for t in ticks), (day, due)
         day += dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-29T01:30:00Z", dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC)),
+        ("2026-03-29T01:30:00z", dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC)),
+        (" 2026-03-29T03:30:00+02:00 ", dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC)),
+    ],
+)
+def test_parse_instant_reads_rfc_3339_into_utc(text, expected):
+    parsed = parse_instant(text)
+    assert parsed == expected and parsed.utcoffset() == dt.timedelta(0)
+
+
+@pytest.mark.parametrize("text", ["2026-03-29T01:30:00", "yesterday", "", "2026-02-30T00:00:00Z"])
+def test_parse_instant_refuses_what_is_not_an_instant(text):
+    with pytest.raises(ValueError):
+        parse_instant(text)

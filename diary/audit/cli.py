@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..localtime import utc_text
+from ..localtime import parse_instant, utc_text
 from . import service
 
 audit = AppGroup("audit", help="The audit trail.")
@@ -26,12 +26,9 @@ class Instant(click.ParamType):
         try:
             if len(value) == 10:
                 return datetime.combine(date.fromisoformat(value), time(), UTC)
-            parsed = datetime.fromisoformat(value)
+            return parse_instant(value)
         except ValueError:
-            self.fail(f"{value!r} is neither YYYY-MM-DD nor an RFC 3339 datetime", param, ctx)
-        if parsed.tzinfo is None:
-            self.fail(f"{value!r} needs an offset, e.g. 2026-01-31T00:00:00Z", param, ctx)
-        return parsed.astimezone(UTC)
+            self.fail(f"{value!r} is neither YYYY-MM-DD nor an RFC 3339 datetime with an offset", param, ctx)
 
 
 def _line(event):
