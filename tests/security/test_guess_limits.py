@@ -21,6 +21,13 @@ from tests.support.live_server import LiveServer
 BURST = 25
 
 
+@pytest.fixture
+def app_config(app_config):
+    # Enough hashing threads for the whole burst: these tests are about the guess count, and a
+    # login refused as "busy" (503, accounts/passwords.py) would never reach the password check.
+    return {**app_config, "PASSWORD_HASH_CONCURRENCY": BURST, "PASSWORD_HASH_WAIT_SECONDS": 30.0}
+
+
 class Evaluations(logging.Handler):
     """Counts the failed-login events, one per wrong password that was checked."""
 
