@@ -59,7 +59,7 @@ def guess(*limits: tuple[GuessLimit, str]):
     """Counts one guess against each ``(limit, key)``; 429 with ``Retry-After`` when any is used up.
 
     Call ``.succeeded()`` on what it yields when the guess was right. A wrong
-    guess (or an error) keeps its count.
+    guess (or an error) keeps its count, except a 503: the password was never checked.
     """
     taken = []
     if current_app.config.get("RATELIMIT_ENABLED", True):
@@ -72,4 +72,10 @@ def guess(*limits: tuple[GuessLimit, str]):
                 for earlier, earlier_key in taken[:-1]:  # never evaluated, so not a guess against them
                     _give_back(earlier, earlier_key)
                 raise ApiError(429, headers={"Retry-After": str(wait)})
-    yield _Taken(taken)
+    attempt = _Taken(taken)
+    try:
+        yield attempt
+    except ApiError as error:
+        if error.status == 503:  # refused before the password was checked (hashing busy, database away)
+            attempt.succeeded()
+        raise

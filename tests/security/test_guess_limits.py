@@ -13,7 +13,10 @@ import pytest
 import requests
 
 from diary import create_app
-from diary.extensions import db
+from diary.accounts.api import LOGIN_PER_EMAIL
+from diary.accounts.attempts import guess
+from diary.errors import ApiError
+from diary.extensions import db, limiter
 from tests.conftest import PASSWORD
 from tests.support.api_client import ApiClient
 from tests.support.live_server import LiveServer
@@ -196,3 +199,14 @@ def test_the_per_address_limit_uses_the_forwarded_address_only_when_configured(a
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_a_login_refused_as_busy_is_not_a_guess(app, provider):
+    with app.test_request_context():
+        key = LOGIN_PER_EMAIL.storage_key(provider["email"])
+        with pytest.raises(ApiError), guess((LOGIN_PER_EMAIL, provider["email"])):
+            raise ApiError(503)
+        assert limiter.storage.get(key) == 0
+        with pytest.raises(ApiError), guess((LOGIN_PER_EMAIL, provider["email"])):
+            raise ApiError(401)
+        assert limiter.storage.get(key) == 1
