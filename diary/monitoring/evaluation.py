@@ -1,7 +1,8 @@
 """The evaluation jobs: relief.py run over a patient's stored data.
 
 ``refresh_patient`` replays the patient's history up to their local today
-(RELIEF.md), reconciles the stored flags with the events in one pass
+(RELIEF.md), resuming from the checkpoint of the previous evaluation (relief/checkpoint.py),
+reconciles the stored flags with the events in one pass
 (:mod:`.flags`) and rewrites the patient's summary row, which the worklist
 reads. It runs in the transaction of every change to the patient's entries,
 sessions, intake baseline or time zone (the ``patient_data_changed`` signal),
@@ -18,7 +19,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import delete, exists, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from .. import gad7, relief
@@ -31,7 +32,7 @@ from ..localtime import local_date_of, next_local_midnight
 from ..treatments.models import COMPLETED, Treatment
 from .cycles import cycle_rows, store_cycles
 from .flags import Causes, reconcile, set_open_flags
-from .models import FLAG_KINDS, NO_DATE, OPEN, PatientSummary
+from .models import FLAG_KINDS, NO_DATE, OPEN, PatientSummary, ReliefCheckpoint
 from .params import relief_params
 from .priors import course_kind, prior_durations
 
@@ -91,7 +92,13 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         # v2: other patients' cycles of the same kind of course stand in for a short history
         in_course = len({day for day in completed if current_course <= day <= today})
         options["prior_durations"] = prior_durations(patient, course_kind(in_course))
-    all_events, assessment = relief.evaluate(scores, completed, today, **options)
+    stored = db.session.scalar(
+        select(ReliefCheckpoint.state).where(ReliefCheckpoint.patient_id == patient.id)
+    )
+    checkpoint = stored and relief.Checkpoint.from_json(stored)
+    all_events, assessment, kept = relief.evaluate_from(checkpoint, scores, completed, today, **options)
+    if kept is not checkpoint:
+        keep_checkpoint(patient.id, kept, stored is not None)
     events = [event for event in all_events if event.kind in FLAG_KINDS]
 
     causes = Causes(
@@ -135,6 +142,17 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     set_open_flags(summary, [flag.kind for flag in flags if flag.status == OPEN])
     db.session.flush()
     return summary
+
+
+def keep_checkpoint(patient_id, checkpoint, stored: bool) -> None:
+    """Stores the replay's new checkpoint in place of the old one (``stored``: a row exists)."""
+    where = ReliefCheckpoint.patient_id == patient_id
+    if checkpoint is None:
+        db.session.execute(delete(ReliefCheckpoint).where(where))
+    elif stored:
+        db.session.execute(update(ReliefCheckpoint).where(where).values(state=checkpoint.as_json()))
+    else:
+        db.session.execute(insert(ReliefCheckpoint).values(patient_id=patient_id, state=checkpoint.as_json()))
 
 
 def session_due(assessment, next_planned_day, today) -> str | None:

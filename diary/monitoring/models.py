@@ -166,3 +166,14 @@ class ReliefCycle(db.Model):
         db.Index("ix_relief_cycles_team_start", "care_team_id", "cycle_start"),
         db.CheckConstraint(f"course_type IN {COURSE_TYPES!r}", name="course_type"),
     )
+
+
+class ReliefCheckpoint(db.Model):
+    """The relief replay's state at the patient's open course (``relief.Checkpoint``):
+    the next evaluation resumes there and walks the open cycle alone. Only a cache:
+    a missing or stale row costs one full replay, never a wrong result.
+    Written by a refresh only when the checkpoint moved (a new course, an edit of the past)."""
+
+    __tablename__ = "relief_checkpoints"
+    patient_id = db.Column(Uuid, db.ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
+    state = db.Column(db.JSON, nullable=False)

@@ -2,12 +2,15 @@
 
 The package: ``params`` (ReliefParams and its parsing from configuration),
 ``events`` (kinds, statuses, Event), ``forecast`` (the wear-off forecasts),
-``replay`` (the rules, day by day) and ``assessment`` (today's state).
+``replay`` (the rules, day by day), ``assessment`` (today's state) and
+``checkpoint`` (the state before the open course, which the caller keeps so the
+next evaluation walks the open cycle alone).
 RELIEF.md has the first rules (``ReliefParams(rules="v1")``); docs/relief.md
 the default ones (v2).
 """
 
 from .assessment import Assessment
+from .checkpoint import Checkpoint
 from .events import (
     AWAITING_RESPONSE,
     BASES,
@@ -34,7 +37,7 @@ from .events import (
 )
 from .forecast import kaplan_meier_median
 from .params import DEFAULT_PARAMS, RULES, ReliefParams, parse_relief_params
-from .replay import assess, evaluate, replay
+from .replay import Evaluation, assess, evaluate, evaluate_from, replay
 
 __all__ = [
     "AWAITING_RESPONSE",
@@ -61,10 +64,13 @@ __all__ = [
     "URGENT",
     "WEARING_OFF",
     "Assessment",
+    "Checkpoint",
+    "Evaluation",
     "Event",
     "ReliefParams",
     "assess",
     "evaluate",
+    "evaluate_from",
     "kaplan_meier_median",
     "parse_relief_params",
     "replay",

@@ -4,11 +4,14 @@ PURE: no Flask, no database. Plain dates and numbers in, plain dataclasses out.
 
     events = replay(scores, sessions, until, ...)   # everything raised, day by day
     today = assess(scores, sessions, today, ...)    # what the API shows today
+    events, today, checkpoint = evaluate_from(checkpoint, scores, sessions, today, ...)
 
 ``replay`` walks every day from the first session to ``until`` and evaluates
 the rules on day t with the data dated up to t only, so a later entry never
 rewrites what was raised earlier and the same history always gives the same
 events. The persistence layer diffs these events against its stored flags.
+``evaluate_from`` resumes from a checkpoint taken at the open course's first
+session (checkpoint.py) and walks the open cycle alone.
 
 ``ReliefParams.rules`` picks the rule set: ``v1`` (RELIEF.md's first rules) or
 ``v2`` (the default, docs/relief.md): v2 keeps v1's baseline, nadir, threshold,
@@ -48,14 +51,13 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import date
 from hashlib import blake2b
-from threading import Lock
-from typing import Any
+from typing import Any, NamedTuple
 
 from .assessment import Assessment, build_assessment
+from .checkpoint import ENGINE_DIGEST, Checkpoint
 from .events import (
     CYCLE_CENSORED,
     DATA_GAP,
@@ -71,28 +73,6 @@ from .events import (
 )
 from .forecast import CycleForecast, DurationPrior, cycle_forecast, duration_prior, kaplan_meier_median
 from .params import DEFAULT_PARAMS, ReliefParams
-
-_Key = tuple[Any, ...]
-_Saved = tuple[tuple[Event, ...], tuple[tuple[float, bool], ...]]
-_CHECKPOINTS: OrderedDict[_Key, _Saved] = OrderedDict()
-_CHECKPOINTS_MAX = 2048
-_CHECKPOINTS_LOCK = Lock()
-
-
-def _checkpoint_get(key: _Key) -> _Saved | None:
-    with _CHECKPOINTS_LOCK:
-        saved = _CHECKPOINTS.get(key)
-        if saved is not None:
-            _CHECKPOINTS.move_to_end(key)
-        return saved
-
-
-def _checkpoint_put(key: _Key, saved: _Saved) -> None:
-    with _CHECKPOINTS_LOCK:
-        _CHECKPOINTS[key] = saved
-        while len(_CHECKPOINTS) > _CHECKPOINTS_MAX:
-            _CHECKPOINTS.popitem(last=False)
-
 
 # Once one of these is raised in a cycle, plan_maintenance is moot there.
 _PLAN_SETTLED = frozenset((PLAN_MAINTENANCE, WEARING_OFF, NON_RESPONSE))
@@ -152,6 +132,31 @@ def evaluate(
     """``replay`` and ``assess`` for the same day from one pass over the history."""
     run = _Replay(scores, sessions, today, params, intake_baseline, prior_durations, planned).run()
     return run.events, run.assessment()
+
+
+class Evaluation(NamedTuple):
+    events: list[Event]
+    assessment: Assessment
+    checkpoint: Checkpoint | None  # to hand back next time (None: one course, nothing to skip)
+
+
+def evaluate_from(
+    checkpoint: Checkpoint | None,
+    scores: Mapping[date, int | float | None],
+    sessions: Iterable[date],
+    today: date,
+    *,
+    params: ReliefParams = DEFAULT_PARAMS,
+    intake_baseline: float | None = None,
+    prior_durations: Iterable[float] = (),
+    planned: Iterable[date] = (),
+) -> Evaluation:
+    """``evaluate``, resumed from ``checkpoint`` when it still matches the data (checkpoint.py),
+    and the checkpoint to keep for the next evaluation. With the clinic prior the
+    checkpoint was made with, the result is exactly ``evaluate``'s."""
+    run = _Replay(scores, sessions, today, params, intake_baseline, prior_durations, planned)
+    run.run(checkpoint)
+    return Evaluation(run.events, run.assessment(), run.checkpoint)
 
 
 # --------------------------------------------------------------------------- the engine
@@ -302,65 +307,63 @@ class _Replay:
         # kind of course), the prior behind a short history.
         self.durations: list[tuple[float, bool]] = [] if self.v2 else [(d, True) for d in prior]
         self.clinic: list[float] = prior if self.v2 else []
+        self.own_prior = () if self.v2 else tuple(prior)  # v1's, part of the checkpoint's key
         self.noise_sd = 1.5  # v2: the scores' noise, re-estimated at each cycle
         self.events: list[Event] = []
         self.cycle: _Cycle | None = None
+        self.checkpoint: Checkpoint | None = None  # the state at the open course's start
         self.first_baseline: float | None = None
         if self.courses:
             self.first_baseline = self._window_median(self.courses[0][0])
 
     # -- the walk
 
-    def run(self) -> _Replay:
+    def run(self, checkpoint: Checkpoint | None = None) -> _Replay:
         courses = self.courses
         first = 0
-        key: _Key | None = None
-        if len(courses) > 1:
-            # The checkpoint: everything raised before the open course, with the
-            # forecast history, depends only on the data dated before its first
-            # session (and on the bookings); a check-in or a backfill inside the
-            # open cycle finds it and walks the open cycle alone.
-            key = self._checkpoint_key(courses[-1][0])
-            saved = _checkpoint_get(key)
-            if saved is not None:
-                events, durations = saved
-                self.events = [Event(e.day, e.kind, dict(e.details)) for e in events]
-                self.durations = list(durations)
-                first = len(courses) - 1
+        if checkpoint is not None:
+            # Resume where the checkpoint was taken, if its course still starts
+            # there and nothing dated before it has changed (checkpoint.py).
+            starts = [course[0] for course in courses]
+            start = checkpoint.start.toordinal()
+            i = bisect_left(starts, start)
+            if i < len(starts) and starts[i] == start and checkpoint.key == self._checkpoint_key(start):
+                self.events = [Event(e.day, e.kind, dict(e.details)) for e in checkpoint.events]
+                self.durations = list(checkpoint.durations)
+                first = i
+                if i == len(courses) - 1:
+                    self.checkpoint = checkpoint
         for k in range(first, len(courses)):
             course = courses[k]
             start = course[0]
             previous = self.cycle
             if previous is not None and WEARING_OFF not in previous.raised:
                 self._censor(previous, start)
-            if key is not None and k == len(courses) - 1 and first == 0:
-                _checkpoint_put(key, (tuple(self.events), tuple(self.durations)))
+            if k == len(courses) - 1 and k > first:
+                self.checkpoint = Checkpoint(
+                    date.fromordinal(start),
+                    self._checkpoint_key(start),
+                    tuple(self.events),
+                    tuple(self.durations),
+                )
             cycle = self._open_cycle(k, start)
             self.cycle = cycle
             end = self.courses[k + 1][0] - 1 if k + 1 < len(self.courses) else self.until
             self._walk(cycle, course, end)
         return self
 
-    def _checkpoint_key(self, start: int) -> _Key:
-        """What the events before the open course depend on; the diary as a digest,
-        so a cache entry holds no health data beyond the events themselves."""
+    def _checkpoint_key(self, start: int) -> str:
+        """What the events before the course starting on ``start`` depend on (checkpoint.py), as a digest."""
         days = self.days[: bisect_left(self.days, start)]
         sessions = [d for course in self.courses for d in course if d < start]
         data = array("d", days)
         data.extend(map(self.score_at.__getitem__, days))
         data.append(-1.0)  # separates the scores from the sessions
         data.extend(sessions)
-        digest = blake2b(data.tobytes(), digest_size=20).digest()
-        return (
-            self.p,
-            self.intake,
-            tuple(self.clinic),
-            tuple(self.planned),
-            start,
-            tuple(d for d, _ in self.durations),
-            len(days),
-            digest,
-        )
+        digest = blake2b(ENGINE_DIGEST, digest_size=20)
+        digest.update(repr((self.p, self.intake, self.planned, start, self.own_prior, len(days))).encode())
+        digest.update(data.tobytes())
+        return digest.hexdigest()
 
     def _open_cycle(self, index: int, start: int) -> _Cycle:
         source: str | None

@@ -21,6 +21,7 @@ BARE_PATH = "/bench/bare"
 def make_app(database_url=None, **overrides):
     """An app with a fresh database and the bare reference route."""
     tmp = Path(tempfile.mkdtemp(prefix="diary-bench-"))
+    overrides.setdefault("LOG_LEVEL", "WARNING")  # one request log line per timed call would drown the report
     app = create_app(config_for_tests(database_url, tmp, RATELIMIT_ENABLED=False, **overrides))
 
     @app.get(BARE_PATH)

@@ -5,11 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import delete, event
 
 from diary import localtime, relief, scheduler
 from diary.extensions import db
 from diary.monitoring import evaluation
+from diary.monitoring.models import ReliefCheckpoint
 
 from .conftest import D0, flag_set
 
@@ -117,17 +118,17 @@ def test_one_failing_patient_does_not_stall_the_others(app, diary, monkeypatch):
     good, bad = diary("Good"), diary("Bad")
     good.refresh(date(2026, 3, 10))
     bad.refresh(date(2026, 3, 10))
-    real_evaluate = relief.evaluate
+    real_evaluate = relief.evaluate_from
 
-    def evaluate(scores, sessions, until, **kwargs):
+    def evaluate(checkpoint, scores, sessions, until, **kwargs):
         if kwargs.get("intake_baseline") == 13:
             raise RuntimeError("boom")
-        return real_evaluate(scores, sessions, until, **kwargs)
+        return real_evaluate(checkpoint, scores, sessions, until, **kwargs)
 
     with app.app_context():
         bad.patient().intake_baseline = 13
         db.session.commit()
-    monkeypatch.setattr(relief, "evaluate", evaluate)
+    monkeypatch.setattr(relief, "evaluate_from", evaluate)
     now = utc("2026-03-11T12:00:00Z")
     with app.app_context():
         assert evaluation.evaluate_due_patients(now) == 2
@@ -167,3 +168,44 @@ def test_the_command_line_re_evaluates(runner, make_patient, provider):
     assert result.exit_code == 0 and result.output.strip() == "2 patient(s) re-evaluated"
     result = runner.invoke(args=["monitoring", "evaluate"])
     assert result.exit_code == 0 and result.output.strip() == "0 patient(s) re-evaluated"
+
+
+def test_a_refresh_resumes_from_the_stored_checkpoint_and_keeps_it_current(app, diary, monkeypatch):
+    pat = diary()
+    pat.worked_example(D0)  # the first course, worn off by day 20
+    second = D0 + timedelta(days=24)
+    pat.session(second)
+    pat.scores(second + timedelta(days=1), [8, 6, 5, 5])
+    pat.refresh(second + timedelta(days=4))
+
+    def stored():
+        with app.app_context():
+            row = db.session.get(ReliefCheckpoint, pat.id)
+            return row and relief.Checkpoint.from_json(row.state)
+
+    checkpoint = stored()
+    assert checkpoint is not None and checkpoint.start == second
+    walked = []
+    real = relief.evaluate_from
+
+    def spy(checkpoint, *args, **kwargs):
+        result = real(checkpoint, *args, **kwargs)
+        walked.append(result.checkpoint is checkpoint)  # resumed, nothing new to store
+        return result
+
+    monkeypatch.setattr(relief, "evaluate_from", spy)
+    pat.score(second + timedelta(days=5), 6)  # a check-in in the open cycle
+    before = pat.flags()
+    pat.refresh(second + timedelta(days=5))
+    assert walked == [True] and stored() == checkpoint and pat.flags() == before
+
+    # an edit of the first cycle (an old entry, say restored from paper): the checkpoint no
+    # longer holds, the refresh walks everything, and stores the new one
+    pat.score(D0 + timedelta(days=2), 14, hour=20)
+    cold = pat.refresh(second + timedelta(days=5))
+    assert walked[-1] is False and stored() != checkpoint and stored().start == second
+    with app.app_context():
+        db.session.execute(delete(ReliefCheckpoint))
+        db.session.commit()
+    assert pat.refresh(second + timedelta(days=5))["assessment"] == cold["assessment"]
+    assert stored() is not None  # written again

@@ -3,7 +3,8 @@
 Day 0 is 2026-01-01; helpers speak in day offsets.
 """
 
-import importlib
+import dataclasses
+import json
 import math
 import random
 from datetime import date, timedelta
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from diary import relief
 from diary.relief import (
     HISTORY,
     PRIOR,
@@ -222,18 +224,68 @@ def test_the_same_input_gives_the_same_events(history):
     assert first == again
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(histories, histories, st.sampled_from([V2, ReliefParams(rules="v1")]))
+def test_resuming_from_any_checkpoint_gives_what_a_full_replay_gives(before, after, params):
+    """A checkpoint made from one history, handed back with another (a check-in, a backfill,
+    an edit or anything else), never changes the result: it is used only where it still holds."""
+
+    def evaluate(history, checkpoint):
+        scores = {day(k): v for k, v in history["scores"].items()}
+        sessions = [day(k) for k in history["sessions"]]
+        return relief.evaluate_from(checkpoint, scores, sessions, day(120), params=params)
+
+    checkpoint = evaluate(before, None).checkpoint
+    # half the time the second history is the first with a little changed at its end
+    if after["sessions"][0] % 2:
+        after = {
+            "scores": {**before["scores"], **{k: v for k, v in after["scores"].items() if k > 100}},
+            "sessions": before["sessions"],
+        }
+    resumed = evaluate(after, checkpoint)
+    assert resumed == evaluate(after, None)
+
+
 def test_the_checkpoint_gives_what_a_full_replay_gives():
-    replay_module = importlib.import_module("diary.relief.replay")  # the package's `replay` is the function
     rnd = random.Random(12)
     scores = {day(i): rnd.randint(2, 16) for i in range(-7, 400) if rnd.random() < 0.9}
     sessions = [day(s) for s in range(0, 380, 19)]
     for params in (V2, ReliefParams(rules="v1")):
-        replay_module._CHECKPOINTS.clear()
-        cold = replay(scores, sessions, day(399), params=params)
-        assert replay_module._CHECKPOINTS  # the state before the open cycle is kept
-        assert replay(scores, sessions, day(399), params=params) == cold
-        # a check-in today, and a backfill inside the open cycle: only the open cycle is walked again
-        for changed in ({**scores, day(399): 20}, {**scores, day(385): 0}, {**scores, day(100): 21}):
-            warm = replay(changed, sessions, day(399), params=params)
-            replay_module._CHECKPOINTS.clear()
-            assert warm == replay(changed, sessions, day(399), params=params)
+        cold = relief.evaluate(scores, sessions, day(399), params=params)
+        _, _, checkpoint = relief.evaluate_from(None, scores, sessions, day(399), params=params)
+        assert checkpoint is not None and checkpoint.start == sessions[-1]
+        stored = relief.Checkpoint.from_json(json.loads(json.dumps(checkpoint.as_json())))
+        assert stored == checkpoint
+        resumed = relief.evaluate_from(stored, scores, sessions, day(399), params=params)
+        assert (resumed.events, resumed.assessment) == cold
+        assert resumed.checkpoint is stored  # still valid: nothing to store again
+        # a check-in today, a backfill inside the open cycle, a new session, an
+        # edit of the past, a booking: each gives what a full replay gives
+        for changed_scores, changed_sessions, planned in (
+            ({**scores, day(399): 20}, sessions, ()),
+            ({**scores, day(385): 0}, sessions, ()),
+            ({**scores, day(399): 20}, [*sessions, day(398)], ()),
+            ({**scores, day(100): 21}, sessions, ()),
+            (scores, sessions[:-1], ()),
+            (scores, sessions, (day(300),)),
+        ):
+            args = (changed_scores, changed_sessions, day(399))
+            warm = relief.evaluate_from(stored, *args, params=params, planned=planned)
+            assert (warm.events, warm.assessment) == relief.evaluate(*args, params=params, planned=planned)
+            again = relief.evaluate_from(warm.checkpoint, *args, params=params, planned=planned)
+            assert again.checkpoint == warm.checkpoint
+
+
+def test_a_checkpoint_from_another_engine_or_garbage_is_not_used():
+    scores = {day(i): 4 + (i % 19 > 12) * 10 for i in range(-7, 200)}
+    sessions = [day(s) for s in range(0, 190, 19)]
+    _, _, checkpoint = relief.evaluate_from(None, scores, sessions, day(199))
+    # another key (made by an older engine, or for other data) with other contents
+    stale = dataclasses.replace(checkpoint, key="0" * 40, events=(), durations=((99, True),))
+    cold = relief.evaluate(scores, sessions, day(199))
+    resumed = relief.evaluate_from(stale, scores, sessions, day(199))
+    assert resumed[:2] == cold and resumed.checkpoint == checkpoint
+    moved = dataclasses.replace(checkpoint, start=day(170))  # not a course's first session
+    assert relief.evaluate_from(moved, scores, sessions, day(199))[:2] == cold
+    for garbage in (None, {}, {"start": "x"}, [], {"start": "2026-01-01", "key": "k", "events": [[1]]}):
+        assert relief.Checkpoint.from_json(garbage) is None
