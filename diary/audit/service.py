@@ -32,18 +32,19 @@ def record_read(actor, resource, patient_id, at=None):
 def record_reads(actor, resource, patient_ids, at=None):
     """One read row per patient shown at once (a worklist page), in one INSERT."""
     at = at or utcnow()
+    actor_id, role = actor.id, actor.role  # once: ``actor`` is often current_user, a proxy
     rows = [
         {
             "id": uuid.uuid4(),
             "at": at,
-            "actor_id": actor.id,
-            "actor_role": actor.role,
+            "actor_id": actor_id,
+            "actor_role": role,
             "patient_id": patient_id,
             "action": "read",
             "resource": resource,
         }
         for patient_id in patient_ids
-        if patient_id != actor.id
+        if patient_id != actor_id
     ]
     if rows:
         db.session.execute(insert(AuditEvent), rows)
@@ -56,24 +57,21 @@ def record_sightings(actor, resource, patient_ids, *, since, at=None):
     each patient's access log, not fifty times; the look-up reads the
     patients' own index (patient, instant) for the page's patients only.
     """
-    wanted = {patient_id for patient_id in patient_ids if patient_id != actor.id}
+    actor_id = actor.id  # once: ``actor`` is often current_user, a proxy
+    wanted = {patient_id for patient_id in patient_ids if patient_id != actor_id}
     if not wanted:
         return
     seen = db.session.scalars(
         select(AuditEvent.patient_id).where(
             AuditEvent.patient_id.in_(wanted),
             AuditEvent.at >= since,
-            AuditEvent.actor_id == actor.id,
+            AuditEvent.actor_id == actor_id,
             AuditEvent.action == "read",
             AuditEvent.resource == resource,
         )
     ).all()
-    record_reads(
-        actor,
-        resource,
-        [patient_id for patient_id in patient_ids if patient_id in wanted.difference(seen)],
-        at=at,
-    )
+    unseen = wanted.difference(seen)
+    record_reads(actor, resource, [patient_id for patient_id in patient_ids if patient_id in unseen], at=at)
 
 
 def _newest_first(query):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
 
 from .. import relief
 from ..courses import courses
@@ -85,6 +85,29 @@ def cycle_rows(patient, events, assessment, completed, routes, today, *, scores,
 
 
 def store_cycles(patient, rows) -> None:
-    db.session.execute(delete(ReliefCycle).where(ReliefCycle.patient_id == patient.id))
-    if rows:
-        insert_ignoring_duplicates(ReliefCycle, rows)
+    """Makes the patient's stored cycles ``rows``, writing only the rows that differ: a check-in
+    moves the open cycle's row at most, and a refresh must not rewrite years of closed ones."""
+    columns = ReliefCycle.__table__.columns
+    stored = {
+        row.cycle_start: dict(row._mapping)
+        for row in db.session.execute(select(*columns).where(ReliefCycle.patient_id == patient.id))
+    }
+    added = []
+    for row in rows:
+        old = stored.pop(row["cycle_start"], None)
+        if old is None:
+            added.append(row)
+        elif any(old[name] != value for name, value in row.items()):
+            db.session.execute(
+                update(ReliefCycle)
+                .where(ReliefCycle.patient_id == patient.id, ReliefCycle.cycle_start == row["cycle_start"])
+                .values({name: value for name, value in row.items() if old[name] != value})
+            )
+    if stored:
+        db.session.execute(
+            delete(ReliefCycle).where(
+                ReliefCycle.patient_id == patient.id, ReliefCycle.cycle_start.in_(list(stored))
+            )
+        )
+    if added:
+        insert_ignoring_duplicates(ReliefCycle, added)

@@ -150,12 +150,13 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, only=None, q=None, now)
                 "open_flags": list(row.open_flags or []),
                 "predicted_wear_off_date": iso(row.predicted_wear_off_date),
                 "suggested_session_by": iso(row.suggested_session_by),
-                "prediction_basis": (row.assessment or {}).get("prediction_basis"),
+                "prediction_basis": assessment.get("prediction_basis"),
                 "next_planned_session": iso(row.next_planned_session),
-                "next_planned_by": (row.assessment or {}).get("next_planned_by"),
-                "session_due": (row.assessment or {}).get("session_due"),
+                "next_planned_by": assessment.get("next_planned_by"),
+                "session_due": assessment.get("session_due"),
             }
             for row in shown
+            for assessment in (row.assessment or {},)
         ],
         "next_cursor": encode_cursor(shown[-1]) if len(rows) > limit else None,
     }

@@ -51,7 +51,7 @@ MIX = ("session", "checkin", "worklist", "timeline")
 # only models that every tree of the project has.
 
 
-def seed(url, patients, days):
+def seed(url, patients, days, large=0):
     os.environ["DIARY_DATABASE_URL"] = url
     from sqlalchemy import insert, text
 
@@ -60,6 +60,7 @@ def seed(url, patients, days):
     from diary.accounts.models import CareTeam, Patient, User, care_team_members
     from diary.checkins.models import Entry
     from diary.extensions import db
+    from diary.monitoring.models import PatientSummary
     from diary.treatments.models import Treatment
 
     app = create_app({"SECRET_KEY": "loadtest", "PASSWORD_HASH_MEMORY_KIB": 65536})
@@ -162,10 +163,72 @@ def seed(url, patients, days):
         flush()
         db.session.commit()
         _refresh_summaries(db, now)
+        if large:
+            _seed_large_team(db, large, password_hash, now, rng, CareTeam, User, Patient, PatientSummary)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("ANALYZE"))
         print(json.dumps({"patients": ids}))
+
+
+def _seed_large_team(db, count, password_hash, now, rng, CareTeam, User, Patient, PatientSummary):
+    """A second team of ``count`` patients for the worklist at scale: users, patients and the
+    summaries the worklist reads (as a relief pass leaves them), no diaries."""
+    from sqlalchemy import insert
+
+    from diary.accounts.models import care_team_members
+
+    team = CareTeam(name="Large team")
+    db.session.add(team)
+    provider = User(
+        email="large@load.test", name="Large Provider", role="provider", password_hash=password_hash
+    )
+    db.session.add(provider)
+    db.session.flush()
+    db.session.execute(insert(care_team_members), [{"care_team_id": team.id, "provider_id": provider.id}])
+    kinds = ("urgent", "wearing_off", "data_gap", "plan_maintenance")
+    for first in range(0, count, 5000):
+        users, rows, summaries = [], [], []
+        for number in range(first, min(first + 5000, count)):
+            patient_id = uuid.uuid4()
+            name = f"Large {number:06d}"
+            users.append(
+                {
+                    "id": patient_id,
+                    "email": f"large-{number}@load.test",
+                    "name": name,
+                    "role": "patient",
+                    "password_hash": password_hash,
+                    "timezone": "UTC",
+                    "created_at": now,
+                    "updated_at": now,
+                    "password_changed_at": now,
+                    "mfa_enabled": False,
+                    "mfa_required": False,
+                }
+            )
+            rows.append({"id": patient_id, "care_team_id": team.id})
+            rank = rng.choice((0, 1, 2, 3, 4, 4, 4, 4, 4, 4))
+            suggested = (now + timedelta(days=rng.randint(-10, 40))).date() if rng.random() < 0.6 else None
+            summaries.append(
+                {
+                    "patient_id": patient_id,
+                    "care_team_id": team.id,
+                    "name": name,
+                    "status": "relief" if suggested else "no_treatment",
+                    "open_flags": [kinds[rank]] if rank < 4 else [],
+                    "urgency_rank": rank,
+                    "urgency_date": suggested or datetime(9999, 12, 31).date(),
+                    "suggested_session_by": suggested,
+                    "evaluated_on": now.date(),
+                    "evaluated_at": now,
+                    "next_evaluation_at": now + timedelta(days=2),  # nothing re-evaluates during the run
+                }
+            )
+        db.session.execute(insert(User.__table__), users)
+        db.session.execute(insert(Patient.__table__), rows)
+        db.session.execute(insert(PatientSummary.__table__), summaries)
+    db.session.commit()
 
 
 def _refresh_summaries(db, now):
@@ -299,7 +362,7 @@ def request_for(kind, connection, target, index):
         return connection.request(
             "POST", f"/api/v1/patients/{target.patients[index]}/entries", checkin_body()
         )
-    if kind == "worklist":
+    if kind in ("worklist", "worklist-large"):
         return connection.request("GET", "/api/v1/patients")
     if kind == "timeline":
         today = datetime.now(UTC).date()
@@ -315,6 +378,7 @@ ROLE = {
     "session": "patient",
     "checkin": "patient",
     "worklist": "provider",
+    "worklist-large": "large-provider",
     "timeline": "provider",
 }
 
@@ -329,6 +393,8 @@ async def connections_for(target, kind, count):
             await connection.login(f"patient-{index}@load.test")
         elif role == "provider":
             await connection.login("provider@load.test")
+        elif role == "large-provider":
+            await connection.login("large@load.test")
         pool.append(connection)
     return pool[:count]
 
@@ -470,7 +536,7 @@ def start(target, args):
     env.pop("DIARY_TEST_DATABASE_URL", None)
     began = time.perf_counter()
     out = subprocess.run(
-        [target.python, str(HERE), "seed", target.url, str(args.patients), str(args.days)],
+        [target.python, str(HERE), "seed", target.url, str(args.patients), str(args.days), str(args.large)],
         cwd=target.tree,
         env=env,
         capture_output=True,
@@ -553,12 +619,13 @@ def line(label, kind, phase, healthz):
 
 async def measure(targets, args):
     results = {}
+    mix = tuple(args.mix or MIX) + (("worklist-large",) if args.large else ())
     for target in targets:  # warm every worker and log every client in before anything is timed
-        for kind in ("healthz", *MIX):
+        for kind in ("healthz", *mix):
             await run_phase(target, kind, args.clients, 1.0)
     for round_ in range(args.rounds):
         print(f"\n-- round {round_ + 1} (load average {os.getloadavg()[0]:.2f})", flush=True)
-        for kind in MIX:
+        for kind in mix:
             for target in targets:
                 healthz = await run_phase(target, "healthz", args.clients, args.seconds)
                 phase = await run_phase(target, kind, args.clients, args.seconds)
@@ -585,21 +652,36 @@ async def measure(targets, args):
             f"{target.label:<8} "
             + "  ".join(
                 f"{kind} {statistics.median(results[(target.label, kind)]):.2f}"
-                for kind in MIX
+                for kind in mix
                 if (target.label, kind) in results
             )
         )
+    if args.large and (targets[0].label, "worklist") in results:
+        print(f"\n-- a worklist page at {args.large:,} patients costs, against one at {args.patients:,}")
+        for target in targets:
+            small = statistics.median(results[(target.label, "worklist")])
+            large = statistics.median(results[(target.label, "worklist-large")])
+            print(f"{target.label:<8} {small / large:.2f}x (throughput ratio; goal <= 1.3x)")
 
 
 def main(argv):
     if argv and argv[0] == "seed":
-        return seed(argv[1], int(argv[2]), int(argv[3]))
+        return seed(argv[1], int(argv[2]), int(argv[3]), int(argv[4]))
     parser = argparse.ArgumentParser(prog="make loadtest", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--against", type=Path, help="another checkout (with its .venv) measured in the same run, interleaved"
     )
     parser.add_argument("--patients", type=int, default=1000)
     parser.add_argument("--days", type=int, default=365)
+    parser.add_argument(
+        "--large",
+        type=int,
+        default=0,
+        help="a second team of this many patients (summaries, no diaries): its worklist page against the first's",
+    )
+    parser.add_argument(
+        "--mix", nargs="+", choices=MIX, help=f"only these requests (default: {' '.join(MIX)})"
+    )
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--rounds", type=int, default=2)

@@ -5,7 +5,7 @@ import io
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from diary.extensions import db
 from diary.monitoring.models import ReliefCycle
@@ -269,3 +269,34 @@ def test_the_figures_of_a_small_clinic_by_hand(app, make_patient, make_provider,
 
     assert provider_client.get("/api/v1/outcomes?from=2026-02-01&to=2026-01-01").status_code == 422
     assert ann.get("/api/v1/outcomes").status_code == 403
+
+
+def test_a_refresh_writes_only_the_cycle_rows_that_changed(app, diary):
+    pat = diary()
+    pat.worked_example(D0)
+    pat.session(D0 + timedelta(days=25))
+    pat.refresh(D0 + timedelta(days=30))
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        if "relief_cycles" in statement and not statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement.split()[0].upper())
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        pat.refresh(D0 + timedelta(days=30))  # nothing changed
+        assert statements == []
+        pat.refresh(D0 + timedelta(days=31))  # a day on: the open cycle's duration, and only it
+        assert statements == ["UPDATE"]
+        statements.clear()
+        pat.session(D0 + timedelta(days=31), status="planned")  # a booking: no cycle moves
+        pat.refresh(D0 + timedelta(days=31))
+        assert statements == []
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert [(c["cycle_start"], c["duration_days"]) for c in cycles_of(app, pat.id)] == [
+        (D0, 18),
+        (D0 + timedelta(days=25), 6),
+    ]

@@ -1,6 +1,7 @@
 // Settings: reminders, time zone, push notifications, and the patient's own data.
 import { get, patch, session, setUser, describeError, NetworkError } from '../api.js';
-import { h, clear, field, checkbox, focusQuietly } from '../dom.js';
+import { h, clear, checkbox, focusQuietly } from '../dom.js';
+import { reminderFields } from '../reminderfields.js';
 import { formatDateTime } from '../dates.js';
 import { zonePicker } from '../zonepicker.js';
 import { pushPanel } from '../pushpanel.js';
@@ -113,18 +114,7 @@ export async function render(ctx) {
   renderForm(settings);
 
   function renderForm(s) {
-    const enabled = checkbox({
-      label: 'Send me a daily reminder',
-      name: 'reminders_enabled',
-      checked: s.reminders_enabled,
-    });
-    const time = field({
-      label: 'Reminder time',
-      name: 'reminder_time',
-      type: 'time',
-      value: s.reminder_time,
-      hint: 'In your time zone, below.',
-    });
+    const reminder = reminderFields(s, 'In your time zone, below.');
     const email = checkbox({
       label: 'Email reminders',
       name: 'email_reminders',
@@ -143,8 +133,8 @@ export async function render(ctx) {
     const form = h(
       'form',
       { class: 'stack', novalidate: true },
-      enabled,
-      time.wrap,
+      reminder.enabled,
+      reminder.time.wrap,
       email,
       mailNotice,
       tz.wrap,
@@ -154,20 +144,11 @@ export async function render(ctx) {
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       problem.hidden = true;
-      time.setError(null);
-      if (!/^\d{2}:\d{2}$/.test(time.input.value)) {
-        time.setError('Please choose a time, for example 20:00.');
-        time.input.focus();
-        return;
-      }
+      const reminders = reminder.read();
+      if (!reminders) return;
       const timezone = tz.read();
       if (!timezone) return;
-      const body = {
-        reminders_enabled: form.elements.reminders_enabled.checked,
-        reminder_time: time.input.value.slice(0, 5),
-        email_reminders: form.elements.email_reminders.checked,
-        timezone,
-      };
+      const body = { ...reminders, email_reminders: form.elements.email_reminders.checked, timezone };
       save.disabled = true;
       try {
         const saved = await patch('/api/v1/me/settings', body);

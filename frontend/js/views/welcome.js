@@ -1,7 +1,8 @@
 // The first run after registration: the reminder time (in the patient's zone), notifications
 // with the reason for them, and the Home Screen step where the browser needs it (iOS).
 import { get, patch, session, setUser, describeError } from '../api.js';
-import { h, field, checkbox, focusQuietly } from '../dom.js';
+import { h, focusQuietly } from '../dom.js';
+import { reminderFields } from '../reminderfields.js';
 import { zonePicker } from '../zonepicker.js';
 import { pushPanel } from '../pushpanel.js';
 
@@ -11,18 +12,10 @@ export async function render(ctx) {
   const settings = await get('/api/v1/me/settings');
   if (!ctx.isCurrent()) return;
 
-  const enabled = checkbox({
-    label: 'Send me a daily reminder',
-    name: 'reminders_enabled',
-    checked: settings.reminders_enabled,
-  });
-  const time = field({
-    label: 'Reminder time',
-    name: 'reminder_time',
-    type: 'time',
-    value: settings.reminder_time,
-    hint: 'In your time zone, below. Choose a time when you are usually at home and calm; most people pick the evening.',
-  });
+  const reminder = reminderFields(
+    settings,
+    'In your time zone, below. Choose a time when you are usually at home and calm; most people pick the evening.',
+  );
   const tz = zonePicker({ value: settings.timezone });
   const problem = h('p', { class: 'form-error', hidden: true });
   const save = h('button', { type: 'submit', class: 'primary wide big' }, 'Save and go to my first check-in');
@@ -33,8 +26,8 @@ export async function render(ctx) {
       'section',
       { 'aria-labelledby': 'welcome-reminder' },
       h('h2', { id: 'welcome-reminder' }, '1. Your daily reminder'),
-      enabled,
-      time.wrap,
+      reminder.enabled,
+      reminder.time.wrap,
       tz.wrap,
     ),
     h(
@@ -56,21 +49,13 @@ export async function render(ctx) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     problem.hidden = true;
-    time.setError(null);
-    if (!/^\d{2}:\d{2}$/.test(time.input.value)) {
-      time.setError('Please choose a time, for example 20:00.');
-      time.input.focus();
-      return;
-    }
+    const reminders = reminder.read();
+    if (!reminders) return;
     const timezone = tz.read();
     if (!timezone) return;
     save.disabled = true;
     try {
-      const saved = await patch('/api/v1/me/settings', {
-        reminders_enabled: form.elements.reminders_enabled.checked,
-        reminder_time: time.input.value.slice(0, 5),
-        timezone,
-      });
+      const saved = await patch('/api/v1/me/settings', { ...reminders, timezone });
       if (saved.timezone !== session.user.timezone) setUser({ ...session.user, timezone: saved.timezone });
       ctx.go('#/checkin');
     } catch (err) {
