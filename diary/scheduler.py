@@ -38,7 +38,7 @@ from sqlalchemy.exc import DBAPIError
 
 from . import database, election
 from .db_types import utcnow
-from .extensions import db
+from .extensions import analyze, db
 from .localtime import parse_instant
 from .monitoring.evaluation import evaluate_due_patients, summarise_missing
 from .monitoring.priors import refresh_clinic_priors
@@ -94,13 +94,28 @@ def send_reminders(app, now) -> str:
     )
 
 
+def summarise_new_patients(app, now) -> str:
+    """Summaries for patients who have none (imported in bulk): every registration makes its own,
+    so this looks through every patient only once an hour, never in the minute's relief pass."""
+    return f"{summarise_missing(now=now)} patient(s) newly summarised"
+
+
 def evaluate_relief(app, now) -> str:
-    """Re-evaluates the patients whose local day has moved on (data_gap, plan_maintenance),
-    after summarising any patient who has no summary yet (imported in bulk)."""
-    new = summarise_missing(now=now)
+    """Re-evaluates the patients whose local day has moved on (data_gap, plan_maintenance):
+    it reads only the due summary rows, so it costs in proportion to them."""
     count = evaluate_due_patients(now=now)
     db.session.commit()
-    return f"{count} patient(s) re-evaluated" + (f", {new} newly summarised" if new else "")
+    return f"{count} patient(s) re-evaluated"
+
+
+def refresh_statistics(app, now) -> str:
+    """The query planner's statistics. PostgreSQL's autovacuum keeps them; SQLite keeps none
+    unless asked, and without them it chose a scan of every reminder schedule for the
+    minute's reminder pass at 100,000 patients (87 ms against 0.4 ms: `make bench`)."""
+    if db.engine.dialect.name != "sqlite":
+        return "left to autovacuum"
+    analyze()
+    return "statistics refreshed"
 
 
 def refresh_priors(app, now) -> str:
@@ -198,12 +213,14 @@ def delivery_settings(app):
 
 JOBS = (
     Job("schedules", schedule_new_patients, timedelta(hours=1)),
+    Job("summaries", summarise_new_patients, timedelta(hours=1)),
     Job("reminders", send_reminders, timedelta(minutes=1)),
     Job("relief", evaluate_relief, timedelta(minutes=1)),
     Job("clinic_priors", refresh_priors, timedelta(hours=6)),
     Job("provider_alerts", alert_providers, timedelta(minutes=1)),
     Job("delivery", deliver, timedelta(seconds=15)),
     Job("outbox_retention", purge_outbox, timedelta(hours=6)),
+    Job("statistics", refresh_statistics, timedelta(hours=24)),
 )
 
 

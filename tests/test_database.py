@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from diary import create_app, database, scheduler
 from diary.audit.models import AuditEvent
 from diary.checkins.models import Entry
+from diary.db_types import utcnow
 from diary.extensions import db
 from diary.monitoring.models import PatientSummary
 from tests.conftest import config_for_tests
@@ -229,3 +230,16 @@ def test_a_scheduler_job_in_an_outage_fails_quietly_and_once(app, outage, caplog
     outage.end()
     assert all(ok for _name, ok, _summary in scheduler.tick(app, datetime.now(UTC)))
     assert "available again" in outage_lines(caplog)[-1].getMessage()
+
+
+def test_the_statistics_job_gives_sqlite_the_planners_statistics(app, patient):
+    [job] = [job for job in scheduler.JOBS if job.name == "statistics"]
+    ok, summary = scheduler.run_job(app, job, utcnow())
+    assert ok
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            assert summary == "statistics refreshed"
+            tables = {row[0] for row in db.session.execute(db.text("SELECT tbl FROM sqlite_stat1"))}
+            assert {"reminder_schedules", "patient_summaries"} <= tables
+        else:
+            assert summary == "left to autovacuum"

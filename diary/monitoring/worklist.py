@@ -1,8 +1,8 @@
 """The worklist: a provider's patients by urgency, read a page at a time from the summaries.
 
 Every patient has a summary from registration on (monitoring's listener); one
-imported in bulk gets it from the next relief pass (``summarise_missing``) or
-``flask monitoring refresh``, so a page never counts the team.
+imported in bulk gets it within the hour (the scheduler's ``summaries`` job:
+``summarise_missing``) or from ``flask monitoring refresh``, so a page never counts the team.
 """
 
 from __future__ import annotations

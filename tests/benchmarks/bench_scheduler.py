@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, update
 
 from diary import scheduler
 from diary.accounts.models import Patient
-from diary.extensions import db
+from diary.extensions import analyze, db
 from diary.notifications.models import OutboxMessage, ReminderSchedule
 
 from .harness import make_app
@@ -41,9 +41,7 @@ def run(report, database_url=None):
             started = time.perf_counter()
             patient_ids = seed_patients(enrolled, days=0, team_name=f"Bench {enrolled}")
             pass_at = _seed_schedules(patient_ids)
-            if db.engine.dialect.name == "postgresql":
-                db.session.execute(db.text("ANALYZE"))  # as autovacuum would, after a bulk load
-                db.session.commit()
+            analyze()  # as autovacuum would on PostgreSQL, and the statistics job on SQLite
             print(f"   seeded {enrolled:,} patients in {time.perf_counter() - started:.1f} s", flush=True)
         due = patient_ids[: max(1, int(enrolled * DUE_SHARE))]
         results[enrolled] = {

@@ -60,7 +60,6 @@ def seed(url, patients, days, large=0):
     from diary.accounts.models import CareTeam, Patient, User, care_team_members
     from diary.checkins.models import Entry
     from diary.extensions import db
-    from diary.monitoring.models import PatientSummary
     from diary.treatments.models import Treatment
 
     app = create_app({"SECRET_KEY": "loadtest", "PASSWORD_HASH_MEMORY_KIB": 65536})
@@ -164,19 +163,22 @@ def seed(url, patients, days, large=0):
         db.session.commit()
         _refresh_summaries(db, now)
         if large:
-            _seed_large_team(db, large, password_hash, now, rng, CareTeam, User, Patient, PatientSummary)
+            seed_large_team(db, large, password_hash, now, rng)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("ANALYZE"))
         print(json.dumps({"patients": ids}))
 
 
-def _seed_large_team(db, count, password_hash, now, rng, CareTeam, User, Patient, PatientSummary):
-    """A second team of ``count`` patients for the worklist at scale: users, patients and the
-    summaries the worklist reads (as a relief pass leaves them), no diaries."""
+def seed_large_team(db, count, password_hash, now, rng):
+    """A team of ``count`` patients for the worklist at scale (provider large@load.test): users,
+    patients and the summaries the worklist reads, as a relief pass leaves them (urgent, wearing
+    off, sessions due, nothing), and no diaries: the worklist reads nothing else.
+    ``make bench`` uses it too."""
     from sqlalchemy import insert
 
-    from diary.accounts.models import care_team_members
+    from diary.accounts.models import CareTeam, Patient, User, care_team_members
+    from diary.monitoring.models import PatientSummary
 
     team = CareTeam(name="Large team")
     db.session.add(team)

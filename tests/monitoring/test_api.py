@@ -230,7 +230,7 @@ def test_a_patient_registered_before_monitoring_is_summarised_by_the_next_relief
     # A page counts nothing and looks for nothing.
     assert provider_client.get("/api/v1/patients").get_json()["items"] == []
     result = app.test_cli_runner().invoke(args=["scheduler", "tick"])
-    assert "relief: 0 patient(s) re-evaluated, 1 newly summarised" in result.output, result.output
+    assert "summaries: 1 patient(s) newly summarised" in result.output, result.output
     [row] = provider_client.get("/api/v1/patients").get_json()["items"]
     assert row["id"] == patient.user["id"] and row["status"] == "no_treatment"
 

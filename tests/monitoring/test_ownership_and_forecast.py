@@ -23,9 +23,9 @@ def post_own_session(patient, day, status="completed"):
     assert response.get_json()["recorded_by"]["role"] == "patient"
 
 
-def worked_example(patient, provider_client, days):
-    """RELIEF.md's example up to day ``days``, day ``days`` being yesterday."""
-    day0 = today_of(patient) - timedelta(days=days + 1)
+def worked_example(patient, provider_client, days, *, ago=1):
+    """RELIEF.md's example up to day ``days``, day ``days`` being ``ago`` days before today."""
+    day0 = today_of(patient) - timedelta(days=days + ago)
     post_session(provider_client, patient, day0)
     for offset, total in enumerate(WORKED_BASELINE, start=-7):
         post_score(patient, day0 + timedelta(days=offset), total)
@@ -40,13 +40,16 @@ def flags_of(provider_client, patient):
 
 
 def test_a_dose_the_patient_records_does_not_close_the_care_teams_wearing_off(patient, provider_client):
-    worked_example(patient, provider_client, 20)
+    # The doses are recorded yesterday, so their hours have passed whenever the test runs
+    # (a completed session cannot start in the future).
+    worked_example(patient, provider_client, 20, ago=2)
     assert ("wearing_off", "open") in flags_of(provider_client, patient)
+    yesterday = today_of(patient) - timedelta(days=1)
 
-    post_own_session(patient, today_of(patient))
+    post_own_session(patient, yesterday)
     assert ("wearing_off", "open") in flags_of(provider_client, patient)  # still the care team's to close
 
-    post_session(provider_client, patient, today_of(patient), hour=15)
+    post_session(provider_client, patient, yesterday, hour=15)
     assert ("wearing_off", "resolved") in flags_of(provider_client, patient)
     assert ("wearing_off", "open") not in flags_of(provider_client, patient)
 
