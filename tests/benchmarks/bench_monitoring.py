@@ -29,7 +29,7 @@ import time
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from diary import relief
 from diary.accounts import passwords
@@ -38,11 +38,11 @@ from diary.checkins.models import Entry
 from diary.db_types import utcnow
 from diary.extensions import analyze, db
 from diary.monitoring import evaluation as monitoring
-from diary.monitoring.models import PatientSummary
+from diary.monitoring.models import PatientSummary, ReliefCheckpoint
 from diary.treatments.models import Treatment
 from tests.conftest import PASSWORD
 
-from .harness import make_app, serve, time_call
+from .harness import make_app, serve, time_call, time_interleaved
 from .loadtest import seed_large_team
 from .seed import seed_patients
 
@@ -187,10 +187,16 @@ def run(report, database_url=None):
             None,
         )
         patient = db.session.get(User, long["patients"][0]).patient
-        refresh = time_call(
-            lambda: (monitoring.refresh_patient(patient, now=utcnow()), db.session.rollback()), number=10
-        )
-        report.add("refresh_patient, two years (queries, replay, assess, reconcile)", refresh, None)
+
+        def refresh(with_checkpoint):
+            if not with_checkpoint:  # as before checkpoints were kept: every refresh walks two years
+                db.session.execute(delete(ReliefCheckpoint).where(ReliefCheckpoint.patient_id == patient.id))
+            monitoring.refresh_patient(patient, now=utcnow())
+            db.session.rollback()
+
+        resumed, walked, ratio = time_interleaved(lambda: refresh(True), lambda: refresh(False), number=10)
+        report.add("refresh_patient, two years, walking it all (reference)", walked, None)
+        report.add("refresh_patient, two years, from its checkpoint (a check-in's)", resumed, ratio=ratio)
         report.add("relief pass, 1,011 patients, none due", _time_pass(app, []), None)
         report.add("relief pass, 1,011 patients, 10 due", _time_pass(app, large["patients"][:10]), None)
         due = large["patients"]

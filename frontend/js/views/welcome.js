@@ -24,7 +24,7 @@ export async function render(ctx) {
     { class: 'stack', novalidate: true },
     h(
       'section',
-      { 'aria-labelledby': 'welcome-reminder' },
+      { 'aria-labelledby': 'welcome-reminder', class: 'stack' },
       h('h2', { id: 'welcome-reminder' }, '1. Your daily reminder'),
       reminder.enabled,
       reminder.time.wrap,
