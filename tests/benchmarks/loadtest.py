@@ -57,7 +57,7 @@ def seed(url, patients, days, large=0):
 
     from diary import create_app
     from diary.accounts import passwords
-    from diary.accounts.models import CareTeam, Patient, User, care_team_members
+    from diary.accounts.models import Patient, User
     from diary.checkins.models import Entry
     from diary.extensions import db
     from diary.treatments.models import Treatment
@@ -68,14 +68,7 @@ def seed(url, patients, days, large=0):
         db.create_all()
         password_hash = passwords.hash_password(PASSWORD)
         now = datetime.now(UTC).replace(microsecond=0)
-        team = CareTeam(name="Load team")
-        db.session.add(team)
-        provider = User(
-            email="provider@load.test", name="Load Provider", role="provider", password_hash=password_hash
-        )
-        db.session.add(provider)
-        db.session.flush()
-        db.session.execute(insert(care_team_members), [{"care_team_id": team.id, "provider_id": provider.id}])
+        team, provider = team_with_provider(db, "Load team", "provider@load.test", password_hash)
         ids = []
         users, rows, entries, sessions = [], [], [], []
 
@@ -170,6 +163,20 @@ def seed(url, patients, days, large=0):
         print(json.dumps({"patients": ids}))
 
 
+def team_with_provider(db, name, email, password_hash):
+    """A care team and its one provider, flushed."""
+    from sqlalchemy import insert
+
+    from diary.accounts.models import CareTeam, User, care_team_members
+
+    team = CareTeam(name=name)
+    provider = User(email=email, name=f"{name} provider", role="provider", password_hash=password_hash)
+    db.session.add_all([team, provider])
+    db.session.flush()
+    db.session.execute(insert(care_team_members), [{"care_team_id": team.id, "provider_id": provider.id}])
+    return team, provider
+
+
 def seed_large_team(db, count, password_hash, now, rng):
     """A team of ``count`` patients for the worklist at scale (provider large@load.test): users,
     patients and the summaries the worklist reads, as a relief pass leaves them (urgent, wearing
@@ -177,17 +184,10 @@ def seed_large_team(db, count, password_hash, now, rng):
     ``make bench`` uses it too."""
     from sqlalchemy import insert
 
-    from diary.accounts.models import CareTeam, Patient, User, care_team_members
+    from diary.accounts.models import Patient, User
     from diary.monitoring.models import PatientSummary
 
-    team = CareTeam(name="Large team")
-    db.session.add(team)
-    provider = User(
-        email="large@load.test", name="Large Provider", role="provider", password_hash=password_hash
-    )
-    db.session.add(provider)
-    db.session.flush()
-    db.session.execute(insert(care_team_members), [{"care_team_id": team.id, "provider_id": provider.id}])
+    team, _ = team_with_provider(db, "Large team", "large@load.test", password_hash)
     kinds = ("urgent", "wearing_off", "data_gap", "plan_maintenance")
     for first in range(0, count, 5000):
         users, rows, summaries = [], [], []
