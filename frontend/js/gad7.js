@@ -2,6 +2,7 @@
 // API, whose one source is diary/gad7.py; this module only fetches the forms and keeps
 // the last copy in localStorage so that a check-in can be filled in offline.
 import { get, NetworkError } from './api.js';
+import { h } from './dom.js';
 
 const CACHE = 'afterglow:form:';
 
@@ -77,4 +78,25 @@ export function scoreSentence(form, total) {
 
 export function sideEffectLabels(form) {
   return Object.fromEntries(form.side_effects.map(({ code, label }) => [code, label]));
+}
+
+/**
+ * An entry's answers as a description list, in its own form's words (daily: how much of the
+ * time; standard: how often). The patient's history shows the words; the care team's day
+ * details (``withValues``) add each answer's number and say when the difficulty was skipped.
+ */
+export function answerList(form, entry, { withValues = false } = {}) {
+  const say = (text, value) => (withValues ? `${text ?? value} (${value})` : text);
+  const difficulty =
+    entry.difficulty != null
+      ? say(form.difficulty.answers[entry.difficulty], entry.difficulty)
+      : withValues
+        ? 'not answered'
+        : null;
+  return h(
+    'dl',
+    { class: 'answers' },
+    entry.answers.flatMap((a, i) => [h('dt', {}, form.items[i]), h('dd', {}, say(form.answers[a], a))]),
+    difficulty ? [h('dt', {}, form.difficulty.question), h('dd', {}, difficulty)] : null,
+  );
 }

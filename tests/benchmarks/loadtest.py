@@ -578,7 +578,7 @@ def start(target, args):
         "300",
         "--max-requests",  # no worker recycling mid-phase: it would restart the CPU counters and the latencies
         "0",
-    ]
+    ] + (["--worker-class", args.worker_class] if args.worker_class else [])
     log = open(Path(instance) / "gunicorn.log", "w")  # noqa: SIM115 (the server's, for as long as it runs)
     target.server = subprocess.Popen(
         command, cwd=target.tree, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -688,13 +688,18 @@ def main(argv):
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument(
+        "--worker-class",
+        help="instead of gunicorn.conf.py's gthread: e.g. sync (no keep-alive, as issue 15's first figures)",
+    )
     parser.add_argument("--burst", type=int, default=50, help="logins at once in the last phase (0: skip it)")
     args = parser.parse_args(argv)
     targets = [Target("after", ROOT)] + ([Target("before", args.against.resolve())] if args.against else [])
     print(
         f"database: {'PostgreSQL' if os.environ.get('DIARY_TEST_DATABASE_URL') else 'SQLite'}; "
         f"cores: {os.cpu_count()}; "
-        f"workers: {args.workers}; clients: {args.clients}; load average {os.getloadavg()}",
+        f"workers: {args.workers} {args.worker_class or 'gthread'}; clients: {args.clients}; "
+        f"load average {os.getloadavg()}",
         flush=True,
     )
     try:

@@ -2,7 +2,7 @@
 // deleted (after a confirmation), and changed within the backfill window.
 import { get, patch, del, NetworkError, describeError } from '../api.js';
 import { h, clear, append, focusQuietly, uid } from '../dom.js';
-import { loadForm, loadDueForm, bandOf, scoreSentence, sideEffectLabels } from '../gad7.js';
+import { loadForm, loadDueForm, bandOf, scoreSentence, sideEffectLabels, answerList } from '../gad7.js';
 import { localDate, addDays, formatDate, formatTime } from '../dates.js';
 import { buildEntryForm } from '../entryform.js';
 import { chartFigure, summarise } from '../chartfigure.js';
@@ -192,20 +192,7 @@ export async function render(ctx) {
           {},
           h('summary', {}, 'Your answers'),
           h('p', { class: 'hint' }, texts.stem),
-          h(
-            'dl',
-            { class: 'answers' },
-            texts.items.flatMap((text, i) => [
-              h('dt', {}, text),
-              h('dd', {}, texts.answers[entry.answers[i]]),
-            ]),
-            entry.difficulty != null
-              ? [
-                  h('dt', {}, texts.difficulty.question),
-                  h('dd', {}, texts.difficulty.answers[entry.difficulty]),
-                ]
-              : null,
-          ),
+          answerList(texts, entry),
         ),
         entry.note ? h('p', { class: 'note' }, entry.note) : null,
         entry.side_effects?.length

@@ -23,7 +23,7 @@ import {
   SAFETY_SENTENCE,
   DETAIL_LABEL,
 } from '../labels.js';
-import { loadForm } from '../gad7.js';
+import { loadForm, answerList } from '../gad7.js';
 
 const RANGES = [30, 90, 180];
 
@@ -645,21 +645,7 @@ export async function render(ctx) {
                       {},
                       `Check-in${form === texts ? '' : ' (standard GAD-7)'}, ${whenTime(e.recorded_at)}: score ${e.total} (${e.severity})`,
                     ),
-                    h(
-                      'dl',
-                      { class: 'answers' },
-                      e.answers.flatMap((a, i) => [
-                        h('dt', {}, form.items[i]),
-                        h('dd', {}, `${form.answers[a] ?? a} (${a})`),
-                      ]),
-                    ),
-                    h(
-                      'p',
-                      {},
-                      e.difficulty != null
-                        ? `How difficult: ${form.difficulty.answers[e.difficulty]}`
-                        : 'How difficult: not answered',
-                    ),
+                    answerList(form, e, { withValues: true }),
                     noteBody(e.note, e.side_effects),
                   );
                 }),
