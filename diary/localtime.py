@@ -101,19 +101,22 @@ def parse_instant(text: str) -> dt.datetime:
     return instant.astimezone(UTC)
 
 
-def next_local_midnight(now: dt.datetime, zone_name: str) -> dt.datetime:
-    """The first UTC instant after ``now`` at which the local date in ``zone_name`` has moved on.
+def start_of_local_day(day: dt.date, tz: str | ZoneInfo) -> dt.datetime:
+    """The first UTC instant of the local date ``day``: its midnight, or where midnight does not
+    exist (a DST jump at 00:00) the jump itself; where it happens twice, the first time. A date
+    a zone skipped altogether (Samoa, 2011-12-30) starts when the next one does."""
+    zone = resolve_zone(tz)
+    start = _first_instant_at_or_after(dt.datetime.combine(day, dt.time(0)), zone)
+    return start
 
-    Where midnight does not exist (a DST jump at 00:00) it is the jump itself;
-    where it happens twice, the first time.
-    """
-    zone = resolve_zone(zone_name)
-    tomorrow = now.astimezone(zone).date() + _ONE_DAY
-    for fold in (0, 1):
-        instant = dt.datetime.combine(tomorrow, dt.time(0), tzinfo=zone).replace(fold=fold).astimezone(UTC)
-        if instant > now:
-            return instant
-    return now + dt.timedelta(hours=1)  # a zone that repeats the day: look again soon
+
+def next_local_midnight(now: dt.datetime, zone_name: str) -> dt.datetime:
+    """The first UTC instant after ``now`` at which the local date in ``zone_name`` has moved on."""
+    _require_aware("now", now)
+    start = start_of_local_day(local_date_of(now, zone_name) + _ONE_DAY, zone_name)
+    return (
+        start if start > now else now + dt.timedelta(hours=1)
+    )  # a zone that repeats the day: look again soon
 
 
 def _wall(instant_utc: dt.datetime, zone: ZoneInfo) -> dt.datetime:
@@ -172,10 +175,8 @@ def reminder_is_current(due_at: dt.datetime, tz: str | ZoneInfo, now: dt.datetim
 
 
 def end_of_local_day(day: dt.date, tz: str | ZoneInfo) -> dt.datetime:
-    """When a reminder for ``day`` stops being worth sending: the start of the next local date."""
-    tomorrow = day + _ONE_DAY
-    start = reminder_instant(tomorrow, dt.time(0), tz)
-    return start or dt.datetime.combine(tomorrow + _ONE_DAY, dt.time(0), tzinfo=resolve_zone(tz))
+    """When ``day`` ends (a reminder for it stops being worth sending): the start of the next local date."""
+    return start_of_local_day(day + _ONE_DAY, tz)
 
 
 def _remindable(day: dt.date, last_reminded_on: dt.date | None, checked_in_on: dt.date | None) -> bool:

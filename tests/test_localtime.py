@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from diary.localtime import (
     due_reminder_date,
+    end_of_local_day,
     local_date_of,
     next_reminder_at,
     parse_instant,
@@ -22,6 +23,7 @@ from diary.localtime import (
     reminder_is_current,
     reminder_local_date,
     resolve_zone,
+    start_of_local_day,
 )
 
 UTC = dt.UTC
@@ -545,3 +547,23 @@ def test_parse_instant_reads_rfc_3339_into_utc(text, expected):
 def test_parse_instant_refuses_what_is_not_an_instant(text):
     with pytest.raises(ValueError):
         parse_instant(text)
+
+
+@pytest.mark.parametrize(
+    ("day", "zone", "expected"),
+    [
+        (D(2026, 3, 1), "Europe/Berlin", "2026-02-28T23:00:00+00:00"),
+        # São Paulo's clocks jumped from 00:00 to 01:00: the day began at the jump
+        (D(2018, 11, 4), "America/Sao_Paulo", "2018-11-04T03:00:00+00:00"),
+        # Havana fell back from 01:00 to 00:00: the first midnight counts
+        (D(2025, 11, 2), "America/Havana", "2025-11-02T04:00:00+00:00"),
+        # Samoa skipped 2011-12-30 altogether: it "starts" when the 31st does
+        (D(2011, 12, 30), "Pacific/Apia", "2011-12-30T10:00:00+00:00"),
+        (D(2011, 12, 31), "Pacific/Apia", "2011-12-30T10:00:00+00:00"),
+    ],
+)
+def test_the_start_of_a_local_day(day, zone, expected):
+    start = start_of_local_day(day, zone)
+    assert start == dt.datetime.fromisoformat(expected)
+    assert end_of_local_day(day - dt.timedelta(days=1), zone) == start
+    assert local_date_of(start, zone) >= day

@@ -26,7 +26,7 @@ from ..accounts import service as accounts
 from ..accounts.models import PATIENT, PROVIDER, CareTeam, Patient, User
 from ..checkins.models import ITEM_COLUMNS, Entry
 from ..extensions import db
-from ..localtime import local_date_of
+from ..localtime import local_date_of, start_of_local_day
 from ..monitoring.evaluation import refresh_patient
 from ..notifications import service as reminders
 from ..treatments.models import Treatment
@@ -255,7 +255,7 @@ class _Clock:
 
     def __init__(self, today, zone, now):
         self.today, self.zone, self.now = today, zone, now
-        self.midnight = datetime.combine(today, time(0), tzinfo=zone).astimezone(UTC)
+        self.midnight = start_of_local_day(today, zone)
 
     def date(self, day):
         return self.today + timedelta(days=day)
