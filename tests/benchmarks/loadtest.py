@@ -86,19 +86,9 @@ def seed(url, patients, days, large=0):
             patient_id = uuid.uuid4()
             ids.append(str(patient_id))
             users.append(
-                {
-                    "id": patient_id,
-                    "email": f"patient-{number}@load.test",
-                    "name": f"Patient {number:06d}",
-                    "role": "patient",
-                    "password_hash": password_hash,
-                    "timezone": "UTC",
-                    "created_at": now - timedelta(days=days + 1),
-                    "updated_at": now,
-                    "password_changed_at": now,
-                    "mfa_enabled": False,
-                    "mfa_required": False,
-                }
+                patient_user_row(
+                    patient_id, f"patient-{number}@load.test", f"Patient {number:06d}", password_hash, now
+                )
             )
             rows.append(
                 {
@@ -135,20 +125,9 @@ def seed(url, patients, days, large=0):
                 if since_session == 0:
                     starts = recorded - timedelta(hours=2)
                     sessions.append(
-                        {
-                            "id": uuid.uuid4(),
-                            "patient_id": patient_id,
-                            "status": "completed",
-                            "starts_at": starts,
-                            "local_date": starts.date(),
-                            "route": "iv",
-                            "dose_mg": 35.0,
-                            "side_effects": [],
-                            "recorded_by_id": provider.id,
-                            "recorded_by_role": "provider",
-                            "created_at": starts,
-                            "updated_at": starts,
-                        }
+                        session_row(
+                            patient_id, starts, starts, route="iv", dose_mg=35.0, recorded_by_id=provider.id
+                        )
                     )
             if len(entries) >= 20000:
                 flush()
@@ -161,6 +140,39 @@ def seed(url, patients, days, large=0):
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("ANALYZE"))
         print(json.dumps({"patients": ids}))
+
+
+def patient_user_row(patient_id, email, name, password_hash, now):
+    """A patient's ``users`` row for a bulk insert."""
+    return {
+        "id": patient_id,
+        "email": email,
+        "name": name,
+        "role": "patient",
+        "password_hash": password_hash,
+        "timezone": "UTC",
+        "created_at": now,
+        "updated_at": now,
+        "password_changed_at": now,
+        "mfa_enabled": False,
+        "mfa_required": False,
+    }
+
+
+def session_row(patient_id, starts, now, **extra):
+    """A completed session's ``treatments`` row, recorded by the care team, for a bulk insert."""
+    return {
+        "id": uuid.uuid4(),
+        "patient_id": patient_id,
+        "status": "completed",
+        "starts_at": starts,
+        "local_date": starts.date(),
+        "side_effects": [],
+        "recorded_by_role": "provider",
+        "created_at": now,
+        "updated_at": now,
+        **extra,
+    }
 
 
 def team_with_provider(db, name, email, password_hash):
@@ -194,21 +206,7 @@ def seed_large_team(db, count, password_hash, now, rng):
         for number in range(first, min(first + 5000, count)):
             patient_id = uuid.uuid4()
             name = f"Large {number:06d}"
-            users.append(
-                {
-                    "id": patient_id,
-                    "email": f"large-{number}@load.test",
-                    "name": name,
-                    "role": "patient",
-                    "password_hash": password_hash,
-                    "timezone": "UTC",
-                    "created_at": now,
-                    "updated_at": now,
-                    "password_changed_at": now,
-                    "mfa_enabled": False,
-                    "mfa_required": False,
-                }
-            )
+            users.append(patient_user_row(patient_id, f"large-{number}@load.test", name, password_hash, now))
             rows.append({"id": patient_id, "care_team_id": team.id})
             rank = rng.choice((0, 1, 2, 3, 4, 4, 4, 4, 4, 4))
             suggested = (now + timedelta(days=rng.randint(-10, 40))).date() if rng.random() < 0.6 else None

@@ -13,6 +13,8 @@ from diary.extensions import analyze, db
 from diary.treatments.models import Treatment
 from tests.conftest import PASSWORD
 
+from .loadtest import patient_user_row, session_row
+
 
 def seed_patients(count, *, days, with_logins=False, seed=7, team_name="Bench team", session_every=None):
     """``count`` patients on one care team (with a provider), each with ``days`` daily entries
@@ -43,21 +45,7 @@ def seed_patients(count, *, days, with_logins=False, seed=7, team_name="Bench te
     for number in range(count):
         patient_id = uuid.uuid4()
         email = f"patient-{number}-{patient_id.hex[:6]}@bench.test"
-        users.append(
-            {
-                "id": patient_id,
-                "email": email,
-                "name": f"Patient {number:06d}",
-                "role": "patient",
-                "password_hash": password_hash,
-                "timezone": "UTC",
-                "created_at": now,
-                "updated_at": now,
-                "password_changed_at": now,
-                "mfa_enabled": False,
-                "mfa_required": False,
-            }
-        )
+        users.append(patient_user_row(patient_id, email, f"Patient {number:06d}", password_hash, now))
         patients.append(
             {
                 "id": patient_id,
@@ -73,20 +61,7 @@ def seed_patients(count, *, days, with_logins=False, seed=7, team_name="Bench te
             session_days = set(range(first, 0, -session_every))
             for back in session_days:
                 starts = now - timedelta(days=back, hours=3)
-                sessions.append(
-                    {
-                        "id": uuid.uuid4(),
-                        "patient_id": patient_id,
-                        "status": "completed",
-                        "starts_at": starts,
-                        "local_date": starts.date(),
-                        "route": "intranasal",
-                        "side_effects": [],
-                        "recorded_by_role": "provider",
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
+                sessions.append(session_row(patient_id, starts, now, route="intranasal"))
         since_session = None
         for day in range(days - 1, -1, -1):  # oldest first
             if day in session_days:
