@@ -111,17 +111,37 @@ export function cachedUser() {
   }
 }
 
-export async function login(email, password, otp) {
+const BUSY_TRIES = 5;
+
+/**
+ * ``send()`` again after the server's Retry-After while it answers 503 (many people logging in at
+ * once: the password hasher is busy and refused before doing anything), at most BUSY_TRIES times;
+ * ``onWait(error)`` lets the page say so meanwhile.
+ */
+async function whileBusy(send, onWait) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 503 && err.retryAfter) || attempt >= BUSY_TRIES)
+        throw err;
+      onWait?.(err);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(err.retryAfter, 10) * 1000));
+    }
+  }
+}
+
+export async function login(email, password, otp, { onWait } = {}) {
   const body = { email, password };
   if (otp) body.otp = otp;
-  const data = await request('POST', '/api/v1/auth/login', body, { quiet401: true });
+  const data = await whileBusy(() => request('POST', '/api/v1/auth/login', body, { quiet401: true }), onWait);
   session.csrf = data.csrf_token;
   setUser(data.user);
   return data.user;
 }
 
-export async function register(fields) {
-  const data = await request('POST', '/api/v1/auth/register', fields);
+export async function register(fields, { onWait } = {}) {
+  const data = await whileBusy(() => request('POST', '/api/v1/auth/register', fields), onWait);
   session.csrf = data.csrf_token;
   setUser(data.user);
   return data.user;
@@ -144,6 +164,7 @@ export function describeError(err) {
       const wait = err.retryAfter ? ` Please wait about ${Math.ceil(err.retryAfter / 60)} minute(s).` : '';
       return `Too many attempts.${wait}`;
     }
+    if (err.status === 503 && err.code === 'service_unavailable' && err.retryAfter) return err.message; // written for people: "Many people are logging in at once…"
     if (err.status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
     return err.message;
   }

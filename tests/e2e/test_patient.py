@@ -1,5 +1,6 @@
 """The patient on a phone: join from an invite, check in (also offline), log out."""
 
+import json
 import uuid
 
 import pytest
@@ -194,3 +195,38 @@ def test_a_patient_records_a_self_administered_dose(new_context, make_patient):
     assert stored["dose_mg"] == 56 and stored["side_effects"] == ["nausea"]
     assert stored["recorded_by"] == {"id": patient.user["id"], "role": "patient"}
     assert stored["route"] == "intranasal" and stored["status"] == "completed"
+
+
+def test_a_login_the_server_asks_to_wait_for_is_tried_again_calmly(new_context, make_patient):
+    """Many logins at once: the server refuses the excess with 503 and Retry-After before hashing
+    anything (accounts/passwords.py). The page says so calmly and tries again by itself."""
+    patient = make_patient()
+    page = new_context(PHONE).new_page()
+    refused = []
+
+    def busy_once(route):
+        if refused:
+            return route.continue_()
+        refused.append(route.request.url)
+        route.fulfill(
+            status=503,
+            headers={"Retry-After": "1", "Content-Type": "application/json"},
+            body=json.dumps(
+                {
+                    "error": {
+                        "code": "service_unavailable",
+                        "message": "Many people are logging in at once. Please try again in a moment.",
+                    }
+                }
+            ),
+        )
+
+    page.route("**/api/v1/auth/login", busy_once)
+    page.goto("/#/login")
+    page.get_by_role("textbox", name="Email").fill(patient.user["email"])
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("status").filter(has_text="Trying again for you")).to_be_visible()
+    expect(page.get_by_role("alert")).to_be_hidden()  # not an error: nothing for the patient to fix
+    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()  # logged in on the retry
+    assert len(refused) == 1

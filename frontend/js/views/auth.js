@@ -7,6 +7,21 @@ function formError() {
   return h('p', { class: 'form-error', role: 'alert', hidden: true });
 }
 
+// A calm line while the server asks us to wait (many logins at once): not an error, nothing to fix.
+function waitNotice() {
+  const el = h('p', { role: 'status', class: 'status', hidden: true });
+  return {
+    el,
+    show: () => {
+      el.textContent = 'The diary is busy right now. Trying again for you in a moment…';
+      el.hidden = false;
+    },
+    hide: () => {
+      el.hidden = true;
+    },
+  };
+}
+
 function showFormError(el, text) {
   el.textContent = text || '';
   el.hidden = !text;
@@ -37,6 +52,7 @@ export function renderLogin(ctx) {
   });
   otp.wrap.hidden = true;
   const error = formError();
+  const waiting = waitNotice();
   const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Log in');
 
   const form = h(
@@ -46,6 +62,7 @@ export function renderLogin(ctx) {
     password.wrap,
     otp.wrap,
     error,
+    waiting.el,
     submit,
   );
   form.addEventListener('submit', async (e) => {
@@ -68,6 +85,7 @@ export function renderLogin(ctx) {
         email.input.value.trim(),
         password.input.value,
         otp.wrap.hidden ? null : otp.input.value.trim(),
+        { onWait: waiting.show },
       );
       ctx.afterLogin(user);
     } catch (err) {
@@ -88,6 +106,7 @@ export function renderLogin(ctx) {
         showFormError(error, describeError(err));
       }
     } finally {
+      waiting.hide();
       submit.disabled = false;
     }
   });
@@ -172,6 +191,7 @@ export function renderJoin(ctx) {
   fields.invite_code.input.setAttribute('autocapitalize', 'characters');
   fields.invite_code.input.setAttribute('spellcheck', 'false');
   const error = formError();
+  const waiting = waitNotice();
   const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Create account');
   const form = h(
     'form',
@@ -179,6 +199,7 @@ export function renderJoin(ctx) {
     Object.values(fields).map((f) => f.wrap),
     h('p', { class: 'hint' }, `Your time zone: ${timezone}. You can change it later in Settings.`),
     error,
+    waiting.el,
     submit,
   );
 
@@ -209,7 +230,7 @@ export function renderJoin(ctx) {
     if (first) return first.input.focus();
     submit.disabled = true;
     try {
-      const user = await register(body);
+      const user = await register(body, { onWait: waiting.show });
       ctx.afterLogin(user, '#/welcome');
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
@@ -231,6 +252,7 @@ export function renderJoin(ctx) {
         focusQuietly(error);
       }
     } finally {
+      waiting.hide();
       submit.disabled = false;
     }
   });
