@@ -44,6 +44,8 @@ ROOT = HERE.parents[2]
 PASSWORD = "correct horse battery staple"  # tests.conftest.PASSWORD (the seed runs outside this tree)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 MIX = ("session", "checkin", "worklist", "timeline")
+# What Chromium sends: the server answers zstd (diary/compression.py), as it does the PWA.
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 
 
 # ------------------------------------------------------------------ seeding
@@ -269,7 +271,7 @@ class Connection:
         head = [
             f"{method} {path} HTTP/1.1",
             "Host: 127.0.0.1",
-            "Accept-Encoding: gzip",
+            f"Accept-Encoding: {ACCEPT_ENCODING}",
             "Accept: application/json",
         ]
         if self.cookie:
@@ -304,10 +306,7 @@ class Connection:
 
     async def json(self, method, path, body=None):
         status, headers, data = await self.request(method, path, body)
-        if headers.get("content-encoding") == "gzip":
-            import gzip  # only for the few answers the setup reads
-
-            data = gzip.decompress(data)
+        data = decoded(data, headers.get("content-encoding"))
         parsed = json.loads(data) if data else None
         if isinstance(parsed, dict) and "csrf_token" in parsed:
             self.csrf = parsed["csrf_token"]
@@ -323,6 +322,23 @@ class Connection:
         if self.writer is not None:
             self.writer.close()
         self.reader = self.writer = None
+
+
+def decoded(data, encoding):
+    """A body as sent with ``Content-Encoding: encoding`` (only the few answers the setup reads)."""
+    if encoding == "gzip":
+        import gzip
+
+        return gzip.decompress(data)
+    if encoding == "br":
+        import brotli
+
+        return brotli.decompress(data)
+    if encoding == "zstd":
+        from backports import zstd
+
+        return zstd.decompress(data)
+    return data
 
 
 def checkin_body():
