@@ -219,11 +219,11 @@ class WorklistQuerySchema(Schema):
 
 
 class OutcomesQuerySchema(Schema):
-    from_ = fields.Date(
+    from_ = LocalDate(
         data_key="from",
         metadata={"description": "First date a course may start on; default: 364 days before 'to'"},
     )
-    to = fields.Date(
+    to = LocalDate(
         metadata={"description": "Last date, inclusive; default: today (UTC). At most 10 years in all."}
     )
 

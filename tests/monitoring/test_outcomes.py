@@ -5,6 +5,7 @@ import io
 import uuid
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import event, select
 
 from diary.extensions import db
@@ -300,3 +301,12 @@ def test_a_refresh_writes_only_the_cycle_rows_that_changed(app, diary):
         (D0, 18),
         (D0 + timedelta(days=25), 6),
     ]
+
+
+@pytest.mark.parametrize("query", ["to=0001-01-05", "from=0001-01-01&to=0001-01-02", "to=9999-12-31"])
+def test_dates_at_the_ends_of_the_calendar_are_a_422_not_a_500(provider_client, query):
+    # the fuzzer's find: 'to' near year 1 made the default 'from' (364 days before) overflow
+    for path in ("/api/v1/outcomes", "/api/v1/outcomes.csv"):
+        response = provider_client.get(f"{path}?{query}")
+        assert response.status_code == 422, (path, query, response.status_code)
+        assert response.get_json()["error"]["code"] == "validation_error"
