@@ -95,7 +95,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     stored = db.session.scalar(
         select(ReliefCheckpoint.state).where(ReliefCheckpoint.patient_id == patient.id)
     )
-    checkpoint = stored and relief.Checkpoint.from_json(stored)
+    checkpoint = None if stored is None else relief.Checkpoint.from_json(stored)
     all_events, assessment, kept = relief.evaluate_from(checkpoint, scores, completed, today, **options)
     if kept is not checkpoint:
         keep_checkpoint(patient.id, kept, stored is not None)

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, event
+from sqlalchemy import delete, event, update
 
 from diary import localtime, relief, scheduler
 from diary.extensions import db
@@ -209,3 +209,20 @@ def test_a_refresh_resumes_from_the_stored_checkpoint_and_keeps_it_current(app, 
         db.session.commit()
     assert pat.refresh(second + timedelta(days=5))["assessment"] == cold["assessment"]
     assert stored() is not None  # written again
+
+
+@pytest.mark.parametrize("state", [{}, {"start": "2026-03-25"}, [], "garbage", {"events": None}])
+def test_a_damaged_checkpoint_row_costs_a_full_walk_not_an_error(app, diary, state):
+    pat = diary()
+    pat.worked_example(D0)
+    second = D0 + timedelta(days=24)
+    pat.session(second)
+    pat.scores(second + timedelta(days=1), [8, 6, 5])
+    expected = pat.refresh(second + timedelta(days=3))
+    with app.app_context():
+        db.session.execute(update(ReliefCheckpoint).values(state=state))
+        db.session.commit()
+    assert pat.refresh(second + timedelta(days=3))["assessment"] == expected["assessment"]
+    with app.app_context():
+        repaired = relief.Checkpoint.from_json(db.session.get(ReliefCheckpoint, pat.id).state)
+    assert repaired is not None and repaired.start == second
