@@ -114,9 +114,10 @@ export function cachedUser() {
 const BUSY_TRIES = 5;
 
 /**
- * ``send()`` again after the server's Retry-After while it answers 503 (many people logging in at
- * once: the password hasher is busy and refused before doing anything), at most BUSY_TRIES times;
- * ``onWait(error)`` lets the page say so meanwhile.
+ * ``send()`` again after the server's Retry-After while it answers 503, at most BUSY_TRIES times:
+ * many people logging in at once (the password hasher refused before doing anything), or a
+ * database briefly unavailable (the transaction did nothing). ``onWait(error)`` lets the page
+ * say so meanwhile.
  */
 async function whileBusy(send, onWait) {
   for (let attempt = 1; ; attempt++) {
