@@ -1,7 +1,9 @@
 """Afterglow: a between-treatment GAD-7 diary for ketamine clinics."""
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from flask import Flask
@@ -104,9 +106,22 @@ def _instance_defaults(app):
     if not app.config.get("SECRET_KEY"):
         key_file = Path(app.instance_path) / "secret_key"
         if not key_file.exists():
-            key_file.touch(mode=0o600)
-            key_file.write_text(secrets.token_hex(32))
+            _create_key_file(key_file)
         app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _create_key_file(key_file: Path) -> None:
+    """Writes a new key whole, then links it into place: gunicorn workers starting at once on a
+    new instance folder all end up reading the one key that won, never a half-written one."""
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=key_file.parent, prefix=".secret_key-")
+    try:
+        with os.fdopen(fd, "w") as out:  # mkstemp makes it 0600
+            out.write(secrets.token_hex(32))
+        with contextlib.suppress(FileExistsError):  # another process got there first: keep its key
+            os.link(temporary, key_file)
+    finally:
+        os.unlink(temporary)
 
 
 def _trust_proxies(app):

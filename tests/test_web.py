@@ -114,3 +114,15 @@ def test_gzip_and_a_304_for_a_versioned_asset(app, client):
     assert packed.headers["Content-Encoding"] == "gzip"
     again = client.get(url, headers={"If-None-Match": packed.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_new_secret_key_is_written_once_whole_and_private(tmp_path):
+    from diary import _create_key_file
+
+    key_file = tmp_path / "instance" / "secret_key"
+    _create_key_file(key_file)
+    first = key_file.read_text()
+    _create_key_file(key_file)  # a second worker starting at the same moment keeps the first key
+    assert key_file.read_text() == first and len(first) == 64
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert [path.name for path in key_file.parent.iterdir()] == ["secret_key"]  # no temporary left
