@@ -98,7 +98,10 @@ def parse_instant(text: str) -> dt.datetime:
     instant = dt.datetime.fromisoformat(text.strip().replace("z", "Z"))
     if instant.tzinfo is None:
         raise ValueError(f"{text!r} has no offset: add Z or one such as +01:00")
-    return instant.astimezone(UTC)
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+01:00: before the first UTC instant there is
+        raise ValueError(f"{text!r} is out of range") from None
 
 
 def start_of_local_day(day: dt.date, tz: str | ZoneInfo) -> dt.datetime:

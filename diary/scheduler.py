@@ -13,7 +13,7 @@ and every job claims its rows, so even two leaders at once, or a
 (``DIARY_EMBEDDED_SCHEDULER``), started only in the process that serves.
 
 Each job takes ``now`` and commits its own work; ``tick`` runs them all once,
-in order: schedules, reminders, relief, provider alerts, delivery, so a tick
+in the order of ``JOBS`` (delivery after the jobs that queue), so a tick
 delivers what it queued.
 """
 
@@ -378,7 +378,7 @@ def tick_command(at):
 @cli.command("run")
 @click.option(
     "--poll",
-    type=float,
+    type=click.FloatRange(min=1),
     default=election.POLL,
     show_default=True,
     metavar="SECONDS",

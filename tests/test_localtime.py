@@ -567,3 +567,8 @@ def test_the_start_of_a_local_day(day, zone, expected):
     assert start == dt.datetime.fromisoformat(expected)
     assert end_of_local_day(day - dt.timedelta(days=1), zone) == start
     assert local_date_of(start, zone) >= day
+
+
+def test_an_instant_before_the_first_utc_instant_is_a_value_error():
+    with pytest.raises(ValueError, match="out of range"):
+        parse_instant("0001-01-01T00:00:00+01:00")

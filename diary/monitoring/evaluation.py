@@ -70,7 +70,9 @@ def refresh_patient(patient, *, now) -> PatientSummary:
             Treatment.starts_at,
             Treatment.recorded_by_role,
             Treatment.route,
-        ).where(Treatment.patient_id == patient.id)
+        )
+        .where(Treatment.patient_id == patient.id)
+        .order_by(Treatment.starts_at, Treatment.id)  # two sessions on one day: the later's route, every time
     ):
         if status == COMPLETED:
             completed.append(day)
@@ -266,7 +268,7 @@ def evaluate_due_patients(now, *, batch=EVALUATION_BATCH) -> int:
 
 def summarise_missing(*, now, batch=EVALUATION_BATCH) -> int:
     """Summaries for the patients who have none (imported in bulk, or registered before monitoring);
-    commits per batch. The relief job runs it, so the worklist never has to look."""
+    commits per batch. The scheduler's hourly ``summaries`` job runs it, so the worklist never has to look."""
     total = 0
     while True:
         patients = (
