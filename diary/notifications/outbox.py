@@ -301,7 +301,9 @@ class Outcome:
 def _message_for(claim: Claim, base_url: str) -> messages.Message:
     if claim.kind == INVITE:
         invite = claim.invite
-        url = join_url(base_url, invite["code"], name=invite["name"], email=invite["email"])
+        # The recipient's own address may prefill the form; the name the provider typed may not
+        # ride along: a mistyped address would tell a stranger who is a patient here.
+        url = join_url(base_url, invite["code"], email=invite["email"])
         return messages.invite_message(
             url, invite["code"], invite["expires_at"].strftime("%d %B %Y, %H:%M UTC")
         )
