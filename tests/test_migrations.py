@@ -149,3 +149,27 @@ def test_deleting_an_account_keeps_its_audit_rows(migrated):
             == 1
         )
         db.session.remove()
+
+
+def test_downgrading_and_upgrading_again_keeps_every_check_in(migrated):
+    """On SQLite a migration rebuilds a table by copy, drop and rename: with foreign keys on,
+    dropping `patients` (downgrade 0003) deleted every entry and session by cascade."""
+    runner = migrated.test_cli_runner()
+    assert runner.invoke(args=["demo", "--patients", "3", "--days", "30"]).exit_code == 0
+
+    def counts():
+        with migrated.app_context():
+            result = [
+                db.session.scalar(text(f"SELECT count(*) FROM {table}"))
+                for table in ("entries", "treatments", "patients")
+            ]
+            db.session.remove()
+            return result
+
+    before = counts()
+    assert before[0] > 0 and before[1] > 0
+    done = runner.invoke(args=["db", "downgrade", "0002"])
+    assert done.exit_code == 0, done.output
+    assert counts() == before
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert counts() == before
