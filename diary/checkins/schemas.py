@@ -37,7 +37,7 @@ class EntryInSchema(Schema):
     note = fields.String(allow_none=True, validate=validate.Length(max=2000))
     side_effects = SideEffects()
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # a wrong answer is reported beside a too-long note
     def _answers(self, data, **kwargs):
         if "answers" not in data or data.get("instrument", gad7.DAILY) not in INSTRUMENTS:
             return

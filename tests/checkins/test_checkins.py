@@ -179,3 +179,10 @@ def test_access_rules(make_patient, make_provider, patient, provider_client):
     assert post_entry(provider_client, pid=pid).status_code == 403
     assert provider_client.patch(f"/api/v1/entries/{entry['id']}", json={"note": "x"}).status_code == 403
     assert provider_client.get("/api/v1/patients/me/entries").status_code == 404
+
+
+def test_every_wrong_field_is_reported_at_once(patient):
+    response = post_entry(patient, answers=[9, 0, 0, 0, 0, 0, 0], note="x" * 3000)
+    assert response.status_code == 422
+    fields = response.get_json()["error"]["fields"]
+    assert set(fields) >= {"answers", "note"}, fields
