@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask import current_app
 from limits import parse
 
+from .. import database
 from ..errors import ApiError
 from ..extensions import limiter
 
@@ -75,7 +76,8 @@ def guess(*limits: tuple[GuessLimit, str]):
     attempt = _Taken(taken)
     try:
         yield attempt
-    except ApiError as error:
-        if error.status == 503:  # refused before the password was checked (hashing busy, database away)
+    except Exception as error:
+        # Refused before the password was checked: the hashing is busy (503), or the database is away.
+        if (isinstance(error, ApiError) and error.status == 503) or database.unavailable(error) is not None:
             attempt.succeeded()
         raise

@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 import requests
+from sqlalchemy.exc import OperationalError
 
 from diary import create_app
 from diary.accounts.api import LOGIN_PER_EMAIL
@@ -209,4 +210,18 @@ def test_a_login_refused_as_busy_is_not_a_guess(app, provider):
         assert limiter.storage.get(key) == 0
         with pytest.raises(ApiError), guess((LOGIN_PER_EMAIL, provider["email"])):
             raise ApiError(401)
+        assert limiter.storage.get(key) == 1
+
+
+def test_a_login_the_database_could_not_serve_is_not_a_guess(app, provider):
+    """The user is looked up before the password is checked: a database away answers 503
+    (database.unavailable) and must not use up the patient's five guesses."""
+    lost = OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+    with app.test_request_context():
+        key = LOGIN_PER_EMAIL.storage_key(provider["email"])
+        with pytest.raises(OperationalError), guess((LOGIN_PER_EMAIL, provider["email"])):
+            raise lost
+        assert limiter.storage.get(key) == 0
+        with pytest.raises(ValueError), guess((LOGIN_PER_EMAIL, provider["email"])):
+            raise ValueError("a bug is still a guess")
         assert limiter.storage.get(key) == 1
