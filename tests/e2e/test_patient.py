@@ -116,6 +116,9 @@ def test_offline_check_in_reaches_the_server_exactly_once(app, new_context, make
     expect(page.get_by_role("heading", name="Done for today")).to_be_visible()
     waiting = page.get_by_role("region", name="Waiting to be sent")
     expect(waiting).to_contain_text("score 9 out of 21")
+    # The last days cannot be read offline: they are not shown as days without a check-in.
+    expect(page.get_by_text("Your last days will show here when you are back online.")).to_be_visible()
+    expect(page.get_by_text("no check-in")).to_have_count(0)
     screenshot(page, "patient-05-offline-reopened", full_page=False)
     queued = page.evaluate(
         """name => new Promise((resolve, reject) => {

@@ -118,13 +118,18 @@ export async function render(ctx) {
   }
 
   async function renderRecent(slot, todays) {
-    let entries = [];
+    let entries;
     try {
       ({ items: entries } = await get(
         `/api/v1/patients/me/entries?from=${addDays(today, -(RECENT_DAYS - 1))}&to=${today}`,
       ));
     } catch {
-      entries = [];
+      // Offline (or the server away): "no check-in" beside each day would be untrue, and worrying.
+      if (ctx.isCurrent())
+        clear(slot).append(
+          h('p', { class: 'hint' }, 'Your last days will show here when you are back online.'),
+        );
+      return;
     }
     if (!ctx.isCurrent()) return;
     const byDay = new Map();
