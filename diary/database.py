@@ -109,9 +109,21 @@ def unavailable(exc: BaseException) -> int | None:
         return None
     if isinstance(exc, OperationalError) and "database is locked" in str(exc.orig):
         return LOCKED_RETRY_AFTER
-    if exc.connection_invalidated or isinstance(exc, OperationalError):
+    if exc.connection_invalidated:
+        return OUTAGE_RETRY_AFTER
+    if isinstance(exc, OperationalError):
+        # SQLite says OperationalError for its own faults too ("no such table" after a missed
+        # migration): those are bugs to log as such, not an outage a client should wait out.
+        if getattr(exc.orig, "sqlite_errorname", None) in SQLITE_FAULTS:
+            return None
         return OUTAGE_RETRY_AFTER
     return None
+
+
+#: SQLite's own errors that no waiting mends (the others, busy, I/O, cannot open, are an outage).
+SQLITE_FAULTS = frozenset(
+    ("SQLITE_ERROR", "SQLITE_TOOBIG", "SQLITE_RANGE", "SQLITE_MISMATCH", "SQLITE_CONSTRAINT")
+)
 
 
 class Outage:

@@ -249,3 +249,24 @@ def test_the_statistics_job_gives_the_planner_its_statistics(app, patient):
                 )
             )
         assert {"reminder_schedules", "patient_summaries"} <= tables
+
+
+def test_sqlite_faults_are_not_outages(tmp_path):
+    """A missing table (a missed migration) or a syntax error is a bug, not something to wait out."""
+    import sqlite3
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'faults.sqlite3'}")
+    with engine.connect() as connection:
+        for statement in ("SELECT * FROM no_such_table", "SELEC 1"):
+            with pytest.raises(OperationalError) as caught:
+                connection.exec_driver_sql(statement)
+            assert database.unavailable(caught.value) is None, statement
+    engine.dispose()
+    locked = OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+    assert database.unavailable(locked) == database.LOCKED_RETRY_AFTER
+    cannot_open = sqlite3.OperationalError("unable to open database file")
+    cannot_open.sqlite_errorname = "SQLITE_CANTOPEN"
+    assert database.unavailable(OperationalError("SELECT 1", {}, cannot_open)) == database.OUTAGE_RETRY_AFTER
