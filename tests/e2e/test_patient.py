@@ -233,3 +233,20 @@ def test_a_login_the_server_asks_to_wait_for_is_tried_again_calmly(new_context, 
     expect(page.get_by_role("alert")).to_be_hidden()  # not an error: nothing for the patient to fix
     expect(page.get_by_role("button", name="Save check-in")).to_be_visible()  # logged in on the retry
     assert len(refused) == 1
+
+
+def test_offline_with_no_copy_of_the_questions_the_page_says_what_to_do(new_context, make_patient):
+    patient = make_patient()
+    context = new_context(PHONE)
+    page = context.new_page()
+    log_in(page, patient.user["email"], PASSWORD)
+    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
+    wait_for_service_worker(page)
+    # as on a phone whose copy of the questions was never kept (or was cleared)
+    page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('afterglow:form:')).forEach(k => localStorage.removeItem(k))"
+    )
+    context.set_offline(True)
+    page.reload()
+    expect(page.get_by_text("The check-in questions need a connection the first time")).to_be_visible()
+    expect(page.get_by_text("Something went wrong")).to_have_count(0)

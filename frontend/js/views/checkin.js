@@ -33,7 +33,23 @@ export async function render(ctx) {
     ),
   );
 
-  const due = await loadDueForm(today);
+  let due;
+  try {
+    due = await loadDueForm(today);
+  } catch (err) {
+    if (!(err instanceof NetworkError)) throw err;
+    // Offline before this phone ever kept a copy of the questions (they come from the server).
+    if (ctx.isCurrent())
+      body.append(
+        h(
+          'p',
+          { class: 'notice' },
+          'The check-in questions need a connection the first time this phone opens them. ' +
+            'Please open Afterglow once when you are online; after that it works offline too.',
+        ),
+      );
+    return () => pending.dispose();
+  }
   if (!ctx.isCurrent()) return () => pending.dispose();
   const done = await todaysCheckIn();
   if (!ctx.isCurrent()) return () => pending.dispose();
