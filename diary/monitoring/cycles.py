@@ -1,15 +1,11 @@
 """A patient's treatment cycles as rows, from the relief events of a refresh (RELIEF.md).
 
 The replay already ran; this only reads its events and the assessment, so a
-refresh costs one more query, not another replay. A first course that ended
-before wearing off or non-response was raised says nothing about its nadir in
-its events: it alone is assessed once more, as of its last day, for the
-response after induction.
+refresh costs one more query, not another replay: every ended cycle's event
+(wearing_off, non_response or cycle_censored) carries its baseline and nadir.
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from sqlalchemy import delete, select, update
 
@@ -20,9 +16,9 @@ from ..idempotency import insert_ignoring_duplicates
 from .models import INDUCTION, MAINTENANCE, SINGLE, ReliefCycle
 
 
-def cycle_rows(patient, events, assessment, completed, routes, today, *, scores, options) -> list[dict]:
-    """Rows for ReliefCycle. ``completed``: session days; ``routes``: {day: route} of completed sessions."""
-    gap = options["params"].course_gap_days
+def cycle_rows(patient, events, assessment, completed, routes, today, *, gap) -> list[dict]:
+    """Rows for ReliefCycle. ``completed``: session days; ``routes``: {day: route} of completed sessions;
+    ``gap``: the days between sessions that start a new course (ReliefParams.course_gap_days)."""
     grouped = courses([d for d in completed if d <= today], gap)
     by_start: dict[str, dict] = {}
     for event in events:
@@ -37,21 +33,13 @@ def cycle_rows(patient, events, assessment, completed, routes, today, *, scores,
         censored = seen.get(relief.CYCLE_CENSORED)
         current = index == len(grouped) - 1
         baseline = nadir = None
-        for event in (wore, non):
+        # The cycle's baseline and nadir as the engine knew them when it ended (or today).
+        for event in (wore, non, censored):
             if event is not None and event.details.get("baseline") is not None:
                 baseline, nadir = event.details.get("baseline"), event.details.get("nadir")
                 break
         if baseline is None and current:
             baseline, nadir = assessment.baseline, assessment.nadir
-        elif baseline is None and index == 0:
-            end = grouped[1][0] - timedelta(days=1)
-            past = relief.assess(
-                {d: v for d, v in scores.items() if d <= end},
-                [d for d in completed if d <= end],
-                end,
-                **options,
-            )
-            baseline, nadir = past.baseline, past.nadir
         if wore is not None:
             duration = int(wore.details["duration"])
         elif non is not None or (censored is not None and censored.details.get("non_response")):

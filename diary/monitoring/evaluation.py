@@ -116,7 +116,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     flags = reconcile(patient.id, events, causes, now)
     store_cycles(
         patient,
-        cycle_rows(patient, all_events, assessment, completed, routes, today, scores=scores, options=options),
+        cycle_rows(patient, all_events, assessment, completed, routes, today, gap=params.course_gap_days),
     )
 
     summary.care_team_id = patient.care_team_id

@@ -40,7 +40,7 @@ Every event's ``details`` (JSON-ready: ISO dates, numbers) carry
   why (plain words)
 - ``cycle_censored`` (informational, on the next course's T0; its cycle_start
   and last_session are the ended cycle's): duration_at_least,
-  next_course_start, non_response, counts_for_forecast
+  next_course_start, non_response, counts_for_forecast, baseline, nadir
 
 Decisions where RELIEF.md is silent are written next to the rule they shape,
 as "Decision:" comments, so a clinician reviewing the code finds them.
@@ -632,6 +632,8 @@ class _Replay:
                 "next_course_start": _iso(next_start),
                 "non_response": not responded,
                 "counts_for_forecast": responded,
+                "baseline": c.baseline,
+                "nadir": c.nadir,
             },
         )
 

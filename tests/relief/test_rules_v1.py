@@ -298,6 +298,8 @@ def test_maintenance_before_wear_off_censors_the_cycle():
         "next_course_start": day(15).isoformat(),
         "non_response": False,
         "counts_for_forecast": True,
+        "baseline": 16.0,  # the cycle's, as the engine knew them when it ended (for the outcomes)
+        "nadir": 5.0,
     }
     assert not of_kind(events, "wearing_off")
 
