@@ -261,7 +261,7 @@ def _posterior(
         level = sy_[k] / k
         return level, syy_[k] - sy_[k] * level
 
-    flat_level, flat_sse = plateau(n)
+    _, flat_sse = plateau(n)
     flat_log = -flat_sse * scale  # every hypothesis whose rise starts after the last point
     last = days[-1]
     logs: dict[tuple[int, int], float] = {}

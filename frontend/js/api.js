@@ -167,6 +167,8 @@ export function describeError(err) {
     }
     if (err.status === 503 && err.code === 'service_unavailable' && err.retryAfter) return err.message; // written for people: "Many people are logging in at once…"
     if (err.status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
+    const fields = Object.values(err.fields).flat();
+    if (err.status === 422 && fields.length) return fields.join(' '); // what to change, not just "not valid"
     return err.message;
   }
   return 'Something went wrong. Please try again.';

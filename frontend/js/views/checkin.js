@@ -213,7 +213,7 @@ export async function render(ctx) {
       h('p', { class: 'stem' }, texts.stem),
     ]);
     const entryForm = buildEntryForm(form, texts, values);
-    const problem = h('p', { class: 'form-error', hidden: true });
+    const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
     const progress = h('p', { class: 'progress' });
     const save = h(
       'button',

@@ -224,7 +224,7 @@ export async function render(ctx) {
       card.classList.add('editing');
       const form = h('form', { class: 'checkin', novalidate: true });
       const entryForm = buildEntryForm(form, textsOf(entry), entry);
-      const problem = h('p', { class: 'form-error', hidden: true });
+      const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
       const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
       form.append(
         problem,
