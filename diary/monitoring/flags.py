@@ -11,8 +11,11 @@ raised (those with a ``cycle_start``) and leaves any other flag alone:
   (``new_cycle``; for urgent and wearing_off only a course with a session the
   care team recorded: a dose the patient recorded cannot close the care
   team's flags by itself), when a score arrived after a gap was raised
-  (``logging_resumed``), or when wearing_off or non_response answered a
-  plan_maintenance of the same cycle (``superseded``);
+  (``logging_resumed``), when wearing_off or non_response answered a
+  plan_maintenance of the same cycle, or when a newer course raised urgent or
+  wearing_off again while the older one was still open because the patient
+  started that course alone (``superseded``: the newer flag carries the concern,
+  with its own day and details);
 - a flag whose event the changed data no longer raise (an entry deleted or
   edited, a score backfilled into a gap, a session moved, a booking made) is
   deleted if nobody acted on it (no acknowledgement, no provider alert), else
@@ -90,6 +93,7 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
         )
     }
     wanted = {occurrence_of(event): event for event in events}
+    newest = _newest_open_cycles(wanted.values(), causes)
 
     # Resolutions first, so a new flag of a kind never meets the old open one.
     for occurrence, flag in list(live.items()):
@@ -101,6 +105,8 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
             if event
             else causes.new_cycle(flag.cycle_start, flag.kind)
         )
+        if reason is None and flag.cycle_start < newest.get(flag.kind, flag.cycle_start):
+            reason = SUPERSEDED
         if reason is None and event is None:
             if flag.acknowledged_at is None and flag.provider_alerted_at is None:
                 # Nobody acted on it and the data no longer raise it (a backfilled
@@ -140,6 +146,22 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
             )
             live[occurrence] = _insert_flag(flag) or flag
     return [flag for flag in live.values() if flag in db.session]
+
+
+def _newest_open_cycles(events, causes) -> dict[str, date]:
+    """For each kind only the care team closes, the newest cycle whose event stays open.
+
+    An older flag of that kind gives way to it: one open flag per kind, and the
+    care team sees the current course's.
+    """
+    newest: dict[str, date] = {}
+    for event in events:
+        if event.kind not in TEAM_CLOSES:
+            continue
+        cycle_start = date.fromisoformat(event.details["cycle_start"])
+        if causes.ended(event.kind, cycle_start, event.details) is None:
+            newest[event.kind] = max(newest.get(event.kind, cycle_start), cycle_start)
+    return newest
 
 
 def _insert_flag(flag) -> Flag | None:

@@ -65,7 +65,7 @@ class Diary:
             if total is not None:
                 self.score(first_day + timedelta(days=offset), total)
 
-    def session(self, day, status="completed", hour=10):
+    def session(self, day, status="completed", hour=10, by="provider"):
         with self.app.app_context():
             treatment = Treatment(
                 patient_id=self.id,
@@ -73,7 +73,7 @@ class Diary:
                 starts_at=self.at(day, hour),
                 local_date=day,
                 route="iv",
-                recorded_by_role="provider",
+                recorded_by_role=by,
                 side_effects=[],
             )
             db.session.add(treatment)

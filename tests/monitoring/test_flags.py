@@ -294,3 +294,26 @@ def test_booking_a_session_before_the_predicted_date_withdraws_plan_maintenance(
     summary = pat.refresh(day(14), hour=21)
     assert pat.flags() == [] and summary["open_flags"] == []
     assert summary["next_planned_session"] == pat.at(day(16), hour=10)
+
+
+def test_a_dose_the_patient_took_alone_does_not_hide_the_next_wearing_off(diary):
+    """The care team's wearing_off stays open across the patient's own dose (TEAM_CLOSES); when
+    that new course wears off too, the care team sees the new flag, dated and detailed as the
+    new course's, and the old one gives way to it."""
+    pat = diary()
+    pat.worked_example(D0)
+    pat.refresh(day(21))
+    assert ("wearing_off", "open", day(18), None) in pat.flags()
+
+    pat.session(day(22), by="patient")
+    pat.scores(day(23), WORKED_AFTER)
+    summary = pat.refresh(day(42))
+
+    wearing_off = [flag for flag in pat.flags() if flag[0] == "wearing_off"]
+    assert wearing_off == [
+        ("wearing_off", "resolved", day(18), "superseded"),
+        ("wearing_off", "open", day(40), None),
+    ]
+    assert "wearing_off" in summary["open_flags"]
+    pat.refresh(day(42), hour=13)  # and it stays so: nothing raised twice, nothing refused
+    assert [flag for flag in pat.flags() if flag[0] == "wearing_off"] == wearing_off
