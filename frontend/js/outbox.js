@@ -183,11 +183,12 @@ export async function remove(id) {
  * server's entry, or throws: `isPermanent(err)` decides whether an error means
  * "never going to be accepted" (dropped and reported) or "try later" (stop here).
  */
+const FLUSH_LOCK = 'afterglow-outbox-flush';
 let flushing = null;
 export function flush(owner, send, isPermanent) {
   if (!flushing) {
     const run = () => flushOnce(owner, send, isPermanent);
-    const job = navigator.locks ? navigator.locks.request('afterglow-outbox-flush', run) : run();
+    const job = navigator.locks ? navigator.locks.request(FLUSH_LOCK, run) : run();
     flushing = job.finally(() => {
       flushing = null;
     });
@@ -214,6 +215,27 @@ async function flushOnce(owner, send, isPermanent) {
     }
   }
   return result;
+}
+
+/**
+ * Changes a check-in that is still waiting (same client id, same place in the
+ * queue). Resolves false when it is no longer here: it was sent meanwhile, and
+ * the change belongs on the server. It waits for a send in flight (in any tab),
+ * so it never rewrites an item that a flush is about to remove.
+ */
+export async function update(owner, payload) {
+  const run = async () => {
+    const database = await db();
+    const item = await database.get('items', payload.id);
+    if (!item || item.owner !== owner) return false;
+    const sealed = await seal(`${owner}/${payload.id}`, payload);
+    await database.put('items', { ...item, ...sealed });
+    changed();
+    return true;
+  };
+  if (navigator.locks) return navigator.locks.request(FLUSH_LOCK, run);
+  await flushing?.catch(() => {});
+  return run();
 }
 
 /** Forget everything: the queued items, the draft and the key. Used at logout. */

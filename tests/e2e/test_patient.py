@@ -156,6 +156,40 @@ def test_offline_check_in_reaches_the_server_exactly_once(app, new_context, make
     assert OUTBOX_DB not in database_names(page)
 
 
+def test_editing_a_check_in_the_outbox_sent_meanwhile_changes_it_on_the_server(
+    app, new_context, make_patient
+):
+    """The "done" page showed the check-in as waiting; it was sent before the patient chose
+    to edit it. The edit must reach the server's entry, not be queued under the sent id
+    (which the server refuses as a conflict, losing the edit)."""
+    patient = make_patient()
+    email = patient.user["email"]
+    context = new_context(PHONE)
+    page = context.new_page()
+    log_in(page, email, PASSWORD)
+    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
+    wait_for_service_worker(page)
+
+    context.set_offline(True)
+    answer_all(page, [2, 2, 1, 1, 0, 0, 3])
+    page.get_by_role("button", name="Save check-in").click()
+    waiting = page.get_by_text("It is saved on this device and will be sent when you are online.")
+    expect(waiting).to_be_visible()
+
+    context.set_offline(False)
+    expect(page.locator("#notice")).to_contain_text("A check-in saved offline has now been sent")
+    expect(waiting).to_be_hidden()  # the done page no longer says it is waiting
+    [(entry_id, _)] = stored_entries(app, email)
+
+    page.get_by_role("button", name="Edit today's check-in").click()
+    answer_all(page, [0, 0, 0, 0, 0, 0, 1])
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved. Your score is 1 out of 21")
+    page.wait_for_timeout(500)  # a wrongly queued copy would be sent (and refused) by now
+    assert stored_entries(app, email) == [(entry_id, [0, 0, 0, 0, 0, 0, 1])]
+    expect(page.get_by_role("region", name="Waiting to be sent")).to_be_hidden()
+
+
 def test_log_out_deletes_unsent_check_ins(app, new_context, make_patient):
     patient = make_patient()
     context = new_context(PHONE)

@@ -91,6 +91,21 @@ export async function render(ctx) {
     const edit = h('button', { type: 'button', class: 'secondary wide' }, "Edit today's check-in");
     edit.addEventListener('click', () => showForm({ entry, queued }));
     const clinic = due.support?.clinic;
+    const waiting = queued
+      ? h('p', {}, 'It is saved on this device and will be sent when you are online.')
+      : null;
+    if (queued) {
+      // Once the outbox has sent it, the sentence is no longer true.
+      const onChange = async () => {
+        const items = await outbox.list(user.id).catch(() => null);
+        if (items && !items.some((item) => item.id === entry.id)) {
+          waiting.remove();
+          window.removeEventListener('outbox-change', onChange);
+        }
+      };
+      window.addEventListener('outbox-change', onChange);
+      disposeForm = () => window.removeEventListener('outbox-change', onChange);
+    }
     clear(body).append(
       h(
         'section',
@@ -104,7 +119,7 @@ export async function render(ctx) {
           `: ${band.label}.`,
         ),
         h('p', { class: 'hint' }, texts.guide),
-        queued ? h('p', {}, 'It is saved on this device and will be sent when you are online.') : null,
+        waiting,
         edit,
       ),
       h(
@@ -342,12 +357,14 @@ export async function render(ctx) {
       side_effects: read.side_effects,
     };
     if (queued) {
-      // Not sent yet: the queued check-in itself changes (same client id).
+      // Not sent yet: the queued check-in itself changes (same client id). If it was
+      // sent since this page showed it, the server has it under that id: change it there.
       const payload = { ...entry, ...changes };
       delete payload.local_date;
       delete payload.total;
-      await outbox.add(user.id, payload);
-      return { entry: { ...payload, local_date: today, total: totalOf(payload.answers) }, queued: true };
+      if (await outbox.update(user.id, payload)) {
+        return { entry: { ...payload, local_date: today, total: totalOf(payload.answers) }, queued: true };
+      }
     }
     return { entry: await patch(`/api/v1/entries/${entry.id}`, changes), queued: false };
   }
