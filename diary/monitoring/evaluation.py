@@ -34,7 +34,7 @@ from .cycles import cycle_rows, store_cycles
 from .flags import Causes, reconcile, set_open_flags
 from .models import FLAG_KINDS, NO_DATE, OPEN, PatientSummary, ReliefCheckpoint
 from .params import relief_params
-from .priors import course_kind, prior_durations
+from .priors import prior_durations
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +91,8 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         "planned": planned,
     }
     if params.rules == "v2" and current_course is not None:
-        # v2: other patients' cycles of the same kind of course stand in for a short history
-        in_course = len({day for day in completed if current_course <= day <= today})
-        options["prior_durations"] = prior_durations(patient, course_kind(in_course))
+        # v2: other patients' cycles of each kind of course stand in for a short history
+        options["prior_durations"] = prior_durations(patient)
     stored = db.session.scalar(
         select(ReliefCheckpoint.state).where(ReliefCheckpoint.patient_id == patient.id)
     )

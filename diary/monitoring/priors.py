@@ -5,8 +5,8 @@ hours) collects, per care team and kind of course (a single session, or a
 course of several), the durations of the wear-offs raised in the last
 ``WINDOW_DAYS``: the engine's estimate of the wear-off's day after the
 course's last session (``estimated_duration``; v1 flags: ``duration``).
-``prior_durations`` reads one row for an evaluation, leaving the patient's own
-cycles out. Nothing here runs per request.
+``prior_durations`` reads the care team's rows for an evaluation, leaving the
+patient's own cycles out; the engine gives each cycle its own kind's.
 """
 
 from __future__ import annotations
@@ -16,17 +16,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from .. import relief
 from ..accounts.models import Patient
 from ..extensions import db
 from .models import ClinicPrior, Flag
 
 WINDOW_DAYS = 365
 MAX_DURATIONS = 1000  # per care team and kind: the latest ones
-SINGLE, COURSE = "single", "course"
-
-
-def course_kind(sessions_in_course: int) -> str:
-    return SINGLE if sessions_in_course <= 1 else COURSE
 
 
 def refresh_clinic_priors(*, now) -> int:
@@ -43,7 +39,7 @@ def refresh_clinic_priors(*, now) -> int:
         days = details.get("estimated_duration", details.get("duration"))
         if not isinstance(days, (int, float)) or isinstance(days, bool) or days <= 0 or team_id is None:
             continue
-        kind = SINGLE if details.get("cycle_start") == details.get("last_session") else COURSE
+        kind = relief.prior_kind(1 if details.get("cycle_start") == details.get("last_session") else 2)
         found[(team_id, kind)].append([str(patient_id), days])
     # Only what changed is written: an unchanged clinic takes no write lock
     # (on SQLite a needless write would hold up the other jobs of a tick).
@@ -63,12 +59,17 @@ def refresh_clinic_priors(*, now) -> int:
     return len(found)
 
 
-def prior_durations(patient, kind) -> list[float]:
-    """The clinic prior for ``patient``'s current kind of course: other patients' durations."""
+def prior_durations(patient) -> dict[str, list[float]]:
+    """The clinic prior for ``patient``: other patients' durations, per kind of course."""
+    found: dict[str, list[float]] = {kind: [] for kind in relief.PRIOR_KINDS}
     if patient.care_team_id is None:
-        return []
-    row = db.session.get(ClinicPrior, (patient.care_team_id, kind))
-    if row is None:
-        return []
+        return found
     own = str(patient.id)
-    return [float(days) for patient_id, days in row.durations if patient_id != own]
+    for kind, durations in db.session.execute(
+        select(ClinicPrior.course_kind, ClinicPrior.durations).where(
+            ClinicPrior.care_team_id == patient.care_team_id
+        )
+    ):
+        if kind in found:
+            found[kind] = [float(days) for patient_id, days in durations if patient_id != own]
+    return found

@@ -35,9 +35,9 @@ from .events import (
     WEARING_OFF,
     Event,
 )
-from .forecast import kaplan_meier_median
+from .forecast import PRIOR_KINDS, kaplan_meier_median, prior_kind
 from .params import DEFAULT_PARAMS, RULES, ReliefParams, parse_relief_params
-from .replay import Evaluation, assess, evaluate, evaluate_from, replay
+from .replay import Evaluation, PriorDurations, assess, evaluate, evaluate_from, replay
 
 __all__ = [
     "AWAITING_RESPONSE",
@@ -57,6 +57,8 @@ __all__ = [
     "NOTICE_CYCLE_INACTIVE",
     "PLAN_MAINTENANCE",
     "PRIOR",
+    "PRIOR_KINDS",
+    "PriorDurations",
     "RELIEF",
     "RULES",
     "STATUSES",
@@ -73,5 +75,6 @@ __all__ = [
     "evaluate_from",
     "kaplan_meier_median",
     "parse_relief_params",
+    "prior_kind",
     "replay",
 ]

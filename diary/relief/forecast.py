@@ -87,6 +87,16 @@ def _median(values: Sequence[float]) -> float:
     return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
+#: The kinds of course a clinic prior is kept for: one session, or several.
+SINGLE_SESSION, COURSE = "single", "course"
+PRIOR_KINDS = (SINGLE_SESSION, COURSE)
+
+
+def prior_kind(sessions: int) -> str:
+    """The kind of course, for the clinic prior, of a cycle after ``sessions`` sessions."""
+    return SINGLE_SESSION if sessions <= 1 else COURSE
+
+
 @dataclass(frozen=True)
 class DurationPrior:
     """The distribution of D before the cycle's own scores, on whole days.

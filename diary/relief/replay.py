@@ -71,7 +71,15 @@ from .events import (
     WEARING_OFF,
     Event,
 )
-from .forecast import CycleForecast, DurationPrior, cycle_forecast, duration_prior, kaplan_meier_median
+from .forecast import (
+    PRIOR_KINDS,
+    CycleForecast,
+    DurationPrior,
+    cycle_forecast,
+    duration_prior,
+    kaplan_meier_median,
+    prior_kind,
+)
 from .params import DEFAULT_PARAMS, ReliefParams
 
 # Once one of these is raised in a cycle, plan_maintenance is moot there.
@@ -82,6 +90,28 @@ Scores = Mapping[date, "int | float | None"]
 # --------------------------------------------------------------------------- public API
 
 
+#: Prior wear-off durations in days: one list, or (v2) one per kind of course.
+PriorDurations = Iterable[float] | Mapping[str, Iterable[float]]
+
+
+def _prior_by_kind(prior_durations: PriorDurations) -> dict[str, list[float]]:
+    """``prior_durations`` checked, as a list per kind of course (one list serves both)."""
+
+    def checked(values: Iterable[float]) -> list[float]:
+        durations = [_number(d, "prior duration") for d in values]
+        if any(d <= 0 for d in durations):
+            raise ValueError("prior durations must be positive")
+        return durations
+
+    if isinstance(prior_durations, Mapping):
+        unknown = set(prior_durations) - set(PRIOR_KINDS)
+        if unknown:
+            raise ValueError(f"prior durations for unknown kinds of course: {sorted(unknown)}")
+        return {kind: checked(prior_durations.get(kind, ())) for kind in PRIOR_KINDS}
+    durations = checked(prior_durations)
+    return dict.fromkeys(PRIOR_KINDS, durations)
+
+
 def replay(
     scores: Mapping[date, int | float | None],
     sessions: Iterable[date],
@@ -89,7 +119,7 @@ def replay(
     *,
     params: ReliefParams = DEFAULT_PARAMS,
     intake_baseline: float | None = None,
-    prior_durations: Iterable[float] = (),
+    prior_durations: PriorDurations = (),
     planned: Iterable[date] = (),
 ) -> list[Event]:
     """Every event raised from the first session to ``until``, ordered by day.
@@ -97,7 +127,9 @@ def replay(
     ``scores`` maps a local date to that day's score (the latest entry's total);
     ``sessions`` are completed sessions (order and repeats do not matter);
     ``prior_durations`` are wear-off durations, in days, from before this history,
-    oldest first; ``planned`` are booked sessions (they can hold back
+    oldest first (v1: the patient's own; v2: the clinic's, either one list for
+    every cycle or a mapping from the kind of course, ``"single"`` or
+    ``"course"``, to its list, each cycle then taking its own kind's); ``planned`` are booked sessions (they can hold back
     ``plan_maintenance``). Data dated after ``until`` is ignored.
     """
     return _Replay(scores, sessions, until, params, intake_baseline, prior_durations, planned).run().events
@@ -110,7 +142,7 @@ def assess(
     *,
     params: ReliefParams = DEFAULT_PARAMS,
     intake_baseline: float | None = None,
-    prior_durations: Iterable[float] = (),
+    prior_durations: PriorDurations = (),
     planned: Iterable[date] = (),
 ) -> Assessment:
     """The assessment of the current cycle as of ``today`` (the replay's last day)."""
@@ -126,7 +158,7 @@ def evaluate(
     *,
     params: ReliefParams = DEFAULT_PARAMS,
     intake_baseline: float | None = None,
-    prior_durations: Iterable[float] = (),
+    prior_durations: PriorDurations = (),
     planned: Iterable[date] = (),
 ) -> tuple[list[Event], Assessment]:
     """``replay`` and ``assess`` for the same day from one pass over the history."""
@@ -148,7 +180,7 @@ def evaluate_from(
     *,
     params: ReliefParams = DEFAULT_PARAMS,
     intake_baseline: float | None = None,
-    prior_durations: Iterable[float] = (),
+    prior_durations: PriorDurations = (),
     planned: Iterable[date] = (),
 ) -> Evaluation:
     """``evaluate``, resumed from ``checkpoint`` when it still matches the data (checkpoint.py),
@@ -265,7 +297,7 @@ class _Replay:
         until: date,
         params: ReliefParams,
         intake_baseline: float | None,
-        prior_durations: Iterable[float],
+        prior_durations: PriorDurations,
         planned: Iterable[date],
     ) -> None:
         self.p = params
@@ -298,16 +330,17 @@ class _Replay:
             else:
                 self.courses.append([ordinal])
         self.planned = sorted({d.toordinal() for d in planned})
-        prior = [_number(d, "prior duration") for d in prior_durations]
-        if any(d <= 0 for d in prior):
-            raise ValueError("prior durations must be positive")
+        if not self.v2 and isinstance(prior_durations, Mapping):
+            raise ValueError("v1 takes the patient's own prior durations as one list")
+        by_kind = _prior_by_kind(prior_durations)
         # the forecast history: (duration, observed or censored), oldest first.
         # v1: prior_durations are the patient's earlier wear-offs, the oldest
-        # history; v2: they are the clinic's (other patients' cycles of the same
+        # history; v2: they are the clinic's (other patients' cycles of each
         # kind of course), the prior behind a short history.
-        self.durations: list[tuple[float, bool]] = [] if self.v2 else [(d, True) for d in prior]
-        self.clinic: list[float] = prior if self.v2 else []
-        self.own_prior = () if self.v2 else tuple(prior)  # v1's, part of the checkpoint's key
+        own = [] if self.v2 else by_kind[PRIOR_KINDS[0]]
+        self.durations: list[tuple[float, bool]] = [(d, True) for d in own]
+        self.clinic: dict[str, list[float]] = by_kind if self.v2 else {kind: [] for kind in PRIOR_KINDS}
+        self.own_prior = tuple(own)  # v1's, part of the checkpoint's key
         self.noise_sd = 1.5  # v2: the scores' noise, re-estimated at each cycle
         self.events: list[Event] = []
         self.cycle: _Cycle | None = None
@@ -830,7 +863,7 @@ class _Replay:
     def _duration_prior(self, sessions: int) -> DurationPrior:
         p = self.p
         default = p.prior_single_days if sessions == 1 else p.prior_course_days
-        return duration_prior(self.durations, self.clinic, default, p)
+        return duration_prior(self.durations, self.clinic[prior_kind(sessions)], default, p)
 
     def _forecast_v2(self, c: _Cycle, t: int) -> tuple[CycleForecast, str, list[str]]:
         """The forecast of cycle ``c`` as of day ``t``, its basis and its sources."""

@@ -164,6 +164,31 @@ def test_the_clinic_prior_stands_in_without_history_and_is_never_flagged():
     assert [e.details["basis"] for e in plans] in ([], [TREND])
 
 
+def test_each_cycle_takes_the_clinic_prior_of_its_own_kind_of_course():
+    """A single session's cycle takes the clinic's single-session durations, a course's
+    cycle the course durations, within one history (not the current course's kind for all)."""
+    single, course = [30.0] * 20, [8.0] * 20
+    by_kind = {"single": single, "course": course}
+    history = {**WORKED, **{day(i): 9 for i in range(41, 49)}}
+    first_cycle = assess(history, [day(0)], day(8), prior_durations=by_kind)
+    assert first_cycle.forecast == assess(history, [day(0)], day(8), prior_durations=single).forecast
+    sessions = [day(0), day(36), day(39)]  # then a course of two sessions
+    in_the_course = assess(history, sessions, day(47), prior_durations=by_kind)
+    assert in_the_course.forecast == assess(history, sessions, day(47), prior_durations=course).forecast
+    assert in_the_course.forecast != assess(history, sessions, day(47), prior_durations=single).forecast
+    # the first cycle's events, replayed within the whole history, are those of its own kind's prior
+    whole = replay(history, sessions, day(47), prior_durations=by_kind)
+    alone = replay(history, [day(0)], day(35), prior_durations=single)
+    assert [e for e in whole if e.day < day(36)] == alone
+
+
+def test_prior_durations_by_an_unknown_kind_or_for_v1_are_refused():
+    with pytest.raises(ValueError, match="unknown kinds"):
+        assess(WORKED, [day(0)], day(8), prior_durations={"single": [10.0], "weekly": [5.0]})
+    with pytest.raises(ValueError, match="one list"):
+        assess(WORKED, [day(0)], day(8), params=ReliefParams(rules="v1"), prior_durations={"single": [10.0]})
+
+
 def test_a_booked_session_before_the_predicted_day_holds_the_flag_back():
     scores, sessions = cycles([20, 21, 19, 20, 22])
     last = sessions[-1]
