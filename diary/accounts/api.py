@@ -145,24 +145,24 @@ def list_invites():
     return {"items": [_invite_body(invite) for invite in service.pending_invites(provider, now=utcnow())]}
 
 
-@blp.delete("/invites/<code>")
+@blp.delete("/invites/<invite_id>")
 @blp.response(204)
-@blp.alt_response(404, schema=ErrorSchema, description="No pending invite of your care team has this code")
-def revoke_invite(code):
-    """Revokes a pending invite: its code and link stop working."""
+@blp.alt_response(404, schema=ErrorSchema, description="No pending invite of your care team has this id")
+def revoke_invite(invite_id):
+    """Revokes a pending invite (by its ``id``, never its code): its code and link stop working."""
     provider = require_role(PROVIDER)
-    service.revoke_invite(provider, code, now=utcnow())
+    service.revoke_invite(provider, invite_id, now=utcnow())
     db.session.commit()
 
 
-@blp.post("/invites/<code>/resend")
+@blp.post("/invites/<invite_id>/resend")
 @blp.response(200, InviteSchema)
-@blp.alt_response(404, schema=ErrorSchema, description="No pending invite of your care team has this code")
+@blp.alt_response(404, schema=ErrorSchema, description="No pending invite of your care team has this id")
 @blp.alt_response(422, schema=ErrorSchema, description="The invite has no email")
-def resend_invite(code):
-    """Emails a pending invite again; it is valid for a full period from now."""
+def resend_invite(invite_id):
+    """Emails a pending invite (by its ``id``) again; it is valid for a full period from now."""
     provider = require_role(PROVIDER)
-    invite = service.resend_invite(provider, code, now=utcnow(), valid_for=_invite_validity())
+    invite = service.resend_invite(provider, invite_id, now=utcnow(), valid_for=_invite_validity())
     db.session.commit()
     return _invite_body(invite)
 
@@ -173,6 +173,7 @@ def _invite_validity():
 
 def _invite_body(invite):
     return {
+        "id": service.invite_id(invite.code),
         "code": invite.code,
         "expires_at": invite.expires_at,
         "url": service.join_url(

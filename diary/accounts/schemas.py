@@ -45,6 +45,11 @@ class InviteRequestSchema(Schema):
 
 
 class InviteSchema(Schema):
+    id = fields.String(
+        metadata={
+            "description": "Names the invite in URLs (revoke, resend); not a code, and no code can be had from it"
+        }
+    )
     code = fields.String(required=True)
     expires_at = UTCDateTime(required=True)
     url = fields.String(

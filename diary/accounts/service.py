@@ -5,12 +5,14 @@ transaction. They raise :class:`~diary.errors.ApiError` for what a user did wron
 """
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import available_timezones
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from .. import signals
@@ -136,24 +138,38 @@ def pending_invites(provider: User, *, now) -> list[Invite]:
     )
 
 
-def team_invite(provider: User, code: str, *, now) -> Invite:
-    """One pending invite of the provider's care team; any other code is 404, as if it did not exist."""
-    invite = db.session.get(Invite, normalise_invite_code(code))
+def invite_id(code: str) -> str:
+    """The invite's handle in URLs (revoke, resend): a digest of its code keyed by the
+    app's secret key, so a proxy's or server's log of paths never holds a code that
+    still works, and the code cannot be worked back from it."""
+    key = current_app.secret_key
+    key = key.encode() if isinstance(key, str) else key
+    return hmac.new(key, b"invite:" + code.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def team_invite(provider: User, handle: str, *, now) -> Invite:
+    """One pending invite of the provider's care team, by its ``id`` (``invite_id``); any other
+    handle is 404, as if it did not exist. The team's pending invites are few: they are read
+    and matched. The invite's code itself is still taken (the first shape of these routes)."""
+    for invite in pending_invites(provider, now=now):
+        if hmac.compare_digest(invite_id(invite.code), handle):
+            return invite
+    invite = db.session.get(Invite, normalise_invite_code(handle)) if len(handle) <= 32 else None
     if invite is None or invite.care_team_id not in _team_ids(provider) or not invite.pending(now):
-        raise ApiError(404, "not_found", "There is no pending invite with this code.")
+        raise ApiError(404, "not_found", "There is no pending invite with this id.")
     return invite
 
 
-def revoke_invite(provider: User, code: str, *, now) -> None:
-    invite = team_invite(provider, code, now=now)
+def revoke_invite(provider: User, handle: str, *, now) -> None:
+    invite = team_invite(provider, handle, now=now)
     invite.revoked_at = now
     db.session.flush()
     audit.record(provider, "delete", "invite", at=now)
 
 
-def resend_invite(provider: User, code: str, *, now, valid_for=INVITE_VALIDITY) -> Invite:
+def resend_invite(provider: User, handle: str, *, now, valid_for=INVITE_VALIDITY) -> Invite:
     """Emails the invite again, valid for another full period from now."""
-    invite = team_invite(provider, code, now=now)
+    invite = team_invite(provider, handle, now=now)
     if not invite.email:
         raise validation_error(
             {"email": ["This invite has no email to send it to. Share its link or code instead."]}

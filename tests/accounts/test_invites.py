@@ -61,12 +61,12 @@ def test_pending_invites_and_revoking_one(app, provider_client, make_provider):
     other = make_provider(name="Dr. Other")
     stray = login(app, other["email"], other["password"])
     assert stray.get("/api/v1/invites").get_json()["items"] == []
-    assert stray.delete(f"/api/v1/invites/{revoked['code']}").status_code == 404
-    assert stray.post(f"/api/v1/invites/{revoked['code']}/resend").status_code == 404
+    assert stray.delete(f"/api/v1/invites/{revoked['id']}").status_code == 404
+    assert stray.post(f"/api/v1/invites/{revoked['id']}/resend").status_code == 404
 
-    assert provider_client.delete(f"/api/v1/invites/{revoked['code']}").status_code == 204
+    assert provider_client.delete(f"/api/v1/invites/{revoked['id']}").status_code == 204
     assert [i["code"] for i in provider_client.get("/api/v1/invites").get_json()["items"]] == [kept["code"]]
-    assert provider_client.delete(f"/api/v1/invites/{revoked['code']}").status_code == 404  # once
+    assert provider_client.delete(f"/api/v1/invites/{revoked['id']}").status_code == 404  # once
     refused = register(ApiClient(app.test_client()), revoked["code"], "rev@mail.test")
     assert refused.status_code == 422 and "invite_code" in refused.get_json()["error"]["fields"]
 
@@ -77,7 +77,7 @@ def test_an_expired_invite_is_refused_and_not_pending(app, provider_client):
         db.session.get(Invite, invite["code"]).expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     assert provider_client.get("/api/v1/invites").get_json()["items"] == []
-    assert provider_client.post(f"/api/v1/invites/{invite['code']}/resend").status_code == 404
+    assert provider_client.post(f"/api/v1/invites/{invite['id']}/resend").status_code == 404
     refused = register(ApiClient(app.test_client()), invite["code"], "late@mail.test")
     assert refused.status_code == 422 and "invite_code" in refused.get_json()["error"]["fields"]
 
@@ -97,10 +97,29 @@ def test_resend_renews_the_expiry_and_needs_an_email(app, provider_client):
     with app.app_context():
         db.session.get(Invite, invite["code"]).expires_at = utcnow() + timedelta(days=1)
         db.session.commit()
-    again = provider_client.post(f"/api/v1/invites/{invite['code']}/resend")
+    again = provider_client.post(f"/api/v1/invites/{invite['id']}/resend")
     assert again.status_code == 200
     body = again.get_json()
     assert body["sends"] == 2 and body["expires_at"] > invite["expires_at"][:10]
     bare = provider_client.post("/api/v1/invites", json={}).get_json()
-    refused = provider_client.post(f"/api/v1/invites/{bare['code']}/resend")
+    refused = provider_client.post(f"/api/v1/invites/{bare['id']}/resend")
     assert refused.status_code == 422 and "email" in refused.get_json()["error"]["fields"]
+
+
+def test_an_invite_is_named_in_urls_by_an_id_that_is_no_code(app, provider_client, caplog):
+    """Revoke and resend address an invite by its id, so a log of request paths never holds a
+    code that still works. The id is a keyed digest: it does not register, and the code is not in it."""
+    invite = provider_client.post("/api/v1/invites", json={"email": "by.id@mail.test"}).get_json()
+    [listed] = provider_client.get("/api/v1/invites").get_json()["items"]
+    assert listed["id"] == invite["id"] and invite["code"].lower() not in invite["id"].lower()
+    refused = register(ApiClient(app.test_client()), invite["id"], "by.id@mail.test")
+    assert refused.status_code == 422
+
+    caplog.clear()
+    assert provider_client.post(f"/api/v1/invites/{invite['id']}/resend").status_code == 200
+    assert provider_client.delete(f"/api/v1/invites/{invite['id']}").status_code == 204
+    assert invite["code"] not in caplog.text
+    # The routes' first shape, by the code itself, still works for an old client.
+    old = provider_client.post("/api/v1/invites", json={}).get_json()
+    assert provider_client.delete(f"/api/v1/invites/{old['code']}").status_code == 204
+    assert provider_client.get("/api/v1/invites").get_json()["items"] == []

@@ -13,7 +13,7 @@ def test_an_invite_with_an_email_arrives_and_a_revoked_one_does_not(app, provide
         "/api/v1/invites", json={"name": "Sam Newcomer", "email": "sam@mail.test"}
     ).get_json()
     revoked = provider_client.post("/api/v1/invites", json={"email": "gone@mail.test"}).get_json()
-    assert provider_client.delete(f"/api/v1/invites/{revoked['code']}").status_code == 204
+    assert provider_client.delete(f"/api/v1/invites/{revoked['id']}").status_code == 204
     clinic.tick(utcnow())
     smtp_server.wait_for(1)
     [mail] = smtp_server.to("sam@mail.test")
@@ -26,7 +26,7 @@ def test_an_invite_with_an_email_arrives_and_a_revoked_one_does_not(app, provide
         assert word.lower() not in text.lower(), word
 
     # A resend is a second email with the same code; the invite still registers once.
-    assert provider_client.post(f"/api/v1/invites/{invite['code']}/resend").status_code == 200
+    assert provider_client.post(f"/api/v1/invites/{invite['id']}/resend").status_code == 200
     clinic.tick(utcnow())
     smtp_server.wait_for(2)
     assert len(smtp_server.to("sam@mail.test")) == 2

@@ -48,9 +48,9 @@ MATRIX = {
     ("POST",   "/api/v1/auth/register"):                   (201,  201,   201,   201,   201),
     ("POST",   "/api/v1/invites"):                         (401,  403,   403,   201,   201),
     ("GET",    "/api/v1/invites"):                         (401,  403,   403,   200,   200),
-    # {code} is a pending invite of the team's provider: another team's provider cannot see it.
-    ("DELETE", "/api/v1/invites/{code}"):                  (401,  403,   403,   204,   404),
-    ("POST",   "/api/v1/invites/{code}/resend"):           (401,  403,   403,   200,   404),
+    # {invite_id} is a pending invite of the team's provider: another team's provider cannot see it.
+    ("DELETE", "/api/v1/invites/{invite_id}"):             (401,  403,   403,   204,   404),
+    ("POST",   "/api/v1/invites/{invite_id}/resend"):      (401,  403,   403,   200,   404),
     ("GET",    "/api/v1/me/settings"):                     (401,  200,   200,   403,   403),
     ("PATCH",  "/api/v1/me/settings"):                     (401,  200,   200,   403,   403),
     ("POST",   "/api/v1/me/mfa/setup"):                    (401,  403,   403,   200,   200),
@@ -178,10 +178,10 @@ class World:
     def invite_code(self):
         return self.inviter.post("/api/v1/invites", json={}).get_json()["code"]
 
-    def emailed_invite_code(self):
+    def emailed_invite_id(self):
         return self.inviter.post(
             "/api/v1/invites", json={"email": f"inv-{uuid.uuid4().hex[:8]}@mail.test"}
-        ).get_json()["code"]
+        ).get_json()["id"]
 
     def subscribed_endpoint(self, caller):
         subscription = push_subscription()
@@ -204,10 +204,10 @@ PARAMS = {
     "flag_id": World.new_flag,
     "token": World.feed_token,
     "instrument": lambda world: "gad7",
-    "code": World.emailed_invite_code,
+    "invite_id": World.emailed_invite_id,
 }
 # Path parameters that name no patient's data (an invite belongs to no patient yet).
-NOT_PATIENT_PARAMS = {"instrument", "code"}
+NOT_PATIENT_PARAMS = {"instrument", "invite_id"}
 
 # A valid body (json=) or query (query_string=) per operation: (world, caller) -> client kwargs.
 REQUESTS = {

@@ -311,7 +311,7 @@ function invitePanel(status) {
             resend.addEventListener('click', async () => {
               resend.disabled = true;
               try {
-                await post(`/api/v1/invites/${encodeURIComponent(inv.code)}/resend`, {});
+                await post(`/api/v1/invites/${encodeURIComponent(inv.id)}/resend`, {});
                 status.textContent = `The invite for ${who} was sent again to ${inv.email}.`;
                 await loadPending();
               } catch (err) {
@@ -335,7 +335,7 @@ function invitePanel(status) {
             }
             revoke.disabled = true;
             try {
-              await del(`/api/v1/invites/${encodeURIComponent(inv.code)}`);
+              await del(`/api/v1/invites/${encodeURIComponent(inv.id)}`);
               status.textContent = `The invite for ${who} was revoked; its code no longer works.`;
               await loadPending();
             } catch (err) {
