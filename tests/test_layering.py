@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DIARY = ROOT / "diary"
 
 FEATURES = ("audit", "accounts", "checkins", "treatments", "monitoring", "notifications", "exports", "demo")
-PURE_CORES = ("diary.gad7", "diary.relief", "diary.localtime", "diary.courses")
+PURE_CORES = ("diary.gad7", "diary.relief", "diary.localtime")
 WIRING = ("diary", "diary.cli", "diary.scheduler")
 # The one upward import allowed: the access log's view needs the login, which lives in
 # accounts (one access resolver); audit's models and service, which accounts uses, stay below.

@@ -28,7 +28,6 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from .. import relief
-from ..courses import course_start
 
 COMPLETED, PLANNED = "completed", "planned"
 
@@ -788,7 +787,7 @@ def outcome(patient: DemoPatient, today: date = _CHECK_TODAY) -> tuple[str, froz
 
 def _current_cycle(completed: list[date], today: date) -> str | None:
     """The first session of the latest course, as the engine dates a cycle."""
-    start = course_start(completed, today, relief.DEFAULT_PARAMS.course_gap_days)
+    start = relief.course_start(completed, today, relief.DEFAULT_PARAMS.course_gap_days)
     return None if start is None else start.isoformat()
 
 

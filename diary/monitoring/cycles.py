@@ -10,7 +10,6 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 
 from .. import relief
-from ..courses import courses
 from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
 from .models import INDUCTION, MAINTENANCE, SINGLE, ReliefCycle
@@ -19,7 +18,7 @@ from .models import INDUCTION, MAINTENANCE, SINGLE, ReliefCycle
 def cycle_rows(patient, events, assessment, completed, routes, today, *, gap) -> list[dict]:
     """Rows for ReliefCycle. ``completed``: session days; ``routes``: {day: route} of completed sessions;
     ``gap``: the days between sessions that start a new course (ReliefParams.course_gap_days)."""
-    grouped = courses([d for d in completed if d <= today], gap)
+    grouped = relief.courses([d for d in completed if d <= today], gap)
     by_start: dict[str, dict] = {}
     for event in events:
         by_start.setdefault(event.details.get("cycle_start"), {}).setdefault(event.kind, event)

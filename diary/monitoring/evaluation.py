@@ -25,7 +25,6 @@ from sqlalchemy.exc import DBAPIError
 from .. import gad7, relief
 from ..accounts.models import PATIENT, Patient
 from ..checkins.models import Entry
-from ..courses import course_start, latest_course_start_with
 from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
 from ..localtime import local_date_of, next_local_midnight
@@ -84,7 +83,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
             if day >= today and (next_planned is None or starts_at < next_planned):
                 next_planned, next_planned_by = starts_at, "patient" if role == PATIENT else "care_team"
 
-    current_course = course_start(completed, today, params.course_gap_days)
+    current_course = relief.course_start(completed, today, params.course_gap_days)
     options = {
         "params": params,
         "intake_baseline": intake_baseline(patient, standard, completed),
@@ -110,7 +109,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
             for e in events
             if e.kind in ("wearing_off", "non_response")
         },
-        latest_course_start_with(completed, by_team, today, params.course_gap_days),
+        relief.latest_course_start_with(completed, by_team, today, params.course_gap_days),
     )
     flags = reconcile(patient.id, events, causes, now)
     store_cycles(

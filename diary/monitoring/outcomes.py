@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from .. import relief
 from ..accounts.models import care_team_members
 from ..extensions import db
 from .models import COURSE_TYPES, INDUCTION, ReliefCycle
@@ -32,32 +33,17 @@ def responded(baseline, nadir) -> bool | None:
 
 
 def kaplan_meier(cycles: list[tuple[int, bool]]) -> dict:
-    """The Kaplan-Meier curve of ``(days, wore_off)`` pairs: a step at each day with a wear-off.
-
-    At a tie, wear-offs come before censorings (a cycle censored at d was at risk
-    at d), as in relief.kaplan_meier_median. The median is the first day the
-    survival is at most one half, or None.
-    """
+    """The Kaplan-Meier curve of ``(days, wore_off)`` pairs: a step at each day with a
+    wear-off (``relief.kaplan_meier_table``, ties as there). The median is the first day
+    the survival is at most one half, or None."""
     ordered = sorted(cycles)
-    at_risk, survival, steps, median = (
-        len(ordered),
-        1.0,
-        [{"day": 0, "survival": 1.0, "at_risk": len(ordered)}],
-        None,
-    )
-    i = 0
-    while i < len(ordered):
-        day, events, censored = ordered[i][0], 0, 0
-        while i < len(ordered) and ordered[i][0] == day:
-            events += ordered[i][1]
-            censored += not ordered[i][1]
-            i += 1
-        if events:
-            survival *= (at_risk - events) / at_risk
-            steps.append({"day": day, "survival": round(survival, 4), "at_risk": at_risk, "events": events})
-            if median is None and survival <= 0.5 + 1e-12:
-                median = day
-        at_risk -= events + censored
+    survival, median = 1.0, None
+    steps = [{"day": 0, "survival": 1.0, "at_risk": len(ordered)}]
+    for day, at_risk, events in relief.kaplan_meier_table(ordered):
+        survival *= (at_risk - events) / at_risk
+        steps.append({"day": day, "survival": round(survival, 4), "at_risk": at_risk, "events": events})
+        if median is None and survival <= 0.5 + 1e-12:
+            median = day
     return {
         "cycles": len(ordered),
         "wore_off": sum(1 for _, w in ordered if w),

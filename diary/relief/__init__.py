@@ -2,15 +2,17 @@
 
 The package: ``params`` (ReliefParams and its parsing from configuration),
 ``events`` (kinds, statuses, Event), ``forecast`` (the wear-off forecasts),
-``replay`` (the rules, day by day), ``assessment`` (today's state) and
-``checkpoint`` (the state before the open course, which the caller keeps so the
-next evaluation walks the open cycle alone).
+``replay`` (the rules, day by day), ``assessment`` (today's state),
+``courses`` (sessions grouped into courses) and ``checkpoint`` (the state
+before the open course, which the caller keeps so the next evaluation walks
+the open cycle alone).
 RELIEF.md has the first rules (``ReliefParams(rules="v1")``); docs/relief.md
 the default ones (v2).
 """
 
 from .assessment import Assessment
 from .checkpoint import Checkpoint
+from .courses import course_start, courses, latest_course_start_with
 from .events import (
     AWAITING_RESPONSE,
     BASES,
@@ -35,7 +37,7 @@ from .events import (
     WEARING_OFF,
     Event,
 )
-from .forecast import PRIOR_KINDS, kaplan_meier_median, prior_kind
+from .forecast import PRIOR_KINDS, kaplan_meier_median, kaplan_meier_table, prior_kind
 from .params import DEFAULT_PARAMS, RULES, ReliefParams, parse_relief_params
 from .replay import Evaluation, PriorDurations, assess, evaluate, evaluate_from, replay
 
@@ -73,7 +75,11 @@ __all__ = [
     "assess",
     "evaluate",
     "evaluate_from",
+    "course_start",
+    "courses",
     "kaplan_meier_median",
+    "kaplan_meier_table",
+    "latest_course_start_with",
     "parse_relief_params",
     "prior_kind",
     "replay",

@@ -1,29 +1,14 @@
 """Treatment courses: sessions less than ``course_gap_days`` apart form one (RELIEF.md). PURE.
 
-The relief engine groups sessions the same way inside its replay; this is the
-grouping for callers outside it (the monitoring's flag resolutions, the demo's
-archetype check). It belongs in the relief package's public API once that exists.
+The one home of the grouping: the replay walks these courses, and the
+monitoring layer (flag resolutions, outcome cycle rows) and the demo's
+archetype check ask the same questions of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-
-
-def latest_course_start_with(
-    session_days: Iterable[date], chosen: Iterable[date], today: date, gap_days: int
-) -> date | None:
-    """The first day of the latest course, as of ``today``, that holds one of the ``chosen`` days."""
-    wanted = set(chosen)
-    start = previous = found = None
-    for day in sorted({day for day in session_days if day <= today}):
-        if previous is None or (day - previous).days >= gap_days:
-            start = day
-        if day in wanted:
-            found = start
-        previous = day
-    return found
 
 
 def courses(session_days: Iterable[date], gap_days: int) -> list[list[date]]:
@@ -39,9 +24,17 @@ def courses(session_days: Iterable[date], gap_days: int) -> list[list[date]]:
 
 def course_start(session_days: Iterable[date], today: date, gap_days: int) -> date | None:
     """The first day of the current course as of ``today``, or None before any session."""
-    start = previous = None
-    for day in sorted({day for day in session_days if day <= today}):
-        if previous is None or (day - previous).days >= gap_days:
-            start = day
-        previous = day
-    return start
+    grouped = courses((day for day in session_days if day <= today), gap_days)
+    return grouped[-1][0] if grouped else None
+
+
+def latest_course_start_with(
+    session_days: Iterable[date], chosen: Iterable[date], today: date, gap_days: int
+) -> date | None:
+    """The first day of the latest course, as of ``today``, that holds one of the ``chosen`` days."""
+    wanted = set(chosen)
+    found = None
+    for course in courses((day for day in session_days if day <= today), gap_days):
+        if wanted.intersection(course):
+            found = course[0]
+    return found

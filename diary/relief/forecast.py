@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,18 +42,16 @@ _OUTLIER, _OUTLIER_SCALE = 0.1, 3.0
 _HISTORY_MAX = 12  # past cycles that can weigh in (0.8 ** 12 < 0.07)
 
 
-def kaplan_meier_median(cycles: Iterable[tuple[float, bool]]) -> float | None:
-    """The Kaplan-Meier median of ``(duration, observed)`` pairs.
+def kaplan_meier_table(cycles: Iterable[tuple[float, bool]]) -> Iterator[tuple[float, int, int]]:
+    """The Kaplan-Meier table of ``(duration, observed)`` pairs: ``(duration, at risk,
+    wear-offs)`` for each duration with a wear-off, shortest first.
 
-    Convention: the smallest observed duration at which the survival estimate
-    is <= 0.5; ``None`` if it never gets there. At a tie, wear-offs come before
-    censorings (a cycle censored at d was still "at risk" at d), the usual
-    convention. Exact whole-number arithmetic, so a survival of 0.5 is 0.5.
+    At a tie, wear-offs come before censorings (a cycle censored at d was still
+    "at risk" at d), the usual convention. The one home of that convention: the
+    v1 median below and the clinic's outcome curves (monitoring.outcomes) read it.
     """
     ordered = sorted(cycles)
     at_risk = len(ordered)
-    # survival = surviving / total, kept as two whole numbers
-    surviving = total = 1
     i = 0
     while i < len(ordered):
         duration = ordered[i][0]
@@ -65,11 +63,24 @@ def kaplan_meier_median(cycles: Iterable[tuple[float, bool]]) -> float | None:
                 censored += 1
             i += 1
         if observed:
-            surviving *= at_risk - observed
-            total *= at_risk
-            if 2 * surviving <= total:
-                return duration
+            yield duration, at_risk, observed
         at_risk -= observed + censored
+
+
+def kaplan_meier_median(cycles: Iterable[tuple[float, bool]]) -> float | None:
+    """The Kaplan-Meier median of ``(duration, observed)`` pairs.
+
+    Convention: the smallest observed duration at which the survival estimate
+    is <= 0.5; ``None`` if it never gets there. Exact whole-number arithmetic,
+    so a survival of 0.5 is 0.5.
+    """
+    # survival = surviving / total, kept as two whole numbers
+    surviving = total = 1
+    for duration, at_risk, observed in kaplan_meier_table(cycles):
+        surviving *= at_risk - observed
+        total *= at_risk
+        if 2 * surviving <= total:
+            return duration
     return None
 
 

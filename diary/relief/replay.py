@@ -58,6 +58,7 @@ from typing import Any, NamedTuple
 
 from .assessment import Assessment, build_assessment
 from .checkpoint import ENGINE_DIGEST, Checkpoint
+from .courses import courses
 from .events import (
     CYCLE_CENSORED,
     DATA_GAP,
@@ -323,12 +324,10 @@ class _Replay:
             else:
                 score_at[ordinal] = _number(value, f"score of {day}")
         self.days = sorted(score_at)  # the logged days, in order
-        self.courses: list[list[int]] = []
-        for ordinal in session_days:
-            if self.courses and ordinal - self.courses[-1][-1] < params.course_gap_days:
-                self.courses[-1].append(ordinal)
-            else:
-                self.courses.append([ordinal])
+        self.courses: list[list[int]] = [
+            [d.toordinal() for d in course]
+            for course in courses(map(date.fromordinal, session_days), params.course_gap_days)
+        ]
         self.planned = sorted({d.toordinal() for d in planned})
         if not self.v2 and isinstance(prior_durations, Mapping):
             raise ValueError("v1 takes the patient's own prior durations as one list")
