@@ -8,8 +8,8 @@ back. SQLAlchemy's documented pysqlite recipe ("Serializable isolation /
 Savepoints / Transactional DDL") turns the driver's transaction handling off
 and emits ``BEGIN`` itself, so a savepoint nests inside one real transaction.
 
-Every transaction begins ``IMMEDIATE``: it takes SQLite's write lock at the
-start, waiting (``busy_timeout``) for another writer to finish. Requests that
+Every transaction but a read-only one (``begin_read_only``: an export) begins
+``IMMEDIATE``: it takes SQLite's write lock at the start, waiting (``busy_timeout``) for another writer to finish. Requests that
 only read by their method write too (the read audit, the idle clock), and a
 deferred transaction that has read cannot wait for the lock when it comes to
 write: in WAL mode SQLite answers "database is locked" at once. Readers never
@@ -60,7 +60,24 @@ def tune_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        deferred = connection.get_execution_options().get(READ_ONLY)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+#: A connection's execution option: its transaction only reads. On SQLite it begins
+#: deferred, so a long read (an export streaming the audit trail) holds no write lock
+#: and check-ins go on meanwhile. It must not write: commit it first.
+READ_ONLY = "diary_read_only"
+
+
+def begin_read_only(session) -> None:
+    """Begins the next transaction of ``session`` (a scoped session: ``db.session``) as
+    one that only reads (``READ_ONLY``). Call it before the transaction's first
+    statement; ``commit`` ends it.
+    """
+    if session.registry().in_transaction():
+        raise RuntimeError("begin_read_only needs a session outside a transaction")
+    session.connection(execution_options={READ_ONLY: True})
 
 
 def sqlite_path(url) -> Path | None:

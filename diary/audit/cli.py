@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 import click
 from flask.cli import AppGroup
 
+from ..database import begin_read_only
 from ..extensions import db
 from ..localtime import parse_instant, utc_text
 from . import service
@@ -59,11 +60,14 @@ def export(since, until, output):
     """Writes audit events as JSON lines, oldest first."""
     stream = _open_private(output) if output else sys.stdout
     count = 0
+    # A long trail streams for a while: in a transaction that holds no write lock.
+    begin_read_only(db.session)
     try:
         for event in service.events_between(since, until):
             stream.write(json.dumps(_line(event)) + "\n")
             count += 1
     finally:
+        db.session.commit()
         if output:
             stream.close()
     # Exporting the trail is itself an export worth recording.

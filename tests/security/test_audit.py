@@ -2,11 +2,13 @@
 
 import json
 import os
+import threading
+import time
 import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from diary.audit.models import AuditEvent, AuditTrailIsAppendOnly
 from diary.db_types import utcnow
@@ -186,3 +188,46 @@ def test_the_trail_outlives_a_deleted_account(app, patient):
         db.session.commit()
         kept = db.session.scalars(select(AuditEvent).where(AuditEvent.patient_id == uuid.UUID(pid))).all()
     assert {row.action for row in kept} >= {"create", "read"}
+
+
+def test_a_long_export_holds_no_write_lock(app, runner, tmp_path):
+    """While an export streams (here: stopped mid-way on a full pipe), a check-in's write goes
+    through: on SQLite the export's transaction is deferred, not IMMEDIATE."""
+    now = utcnow()
+    with app.app_context():
+        db.session.execute(
+            insert(AuditEvent),
+            [
+                {"id": uuid.uuid4(), "at": now, "actor_role": "system", "action": "read", "resource": "entry"}
+                for _ in range(3000)
+            ],
+        )
+        db.session.commit()
+    fifo = tmp_path / "export.pipe"
+    os.mkfifo(fifo)
+    result = {}
+    exporter = threading.Thread(
+        target=lambda: result.update(
+            run=runner.invoke(
+                args=["audit", "export", "--since", now.date().isoformat(), "--output", str(fifo)]
+            )
+        )
+    )
+    exporter.start()
+    with open(fifo, encoding="utf-8") as pipe:
+        first = pipe.readline()  # the export is under way, and blocks once the pipe is full
+        assert json.loads(first)["resource"] == "entry"
+        time.sleep(0.2)
+        with app.app_context(), db.engine.connect() as connection:
+            if connection.dialect.name == "sqlite":  # fail fast (before the BEGIN) if locked
+                connection.connection.driver_connection.execute("PRAGMA busy_timeout=500")
+            connection.execute(
+                insert(AuditEvent).values(
+                    id=uuid.uuid4(), at=utcnow(), actor_role="system", action="create", resource="entry"
+                )
+            )
+            connection.commit()
+        rest = pipe.read()
+    exporter.join(timeout=30)
+    assert result["run"].exit_code == 0, result["run"].output
+    assert len(rest.splitlines()) + 1 >= 3000
