@@ -10,7 +10,7 @@ import {
   del,
   request,
 } from './api.js';
-import { h, clear, focusQuietly } from './dom.js';
+import { h, clear, focusQuietly, confirmDialog } from './dom.js';
 import * as outbox from './outbox.js';
 import { flushOutbox } from './sync.js';
 import { formatDate } from './dates.js';
@@ -215,36 +215,17 @@ async function forgetPush() {
 }
 
 function confirmDiscard(pending) {
-  return new Promise((resolve) => {
-    const titleId = 'discard-title';
-    const dialog = h(
-      'dialog',
-      { class: 'dialog', 'aria-labelledby': titleId },
-      h('h2', { id: titleId }, 'Some check-ins have not been sent yet'),
-      h(
-        'p',
-        {},
-        pending === 1
-          ? 'One check-in is still waiting on this device for a connection. If you log out now, it will be deleted and not sent.'
-          : `${pending} check-ins are still waiting on this device for a connection. If you log out now, they will be deleted and not sent.`,
-      ),
-      h(
-        'div',
-        { class: 'actions' },
-        h('button', { type: 'button', class: 'primary', value: 'stay' }, 'Stay logged in'),
-        h('button', { type: 'button', class: 'secondary', value: 'discard' }, 'Delete and leave'),
-      ),
-    );
-    dialog.addEventListener('click', (e) => {
-      const value = e.target.closest('button')?.value;
-      if (value) dialog.close(value);
-    });
-    dialog.addEventListener('close', () => {
-      dialog.remove();
-      resolve(dialog.returnValue === 'discard');
-    });
-    document.body.append(dialog);
-    dialog.showModal();
+  return confirmDialog({
+    title: 'Some check-ins have not been sent yet',
+    text:
+      pending === 1
+        ? 'One check-in is still waiting on this device for a connection. If you log out now, it will be deleted and not sent.'
+        : `${pending} check-ins are still waiting on this device for a connection. If you log out now, they will be deleted and not sent.`,
+    choices: [
+      { value: 'stay', label: 'Stay logged in', primary: true },
+      { value: 'discard', label: 'Delete and leave' },
+    ],
+    confirm: 'discard',
   });
 }
 

@@ -130,6 +130,40 @@ export function selectField({ label, name, options, value, id, hint }) {
 }
 
 /** Moves focus to an element that is not normally focusable (a heading, a message). */
+/**
+ * A modal question: `title`, `text` and two `choices` ([{ value, label, primary }]).
+ * Resolves true when the user picked the choice whose value is `confirm`; Escape
+ * or the other choice resolves false.
+ */
+export function confirmDialog({ title, text, choices, confirm }) {
+  return new Promise((resolve) => {
+    const titleId = uid('dialog-title');
+    const dialog = h(
+      'dialog',
+      { class: 'dialog', 'aria-labelledby': titleId },
+      h('h2', { id: titleId }, title),
+      h('p', {}, text),
+      h(
+        'div',
+        { class: 'actions' },
+        choices.map(({ value, label, primary }) =>
+          h('button', { type: 'button', class: primary ? 'primary' : 'secondary', value }, label),
+        ),
+      ),
+    );
+    dialog.addEventListener('click', (e) => {
+      const value = e.target.closest('button')?.value;
+      if (value) dialog.close(value);
+    });
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(dialog.returnValue === confirm);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
 export function focusQuietly(el) {
   if (!el) return;
   if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');

@@ -1,7 +1,7 @@
 // History: a chart of daily scores over 30 or 90 days, and the check-ins: each can be
 // deleted (after a confirmation), and changed within the backfill window.
 import { get, patch, del, NetworkError, describeError } from '../api.js';
-import { h, clear, append, focusQuietly, uid } from '../dom.js';
+import { h, clear, append, focusQuietly, uid, confirmDialog } from '../dom.js';
 import { loadForm, loadDueForm, bandOf, scoreSentence, sideEffectLabels, answerList } from '../gad7.js';
 import { localDate, addDays, formatDate, formatTime } from '../dates.js';
 import { buildEntryForm } from '../entryform.js';
@@ -285,7 +285,7 @@ export async function render(ctx) {
 
   async function confirmDelete(entry, button) {
     const when = `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, user.timezone)}`;
-    if (!(await confirmDialog(when))) {
+    if (!(await askToDelete(when))) {
       button.focus();
       return;
     }
@@ -306,34 +306,14 @@ export async function render(ctx) {
   };
 }
 
-function confirmDialog(when) {
-  return new Promise((resolve) => {
-    const titleId = uid('delete-title');
-    const dialog = h(
-      'dialog',
-      { class: 'dialog', 'aria-labelledby': titleId },
-      h('h2', { id: titleId }, 'Delete this check-in?'),
-      h(
-        'p',
-        {},
-        `The check-in from ${when} will be removed from your diary and your care team's view. This cannot be undone.`,
-      ),
-      h(
-        'div',
-        { class: 'actions' },
-        h('button', { type: 'button', class: 'secondary', value: 'keep' }, 'Keep it'),
-        h('button', { type: 'button', class: 'primary', value: 'delete' }, 'Delete'),
-      ),
-    );
-    dialog.addEventListener('click', (e) => {
-      const value = e.target.closest('button')?.value;
-      if (value) dialog.close(value);
-    });
-    dialog.addEventListener('close', () => {
-      dialog.remove();
-      resolve(dialog.returnValue === 'delete');
-    });
-    document.body.append(dialog);
-    dialog.showModal();
+function askToDelete(when) {
+  return confirmDialog({
+    title: 'Delete this check-in?',
+    text: `The check-in from ${when} will be removed from your diary and your care team's view. This cannot be undone.`,
+    choices: [
+      { value: 'keep', label: 'Keep it' },
+      { value: 'delete', label: 'Delete', primary: true },
+    ],
+    confirm: 'delete',
   });
 }
