@@ -83,6 +83,7 @@ export function field({
   return {
     wrap,
     input,
+    hint: hintId ? wrap.querySelector(`#${hintId}`) : null,
     setError(message) {
       if (message) {
         error.textContent = message;

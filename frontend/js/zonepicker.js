@@ -1,6 +1,6 @@
 // A time zone chosen from a searchable list that shows each zone's local time now.
 // A text box with a <datalist>: the browser filters it as the patient types.
-import { h, uid } from './dom.js';
+import { h, uid, field } from './dom.js';
 import { deviceTimeZone, timeZones, isValidTimeZone } from './dates.js';
 
 export function timeNow(zone, at = new Date()) {
@@ -13,28 +13,23 @@ export function zonePicker({ value, label = 'Time zone' }) {
   const device = deviceTimeZone();
   const zones = timeZones();
   for (const z of [value, device, 'UTC']) if (z && !zones.includes(z)) zones.unshift(z);
-  const inputId = uid('timezone');
   const listId = uid('zones');
-  const hintId = `${inputId}-hint`;
-  const errorId = `${inputId}-error`;
   const now = new Date();
   const list = h(
     'datalist',
     { id: listId },
     zones.map((z) => h('option', { value: z, label: `${z.replaceAll('_', ' ')}, now ${timeNow(z, now)}` })),
   );
-  const input = h('input', {
-    id: inputId,
+  // The hint changes as the patient types; `field` gives it its place and id.
+  const { wrap, input, hint, setError } = field({
+    label,
     name: 'timezone',
-    type: 'text',
-    list: listId,
     value,
+    hint: ' ',
     autocomplete: 'off',
-    spellcheck: 'false',
-    'aria-describedby': hintId,
   });
-  const hint = h('p', { class: 'hint', id: hintId });
-  const error = h('p', { class: 'field-error', id: errorId, hidden: true });
+  input.setAttribute('list', listId);
+  input.setAttribute('spellcheck', 'false');
   const useDevice = h(
     'button',
     { type: 'button', class: 'secondary' },
@@ -61,29 +56,9 @@ export function zonePicker({ value, label = 'Time zone' }) {
   });
   show();
 
-  function setError(message) {
-    error.textContent = message || '';
-    error.hidden = !message;
-    if (message) {
-      input.setAttribute('aria-invalid', 'true');
-      input.setAttribute('aria-describedby', `${hintId} ${errorId}`);
-    } else {
-      input.removeAttribute('aria-invalid');
-      input.setAttribute('aria-describedby', hintId);
-    }
-  }
-
+  wrap.append(list, useDeviceRow);
   return {
-    wrap: h(
-      'div',
-      { class: 'field' },
-      h('label', { for: inputId }, label),
-      hint,
-      input,
-      list,
-      error,
-      useDeviceRow,
-    ),
+    wrap,
     input,
     /** The chosen zone, or null (with the error shown) when it is not one of the list. */
     read() {
