@@ -132,6 +132,30 @@ export function selectField({ label, name, options, value, id, hint }) {
 
 /** Moves focus to an element that is not normally focusable (a heading, a message). */
 /**
+ * A "Time range" group of day counts, one pressed: `days` (e.g. [30, 90]),
+ * `value` the pressed one; `onChange(n)` when another is chosen. Returns the group.
+ */
+export function rangePicker({ days, value, onChange }) {
+  let current = value;
+  const buttons = days.map((n) =>
+    h(
+      'button',
+      { type: 'button', class: 'segment', 'aria-pressed': String(n === current), value: String(n) },
+      `${n} days`,
+    ),
+  );
+  const group = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' }, buttons);
+  group.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (!b || Number(b.value) === current) return;
+    current = Number(b.value);
+    for (const btn of buttons) btn.setAttribute('aria-pressed', String(Number(btn.value) === current));
+    onChange(current);
+  });
+  return group;
+}
+
+/**
  * A modal question: `title`, `text` and two `choices` ([{ value, label, primary }]).
  * Resolves true when the user picked the choice whose value is `confirm`; Escape
  * or the other choice resolves false.

@@ -4,7 +4,7 @@ that ended while the app was open, with the check-in kept and sent after the nex
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete
@@ -195,6 +195,19 @@ def test_deleting_a_check_in_from_history(app, new_context, make_patient):
     expect(page.get_by_role("status")).to_contain_text("is deleted")
     expect(cards).to_have_count(1)
     assert [answers for _, answers in stored_entries(app, patient.user["email"])] == [[2] * 7]
+
+    # The time range: 90 days are asked for and shown pressed, and kept for the next visit.
+    ranges = page.get_by_role("group", name="Time range")
+    with page.expect_request(re.compile(r"/entries\?from=[\d-]+&to=[\d-]+$")) as asked:
+        ranges.get_by_role("button", name="90 days").click()
+    query = dict(part.split("=") for part in asked.value.url.split("?")[1].split("&"))
+    assert (date.fromisoformat(query["to"]) - date.fromisoformat(query["from"])).days == 89
+    expect(ranges.get_by_role("button", name="90 days")).to_have_attribute("aria-pressed", "true")
+    expect(ranges.get_by_role("button", name="30 days")).to_have_attribute("aria-pressed", "false")
+    page.reload()
+    expect(
+        page.get_by_role("group", name="Time range").get_by_role("button", name="90 days")
+    ).to_have_attribute("aria-pressed", "true")
 
 
 def test_an_expired_session_keeps_the_check_in_and_sends_it_after_login(app, new_context, make_patient):

@@ -1,7 +1,7 @@
 // History: a chart of daily scores over 30 or 90 days, and the check-ins: each can be
 // deleted (after a confirmation), and changed within the backfill window.
 import { get, patch, del, NetworkError, describeError } from '../api.js';
-import { h, clear, append, focusQuietly, uid, confirmDialog } from '../dom.js';
+import { h, clear, append, focusQuietly, uid, confirmDialog, rangePicker } from '../dom.js';
 import { loadForm, loadDueForm, bandOf, scoreSentence, sideEffectLabels, answerList } from '../gad7.js';
 import { localDate, addDays, formatDate, formatTime } from '../dates.js';
 import { buildEntryForm } from '../entryform.js';
@@ -38,30 +38,17 @@ export async function render(ctx) {
 
   const status = h('div', { role: 'status', class: 'status' });
   const pending = pendingPanel(user);
-  const rangeButtons = RANGES.map((n) =>
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'segment',
-        'aria-pressed': String(n === range),
-        value: String(n),
-      },
-      `${n} days`,
-    ),
-  );
-  const rangeBar = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' }, rangeButtons);
+  const rangeBar = rangePicker({
+    days: RANGES,
+    value: range,
+    onChange(n) {
+      range = n;
+      sessionStorage.setItem('afterglow:history-range', String(range));
+      load();
+    },
+  });
   const chartSlot = h('div', { class: 'chart-slot' });
   const listSlot = h('div', { class: 'entries' });
-
-  rangeBar.addEventListener('click', (e) => {
-    const b = e.target.closest('button');
-    if (!b || Number(b.value) === range) return;
-    range = Number(b.value);
-    sessionStorage.setItem('afterglow:history-range', String(range));
-    for (const btn of rangeButtons) btn.setAttribute('aria-pressed', String(Number(btn.value) === range));
-    load();
-  });
 
   ctx.main.append(
     h(

@@ -1,6 +1,6 @@
 // A patient's timeline for the care team: relief assessment, flags, chart, sessions.
 import { get, post, patch, del, ApiError, describeError } from '../api.js';
-import { h, clear, field, focusQuietly, scrollIntoViewGently } from '../dom.js';
+import { h, clear, field, focusQuietly, scrollIntoViewGently, rangePicker } from '../dom.js';
 import {
   localDate,
   addDays,
@@ -54,28 +54,15 @@ export async function render(ctx) {
   const sessionsSlot = h('div', {});
   const notesSlot = h('div', {});
   const daysSlot = h('div', {});
-  const rangeButtons = RANGES.map((n) =>
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'segment',
-        'aria-pressed': String(n === range),
-        value: String(n),
-      },
-      `${n} days`,
-    ),
-  );
-  const rangeBar = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' }, rangeButtons);
-  rangeBar.addEventListener('click', (e) => {
-    const b = e.target.closest('button');
-    if (!b || Number(b.value) === range) return;
-    range = Number(b.value);
-    sessionStorage.setItem('afterglow:timeline-range', String(range));
-    for (const btn of rangeButtons) btn.setAttribute('aria-pressed', String(Number(btn.value) === range));
-    load();
+  const rangeBar = rangePicker({
+    days: RANGES,
+    value: range,
+    onChange(n) {
+      range = n;
+      sessionStorage.setItem('afterglow:timeline-range', String(range));
+      load();
+    },
   });
-
   // The texts of both instruments (the API's): the day view shows each entry's answers in its own instrument's words.
   const [texts, standardTexts] = await Promise.all([loadForm('daily'), loadForm('gad7')]);
   const forms = { [texts.instrument]: texts, [standardTexts.instrument]: standardTexts };
