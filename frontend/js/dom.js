@@ -132,11 +132,13 @@ export function selectField({ label, name, options, value, id, hint }) {
 
 /** Moves focus to an element that is not normally focusable (a heading, a message). */
 /**
- * A "Time range" group of day counts, one pressed: `days` (e.g. [30, 90]),
- * `value` the pressed one; `onChange(n)` when another is chosen. Returns the group.
+ * A "Time range" group of day counts, one pressed: `days` (e.g. [30, 90]); the
+ * choice is kept for the tab's session under `key` (`fallback` before any).
+ * `onChange(n)` when another is chosen. Returns { element, value() }.
  */
-export function rangePicker({ days, value, onChange }) {
-  let current = value;
+export function rangePicker({ days, key, fallback, onChange }) {
+  const stored = Number(sessionStorage.getItem(`afterglow:${key}`));
+  let current = days.includes(stored) ? stored : fallback;
   const buttons = days.map((n) =>
     h(
       'button',
@@ -144,15 +146,16 @@ export function rangePicker({ days, value, onChange }) {
       `${n} days`,
     ),
   );
-  const group = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' }, buttons);
-  group.addEventListener('click', (e) => {
+  const element = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' }, buttons);
+  element.addEventListener('click', (e) => {
     const b = e.target.closest('button');
     if (!b || Number(b.value) === current) return;
     current = Number(b.value);
+    sessionStorage.setItem(`afterglow:${key}`, String(current));
     for (const btn of buttons) btn.setAttribute('aria-pressed', String(Number(btn.value) === current));
     onChange(current);
   });
-  return group;
+  return { element, value: () => current };
 }
 
 /**

@@ -24,7 +24,6 @@ export function dailyScores(entries) {
 export async function render(ctx) {
   const { user } = ctx;
   const today = localDate(new Date(), user.timezone);
-  let range = Number(sessionStorage.getItem('afterglow:history-range')) || 30;
   let chart = null;
   let editing = null;
   const [daily, standard, due] = await Promise.all([
@@ -38,15 +37,17 @@ export async function render(ctx) {
 
   const status = h('div', { role: 'status', class: 'status' });
   const pending = pendingPanel(user);
-  const rangeBar = rangePicker({
+  const ranges = rangePicker({
     days: RANGES,
-    value: range,
+    key: 'history-range',
+    fallback: 30,
     onChange(n) {
       range = n;
-      sessionStorage.setItem('afterglow:history-range', String(range));
       load();
     },
   });
+  const rangeBar = ranges.element;
+  let range = ranges.value();
   const chartSlot = h('div', { class: 'chart-slot' });
   const listSlot = h('div', { class: 'entries' });
 

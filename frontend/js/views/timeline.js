@@ -30,7 +30,6 @@ const RANGES = [30, 90, 180];
 export async function render(ctx) {
   const pid = decodeURIComponent(ctx.params[0]);
   const base = `/api/v1/patients/${encodeURIComponent(pid)}`;
-  let range = Number(sessionStorage.getItem('afterglow:timeline-range')) || 90;
   let chart = null;
   let data = null;
   let treatments = [];
@@ -54,15 +53,17 @@ export async function render(ctx) {
   const sessionsSlot = h('div', {});
   const notesSlot = h('div', {});
   const daysSlot = h('div', {});
-  const rangeBar = rangePicker({
+  const ranges = rangePicker({
     days: RANGES,
-    value: range,
+    key: 'timeline-range',
+    fallback: 90,
     onChange(n) {
       range = n;
-      sessionStorage.setItem('afterglow:timeline-range', String(range));
       load();
     },
   });
+  const rangeBar = ranges.element;
+  let range = ranges.value();
   // The texts of both instruments (the API's): the day view shows each entry's answers in its own instrument's words.
   const [texts, standardTexts] = await Promise.all([loadForm('daily'), loadForm('gad7')]);
   const forms = { [texts.instrument]: texts, [standardTexts.instrument]: standardTexts };
