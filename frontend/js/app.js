@@ -25,7 +25,7 @@ import * as account from './views/account.js';
 import * as welcome from './views/welcome.js';
 import { forgetForms } from './gad7.js';
 import * as outcomes from './views/outcomes.js';
-import { currentPushSubscription } from './push.js';
+import { currentPushSubscription, syncPush } from './push.js';
 
 const ROUTES = [
   { re: /^\/login$/, view: auth.renderLogin, who: 'guest', title: 'Log in' },
@@ -165,6 +165,7 @@ export function afterLogin(user, firstRun = null) {
       : homeFor(user));
   returnTo = null;
   flushOutbox().catch(() => {});
+  if (user.role === 'patient') syncPush().catch(() => {});
   go(target);
 }
 
@@ -350,6 +351,8 @@ async function start() {
   updateNetworkNotice();
   await route();
   flushOutbox().catch(() => {});
+  // The server may have dropped this device's subscription (a refused key, an expired endpoint).
+  if (session.user?.role === 'patient' && !session.offline) syncPush().catch(() => {});
 }
 
 if ('serviceWorker' in navigator) {

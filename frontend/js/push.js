@@ -1,5 +1,5 @@
 // Web Push opt-in (CONTRACT.md §7). The permission prompt must come from a tap.
-import { get, post, del } from './api.js';
+import { get, post, del, ApiError } from './api.js';
 
 export function isIOS() {
   const ua = navigator.userAgent;
@@ -40,6 +40,30 @@ function sameBytes(buffer, bytes) {
 export async function enablePush() {
   const answer = await Notification.requestPermission();
   if (answer !== 'granted') return answer;
+  await register();
+  return 'granted';
+}
+
+/**
+ * When this device may notify and has a subscription, hands it to the server again.
+ * The server drops a subscription the push service refused (a replaced server key,
+ * an expired endpoint) without the browser knowing; this brings reminders back.
+ * Resolves 'on'; 'refused' when the server will not take it (its push service is not
+ * on the clinic's list: reminders come by email); 'off' without a subscription.
+ */
+export async function syncPush() {
+  if (!pushSupported() || permission() !== 'granted' || !(await currentPushSubscription())) return 'off';
+  try {
+    await register();
+    return 'on';
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 422) return 'refused';
+    throw err;
+  }
+}
+
+/** This device's subscription, made with the server's current key, stored by the server. */
+async function register() {
   const { public_key: publicKey } = await get('/api/v1/push/public-key');
   const reg = await navigator.serviceWorker.ready;
   const serverKey = keyBytes(publicKey);
@@ -51,7 +75,6 @@ export async function enablePush() {
   }
   if (!sub) sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: serverKey });
   await post('/api/v1/push/subscriptions', sub.toJSON());
-  return 'granted';
 }
 
 export async function disablePush() {

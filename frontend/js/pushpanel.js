@@ -10,6 +10,7 @@ import {
   enablePush,
   disablePush,
   currentPushSubscription,
+  syncPush,
 } from './push.js';
 
 const REASON =
@@ -53,6 +54,8 @@ export async function pushPanel(slot, say) {
     return;
   }
   if (sub && perm === 'granted') {
+    // The browser's word is not enough: the server may have dropped this device.
+    const state = await syncPush().catch(() => 'on'); // offline: it cannot be checked now
     const off = h('button', { type: 'button', class: 'secondary' }, 'Turn off notifications');
     off.addEventListener('click', async () => {
       off.disabled = true;
@@ -64,7 +67,17 @@ export async function pushPanel(slot, say) {
       }
       again();
     });
-    slot.append(h('p', {}, 'Notifications are on. Your reminder will appear on this device.'), off);
+    slot.append(
+      state === 'refused'
+        ? h(
+            'p',
+            {},
+            "Your clinic's server does not send to this browser's notification service, so no reminder appears on this device. " +
+              'Your reminder comes by email when email reminders are on.',
+          )
+        : h('p', {}, 'Notifications are on. Your reminder will appear on this device.'),
+      off,
+    );
     return;
   }
   const on = h('button', { type: 'button', class: 'primary' }, 'Turn on notifications');

@@ -1,10 +1,13 @@
 """The patient on a phone: join from an invite, check in (also offline), log out."""
 
 import json
+import time
 import uuid
 
 import pytest
+from sqlalchemy import delete, select
 
+from diary.extensions import db
 from tests.conftest import PASSWORD, login
 from tests.e2e.support import (
     ANSWERS,
@@ -284,3 +287,81 @@ def test_offline_with_no_copy_of_the_questions_the_page_says_what_to_do(new_cont
     page.reload()
     expect(page.get_by_text("The check-in questions need a connection the first time")).to_be_visible()
     expect(page.get_by_text("Something went wrong")).to_have_count(0)
+
+
+# The browser's push service (FCM, Mozilla's) cannot be reached here: this stands in for
+# PushManager with one subscription on the test push receiver, as Chromium would hand it out.
+FAKE_PUSH_MANAGER = """
+(() => {
+  const device = %s;
+  const serverKey = Uint8Array.from(atob(%s), (c) => c.charCodeAt(0));
+  const made = () => ({
+    endpoint: device.endpoint,
+    expirationTime: null,
+    options: { userVisibleOnly: true, applicationServerKey: serverKey.buffer },
+    toJSON: () => device,
+    unsubscribe: async () => { current = null; return true; },
+  });
+  let current = made();
+  PushManager.prototype.getSubscription = async function () { return current; };
+  PushManager.prototype.subscribe = async function () { current = made(); return current; };
+})();
+"""
+
+
+def test_the_app_hands_a_dropped_push_subscription_back_and_says_when_it_is_refused(
+    app, new_context, make_patient, push_receiver
+):
+    """The server drops a subscription the push service refused (a lost VAPID key, an expired
+    endpoint, a narrowed allow-list) and the browser does not know: opening the app hands it
+    back, and Settings says so when the server will not take it, instead of "Notifications are on"."""
+    from diary.notifications.models import PushSubscription
+
+    app.config.update(PUSH_ALLOW_INSECURE_ENDPOINTS=True, PUSH_ALLOWED_HOSTS=("127.0.0.1",))
+    patient = make_patient()
+    public_key = patient.get("/api/v1/push/public-key").get_json()["public_key"]
+    padded = public_key.replace("-", "+").replace("_", "/") + "=" * (-len(public_key) % 4)
+    device = push_receiver.new_subscription()
+    context = new_context(PHONE)
+    context.grant_permissions(["notifications"])
+    context.add_init_script(FAKE_PUSH_MANAGER % (json.dumps(device), json.dumps(padded)))
+
+    def stored():
+        with app.app_context():
+            return db.session.scalars(
+                select(PushSubscription.endpoint).where(
+                    PushSubscription.user_id == uuid.UUID(patient.user["id"])
+                )
+            ).all()
+
+    def dropped():
+        with app.app_context():
+            db.session.execute(delete(PushSubscription))
+            db.session.commit()
+
+    def eventually(expected):
+        for _ in range(50):
+            if stored() == expected:
+                return
+            time.sleep(0.1)
+        assert stored() == expected
+
+    page = context.new_page()
+    log_in(page, patient.user["email"], PASSWORD)
+    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
+    eventually([device["endpoint"]])  # handed over at login
+
+    dropped()
+    page.reload()
+    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
+    eventually([device["endpoint"]])  # and again when the app opens
+    page.get_by_role("link", name="Settings").click()
+    expect(page.get_by_text("Notifications are on.")).to_be_visible()
+
+    app.config["PUSH_ALLOWED_HOSTS"] = ("fcm.googleapis.com",)  # the operator narrowed the list
+    dropped()
+    page.reload()
+    expect(page.get_by_text("does not send to this browser's notification service")).to_be_visible()
+    expect(page.get_by_text("Notifications are on.")).to_have_count(0)
+    screenshot(page, "patient-07-push-refused")
+    assert stored() == []
