@@ -15,7 +15,7 @@ raised (those with a ``cycle_start``) and leaves any other flag alone:
   plan_maintenance of the same cycle, or when a newer course raised urgent or
   wearing_off again while the older one was still open because the patient
   started that course alone (``superseded``: the newer flag carries the concern,
-  with its own day and details);
+  with its own day and details; should the newer one go, the older reopens);
 - a flag whose event the changed data no longer raise (an entry deleted or
   edited, a score backfilled into a gap, a session moved, a booking made) is
   deleted if nobody acted on it (no acknowledgement, no provider alert), else
@@ -80,15 +80,20 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
     """Brings the stored flags in line with the replay's events; returns the patient's live flags.
 
     Only the flags that can still change are loaded whole: those not resolved,
-    and withdrawn ones (which may reopen). Of the settled rest, the
-    occurrences suffice to raise nothing twice.
+    withdrawn ones and team-closed ones a newer course superseded (which may
+    reopen). Of the settled rest, the occurrences suffice to raise nothing twice.
     """
     known = set(db.session.scalars(select(Flag.occurrence).where(Flag.patient_id == patient_id)))
     live = {
         flag.occurrence: flag
         for flag in db.session.scalars(
             select(Flag)
-            .where(Flag.patient_id == patient_id, (Flag.status != RESOLVED) | (Flag.resolution == WITHDRAWN))
+            .where(
+                Flag.patient_id == patient_id,
+                (Flag.status != RESOLVED)
+                | (Flag.resolution == WITHDRAWN)
+                | ((Flag.resolution == SUPERSEDED) & Flag.kind.in_(TEAM_CLOSES)),
+            )
             .execution_options(populate_existing=True)
         )
     }
@@ -105,8 +110,7 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
             if event
             else causes.new_cycle(flag.cycle_start, flag.kind)
         )
-        if reason is None and flag.cycle_start < newest.get(flag.kind, flag.cycle_start):
-            reason = SUPERSEDED
+        reason = reason or _superseded(flag.kind, flag.cycle_start, newest)
         if reason is None and event is None:
             if flag.acknowledged_at is None and flag.provider_alerted_at is None:
                 # Nobody acted on it and the data no longer raise it (a backfilled
@@ -126,11 +130,13 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
 
     for occurrence, event in wanted.items():
         cycle_start = date.fromisoformat(event.details["cycle_start"])
-        reason = causes.ended(event.kind, cycle_start, event.details)
+        reason = causes.ended(event.kind, cycle_start, event.details) or _superseded(
+            event.kind, cycle_start, newest
+        )
         flag = live.get(occurrence)
         if flag is not None:
-            if flag.status == RESOLVED and flag.resolution == WITHDRAWN and reason is None:
-                _reopen(flag, event)
+            if flag.status == RESOLVED and flag.resolution in (WITHDRAWN, SUPERSEDED) and reason is None:
+                _reopen(flag, event)  # its event is back, or the newer course's flag is gone
         elif occurrence not in known:
             flag = Flag(
                 patient_id=patient_id,
@@ -146,6 +152,10 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
             )
             live[occurrence] = _insert_flag(flag) or flag
     return [flag for flag in live.values() if flag in db.session]
+
+
+def _superseded(kind, cycle_start, newest) -> str | None:
+    return SUPERSEDED if kind in newest and cycle_start < newest[kind] else None
 
 
 def _newest_open_cycles(events, causes) -> dict[str, date]:

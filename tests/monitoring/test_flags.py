@@ -10,6 +10,7 @@ from diary.extensions import db
 from diary.monitoring import flags, service
 from diary.monitoring.models import Flag
 from diary.monitoring.params import parse_relief_params
+from diary.treatments.models import Treatment
 
 from .conftest import D0, WORKED_AFTER, flag_set
 
@@ -317,3 +318,37 @@ def test_a_dose_the_patient_took_alone_does_not_hide_the_next_wearing_off(diary)
     assert "wearing_off" in summary["open_flags"]
     pat.refresh(day(42), hour=13)  # and it stays so: nothing raised twice, nothing refused
     assert [flag for flag in pat.flags() if flag[0] == "wearing_off"] == wearing_off
+
+
+def test_the_superseded_flag_reopens_when_the_newer_course_is_taken_back(app, diary):
+    pat = diary()
+    pat.worked_example(D0)
+    pat.refresh(day(21))
+    own = pat.session(day(22), by="patient")
+    pat.scores(day(23), WORKED_AFTER)
+    pat.refresh(day(42))
+    assert ("wearing_off", "resolved", day(18), "superseded") in pat.flags()
+
+    with app.app_context():  # the dose was recorded by mistake
+        db.session.delete(db.session.get(Treatment, own))
+        db.session.commit()
+    summary = pat.refresh(day(42), hour=13)
+    wearing_off = [flag for flag in pat.flags() if flag[0] == "wearing_off"]
+    assert wearing_off == [("wearing_off", "open", day(18), None)]
+    assert "wearing_off" in summary["open_flags"]
+
+
+def test_both_courses_raised_in_one_refresh_leave_the_newer_flag_open(diary, caplog):
+    """A first evaluation of the whole history (a backfill, the bulk-import catch-up) raises the
+    older course's flag already superseded, so the newer one is not refused."""
+    pat = diary()
+    pat.worked_example(D0)
+    pat.session(day(22), by="patient")
+    pat.scores(day(23), WORKED_AFTER)
+    summary = pat.refresh(day(42))
+    wearing_off = [flag for flag in pat.flags() if flag[0] == "wearing_off"]
+    assert wearing_off == [
+        ("wearing_off", "resolved", day(18), "superseded"),
+        ("wearing_off", "open", day(40), None),
+    ]
+    assert "wearing_off" in summary["open_flags"] and "not raised" not in caplog.text
