@@ -152,7 +152,7 @@ def team_invite(provider: User, handle: str, *, now) -> Invite:
     handle is 404, as if it did not exist. The team's pending invites are few: they are read
     and matched. The invite's code itself is still taken (the first shape of these routes)."""
     for invite in pending_invites(provider, now=now):
-        if hmac.compare_digest(invite_id(invite.code), handle):
+        if hmac.compare_digest(invite_id(invite.code).encode(), handle.encode()):
             return invite
     invite = db.session.get(Invite, normalise_invite_code(handle)) if len(handle) <= 32 else None
     if invite is None or invite.care_team_id not in _team_ids(provider) or not invite.pending(now):

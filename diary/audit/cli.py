@@ -67,7 +67,7 @@ def export(since, until, output):
             stream.write(json.dumps(_line(event)) + "\n")
             count += 1
     finally:
-        db.session.commit()
+        db.session.rollback()  # it only read: end it without burying an error
         if output:
             stream.close()
     # Exporting the trail is itself an export worth recording.
