@@ -25,7 +25,7 @@ import * as account from './views/account.js';
 import * as welcome from './views/welcome.js';
 import { forgetForms } from './gad7.js';
 import * as outcomes from './views/outcomes.js';
-import { currentPushSubscription, syncPush } from './push.js';
+import { currentPushSubscription, syncPush, forgetPushOwner } from './push.js';
 
 const ROUTES = [
   { re: /^\/login$/, view: auth.renderLogin, who: 'guest', title: 'Log in' },
@@ -165,7 +165,7 @@ export function afterLogin(user, firstRun = null) {
       : homeFor(user));
   returnTo = null;
   flushOutbox().catch(() => {});
-  if (user.role === 'patient') syncPush().catch(() => {});
+  if (user.role === 'patient') syncPush(user.id).catch(() => {});
   go(target);
 }
 
@@ -205,6 +205,7 @@ async function onLogoutClick(event) {
 }
 
 async function forgetPush() {
+  forgetPushOwner();
   try {
     const sub = await currentPushSubscription();
     if (!sub) return;
@@ -352,7 +353,7 @@ async function start() {
   await route();
   flushOutbox().catch(() => {});
   // The server may have dropped this device's subscription (a refused key, an expired endpoint).
-  if (session.user?.role === 'patient' && !session.offline) syncPush().catch(() => {});
+  if (session.user?.role === 'patient' && !session.offline) syncPush(session.user.id).catch(() => {});
 }
 
 if ('serviceWorker' in navigator) {

@@ -184,11 +184,19 @@ export async function remove(id) {
  * "never going to be accepted" (dropped and reported) or "try later" (stop here).
  */
 const FLUSH_LOCK = 'afterglow-outbox-flush';
+let localTail = Promise.resolve();
+/** Runs `fn` holding the outbox's lock: across tabs with Web Locks, else within this tab. */
+function withLock(fn) {
+  if (navigator.locks) return navigator.locks.request(FLUSH_LOCK, fn);
+  const job = localTail.then(fn, fn);
+  localTail = job.catch(() => {});
+  return job;
+}
+
 let flushing = null;
 export function flush(owner, send, isPermanent) {
   if (!flushing) {
-    const run = () => flushOnce(owner, send, isPermanent);
-    const job = navigator.locks ? navigator.locks.request(FLUSH_LOCK, run) : run();
+    const job = withLock(() => flushOnce(owner, send, isPermanent));
     flushing = job.finally(() => {
       flushing = null;
     });
@@ -233,9 +241,7 @@ export async function update(owner, payload) {
     changed();
     return true;
   };
-  if (navigator.locks) return navigator.locks.request(FLUSH_LOCK, run);
-  await flushing?.catch(() => {});
-  return run();
+  return withLock(run);
 }
 
 /** Forget everything: the queued items, the draft and the key. Used at logout. */

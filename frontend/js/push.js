@@ -36,30 +36,51 @@ function sameBytes(buffer, bytes) {
   return a.length === bytes.length && a.every((v, i) => v === bytes[i]);
 }
 
+// Whose subscription this browser holds: the patient who turned notifications on here.
+const OWNER = 'afterglow:push-owner';
+
 /** Call straight from a click handler: the permission request is its first await. */
-export async function enablePush() {
+export async function enablePush(userId) {
   const answer = await Notification.requestPermission();
   if (answer !== 'granted') return answer;
   await register();
+  localStorage.setItem(OWNER, userId);
   return 'granted';
 }
 
 /**
- * When this device may notify and has a subscription, hands it to the server again.
- * The server drops a subscription the push service refused (a replaced server key,
- * an expired endpoint) without the browser knowing; this brings reminders back.
+ * When this device may notify and holds the patient `userId`'s subscription, hands it
+ * to the server again. The server drops a subscription the push service refused (a
+ * replaced server key, an expired endpoint) without the browser knowing; this brings
+ * reminders back. A subscription another patient left here (they never logged out)
+ * is ended instead, never moved to this account: their reminders stop showing on a
+ * device someone else uses, and this patient turns notifications on themselves.
  * Resolves 'on'; 'refused' when the server will not take it (its push service is not
  * on the clinic's list: reminders come by email); 'off' without a subscription.
  */
-export async function syncPush() {
-  if (!pushSupported() || permission() !== 'granted' || !(await currentPushSubscription())) return 'off';
+export async function syncPush(userId) {
+  if (!pushSupported() || permission() !== 'granted') return 'off';
+  const sub = await currentPushSubscription();
+  if (!sub) return 'off';
+  const owner = localStorage.getItem(OWNER);
+  if (owner && owner !== userId) {
+    await sub.unsubscribe();
+    localStorage.removeItem(OWNER);
+    return 'off';
+  }
   try {
     await register();
+    localStorage.setItem(OWNER, userId); // one made before owners were kept: its user is the one here
     return 'on';
   } catch (err) {
     if (err instanceof ApiError && err.status === 422) return 'refused';
     throw err;
   }
+}
+
+/** Forgets whose subscription this browser holds (logging out, turning notifications off). */
+export function forgetPushOwner() {
+  localStorage.removeItem(OWNER);
 }
 
 /** This device's subscription, made with the server's current key, stored by the server. */
@@ -79,6 +100,7 @@ async function register() {
 
 export async function disablePush() {
   const sub = await currentPushSubscription();
+  forgetPushOwner();
   if (!sub) return;
   await del('/api/v1/push/subscriptions', { endpoint: sub.endpoint });
   await sub.unsubscribe();

@@ -1,5 +1,5 @@
 // Notifications on this device: why, how to turn them on or off, and iOS's Home Screen step.
-// Shared by the first-run setup and Settings. `say(text)` reports an outcome.
+// Shared by the first-run setup and Settings. `user`: the patient; `say(text)` reports an outcome.
 import { h, clear, append } from './dom.js';
 import { describeError } from './api.js';
 import {
@@ -17,8 +17,8 @@ const REASON =
   'A notification is the quietest way to be reminded. It only says "Time for your daily check-in", ' +
   'never anything about your health. Without notifications, the reminder comes by email.';
 
-export async function pushPanel(slot, say) {
-  const again = () => pushPanel(slot, say);
+export async function pushPanel(slot, user, say) {
+  const again = () => pushPanel(slot, user, say);
   clear(slot);
   if (!pushSupported()) {
     if (isIOS() && !isStandalone()) {
@@ -55,7 +55,7 @@ export async function pushPanel(slot, say) {
   }
   if (sub && perm === 'granted') {
     // The browser's word is not enough: the server may have dropped this device.
-    const state = await syncPush().catch(() => 'on'); // offline: it cannot be checked now
+    const state = await syncPush(user.id).catch(() => 'on'); // offline: it cannot be checked now
     const off = h('button', { type: 'button', class: 'secondary' }, 'Turn off notifications');
     off.addEventListener('click', async () => {
       off.disabled = true;
@@ -84,7 +84,7 @@ export async function pushPanel(slot, say) {
   on.addEventListener('click', async () => {
     on.disabled = true;
     try {
-      const result = await enablePush();
+      const result = await enablePush(user.id);
       say(
         result === 'granted'
           ? 'Notifications are on. Your daily reminder will appear on this device.'

@@ -326,12 +326,10 @@ def test_the_app_hands_a_dropped_push_subscription_back_and_says_when_it_is_refu
     context.grant_permissions(["notifications"])
     context.add_init_script(FAKE_PUSH_MANAGER % (json.dumps(device), json.dumps(padded)))
 
-    def stored():
+    def stored(user=patient.user):
         with app.app_context():
             return db.session.scalars(
-                select(PushSubscription.endpoint).where(
-                    PushSubscription.user_id == uuid.UUID(patient.user["id"])
-                )
+                select(PushSubscription.endpoint).where(PushSubscription.user_id == uuid.UUID(user["id"]))
             ).all()
 
     def dropped():
@@ -365,3 +363,21 @@ def test_the_app_hands_a_dropped_push_subscription_back_and_says_when_it_is_refu
     expect(page.get_by_text("Notifications are on.")).to_have_count(0)
     screenshot(page, "patient-07-push-refused")
     assert stored() == []
+
+    # The patient's session ends without "Log out"; someone else logs in on this phone. The
+    # subscription is not moved to them: it is ended here, and they turn notifications on themselves.
+    app.config["PUSH_ALLOWED_HOSTS"] = ("127.0.0.1",)
+    page.reload()
+    eventually([device["endpoint"]])
+    other = make_patient(name="Other Person")
+    context.clear_cookies()
+    page.goto(page.url.split("#")[0] + "#/login")
+    page.reload()
+    log_in(page, other.user["email"], PASSWORD)
+    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
+    page.wait_for_function(
+        "navigator.serviceWorker.ready.then(r => r.pushManager.getSubscription()).then(s => s === null)"
+    )
+    page.get_by_role("link", name="Settings").click()
+    expect(page.get_by_role("button", name="Turn on notifications")).to_be_visible()
+    assert stored(other.user) == []

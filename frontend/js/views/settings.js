@@ -175,7 +175,7 @@ export async function render(ctx) {
   }
 
   function renderPush() {
-    pushPanel(pushSlot, (text) => {
+    pushPanel(pushSlot, user, (text) => {
       status.textContent = text;
     });
   }

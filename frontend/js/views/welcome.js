@@ -75,7 +75,7 @@ export async function render(ctx) {
       form,
     ),
   );
-  pushPanel(pushSlot, (text) => {
+  pushPanel(pushSlot, ctx.user, (text) => {
     status.textContent = text;
     focusQuietly(status);
   });
