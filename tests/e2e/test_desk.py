@@ -204,7 +204,7 @@ def test_worklist_filters_search_and_overdue_mark(app, new_context, make_provide
     table = desk.get_by_role("table", name="Patients")
     expect(table.get_by_role("row")).to_have_count(3)
     expect(table.get_by_role("row").nth(1)).to_contain_text("overdue")
-    desk.get_by_role("group", name="Show").get_by_role("button", name="Overdue").click()
+    desk.get_by_role("group", name="Show").get_by_role("button", name="Suggested date passed").click()
     expect(table.get_by_role("row")).to_have_count(2)
     expect(table).to_contain_text("Lee Late")
     desk.get_by_role("button", name="All patients").click()

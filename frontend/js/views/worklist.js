@@ -253,11 +253,13 @@ function timeCell(iso, timeZone, viewerZone) {
   );
 }
 
+// `overdue` (the API's name) lists every patient whose suggested date has passed, booked
+// or not; the row's own tag says whether anything is booked (session_due above).
 const FILTERS = [
   ['', 'All patients'],
   ['needs_action', 'Needs action'],
   ['open_flags', 'Open flags'],
-  ['overdue', 'Overdue'],
+  ['overdue', 'Suggested date passed'],
   ['nothing_booked', 'Nothing booked'],
 ];
 
