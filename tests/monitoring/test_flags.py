@@ -297,44 +297,53 @@ def test_booking_a_session_before_the_predicted_date_withdraws_plan_maintenance(
     assert summary["next_planned_session"] == pat.at(day(16), hour=10)
 
 
+# The worked example wears off on day 18; the patient then doses alone on day 22 and that
+# course wears off in turn, on day 40.
+SUPERSEDED_THEN_OPEN = [
+    ("wearing_off", "resolved", day(18), "superseded"),
+    ("wearing_off", "open", day(40), None),
+]
+
+
+def own_course_after_the_worked_example(pat, *, refresh_between=True):
+    """Returns the id of the patient's own session."""
+    pat.worked_example(D0)
+    if refresh_between:
+        pat.refresh(day(21))
+        assert ("wearing_off", "open", day(18), None) in pat.flags()
+    own = pat.session(day(22), by="patient")
+    pat.scores(day(23), WORKED_AFTER)
+    return own
+
+
+def wearing_off_flags(pat):
+    return [flag for flag in pat.flags() if flag[0] == "wearing_off"]
+
+
 def test_a_dose_the_patient_took_alone_does_not_hide_the_next_wearing_off(diary):
     """The care team's wearing_off stays open across the patient's own dose (TEAM_CLOSES); when
     that new course wears off too, the care team sees the new flag, dated and detailed as the
     new course's, and the old one gives way to it."""
     pat = diary()
-    pat.worked_example(D0)
-    pat.refresh(day(21))
-    assert ("wearing_off", "open", day(18), None) in pat.flags()
-
-    pat.session(day(22), by="patient")
-    pat.scores(day(23), WORKED_AFTER)
+    own_course_after_the_worked_example(pat)
     summary = pat.refresh(day(42))
-
-    wearing_off = [flag for flag in pat.flags() if flag[0] == "wearing_off"]
-    assert wearing_off == [
-        ("wearing_off", "resolved", day(18), "superseded"),
-        ("wearing_off", "open", day(40), None),
-    ]
+    assert wearing_off_flags(pat) == SUPERSEDED_THEN_OPEN
     assert "wearing_off" in summary["open_flags"]
     pat.refresh(day(42), hour=13)  # and it stays so: nothing raised twice, nothing refused
-    assert [flag for flag in pat.flags() if flag[0] == "wearing_off"] == wearing_off
+    assert wearing_off_flags(pat) == SUPERSEDED_THEN_OPEN
 
 
 def test_the_superseded_flag_reopens_when_the_newer_course_is_taken_back(app, diary):
     pat = diary()
-    pat.worked_example(D0)
-    pat.refresh(day(21))
-    own = pat.session(day(22), by="patient")
-    pat.scores(day(23), WORKED_AFTER)
+    own = own_course_after_the_worked_example(pat)
     pat.refresh(day(42))
-    assert ("wearing_off", "resolved", day(18), "superseded") in pat.flags()
+    assert wearing_off_flags(pat) == SUPERSEDED_THEN_OPEN
 
     with app.app_context():  # the dose was recorded by mistake
         db.session.delete(db.session.get(Treatment, own))
         db.session.commit()
     summary = pat.refresh(day(42), hour=13)
-    wearing_off = [flag for flag in pat.flags() if flag[0] == "wearing_off"]
-    assert wearing_off == [("wearing_off", "open", day(18), None)]
+    assert wearing_off_flags(pat) == [("wearing_off", "open", day(18), None)]
     assert "wearing_off" in summary["open_flags"]
 
 
@@ -342,13 +351,7 @@ def test_both_courses_raised_in_one_refresh_leave_the_newer_flag_open(diary, cap
     """A first evaluation of the whole history (a backfill, the bulk-import catch-up) raises the
     older course's flag already superseded, so the newer one is not refused."""
     pat = diary()
-    pat.worked_example(D0)
-    pat.session(day(22), by="patient")
-    pat.scores(day(23), WORKED_AFTER)
+    own_course_after_the_worked_example(pat, refresh_between=False)
     summary = pat.refresh(day(42))
-    wearing_off = [flag for flag in pat.flags() if flag[0] == "wearing_off"]
-    assert wearing_off == [
-        ("wearing_off", "resolved", day(18), "superseded"),
-        ("wearing_off", "open", day(40), None),
-    ]
+    assert wearing_off_flags(pat) == SUPERSEDED_THEN_OPEN
     assert "wearing_off" in summary["open_flags"] and "not raised" not in caplog.text
