@@ -7,7 +7,6 @@ import {
   onUnauthenticated,
   NetworkError,
   describeError,
-  del,
   request,
 } from './api.js';
 import { h, clear, focusQuietly, confirmDialog } from './dom.js';
@@ -25,7 +24,7 @@ import * as account from './views/account.js';
 import * as welcome from './views/welcome.js';
 import { forgetForms } from './gad7.js';
 import * as outcomes from './views/outcomes.js';
-import { currentPushSubscription, syncPush, forgetPushOwner } from './push.js';
+import { syncPush, leavePush } from './push.js';
 
 const ROUTES = [
   { re: /^\/login$/, view: auth.renderLogin, who: 'guest', title: 'Log in' },
@@ -185,7 +184,7 @@ async function onLogoutClick(event) {
       await flushOutbox().catch(() => {});
       const pending = await outbox.count(user.id).catch(() => 0);
       if (pending && !(await confirmDiscard(pending))) return;
-      await forgetPush();
+      await leavePush().catch(() => {}); // not subscribed, or no push support
     }
     await logout();
     await outbox.wipe().catch(() => {});
@@ -201,18 +200,6 @@ async function onLogoutClick(event) {
     );
   } finally {
     button.disabled = false;
-  }
-}
-
-async function forgetPush() {
-  forgetPushOwner();
-  try {
-    const sub = await currentPushSubscription();
-    if (!sub) return;
-    await del('/api/v1/push/subscriptions', { endpoint: sub.endpoint }).catch(() => {});
-    await sub.unsubscribe();
-  } catch {
-    /* not subscribed, or no push support */
   }
 }
 

@@ -39,12 +39,37 @@ function sameBytes(buffer, bytes) {
 // Whose subscription this browser holds: the patient who turned notifications on here.
 const OWNER = 'afterglow:push-owner';
 
+// Storage can be off (a browser setting) while the app still works: then no owner is kept.
+function pushOwner() {
+  try {
+    return localStorage.getItem(OWNER);
+  } catch {
+    return null;
+  }
+}
+
+function setPushOwner(userId) {
+  try {
+    localStorage.setItem(OWNER, userId);
+  } catch {
+    /* no storage */
+  }
+}
+
+function forgetPushOwner() {
+  try {
+    localStorage.removeItem(OWNER);
+  } catch {
+    /* no storage */
+  }
+}
+
 /** Call straight from a click handler: the permission request is its first await. */
 export async function enablePush(userId) {
   const answer = await Notification.requestPermission();
   if (answer !== 'granted') return answer;
   await register();
-  localStorage.setItem(OWNER, userId);
+  setPushOwner(userId);
   return 'granted';
 }
 
@@ -62,25 +87,22 @@ export async function syncPush(userId) {
   if (!pushSupported() || permission() !== 'granted') return 'off';
   const sub = await currentPushSubscription();
   if (!sub) return 'off';
-  const owner = localStorage.getItem(OWNER);
+  const owner = pushOwner();
   if (owner && owner !== userId) {
     await sub.unsubscribe();
-    localStorage.removeItem(OWNER);
+    forgetPushOwner();
     return 'off';
   }
   try {
     await register();
-    localStorage.setItem(OWNER, userId); // one made before owners were kept: its user is the one here
+    // One made before owners were kept: its user is the one here. Unless a logout
+    // ended the subscription meanwhile.
+    if (await currentPushSubscription()) setPushOwner(userId);
     return 'on';
   } catch (err) {
     if (err instanceof ApiError && err.status === 422) return 'refused';
     throw err;
   }
-}
-
-/** Forgets whose subscription this browser holds (logging out, turning notifications off). */
-export function forgetPushOwner() {
-  localStorage.removeItem(OWNER);
 }
 
 /** This device's subscription, made with the server's current key, stored by the server. */
@@ -100,8 +122,19 @@ async function register() {
 
 export async function disablePush() {
   const sub = await currentPushSubscription();
+  if (sub) {
+    await del('/api/v1/push/subscriptions', { endpoint: sub.endpoint });
+    await sub.unsubscribe();
+  }
+  forgetPushOwner(); // only once it is gone: the owner guards a subscription left behind
+}
+
+/** At logout: this browser's subscription ends, whether or not the server hears of it. */
+export async function leavePush() {
+  const sub = await currentPushSubscription();
+  if (sub) {
+    await del('/api/v1/push/subscriptions', { endpoint: sub.endpoint }).catch(() => {});
+    await sub.unsubscribe();
+  }
   forgetPushOwner();
-  if (!sub) return;
-  await del('/api/v1/push/subscriptions', { endpoint: sub.endpoint });
-  await sub.unsubscribe();
 }
