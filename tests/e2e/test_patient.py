@@ -381,3 +381,36 @@ def test_the_app_hands_a_dropped_push_subscription_back_and_says_when_it_is_refu
     page.get_by_role("link", name="Settings").click()
     expect(page.get_by_role("button", name="Turn on notifications")).to_be_visible()
     assert stored(other.user) == []
+
+
+def test_turning_push_off_while_the_server_cannot_hear_it_keeps_the_subscription_guarded(
+    app, new_context, make_patient, push_receiver
+):
+    """The owner record guards a subscription left in the browser: a turn-off whose DELETE fails
+    leaves both in place, so the next patient to log in here cannot inherit it."""
+    app.config.update(PUSH_ALLOW_INSECURE_ENDPOINTS=True, PUSH_ALLOWED_HOSTS=("127.0.0.1",))
+    patient = make_patient()
+    public_key = patient.get("/api/v1/push/public-key").get_json()["public_key"]
+    padded = public_key.replace("-", "+").replace("_", "/") + "=" * (-len(public_key) % 4)
+    context = new_context(PHONE)
+    context.grant_permissions(["notifications"])
+    context.add_init_script(
+        FAKE_PUSH_MANAGER % (json.dumps(push_receiver.new_subscription()), json.dumps(padded))
+    )
+    page = context.new_page()
+    log_in(page, patient.user["email"], PASSWORD)
+    page.get_by_role("link", name="Settings").click()
+    expect(page.get_by_text("Notifications are on.")).to_be_visible()
+    owner = "localStorage.getItem('afterglow:push-owner')"
+    assert page.evaluate(owner) == patient.user["id"]
+
+    context.route(
+        "**/api/v1/push/subscriptions",
+        lambda route: route.abort() if route.request.method == "DELETE" else route.fallback(),
+    )
+    page.get_by_role("button", name="Turn off notifications").click()
+    expect(page.get_by_role("status")).to_contain_text("connection")
+    assert page.evaluate(owner) == patient.user["id"]
+    assert page.evaluate(
+        "navigator.serviceWorker.ready.then(r => r.pushManager.getSubscription()).then(s => !!s)"
+    )
