@@ -58,15 +58,37 @@ class Causes:
         self.settled_cycles = settled_cycles
         # the latest course holding a session the care team recorded
         self.team_cycle_start = team_cycle_start
+        # per kind only the care team closes, the newest cycle whose event stays open (note_open)
+        self.newest: dict[str, date] = {}
+
+    def note_open(self, events) -> None:
+        """Notes, of ``events``, the newest cycle of each team-closed kind whose cause goes on.
+
+        An older flag of that kind gives way to it (``superseded``): one open flag per
+        kind, and the care team sees the current course's.
+        """
+        self.newest, newest = {}, {}
+        for event in events:
+            if event.kind in TEAM_CLOSES:
+                cycle_start = date.fromisoformat(event.details["cycle_start"])
+                if self.ended(event.kind, cycle_start, event.details) is None:
+                    newest[event.kind] = max(newest.get(event.kind, cycle_start), cycle_start)
+        self.newest = newest
 
     def new_cycle(self, cycle_start, kind=None) -> str | None:
+        """Why a flag's cycle is over, whether or not its event is still raised: a newer course
+        closed it, or (team-closed kinds) a newer course raised the same kind."""
         latest = self.team_cycle_start if kind in TEAM_CLOSES else self.cycle_start
-        return NEW_CYCLE if latest is not None and cycle_start < latest else None
+        if latest is not None and cycle_start < latest:
+            return NEW_CYCLE
+        if kind in self.newest and cycle_start < self.newest[kind]:
+            return SUPERSEDED
+        return None
 
     def ended(self, kind, cycle_start, details) -> str | None:
         """Why the cause of a flag whose event the replay still raises has ended, or None."""
-        if self.new_cycle(cycle_start, kind):
-            return NEW_CYCLE
+        if over := self.new_cycle(cycle_start, kind):
+            return over
         if kind == "data_gap" and self.last_logged is not None:
             since = (details or {}).get("since")
             if since and self.last_logged > date.fromisoformat(since):
@@ -98,7 +120,7 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
         )
     }
     wanted = {occurrence_of(event): event for event in events}
-    newest = _newest_open_cycles(wanted.values(), causes)
+    causes.note_open(wanted.values())
 
     # Resolutions first, so a new flag of a kind never meets the old open one.
     for occurrence, flag in list(live.items()):
@@ -110,7 +132,6 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
             if event
             else causes.new_cycle(flag.cycle_start, flag.kind)
         )
-        reason = reason or _superseded(flag.kind, flag.cycle_start, newest)
         if reason is None and event is None:
             if flag.acknowledged_at is None and flag.provider_alerted_at is None:
                 # Nobody acted on it and the data no longer raise it (a backfilled
@@ -130,9 +151,7 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
 
     for occurrence, event in wanted.items():
         cycle_start = date.fromisoformat(event.details["cycle_start"])
-        reason = causes.ended(event.kind, cycle_start, event.details) or _superseded(
-            event.kind, cycle_start, newest
-        )
+        reason = causes.ended(event.kind, cycle_start, event.details)
         flag = live.get(occurrence)
         if flag is not None:
             if flag.status == RESOLVED and flag.resolution in (WITHDRAWN, SUPERSEDED) and reason is None:
@@ -152,26 +171,6 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
             )
             live[occurrence] = _insert_flag(flag) or flag
     return [flag for flag in live.values() if flag in db.session]
-
-
-def _superseded(kind, cycle_start, newest) -> str | None:
-    return SUPERSEDED if kind in newest and cycle_start < newest[kind] else None
-
-
-def _newest_open_cycles(events, causes) -> dict[str, date]:
-    """For each kind only the care team closes, the newest cycle whose event stays open.
-
-    An older flag of that kind gives way to it: one open flag per kind, and the
-    care team sees the current course's.
-    """
-    newest: dict[str, date] = {}
-    for event in events:
-        if event.kind not in TEAM_CLOSES:
-            continue
-        cycle_start = date.fromisoformat(event.details["cycle_start"])
-        if causes.ended(event.kind, cycle_start, event.details) is None:
-            newest[event.kind] = max(newest.get(event.kind, cycle_start), cycle_start)
-    return newest
 
 
 def _insert_flag(flag) -> Flag | None:
