@@ -9,7 +9,8 @@ Savepoints / Transactional DDL") turns the driver's transaction handling off
 and emits ``BEGIN`` itself, so a savepoint nests inside one real transaction.
 
 Every transaction but a read-only one (``begin_read_only``: an export) begins
-``IMMEDIATE``: it takes SQLite's write lock at the start, waiting (``busy_timeout``) for another writer to finish. Requests that
+``IMMEDIATE``: it takes SQLite's write lock at the start, waiting
+(``busy_timeout``) for another writer to finish. Requests that
 only read by their method write too (the read audit, the idle clock), and a
 deferred transaction that has read cannot wait for the lock when it comes to
 write: in WAL mode SQLite answers "database is locked" at once. Readers never
@@ -66,14 +67,14 @@ def tune_sqlite(engine) -> None:
 
 #: A connection's execution option: its transaction only reads. On SQLite it begins
 #: deferred, so a long read (an export streaming the audit trail) holds no write lock
-#: and check-ins go on meanwhile. It must not write: commit it first.
+#: and check-ins go on meanwhile. It must not write: end it first.
 READ_ONLY = "diary_read_only"
 
 
 def begin_read_only(session) -> None:
     """Begins the next transaction of ``session`` (a scoped session: ``db.session``) as
     one that only reads (``READ_ONLY``). Call it before the transaction's first
-    statement; ``commit`` ends it.
+    statement; ``rollback`` (or ``commit``) ends it.
     """
     if session.registry().in_transaction():
         raise RuntimeError("begin_read_only needs a session outside a transaction")

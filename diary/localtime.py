@@ -108,18 +108,15 @@ def start_of_local_day(day: dt.date, tz: str | ZoneInfo) -> dt.datetime:
     """The first UTC instant of the local date ``day``: its midnight, or where midnight does not
     exist (a DST jump at 00:00) the jump itself; where it happens twice, the first time. A date
     a zone skipped altogether (Samoa, 2011-12-30) starts when the next one does."""
-    zone = resolve_zone(tz)
-    start = _first_instant_at_or_after(dt.datetime.combine(day, dt.time(0)), zone)
-    return start
+    return _first_instant_at_or_after(dt.datetime.combine(day, dt.time(0)), resolve_zone(tz))
 
 
 def next_local_midnight(now: dt.datetime, zone_name: str) -> dt.datetime:
     """The first UTC instant after ``now`` at which the local date in ``zone_name`` has moved on."""
     _require_aware("now", now)
     start = start_of_local_day(local_date_of(now, zone_name) + _ONE_DAY, zone_name)
-    return (
-        start if start > now else now + dt.timedelta(hours=1)
-    )  # a zone that repeats the day: look again soon
+    # A zone that repeats the day can put that start behind now: look again soon.
+    return start if start > now else now + dt.timedelta(hours=1)
 
 
 def _wall(instant_utc: dt.datetime, zone: ZoneInfo) -> dt.datetime:

@@ -74,6 +74,7 @@ from .events import (
 )
 from .forecast import (
     PRIOR_KINDS,
+    SINGLE_SESSION,
     CycleForecast,
     DurationPrior,
     cycle_forecast,
@@ -130,8 +131,9 @@ def replay(
     ``prior_durations`` are wear-off durations, in days, from before this history,
     oldest first (v1: the patient's own; v2: the clinic's, either one list for
     every cycle or a mapping from the kind of course, ``"single"`` or
-    ``"course"``, to its list, each cycle then taking its own kind's); ``planned`` are booked sessions (they can hold back
-    ``plan_maintenance``). Data dated after ``until`` is ignored.
+    ``"course"``, to its list, each cycle then taking its own kind's);
+    ``planned`` are booked sessions (they can hold back ``plan_maintenance``).
+    Data dated after ``until`` is ignored.
     """
     return _Replay(scores, sessions, until, params, intake_baseline, prior_durations, planned).run().events
 
@@ -772,8 +774,7 @@ class _Replay:
             return trend[0], TREND, trend[1]
         if history_day is not None:
             return history_day, HISTORY, None
-        prior = self.p.prior_single_days if c.sessions == 1 else self.p.prior_course_days
-        return c.last + prior, PRIOR, None
+        return c.last + self._fixed_prior_days(c.sessions), PRIOR, None
 
     # -- v2 (docs/relief.md)
 
@@ -859,10 +860,15 @@ class _Replay:
         estimate = _median(diffs) / (0.6745 * math.sqrt(2)) if len(diffs) >= 10 else 1.5
         return max(estimate, self.p.noise_sd_floor)
 
+    def _fixed_prior_days(self, sessions: int) -> int:
+        """The configured duration of a cycle of this kind of course, before any data."""
+        return (
+            self.p.prior_single_days if prior_kind(sessions) == SINGLE_SESSION else self.p.prior_course_days
+        )
+
     def _duration_prior(self, sessions: int) -> DurationPrior:
-        p = self.p
-        default = p.prior_single_days if sessions == 1 else p.prior_course_days
-        return duration_prior(self.durations, self.clinic[prior_kind(sessions)], default, p)
+        kind = prior_kind(sessions)
+        return duration_prior(self.durations, self.clinic[kind], self._fixed_prior_days(sessions), self.p)
 
     def _forecast_v2(self, c: _Cycle, t: int) -> tuple[CycleForecast, str, list[str]]:
         """The forecast of cycle ``c`` as of day ``t``, its basis and its sources."""
