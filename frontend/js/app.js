@@ -24,7 +24,7 @@ import * as account from './views/account.js';
 import * as welcome from './views/welcome.js';
 import { forgetForms } from './gad7.js';
 import * as outcomes from './views/outcomes.js';
-import { syncPush, leavePush } from './push.js';
+import { syncPush, disablePush } from './push.js';
 
 const ROUTES = [
   { re: /^\/login$/, view: auth.renderLogin, who: 'guest', title: 'Log in' },
@@ -184,7 +184,7 @@ async function onLogoutClick(event) {
       await flushOutbox().catch(() => {});
       const pending = await outbox.count(user.id).catch(() => 0);
       if (pending && !(await confirmDiscard(pending))) return;
-      await leavePush().catch(() => {}); // not subscribed, or no push support
+      await disablePush({ atLogout: true }).catch(() => {}); // not subscribed, or no push support
     }
     await logout();
     await outbox.wipe().catch(() => {});

@@ -72,18 +72,12 @@ export function field({
   const input = multiline ? h('textarea', { ...attrs, rows: rows || 3 }) : h('input', { ...attrs, type });
   if (value != null) input.value = value;
   const error = h('p', { class: 'field-error', id: errorId, hidden: true });
-  const wrap = h(
-    'div',
-    { class: 'field' },
-    h('label', { for: inputId }, label),
-    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
-    input,
-    error,
-  );
+  const hintEl = hint ? h('p', { class: 'hint', id: hintId }, hint) : null;
+  const wrap = h('div', { class: 'field' }, h('label', { for: inputId }, label), hintEl, input, error);
   return {
     wrap,
     input,
-    hint: hintId ? wrap.querySelector(`#${hintId}`) : null,
+    hint: hintEl,
     setError(message) {
       if (message) {
         error.textContent = message;
@@ -130,7 +124,6 @@ export function selectField({ label, name, options, value, id, hint }) {
   return { wrap, select };
 }
 
-/** Moves focus to an element that is not normally focusable (a heading, a message). */
 /**
  * A "Time range" group of day counts, one pressed: `days` (e.g. [30, 90]); the
  * choice is kept for the tab's session under `key` (`fallback` before any).
@@ -192,6 +185,7 @@ export function confirmDialog({ title, text, choices, confirm }) {
   });
 }
 
+/** Moves focus to an element that is not normally focusable (a heading, a message). */
 export function focusQuietly(el) {
   if (!el) return;
   if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');

@@ -178,11 +178,6 @@ export async function remove(id) {
   changed();
 }
 
-/**
- * Send queued items one by one, oldest first. `send(payload)` resolves with the
- * server's entry, or throws: `isPermanent(err)` decides whether an error means
- * "never going to be accepted" (dropped and reported) or "try later" (stop here).
- */
 const FLUSH_LOCK = 'afterglow-outbox-flush';
 let localTail = Promise.resolve();
 /** Runs `fn` holding the outbox's lock: across tabs with Web Locks, else within this tab. */
@@ -193,6 +188,11 @@ function withLock(fn) {
   return job;
 }
 
+/**
+ * Send queued items one by one, oldest first. `send(payload)` resolves with the
+ * server's entry, or throws: `isPermanent(err)` decides whether an error means
+ * "never going to be accepted" (dropped and reported) or "try later" (stop here).
+ */
 let flushing = null;
 export function flush(owner, send, isPermanent) {
   if (!flushing) {

@@ -120,21 +120,16 @@ async function register() {
   await post('/api/v1/push/subscriptions', sub.toJSON());
 }
 
-export async function disablePush() {
+/**
+ * Ends this browser's subscription, on the server and here. At logout (`atLogout`) it
+ * ends here even when the server cannot be told: its pushes then fail and it is dropped.
+ */
+export async function disablePush({ atLogout = false } = {}) {
   const sub = await currentPushSubscription();
   if (sub) {
-    await del('/api/v1/push/subscriptions', { endpoint: sub.endpoint });
+    const told = del('/api/v1/push/subscriptions', { endpoint: sub.endpoint });
+    await (atLogout ? told.catch(() => {}) : told);
     await sub.unsubscribe();
   }
   forgetPushOwner(); // only once it is gone: the owner guards a subscription left behind
-}
-
-/** At logout: this browser's subscription ends, whether or not the server hears of it. */
-export async function leavePush() {
-  const sub = await currentPushSubscription();
-  if (sub) {
-    await del('/api/v1/push/subscriptions', { endpoint: sub.endpoint }).catch(() => {});
-    await sub.unsubscribe();
-  }
-  forgetPushOwner();
 }

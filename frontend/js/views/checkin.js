@@ -56,6 +56,11 @@ export async function render(ctx) {
   if (done) await showDone(done);
   else await showForm(null);
 
+  /** A check-in waiting in the outbox, shown as the server would give it back: {entry, queued}. */
+  function waitingEntry(payload) {
+    return { entry: { ...payload, local_date: today, total: totalOf(payload.answers) }, queued: true };
+  }
+
   /** Today's latest check-in: from the server, or waiting in the outbox. {entry, queued} or null. */
   async function todaysCheckIn() {
     const queued = (await outbox.list(user.id).catch(() => [])).filter(
@@ -63,7 +68,7 @@ export async function render(ctx) {
     );
     if (queued.length) {
       const { payload } = queued[queued.length - 1];
-      return { entry: { ...payload, local_date: today, total: totalOf(payload.answers) }, queued: true };
+      return waitingEntry(payload);
     }
     if (navigator.onLine === false) return null;
     try {
@@ -363,7 +368,7 @@ export async function render(ctx) {
       delete payload.local_date;
       delete payload.total;
       if (await outbox.update(user.id, payload)) {
-        return { entry: { ...payload, local_date: today, total: totalOf(payload.answers) }, queued: true };
+        return waitingEntry(payload);
       }
     }
     return { entry: await patch(`/api/v1/entries/${entry.id}`, changes), queued: false };
@@ -375,7 +380,7 @@ export async function render(ctx) {
     if (!(isTransient(err) || expired) || !outbox.isSupported()) throw err;
     await outbox.add(user.id, payload);
     if (expired) window.dispatchEvent(new CustomEvent('checkin-kept'));
-    return { entry: { ...payload, local_date: today, total: totalOf(payload.answers) }, queued: true };
+    return waitingEntry(payload);
   }
 
   return () => {

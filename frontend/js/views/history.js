@@ -37,17 +37,8 @@ export async function render(ctx) {
 
   const status = h('div', { role: 'status', class: 'status' });
   const pending = pendingPanel(user);
-  const ranges = rangePicker({
-    days: RANGES,
-    key: 'history-range',
-    fallback: 30,
-    onChange(n) {
-      range = n;
-      load();
-    },
-  });
+  const ranges = rangePicker({ days: RANGES, key: 'history-range', fallback: 30, onChange: () => load() });
   const rangeBar = ranges.element;
-  let range = ranges.value();
   const chartSlot = h('div', { class: 'chart-slot' });
   const listSlot = h('div', { class: 'entries' });
 
@@ -73,7 +64,7 @@ export async function render(ctx) {
   await load();
 
   async function load() {
-    const from = addDays(today, -(range - 1));
+    const from = addDays(today, -(ranges.value() - 1));
     let entries;
     let treatments;
     try {
@@ -108,7 +99,7 @@ export async function render(ctx) {
     const hasDone = inRange.some((s) => !s.planned);
     const hasPlanned = inRange.some((s) => s.planned);
     chart = chartFigure({
-      title: `Your daily scores, last ${range} days`,
+      title: `Your daily scores, last ${ranges.value()} days`,
       summary: summarise(days, from, today),
       spec: {
         from,

@@ -53,17 +53,8 @@ export async function render(ctx) {
   const sessionsSlot = h('div', {});
   const notesSlot = h('div', {});
   const daysSlot = h('div', {});
-  const ranges = rangePicker({
-    days: RANGES,
-    key: 'timeline-range',
-    fallback: 90,
-    onChange(n) {
-      range = n;
-      load();
-    },
-  });
+  const ranges = rangePicker({ days: RANGES, key: 'timeline-range', fallback: 90, onChange: () => load() });
   const rangeBar = ranges.element;
-  let range = ranges.value();
   // The texts of both instruments (the API's): the day view shows each entry's answers in its own instrument's words.
   const [texts, standardTexts] = await Promise.all([loadForm('daily'), loadForm('gad7')]);
   const forms = { [texts.instrument]: texts, [standardTexts.instrument]: standardTexts };
@@ -191,7 +182,7 @@ export async function render(ctx) {
   async function load() {
     const tz = data?.patient?.timezone;
     const today = localDate(new Date(), tz);
-    const from = addDays(today, -(range - 1));
+    const from = addDays(today, -(ranges.value() - 1));
     try {
       const [timeline, tr, en] = await Promise.all([
         get(`${base}/timeline?from=${from}&to=${today}`),
@@ -276,7 +267,7 @@ export async function render(ctx) {
     if (band) summary += ` 80 % interval ${formatDate(band[0])} to ${formatDate(band[1])}.`;
     if (a.suggested_session_by) summary += ` Suggested session by ${formatDate(a.suggested_session_by)}.`;
     chart = chartFigure({
-      title: `Daily GAD-7 scores of ${data.patient.name}, last ${range} days`,
+      title: `Daily GAD-7 scores of ${data.patient.name}, last ${ranges.value()} days`,
       summary,
       spec: {
         from,
@@ -525,7 +516,7 @@ export async function render(ctx) {
         .map((t) => ({ at: t.starts_at, session: t })),
     ].sort((a, b) => (a.at < b.at ? 1 : -1));
     if (!items.length) {
-      notesSlot.append(h('p', {}, `No notes or side effects in the last ${range} days.`));
+      notesSlot.append(h('p', {}, `No notes or side effects in the last ${ranges.value()} days.`));
       return;
     }
     notesSlot.append(
@@ -573,7 +564,7 @@ export async function render(ctx) {
       if (t.local_date >= from && t.local_date <= today) slot(t.local_date).sessions.push(t);
     const days = [...byDay.keys()].sort().reverse();
     if (!days.length) {
-      daysSlot.append(h('p', {}, `No check-ins in the last ${range} days.`));
+      daysSlot.append(h('p', {}, `No check-ins in the last ${ranges.value()} days.`));
       return;
     }
     daysSlot.append(
