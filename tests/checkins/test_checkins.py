@@ -124,6 +124,23 @@ def test_backfill_window_is_configurable(app, patient):
     assert post_entry(patient, recorded_at=iso(datetime.now(UTC) - timedelta(days=20))).status_code == 201
 
 
+def test_a_stored_check_in_replayed_after_its_backfill_window_answers_the_stored_entry(app, patient):
+    # The phone never got the answer; its outbox retries once the check-in is older than the window.
+    entry_id = str(uuid.uuid4())
+    recorded_at = iso(datetime.now(UTC) - timedelta(days=6, hours=23))
+    first = post_entry(patient, id=entry_id, recorded_at=recorded_at)
+    assert first.status_code == 201
+    app.config["BACKFILL_DAYS"] = 1  # as good as a retry two days later
+    again = post_entry(patient, id=entry_id, recorded_at=recorded_at)
+    assert again.status_code == 200, again.get_json()
+    assert again.get_json() == first.get_json()
+    # Not a way around the window: other content, or a new id, is still refused.
+    changed = post_entry(patient, id=entry_id, recorded_at=recorded_at, answers=[3] * 7)
+    assert changed.status_code == 422 and "recorded_at" in changed.get_json()["error"]["fields"]
+    assert post_entry(patient, recorded_at=recorded_at).status_code == 422
+    assert len(patient.get("/api/v1/patients/me/entries").get_json()["items"]) == 1
+
+
 def test_body_rules(patient):
     not_json = patient.post(
         "/api/v1/patients/me/entries", data="answers=1", content_type="application/x-www-form-urlencoded"
