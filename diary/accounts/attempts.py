@@ -21,10 +21,20 @@ from .. import database
 from ..errors import ApiError
 from ..extensions import limiter
 
+STEPS = 15  # a window is counted in steps of a fifteenth (a minute of "5 per 15 minutes")
+
 
 @dataclass(frozen=True)
 class GuessLimit:
-    """At most ``limit`` (e.g. "5 per 15 minutes") unanswered-or-wrong guesses per key."""
+    """At most ``limit`` (e.g. "5 per 15 minutes") unanswered-or-wrong guesses per key
+    in any window of that length: a sliding window, counted in steps.
+
+    A fixed window (the storage's own) let four guesses just before it reset
+    and five just after through: nine in twenty seconds. Each guess is counted
+    in the step it falls in, and a guess is refused while the steps of the last
+    window (the current step and the ``STEPS`` before it: a window plus at most
+    a step) hold ``amount`` already.
+    """
 
     scope: str
     limit: str
@@ -33,9 +43,42 @@ class GuessLimit:
     def item(self):
         return parse(self.limit)
 
-    def storage_key(self, key: str) -> str:
+    @property
+    def step_seconds(self) -> float:
+        return self.item.get_expiry() / STEPS
+
+    def step_key(self, key: str, step: int) -> str:
         prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
-        return self.item.key_for(*(part for part in (prefix, "guesses", self.scope, key) if part))
+        parts = (prefix, "guesses", self.scope, key, str(step))
+        return self.item.key_for(*(part for part in parts if part))
+
+    def steps(self, key: str, now: float) -> list[tuple[int, str]]:
+        """The (step, storage key) pairs of the window ending at ``now``, oldest first."""
+        current = int(now // self.step_seconds)
+        return [(step, self.step_key(key, step)) for step in range(current - STEPS, current + 1)]
+
+    def counted(self, key: str, now: float | None = None) -> int:
+        """The guesses counted against ``key`` in the window ending at ``now`` (default: now)."""
+        now = time.time() if now is None else now
+        return sum(limiter.storage.get(storage_key) for _, storage_key in self.steps(key, now))
+
+    def retry_after(self, key: str, now: float) -> int:
+        """Seconds until enough of the window's guesses have aged out for one more."""
+        counts = [(step, limiter.storage.get(storage_key)) for step, storage_key in self.steps(key, now)]
+        total, free_at = sum(count for _, count in counts), now
+        for step, count in counts:
+            if total < self.item.amount:
+                break
+            total -= count
+            free_at = (step + STEPS + 1) * self.step_seconds  # when that step leaves the window
+        return max(1, math.ceil(free_at - now))
+
+    def count_one(self, key: str, now: float) -> str:
+        """Counts a guess in the current step; returns its storage key (to give it back)."""
+        storage_key = self.step_key(key, int(now // self.step_seconds))
+        # It must outlive the window that counts it: a window and a step from the step's start.
+        limiter.storage.incr(storage_key, math.ceil(self.item.get_expiry() + self.step_seconds))
+        return storage_key
 
 
 class _Taken:
@@ -44,15 +87,15 @@ class _Taken:
 
     def succeeded(self):
         """The guess was right: it does not count against anyone."""
-        for limit, key in self._keys:
-            _give_back(limit, key)
+        _give_back(self._keys)
         self._keys = []
 
 
-def _give_back(limit: GuessLimit, key: str) -> None:
+def _give_back(keys) -> None:
     storage = limiter.storage
-    if storage.get(key) > 0:
-        storage.incr(key, limit.item.get_expiry(), amount=-1)
+    for limit, storage_key in keys:
+        if storage.get(storage_key) > 0:
+            storage.incr(storage_key, math.ceil(limit.item.get_expiry() + limit.step_seconds), amount=-1)
 
 
 @contextmanager
@@ -64,15 +107,14 @@ def guess(*limits: tuple[GuessLimit, str]):
     """
     taken = []
     if current_app.config.get("RATELIMIT_ENABLED", True):
-        storage = limiter.storage
         for limit, key in limits:
-            storage_key = limit.storage_key(key)
-            taken.append((limit, storage_key))
-            if storage.incr(storage_key, limit.item.get_expiry()) > limit.item.amount:
-                wait = max(1, math.ceil(storage.get_expiry(storage_key) - time.time()))
-                for earlier, earlier_key in taken[:-1]:  # never evaluated, so not a guess against them
-                    _give_back(earlier, earlier_key)
-                raise ApiError(429, headers={"Retry-After": str(wait)})
+            now = time.time()
+            taken.append((limit, limit.count_one(key, now)))
+            if limit.counted(key, now) > limit.item.amount:
+                # Not evaluated, so not a guess against the limits before this one; against
+                # this one it counts, so a burst keeps the window full rather than freeing it.
+                _give_back(taken[:-1])
+                raise ApiError(429, headers={"Retry-After": str(limit.retry_after(key, now))})
     attempt = _Taken(taken)
     try:
         yield attempt

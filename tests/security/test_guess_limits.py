@@ -7,17 +7,20 @@ minutes are evaluated, and the right password sent after them does not log in.
 
 import logging
 import threading
+import time
 import uuid
 
 import pytest
 import requests
+from limits.storage import memory as limits_memory
 from sqlalchemy.exc import OperationalError
 
 from diary import create_app
+from diary.accounts import attempts
 from diary.accounts.api import LOGIN_PER_EMAIL
 from diary.accounts.attempts import guess
 from diary.errors import ApiError
-from diary.extensions import db, limiter
+from diary.extensions import db
 from tests.conftest import PASSWORD
 from tests.support.api_client import ApiClient
 from tests.support.live_server import LiveServer
@@ -141,6 +144,39 @@ def test_a_right_password_gives_its_guess_back(api, provider):
     assert attempt(PASSWORD) == 429
 
 
+class Clock:
+    """time.time for the limiter's memory storage and the guess counter, moved by hand."""
+
+    def __init__(self):
+        self.now = time.time() // 60 * 60 + 30  # half way through a step (a minute) of the window
+
+    def time(self):
+        return self.now
+
+
+def test_the_window_slides_no_more_than_five_failures_in_any_fifteen_minutes(api, provider, monkeypatch):
+    # A fixed window let four failures just before it reset and five just after through: nine in 20 s.
+    clock = Clock()
+    monkeypatch.setattr(limits_memory, "time", clock)
+    monkeypatch.setattr(attempts, "time", clock)
+
+    def attempt(password="a wrong password"):
+        return api.post("/api/v1/auth/login", json={"email": provider["email"], "password": password})
+
+    assert attempt().status_code == 401  # t = 0
+    clock.now += 14 * 60 + 50
+    assert [attempt().status_code for _ in range(4)] == [401] * 4  # t = 14:50, five in all
+    clock.now += 80  # t = 16:10: the first has aged out (a window and a step), the four have not
+    assert attempt().status_code == 401
+    refused = attempt()
+    assert refused.status_code == 429
+    # Free again when the four from 14:50 leave the window: about 15 minutes on, not at once.
+    assert 13 * 60 <= int(refused.headers["Retry-After"]) <= 15 * 60
+    assert attempt(PASSWORD).status_code == 429
+    clock.now += int(refused.headers["Retry-After"])
+    assert attempt(PASSWORD).status_code == 200
+
+
 def test_wrong_current_passwords_are_limited(provider_client):
     def change(current):
         body = {"current_password": current, "new_password": "a brand new passphrase"}
@@ -204,13 +240,12 @@ def test_the_per_address_limit_uses_the_forwarded_address_only_when_configured(a
 
 def test_a_login_refused_as_busy_is_not_a_guess(app, provider):
     with app.test_request_context():
-        key = LOGIN_PER_EMAIL.storage_key(provider["email"])
         with pytest.raises(ApiError), guess((LOGIN_PER_EMAIL, provider["email"])):
             raise ApiError(503)
-        assert limiter.storage.get(key) == 0
+        assert LOGIN_PER_EMAIL.counted(provider["email"]) == 0
         with pytest.raises(ApiError), guess((LOGIN_PER_EMAIL, provider["email"])):
             raise ApiError(401)
-        assert limiter.storage.get(key) == 1
+        assert LOGIN_PER_EMAIL.counted(provider["email"]) == 1
 
 
 def test_a_login_the_database_could_not_serve_is_not_a_guess(app, provider):
@@ -218,10 +253,9 @@ def test_a_login_the_database_could_not_serve_is_not_a_guess(app, provider):
     (database.unavailable) and must not use up the patient's five guesses."""
     lost = OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
     with app.test_request_context():
-        key = LOGIN_PER_EMAIL.storage_key(provider["email"])
         with pytest.raises(OperationalError), guess((LOGIN_PER_EMAIL, provider["email"])):
             raise lost
-        assert limiter.storage.get(key) == 0
+        assert LOGIN_PER_EMAIL.counted(provider["email"]) == 0
         with pytest.raises(ValueError), guess((LOGIN_PER_EMAIL, provider["email"])):
             raise ValueError("a bug is still a guess")
-        assert limiter.storage.get(key) == 1
+        assert LOGIN_PER_EMAIL.counted(provider["email"]) == 1
