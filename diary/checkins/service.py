@@ -140,7 +140,7 @@ def resolve_range(patient, start, end, *, now):
     start = start or end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
     if start > end:
         raise validation_error({"from": ["'from' must not be after 'to'."]})
-    if (end - start).days > MAX_RANGE_DAYS:
+    if (end - start).days + 1 > MAX_RANGE_DAYS:  # both ends count: 731 dates at most
         raise validation_error({"to": [f"Ask for at most {MAX_RANGE_DAYS} days at a time."]})
     return start, end
 

@@ -95,6 +95,13 @@ class DaySchema(Schema):
     )
 
 
+class MixedDaySchema(DaySchema):
+    instrument = fields.String(
+        validate=validate.OneOf(gad7.INSTRUMENT_CODES),
+        metadata={"description": "Beyond the contract: the instrument of that date's latest check-in"},
+    )
+
+
 class TimelinePatientSchema(Schema):
     id = fields.UUID()
     name = fields.String()
@@ -115,9 +122,17 @@ class TimelinePatientSchema(Schema):
 class TimelineSchema(Schema):
     patient = fields.Nested(TimelinePatientSchema)
     days = fields.List(
+        fields.Nested(MixedDaySchema),
+        metadata={
+            "description": "Every check-in, whichever instrument: the latest of each date and how many "
+            "that date has; only dates with one, ascending"
+        },
+    )
+    daily = fields.List(
         fields.Nested(DaySchema),
         metadata={
-            "description": "The daily check-ins (a 24-hour adaptation of the GAD-7, not validated): only dates with one, ascending"
+            "description": "Beyond the contract: the daily check-ins (a 24-hour adaptation of the GAD-7, "
+            "not validated), the series the relief engine reads: only dates with one, ascending"
         },
     )
     standard = fields.List(

@@ -17,7 +17,11 @@ from .models import RESOLVED, Flag
 
 
 def timeline(patient, start, end, *, actor, now) -> dict:
-    """Daily scores, sessions, flags (care team only) and the assessment, for local dates start..end.
+    """Scores by local date, sessions, flags (care team only) and the assessment, for start..end.
+
+    ``days`` holds the latest entry of each date, whichever instrument (CONTRACT.md
+    section 6); ``daily`` and ``standard`` are each instrument's own series: the
+    engine reads ``daily``, and the chart draws the two apart.
 
     Built as plain JSON values from column rows: a two-year range is 731 days
     and dozens of sessions and flags, too many to pass through ORM objects and
@@ -25,17 +29,18 @@ def timeline(patient, start, end, *, actor, now) -> dict:
     FlagSchema's (the tests compare them).
     """
     summary = fresh_summary(patient, now=now)
-    series = {gad7.DAILY: [], gad7.STANDARD: []}
+    # Every entry of a date (the contract's ``days``), and each instrument's own series.
+    series = {None: [], gad7.DAILY: [], gad7.STANDARD: []}
     for day, total, instrument in db.session.execute(
         select(Entry.local_date, Entry.total, Entry.instrument)
         .where(Entry.patient_id == patient.id, Entry.local_date >= start, Entry.local_date <= end)
         .order_by(Entry.local_date, Entry.recorded_at, Entry.id)
     ):
-        days = series[instrument]
-        if days and days[-1][0] == day:
-            days[-1][1], days[-1][2] = total, days[-1][2] + 1
-        else:
-            days.append([day, total, 1])
+        for days in (series[None], series[instrument]):
+            if days and days[-1][0] == day:  # the latest entry of the date wins
+                days[-1][1], days[-1][2], days[-1][3] = total, days[-1][2] + 1, instrument
+            else:
+                days.append([day, total, 1, instrument])
     treatments = db.session.execute(
         select(*(Treatment.__table__.c[name] for name in TREATMENT_COLUMNS))
         .where(Treatment.patient_id == patient.id, Treatment.local_date >= start, Treatment.local_date <= end)
@@ -53,7 +58,8 @@ def timeline(patient, start, end, *, actor, now) -> dict:
     patient_id = str(patient.id)
     return {
         "patient": patient_json(patient),
-        "days": _day_scores(series[gad7.DAILY]),
+        "days": _day_scores(series[None], with_instrument=True),
+        "daily": _day_scores(series[gad7.DAILY]),
         "standard": _day_scores(series[gad7.STANDARD]),
         "treatments": [treatment_json(row, patient_id) for row in treatments],
         "flags": [flag_json(row, patient_id) for row in flags],
@@ -80,11 +86,15 @@ def assessment_json(stored, actor) -> dict | None:
 SEVERITY = [gad7.severity(score) for score in range(gad7.MAX_TOTAL + 1)]
 
 
-def _day_scores(days) -> list[dict]:
-    return [
-        {"date": day.isoformat(), "score": score, "severity": SEVERITY[score], "entries": count}
-        for day, score, count in days
-    ]
+def _day_scores(days, *, with_instrument=False) -> list[dict]:
+    """A series' days: the latest entry's total and severity, and how many entries the date has."""
+    scores = []
+    for day, score, count, instrument in days:
+        shown = {"date": day.isoformat(), "score": score, "severity": SEVERITY[score], "entries": count}
+        if with_instrument:
+            shown["instrument"] = instrument
+        scores.append(shown)
+    return scores
 
 
 TREATMENT_COLUMNS = (

@@ -203,3 +203,15 @@ def test_every_wrong_field_is_reported_at_once(patient):
     assert response.status_code == 422
     fields = response.get_json()["error"]["fields"]
     assert set(fields) >= {"answers", "note"}, fields
+
+
+def test_a_range_is_at_most_731_dates_both_ends_counted(patient):
+    to = datetime.now(UTC).date() - timedelta(days=1)
+
+    def listed(days):
+        start = to - timedelta(days=days - 1)
+        return patient.get(f"/api/v1/patients/me/entries?from={start}&to={to}")
+
+    assert listed(731).status_code == 200
+    too_long = listed(732)
+    assert too_long.status_code == 422 and "to" in too_long.get_json()["error"]["fields"]

@@ -79,7 +79,10 @@ def test_a_patient_walks_through_fifteen_days(make_patient):
     timeline = patient.get(
         "/api/v1/patients/me/timeline", query_string={"from": days[0].isoformat()}
     ).get_json()
-    assert [day["date"] for day in timeline["days"]] == [day.isoformat() for day in days[1:14]]
+    assert [day["date"] for day in timeline["daily"]] == [day.isoformat() for day in days[1:14]]
+    assert [(day["date"], day["instrument"]) for day in timeline["days"]] == [
+        (day.isoformat(), instrument) for day, instrument in zip(days, expected, strict=True)
+    ]
     assert [day["date"] for day in timeline["standard"]] == [days[0].isoformat(), days[14].isoformat()]
 
 

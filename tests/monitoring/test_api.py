@@ -15,6 +15,7 @@ from diary.extensions import db
 
 from .conftest import WORKED_AFTER, WORKED_BASELINE, answers_for
 
+DAY_FIELDS = ("date", "score", "severity", "entries")
 FLAG_KEYS = {
     "id",
     "patient_id",
@@ -121,7 +122,14 @@ def test_a_backfilled_month_gives_the_flags_and_assessment_on_the_timeline(app, 
         "email_reminders_failing": False,
     }
     assert [d["score"] for d in body["days"]] == WORKED_BASELINE + WORKED_AFTER
-    assert body["days"][0] == {"date": start, "score": 16, "severity": "severe", "entries": 1}
+    assert body["days"][0] == {
+        "date": start,
+        "score": 16,
+        "severity": "severe",
+        "entries": 1,
+        "instrument": "daily",
+    }
+    assert body["daily"] == [{key: day[key] for key in DAY_FIELDS} for day in body["days"]]
     assert [t["local_date"] for t in body["treatments"]] == [day0.isoformat()]
     # Built by hand for speed, in the shapes of the treatment and flag endpoints.
     assert body["treatments"] == provider_client.get(f"/api/v1/patients/{pid}/treatments").get_json()["items"]
@@ -382,7 +390,15 @@ def test_timeline_days_take_the_latest_entry_of_each_date_and_count_them(patient
     post_score(patient, yesterday, 4, hour=20)
     post_score(patient, yesterday, 9, hour=14)
     body = patient.get("/api/v1/patients/me/timeline").get_json()
-    assert body["days"] == [{"date": yesterday.isoformat(), "score": 4, "severity": "minimal", "entries": 3}]
+    assert body["days"] == [
+        {
+            "date": yesterday.isoformat(),
+            "score": 4,
+            "severity": "minimal",
+            "entries": 3,
+            "instrument": "daily",
+        }
+    ]
     assert body["assessment"]["status"] == "no_treatment" and body["treatments"] == []
 
 
@@ -398,9 +414,10 @@ def test_timeline_ranges(patient):
     assert [d["date"] for d in default["days"]] == [
         (today - timedelta(days=2)).isoformat()
     ]  # the last 90 days
-    wide = patient.get(f"/api/v1/patients/me/timeline?from={today - timedelta(days=731)}&to={today}")
+    # 731 dates at most, both ends counted (CONTRACT.md section 4)
+    wide = patient.get(f"/api/v1/patients/me/timeline?from={today - timedelta(days=730)}&to={today}")
     assert wide.status_code == 200 and len(wide.get_json()["days"]) == 2
-    too_wide = patient.get(f"/api/v1/patients/me/timeline?from={today - timedelta(days=732)}&to={today}")
+    too_wide = patient.get(f"/api/v1/patients/me/timeline?from={today - timedelta(days=731)}&to={today}")
     assert too_wide.status_code == 422
     backwards = patient.get(
         f"/api/v1/patients/me/timeline?from={today.isoformat()}&to={(today - timedelta(days=1)).isoformat()}"

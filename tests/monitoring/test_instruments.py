@@ -42,4 +42,29 @@ def test_a_standard_gad7_after_the_session_is_no_baseline_and_no_daily_score(pat
     result = assessment(patient)
     assert result["baseline"] is None and result["current"] is None
     timeline = patient.get("/api/v1/patients/me/timeline").get_json()
-    assert timeline["days"] == [] and [day["score"] for day in timeline["standard"]] == [15]
+    assert timeline["daily"] == [] and [day["score"] for day in timeline["standard"]] == [15]
+    # The contract's days hold every check-in, the standard one too.
+    assert [(day["score"], day["instrument"]) for day in timeline["days"]] == [(15, "gad7")]
+
+
+def test_timeline_days_hold_every_check_in_and_each_instrument_keeps_its_own_series(patient):
+    # The first check-in is the standard one: it is on the timeline at once (CONTRACT.md section 6).
+    first = add_entry(patient, answers=STANDARD_15)
+    assert first["instrument"] == "gad7"
+    days = patient.get("/api/v1/patients/me/timeline").get_json()["days"]
+    assert [(day["date"], day["score"], day["instrument"]) for day in days] == [
+        (first["local_date"], 15, "gad7")
+    ]
+    # A daily check-in and then a standard one on one date: the latest is the day's score.
+    patient_today = first["local_date"]
+    daily = add_entry(patient, answers=[1] * 7, instrument="daily")
+    later = add_entry(patient, answers=[2] * 7, instrument="gad7")
+    assert daily["local_date"] == later["local_date"] == patient_today
+    timeline = patient.get("/api/v1/patients/me/timeline").get_json()
+    assert timeline["days"] == [
+        {"date": patient_today, "score": 14, "severity": "moderate", "entries": 3, "instrument": "gad7"}
+    ]
+    assert timeline["daily"] == [{"date": patient_today, "score": 7, "severity": "mild", "entries": 1}]
+    assert timeline["standard"] == [
+        {"date": patient_today, "score": 14, "severity": "moderate", "entries": 2}
+    ]

@@ -233,7 +233,7 @@ export async function render(ctx) {
       if (d && d > to && d <= addDays(today, 60)) to = d;
     }
     if (to !== today) to = addDays(to, 2);
-    const days = (data.days || []).map((d) => ({ date: d.date, score: d.score, severity: d.severity }));
+    const days = (data.daily || []).map((d) => ({ date: d.date, score: d.score, severity: d.severity }));
     const standard = (data.standard || []).map((d) => ({
       date: d.date,
       score: d.score,
