@@ -24,11 +24,10 @@ def public_key():
 
 @blp.post("/push/subscriptions")
 @blp.arguments(PushSubscriptionInSchema)
-@blp.response(201, PushSubscriptionSchema, description="Stored for this account")
-@blp.alt_response(
-    200,
-    schema=PushSubscriptionSchema,
-    description="This account already had the endpoint: its keys are refreshed, nothing is duplicated",
+@blp.response(
+    201,
+    PushSubscriptionSchema,
+    description="Stored for this account; sent again, its keys are refreshed and nothing is duplicated",
 )
 @blp.alt_response(403, schema=ErrorSchema, description="Providers get no reminders")
 @blp.alt_response(
@@ -39,15 +38,15 @@ def public_key():
 def subscribe(body):
     """Subscribes this browser to reminders (patients)
 
-    Takes `PushSubscription.toJSON()`. Idempotent on `endpoint`: 201 when it is new
-    to this account, 200 when this account already had it. An endpoint that
-    another account registered (the same browser, another user) moves to this
-    one and answers 201.
+    Takes `PushSubscription.toJSON()`. Idempotent on `endpoint` (CONTRACT.md
+    section 7): 201 each time, the same subscription, nothing duplicated. An
+    endpoint that another account registered (the same browser, another user)
+    moves to this one.
     """
     user = require_role(PATIENT)
-    subscription, created = service.subscribe(user, body, now=utcnow())
+    subscription, _created = service.subscribe(user, body, now=utcnow())
     db.session.commit()
-    return subscription, 201 if created else 200
+    return subscription, 201
 
 
 @blp.delete("/push/subscriptions")

@@ -38,7 +38,7 @@ def test_subscribing_is_idempotent_on_the_endpoint(patient, push_receiver, app):
     assert created.get_json()["endpoint"] == subscription["endpoint"]
 
     again = patient.post("/api/v1/push/subscriptions", json=subscription)
-    assert again.status_code == 200
+    assert again.status_code == 201  # CONTRACT.md section 7: 201, idempotent on the endpoint
     assert again.get_json()["id"] == created.get_json()["id"]
     with app.app_context():
         assert db.session.query(PushSubscription).count() == 1
