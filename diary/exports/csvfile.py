@@ -36,9 +36,6 @@ TREATMENT_COLUMNS = (
 # injection"); the full-width forms too, in some. A leading quote makes it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
-# Excel reads a CSV file as UTF-8 only when it starts with a byte order mark.
-BOM = "\ufeff"
-
 
 def neutralise(text):
     """A free-text cell as a spreadsheet will show it: as text, never as a formula."""
@@ -84,9 +81,12 @@ def treatment_row(treatment):
 
 
 def table(columns, rows) -> str:
-    """A CSV document (RFC 4180: CRLF, quoting where needed) with a header row."""
+    """A CSV document (RFC 4180: CRLF, quoting where needed) with a header row.
+
+    No byte order mark: the first bytes are the header's, as CONTRACT.md section 8
+    and any CSV reader expect (a spreadsheet imports it as UTF-8; README, exports).
+    """
     out = io.StringIO()
-    out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     writer.writerows(rows)

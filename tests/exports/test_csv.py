@@ -53,7 +53,9 @@ FORMULAS = [
 def rows_of(response):
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == "text/csv" and response.mimetype_params.get("charset") == "utf-8"
-    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"), newline="")))
+    text = response.get_data().decode("utf-8")
+    assert text.startswith("local_date,"), repr(text[:20])  # the header first: no byte order mark
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def test_entries_csv(patient):
@@ -99,7 +101,7 @@ def test_entries_csv(patient):
         "daily",
         "GAD-7 items with a 24-hour frame: an adaptation, not validated",
     ]
-    assert response.get_data().startswith(b"\xef\xbb\xbf") and b"\r\n" in response.get_data()
+    assert response.get_data().startswith(b"local_date,") and b"\r\n" in response.get_data()
 
 
 def test_treatments_csv_has_every_session(patient, provider_client):
