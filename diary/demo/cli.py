@@ -19,10 +19,11 @@ from . import histories, service
 )
 @click.option(
     "--days",
-    type=click.IntRange(30, 3650),
+    type=click.IntRange(1, 3650),
     default=180,
     show_default=True,
-    help="How far back the longest histories reach, in days.",
+    help=f"How far back the longest histories reach, in days (at least {histories.MIN_DAYS}: "
+    "fewer are raised to that, with a note).",
 )
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="The same seed gives the same histories."
@@ -52,6 +53,12 @@ def demo(count, days, seed, reset, if_empty):
             _show(service.clinic(provider, created=False))
         return
 
+    if days < histories.MIN_DAYS:
+        click.echo(
+            f"Note: the demo's histories need {histories.MIN_DAYS} days to tell their stories "
+            f"(a baseline, a course, relief and its wearing off); seeding {histories.MIN_DAYS} days."
+        )
+        days = histories.MIN_DAYS
     now = utcnow()
     existing = service.find_provider()
     if existing is not None and not reset:

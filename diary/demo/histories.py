@@ -30,6 +30,8 @@ from typing import NamedTuple
 from .. import relief
 
 COMPLETED, PLANNED = "completed", "planned"
+#: The shortest history (``days``) that leaves room for every archetype's story.
+MIN_DAYS = 30
 
 #: The side effects a patient may tick (CONTRACT.md section 4).
 SIDE_EFFECTS = (

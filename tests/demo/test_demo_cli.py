@@ -182,3 +182,10 @@ def test_says_so_when_the_demo_provider_password_was_changed(app, runner, seeded
         db.session.commit()
     output = run_demo(runner)
     assert "password has been changed" in output and "reset-password" in output
+
+
+def test_a_short_history_is_raised_to_what_the_stories_need_and_says_so(app, runner):
+    output = run_demo(runner, "--patients", "2", "--days", "14")
+    assert "seeding 30 days" in output and "Demo clinic ready: 2 patients." in output
+    assert counts(app)["Entry"] > 0
+    assert runner.invoke(args=["demo", "--days", "0"]).exit_code == 2  # not a length at all
