@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from zoneinfo import available_timezones
 
 from flask import current_app
+from marshmallow import ValidationError, validate
 from sqlalchemy import select, update
 
 from .. import signals
@@ -63,10 +64,22 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def create_provider(email, name, password, *, team_name=None, require_mfa=False) -> User:
-    """A provider with a care team of their own (or joining the named one)."""
-    problems = passwords.password_problems(password)
+    """A provider with a care team of their own (or joining the named one).
+
+    The command line's only way in: it checks what registration's schema and
+    service check (an email address, a name, a password not made of either).
+    """
+    problems = {}
+    try:
+        validate.And(validate.Email(), validate.Length(max=254))(normalise_email(email))
+    except ValidationError:
+        problems["email"] = ["Give a valid email address."]
+    if not name.strip() or len(name) > 200:
+        problems["name"] = ["Give the provider's name (at most 200 characters)."]
+    if passwords.password_problems(password, (email, name)):
+        problems["password"] = passwords.password_problems(password, (email, name))
     if problems:
-        raise validation_error({"password": problems})
+        raise validation_error(problems)
     if find_user_by_email(email):
         raise ApiError(409, message="That email is already registered.")
     team = None
