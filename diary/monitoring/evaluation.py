@@ -103,7 +103,8 @@ def refresh_patient(patient, *, now) -> PatientSummary:
 
     causes = Causes(
         current_course,
-        max((day for day in scores if day <= today), default=None),
+        # Logging has resumed with any check-in, the standard GAD-7 too (it is due after a long gap).
+        max((day for series in (scores, standard) for day in series if day <= today), default=None),
         {
             date.fromisoformat(e.details["cycle_start"])
             for e in events

@@ -47,12 +47,13 @@ class Diary:
     def patient(self):
         return db.session.get(Patient, self.id)
 
-    def score(self, day, total, hour=12):
+    def score(self, day, total, hour=12, instrument="daily"):
         with self.app.app_context():
             entry = Entry(
                 patient_id=self.id,
                 recorded_at=self.at(day, hour),
                 local_date=day,
+                instrument=instrument,
                 answers=answers_for(total),
                 side_effects=[],
             )

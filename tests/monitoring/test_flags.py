@@ -106,6 +106,20 @@ def test_a_data_gap_is_raised_after_four_silent_days_and_resolves_when_logging_r
     ]
 
 
+def test_a_standard_gad7_check_in_ends_a_data_gap_too(diary):
+    # After a long silence the check-in due is the standard GAD-7: logging has resumed all the same.
+    pat = diary()
+    pat.scores(day(-7), [12] * 7)
+    pat.session(D0)
+    pat.scores(day(1), [6, 5, 5])
+    pat.refresh(day(7), hour=0)
+    assert pat.flags() == [("data_gap", "open", day(7), None)]
+    pat.score(day(8), 6, instrument="gad7")
+    summary = pat.refresh(day(8))
+    assert pat.flags() == [("data_gap", "resolved", day(7), "logging_resumed")]
+    assert summary["open_flags"] == []
+
+
 def test_a_score_backfilled_into_a_gap_withdraws_the_flag(diary):
     pat = diary()
     pat.scores(day(-7), [12] * 7)
