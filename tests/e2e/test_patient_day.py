@@ -20,6 +20,7 @@ from tests.e2e.support import (
     expect,
     log_in,
     screenshot,
+    seed_wearing_off,
     stored_entries,
 )
 
@@ -266,3 +267,25 @@ def test_the_timeline_shows_the_standard_gad7_as_its_own_series(app, new_context
     expect(desk.get_by_role("cell", name="16 (standard GAD-7)")).to_have_count(2)
     screenshot(desk, "day-05-timeline-standard-series")
     axe_check(desk, "day-timeline")
+
+
+def test_the_access_log_names_what_was_seen_in_plain_words_and_no_flag(app, new_context, make_patient):
+    """Flags are the care team's tool: the patient reads that the team reviewed their diary."""
+    app.config["BACKFILL_DAYS"] = 30
+    patient = make_patient()
+    seed_wearing_off(app, patient)
+    team, pid = patient.provider_client, patient.user["id"]
+    assert team.get(f"/api/v1/patients/{pid}/timeline").status_code == 200
+    [flag] = team.get(f"/api/v1/patients/{pid}/flags?status=open").get_json()["items"]
+    assert team.post(f"/api/v1/flags/{flag['id']}/acknowledge", json={}).status_code == 200
+
+    page = new_context(PHONE).new_page()
+    log_in(page, patient.user["email"], PASSWORD)
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("button", name="Show the access log").click()
+    log = page.locator("ul.log")
+    expect(log).to_contain_text("(care team) viewed your timeline")
+    expect(log).to_contain_text("(care team) changed the care team's review of your diary")
+    expect(log).to_contain_text("You added a check-in")
+    assert "flag" not in log.inner_text().lower()
+    screenshot(page, "day-06-access-log")

@@ -220,11 +220,29 @@ export async function render(ctx) {
   }
 }
 
+// What the access log's resources are called on the patient's screen. Flags are the care
+// team's tool (CONTRACT.md section 6): the patient reads that the team reviewed their diary.
+const RESOURCE_WORDS = [
+  ['entries', 'your check-ins'],
+  ['entry:', 'a check-in'],
+  ['treatments', 'your sessions'],
+  ['treatment:', 'a session'],
+  ['timeline', 'your timeline'],
+  ['export', 'your diary'],
+  ['worklist', 'your line on the patient list'],
+  ['flag', "the care team's review of your diary"],
+  ['intake_baseline', 'your intake score'],
+  ['settings', 'your reminder settings'],
+  ['push_subscription', 'notifications on a device'],
+  ['password', 'your password'],
+  ['mfa', 'two-step sign-in'],
+  ['invite', 'your invitation'],
+  ['account', 'your account'],
+  ['audit_log', 'this access log'],
+];
+
 function friendlyResource(resource) {
   const r = String(resource || '');
-  if (r.includes('entr')) return 'check-ins';
-  if (r.includes('treat') || r.includes('session')) return 'sessions';
-  if (r.includes('timeline')) return 'your timeline';
-  if (r.includes('export') || r.includes('fhir') || r.includes('csv')) return 'an export';
-  return r || 'your diary';
+  const found = RESOURCE_WORDS.find(([start]) => r.startsWith(start));
+  return found ? found[1] : 'your diary';
 }
