@@ -93,6 +93,15 @@ class StrictBoolean(fields.Boolean):
         raise self.make_error("invalid", input=value)
 
 
+class StrictFloat(fields.Float):
+    """Only a JSON number; no "5" (marshmallow's Float takes numeric strings), and no boolean."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def page_limit(what: str = "Items") -> fields.Integer:
     """The ``limit`` query parameter of a paged route."""
     return fields.Integer(

@@ -1,7 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..checkins.schemas import SideEffects
-from ..fields import UTCDateTime
+from ..fields import StrictFloat, UTCDateTime
 from .models import ROUTES, STATUSES
 
 
@@ -15,7 +15,7 @@ class TreatmentInSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     starts_at = UTCDateTime(required=True)
     route = fields.String(required=True, validate=validate.OneOf(ROUTES))
-    dose_mg = fields.Float(
+    dose_mg = StrictFloat(
         allow_none=True, allow_nan=False, validate=_dose, metadata={"exclusiveMinimum": 0, "maximum": 1000}
     )
     notes = fields.String(allow_none=True, validate=validate.Length(max=4000))

@@ -69,6 +69,8 @@ def test_idempotent_on_id(patient, provider_client):
         ({"route": "rectal"}, "route"),
         ({"dose_mg": 0}, "dose_mg"),
         ({"dose_mg": 1000.5}, "dose_mg"),
+        ({"dose_mg": "35"}, "dose_mg"),  # a number, not a string that looks like one
+        ({"dose_mg": True}, "dose_mg"),
         ({"starts_at": "2026-01-01T10:00"}, "starts_at"),
         ({"side_effects": ["sneezing"]}, "side_effects"),
     ],
