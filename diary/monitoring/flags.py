@@ -184,7 +184,8 @@ def _insert_flag(flag) -> Flag | None:
             select(Flag).where(Flag.patient_id == flag.patient_id, Flag.occurrence == flag.occurrence)
         )
         if existing is None:
-            log.warning("flag %s not raised: an open flag of its kind is in the way", flag.occurrence)
+            # No kind and no date: the line may be logged in the patient's own request.
+            log.warning("a flag was not raised: an open flag of its kind is in the way")
         return existing
     return flag
 

@@ -369,3 +369,29 @@ def test_both_courses_raised_in_one_refresh_leave_the_newer_flag_open(diary, cap
     summary = pat.refresh(day(42))
     assert wearing_off_flags(pat) == SUPERSEDED_THEN_OPEN
     assert "wearing_off" in summary["open_flags"] and "not raised" not in caplog.text
+
+
+def test_a_flag_refused_by_an_open_one_of_its_kind_is_logged_without_its_kind_or_date(app, diary, caplog):
+    """The log line is in the patient's request: a kind and a cycle date there would be health data."""
+    pat = diary()
+
+    def urgent(cycle_start):
+        return Flag(
+            patient_id=pat.id,
+            kind="urgent",
+            occurrence=f"urgent:{cycle_start}",
+            raised_on=D0,
+            raised_at=pat.at(D0),
+            details={},
+        )
+
+    with app.app_context():
+        db.session.add(urgent("2026-01-05"))
+        db.session.commit()
+        second = urgent("2026-02-07")
+        with caplog.at_level("WARNING", logger="diary.monitoring.flags"):
+            assert flags._insert_flag(second) is None
+        db.session.rollback()
+    [record] = [r for r in caplog.records if r.name == "diary.monitoring.flags"]
+    assert "not raised" in record.getMessage()
+    assert "urgent" not in record.getMessage() and "2026-02-07" not in record.getMessage()
