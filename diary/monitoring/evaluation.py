@@ -88,6 +88,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         "params": params,
         "intake_baseline": intake_baseline(patient, standard, completed),
         "planned": planned,
+        "other_check_ins": standard,  # a standard GAD-7 ends a silence, though it is no daily score
     }
     if params.rules == "v2" and current_course is not None:
         # v2: other patients' cycles of each kind of course stand in for a short history

@@ -32,7 +32,8 @@ Every event's ``details`` (JSON-ready: ISO dates, numbers) carry
 - ``urgent``: score, smoothed, baseline, reasons (``severe_scores`` and/or
   ``worse_than_baseline``), not_a_safety_screen (always true: GAD-7 has no
   suicide item)
-- ``data_gap``: since, last_score_date, days_without_score
+- ``data_gap``: since (the later of TL, the last score and the last other
+  check-in), last_score_date, days_without_score
 - ``plan_maintenance``: basis (``history`` | ``trend``), predicted_wear_off_date,
   suggested_session_by, expected_duration; v1: for history estimate_days, method
   (``median`` | ``kaplan_meier``), cycles; for trend slope, threshold. v2:
@@ -123,6 +124,7 @@ def replay(
     intake_baseline: float | None = None,
     prior_durations: PriorDurations = (),
     planned: Iterable[date] = (),
+    other_check_ins: Iterable[date] = (),
 ) -> list[Event]:
     """Every event raised from the first session to ``until``, ordered by day.
 
@@ -132,10 +134,16 @@ def replay(
     oldest first (v1: the patient's own; v2: the clinic's, either one list for
     every cycle or a mapping from the kind of course, ``"single"`` or
     ``"course"``, to its list, each cycle then taking its own kind's);
-    ``planned`` are booked sessions (they can hold back ``plan_maintenance``).
+    ``planned`` are booked sessions (they can hold back ``plan_maintenance``);
+    ``other_check_ins`` are days with a check-in that is not a score (the
+    standard GAD-7): it ends a silence (``data_gap``) and is no score.
     Data dated after ``until`` is ignored.
     """
-    return _Replay(scores, sessions, until, params, intake_baseline, prior_durations, planned).run().events
+    return (
+        _Replay(scores, sessions, until, params, intake_baseline, prior_durations, planned, other_check_ins)
+        .run()
+        .events
+    )
 
 
 def assess(
@@ -147,10 +155,13 @@ def assess(
     intake_baseline: float | None = None,
     prior_durations: PriorDurations = (),
     planned: Iterable[date] = (),
+    other_check_ins: Iterable[date] = (),
 ) -> Assessment:
     """The assessment of the current cycle as of ``today`` (the replay's last day)."""
     return (
-        _Replay(scores, sessions, today, params, intake_baseline, prior_durations, planned).run().assessment()
+        _Replay(scores, sessions, today, params, intake_baseline, prior_durations, planned, other_check_ins)
+        .run()
+        .assessment()
     )
 
 
@@ -163,9 +174,12 @@ def evaluate(
     intake_baseline: float | None = None,
     prior_durations: PriorDurations = (),
     planned: Iterable[date] = (),
+    other_check_ins: Iterable[date] = (),
 ) -> tuple[list[Event], Assessment]:
     """``replay`` and ``assess`` for the same day from one pass over the history."""
-    run = _Replay(scores, sessions, today, params, intake_baseline, prior_durations, planned).run()
+    run = _Replay(
+        scores, sessions, today, params, intake_baseline, prior_durations, planned, other_check_ins
+    ).run()
     return run.events, run.assessment()
 
 
@@ -185,11 +199,12 @@ def evaluate_from(
     intake_baseline: float | None = None,
     prior_durations: PriorDurations = (),
     planned: Iterable[date] = (),
+    other_check_ins: Iterable[date] = (),
 ) -> Evaluation:
     """``evaluate``, resumed from ``checkpoint`` when it still matches the data (checkpoint.py),
     and the checkpoint to keep for the next evaluation. With the clinic prior the
     checkpoint was made with, the result is exactly ``evaluate``'s."""
-    run = _Replay(scores, sessions, today, params, intake_baseline, prior_durations, planned)
+    run = _Replay(scores, sessions, today, params, intake_baseline, prior_durations, planned, other_check_ins)
     run.run(checkpoint)
     return Evaluation(run.events, run.assessment(), run.checkpoint)
 
@@ -302,6 +317,7 @@ class _Replay:
         intake_baseline: float | None,
         prior_durations: PriorDurations,
         planned: Iterable[date],
+        other_check_ins: Iterable[date] = (),
     ) -> None:
         self.p = params
         self.v2 = params.rules == "v2"
@@ -331,6 +347,10 @@ class _Replay:
             for course in courses(map(date.fromordinal, session_days), params.course_gap_days)
         ]
         self.planned = sorted({d.toordinal() for d in planned})
+        # Decision: a standard GAD-7 is logging all the same (the check-in due after a
+        # long silence): it ends a data gap, though the rules read daily scores only.
+        others = {d.toordinal() for d in other_check_ins} - set(score_at)
+        self.other_check_ins = sorted(d for d in others if d <= until_day)
         if not self.v2 and isinstance(prior_durations, Mapping):
             raise ValueError("v1 takes the patient's own prior durations as one list")
         by_kind = _prior_by_kind(prior_durations)
@@ -394,6 +414,8 @@ class _Replay:
         data.extend(map(self.score_at.__getitem__, days))
         data.append(-1.0)  # separates the scores from the sessions
         data.extend(sessions)
+        data.append(-2.0)  # and the sessions from the other check-ins (they end a silence)
+        data.extend(d for d in self.other_check_ins if d < start)
         digest = blake2b(ENGINE_DIGEST, digest_size=20)
         digest.update(repr((self.p, self.intake, self.planned, start, self.own_prior, len(days))).encode())
         digest.update(data.tobytes())
@@ -433,6 +455,7 @@ class _Replay:
         score_at = self.score_at
         days_before = self.p.suggest_days_before
         gap_days = self.p.data_gap_days
+        others, last_other = set(self.other_check_ins), None
         next_session = 1
         for t in range(c.start + 1, end + 1):
             if next_session < len(course) and course[next_session] == t:
@@ -448,8 +471,10 @@ class _Replay:
             value = score_at.get(t)
             if value is not None:
                 self._logged_day(c, t, value)
-            elif t - max(c.scores[-1][0] if c.scores else c.last, c.last) == gap_days:
-                self._data_gap(c, t)
+            elif t in others:
+                last_other = t  # a check-in, though no score: the silence starts again
+            elif t - self._silence_start(c, last_other) == gap_days:
+                self._data_gap(c, t, last_other)
             if self.v2:
                 if c.raised.isdisjoint(_PLAN_SETTLED):
                     self._plan_maintenance_v2(c, t)
@@ -600,12 +625,19 @@ class _Replay:
                     },
                 )
 
-    def _data_gap(self, c: _Cycle, t: int) -> None:
-        """Called on the day data_gap_days have passed since the later of TL and
-        the last score: once per silence, so a new silence raises it again."""
+    @staticmethod
+    def _silence_start(c: _Cycle, last_other: int | None) -> int:
+        """The later of TL, the last score and the last other check-in (``last_other``)."""
+        since = max(c.scores[-1][0], c.last) if c.scores else c.last
+        return since if last_other is None else max(since, last_other)
+
+    def _data_gap(self, c: _Cycle, t: int, last_other: int | None = None) -> None:
+        """Called on the day data_gap_days have passed since the later of TL, the
+        last score and the last other check-in: once per silence, so a new silence
+        raises it again."""
         p = self.p
         last_score = c.scores[-1][0] if c.scores else None
-        since = c.last if last_score is None or last_score < c.last else last_score
+        since = self._silence_start(c, last_other)
         if t <= c.last + p.active_cycle_days:
             self._emit(
                 t,

@@ -118,6 +118,28 @@ def test_a_standard_gad7_check_in_ends_a_data_gap_too(diary):
     summary = pat.refresh(day(8))
     assert pat.flags() == [("data_gap", "resolved", day(7), "logging_resumed")]
     assert summary["open_flags"] == []
+    # Silent again after it: a second gap, counted from the standard check-in.
+    for today in range(9, 13):
+        pat.refresh(day(today), hour=1)
+    assert pat.flags() == [
+        ("data_gap", "resolved", day(7), "logging_resumed"),
+        ("data_gap", "open", day(12), None),
+    ]
+    assert pat.flag_rows()[-1].details["since"] == day(8).isoformat()
+
+
+def test_a_standard_gad7_check_in_inside_a_silence_moves_the_gap_on(diary):
+    pat = diary()
+    pat.scores(day(-7), [12] * 7)
+    pat.session(D0)
+    pat.scores(day(1), [6, 5, 5])  # the last daily score on day 3
+    pat.score(day(5), 6, instrument="gad7")
+    for today in range(6, 10):
+        pat.refresh(day(today), hour=1)
+    # Four silent days after the standard check-in, not after the last daily score; and it stays open.
+    assert pat.flags() == [("data_gap", "open", day(9), None)]
+    pat.refresh(day(20))
+    assert pat.flags() == [("data_gap", "open", day(9), None)]
 
 
 def test_a_score_backfilled_into_a_gap_withdraws_the_flag(diary):

@@ -285,20 +285,47 @@ def test_the_checkpoint_gives_what_a_full_replay_gives():
         assert (resumed.events, resumed.assessment) == cold
         assert resumed.checkpoint is stored  # still valid: nothing to store again
         # a check-in today, a backfill inside the open cycle, a new session, an
-        # edit of the past, a booking: each gives what a full replay gives
-        for changed_scores, changed_sessions, planned in (
-            ({**scores, day(399): 20}, sessions, ()),
-            ({**scores, day(385): 0}, sessions, ()),
-            ({**scores, day(399): 20}, [*sessions, day(398)], ()),
-            ({**scores, day(100): 21}, sessions, ()),
-            (scores, sessions[:-1], ()),
-            (scores, sessions, (day(300),)),
+        # edit of the past, a booking, a standard GAD-7 (no score) in the open
+        # cycle or in a silence of the past: each gives what a full replay gives
+        silent = [day(i) for i in range(0, 400) if day(i) not in scores]
+        in_open, in_past = [d for d in silent if d > day(380)][:1], [d for d in silent if d < day(300)][-3:]
+        for changed_scores, changed_sessions, planned, others in (
+            ({**scores, day(399): 20}, sessions, (), ()),
+            ({**scores, day(385): 0}, sessions, (), ()),
+            ({**scores, day(399): 20}, [*sessions, day(398)], (), ()),
+            ({**scores, day(100): 21}, sessions, (), ()),
+            (scores, sessions[:-1], (), ()),
+            (scores, sessions, (day(300),), ()),
+            (scores, sessions, (), in_open),
+            (scores, sessions, (), in_past),
         ):
             args = (changed_scores, changed_sessions, day(399))
-            warm = relief.evaluate_from(stored, *args, params=params, planned=planned)
-            assert (warm.events, warm.assessment) == relief.evaluate(*args, params=params, planned=planned)
-            again = relief.evaluate_from(warm.checkpoint, *args, params=params, planned=planned)
+            options = {"params": params, "planned": planned, "other_check_ins": others}
+            warm = relief.evaluate_from(stored, *args, **options)
+            assert (warm.events, warm.assessment) == relief.evaluate(*args, **options)
+            again = relief.evaluate_from(warm.checkpoint, *args, **options)
             assert again.checkpoint == warm.checkpoint
+        assert in_open and in_past
+        moved = relief.evaluate_from(
+            stored, scores, sessions, day(399), params=params, other_check_ins=in_past
+        )
+        assert moved.checkpoint.key != stored.key  # the past's silences depend on it
+
+
+def test_another_check_in_ends_a_silence_and_is_no_score():
+    """A standard GAD-7 on a silent day: the data gap counts from it, and no rule reads its total."""
+    scores = {day(i): 12 for i in range(-7, 0)} | {day(1): 6, day(2): 5, day(3): 5}
+    gaps = [e for e in relief.replay(scores, [day(0)], day(20)) if e.kind == "data_gap"]
+    assert [(e.day, e.details["since"]) for e in gaps] == [(day(7), day(3).isoformat())]
+    others = [day(5)]
+    events = relief.replay(scores, [day(0)], day(20), other_check_ins=others)
+    gaps = [e for e in events if e.kind == "data_gap"]
+    assert [(e.day, e.details["since"], e.details["last_score_date"]) for e in gaps] == [
+        (day(9), day(5).isoformat(), day(3).isoformat())
+    ]
+    assert relief.assess(scores, [day(0)], day(20), other_check_ins=others) == relief.assess(
+        scores, [day(0)], day(20)
+    )
 
 
 def test_a_checkpoint_from_another_engine_or_garbage_is_not_used():
