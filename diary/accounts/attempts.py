@@ -53,9 +53,11 @@ class GuessLimit:
         return self.item.key_for(*(part for part in parts if part))
 
     def steps(self, key: str, now: float) -> list[tuple[int, str]]:
-        """The (step, storage key) pairs of the window ending at ``now``, oldest first."""
+        """The (step, storage key) pairs of the window ending at ``now``, oldest first, and the
+        next step: a guess counted there by a request that read the clock after this one (or
+        on a host whose clock is ahead) is seen, not missed at a step's edge."""
         current = int(now // self.step_seconds)
-        return [(step, self.step_key(key, step)) for step in range(current - STEPS, current + 1)]
+        return [(step, self.step_key(key, step)) for step in range(current - STEPS, current + 2)]
 
     def counted(self, key: str, now: float | None = None) -> int:
         """The guesses counted against ``key`` in the window ending at ``now`` (default: now)."""
@@ -111,9 +113,9 @@ def guess(*limits: tuple[GuessLimit, str]):
             now = time.time()
             taken.append((limit, limit.count_one(key, now)))
             if limit.counted(key, now) > limit.item.amount:
-                # Not evaluated, so not a guess against the limits before this one; against
-                # this one it counts, so a burst keeps the window full rather than freeing it.
-                _give_back(taken[:-1])
+                # Never evaluated, so no guess against any of them: a patient who taps
+                # again while refused is not kept out longer than the window says.
+                _give_back(taken)
                 raise ApiError(429, headers={"Retry-After": str(limit.retry_after(key, now))})
     attempt = _Taken(taken)
     try:

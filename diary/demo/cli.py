@@ -53,17 +53,17 @@ def demo(count, days, seed, reset, if_empty):
             _show(service.clinic(provider, created=False))
         return
 
+    now = utcnow()
+    existing = service.find_provider()
+    if existing is not None and not reset:
+        _show(service.clinic(existing, created=False))
+        return
     if days < histories.MIN_DAYS:
         click.echo(
             f"Note: the demo's histories need {histories.MIN_DAYS} days to tell their stories "
             f"(a baseline, a course, relief and its wearing off); seeding {histories.MIN_DAYS} days."
         )
         days = histories.MIN_DAYS
-    now = utcnow()
-    existing = service.find_provider()
-    if existing is not None and not reset:
-        _show(service.clinic(existing, created=False))
-        return
     with click.progressbar(length=count, label=f"Seeding {count} demo patients ({days} days)") as bar:
         result = service.seed(patients=count, days=days, seed=seed, reset=reset, now=now, progress=bar.update)
     db.session.commit()

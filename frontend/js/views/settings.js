@@ -229,6 +229,7 @@ const RESOURCE_WORDS = [
   ['treatment:', 'a session'],
   ['timeline', 'your timeline'],
   ['export', 'your diary'],
+  ['calendar-feed', 'a calendar link to your planned sessions'],
   ['worklist', 'your line on the patient list'],
   ['flag', "the care team's review of your diary"],
   ['intake_baseline', 'your intake score'],
