@@ -99,6 +99,7 @@ class Claim:
     subscription_id: object = None
     checked_in: bool = False  # reminders: the patient has checked in on that local date
     reminders_on: bool = True
+    email_reminders_on: bool = True  # reminders: the patient still wants them by email
     invite: dict | None = None  # invitations: the invite's code, name, email and expiry, while it is pending
 
 
@@ -212,7 +213,7 @@ def _load_recipients(claims: list[Claim], *, now) -> None:
             )
         }
     reminded = {(c.user_id, c.payload.get("local_date")) for c in claims if c.kind == REMINDER}
-    checked_in, enabled = set(), set()
+    checked_in, enabled, by_email = set(), set(), set()
     if reminded:
         patient_ids = {pid for pid, _ in reminded}
         days = {date.fromisoformat(day) for _, day in reminded if day}
@@ -224,11 +225,14 @@ def _load_recipients(claims: list[Claim], *, now) -> None:
                 )
             ).all()
         }
-        enabled = set(
-            db.session.scalars(
-                select(Patient.id).where(Patient.id.in_(patient_ids), Patient.reminders_enabled.is_(True))
+        for pid, email_on in db.session.execute(
+            select(Patient.id, Patient.email_reminders).where(
+                Patient.id.in_(patient_ids), Patient.reminders_enabled.is_(True)
             )
-        )
+        ):
+            enabled.add(pid)
+            if email_on:
+                by_email.add(pid)
     invite_codes = {c.payload.get("invite") for c in claims if c.kind == INVITE} - {None}
     invites = {}
     if invite_codes:
@@ -248,6 +252,7 @@ def _load_recipients(claims: list[Claim], *, now) -> None:
         if claim.kind == REMINDER:
             claim.checked_in = (claim.user_id, claim.payload.get("local_date")) in checked_in
             claim.reminders_on = claim.user_id in enabled
+            claim.email_reminders_on = claim.user_id in by_email
 
 
 def _obsolete(claim: Claim, now) -> str | None:
@@ -264,6 +269,8 @@ def _obsolete(claim: Claim, now) -> str | None:
             return "patient checked in"
         if not claim.reminders_on:
             return "reminders turned off"
+        if claim.channel == EMAIL and not claim.email_reminders_on:
+            return "email reminders turned off"
     return None
 
 

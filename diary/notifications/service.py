@@ -173,19 +173,22 @@ def _next_for(
 def reschedule(patient: Patient, *, now) -> ReminderSchedule:
     """Recomputes the patient's next reminder after a change of time, zone or switch.
 
-    A reminder that was already owed (due, not yet sent) stays owed if the new
-    settings owe it too: a settings change does not swallow today's reminder.
+    A settings change never swallows today's reminder: when today's has not
+    been sent and the new settings put it in the past (a time moved earlier, a
+    zone further east, a switch turned on in the evening), it is due now, as a
+    late scheduler would catch it up. A new schedule (a new patient) starts
+    with the next one.
     """
     schedule = db.session.get(ReminderSchedule, patient.id)
-    if schedule is None:
+    new = schedule is None
+    if new:
         schedule = ReminderSchedule(patient_id=patient.id)
         db.session.add(schedule)
     zone, last = patient.user.timezone, schedule.last_reminded_on
     upcoming = _next_for(
         patient.reminder_time, zone, patient.reminders_enabled, now=now, last_reminded_on=last
     )
-    owed = schedule.next_reminder_at is not None and schedule.next_reminder_at <= now
-    if owed and upcoming is not None:
+    if upcoming is not None and not new:
         today = due_reminder_date(patient.reminder_time, zone, now, last_reminded_on=last)
         if today is not None:
             upcoming = reminder_instant(today, patient.reminder_time, zone)

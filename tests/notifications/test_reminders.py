@@ -9,6 +9,7 @@ from datetime import time
 from diary.accounts.models import Patient
 from diary.checkins import service as checkins
 from diary.extensions import db
+from diary.notifications import service as notifications
 from diary.notifications.models import ReminderSchedule
 
 from .conftest import utc
@@ -167,3 +168,65 @@ def test_a_settings_change_keeps_a_reminder_that_was_owed(clinic):
     clinic.settings(pat, at="2027-01-12T20:10:00+01:00", reminder_time=time(19, 0))
     clinic.tick("2027-01-12T20:15:00+01:00")
     assert len(clinic.mails_to(pat)) == 1
+
+
+# A settings change never swallows today's reminder (found by review, 2026-12-06).
+
+
+def test_moving_the_time_earlier_before_todays_reminder_sends_it_now(clinic):
+    # 20:00 by default; at 19:00 (today's not yet due) the patient moves it to 18:00.
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    clinic.settings(pat, at="2027-01-12T19:00:00+01:00", reminder_time=time(18, 0))
+    for at in ("2027-01-12T19:01:00+01:00", "2027-01-12T20:00:00+01:00", "2027-01-12T23:59:00+01:00"):
+        clinic.tick(at)
+    assert len(clinic.mails_to(pat)) == 1
+    clinic.tick("2027-01-13T18:00:00+01:00")
+    assert len(clinic.mails_to(pat)) == 2  # and at the new time from the next day
+
+
+def test_a_zone_change_that_puts_todays_reminder_in_the_past_sends_it_now(clinic):
+    # London 19:30 is Berlin 20:30: not yet due in London, past in Berlin.
+    pat = clinic.patient(zone="Europe/London", at="2027-01-12T08:00:00+00:00")
+    clinic.settings(pat, at="2027-01-12T19:30:00+00:00", timezone="Europe/Berlin")
+    for at in ("2027-01-12T20:31:00+01:00", "2027-01-12T23:59:00+01:00"):
+        clinic.tick(at)
+    assert len(clinic.mails_to(pat)) == 1
+
+
+def test_fall_back_a_time_set_in_the_repeated_hour_during_it_is_not_lost(clinic):
+    # Berlin, 2027-10-31: 02:00-03:00 happens twice. During the second 02:40 (01:40Z)
+    # the patient sets 02:50, whose first occurrence has passed.
+    pat = clinic.patient(zone="Europe/Berlin", at="2027-10-30T12:00:00+02:00")
+    clinic.tick("2027-10-30T20:00:00+02:00")
+    assert len(clinic.mails_to(pat)) == 1
+    clinic.settings(pat, at="2027-10-31T01:40:00Z", reminder_time=time(2, 50))
+    for at in (
+        "2027-10-31T01:41:00Z",
+        "2027-10-31T01:50:00Z",
+        "2027-10-31T20:00:00+01:00",
+        "2027-10-31T23:59:00+01:00",
+    ):
+        clinic.tick(at)
+    assert len(clinic.mails_to(pat)) == 2
+
+
+def test_a_new_schedule_starts_with_the_next_reminder_not_one_already_past(clinic, app):
+    # A patient registering at 21:00 is not reminded at once for 20:00: that is for a change.
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    with app.app_context():
+        patient = db.session.get(Patient, uuid.UUID(pat.user["id"]))
+        db.session.delete(db.session.get(ReminderSchedule, patient.id))
+        db.session.flush()
+        schedule = notifications.reschedule(patient, now=utc("2027-01-12T21:00:00+01:00"))
+        assert schedule.next_reminder_at == utc("2027-01-13T20:00:00+01:00")
+        db.session.rollback()
+
+
+def test_turning_email_reminders_off_stops_a_queued_email_reminder(clinic):
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    clinic.smtp.stop()
+    assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"].startswith("0 sent, 1 to retry")
+    clinic.settings(pat, at="2027-01-12T20:01:00+01:00", email_reminders=False)
+    clinic.smtp.start()
+    clinic.tick("2027-01-12T20:10:00+01:00")
+    assert clinic.mails_to(pat) == []
