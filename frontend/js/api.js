@@ -41,6 +41,12 @@ export function onUnauthenticated(fn) {
   unauthenticatedHandler = fn;
 }
 
+let sessionChangedHandler = null;
+/** `fn` runs when the session turns out to be another person's (see request). */
+export function onSessionChanged(fn) {
+  sessionChangedHandler = fn;
+}
+
 export async function request(method, path, body, { retry = true, quiet401 = false } = {}) {
   const headers = { Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
@@ -66,7 +72,14 @@ export async function request(method, path, body, { retry = true, quiet401 = fal
   if (res.ok) return data;
   const err = new ApiError(res.status, data, res.headers.get('Retry-After'));
   if (err.code === 'csrf_failed' && retry) {
+    const before = session.user?.id ?? null;
     await loadSession();
+    if ((session.user?.id ?? null) !== before) {
+      // The cookie is someone else's now (they logged in in another tab): never send
+      // this person's request as theirs.
+      sessionChangedHandler?.();
+      throw err;
+    }
     return request(method, path, body, { retry: false, quiet401 });
   }
   if (err.status === 401 && err.code === 'unauthenticated' && !quiet401 && unauthenticatedHandler) {

@@ -5,6 +5,7 @@ import {
   cachedUser,
   logout,
   onUnauthenticated,
+  onSessionChanged,
   NetworkError,
   describeError,
   request,
@@ -187,7 +188,7 @@ async function onLogoutClick(event) {
       await disablePush({ atLogout: true }).catch(() => {}); // not subscribed, or no push support
     }
     await logout();
-    await outbox.wipe().catch(() => {});
+    await outbox.wipe(user.id).catch(() => {});
     forgetForms();
     flash = 'You have logged out.';
     await loadSession().catch(() => {});
@@ -298,6 +299,7 @@ async function checkSession() {
     const data = await request('GET', '/api/v1/auth/session');
     session.csrf = data.csrf_token;
     if (!data.user) sessionEnded();
+    else if (data.user.id !== session.user.id) personChanged();
   } catch {
     /* offline or the server is unwell: nothing to say yet */
   }
@@ -306,6 +308,13 @@ async function checkSession() {
 onUnauthenticated(() => {
   sessionEnded();
 });
+
+// Someone else logged in on this device (another tab) while this one stayed open: start
+// again as them, rather than show one person's screens with another's data.
+function personChanged() {
+  location.reload();
+}
+onSessionChanged(personChanged);
 
 window.addEventListener('checkin-kept', () => {
   showNotice(

@@ -209,7 +209,7 @@ async function flushOnce(owner, send, isPermanent) {
   const items = await list(owner);
   for (const [i, item] of items.entries()) {
     try {
-      result.sent.push(await send(item.payload));
+      result.sent.push(await send(item.payload, owner));
       await remove(item.id);
     } catch (err) {
       if (isPermanent(err)) {
@@ -244,12 +244,24 @@ export async function update(owner, payload) {
   return withLock(run);
 }
 
-/** Forget everything: the queued items, the draft and the key. Used at logout. */
-export async function wipe() {
+/**
+ * Forget what `owner` kept here, at logout: their queued check-ins and their draft. What
+ * is kept for someone else (a check-in saved as their session ended, sent once they log
+ * in again) stays; when nothing of anyone's is left, the key and the database go too.
+ */
+export async function wipe(owner) {
   if (!isSupported()) return;
+  const database = await db();
+  const items = await database.getAll('items');
+  const drafts = await database.getAllKeys('drafts');
+  if (items.some((it) => it.owner !== owner) || drafts.some((who) => who !== owner)) {
+    for (const it of items) if (it.owner === owner) await database.delete('items', it.id);
+    await database.delete('drafts', owner);
+    changed();
+    return;
+  }
   wiped = true;
   try {
-    const database = await db();
     const tx = database.transaction(['items', 'keys', 'drafts'], 'readwrite');
     await Promise.all([
       tx.objectStore('items').clear(),

@@ -2,8 +2,32 @@
 import * as outbox from './outbox.js';
 import { session, request, ApiError } from './api.js';
 
-export function sendEntry(payload) {
-  return request('POST', '/api/v1/patients/me/entries', payload);
+/**
+ * Sends one check-in of `owner` and resolves to the stored entry. The owner's id is in the
+ * path, never `me`: a tab left open as one patient cannot store their check-in in the
+ * diary of whoever holds the session cookie now (the server answers 404, and it waits).
+ */
+export async function sendEntry(payload, owner) {
+  let entry;
+  try {
+    entry = await request('POST', `/api/v1/patients/${owner}/entries`, payload);
+  } catch (err) {
+    // 409: the server has this id with other content. Its first answer was lost on the
+    // way back, and the patient then changed the waiting check-in: the change is a PATCH.
+    if (!(err instanceof ApiError && err.status === 409)) throw err;
+    const { id, instrument, ...changes } = payload;
+    try {
+      entry = await request('PATCH', `/api/v1/entries/${id}`, changes);
+    } catch (patchErr) {
+      throw patchErr instanceof ApiError && patchErr.status === 404 ? err : patchErr;
+    }
+  }
+  // Only the stored entry counts as sent: a proxy's sign-in or maintenance page
+  // answering 200 is not, and the check-in waits.
+  if (entry?.id !== payload.id) {
+    throw new ApiError(502, { error: { message: 'The answer was not the stored check-in.' } });
+  }
+  return entry;
 }
 
 /** Errors after which the same check-in can never be accepted. */

@@ -202,7 +202,7 @@ def test_log_out_deletes_unsent_check_ins(app, new_context, make_patient):
 
     # The server cannot be reached for check-ins, though the device thinks it is online.
     context.route(
-        "**/api/v1/patients/me/entries",
+        "**/api/v1/patients/*/entries",
         lambda route: route.abort() if route.request.method == "POST" else route.fallback(),
     )
     answer_all(page, [1] * 7)

@@ -348,7 +348,7 @@ export async function render(ctx) {
     if (read.note) payload.note = read.note;
     try {
       if (navigator.onLine === false) throw new NetworkError();
-      return { entry: await sendEntry(payload), queued: false };
+      return { entry: await sendEntry(payload, user.id), queued: false };
     } catch (err) {
       return queue(payload, err);
     }
