@@ -142,7 +142,7 @@ def deliver(app, now) -> str:
     """
     settings = delivery_settings(app)
     started = monotonic_time.monotonic()
-    counts = {"sent": 0, "pending": 0, "failed": 0, "cancelled": 0, "released": 0}
+    counts = {"sent": 0, "pending": 0, "failed": 0, "cancelled": 0, "released": 0, "taken": 0}
     stop = stopping(app)
     for _ in range(MAX_BATCHES):
         if stop.is_set():
@@ -160,6 +160,11 @@ def deliver(app, now) -> str:
                 )
                 db.session.commit()
                 break
+            if not outbox.renew(claim, now=max(batch_now, utcnow())):
+                db.session.commit()
+                counts["taken"] += 1  # another worker took it over: it sends it, not this one
+                continue
+            db.session.commit()  # the renewed lease, before the network
             outcome = outbox.send(claim, settings, now=batch_now)
             status = outbox.record(claim, outcome, now=batch_now)
             db.session.commit()
@@ -172,7 +177,8 @@ def deliver(app, now) -> str:
         f"{counts['sent']} sent, {counts['pending']} to retry, "
         f"{counts['failed']} failed, {counts['cancelled']} cancelled"
     )
-    return summary + (f", {counts['released']} released at shutdown" if counts["released"] else "")
+    summary += f", {counts['released']} released at shutdown" if counts["released"] else ""
+    return summary + (f", {counts['taken']} taken over by another worker" if counts["taken"] else "")
 
 
 def stopping(app) -> threading.Event:

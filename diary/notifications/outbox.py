@@ -403,6 +403,23 @@ def settle(
     return won == 1
 
 
+def renew(claim: Claim, *, now) -> bool:
+    """Just before sending: is the claim still this worker's? Renews its lease if so.
+
+    A batch is claimed at once and sent one message after another. Should the
+    batch outlast the lease (a slow mail server), another worker may have taken
+    over a message not yet started: its claim counted another attempt, and this
+    worker must not send it too.
+    """
+    lease = now + LEASE
+    won = db.session.execute(
+        update(_outbox)
+        .where(_outbox.c.id == claim.id, _outbox.c.status == SENDING, _outbox.c.attempts == claim.attempts)
+        .values(lease_until=lease, next_attempt_at=lease)
+    ).rowcount
+    return won == 1
+
+
 def release(claim: Claim, *, now) -> bool:
     """Gives back a claim that was never sent (a clean shutdown): due again at once, the
     attempt not counted, so the next worker need not wait for the lease to run out."""
