@@ -18,12 +18,16 @@ class ReminderSchedule(db.Model):
 
     ``next_reminder_at`` is NULL while reminders are off. ``last_reminded_on`` is
     the patient's local date of the last reminder queued: one per local date.
+    ``last_reminded_at`` is when it was queued: after a change of zone, the date
+    it falls on where the patient is now (a flight west must not skip a day, nor
+    a flight east remind twice in one).
     """
 
     __tablename__ = "reminder_schedules"
     patient_id = db.Column(Uuid, db.ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
     next_reminder_at = db.Column(UTCDateTime, index=True)
     last_reminded_on = db.Column(db.Date)
+    last_reminded_at = db.Column(UTCDateTime)
 
 
 class PushSubscription(db.Model):

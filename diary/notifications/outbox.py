@@ -494,16 +494,16 @@ def _forget_subscription(claim: Claim, *, now) -> None:
         select(PushSubscription.id).where(PushSubscription.user_id == claim.user_id).limit(1)
     )
     patient = db.session.get(Patient, claim.user_id)
-    day = claim.payload.get("local_date")
-    if remaining is None and patient is not None and patient.email_reminders and day:
+    day_of = {key: claim.payload[key] for key in ("local_date", "zone") if claim.payload.get(key)}
+    if remaining is None and patient is not None and patient.email_reminders and "local_date" in day_of:
         enqueue(
             [
                 message_row(
-                    dedupe_key=reminder_key(claim.user_id, day, EMAIL),
+                    dedupe_key=reminder_key(claim.user_id, day_of, EMAIL),
                     kind=REMINDER,
                     channel=EMAIL,
                     user_id=claim.user_id,
-                    payload={"local_date": day},
+                    payload=day_of,
                     now=now,
                     expires_at=claim.expires_at,
                 )
@@ -529,6 +529,9 @@ def purge_settled(*, before, limit=1000) -> int:
     ).rowcount
 
 
-def reminder_key(patient_id, local_date, channel, subscription_id=None) -> str:
-    key = f"reminder:{patient_id}:{local_date}:{channel}"
+def reminder_key(patient_id, day: dict, channel, subscription_id=None) -> str:
+    """One reminder per local date and zone (``day``: a reminder's payload, ``local_date``
+    and ``zone``); a message queued before the zone rode along has none in its key."""
+    local = f"{day['local_date']}@{day['zone']}" if day.get("zone") else day["local_date"]
+    key = f"reminder:{patient_id}:{local}:{channel}"
     return f"{key}:{subscription_id}" if subscription_id else key

@@ -28,7 +28,7 @@ from ..checkins.models import Entry
 from ..errors import validation_error
 from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
-from ..localtime import due_reminder_date, end_of_local_day, next_reminder_at, reminder_instant
+from ..localtime import due_reminder_date, end_of_local_day, local_date_of, next_reminder_at, reminder_instant
 from ..monitoring.models import ALERTING_KINDS, OPEN, Flag
 from .channels import load_or_create_vapid_key, validate_subscription
 from .models import EMAIL, INVITE, PROVIDER_ALERT, PUSH, REMINDER, PushSubscription, ReminderSchedule
@@ -185,6 +185,9 @@ def reschedule(patient: Patient, *, now) -> ReminderSchedule:
         schedule = ReminderSchedule(patient_id=patient.id)
         db.session.add(schedule)
     zone, last = patient.user.timezone, schedule.last_reminded_on
+    if schedule.last_reminded_at is not None:
+        # The last reminder's date where the patient is now: a new zone moves it.
+        last = schedule.last_reminded_on = local_date_of(schedule.last_reminded_at, zone)
     upcoming = _next_for(
         patient.reminder_time, zone, patient.reminders_enabled, now=now, last_reminded_on=last
     )
@@ -259,7 +262,11 @@ _CLAIM_SCHEDULE = (
         _schedules.c.patient_id == bindparam("p_patient"),
         _schedules.c.next_reminder_at == bindparam("p_read"),
     )
-    .values(next_reminder_at=bindparam("p_next"), last_reminded_on=bindparam("p_last"))
+    .values(
+        next_reminder_at=bindparam("p_next"),
+        last_reminded_on=bindparam("p_last"),
+        last_reminded_at=bindparam("p_last_at"),
+    )
 )
 
 
@@ -276,6 +283,7 @@ def queue_due_reminders(*, now, limit=500) -> ReminderPass:
             ReminderSchedule.patient_id,
             ReminderSchedule.next_reminder_at,
             ReminderSchedule.last_reminded_on,
+            ReminderSchedule.last_reminded_at,
             Patient.reminder_time,
             Patient.reminders_enabled,
             Patient.email_reminders,
@@ -305,7 +313,12 @@ def queue_due_reminders(*, now, limit=500) -> ReminderPass:
 
     queued = []
     for row in rows:
-        day, last, outgoing = days.get(row.patient_id), row.last_reminded_on, []
+        day, last, last_at, outgoing = (
+            days.get(row.patient_id),
+            row.last_reminded_on,
+            row.last_reminded_at,
+            [],
+        )
         if day is None:
             result.missed += bool(row.reminders_enabled)
         elif (row.patient_id, day) in checked_in:
@@ -313,7 +326,7 @@ def queue_due_reminders(*, now, limit=500) -> ReminderPass:
         else:
             outgoing = _reminder_rows(row, day, subscriptions.get(row.patient_id, []), now=now)
             if outgoing:
-                last = day
+                last, last_at = day, now
             else:
                 result.no_channel += 1
         upcoming = _next_for(
@@ -321,7 +334,13 @@ def queue_due_reminders(*, now, limit=500) -> ReminderPass:
         )
         won = db.session.execute(
             _CLAIM_SCHEDULE,
-            {"p_patient": row.patient_id, "p_read": row.next_reminder_at, "p_next": upcoming, "p_last": last},
+            {
+                "p_patient": row.patient_id,
+                "p_read": row.next_reminder_at,
+                "p_next": upcoming,
+                "p_last": last,
+                "p_last_at": last_at,
+            },
         ).rowcount
         if won != 1:
             result.lost_race += 1
@@ -368,12 +387,14 @@ def _reminder_rows(row, day: date, subscription_ids: list, *, now) -> list[dict]
         "now": now,
         "expires_at": end_of_local_day(day, row.timezone),
     }
+    # The zone rides along: the 13th in Tokyo and the 13th in Los Angeles are two days' reminders.
+    day_of = {"local_date": day.isoformat(), "zone": row.timezone}
     if subscription_ids:
         return [
             message_row(
-                dedupe_key=reminder_key(row.patient_id, day.isoformat(), PUSH, subscription_id),
+                dedupe_key=reminder_key(row.patient_id, day_of, PUSH, subscription_id),
                 channel=PUSH,
-                payload={"local_date": day.isoformat(), "subscription_id": str(subscription_id)},
+                payload={**day_of, "subscription_id": str(subscription_id)},
                 **common,
             )
             for subscription_id in subscription_ids
@@ -381,9 +402,9 @@ def _reminder_rows(row, day: date, subscription_ids: list, *, now) -> list[dict]
     if row.email_reminders:
         return [
             message_row(
-                dedupe_key=reminder_key(row.patient_id, day.isoformat(), EMAIL),
+                dedupe_key=reminder_key(row.patient_id, day_of, EMAIL),
                 channel=EMAIL,
-                payload={"local_date": day.isoformat()},
+                payload=day_of,
                 **common,
             )
         ]

@@ -230,3 +230,31 @@ def test_turning_email_reminders_off_stops_a_queued_email_reminder(clinic):
     clinic.smtp.start()
     clinic.tick("2027-01-12T20:10:00+01:00")
     assert clinic.mails_to(pat) == []
+
+
+# The day of the last reminder is taken where the patient is now (last_reminded_at).
+
+
+def test_a_flight_west_does_not_skip_the_next_local_day(clinic):
+    # Tokyo, reminder 08:00. The 13th's reminder goes at 08:00 JST = 12th 15:00 in Los Angeles.
+    pat = clinic.patient(zone="Asia/Tokyo", reminder="08:00", at="2027-01-12T12:00:00+09:00")
+    clinic.tick("2027-01-13T08:00:00+09:00")
+    assert len(clinic.mails_to(pat)) == 1
+    # The patient flies home and sets Los Angeles at 16:00 on the 12th (local).
+    clinic.settings(pat, at="2027-01-12T16:00:00-08:00", timezone="America/Los_Angeles")
+    # The 13th in Los Angeles is a new day without a reminder or a check-in.
+    for at in ("2027-01-13T08:00:00-08:00", "2027-01-13T12:00:00-08:00", "2027-01-13T23:59:00-08:00"):
+        clinic.tick(at)
+    assert len(clinic.mails_to(pat)) == 2, "2027-01-13 in Los Angeles got no reminder (41 h gap)"
+
+
+def test_a_flight_east_does_not_remind_twice_on_one_local_day(clinic):
+    # Los Angeles, 20:00: the 12th's reminder goes at 20:00 PST = 13th 13:00 in Tokyo.
+    pat = clinic.patient(zone="America/Los_Angeles", at="2027-01-12T08:00:00-08:00")
+    clinic.tick("2027-01-12T20:00:00-08:00")
+    assert len(clinic.mails_to(pat)) == 1
+    # The patient lands in Tokyo and sets the zone at 14:00 on the 13th (local).
+    clinic.settings(pat, at="2027-01-13T14:00:00+09:00", timezone="Asia/Tokyo")
+    for at in ("2027-01-13T20:00:00+09:00", "2027-01-13T23:59:00+09:00"):
+        clinic.tick(at)
+    assert len(clinic.mails_to(pat)) == 1, "two reminders on 2027-01-13 in Tokyo (13:00 and 20:00)"
