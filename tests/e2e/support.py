@@ -11,6 +11,7 @@ from datetime import UTC
 from pathlib import Path
 
 from diary.gad7 import ITEMS as GAD7_ITEMS
+from tests.conftest import PASSWORD
 
 try:
     from playwright.sync_api import expect
@@ -79,6 +80,16 @@ def log_in(page, email, password, path="/#/login"):
     page.get_by_role("textbox", name="Email").fill(email)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def on_check_in(new_context, patient, device=None):
+    """(context, page): ``patient`` logged in on the check-in screen, the service worker ready."""
+    context = new_context(device or PHONE)
+    page = context.new_page()
+    log_in(page, patient.user["email"], PASSWORD)
+    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
+    wait_for_service_worker(page)
+    return context, page
 
 
 def answer_all(page, answers, labels=ANSWERS):

@@ -11,8 +11,8 @@ from tests.e2e.support import (
     answer_all,
     expect,
     log_in,
+    on_check_in,
     stored_entries,
-    wait_for_service_worker,
 )
 
 pytestmark = pytest.mark.e2e
@@ -45,15 +45,11 @@ def end_sessions_of(app, email):
 def test_edit_of_a_queued_check_in_whose_answer_was_lost_is_not_dropped(app, new_context, make_patient):
     """The server stored the check-in but its answer never arrived (the connection dropped), so
     the app queued it. The patient then edits the queued check-in. The next flush sends the same
-    id with other content: 409, which outbox treats as permanent: the edit is deleted and the
-    patient is told the check-in "could not be stored" although it was."""
+    id with other content: 409, once taken as permanent (the edit deleted, and the patient
+    told the check-in "could not be stored" although it was); now the edit goes as a PATCH."""
     patient = make_patient()
     email = patient.user["email"]
-    context = new_context(PHONE)
-    page = context.new_page()
-    log_in(page, email, PASSWORD)
-    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
-    wait_for_service_worker(page)
+    context, page = on_check_in(new_context, patient)
 
     def reach_server_then_drop(route):
         if route.request.method != "POST":
@@ -85,14 +81,10 @@ def test_edit_of_a_queued_check_in_whose_answer_was_lost_is_not_dropped(app, new
 def test_a_2xx_that_is_not_an_entry_does_not_empty_the_outbox(app, new_context, make_patient):
     """Something between the phone and the API (an SSO/auth proxy, a maintenance page, a
     same-origin redirect to a sign-in page) answers the POST with an HTML page and 200.
-    request() returns null for it, flushOnce counts that as sent and deletes the check-in."""
+    It once counted as sent and the check-in was deleted; only the stored entry counts now."""
     patient = make_patient()
     email = patient.user["email"]
-    context = new_context(PHONE)
-    page = context.new_page()
-    log_in(page, email, PASSWORD)
-    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
-    wait_for_service_worker(page)
+    context, page = on_check_in(new_context, patient)
 
     context.set_offline(True)
     answer_all(page, [2, 2, 1, 1, 0, 0, 3])
@@ -117,8 +109,8 @@ def test_a_2xx_that_is_not_an_entry_does_not_empty_the_outbox(app, new_context, 
 
 def test_another_user_logging_out_does_not_delete_a_kept_check_in(app, new_context, make_patient):
     """A's session ended; A's check-in is "kept on this device and sent after you log in".
-    Someone else (B) logs in on the same phone and logs out: wipe() deletes every user's
-    queue, with no warning (B has nothing pending). When A logs in, the check-in is gone."""
+    Someone else (B) logs in on the same phone and logs out: that once deleted every user's
+    queue, with no warning (B had nothing pending). A's check-in waits for A now."""
     a = make_patient(name="Alex A")
     b = make_patient(name="Bo B")
     page = new_context(PHONE).new_page()
@@ -149,7 +141,7 @@ def test_a_stale_tab_does_not_send_one_patients_check_in_into_another_patients_d
 ):
     """Tab 1 still shows A (queued check-in). A's session expired; B logged in in tab 2, so the
     shared cookie is now B's. Tab 1 flushes A's queue: the POST fails csrf_failed (A's old
-    token), request() reloads the session -- now B's -- and retries: A's check-in lands in B's diary."""
+    token); the session reloaded is B's, and A's check-in once went into B's diary."""
     a = make_patient(name="Alex A")
     b = make_patient(name="Bo B")
     context = new_context(PHONE)

@@ -19,6 +19,7 @@ from tests.e2e.support import (
     database_names,
     expect,
     log_in,
+    on_check_in,
     screenshot,
     stored_entries,
     wait_for_service_worker,
@@ -167,11 +168,7 @@ def test_editing_a_check_in_the_outbox_sent_meanwhile_changes_it_on_the_server(
     (which the server refuses as a conflict, losing the edit)."""
     patient = make_patient()
     email = patient.user["email"]
-    context = new_context(PHONE)
-    page = context.new_page()
-    log_in(page, email, PASSWORD)
-    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
-    wait_for_service_worker(page)
+    context, page = on_check_in(new_context, patient)
 
     context.set_offline(True)
     answer_all(page, [2, 2, 1, 1, 0, 0, 3])

@@ -163,8 +163,9 @@ class Clock:
         return self.now
 
 
-def test_the_window_slides_no_more_than_five_failures_in_any_fifteen_minutes(api, provider, monkeypatch):
-    # A fixed window let four failures just before it reset and five just after through: nine in 20 s.
+@pytest.fixture
+def clocked(api, provider, monkeypatch):
+    """(clock, attempt): the limiter's clock moved by hand, and a login as ``provider``."""
     clock = Clock()
     monkeypatch.setattr(limits_memory, "time", clock)
     monkeypatch.setattr(attempts, "time", clock)
@@ -172,6 +173,12 @@ def test_the_window_slides_no_more_than_five_failures_in_any_fifteen_minutes(api
     def attempt(password="a wrong password"):
         return api.post("/api/v1/auth/login", json={"email": provider["email"], "password": password})
 
+    return clock, attempt
+
+
+def test_the_window_slides_no_more_than_five_failures_in_any_fifteen_minutes(clocked):
+    # A fixed window let four failures just before it reset and five just after through: nine in 20 s.
+    clock, attempt = clocked
     assert attempt().status_code == 401  # t = 0
     clock.now += 14 * 60 + 50
     assert [attempt().status_code for _ in range(4)] == [401] * 4  # t = 14:50, five in all
@@ -186,14 +193,8 @@ def test_the_window_slides_no_more_than_five_failures_in_any_fifteen_minutes(api
     assert attempt(PASSWORD).status_code == 200
 
 
-def test_tapping_again_while_refused_does_not_keep_the_patient_out_longer(api, provider, monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr(limits_memory, "time", clock)
-    monkeypatch.setattr(attempts, "time", clock)
-
-    def attempt(password="a wrong password"):
-        return api.post("/api/v1/auth/login", json={"email": provider["email"], "password": password})
-
+def test_tapping_again_while_refused_does_not_keep_the_patient_out_longer(clocked):
+    clock, attempt = clocked
     assert [attempt().status_code for _ in range(5)] == [401] * 5  # t = 0
     clock.now += 10 * 60
     refusals = [attempt(PASSWORD) for _ in range(5)]  # t = 10:00, five taps, all refused
