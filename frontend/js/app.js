@@ -13,7 +13,7 @@ import {
 import { h, clear, focusQuietly, confirmDialog } from './dom.js';
 import * as outbox from './outbox.js';
 import { flushOutbox } from './sync.js';
-import { formatDate } from './dates.js';
+import { formatDate, localDate } from './dates.js';
 import * as auth from './views/auth.js';
 import * as checkin from './views/checkin.js';
 import * as history from './views/history.js';
@@ -80,10 +80,22 @@ function parseHash() {
   return { path, query: new URLSearchParams(query) };
 }
 
+// The patient's local date when the screen was drawn: a screen left open over midnight is
+// drawn again for the new day, rather than say "Done for today" about the day before.
+let drawnOn = null;
+function dayHasTurned() {
+  const user = session.user;
+  return Boolean(user && drawnOn && localDate(new Date(), user.timezone) !== drawnOn);
+}
+setInterval(() => {
+  if (document.visibilityState === 'visible' && dayHasTurned()) route();
+}, 60 * 1000);
+
 async function route() {
   const token = ++renderToken;
   const { path, query } = parseHash();
   const user = session.user;
+  drawnOn = user ? localDate(new Date(), user.timezone) : null;
   const match = ROUTES.map((r) => ({ r, m: path.match(r.re) })).find((x) => x.m);
   if (!match) return go(homeFor(user));
   const { r, m } = match;
@@ -274,6 +286,7 @@ window.addEventListener('online', async () => {
 window.addEventListener('offline', updateNetworkNotice);
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState !== 'visible') return;
+  if (dayHasTurned()) route();
   checkSession();
   flushOutbox().catch(() => {});
 });

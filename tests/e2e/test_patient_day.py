@@ -289,3 +289,25 @@ def test_the_access_log_names_what_was_seen_in_plain_words_and_no_flag(app, new_
     expect(log).to_contain_text("You added a check-in")
     assert "flag" not in log.inner_text().lower()
     screenshot(page, "day-06-access-log")
+
+
+def test_a_screen_left_open_over_midnight_offers_the_new_days_check_in(new_context, make_patient):
+    """The check-in was done at 23:57; at midnight the screen is drawn again for the new day,
+    instead of saying "Done for today" about the day before."""
+    from zoneinfo import ZoneInfo
+
+    patient = make_patient()
+    took_the_standard_gad7(patient)
+    zone = ZoneInfo(patient.user["timezone"])
+    yesterday = datetime.now(zone).date() - timedelta(days=1)
+    late = datetime.combine(yesterday, datetime.min.time(), zone) + timedelta(hours=23, minutes=57)
+    page = new_context(PHONE).new_page()
+    page.clock.install(time=late)
+    log_in(page, patient.user["email"], PASSWORD)
+    answer_all(page, [1, 1, 1, 1, 1, 1, 1], DAILY_ANSWERS)
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_role("heading", name="Done for today")).to_be_visible()
+
+    page.clock.run_for(5 * 60 * 1000)  # 00:02: the minute's check has drawn the new day
+    expect(page.get_by_role("heading", name="Done for today")).to_have_count(0)
+    expect(page.get_by_role("button", name="Save check-in")).to_be_visible()
