@@ -81,11 +81,12 @@ function parseHash() {
 }
 
 // The patient's local date when the screen was drawn: a screen left open over midnight is
-// drawn again for the new day, rather than say "Done for today" about the day before.
+// drawn again for the new day, rather than say "Done for today" about the day before. (Not
+// a provider's: a form half filled in at a desk at midnight is worth more than the date.)
 let drawnOn = null;
 function dayHasTurned() {
   const user = session.user;
-  return Boolean(user && drawnOn && localDate(new Date(), user.timezone) !== drawnOn);
+  return Boolean(user?.role === 'patient' && drawnOn && localDate(new Date(), user.timezone) !== drawnOn);
 }
 setInterval(() => {
   if (document.visibilityState === 'visible' && dayHasTurned()) route();
