@@ -59,14 +59,22 @@ class GuessLimit:
         current = int(now // self.step_seconds)
         return [(step, self.step_key(key, step)) for step in range(current - STEPS, current + 2)]
 
+    @property
+    def key_expiry(self) -> int:
+        """A step's counter outlives the windows that count it: a window and a step."""
+        return math.ceil(self.item.get_expiry() + self.step_seconds)
+
+    def step_counts(self, key: str, now: float) -> list[tuple[int, int]]:
+        """(step, guesses counted in it) over the window ending at ``now``, oldest first."""
+        return [(step, limiter.storage.get(storage_key)) for step, storage_key in self.steps(key, now)]
+
     def counted(self, key: str, now: float | None = None) -> int:
         """The guesses counted against ``key`` in the window ending at ``now`` (default: now)."""
         now = time.time() if now is None else now
-        return sum(limiter.storage.get(storage_key) for _, storage_key in self.steps(key, now))
+        return sum(count for _, count in self.step_counts(key, now))
 
-    def retry_after(self, key: str, now: float) -> int:
-        """Seconds until enough of the window's guesses have aged out for one more."""
-        counts = [(step, limiter.storage.get(storage_key)) for step, storage_key in self.steps(key, now)]
+    def retry_after(self, counts: list[tuple[int, int]], now: float) -> int:
+        """Seconds until enough of the window's guesses (``step_counts``) have aged out for one more."""
         total, free_at = sum(count for _, count in counts), now
         for step, count in counts:
             if total < self.item.amount:
@@ -78,8 +86,7 @@ class GuessLimit:
     def count_one(self, key: str, now: float) -> str:
         """Counts a guess in the current step; returns its storage key (to give it back)."""
         storage_key = self.step_key(key, int(now // self.step_seconds))
-        # It must outlive the window that counts it: a window and a step from the step's start.
-        limiter.storage.incr(storage_key, math.ceil(self.item.get_expiry() + self.step_seconds))
+        limiter.storage.incr(storage_key, self.key_expiry)
         return storage_key
 
 
@@ -97,7 +104,7 @@ def _give_back(keys) -> None:
     storage = limiter.storage
     for limit, storage_key in keys:
         if storage.get(storage_key) > 0:
-            storage.incr(storage_key, math.ceil(limit.item.get_expiry() + limit.step_seconds), amount=-1)
+            storage.incr(storage_key, limit.key_expiry, amount=-1)
 
 
 @contextmanager
@@ -112,11 +119,12 @@ def guess(*limits: tuple[GuessLimit, str]):
         for limit, key in limits:
             now = time.time()
             taken.append((limit, limit.count_one(key, now)))
-            if limit.counted(key, now) > limit.item.amount:
+            counts = limit.step_counts(key, now)
+            if sum(count for _, count in counts) > limit.item.amount:
                 # Never evaluated, so no guess against any of them: a patient who taps
                 # again while refused is not kept out longer than the window says.
                 _give_back(taken)
-                raise ApiError(429, headers={"Retry-After": str(limit.retry_after(key, now))})
+                raise ApiError(429, headers={"Retry-After": str(limit.retry_after(counts, now))})
     attempt = _Taken(taken)
     try:
         yield attempt

@@ -76,8 +76,8 @@ def create_provider(email, name, password, *, team_name=None, require_mfa=False)
         problems["email"] = ["Give a valid email address."]
     if not name.strip() or len(name) > 200:
         problems["name"] = ["Give the provider's name (at most 200 characters)."]
-    if passwords.password_problems(password, (email, name)):
-        problems["password"] = passwords.password_problems(password, (email, name))
+    if weak := passwords.password_problems(password, (email, name)):
+        problems["password"] = weak
     if problems:
         raise validation_error(problems)
     if find_user_by_email(email):

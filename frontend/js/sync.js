@@ -1,6 +1,6 @@
 // Sending the outbox: at app start, on the `online` event, and after logging in.
 import * as outbox from './outbox.js';
-import { session, request, ApiError } from './api.js';
+import { session, post, patch, ApiError } from './api.js';
 
 /**
  * Sends one check-in of `owner` and resolves to the stored entry. The owner's id is in the
@@ -10,14 +10,14 @@ import { session, request, ApiError } from './api.js';
 export async function sendEntry(payload, owner) {
   let entry;
   try {
-    entry = await request('POST', `/api/v1/patients/${owner}/entries`, payload);
+    entry = await post(`/api/v1/patients/${owner}/entries`, payload);
   } catch (err) {
     // 409: the server has this id with other content. Its first answer was lost on the
     // way back, and the patient then changed the waiting check-in: the change is a PATCH.
     if (!(err instanceof ApiError && err.status === 409)) throw err;
     const { id, instrument, ...changes } = payload;
     try {
-      entry = await request('PATCH', `/api/v1/entries/${id}`, changes);
+      entry = await patch(`/api/v1/entries/${id}`, changes);
     } catch (patchErr) {
       throw patchErr instanceof ApiError && patchErr.status === 404 ? err : patchErr;
     }
