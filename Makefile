@@ -44,7 +44,8 @@ test-fast: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.benchmarks
 
-# The relief bench (../shared/relief-bench) for v1 and v2, and docs/relief-tradeoff.svg.
+# v1 and v2 on our synthetic cohorts, and on the outside relief bench when it is beside the
+# clone (docs/relief.md, "Our cohorts"); docs/relief-tradeoff.svg is drawn from the bench.
 relief-report: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.benchmarks.relief_report
 

@@ -1,23 +1,34 @@
-"""The relief bench, run in-process with any ReliefParams, on its cohort and on a variant of ours.
+"""Synthetic cohorts for the relief engine: our own model of patients, and our own judge.
 
-The bench (../shared/relief-bench/cohort.py, beside the clone) is loaded by path,
-never copied: its patients, its truth and its judge. ``variant_first`` and
-``variant_maintenance`` draw patients differently on purpose, to show the engine
-is not fitted to the bench's simulator:
+Two scenarios, each a list of simulated patients whose true wear-off days are
+known (docs/relief.md, "Our cohorts"):
 
-- noise: Gaussian AR(1) with a stronger day-to-day correlation (0.7), SD 1-3;
+- ``first``: one course (a single session, or an induction series), then relief
+  that fades on the patient's own time scale, or no response at all;
+- ``maintenance``: an induction, then 5-8 maintenance sessions, each cycle's
+  relief about as long as the patient's usual relief.
+
+How the patients are drawn:
+
+- noise: Gaussian AR(1) with a strong day-to-day correlation (0.7), SD 1-3;
   now and then a wild day (5 %: +-6 points);
 - missing days: independent (10-35 % per patient) plus skipped weekends for a
   third of the patients;
-- relief: a log-normal typical duration (median 14 d, wider between patients),
-  30 % cycle-to-cycle variation, and curve shapes the bench does not use: a
-  linear return, or an exponential approach to the baseline; a slow drift up
-  during the plateau for half of the patients;
-- sessions: the clinic books 1-8 days after the wear-off, a quarter of the
-  cycles cut short by a session 1-7 days before it.
+- relief: a log-normal typical duration (median 14 d), 30 % cycle-to-cycle
+  variation, a linear return or an exponential approach to the baseline, and
+  for half of the patients a slow drift up during the plateau;
+- sessions: the clinic books 1-8 days after the wear-off; a quarter of the
+  cycles are cut short by a session 1-7 days before it.
 
-The truth is the bench's (the first day the noiseless score regains half the
-improvement, at least 4 points), judged by the bench's own ``judge``.
+The truth of a cycle is the first day on which the noiseless score has regained
+half of the improvement, and at least 4 points. ``judge`` scores the engine's
+events against it. Everything here is in the repository: ``make test`` needs
+nothing beside the clone (tests/relief/test_bench_figures.py).
+
+An outside yardstick, the relief bench, may sit beside the clone at
+``../shared/relief-bench/cohort.py``: another model of patients, drawn by
+someone else. ``load_bench`` finds it when it is there (``make relief-report``
+then reports on both); no test needs it.
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ import datetime as dt
 import importlib.util
 import math
 import random
+import statistics
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,12 +46,22 @@ from diary.relief import ReliefParams, replay
 
 BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "relief-bench" / "cohort.py"
 D0 = dt.date(2027, 1, 4)
+#: A wearing_off more than this many days before the truth is a false early alarm.
+EARLY_DAYS = 3
+#: A cycle cut short this soon after its truth cannot be judged for detection.
+TOO_SHORT_DAYS = 5
+#: plan_maintenance is judged from this cycle on (0-based): the patient has history by then.
+PLAN_FROM_CYCLE = 3
+#: A plan_maintenance this many days before the truth, or more, is too early.
+PLAN_TOO_EARLY_DAYS = 10
 
 
-def load_bench() -> Any:
-    """The bench module, imported from its path beside the clone."""
+def load_bench() -> Any | None:
+    """The outside bench's module, imported from its path beside the clone; None when it is not there."""
+    if not BENCH.is_file():
+        return None
     spec = importlib.util.spec_from_file_location("relief_bench_cohort", BENCH)
-    assert spec is not None and spec.loader is not None, f"the relief bench is missing: {BENCH}"
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -48,7 +70,7 @@ def load_bench() -> Any:
 def detector(
     params: ReliefParams, prior_durations: tuple[float, ...] = ()
 ) -> Callable[..., list[tuple[int, str]]]:
-    """``diary.relief.replay`` with ``params``, seen through day numbers (as the bench does)."""
+    """``diary.relief.replay`` with ``params``, seen through day numbers (day 0 is the first session)."""
 
     def detect(scores: dict[int, int], sessions: list[int], until: int) -> list[tuple[int, str]]:
         s = {D0 + dt.timedelta(days=k): v for k, v in scores.items()}
@@ -60,29 +82,116 @@ def detector(
 
 
 def cohorts(
-    seed: int, first: int = 400, maintenance: int = 200, *, variant: bool = False
+    seed: int, first: int = 400, maintenance: int = 200, *, bench: Any | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """The patients of both scenarios, drawn as the bench draws them (or as our variant does)."""
-    bench = load_bench()
+    """The patients of both scenarios: ours, or drawn by ``bench`` (the module ``load_bench`` gives)."""
     rng = random.Random(seed)
-    make_first = variant_first if variant else bench.first_course
-    make_maintenance = variant_maintenance if variant else bench.maintenance
+    make_first = bench.first_course if bench else our_first
+    make_maintenance = bench.maintenance if bench else our_maintenance
     return {
         "first": [make_first(rng) for _ in range(first)],
         "maintenance": [make_maintenance(rng) for _ in range(maintenance)],
     }
 
 
-def judge(patients: dict[str, list[dict[str, Any]]], params: ReliefParams) -> dict[str, dict[str, Any]]:
-    bench = load_bench()
+def judge(
+    patients: dict[str, list[dict[str, Any]]], params: ReliefParams, *, bench: Any | None = None
+) -> dict[str, dict[str, Any]]:
+    """The engine's figures on both scenarios, by our judge (or by ``bench``'s own, to compare)."""
     detect = detector(params)
+    if bench:
+        return {
+            "first": bench.judge(patients["first"], detect),
+            "maintenance": bench.judge(patients["maintenance"], detect, plan_from_cycle=PLAN_FROM_CYCLE),
+        }
     return {
-        "first": bench.judge(patients["first"], detect),
-        "maintenance": bench.judge(patients["maintenance"], detect, plan_from_cycle=3),
+        "first": judge_scenario(patients["first"], detect, plans=False),
+        "maintenance": judge_scenario(patients["maintenance"], detect, plans=True),
     }
 
 
-# ------------------------------------------------------------------ the variant cohort
+def _share(count: int, total: int) -> float | None:
+    return round(count / total, 3) if total else None
+
+
+def judge_scenario(
+    patients: list[dict[str, Any]], detect: Callable[..., Any], *, plans: bool
+) -> dict[str, Any]:
+    """Each cycle with a truth: was wearing_off raised, too early, how late; and plan_maintenance's lead.
+
+    - detected: raised no earlier than EARLY_DAYS before the truth (its delay is
+      the day minus the truth); early: before that; missed: not raised in the
+      cycle. A cycle the next session cut short within TOO_SHORT_DAYS of its
+      truth, with no wearing_off in it, is not counted.
+    - plans (maintenance, from cycle PLAN_FROM_CYCLE on): a plan_maintenance in
+      the cycle, no later than its wearing_off, has a lead (truth minus its
+      day); else it is missing.
+    - non-response (first course): the share of non-responders flagged, and how
+      many responders were flagged.
+    """
+    detected, early, missed = [], 0, 0
+    leads: list[int] = []
+    plan_cycles = plans_missing = 0
+    non_responders = flagged_non_responders = flagged_responders = 0
+    for patient in patients:
+        events = sorted(detect(patient["scores"], patient["sessions"], patient["until"]))
+        if not plans:
+            flagged = any(kind == "non_response" for _, kind in events)
+            if patient["responder"]:
+                flagged_responders += flagged
+            else:
+                non_responders += 1
+                flagged_non_responders += flagged
+        for index, (start, end, truth) in enumerate(patient["cycles"]):
+            if truth is None:
+                continue
+            first_day: dict[str, int] = {}
+            for day, kind in events:
+                if start < day < end:
+                    first_day.setdefault(kind, day)
+            wear = first_day.get("wearing_off")
+            if wear is None and end - truth < TOO_SHORT_DAYS:
+                pass
+            elif wear is None:
+                missed += 1
+            elif wear < truth - EARLY_DAYS:
+                early += 1
+            else:
+                detected.append(wear - truth)
+            if plans and index >= PLAN_FROM_CYCLE:
+                plan_cycles += 1
+                plan = first_day.get("plan_maintenance")
+                if plan is None or (wear is not None and plan > wear):
+                    plans_missing += 1
+                else:
+                    leads.append(truth - plan)
+    judged = len(detected) + early + missed
+    delays = sorted(detected)
+    figures: dict[str, Any] = {
+        "cycles": judged,
+        "sensitivity": _share(len(detected), judged),
+        "false_early": _share(early, judged),
+        "median_delay_days": statistics.median(delays) if delays else None,
+        "p90_delay_days": delays[int(0.9 * (len(delays) - 1))] if delays else None,
+    }
+    if plans:
+        figures.update(
+            plan_cycles=plan_cycles,
+            plan_lead2_share=_share(sum(lead >= 2 for lead in leads), plan_cycles),
+            median_plan_lead_days=statistics.median(leads) if leads else None,
+            plan_too_early_share=_share(sum(lead > PLAN_TOO_EARLY_DAYS for lead in leads), plan_cycles),
+            plan_missing_share=_share(plans_missing, plan_cycles),
+        )
+    else:
+        figures.update(
+            non_responders=non_responders,
+            nonresponse_recall=_share(flagged_non_responders, non_responders),
+            nonresponse_false=flagged_responders,
+        )
+    return figures
+
+
+# ------------------------------------------------------------------ our patients
 
 
 def _variant_observe(
@@ -114,7 +223,7 @@ def _crossing(latent: Callable[[float], float], start: int, end: int, threshold:
     return next((t for t in range(start + 1, end) if latent(t) >= threshold), None)
 
 
-def variant_first(rng: random.Random) -> dict[str, Any]:
+def our_first(rng: random.Random) -> dict[str, Any]:
     B = min(21.0, max(8.0, rng.gauss(15.0, 3.5)))
     kind = rng.random()
     sessions = [0] if kind < 0.35 else ([0, 2, 4, 7, 9, 11] if kind < 0.7 else [0, 3, 7, 10, 14])
@@ -147,7 +256,7 @@ def variant_first(rng: random.Random) -> dict[str, Any]:
     )
 
 
-def variant_maintenance(rng: random.Random) -> dict[str, Any]:
+def our_maintenance(rng: random.Random) -> dict[str, Any]:
     B = min(21.0, max(9.0, rng.gauss(15.5, 3.0)))
     N = B * (1 - rng.uniform(0.4, 0.85))
     W = N + max(4.0, 0.5 * (B - N))

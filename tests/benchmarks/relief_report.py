@@ -1,12 +1,14 @@
-"""``make relief-report``: the relief bench for v1 and v2, and the trade-off picture.
+"""``make relief-report``: the relief engine's figures for v1 and v2, and the trade-off picture.
 
     .venv/bin/python -m tests.benchmarks.relief_report [--seed 2027] [--quick]
 
-Prints the bench's figures for v1 and v2 (the bench's cohort, and the variant
-cohort of relief_cohorts.py), then moves each engine's plan_maintenance knob
-(v2: plan_probability; v1: suggest_days_before) and draws the share of flags
->= 2 days ahead against the share > 10 days early into docs/relief-tradeoff.svg
-(the default seed's; another seed's goes to the temporary directory).
+Prints the figures of v1 and v2 on our cohorts (relief_cohorts.py), and on the
+outside relief bench's when it is beside the clone (``load_bench``; without it,
+a line says so and the report goes on with ours). Then it moves each engine's
+plan_maintenance knob (v2: plan_probability; v1: suggest_days_before) and draws
+the share of flags >= 2 days ahead against the share > 10 days early. The
+picture of the bench at the default seed is docs/relief-tradeoff.svg; any other
+(our cohorts, another seed) goes to the temporary directory.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from diary.relief import ReliefParams
 
-from .relief_cohorts import cohorts, judge
+from .relief_cohorts import BENCH, cohorts, judge, load_bench
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 V2_KNOB = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -38,7 +40,9 @@ def line(label: str, result: dict[str, dict[str, Any]]) -> str:
     )
 
 
-def frontier(patients: dict[str, list[dict[str, Any]]], rules: str) -> list[tuple[Any, float, float]]:
+def frontier(
+    patients: dict[str, list[dict[str, Any]]], rules: str, bench: Any | None
+) -> list[tuple[Any, float, float]]:
     only = {"first": [], "maintenance": patients["maintenance"]}
     points = []
     for knob in V2_KNOB if rules == "v2" else V1_KNOB:
@@ -47,7 +51,7 @@ def frontier(patients: dict[str, list[dict[str, Any]]], rules: str) -> list[tupl
             if rules == "v2"
             else ReliefParams(rules="v1", suggest_days_before=knob)
         )
-        m = judge(only, params)["maintenance"]
+        m = judge(only, params, bench=bench)["maintenance"]
         points.append((knob, m["plan_too_early_share"], m["plan_lead2_share"]))
         print(
             f"  {rules} {knob}: >10 d early {m['plan_too_early_share']}, "
@@ -124,27 +128,35 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="a quarter of the patients")
     args = ap.parse_args(argv)
     size = (100, 50) if args.quick else (400, 200)
-    bench = cohorts(args.seed, *size)
-    variant = cohorts(args.seed, *size, variant=True)
-    for label, patients in (("bench", bench), ("variant", variant)):
+    bench = load_bench()
+    if bench is None:
+        print(f"The relief bench is not beside this clone ({BENCH}): our cohorts only.", flush=True)
+    sources = [("ours", None)] + ([("bench", bench)] if bench else [])
+    for label, source in sources:
+        patients = cohorts(args.seed, *size, bench=source)
         for rules in ("v1", "v2"):
             print(
-                line(f"{label} seed {args.seed} {rules}", judge(patients, ReliefParams(rules=rules))),
+                line(
+                    f"{label} seed {args.seed} {rules}",
+                    judge(patients, ReliefParams(rules=rules), bench=source),
+                ),
                 flush=True,
             )
+    label, source = sources[-1]
+    drawn = cohorts(args.seed, *size, bench=source)
     curves = {
-        "v1 (suggest_days_before)": frontier(bench, "v1"),
-        "v2 (plan_probability)": frontier(bench, "v2"),
+        "v1 (suggest_days_before)": frontier(drawn, "v1", source),
+        "v2 (plan_probability)": frontier(drawn, "v2", source),
     }
-    # docs/ holds the bench's default seed; another seed's picture goes to the temporary directory
+    # docs/ holds the bench's picture at its default seed; any other goes to the temporary directory
     target = (
         DOCS / "relief-tradeoff.svg"
-        if args.seed == 2027
-        else Path(tempfile.gettempdir()) / f"relief-tradeoff-{args.seed}.svg"
+        if source is not None and args.seed == 2027 and not args.quick
+        else Path(tempfile.gettempdir()) / f"relief-tradeoff-{label}-{args.seed}.svg"
     )
-    target.parent.mkdir(exist_ok=True)
+    cohort = "the relief bench" if source is not None else "our cohorts"
     target.write_text(
-        svg(curves, f"plan_maintenance on the relief bench (seed {args.seed}, maintenance scenario)") + "\n"
+        svg(curves, f"plan_maintenance on {cohort} (seed {args.seed}, maintenance scenario)") + "\n"
     )
     print(f"wrote {target}")
     return 0
