@@ -25,7 +25,8 @@ run: $(VENV)/.installed-run
 	DIARY_EMBEDDED_SCHEDULER=$${DIARY_EMBEDDED_SCHEDULER:-1} $(FLASK) run --host 127.0.0.1 --port 5000
 
 # The production shape: gunicorn, one worker process per core (gunicorn.conf.py), on DIARY_BIND
-# (default 127.0.0.1:8000) behind a reverse proxy; run `make scheduler` beside it (README, "Deployment").
+# (default 127.0.0.1:8000) behind a reverse proxy; run `make scheduler` beside it
+# (docs/operations.md, "Deployment").
 serve: $(VENV)/.installed-run
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py

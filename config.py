@@ -1,4 +1,4 @@
-"""Configuration, read from ``DIARY_*`` environment variables (CONTRACT.md section 10).
+"""Configuration, read from ``DIARY_*`` environment variables (docs/api.md, "Command line and configuration").
 
 ``create_app`` loads :class:`Config` and then applies any mapping passed to it,
 so tests override single keys without touching the environment.
@@ -66,7 +66,7 @@ class Config:
         self.EMBEDDED_SCHEDULER = _env_bool("EMBEDDED_SCHEDULER", False)
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URL", "memory://")
         # How many reverse proxies stand in front of the app and set X-Forwarded-For/-Proto.
-        # 0: the headers are ignored (anyone could forge them); see README "Deployment".
+        # 0: the headers are ignored (anyone could forge them); see docs/operations.md, "Configuration".
         self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
         # argon2id, RFC 9106's second recommended option (64 MiB, t=3, p=4).
         self.PASSWORD_HASH_MEMORY_KIB = _env_int("PASSWORD_HASH_MEMORY_KIB", 65536)

@@ -8,7 +8,7 @@ diary/accounts/passwords.py) never holds up the check-ins behind it.
 Environment variables override each setting: DIARY_BIND, DIARY_WORKERS,
 DIARY_THREADS, DIARY_TIMEOUT.
 A reverse proxy in front keeps client connections alive, speaks HTTP/2 and
-buffers slow clients, so the sync workers never wait on a slow network (README,
+buffers slow clients, so the sync workers never wait on a slow network (docs/operations.md,
 "Deployment").
 """
 

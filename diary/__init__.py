@@ -68,7 +68,7 @@ def create_app(config=None):
     guards.init_app(app)
 
     api = DiaryApi(
-        app, spec_kwargs={"info": {"description": "The Afterglow diary's HTTP API (CONTRACT.md)."}}
+        app, spec_kwargs={"info": {"description": "The Afterglow diary's HTTP API (docs/api.md)."}}
     )
     security.document(api)
     _register_blueprints(app, api)

@@ -1,4 +1,4 @@
-"""`flask --app diary ...` command groups (CONTRACT.md section 10).
+"""`flask --app diary ...` command groups (docs/api.md, "Command line and configuration").
 
 Each feature keeps its own in its cli.py; this module only registers them.
 """

@@ -1,4 +1,4 @@
-"""One error envelope for every failure (CONTRACT.md section 1).
+"""One error envelope for every failure (docs/api.md, "Errors").
 
 ``{"error": {"code", "message", "fields"?}}`` for HTTP errors raised anywhere:
 our own :class:`ApiError`, werkzeug's exceptions, webargs' validation errors

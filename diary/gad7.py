@@ -1,7 +1,7 @@
 """The two GAD-7 instruments: the one source of their texts, scoring, bands and codes.
 
 Pure: no Flask, no database. Items after Spitzer RL et al., Arch Intern Med
-2006;166:1092-7. CONTRACT.md section 12 fixes the wording:
+2006;166:1092-7. docs/api.md, "Two instruments" fixes the wording:
 
 - ``gad7``, the standard, validated GAD-7: a two-week recall, LOINC 69737-5,
   its items, the answer list LL358-3 and the total 70274-6;
@@ -25,7 +25,7 @@ MAX_TOTAL = ITEM_COUNT * MAX_ANSWER
 
 DAILY, STANDARD = "daily", "gad7"
 INSTRUMENT_CODES = (DAILY, STANDARD)
-#: A standard GAD-7 is due when none was taken within this many days (CONTRACT.md section 12).
+#: A standard GAD-7 is due when none was taken within this many days (docs/api.md, "Two instruments").
 STANDARD_INTERVAL_DAYS = 14
 
 
@@ -162,7 +162,7 @@ DAILY_INSTRUMENT = Instrument(
 
 INSTRUMENTS = {STANDARD: STANDARD_INSTRUMENT, DAILY: DAILY_INSTRUMENT}
 
-#: Side effects a patient can report, with the words shown to them (CONTRACT.md section 4).
+#: Side effects a patient can report, with the words shown to them (docs/api.md, "Check-ins").
 SIDE_EFFECTS = (
     ("dizziness", "Dizziness"),
     ("nausea", "Nausea"),
@@ -232,7 +232,7 @@ def severity(score: int) -> str:
 
 
 def form(code: str) -> dict[str, Any]:
-    """The check-in form of an instrument as the API serves it (CONTRACT.md section 12), plus
+    """The check-in form of an instrument as the API serves it (docs/api.md, "Two instruments"), plus
     ``title``, ``validated``, ``guide``, ``max_total`` and ``bands`` for the screens around it."""
     spec = instrument(code)
     return {

@@ -1,4 +1,4 @@
-"""Request-body rules of CONTRACT.md section 1: JSON only (415) and at most 64 KiB (413).
+"""Request-body rules of docs/api.md, "Conventions": JSON only (415) and at most 64 KiB (413).
 
 And text every database can store: no NUL, no lone surrogate (422), JSON at most 32 levels deep (400).
 """

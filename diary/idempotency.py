@@ -1,5 +1,5 @@
-"""Idempotent inserts: create-once for client-supplied ids (CONTRACT.md sections 4
-and 5), and bulk inserts that skip rows already there.
+"""Idempotent inserts: create-once for client-supplied ids (docs/api.md, "Check-ins"
+and "Treatment sessions"), and bulk inserts that skip rows already there.
 
 The same id with the same content answers the stored record; with other
 content, 409. The primary key settles races: of two concurrent inserts one

@@ -1,4 +1,4 @@
-"""The error envelope for every route, OpenAPI and health (CONTRACT.md sections 1 and 9)."""
+"""The error envelope for every route, OpenAPI and health (docs/api.md, "Errors", "Service routes")."""
 
 from diary import create_app
 

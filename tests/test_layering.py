@@ -1,4 +1,4 @@
-"""Dependencies point down (ARCHITECTURE.md): read every module's imports under diary/ and check the layers.
+"""Dependencies point down (docs/architecture.md): read the imports under diary/ and check the layers.
 
 audit < accounts < checkins < treatments < monitoring < notifications < exports < demo.
 A feature imports only features below it (a lower one tells a higher one

@@ -1,4 +1,4 @@
-"""The pure cores import neither Flask nor SQLAlchemy nor marshmallow (ARCHITECTURE.md, house rules).
+"""The pure cores import neither Flask nor SQLAlchemy nor marshmallow (docs/architecture.md, house rules).
 
 At run time, in a fresh interpreter, so an import behind a third-party package counts too
 (tests/test_layering.py reads the direct imports without starting a process). Hence `process`.

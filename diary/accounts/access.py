@@ -1,4 +1,4 @@
-"""Who may reach which patient: the one place that decides (CONTRACT.md section 1).
+"""Who may reach which patient: the one place that decides (docs/api.md, "Who reaches what").
 
 Anything a user may not reach answers 404, exactly as if it did not exist.
 """

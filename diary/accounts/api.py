@@ -1,4 +1,7 @@
-"""Auth, invites and patient settings (CONTRACT.md sections 2 and 3)."""
+"""Auth, invites and patient settings.
+
+docs/api.md, "Accounts and sessions" and "Settings and the access log".
+"""
 
 from datetime import timedelta
 

@@ -1,4 +1,7 @@
-"""``flask --app diary users ...``: provider accounts and emergencies (CONTRACT.md section 10)."""
+"""``flask --app diary users ...``: provider accounts and emergencies.
+
+docs/api.md, "Command line and configuration"; docs/operations.md, "Command line".
+"""
 
 import click
 from flask.cli import AppGroup

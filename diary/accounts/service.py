@@ -235,7 +235,8 @@ def register_patient(*, invite_code, email, password, name, timezone, now) -> Us
     password_hash = passwords.hash_password(password)  # before the email check: both answers take as long
     if find_user_by_email(email):
         # Not a 409: that would tell an invite holder which addresses have accounts. The invite
-        # is spent instead, so one invite can test one address at most (README, Security).
+        # is spent instead, so one invite can test one address at most (docs/api.md, "Where the
+        # build departs from the first contract").
         raise InviteSpent()
     user = User(
         email=normalise_email(email),

@@ -1,4 +1,4 @@
-"""The patient's access log (CONTRACT.md section 3)."""
+"""The patient's access log (docs/api.md, "Settings and the access log")."""
 
 from flask_smorest import Blueprint
 

@@ -1,1 +1,1 @@
-"""GAD-7 check-ins (CONTRACT.md section 4)."""
+"""GAD-7 check-ins (docs/api.md, "Check-ins")."""

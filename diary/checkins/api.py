@@ -1,4 +1,4 @@
-"""Check-in routes (CONTRACT.md section 4)."""
+"""Check-in routes (docs/api.md, "Check-ins")."""
 
 from flask_login import current_user
 from flask_smorest import Blueprint

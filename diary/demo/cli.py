@@ -1,4 +1,4 @@
-"""``flask --app diary demo``: a demo clinic to try the app with (CONTRACT.md section 10)."""
+"""``flask --app diary demo``: a demo clinic to try the app with (docs/operations.md, "Demo clinic")."""
 
 import click
 from flask.cli import with_appcontext

@@ -33,7 +33,7 @@ COMPLETED, PLANNED = "completed", "planned"
 #: The shortest history (``days``) that leaves room for every archetype's story.
 MIN_DAYS = 30
 
-#: The side effects a patient may tick (CONTRACT.md section 4).
+#: The side effects a patient may tick (docs/api.md, "Check-ins").
 SIDE_EFFECTS = (
     "dizziness",
     "nausea",

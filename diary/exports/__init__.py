@@ -1,1 +1,1 @@
-"""Exports of one patient's diary: CSV, FHIR R4 and iCalendar (CONTRACT.md section 8)."""
+"""Exports of one patient's diary: CSV, FHIR R4 and iCalendar (docs/api.md, "Exports")."""

@@ -1,4 +1,4 @@
-"""Export routes (CONTRACT.md section 8): CSV, FHIR R4 and iCalendar downloads."""
+"""Export routes (docs/api.md, "Exports"): CSV, FHIR R4 and iCalendar downloads."""
 
 from flask import Response, request
 from flask_login import current_user

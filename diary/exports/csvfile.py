@@ -83,8 +83,8 @@ def treatment_row(treatment):
 def table(columns, rows) -> str:
     """A CSV document (RFC 4180: CRLF, quoting where needed) with a header row.
 
-    No byte order mark: the first bytes are the header's, as CONTRACT.md section 8
-    and any CSV reader expect (a spreadsheet imports it as UTF-8; README, exports).
+    No byte order mark: the first bytes are the header's, as docs/api.md ("Exports")
+    and any CSV reader expect (a spreadsheet imports it as UTF-8).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

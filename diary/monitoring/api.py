@@ -1,4 +1,4 @@
-"""Relief monitoring routes: timeline, flags, worklist, intake baseline (CONTRACT.md section 6)."""
+"""Relief monitoring routes: timeline, flags, worklist, intake baseline (docs/api.md, "Relief monitoring")."""
 
 import json
 from datetime import timedelta

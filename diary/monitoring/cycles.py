@@ -1,4 +1,4 @@
-"""A patient's treatment cycles as rows, from the relief events of a refresh (RELIEF.md).
+"""A patient's treatment cycles as rows, from the relief events of a refresh (docs/relief.md).
 
 The replay already ran; this only reads its events and the assessment, so a
 refresh costs one more query, not another replay: every ended cycle's event

@@ -1,7 +1,7 @@
 """The evaluation jobs: relief.py run over a patient's stored data.
 
 ``refresh_patient`` replays the patient's history up to their local today
-(RELIEF.md), resuming from the checkpoint of the previous evaluation (relief/checkpoint.py),
+(docs/relief.md), resuming from the checkpoint of the previous evaluation (relief/checkpoint.py),
 reconciles the stored flags with the events in one pass
 (:mod:`.flags`) and rewrites the patient's summary row, which the worklist
 reads. It runs in the transaction of every change to the patient's entries,
@@ -131,7 +131,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     summary.next_planned_session = next_planned
     summary.assessment = {
         **assessment.as_dict(),
-        # beyond the contract's assessment (README, where the build departs from the contract)
+        # beyond the contract's assessment (docs/api.md, "Where the build departs from the first contract")
         "forecast": assessment.forecast,
         "next_planned_by": next_planned_by,
         "session_due": session_due(
@@ -173,7 +173,7 @@ def session_due(assessment, next_planned_day, today) -> str | None:
 
 def intake_baseline(patient, standard_scores, completed_days):
     """The intake score the engine falls back on when fewer than 3 days were logged before treatment
-    (RELIEF.md): the clinician's, else the latest standard GAD-7 taken before the first session."""
+    (docs/relief.md): the clinician's, else the latest standard GAD-7 taken before the first session."""
     if patient.intake_baseline is not None:
         return patient.intake_baseline
     first_session = min(completed_days, default=None)

@@ -8,7 +8,7 @@ from ..extensions import db
 
 #: The relief events the care team sees as flags (the engine's own list).
 FLAG_KINDS = relief.FLAG_KINDS
-#: The worklist's order (CONTRACT.md section 6): an open flag of an earlier
+#: The worklist's order (docs/api.md, "Relief monitoring"): an open flag of an earlier
 #: group ranks a patient higher; plan_maintenance and non_response share a rank.
 URGENCY = {"urgent": 0, "wearing_off": 1, "data_gap": 2, "plan_maintenance": 3, "non_response": 3}
 #: The order of a patient's ``open_flags``: most urgent first.
@@ -23,7 +23,7 @@ ALERTING_KINDS = ("urgent", "wearing_off")
 
 
 class Flag(db.Model):
-    """A relief event the care team should see, raised by the replay of RELIEF.md.
+    """A relief event the care team should see, raised by the replay of the relief rules (docs/relief.md).
 
     ``occurrence`` makes a flag unique per patient: ``<kind>:<cycle start>`` for
     the kinds that happen once per treatment cycle, ``data_gap:<raised_on>`` for

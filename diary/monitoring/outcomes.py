@@ -20,7 +20,8 @@ from ..accounts.models import care_team_members
 from ..extensions import db
 from .models import COURSE_TYPES, INDUCTION, ReliefCycle
 
-#: RELIEF.md's response after induction: at least this many points and this share below baseline.
+#: The response after induction (docs/api.md, "Relief monitoring"): at least this many points
+#: and this share below baseline.
 RESPONSE_POINTS, RESPONSE_SHARE = 4, 0.5
 
 

@@ -9,7 +9,7 @@ from flask import current_app
 
 from .. import relief
 
-# Parsed beside ReliefParams, in the pure package (``rules=v1`` picks RELIEF.md's first rules).
+# Parsed beside ReliefParams, in the pure package (``rules=v1`` picks the first rules, v1 in docs/relief.md).
 parse_relief_params = relief.parse_relief_params
 
 

@@ -17,7 +17,9 @@ class FlagSchema(Schema):
         metadata={"description": "When the app raised it (later than raised_on for backfilled data)"}
     )
     details = fields.Dict(
-        metadata={"description": "The rule's numbers (RELIEF.md); urgent carries not_a_safety_screen: true"}
+        metadata={
+            "description": "The rule's numbers (docs/relief.md); urgent carries not_a_safety_screen: true"
+        }
     )
     acknowledged_by = fields.UUID(
         attribute="acknowledged_by_id", allow_none=True, metadata={"description": "The provider's id"}

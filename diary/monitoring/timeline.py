@@ -19,8 +19,8 @@ from .models import RESOLVED, Flag
 def timeline(patient, start, end, *, actor, now) -> dict:
     """Scores by local date, sessions, flags (care team only) and the assessment, for start..end.
 
-    ``days`` holds the latest entry of each date, whichever instrument (CONTRACT.md
-    section 6); ``daily`` and ``standard`` are each instrument's own series: the
+    ``days`` holds the latest entry of each date, whichever instrument (docs/api.md,
+    "Relief monitoring"); ``daily`` and ``standard`` are each instrument's own series: the
     engine reads ``daily``, and the chart draws the two apart.
 
     Built as plain JSON values from column rows: a two-year range is 731 days

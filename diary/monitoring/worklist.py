@@ -86,7 +86,7 @@ def _filter_clause(name, teams, *, now):
 
 
 def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, only=None, q=None, now) -> dict:
-    """The provider's patients by urgency (CONTRACT.md section 6), a page at a time.
+    """The provider's patients by urgency (docs/api.md, "Relief monitoring"), a page at a time.
 
     One query: the page is read in index order from the summaries of the
     provider's care team (no replay, no sort of the whole team), and only its

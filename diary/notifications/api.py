@@ -1,4 +1,4 @@
-"""Web Push subscriptions (CONTRACT.md section 7)."""
+"""Web Push subscriptions (docs/api.md, "Reminders and push")."""
 
 from flask import current_app
 from flask_smorest import Blueprint
@@ -38,8 +38,8 @@ def public_key():
 def subscribe(body):
     """Subscribes this browser to reminders (patients)
 
-    Takes `PushSubscription.toJSON()`. Idempotent on `endpoint` (CONTRACT.md
-    section 7): 201 each time, the same subscription, nothing duplicated. An
+    Takes `PushSubscription.toJSON()`. Idempotent on `endpoint` (docs/api.md,
+    "Reminders and push"): 201 each time, the same subscription, nothing duplicated. An
     endpoint that another account registered (the same browser, another user)
     moves to this one.
     """

@@ -2,7 +2,7 @@
 
 Pure. These texts travel through third-party mail relays and push services
 and show on lock screens, so they carry no health data: no names, no scores,
-no flags, nothing that says why a patient needs attention (CONTRACT.md §7).
+no flags, nothing that says why a patient needs attention (docs/api.md, "Reminders and push").
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ The package: ``params`` (ReliefParams and its parsing from configuration),
 ``courses`` (sessions grouped into courses) and ``checkpoint`` (the state
 before the open course, which the caller keeps so the next evaluation walks
 the open cycle alone).
-RELIEF.md has the first rules (``ReliefParams(rules="v1")``); docs/relief.md
+docs/relief.md has the first rules (``ReliefParams(rules="v1")``) and
 the default ones (v2).
 """
 

@@ -1,4 +1,4 @@
-"""The assessment: the state of the current cycle as of a day (CONTRACT.md section 6).
+"""The assessment: the state of the current cycle as of a day (docs/api.md, "Relief monitoring").
 
 PURE: no Flask, no database.
 """
@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the replay builds assessments; only its type is needed here
 
 @dataclass
 class Assessment:
-    """The state of the current cycle as of a day (CONTRACT.md section 6).
+    """The state of the current cycle as of a day (docs/api.md, "Relief monitoring").
 
     ``forecast`` (v2, not part of ``as_dict``: the contract's shape) is the
     forecast's details: predicted_wear_off_date, suggested_session_by,

@@ -1,4 +1,4 @@
-"""Treatment courses: sessions less than ``course_gap_days`` apart form one (RELIEF.md). PURE.
+"""Treatment courses: sessions less than ``course_gap_days`` apart form one (docs/relief.md). PURE.
 
 The one home of the grouping: the replay walks these courses, and the
 monitoring layer (flag resolutions, outcome cycle rows) and the demo's

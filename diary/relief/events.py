@@ -17,7 +17,7 @@ DATA_GAP = "data_gap"
 PLAN_MAINTENANCE = "plan_maintenance"
 CYCLE_CENSORED = "cycle_censored"
 
-#: Events that become care-team flags (CONTRACT.md section 6).
+#: Events that become care-team flags (docs/api.md, "Relief monitoring").
 FLAG_KINDS = (WEARING_OFF, NON_RESPONSE, URGENT, DATA_GAP, PLAN_MAINTENANCE)
 #: Events that only inform: the assessment notice and the forecast history.
 INFO_KINDS = (NO_BASELINE, CYCLE_CENSORED)
@@ -28,7 +28,7 @@ AWAITING_RESPONSE = "awaiting_response"
 RELIEF = "relief"
 STATUSES = (NO_TREATMENT, AWAITING_RESPONSE, RELIEF, WEARING_OFF, NON_RESPONSE)
 
-#: Forecast bases (CONTRACT.md). v2: ``history`` when the patient's own past
+#: Forecast bases (docs/api.md, "Relief monitoring"). v2: ``history`` when the patient's own past
 #: cycles weigh in, ``trend`` when the cycle's own scores have moved the
 #: forecast (the rise has begun), ``prior`` when only the clinic's cycles or the
 #: fixed prior speak (never flagged); the details' ``sources`` say more.

@@ -1,6 +1,6 @@
 """Forecasts of the wear-off day. PURE: plain numbers in and out.
 
-v1 (RELIEF.md): ``kaplan_meier_median`` of the past durations.
+v1 (docs/relief.md): ``kaplan_meier_median`` of the past durations.
 
 v2 (docs/relief.md), in two steps:
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-#: The rule sets: ``v1`` is RELIEF.md's first rules, ``v2`` the probabilistic
+#: The rule sets: ``v1`` is the first rules (docs/relief.md), ``v2`` the probabilistic
 #: forecast and the CUSUM wear-off detector of docs/relief.md (the default).
 RULES = ("v1", "v2")
 
@@ -47,13 +47,13 @@ _PROBABILITIES = ("plan_probability", "suggest_quantile", "history_recency")
 
 @dataclass(frozen=True)
 class ReliefParams:
-    """Every default of RELIEF.md (v1) and docs/relief.md (v2). Days are whole days."""
+    """Every default of the relief rules, v1 and v2 (docs/relief.md). Days are whole days."""
 
     rules: str = "v2"
     course_gap_days: int = 7  # sessions less than this apart form one course
     active_cycle_days: int = 60  # a cycle is active until TL + this
     # Decision: one window/minimum serves both baseline windows (before the
-    # first course and before the current one); RELIEF.md gives both as 7/3.
+    # first course and before the current one); v1 (docs/relief.md) gives both as 7/3.
     baseline_window_days: int = 7
     baseline_min_scores: int = 3
     smoothing_scores: int = 3
@@ -179,7 +179,7 @@ def _coerce(name: str, raw: Any, kind: str) -> int | float:
 def parse_relief_params(value: str | Mapping[str, Any] | None) -> ReliefParams:
     """``DIARY_RELIEF_PARAMS`` (``"mcid=5,course_gap_days=6"``) or a mapping, as ReliefParams.
 
-    ``rules=v1`` selects RELIEF.md's first rules. A wrong name or value: ValueError.
+    ``rules=v1`` selects the first rules (v1, docs/relief.md). A wrong name or value: ValueError.
     """
     if isinstance(value, Mapping):
         return ReliefParams.from_mapping(value)

@@ -13,7 +13,7 @@ events. The persistence layer diffs these events against its stored flags.
 ``evaluate_from`` resumes from a checkpoint taken at the open course's first
 session (checkpoint.py) and walks the open cycle alone.
 
-``ReliefParams.rules`` picks the rule set: ``v1`` (RELIEF.md's first rules) or
+``ReliefParams.rules`` picks the rule set: ``v1`` (the first rules, docs/relief.md) or
 ``v2`` (the default, docs/relief.md): v2 keeps v1's baseline, nadir, threshold,
 non_response, urgent and data_gap, and replaces two rules: wearing_off is a
 one-sided CUSUM of the scores against the threshold, and plan_maintenance is
@@ -43,7 +43,7 @@ Every event's ``details`` (JSON-ready: ISO dates, numbers) carry
   and last_session are the ended cycle's): duration_at_least,
   next_course_start, non_response, counts_for_forecast, baseline, nadir
 
-Decisions where RELIEF.md is silent are written next to the rule they shape,
+Decisions where the rules of docs/relief.md are silent are written next to the rule they shape,
 as "Decision:" comments, so a clinician reviewing the code finds them.
 """
 
@@ -327,7 +327,7 @@ class _Replay:
         session_days = [d for d in session_days if d <= self.until]
         excluded = set(session_days)
         # Session days' own scores are left out of every window, `current` too:
-        # sedation and dissociation make them unreliable (RELIEF.md, Inputs).
+        # sedation and dissociation make them unreliable (docs/relief.md, "What goes in").
         self.score_at: dict[int, float] = {}
         score_at, until_day = self.score_at, self.until
         for day, value in scores.items():
@@ -684,8 +684,8 @@ class _Replay:
     def _censor(self, c: _Cycle, next_start: int) -> None:
         at_least = next_start - c.last
         responded = NON_RESPONSE not in c.raised
-        # Decision: a non-response cycle is reported as censored (RELIEF.md's
-        # rule), but it says nothing about how long relief lasts, so it is kept
+        # Decision: a non-response cycle is reported as censored (docs/relief.md's
+        # v1 rule), but it says nothing about how long relief lasts, so it is kept
         # out of the forecast history.
         if responded:
             self.durations.append((at_least, False))
@@ -793,7 +793,7 @@ class _Replay:
         # Where the line reaches W, in one division (so exact at halves).
         crossing = (sx * rise + (n * c.threshold - sy) * run) / (n * rise)
         # Decision: the crossing is rounded to the nearest day, halves up, like
-        # every forecast (RELIEF.md: "TL + D-hat rounded to the nearest day").
+        # every forecast (docs/relief.md, v1's forecast: TL + D-hat rounded to the nearest day).
         return max(t + _round_half_up(crossing), t + 1), rise / run
 
     def _forecast(self, c: _Cycle, t: int) -> tuple[int, str, float | None]:

@@ -1,1 +1,1 @@
-"""Ketamine treatment sessions, completed and planned (CONTRACT.md section 5)."""
+"""Ketamine treatment sessions, completed and planned (docs/api.md, "Treatment sessions")."""

@@ -1,4 +1,4 @@
-"""Treatment session routes (CONTRACT.md section 5)."""
+"""Treatment session routes (docs/api.md, "Treatment sessions")."""
 
 from flask_login import current_user
 from flask_smorest import Blueprint

@@ -1,4 +1,4 @@
-// The HTTP API (CONTRACT.md): JSON, a session cookie, and X-CSRF-Token on every unsafe request.
+// The HTTP API (docs/api.md): JSON, a session cookie, and X-CSRF-Token on every unsafe request.
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const USER_CACHE = 'afterglow:user';

@@ -1,4 +1,4 @@
-// Dates. A "local date" is YYYY-MM-DD in the patient's IANA time zone (CONTRACT.md §1).
+// Dates. A "local date" is YYYY-MM-DD in the patient's IANA time zone (docs/api.md, "Conventions").
 
 export function deviceTimeZone() {
   try {

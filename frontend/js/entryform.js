@@ -1,5 +1,5 @@
 // The check-in form, for a new check-in and for an edit. Every text comes from
-// `texts`, the instrument's form as the API serves it (CONTRACT.md section 12).
+// `texts`, the instrument's form as the API serves it (docs/api.md, "Two instruments").
 import { h, uid, field, prefersReducedMotion } from './dom.js';
 
 const NOTE_MAX = 2000;

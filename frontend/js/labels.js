@@ -77,7 +77,7 @@ function num(v) {
 }
 
 /**
- * A flag in plain words, built from the engine's details (RELIEF.md); fmt(date) formats a local date.
+ * A flag in plain words, built from the engine's details (docs/relief.md); fmt(date) formats a local date.
  * Unknown or missing figures leave their clause out rather than print "undefined".
  */
 export function flagSentence(flag, fmt) {

@@ -1,4 +1,4 @@
-// Web Push opt-in (CONTRACT.md §7). The permission prompt must come from a tap.
+// Web Push opt-in (docs/api.md, "Reminders and push"). The permission prompt must come from a tap.
 import { get, post, del, ApiError } from './api.js';
 
 export function isIOS() {

@@ -1,4 +1,4 @@
-// Fields for a treatment session (CONTRACT.md §5), used by patients and providers.
+// Fields for a treatment session (docs/api.md, "Treatment sessions"), used by patients and providers.
 import { h, field, selectField, uuid } from './dom.js';
 import { post, ApiError, describeError } from './api.js';
 import { ROUTES } from './labels.js';

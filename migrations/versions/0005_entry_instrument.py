@@ -1,4 +1,4 @@
-"""entries.instrument: the daily adaptation or the standard GAD-7 (issue 13, CONTRACT.md section 12)
+"""entries.instrument: the daily adaptation or the standard GAD-7 (issue 13, docs/api.md, "Two instruments")
 
 Entries stored before this revision were answered on the daily form (a one-day
 frame), so they become ``daily``: none of them is a validated two-week GAD-7.

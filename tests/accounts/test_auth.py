@@ -1,4 +1,7 @@
-"""Sessions, CSRF, login, logout, rate limits, invites and registration (CONTRACT.md sections 1-2)."""
+"""Sessions, CSRF, login, logout, rate limits, invites and registration.
+
+docs/api.md, "Conventions" and "Accounts and sessions".
+"""
 
 from datetime import timedelta
 

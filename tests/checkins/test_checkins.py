@@ -1,4 +1,4 @@
-"""Check-ins (CONTRACT.md section 4)."""
+"""Check-ins (docs/api.md, "Check-ins")."""
 
 import uuid
 from datetime import UTC, datetime, timedelta

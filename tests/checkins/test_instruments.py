@@ -1,4 +1,4 @@
-"""The daily and the standard GAD-7 (CONTRACT.md section 12) through the API."""
+"""The daily and the standard GAD-7 (docs/api.md, "Two instruments") through the API."""
 
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo

@@ -1,6 +1,6 @@
 """Helpers for the end-to-end tests: devices, screenshots, axe, and the app's own words.
 
-Accessible names come from CONTRACT.md section 11, written out here on purpose:
+Accessible names come from docs/api.md, "The PWA's accessible names", written out here on purpose:
 the tests find controls the way a screen reader user would, and a renamed
 button should fail them.
 """
@@ -126,7 +126,7 @@ def stored_entries(app, email):
             db.session.remove()
 
 
-# RELIEF.md's worked example: baseline 16, a session on day 0, relief, then scores
+# the v1 worked example (docs/relief.md): baseline 16, a session on day 0, relief, then scores
 # climbing back over the threshold: `wearing_off` is raised on day 18.
 WORKED_BASELINE = [16, 15, 17, 16, 16, 15, 17]  # days -7..-1
 WORKED_AFTER = [9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14]  # days 1..20

@@ -1,1 +1,1 @@
-"""Exports (CONTRACT.md section 8)."""
+"""Exports (docs/api.md, "Exports")."""

@@ -1,4 +1,4 @@
-"""Who may export whose diary (CONTRACT.md sections 1 and 8)."""
+"""Who may export whose diary (docs/api.md, "Conventions" and "Exports")."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""GET /api/v1/patients/{pid}/export.csv (CONTRACT.md section 8)."""
+"""GET /api/v1/patients/{pid}/export.csv (docs/api.md, "Exports")."""
 
 import csv
 import io

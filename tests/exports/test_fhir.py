@@ -1,4 +1,4 @@
-"""GET /api/v1/patients/{pid}/fhir: a FHIR R4 Bundle (CONTRACT.md section 8).
+"""GET /api/v1/patients/{pid}/fhir: a FHIR R4 Bundle (docs/api.md, "Exports").
 
 fhir.resources 8 models R5 by default and ships R4B, not R4; R4B (4.3) keeps R4's
 shapes for every resource used here, so the bundle is validated as R4B.

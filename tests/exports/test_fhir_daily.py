@@ -1,4 +1,4 @@
-"""The daily check-in in FHIR (CONTRACT.md section 12): the app's own Questionnaire
+"""The daily check-in in FHIR (docs/api.md, "Two instruments"): the app's own Questionnaire
 ``gad7-daily`` at its canonical URL, derived from LOINC 69737-5, and its own codes.
 A daily check-in carries no LOINC code at all; only the standard GAD-7 does."""
 

@@ -17,7 +17,7 @@ from diary.monitoring import evaluation as monitoring
 from diary.monitoring.models import Flag, PatientSummary
 from diary.treatments.models import Treatment
 
-# RELIEF.md's worked example: 7 baseline days, a session on day 0, days 1..20.
+# the v1 worked example (docs/relief.md): 7 baseline days, a session on day 0, days 1..20.
 WORKED_BASELINE = [16, 15, 17, 16, 16, 15, 17]
 WORKED_AFTER = [9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14]
 

@@ -1,4 +1,4 @@
-"""Timeline, worklist, flags and the intake baseline through the API (CONTRACT.md section 6)."""
+"""Timeline, worklist, flags and the intake baseline through the API (docs/api.md, "Relief monitoring")."""
 
 import base64
 import json
@@ -95,7 +95,10 @@ def post_session(provider_client, patient, day, status="completed", hour=10):
 
 
 def backfill_worked_example(patient, provider_client):
-    """RELIEF.md's example through the API, day 20 being yesterday: session first, then the days in order."""
+    """The v1 worked example (docs/relief.md) through the API, day 20 being yesterday.
+
+    The session first, then the days in order.
+    """
     day0 = today_of(patient) - timedelta(days=21)
     post_session(provider_client, patient, day0)
     for offset, total in enumerate(WORKED_BASELINE, start=-7):
@@ -106,7 +109,7 @@ def backfill_worked_example(patient, provider_client):
 
 
 def test_a_backfilled_month_gives_the_flags_and_assessment_on_the_timeline(app, patient, provider_client):
-    app.config["RELIEF_PARAMS"] = "rules=v1"  # RELIEF.md's worked example, its first rules
+    app.config["RELIEF_PARAMS"] = "rules=v1"  # the v1 worked example (docs/relief.md), its first rules
     day0 = backfill_worked_example(patient, provider_client)
     pid = patient.user["id"]
     start = (day0 - timedelta(days=7)).isoformat()
@@ -414,7 +417,7 @@ def test_timeline_ranges(patient):
     assert [d["date"] for d in default["days"]] == [
         (today - timedelta(days=2)).isoformat()
     ]  # the last 90 days
-    # 731 dates at most, both ends counted (CONTRACT.md section 4)
+    # 731 dates at most, both ends counted (docs/api.md, "Check-ins")
     wide = patient.get(f"/api/v1/patients/me/timeline?from={today - timedelta(days=730)}&to={today}")
     assert wide.status_code == 200 and len(wide.get_json()["days"]) == 2
     too_wide = patient.get(f"/api/v1/patients/me/timeline?from={today - timedelta(days=731)}&to={today}")

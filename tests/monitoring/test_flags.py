@@ -20,7 +20,7 @@ def day(n):
 
 
 def test_the_worked_example_raises_wearing_off_on_day_18(app, diary):
-    app.config["RELIEF_PARAMS"] = "rules=v1"  # RELIEF.md's worked example, its first rules
+    app.config["RELIEF_PARAMS"] = "rules=v1"  # the v1 worked example (docs/relief.md), its first rules
     pat = diary()
     pat.worked_example(D0)
     summary = pat.refresh(day(21))
@@ -53,7 +53,7 @@ def test_the_worked_example_under_the_default_rules_v2(diary):
 
 
 def test_day_by_day_the_flags_come_as_the_data_does_and_once(app, diary):
-    app.config["RELIEF_PARAMS"] = "rules=v1"  # the days below are RELIEF.md's first rules'
+    app.config["RELIEF_PARAMS"] = "rules=v1"  # the days below are the first rules' (v1, docs/relief.md)
     pat = diary()
     pat.scores(day(-7), [16, 15, 17, 16, 16, 15, 17])
     pat.session(D0)

@@ -1,5 +1,5 @@
 """The relief engine reads daily scores; a standard GAD-7 before the first session is the
-intake baseline when too few days were logged before treatment (CONTRACT.md section 12)."""
+intake baseline when too few days were logged before treatment (docs/api.md, "Two instruments")."""
 
 import pytest
 
@@ -48,7 +48,8 @@ def test_a_standard_gad7_after_the_session_is_no_baseline_and_no_daily_score(pat
 
 
 def test_timeline_days_hold_every_check_in_and_each_instrument_keeps_its_own_series(patient):
-    # The first check-in is the standard one: it is on the timeline at once (CONTRACT.md section 6).
+    # The first check-in is the standard one: it is on the timeline at once
+    # (docs/api.md, "Relief monitoring").
     first = add_entry(patient, answers=STANDARD_15)
     assert first["instrument"] == "gad7"
     days = patient.get("/api/v1/patients/me/timeline").get_json()["days"]

@@ -25,7 +25,7 @@ def cycles_of(app, patient_id):
 
 def test_a_refresh_writes_the_cycles_of_the_worked_example(app, diary):
     pat = diary()
-    pat.worked_example(D0)  # RELIEF.md: wearing_off on day 18, duration 18 days
+    pat.worked_example(D0)  # docs/relief.md, v1's worked example: wearing_off on day 18, duration 18 days
     pat.session(D0 + timedelta(days=25))  # a maintenance session a week after the wear-off
     pat.refresh(D0 + timedelta(days=30))
     first, second = cycles_of(app, pat.id)

@@ -24,7 +24,7 @@ def post_own_session(patient, day, status="completed"):
 
 
 def worked_example(patient, provider_client, days, *, ago=1):
-    """RELIEF.md's example up to day ``days``, day ``days`` being ``ago`` days before today."""
+    """The v1 worked example (docs/relief.md) up to day ``days``, which is ``ago`` days before today."""
     day0 = today_of(patient) - timedelta(days=days + ago)
     post_session(provider_client, patient, day0)
     for offset, total in enumerate(WORKED_BASELINE, start=-7):

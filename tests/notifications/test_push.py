@@ -1,4 +1,4 @@
-"""Web Push: the subscription API (CONTRACT.md section 7) and reminders through a real push
+"""Web Push: the subscription API (docs/api.md, "Reminders and push") and reminders through a real push
 service on loopback that checks VAPID and decrypts the payload (aes128gcm)."""
 
 import base64
@@ -38,7 +38,7 @@ def test_subscribing_is_idempotent_on_the_endpoint(patient, push_receiver, app):
     assert created.get_json()["endpoint"] == subscription["endpoint"]
 
     again = patient.post("/api/v1/push/subscriptions", json=subscription)
-    assert again.status_code == 201  # CONTRACT.md section 7: 201, idempotent on the endpoint
+    assert again.status_code == 201  # docs/api.md, "Reminders and push": 201, idempotent on the endpoint
     assert again.get_json()["id"] == created.get_json()["id"]
     with app.app_context():
         assert db.session.query(PushSubscription).count() == 1

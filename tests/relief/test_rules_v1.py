@@ -1,7 +1,7 @@
-"""The relief engine's first rules (``ReliefParams(rules="v1")``) against RELIEF.md, rule by rule.
+"""The relief engine's first rules (``ReliefParams(rules="v1")``) against docs/relief.md (v1), rule by rule.
 
 Day 0 is 2026-01-01; helpers speak in day offsets so a test reads like the
-worked example of RELIEF.md.
+worked example of v1 in docs/relief.md.
 """
 
 import json
@@ -19,7 +19,7 @@ from diary.relief import EVENT_KINDS, Assessment, Event, kaplan_meier_median
 
 @dataclass(frozen=True)
 class ReliefParams(relief.ReliefParams):
-    """RELIEF.md's first rules unless told otherwise: this module tests v1."""
+    """The first rules (v1, docs/relief.md) unless told otherwise: this module tests v1."""
 
     rules: str = "v1"
 

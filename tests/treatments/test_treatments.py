@@ -1,4 +1,4 @@
-"""Treatment sessions (CONTRACT.md section 5)."""
+"""Treatment sessions (docs/api.md, "Treatment sessions")."""
 
 import uuid
 from datetime import UTC, datetime, timedelta

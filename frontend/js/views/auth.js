@@ -1,4 +1,4 @@
-// Log in, and join from an invite (CONTRACT.md §2, §11).
+// Log in, and join from an invite (docs/api.md, "Accounts and sessions" and "The PWA's accessible names").
 import { login, register, ApiError, describeError } from '../api.js';
 import { h, field, focusQuietly } from '../dom.js';
 import { deviceTimeZone } from '../dates.js';

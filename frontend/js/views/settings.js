@@ -221,7 +221,7 @@ export async function render(ctx) {
 }
 
 // What the access log's resources are called on the patient's screen. Flags are the care
-// team's tool (CONTRACT.md section 6): the patient reads that the team reviewed their diary.
+// team's tool (docs/api.md, "Relief monitoring"): the patient reads that the team reviewed their diary.
 const RESOURCE_WORDS = [
   ['entries', 'your check-ins'],
   ['entry:', 'a check-in'],
