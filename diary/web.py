@@ -22,6 +22,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
 
+from . import database
 from .extensions import db
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -161,9 +162,10 @@ def versioned_asset(asset_version, relative):
 def healthz():
     try:
         db.session.execute(db.text("SELECT 1"))
-    except Exception:  # any database failure means "not healthy"
+    except Exception as exc:  # any database failure means "not healthy"
         db.session.rollback()
-        return {"status": "unavailable"}, 503
+        retry_after = database.unavailable(exc) or database.OUTAGE_RETRY_AFTER
+        return {"status": "unavailable"}, 503, {"Retry-After": str(retry_after)}
     return {"status": "ok"}
 
 

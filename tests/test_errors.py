@@ -59,6 +59,7 @@ def test_healthz_503_when_the_database_is_down(app_config):
     }
     response = create_app(unreachable).test_client().get("/healthz")
     assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0  # a load balancer or monitor knows when to ask again
 
 
 def test_a_locked_sqlite_database_answers_503_with_retry_after(app, client):
