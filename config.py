@@ -80,6 +80,10 @@ class Config:
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # PostgreSQL: the longest a statement may run in a web request, and in a scheduler job or a
+        # command (seconds). The connect, pool and TCP timeouts are in diary/database.py.
+        self.DATABASE_STATEMENT_TIMEOUT = float(_env("DATABASE_STATEMENT_TIMEOUT", "5"))
+        self.DATABASE_JOB_STATEMENT_TIMEOUT = float(_env("DATABASE_JOB_STATEMENT_TIMEOUT", "300"))
         self.MAX_CONTENT_LENGTH = 64 * 1024
         self.JSON_SORT_KEYS = False
 

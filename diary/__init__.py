@@ -53,9 +53,17 @@ def create_app(config=None):
     _instance_defaults(app)
     _trust_proxies(app)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "statement_timeout_s": app.config["DATABASE_STATEMENT_TIMEOUT"],
+        },
+    )
     db.init_app(app)
     with app.app_context():
         database.tune_sqlite(db.engine)
+        database.tune_postgresql(db.engine, app.config["DATABASE_JOB_STATEMENT_TIMEOUT"])
     # SQLite's DDL is transactional too now (diary.database): a failed migration leaves nothing half done.
     migrate.init_app(
         app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True, transactional_ddl=True

@@ -21,6 +21,15 @@ A database that cannot serve (unreachable, restarted, locked) answers 503 with
 ``Retry-After``, and the outage is logged once when it starts and once when it
 ends, not once per request.
 
+PostgreSQL that does not answer (a hung server, a network that drops packets, a
+proxy that accepts and stays silent) must not hold a thread for long: psycopg
+waits 130 s for a connection by default, and a query or a pool checkout as long
+as it takes, so a handful of requests stalled every thread and even the static
+files. ``engine_options`` bounds each wait: the connect timeout, TCP keepalives
+and ``tcp_user_timeout`` (a peer that stops acknowledging), the pool checkout,
+and a statement timeout: short for web requests, longer for the scheduler and
+the command line (``tune_postgresql``). Any libpq parameter given in the URL wins.
+
 The database file and its ``-wal`` and ``-shm`` companions hold health data:
 they are created readable by their owner only, like the keys beside them
 (SQLite gives the companions the database file's mode).
@@ -33,11 +42,66 @@ import threading
 import time
 from pathlib import Path
 
+from flask import has_request_context
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 BUSY_TIMEOUT_MS = 10000
+
+CONNECT_TIMEOUT = 3  # seconds for a new PostgreSQL connection (psycopg's own default is 130)
+POOL_TIMEOUT = 5  # seconds a request waits for a pooled connection before it answers 503
+# A dead peer: an idle connection is probed after 10 s, then every 3 s, and given up after 3
+# unanswered probes; data left unacknowledged for 8 s ends the connection too.
+TCP_OPTIONS = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 3,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 8000,
+}
+
+
+def engine_options(url: str, options: dict) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS for ``url``: the timeouts above and, on PostgreSQL, the web
+    requests' statement timeout (``statement_timeout_s``, given as the connection's default).
+    The URL's own libpq parameters (``?connect_timeout=10``, ``?options=-c…``) win."""
+    options = dict(options)
+    statement_timeout_s = options.pop("statement_timeout_s", None)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT, **TCP_OPTIONS}
+        startup = parsed.query.get("options", "")
+        if statement_timeout_s and "statement_timeout" not in startup:
+            connect_args["options"] = (
+                f"{startup} -c statement_timeout={int(statement_timeout_s * 1000)}".strip()
+            )
+        options["connect_args"] = {
+            **{
+                key: value
+                for key, value in connect_args.items()
+                if key not in parsed.query or key == "options"
+            },
+            **options.get("connect_args", {}),
+        }
+        options.setdefault("pool_timeout", POOL_TIMEOUT)
+    elif sqlite_path(parsed) is not None:  # a file: a pool of connections (in memory: one, no timeout)
+        options.setdefault("pool_timeout", POOL_TIMEOUT)
+    return options
+
+
+def tune_postgresql(engine, job_statement_timeout_s: float) -> None:
+    """Outside a web request (a scheduler job, a command) a transaction may take longer: its
+    statements get ``job_statement_timeout_s`` instead of the connection's default."""
+    if engine.dialect.name != "postgresql":
+        return
+    milliseconds = int(job_statement_timeout_s * 1000)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if not has_request_context():
+            connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
 
 
 def tune_sqlite(engine) -> None:

@@ -3,13 +3,20 @@ files are private, an outage answers 503."""
 
 import logging
 import os
+import signal
 import stat
+import subprocess
+import sys
+import threading
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
 
@@ -270,3 +277,129 @@ def test_sqlite_faults_are_not_outages(tmp_path):
     cannot_open = sqlite3.OperationalError("unable to open database file")
     cannot_open.sqlite_errorname = "SQLITE_CANTOPEN"
     assert database.unavailable(OperationalError("SELECT 1", {}, cannot_open)) == database.OUTAGE_RETRY_AFTER
+
+
+# ------------------------------------------------------------------ an unresponsive database
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Served:
+    """The production shape, gunicorn -c gunicorn.conf.py (one worker, four threads), on ``url``."""
+
+    def __init__(self, url, tmp_path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 (closed by stop)
+        env = {
+            **os.environ,
+            "DIARY_DATABASE_URL": url,
+            "DIARY_INSTANCE_PATH": str(tmp_path / "instance"),
+            "DIARY_SECRET_KEY": "test-secret",
+            "DIARY_BIND": f"127.0.0.1:{self.port}",
+            "DIARY_WORKERS": "1",
+            "DIARY_THREADS": "4",
+            "DIARY_EMBEDDED_SCHEDULER": "0",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
+        )
+
+    def wait_until_serving(self):
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(self.url + "/", timeout=10).status_code == 200:
+                    return
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+            assert self.process.poll() is None, Path(self.log.name).read_text()[-3000:]
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)  # its threads may still be waiting on the database
+        self.process.wait(timeout=60)
+        self.log.close()
+
+
+def timed(method, url, **kwargs):
+    """(status, Retry-After, seconds); status None when no answer came within 30 s."""
+    started = time.monotonic()
+    try:
+        response = requests.request(method, url, timeout=30, **kwargs)
+    except requests.Timeout:
+        return None, None, time.monotonic() - started
+    return response.status_code, response.headers.get("Retry-After"), time.monotonic() - started
+
+
+@pytest.mark.process
+def test_an_unresponsive_database_answers_503_within_seconds_and_the_rest_keeps_serving(tmp_path):
+    """A database that accepts connections and never answers: without timeouts every request
+    waited 130 s for the driver's own connect timeout, and all four threads with them (even `/`)."""
+    silent = TcpProxy("127.0.0.1", 9, silent=True).start()
+    server = Served(f"postgresql+psycopg://nobody@127.0.0.1:{silent.port}/none", tmp_path)
+    try:
+        server.wait_until_serving()
+        session = requests.get(server.url + "/api/v1/auth/session", timeout=30)
+        assert session.status_code == 200  # the CSRF token needs no database
+        login = {
+            "cookies": session.cookies,
+            "headers": {"X-CSRF-Token": session.json()["csrf_token"]},
+            "json": {"email": "who@clinic.test", "password": "whatever it is"},
+        }
+        with ThreadPoolExecutor(8) as pool:
+            logins = [
+                pool.submit(timed, "POST", server.url + "/api/v1/auth/login", **login) for _ in range(6)
+            ]
+            health = pool.submit(timed, "GET", server.url + "/healthz")
+            static = pool.submit(timed, "GET", server.url + "/")
+            answers = [future.result() for future in logins]
+            health, static = health.result(), static.result()
+    finally:
+        server.stop()
+        silent.stop()
+    # Six logins and /healthz on four threads: two rounds of the connect timeout at most.
+    assert all(status == 503 and retry_after and seconds < 10 for status, retry_after, seconds in answers), (
+        answers
+    )
+    assert health[0] == 503 and health[1] and health[2] < 10, health
+    assert static[0] == 200 and static[2] < 10, static
+
+
+@pytest.mark.postgresql
+def test_a_web_request_gives_up_on_a_blocked_statement_and_a_job_waits_longer(app, app_config):
+    """A statement stuck behind a lock (a hung transaction elsewhere) ends at the web requests'
+    statement timeout with a 503; the scheduler's and the commands' transactions get the longer one."""
+    quick = create_app({**app_config, "DATABASE_STATEMENT_TIMEOUT": 1, "DATABASE_JOB_STATEMENT_TIMEOUT": 30})
+    client = ApiClient(quick.test_client())
+    client.token()
+    with app.app_context():
+        blocker = db.engine.connect()
+    blocker.exec_driver_sql("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+    release = threading.Timer(10, blocker.rollback)  # without a timeout the login waits for this
+    release.start()
+    try:
+        started = time.monotonic()
+        response = client.post(
+            "/api/v1/auth/login", json={"email": "who@clinic.test", "password": "whatever"}
+        )
+        seconds = time.monotonic() - started
+    finally:
+        release.cancel()
+        blocker.rollback()
+        blocker.close()
+    assert response.status_code == 503 and seconds < 5, (response.status_code, seconds)
+    assert response.get_json()["error"]["code"] == "service_unavailable" and response.headers["Retry-After"]
+    with quick.test_request_context(), db.engine.connect() as connection:
+        assert connection.scalar(db.text("SHOW statement_timeout")) == "1s"
+    with quick.app_context():
+        assert db.session.scalar(db.text("SHOW statement_timeout")) == "30s"
+        db.session.remove()
+        db.engine.dispose()

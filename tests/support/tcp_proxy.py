@@ -3,6 +3,7 @@
 proxy = TcpProxy("127.0.0.1", 5432).start()   # the app connects to proxy.port
 proxy.stop()    # every open connection is reset and new ones are refused
 proxy.start()   # the same port accepts again
+proxy.silent = True   # a database that hangs: connections are accepted, nothing is answered
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from tests.support.mailbox import free_port
 
 
 class TcpProxy:
-    def __init__(self, target_host: str, target_port: int):
+    def __init__(self, target_host: str, target_port: int, *, silent: bool = False):
         self.target = (target_host, target_port)
         self.port = free_port()
+        # Silent: new connections are accepted and held open without a byte in answer, and
+        # whatever arrives on the open ones is swallowed (the peer's kernel still acknowledges it).
+        self.silent = silent
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
@@ -50,6 +54,10 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return  # stopped
+            if self.silent:
+                with self._lock:
+                    self._sockets.add(client)
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:
@@ -64,7 +72,8 @@ class TcpProxy:
     def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                if not self.silent:
+                    sink.sendall(data)
         except OSError:
             pass
         finally:
