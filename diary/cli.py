@@ -3,7 +3,7 @@
 Each feature keeps its own in its cli.py; this module only registers them.
 """
 
-from . import backup
+from . import backup, roles
 from .accounts.cli import users
 from .audit.cli import audit
 from .demo.cli import demo
@@ -17,3 +17,4 @@ def init_app(app):
     for command in COMMANDS:
         app.cli.add_command(command)
     backup.guard_downgrade(app)  # Flask-Migrate's `db downgrade` asks before dropping every table
+    app.cli.commands["db"].add_command(roles.grant_command)  # `db grant ROLE`: the app's role on PostgreSQL
