@@ -13,7 +13,8 @@ restored data, never a mix. The web server and the scheduler should still be
 stopped first (what they write meanwhile is lost), so it asks for confirmation.
 
 ``db downgrade`` refuses to go past the initial schema (which drops every table)
-unless ``--yes-destroy-all-data`` is given.
+or below 0002 (which drops the audit trail's append-only triggers) unless
+``--yes-destroy-all-data`` is given.
 """
 
 import os
@@ -30,7 +31,7 @@ from flask.cli import with_appcontext
 from .database import create_owner_only, owner_only, sqlite_path
 from .extensions import db
 
-DESTROY_CONSENT = "yes-destroy-all-data"  # read by migrations/versions/0001_initial_schema.py
+DESTROY_CONSENT = "yes-destroy-all-data"  # read by migrations 0001 (every table) and 0002 (audit triggers)
 
 
 def _database_path() -> Path | None:
@@ -166,7 +167,8 @@ def _guarded_downgrade(downgrade: click.Command) -> click.Command:
     consent = click.Option(
         [f"--{DESTROY_CONSENT}", "yes_destroy_all_data"],
         is_flag=True,
-        help="Allow going below the initial schema (it drops every table).",
+        help="Allow going below 0002 (it drops the audit trail's append-only triggers) "
+        "and below the initial schema (it drops every table).",
     )
     return click.Command(
         downgrade.name, params=[*downgrade.params, consent], callback=callback, help=downgrade.help

@@ -82,11 +82,32 @@ def test_downgrade_past_the_initial_schema_needs_consent(migrated):
     )  # nothing undone, not even above the first
 
     assert (
-        runner.invoke(args=["db", "downgrade", "0001"]).exit_code == 0
-    )  # above the initial schema: no question
+        runner.invoke(args=["db", "downgrade", "0002"]).exit_code == 0
+    )  # above the audit triggers and the initial schema: no question
     done = runner.invoke(args=["db", "downgrade", "--yes-destroy-all-data", "base"])
     assert done.exit_code == 0, done.output
     assert _tables(migrated) == {"alembic_version"}
+
+
+def test_dropping_the_audit_triggers_needs_the_same_consent(migrated):
+    """Migration 0002's downgrade drops the triggers that keep audit_events append-only: as
+    destructive to the trail as dropping it, so it asks as the initial schema's does."""
+    runner = migrated.test_cli_runner()
+    head = _version(migrated)
+    refused = runner.invoke(args=["db", "downgrade", "0001"])
+    assert refused.exit_code != 0
+    assert _version(migrated) == head  # nothing undone, not even the revisions above 0002
+    row_id = _audit_row(migrated, None)
+    with migrated.app_context(), db.engine.connect() as connection:
+        with pytest.raises(DBAPIError, match="append-only"):
+            connection.execute(
+                text("DELETE FROM audit_events WHERE id = :id"),
+                {"id": row_id.hex if db.engine.dialect.name == "sqlite" else row_id},
+            )
+        connection.rollback()
+    db_downgrade = runner.invoke(args=["db", "downgrade", "--yes-destroy-all-data", "0001"])
+    assert db_downgrade.exit_code == 0, db_downgrade.output
+    assert _version(migrated) == "0001"
 
 
 def _audit_row(app, actor_id):

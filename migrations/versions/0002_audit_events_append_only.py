@@ -7,13 +7,17 @@ keeps no foreign keys, so deleting an account never touches it.
 On SQLite, a later migration that rebuilds audit_events with batch mode
 (copy, drop, rename) drops these triggers: it must create them again.
 
+Its downgrade drops them, which opens the trail to changes and deletion: it
+asks for the initial schema's consent (``--yes-destroy-all-data``) too.
+
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-30 20:00:00
 
 """
 
-from alembic import op
+from alembic import context, op
+from alembic.util import CommandError
 
 # revision identifiers, used by Alembic.
 revision = "0002"
@@ -22,6 +26,8 @@ branch_labels = None
 depends_on = None
 
 REFUSAL = "audit_events is append-only"
+# `flask db downgrade --yes-destroy-all-data` passes it (diary/backup.py); plain Alembic: -x yes-destroy-all-data=yes
+CONSENT = "yes-destroy-all-data"
 
 POSTGRESQL_UP = (
     f"""
@@ -77,5 +83,11 @@ def upgrade():
 
 
 def downgrade():
+    if context.get_x_argument(as_dictionary=True).get(CONSENT) != "yes":
+        raise CommandError(
+            "Downgrading below 0002 drops the triggers that keep the audit trail append-only, "
+            "so its rows could then be changed or deleted. To go ahead anyway, run "
+            "`flask --app diary db downgrade --yes-destroy-all-data`."
+        )
     for statement in _statements(POSTGRESQL_DOWN, SQLITE_DOWN):
         op.execute(statement)
