@@ -89,6 +89,30 @@ def _check(file: Path) -> str | None:
     return revision[0] if revision else None
 
 
+def _claim(file: Path) -> os.stat_result:
+    """Creates ``file`` empty and 0600, or refuses if anything is there: a file, a folder, a
+    symlink (dangling or not). One system call (O_EXCL, O_NOFOLLOW), so nothing made after a
+    check and before the write can be overwritten. Returns its identity for ``_release``."""
+    try:
+        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        raise click.ClickException(f"{file} exists; give a new file name") from None
+    try:
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
+def _release(file: Path, claimed: os.stat_result) -> None:
+    """Removes the empty file ``_claim`` made, if it is still that one."""
+    try:
+        now = os.lstat(file)
+    except FileNotFoundError:
+        return
+    if (now.st_dev, now.st_ino) == (claimed.st_dev, claimed.st_ino):
+        os.unlink(file)
+
+
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
@@ -98,18 +122,21 @@ def backup_command(file):
     if source is None:
         _postgresql_advice("backup", str(file))
         raise SystemExit(2)
-    if file.exists():
-        raise click.ClickException(f"{file} exists; give a new file name")
     file.parent.mkdir(parents=True, exist_ok=True)
+    claimed = _claim(file)
     fd, partial = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".partial")  # 0600
     os.close(fd)
+    done = False
     try:
         _copy(source, Path(partial), single_file=True)
         revision = _check(Path(partial))
-        os.replace(partial, file)
+        os.replace(partial, file)  # over the empty file claimed above, whole, at once
+        done = True
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
+        if not done:
+            _release(file, claimed)
     click.echo(f"backed up to {file} (schema {revision})")
     click.echo("keep the instance folder's secret_key and vapid_private.pem with it")
 

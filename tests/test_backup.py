@@ -3,6 +3,8 @@
 import os
 import sqlite3
 import stat
+import threading
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -70,6 +72,54 @@ def test_backup_never_overwrites_a_file(sqlite_app, tmp_path):
     target.write_text("keep me")
     result = sqlite_app.test_cli_runner().invoke(args=["backup", str(target)])
     assert result.exit_code != 0 and target.read_text() == "keep me"
+
+
+@pytest.mark.parametrize("points_to", ["nothing", "a file"])
+def test_backup_never_replaces_a_symlink(sqlite_app, tmp_path, points_to):
+    """A dangling symlink passed the old exists-check, and the backup then replaced the link."""
+    pointed = tmp_path / "elsewhere.sqlite3"
+    if points_to == "a file":
+        pointed.write_text("keep me")
+    target = tmp_path / "link.sqlite3"
+    target.symlink_to(pointed)
+    result = sqlite_app.test_cli_runner().invoke(args=["backup", str(target)])
+    assert result.exit_code != 0 and "exists" in result.output
+    assert target.is_symlink() and os.readlink(target) == str(pointed)
+    assert (pointed.read_text() == "keep me") if points_to == "a file" else not pointed.exists()
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.endswith(".partial")) == []
+
+
+def test_a_file_created_while_the_backup_runs_is_never_overwritten(sqlite_app, tmp_path):
+    """The old exists-check came before the copy and the rename after it: a file made in between
+    (another backup to the same name, a rotation script) was replaced. Here one is made as soon as
+    the backup's partial file appears; either it is refused or the backup is, never both kept."""
+    add_events(sqlite_app, 3000)  # a copy that takes a moment
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    target = folder / "diary.sqlite3"
+    theirs = []
+
+    def race():
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if any(name.endswith(".partial") for name in os.listdir(folder)):
+                try:
+                    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                except FileExistsError:
+                    return  # the backup holds the name already
+                os.write(fd, b"someone else's")
+                os.close(fd)
+                theirs.append(True)
+                return
+
+    racer = threading.Thread(target=race)
+    racer.start()
+    result = sqlite_app.test_cli_runner().invoke(args=["backup", str(target)])
+    racer.join()
+    if theirs:
+        assert result.exit_code != 0 and target.read_bytes() == b"someone else's", result.output
+    else:
+        assert result.exit_code == 0 and events_in(target) == 3000, result.output
 
 
 def test_restore_brings_back_the_backup_and_keeps_the_database_it_replaced(sqlite_app, tmp_path):
