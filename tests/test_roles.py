@@ -20,8 +20,8 @@ pytestmark = pytest.mark.postgresql
 
 
 class Roles:
-    """Two new login roles, as README "PostgreSQL" sets them up: ``owner`` owns a new schema and
-    has run `db upgrade` in it (``owner_app``); ``app`` has nothing yet."""
+    """Two new login roles, as docs/operations.md ("Two roles") sets them up: ``owner`` owns
+    a new schema and has run `db upgrade` in it (``owner_app``); ``app`` has nothing yet."""
 
     def __init__(self, tmp_path):
         suffix = uuid.uuid4().hex[:10]
