@@ -90,8 +90,8 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         "planned": planned,
         "other_check_ins": standard,  # a standard GAD-7 ends a silence, though it is no daily score
     }
-    if params.rules == "v2" and current_course is not None:
-        # v2: other patients' cycles of each kind of course stand in for a short history
+    if relief.reads_clinic_prior(params) and current_course is not None:
+        # other patients' cycles of each kind of course stand in for a short history (v2)
         options["prior_durations"] = prior_durations(patient)
     stored = db.session.scalar(
         select(ReliefCheckpoint.state).where(ReliefCheckpoint.patient_id == patient.id)

@@ -6,8 +6,8 @@ PURE: no Flask, no database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from datetime import date, timedelta
+from typing import Any, NamedTuple
 
 from .events import (
     AWAITING_RESPONSE,
@@ -20,9 +20,7 @@ from .events import (
     RELIEF,
     WEARING_OFF,
 )
-
-if TYPE_CHECKING:  # the replay builds assessments; only its type is needed here
-    from .replay import _Replay
+from .params import ReliefParams
 
 
 @dataclass
@@ -60,68 +58,104 @@ class Assessment:
         return out
 
 
-def build_assessment(run: _Replay) -> Assessment:
-    """The assessment of a finished replay's current cycle, as of its last day."""
-    p = run.p
-    c = run.cycle
-    latest = max(run.score_at) if run.score_at else None
-    if c is None:
+class Outlook(NamedTuple):
+    """The current cycle's prediction on the assessment's day (the rule set's forecast)."""
+
+    predicted: date
+    basis: str | None
+    suggested: date
+    forecast: dict[str, Any] | None  # v2: the forecast's details (``Assessment.forecast``)
+
+
+@dataclass(frozen=True)
+class CycleFacts:
+    """What the assessment reads of the current cycle, as of its day."""
+
+    last_session: date
+    baseline: float | None
+    baseline_source: str | None  # "pre_treatment", "intake", "course" or None
+    nadir: float | None
+    threshold: float | None
+    raised: frozenset[str]  # the kinds raised in the cycle so far
+    wear_off_day: date | None
+
+
+def build_assessment(
+    params: ReliefParams,
+    today: date,
+    current: float | None,
+    cycle: CycleFacts | None,
+    outlook: Outlook | None = None,
+    baseline_before: float | None = None,
+) -> Assessment:
+    """The assessment as of ``today``: ``current`` is S of the latest logged day, or
+    its score; ``cycle`` the current cycle (None before any session: then
+    ``baseline_before`` is the baseline a session tomorrow would get); ``outlook``
+    the rule set's prediction, needed unless the cycle wore off or did not respond."""
+    if cycle is None:
         # Decision: before any session the baseline shown is the one a session
         # tomorrow would get (its 7 days before, else the intake baseline).
-        baseline = run._window_median(run.until + 1)
-        if baseline is None and run.intake is not None:
-            baseline = float(run.intake)
         return Assessment(
             status=NO_TREATMENT,
-            baseline=baseline,
-            current=None if latest is None else float(run.score_at[latest]),
-            notices=[NO_BASELINE] if baseline is None else [],
+            baseline=baseline_before,
+            current=current,
+            notices=[NO_BASELINE] if baseline_before is None else [],
         )
-
-    today = run.until
-    smoothed = run._smoothed(c) if c.scores and c.scores[-1][0] == latest else None
-    current: float | None = smoothed
-    if current is None and latest is not None:
-        current = float(run.score_at[latest])
-
-    if NON_RESPONSE in c.raised:
-        status = NON_RESPONSE
-    elif WEARING_OFF in c.raised:
-        status = WEARING_OFF
-    elif c.nadir is None:
-        status = AWAITING_RESPONSE
-    elif c.baseline is None:
-        # Decision: without a baseline, relief means a nadir below the moderate
-        # band (the same cut-off the no-baseline threshold uses).
-        status = RELIEF if c.nadir < p.no_baseline_threshold else AWAITING_RESPONSE
-    elif c.baseline - c.nadir < p.non_response_min_improvement:
-        status = AWAITING_RESPONSE
-    else:
-        status = RELIEF
-
-    predicted: int | None = None
+    p = params
+    status = _status(p, cycle)
+    predicted: date | None = None
     basis: str | None = None
-    suggested: int | None = None
+    suggested: date | None = None
     forecast: dict[str, Any] | None = None
     if status == WEARING_OFF:
         # Decision: after a wear-off the "prediction" is the observed day, with
         # no basis; the suggested date keeps its rule (and so lies in the past).
-        predicted = c.wear_off_day
+        predicted = cycle.wear_off_day
         if predicted is not None:
-            suggested = predicted - p.suggest_days_before
+            suggested = predicted - timedelta(days=p.suggest_days_before)
     elif status != NON_RESPONSE:
-        if run.v2:
-            outlook, basis, sources = run._forecast_v2(c, today)
-            predicted, suggested = c.last + outlook.median, c.last + outlook.suggested
-            forecast = {**run._forecast_details(c, outlook, sources, today), "basis": basis}
-        else:
-            predicted, basis, _ = run._forecast(c, today)
-            suggested = predicted - p.suggest_days_before
+        assert outlook is not None  # the caller's rule set forecasts this cycle
+        predicted, basis, suggested, forecast = outlook
 
     fraction = None
-    if current is not None and c.nadir is not None and c.baseline is not None and c.baseline != c.nadir:
-        fraction = round((current - c.nadir) / (c.baseline - c.nadir), 3)
+    nadir, baseline = cycle.nadir, cycle.baseline
+    if current is not None and nadir is not None and baseline is not None and baseline != nadir:
+        fraction = round((current - nadir) / (baseline - nadir), 3)
 
+    return Assessment(
+        status=status,
+        last_session_date=cycle.last_session,
+        baseline=baseline,
+        nadir=None if nadir is None else float(nadir),
+        threshold=cycle.threshold,
+        current=current,
+        regained_fraction=fraction,
+        days_since_session=(today - cycle.last_session).days,
+        predicted_wear_off_date=predicted,
+        prediction_basis=basis,
+        suggested_session_by=suggested,
+        notices=_notices(p, today, cycle),
+        forecast=forecast,
+    )
+
+
+def _status(p: ReliefParams, c: CycleFacts) -> str:
+    if NON_RESPONSE in c.raised:
+        return NON_RESPONSE
+    if WEARING_OFF in c.raised:
+        return WEARING_OFF
+    if c.nadir is None:
+        return AWAITING_RESPONSE
+    if c.baseline is None:
+        # Decision: without a baseline, relief means a nadir below the moderate
+        # band (the same cut-off the no-baseline threshold uses).
+        return RELIEF if c.nadir < p.no_baseline_threshold else AWAITING_RESPONSE
+    if c.baseline - c.nadir < p.non_response_min_improvement:
+        return AWAITING_RESPONSE
+    return RELIEF
+
+
+def _notices(p: ReliefParams, today: date, c: CycleFacts) -> list[str]:
     notices = []
     if c.baseline is None:
         notices.append(NO_BASELINE)
@@ -129,21 +163,6 @@ def build_assessment(run: _Replay) -> Assessment:
         notices.append(NOTICE_BASELINE_FROM_INTAKE)
     elif c.baseline_source == "course":
         notices.append(NOTICE_BASELINE_FROM_COURSE)
-    if today > c.last + p.active_cycle_days:
+    if (today - c.last_session).days > p.active_cycle_days:
         notices.append(NOTICE_CYCLE_INACTIVE)
-
-    return Assessment(
-        status=status,
-        last_session_date=date.fromordinal(c.last),
-        baseline=c.baseline,
-        nadir=None if c.nadir is None else float(c.nadir),
-        threshold=c.threshold,
-        current=current,
-        regained_fraction=fraction,
-        days_since_session=today - c.last,
-        predicted_wear_off_date=None if predicted is None else date.fromordinal(predicted),
-        prediction_basis=basis,
-        suggested_session_by=None if suggested is None else date.fromordinal(suggested),
-        notices=notices,
-        forecast=forecast,
-    )
+    return notices

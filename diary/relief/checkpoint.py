@@ -35,10 +35,11 @@ from .events import Event
 
 
 def _engine_digest() -> bytes:
-    """The relief package's source: a new engine never resumes an old engine's state."""
+    """The relief package's source, its rules too: a new engine never resumes an old engine's state."""
+    package = Path(__file__).parent
     digest = blake2b(digest_size=16)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.digest()
 
