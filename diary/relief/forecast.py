@@ -258,53 +258,14 @@ def _posterior(
     pmf = prior.pmf
     max_days = len(pmf) - 1
     scale = 1.0 / (2.0 * noise_sd * noise_sd * p.likelihood_tempering)
-    # "Never flag on one day": a score counts at most 2 SD from the median of
-    # itself and the two before it (causal), so one wild score cannot start a rise.
-    band = 2.0 * noise_sd
+    sums = _prefix_sums(points, 2.0 * noise_sd)
     days = [s for s, _ in points]
-    # prefix sums: count, y, y^2, s, s^2, s*y
-    n_, sy_, syy_, ss_, sss_, ssy_ = [0], [0.0], [0.0], [0.0], [0.0], [0.0]
-    for i, (s, raw) in enumerate(points):
-        centre = _median([v for _, v in points[max(i - 2, 0) : i + 1]])
-        y = min(max(raw, centre - band), centre + band)
-        n_.append(n_[-1] + 1)
-        sy_.append(sy_[-1] + y)
-        syy_.append(syy_[-1] + y * y)
-        ss_.append(ss_[-1] + s)
-        sss_.append(sss_[-1] + s * s)
-        ssy_.append(ssy_[-1] + s * y)
-    n = n_[-1]
-
-    def plateau(k: int) -> tuple[float, float]:
-        """(level, SSE) of the first k points as a flat plateau."""
-        if k == 0:
-            return nadir, 0.0
-        level = sy_[k] / k
-        return level, syy_[k] - sy_[k] * level
-
-    _, flat_sse = plateau(n)
-    flat_log = -flat_sse * scale  # every hypothesis whose rise starts after the last point
-    last = days[-1]
-    logs: dict[tuple[int, int], float] = {}
-    for tau in range(0, last):
-        k = bisect_right(days, tau)
-        level, sse = plateau(k)
-        m = n - k
-        if m == 0:
-            continue
-        sy, syy = sy_[n] - sy_[k], syy_[n] - syy_[k]
-        ss, sss, ssy = ss_[n] - ss_[k], sss_[n] - sss_[k], ssy_[n] - ssy_[k]
-        for h in RISE_DAYS:
-            r = (threshold - level) / h
-            if r <= 0:
-                continue
-            a = level - r * tau  # the rise: y = a + r * s
-            rise_sse = syy - 2 * a * sy - 2 * r * ssy + m * a * a + 2 * a * r * ss + r * r * sss
-            logs[(tau, h)] = -(sse + rise_sse) * scale
+    flat_log, logs = _log_likelihoods(sums, days, nadir, threshold, scale)
     top = max([flat_log] + list(logs.values()))
     flat_weight = math.exp(flat_log - top)
     post = [0.0] * (max_days + 1)
     risen = 0.0
+    last = days[-1]
     # Below ``mixed`` some rise hypotheses start before the last point; from
     # there on every hypothesis is "flat so far" and shares one likelihood.
     mixed = min(last + RISE_DAYS[-1], max_days + 1)
@@ -327,3 +288,62 @@ def _posterior(
     for d in range(mixed, max_days + 1):
         post[d] = pmf[d] * flat_weight
     return post, prior.beyond * flat_weight, risen
+
+
+_Sums = tuple[list[int], list[float], list[float], list[float], list[float], list[float]]
+
+
+def _prefix_sums(points: Sequence[tuple[int, float]], band: float) -> _Sums:
+    """Prefix sums of the points (count, y, y^2, s, s^2, s*y), each score y held within
+    ``band`` of the median of itself and the two before it.
+
+    "Never flag on one day": a score counts at most 2 SD from that causal
+    median, so one wild score cannot start a rise.
+    """
+    n_, sy_, syy_, ss_, sss_, ssy_ = [0], [0.0], [0.0], [0.0], [0.0], [0.0]
+    for i, (s, raw) in enumerate(points):
+        centre = _median([v for _, v in points[max(i - 2, 0) : i + 1]])
+        y = min(max(raw, centre - band), centre + band)
+        n_.append(n_[-1] + 1)
+        sy_.append(sy_[-1] + y)
+        syy_.append(syy_[-1] + y * y)
+        ss_.append(ss_[-1] + s)
+        sss_.append(sss_[-1] + s * s)
+        ssy_.append(ssy_[-1] + s * y)
+    return n_, sy_, syy_, ss_, sss_, ssy_
+
+
+def _log_likelihoods(
+    sums: _Sums, days: list[int], nadir: float, threshold: float, scale: float
+) -> tuple[float, dict[tuple[int, int], float]]:
+    """The log likelihood of "flat through the last point", and of each (tau, h) whose
+    rise starts before it: a plateau up to tau, then a line reaching W after h days."""
+    n_, sy_, syy_, ss_, sss_, ssy_ = sums
+    n = n_[-1]
+
+    def plateau(k: int) -> tuple[float, float]:
+        """(level, SSE) of the first k points as a flat plateau."""
+        if k == 0:
+            return nadir, 0.0
+        level = sy_[k] / k
+        return level, syy_[k] - sy_[k] * level
+
+    _, flat_sse = plateau(n)
+    flat_log = -flat_sse * scale  # every hypothesis whose rise starts after the last point
+    logs: dict[tuple[int, int], float] = {}
+    for tau in range(0, days[-1]):
+        k = bisect_right(days, tau)
+        level, sse = plateau(k)
+        m = n - k
+        if m == 0:
+            continue
+        sy, syy = sy_[n] - sy_[k], syy_[n] - syy_[k]
+        ss, sss, ssy = ss_[n] - ss_[k], sss_[n] - sss_[k], ssy_[n] - ssy_[k]
+        for h in RISE_DAYS:
+            r = (threshold - level) / h
+            if r <= 0:
+                continue
+            a = level - r * tau  # the rise: y = a + r * s
+            rise_sse = syy - 2 * a * sy - 2 * r * ssy + m * a * a + 2 * a * r * ss + r * r * sss
+            logs[(tau, h)] = -(sse + rise_sse) * scale
+    return flat_log, logs

@@ -109,36 +109,9 @@ class ReliefParams:
         if self.rules not in RULES:
             raise ValueError(f"ReliefParams.rules must be one of {', '.join(RULES)}, not {self.rules!r}")
         for f in fields(self):
-            if f.name == "rules":
-                continue
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise TypeError(f"ReliefParams.{f.name} must be a number, not {value!r}")
-            if f.type == "int" and not isinstance(value, int):
-                raise TypeError(f"ReliefParams.{f.name} must be a whole number of days/scores")
-            if not math.isfinite(value) or value < 0:
-                raise ValueError(f"ReliefParams.{f.name} must be a finite number >= 0")
-        for name in _AT_LEAST_ONE:
-            if getattr(self, name) < 1:
-                raise ValueError(f"ReliefParams.{name} must be at least 1")
-        # A line needs two points; a zero slope would "reach" W never.
-        if self.trend_min_scores < 2 or self.trend_min_slope <= 0:
-            raise ValueError("ReliefParams: trend needs >= 2 scores and a positive slope")
-        if not 0 < self.regain_fraction <= 1:
-            raise ValueError("ReliefParams.regain_fraction must be in (0, 1]")
-        for name in _PROBABILITIES:
-            if not 0 < getattr(self, name) < 1:
-                raise ValueError(f"ReliefParams.{name} must be between 0 and 1")
-        for name in ("cycle_sd", "prior_sd", "noise_sd_floor", "likelihood_tempering", "cusum_limit"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"ReliefParams.{name} must be positive")
-        for part, whole in (
-            ("smoothing_min_scores", "smoothing_scores"),
-            ("wear_off_min_above", "wear_off_window_scores"),
-            ("urgent_min_severe_scores", "urgent_window_scores"),
-        ):
-            if getattr(self, part) > getattr(self, whole):
-                raise ValueError(f"ReliefParams.{part} cannot exceed {whole}")
+            if f.name != "rules":
+                _check_number(f.name, getattr(self, f.name), f.type == "int")
+        _check_ranges(self)
 
     @classmethod
     def from_mapping(cls, overrides: Mapping[str, Any] | None) -> ReliefParams:
@@ -158,6 +131,39 @@ class ReliefParams:
             else:
                 values[name] = _coerce(name, raw, str(known[name].type))
         return cls(**values)
+
+
+def _check_number(name: str, value: Any, whole: bool) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"ReliefParams.{name} must be a number, not {value!r}")
+    if whole and not isinstance(value, int):
+        raise TypeError(f"ReliefParams.{name} must be a whole number of days/scores")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"ReliefParams.{name} must be a finite number >= 0")
+
+
+def _check_ranges(params: ReliefParams) -> None:
+    too_small = [name for name in _AT_LEAST_ONE if getattr(params, name) < 1]
+    if too_small:
+        raise ValueError(f"ReliefParams.{too_small[0]} must be at least 1")
+    # A line needs two points; a zero slope would "reach" W never.
+    if params.trend_min_scores < 2 or params.trend_min_slope <= 0:
+        raise ValueError("ReliefParams: trend needs >= 2 scores and a positive slope")
+    if not 0 < params.regain_fraction <= 1:
+        raise ValueError("ReliefParams.regain_fraction must be in (0, 1]")
+    for name in _PROBABILITIES:
+        if not 0 < getattr(params, name) < 1:
+            raise ValueError(f"ReliefParams.{name} must be between 0 and 1")
+    for name in ("cycle_sd", "prior_sd", "noise_sd_floor", "likelihood_tempering", "cusum_limit"):
+        if getattr(params, name) <= 0:
+            raise ValueError(f"ReliefParams.{name} must be positive")
+    for part, whole in (
+        ("smoothing_min_scores", "smoothing_scores"),
+        ("wear_off_min_above", "wear_off_window_scores"),
+        ("urgent_min_severe_scores", "urgent_window_scores"),
+    ):
+        if getattr(params, part) > getattr(params, whole):
+            raise ValueError(f"ReliefParams.{part} cannot exceed {whole}")
 
 
 def _coerce(name: str, raw: Any, kind: str) -> int | float:
