@@ -125,10 +125,19 @@ def both(function, *args, **kwargs):
 @given(histories(), st.integers(0, 40))
 def test_the_rules_give_what_the_engine_before_them_gave(history, earlier):
     params, data, until = history
-    new, old = both("replay", data["scores"], data["sessions"], until, params=params, **data_but_lists(data))
-    assert new == old
+    events, old = both(
+        "replay", data["scores"], data["sessions"], until, params=params, **data_but_lists(data)
+    )
+    assert events == old
     new, old = both("assess", data["scores"], data["sessions"], until, params=params, **data_but_lists(data))
     assert new == old and new.forecast == old.forecast
+    # one History, read once, serves any day
+    history = relief.History.of(data["scores"], data["sessions"], **data_but_lists(data))
+    assert relief.evaluate(history, until, params=params) == (events, new)
+    earlier_day = until - timedelta(days=earlier)
+    assert relief.replay(history, earlier_day, params=params) == legacy.replay(
+        data["scores"], data["sessions"], earlier_day, params=params, **data_but_lists(data)
+    )
     # a checkpoint taken on an earlier day, handed back to both: resumed, or walked again
     cut = until - timedelta(days=earlier)
     taken = relief.evaluate_from(
