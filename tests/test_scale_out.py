@@ -27,8 +27,8 @@ from diary.checkins.models import Entry
 from diary.extensions import db
 from diary.notifications.models import OutboxMessage, ReminderSchedule
 from tests.conftest import PASSWORD
-from tests.security.test_sessions import _redis_or_skip
 from tests.support.mailbox import free_port
+from tests.support.redis_server import REDIS_URL, require_redis
 
 pytestmark = pytest.mark.process
 
@@ -54,7 +54,7 @@ class Machine:
             "DIARY_INSTANCE_PATH": app.instance_path,
             "DIARY_SECRET_KEY": app.config["SECRET_KEY"],
             "DIARY_SMTP_URL": smtp_server.url,
-            "DIARY_RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379",
+            "DIARY_RATELIMIT_STORAGE_URL": REDIS_URL,
             "DIARY_PASSWORD_HASH_MEMORY_KIB": "1024",
             "DIARY_PASSWORD_HASH_TIME_COST": "1",
             "DIARY_PASSWORD_HASH_PARALLELISM": "1",
@@ -150,7 +150,7 @@ def postpone_reminders(app, patient_ids):
 
 
 def test_two_instances_on_one_database_and_one_redis(app, make_provider, make_patient, smtp_server):
-    redis = _redis_or_skip()
+    redis = require_redis()
     provider = make_provider()
     patients = [
         make_patient(provider, timezone_name="UTC", email=f"scale-{uuid.uuid4().hex[:8]}@mail.test")

@@ -24,6 +24,7 @@ from diary.extensions import db
 from tests.conftest import PASSWORD
 from tests.support.api_client import ApiClient
 from tests.support.live_server import LiveServer
+from tests.support.redis_server import REDIS_URL, require_redis
 
 BURST = 25
 
@@ -123,12 +124,10 @@ def test_a_burst_of_wrong_passwords_checks_at_most_five(app, provider, evaluatio
 
 def test_a_burst_is_limited_through_redis_too(app_config, make_provider, evaluations):
     """Workers sharing DIARY_RATELIMIT_STORAGE_URL=redis://... count the burst together."""
-    redis = pytest.importorskip("redis").Redis.from_url("redis://127.0.0.1:6379", socket_connect_timeout=1)
+    redis = require_redis()
     prefix = f"afterglow-test-{uuid.uuid4().hex[:12]}"
     provider = make_provider()  # in the app fixture's database, which the Redis-backed app below shares
-    app = create_app(
-        {**app_config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379", "RATELIMIT_KEY_PREFIX": prefix}
-    )
+    app = create_app({**app_config, "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix})
     try:
         check_burst(app, provider["email"], evaluations)
         assert any(redis.scan_iter(match=f"*{prefix}*"))

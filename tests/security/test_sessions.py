@@ -14,6 +14,7 @@ from diary.db_types import utcnow
 from diary.extensions import db
 from tests.conftest import PASSWORD, login
 from tests.support.api_client import ApiClient
+from tests.support.redis_server import REDIS_URL, require_redis
 
 NEW_PASSWORD = "a much longer new passphrase"
 
@@ -193,27 +194,17 @@ def test_thirty_failures_from_one_address_then_429(app):
     assert failed_login(client, "guess-more@clinic.test", "198.51.100.8").status_code == 401
 
 
-def _redis_or_skip():
-    redis = pytest.importorskip("redis")
-    connection = redis.Redis.from_url("redis://127.0.0.1:6379", socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    return connection
-
-
 def test_lockout_is_shared_through_redis(app_config, monkeypatch, make_provider):
     """Two workers sharing DIARY_RATELIMIT_STORAGE_URL count one email's failures together."""
-    redis = _redis_or_skip()
-    monkeypatch.setenv("DIARY_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379")
+    redis = require_redis()
+    monkeypatch.setenv("DIARY_RATELIMIT_STORAGE_URL", REDIS_URL)
     prefix = f"afterglow-test-{uuid.uuid4().hex[:12]}"
     config = {
         **app_config,
         "RATELIMIT_STORAGE_URI": Config().RATELIMIT_STORAGE_URI,
         "RATELIMIT_KEY_PREFIX": prefix,
     }
-    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379"
+    assert config["RATELIMIT_STORAGE_URI"] == REDIS_URL
     try:
         workers = [ApiClient(create_app(config).test_client()) for _ in range(2)]
         email = "someone@clinic.test"
