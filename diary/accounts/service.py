@@ -163,14 +163,12 @@ def invite_id(code: str) -> str:
 def team_invite(provider: User, handle: str, *, now) -> Invite:
     """One pending invite of the provider's care team, by its ``id`` (``invite_id``); any other
     handle is 404, as if it did not exist. The team's pending invites are few: they are read
-    and matched. The invite's code itself is still taken (the first shape of these routes)."""
+    and matched. The code itself is no handle: a URL that carried it would leave a working code
+    in every log of request paths (docs/api.md, Invites)."""
     for invite in pending_invites(provider, now=now):
         if hmac.compare_digest(invite_id(invite.code).encode(), handle.encode()):
             return invite
-    invite = db.session.get(Invite, normalise_invite_code(handle)) if len(handle) <= 32 else None
-    if invite is None or invite.care_team_id not in _team_ids(provider) or not invite.pending(now):
-        raise ApiError(404, "not_found", "There is no pending invite with this id.")
-    return invite
+    raise ApiError(404, "not_found", "There is no pending invite with this id.")
 
 
 def revoke_invite(provider: User, handle: str, *, now) -> None:

@@ -118,11 +118,26 @@ def test_an_invite_is_named_in_urls_by_an_id_that_is_no_code(app, provider_clien
 
     assert provider_client.post(f"/api/v1/invites/{invite['id']}/resend").status_code == 200
     assert provider_client.delete(f"/api/v1/invites/{invite['id']}").status_code == 204
-    # The routes' first shape, by the code itself, still works for an old client.
-    old = provider_client.post("/api/v1/invites", json={}).get_json()
     # Anything else in the path is no invite (while one is pending): 404, whatever its characters.
+    pending = provider_client.post("/api/v1/invites", json={"email": "pending@mail.test"}).get_json()
     for stray in ("%C3%A9", "x" * 300, invite["id"].upper(), invite["id"]):
         response = provider_client.delete(f"/api/v1/invites/{stray}")
         assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
-    assert provider_client.delete(f"/api/v1/invites/{old['code']}").status_code == 204
-    assert provider_client.get("/api/v1/invites").get_json()["items"] == []
+    assert [i["id"] for i in provider_client.get("/api/v1/invites").get_json()["items"]] == [pending["id"]]
+
+
+def test_the_code_itself_is_no_handle_in_a_url(app, provider_client):
+    """Issue 21, item 6: the routes' first shape took the code in the path, so every request log
+    held a working code. It answers 404 now, in any spelling, and the invite is left as it was."""
+    invite = provider_client.post("/api/v1/invites", json={"email": "by.code@mail.test"}).get_json()
+    code = invite["code"]
+    for spelling in (code, code.lower(), f"{code[:4]}-{code[4:]}"):
+        for response in (
+            provider_client.post(f"/api/v1/invites/{spelling}/resend"),
+            provider_client.delete(f"/api/v1/invites/{spelling}"),
+        ):
+            assert response.status_code == 404, spelling
+            assert response.get_json()["error"]["code"] == "not_found"
+    [listed] = provider_client.get("/api/v1/invites").get_json()["items"]
+    assert listed["id"] == invite["id"] and listed["sends"] == 1
+    assert register(ApiClient(app.test_client()), code, "by.code@mail.test").status_code == 201

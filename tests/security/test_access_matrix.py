@@ -49,6 +49,7 @@ MATRIX = {
     ("POST",   "/api/v1/invites"):                         (401,  403,   403,   201,   201),
     ("GET",    "/api/v1/invites"):                         (401,  403,   403,   200,   200),
     # {invite_id} is a pending invite of the team's provider: another team's provider cannot see it.
+    # Its id only: the code itself in the path is no invite, for anyone (test_an_invite_code_is_no_invite_id).
     ("DELETE", "/api/v1/invites/{invite_id}"):             (401,  403,   403,   204,   404),
     ("POST",   "/api/v1/invites/{invite_id}/resend"):      (401,  403,   403,   200,   404),
     ("GET",    "/api/v1/me/settings"):                     (401,  200,   200,   403,   403),
@@ -350,3 +351,20 @@ def test_access(app, make_provider, make_patient, operation):
         ):
             problems.append(f"{caller}: {problem}")
     assert not problems, "\n".join(problems)
+
+
+INVITE_OPERATIONS = [op for op in MATRIX if "{invite_id}" in op[1]]
+
+
+@pytest.mark.parametrize("operation", INVITE_OPERATIONS, ids=lambda op: f"{op[0]} {op[1]}")
+def test_an_invite_code_is_no_invite_id(app, make_provider, make_patient, operation):
+    """The routes' first shape took the invite's code in the path (issue 21, item 6): the code
+    must not travel in URLs, so it names nothing, not even for the care team that made it."""
+    world = World(app, make_provider, make_patient)
+    method, template = operation
+    code = world.inviter.post("/api/v1/invites", json={"email": "by.code@mail.test"}).get_json()["code"]
+    path = template.replace("{invite_id}", code)
+    statuses = {
+        caller: getattr(world.clients[caller], method.lower())(path).status_code for caller in CALLERS
+    }
+    assert statuses == {"anon": 401, "self": 403, "other": 403, "team": 404, "stray": 404}
