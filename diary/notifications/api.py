@@ -33,7 +33,8 @@ def public_key():
 @blp.alt_response(
     422,
     schema=ErrorSchema,
-    description="Not an https endpoint, or keys that are not a P-256 key and a 16-byte secret",
+    description="Not an https endpoint on a known push service and https's own port, written in visible "
+    "ASCII (no whitespace or control characters); or keys that are not a P-256 key and a 16-byte secret",
 )
 def subscribe(body):
     """Subscribes this browser to reminders (patients)

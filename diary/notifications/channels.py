@@ -309,10 +309,17 @@ def validate_subscription(
     keys = subscription.get("keys")
     if not isinstance(endpoint, str) or len(endpoint) > 2048:
         raise ValueError("endpoint must be a URL")
+    # A browser serialises the URL (WHATWG): printable ASCII, nothing to trim. urlsplit would
+    # quietly drop a tab or a newline, and the row would keep it and fail at every send.
+    if not all("!" <= character <= "~" for character in endpoint):
+        raise ValueError(
+            "endpoint must be a URL without spaces, tabs, line breaks or other special characters"
+        )
     parts = urlsplit(endpoint)
     allowed = {"https", "http"} if allow_insecure_endpoint else {"https"}
     if parts.scheme not in allowed or not parts.hostname or parts.username or parts.password:
         raise ValueError("endpoint must be an https URL")
+    _check_port(parts.netloc, any_port=allow_insecure_endpoint)
     if not host_allowed(parts.hostname, allowed_hosts):
         raise ValueError("endpoint must be on a known push service (DIARY_PUSH_ALLOWED_HOSTS)")
     if not isinstance(keys, Mapping):
@@ -332,6 +339,19 @@ def validate_subscription(
     if len(secret) != 16:
         raise ValueError("keys.auth must be 16 bytes, base64url")
     return {"endpoint": endpoint, "keys": {"p256dh": p256dh.strip(), "auth": auth.strip()}}
+
+
+def _check_port(netloc: str, *, any_port: bool) -> None:
+    """The push services listen on https's own port: none written, or 443. A local test
+    receiver (``any_port``, the insecure test mode only) has a port of its own, 1 to 65535."""
+    host_and_port = netloc.rpartition("]")[2]  # past an IPv6 literal's colons
+    if ":" not in host_and_port:
+        return
+    port = host_and_port.rpartition(":")[2]
+    if not (port.isdigit() and 1 <= int(port) <= 65535):
+        raise ValueError("endpoint must have no port, or a port from 1 to 65535")
+    if int(port) != 443 and not any_port:
+        raise ValueError("endpoint must use https's own port (443)")
 
 
 class _NoRedirectSession(requests.Session):

@@ -373,6 +373,9 @@ def test_http_endpoints_are_refused_outside_tests(push_receiver, vapid):
         lambda s: s["keys"].update(auth="c2hvcnQ"),
         lambda s: s.update(endpoint="ftp://127.0.0.1/push/x"),
         lambda s: s.update(endpoint="https://user:pw@push.example/x"),
+        lambda s: s.update(endpoint=s["endpoint"] + "\n"),
+        lambda s: s.update(endpoint="http://127.0.0.1:0/push/x"),
+        lambda s: s.update(endpoint="http://127.0.0.1:99999/push/x"),
     ],
 )
 def test_malformed_subscriptions_are_rejected(push_receiver, mutate):

@@ -2,8 +2,11 @@
 service on loopback that checks VAPID and decrypts the payload (aes128gcm)."""
 
 import base64
+import re
 import uuid
 from pathlib import Path
+
+import pytest
 
 from config import DEFAULT_PUSH_ALLOWED_HOSTS, Config
 from diary.extensions import db
@@ -145,6 +148,84 @@ def test_only_the_push_services_hosts_by_default(patient, push_receiver, app):
     for endpoint in accepted:
         response = patient.post("/api/v1/push/subscriptions", json={"endpoint": endpoint, "keys": keys})
         assert response.status_code == 201, (endpoint, response.get_json())
+
+
+# What the issue saw accepted, then failing at every send (issue 21, item 3).
+NOT_AN_ENDPOINT = [
+    "https://fcm.googleapis.com:0/fcm/send/abc",
+    "https://fcm.googleapis.com:99999/fcm/send/abc",
+    "https://fcm.googleapis.com:8443/fcm/send/abc",
+    "https://fcm.googleapis.com:/fcm/send/abc",
+    "https://fcm.googleapis.com:+443/fcm/send/abc",
+    "https://fcm.googleapis.com/fcm/send/a\tb",
+    " https://fcm.googleapis.com/fcm/send/abc",
+    "https://fcm.googleapis.com/fcm/send/abc\n",
+    "https://fcm.googleapis.com/fcm/send/abc\r\n",
+    "https://fcm.googleapis.com/fcm/send/a b",
+    "https://fcm.googleapis.com/fcm/send/a\x7fb",
+    "https://fcm.googleapis.com/fcm/send/\u00e9",
+    "https://fcm.googleapis.com/fcm/send/a\u2028b",
+]
+
+
+def test_an_endpoint_with_a_port_or_a_stray_character_is_refused(patient, push_receiver, app):
+    """A browser's endpoint is a serialised URL: https on the default port, visible ASCII only."""
+    app.config["PUSH_ALLOW_INSECURE_ENDPOINTS"] = False
+    app.config["PUSH_ALLOWED_HOSTS"] = DEFAULT_PUSH_ALLOWED_HOSTS
+    keys = push_receiver.new_subscription()["keys"]
+    for endpoint in NOT_AN_ENDPOINT:
+        response = patient.post("/api/v1/push/subscriptions", json={"endpoint": endpoint, "keys": keys})
+        assert response.status_code == 422, repr(endpoint)
+        assert response.get_json()["error"]["code"] == "validation_error"
+        assert "endpoint" in response.get_json()["error"]["fields"], repr(endpoint)
+    for endpoint in (
+        "https://fcm.googleapis.com:443/fcm/send/abc",
+        "https://fcm.googleapis.com/fcm/send/abc",
+    ):
+        response = patient.post("/api/v1/push/subscriptions", json={"endpoint": endpoint, "keys": keys})
+        assert response.status_code == 201, (endpoint, response.get_json())
+    with app.app_context():
+        stored = {row.endpoint for row in db.session.query(PushSubscription)}
+    assert stored == {
+        "https://fcm.googleapis.com:443/fcm/send/abc",
+        "https://fcm.googleapis.com/fcm/send/abc",
+    }
+
+
+def test_the_test_receivers_port_is_taken_only_in_the_insecure_test_mode(patient, push_receiver, app):
+    subscription = push_receiver.new_subscription()
+    assert f":{push_receiver.port}/" in subscription["endpoint"]
+    assert patient.post("/api/v1/push/subscriptions", json=subscription).status_code == 201
+    for port in ("0", "99999", "65536", ""):
+        bad = {**subscription, "endpoint": f"http://127.0.0.1:{port}/push/abc"}
+        response = patient.post("/api/v1/push/subscriptions", json=bad)
+        assert response.status_code == 422 and "endpoint" in response.get_json()["error"]["fields"], port
+    app.config["PUSH_ALLOW_INSECURE_ENDPOINTS"] = False
+    secure = {**subscription, "endpoint": f"https://127.0.0.1:{push_receiver.port}/push/abc"}
+    response = patient.post("/api/v1/push/subscriptions", json=secure)
+    assert response.status_code == 422 and "port" in response.get_json()["error"]["fields"]["endpoint"][0]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [lambda endpoint: endpoint + "\t", lambda endpoint: re.sub(r":\d+/", ":0/", endpoint)],
+    ids=["a trailing tab", "port 0"],
+)
+def test_a_stored_endpoint_that_breaks_the_rules_fails_once_not_eight_times(clinic, spoil):
+    """One stored before the check: refused at send, for good, without a retry."""
+    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    subscription = clinic.subscribe(pat)
+    with clinic.app.app_context():
+        row = db.session.query(PushSubscription).one()
+        row.endpoint = spoil(row.endpoint)
+        db.session.commit()
+    lines = clinic.tick("2027-01-12T20:00:00+01:00")
+    assert lines["delivery"] == "1 sent, 0 to retry, 1 failed, 0 cancelled"  # the email fallback was sent
+    assert clinic.subscriptions(pat) == 0
+    assert clinic.push.received(subscription) == []
+    assert len(clinic.mails_to(pat)) == 1
+    push_row = next(row for row in clinic.outbox() if row.channel == "push")
+    assert (push_row.status, push_row.attempts) == ("failed", 1)
 
 
 def test_expiration_time_is_kept(patient, push_receiver, app):
