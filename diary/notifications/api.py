@@ -30,6 +30,7 @@ def public_key():
     description="Stored for this account; sent again, its keys are refreshed and nothing is duplicated",
 )
 @blp.alt_response(403, schema=ErrorSchema, description="Providers get no reminders")
+@blp.alt_response(409, schema=ErrorSchema, description="Another account holds this endpoint")
 @blp.alt_response(
     422,
     schema=ErrorSchema,
@@ -41,8 +42,8 @@ def subscribe(body):
 
     Takes `PushSubscription.toJSON()`. Idempotent on `endpoint` (docs/api.md,
     "Reminders and push"): 201 each time, the same subscription, nothing duplicated. An
-    endpoint that another account registered (the same browser, another user)
-    moves to this one.
+    endpoint that another account registered is refused with 409 and stays
+    theirs; the browser makes a new subscription (a new endpoint) instead.
     """
     user = require_role(PATIENT)
     subscription, _created = service.subscribe(user, body, now=utcnow())

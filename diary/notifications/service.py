@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import Patient, User, care_team_members
 from ..audit import service as audit
 from ..checkins.models import Entry
-from ..errors import validation_error
+from ..errors import ApiError, validation_error
 from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
 from ..localtime import due_reminder_date, end_of_local_day, local_date_of, next_reminder_at, reminder_instant
@@ -94,9 +94,10 @@ def _expiration(value) -> datetime | None:
 def subscribe(user: User, data: dict, *, now) -> tuple[PushSubscription, bool]:
     """Stores a browser's subscription; returns ``(subscription, created)``.
 
-    Idempotent on the endpoint. An endpoint that belonged to another account
-    (someone else used this browser before) moves to this one under a new id,
-    so nothing queued for the previous owner reaches this device.
+    Idempotent on the endpoint for its own account. An endpoint another account
+    holds is refused (409), never moved: knowing someone's endpoint must not take
+    their reminders over. A browser that someone else left subscribed makes a new
+    subscription instead (the PWA does, frontend/js/push.js).
     """
     try:
         info = validate_subscription(
@@ -122,8 +123,7 @@ def subscribe(user: User, data: dict, *, now) -> tuple[PushSubscription, bool]:
         db.session.flush()
         return existing, False
     if existing is not None:
-        db.session.delete(existing)
-        db.session.flush()
+        raise _held_by_another_account()
     subscription = PushSubscription(
         user_id=user.id,
         endpoint=endpoint,
@@ -138,12 +138,22 @@ def subscribe(user: User, data: dict, *, now) -> tuple[PushSubscription, bool]:
     except IntegrityError:
         # The same browser posted twice at once; the other request stored it.
         winner = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
-        if winner is None or winner.user_id != user.id:
+        if winner is None:
             raise
+        if winner.user_id != user.id:
+            raise _held_by_another_account() from None
         return winner, False
     # In the audit trail, not the patient's access log: a device, not diary data.
     audit.record(user, "create", f"push_subscription:{subscription.id}", at=now)
     return subscription, True
+
+
+def _held_by_another_account() -> ApiError:
+    return ApiError(
+        409,
+        "conflict",
+        "This browser's notifications belong to another account. Turn notifications on again here.",
+    )
 
 
 def unsubscribe(user: User, endpoint: str, *, now) -> None:

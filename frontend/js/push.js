@@ -117,7 +117,16 @@ async function register() {
     sub = null;
   }
   if (!sub) sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: serverKey });
-  await post('/api/v1/push/subscriptions', sub.toJSON());
+  try {
+    await post('/api/v1/push/subscriptions', sub.toJSON());
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 409)) throw err;
+    // Another account holds this browser's subscription (someone left it here): the server
+    // never moves it, so this patient gets a new one, with an endpoint of its own.
+    await sub.unsubscribe();
+    sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: serverKey });
+    await post('/api/v1/push/subscriptions', sub.toJSON());
+  }
 }
 
 /**

@@ -47,16 +47,24 @@ def test_subscribing_is_idempotent_on_the_endpoint(patient, push_receiver, app):
         assert db.session.query(PushSubscription).count() == 1
 
 
-def test_an_endpoint_moves_to_the_account_that_posts_it(patient, make_patient, provider, push_receiver, app):
+def test_an_endpoint_another_account_holds_is_refused_not_moved(
+    patient, make_patient, provider, push_receiver, app
+):
+    """Issue 21, item 4: knowing another patient's endpoint took over their subscription (their
+    reminders stopped, and came to whoever posted it). It stays theirs: 409, nothing changes."""
     subscription = push_receiver.new_subscription()
     first = patient.post("/api/v1/push/subscriptions", json=subscription).get_json()
     other = make_patient(provider, email=f"other-{uuid.uuid4().hex[:6]}@mail.test")
-    moved = other.post("/api/v1/push/subscriptions", json=subscription)
-    assert moved.status_code == 201
-    assert moved.get_json()["id"] != first["id"]  # a new id: nothing queued for the first owner follows it
+    fresh_keys = push_receiver.new_subscription()["keys"]
+    taken = other.post("/api/v1/push/subscriptions", json={**subscription, "keys": fresh_keys})
+    assert taken.status_code == 409
+    assert taken.get_json()["error"]["code"] == "conflict"
     with app.app_context():
         [row] = db.session.query(PushSubscription).all()
-        assert str(row.user_id) == other.user["id"]
+        assert (str(row.id), str(row.user_id)) == (first["id"], patient.user["id"])
+        assert (row.p256dh, row.auth) == (subscription["keys"]["p256dh"], subscription["keys"]["auth"])
+    again = patient.post("/api/v1/push/subscriptions", json=subscription)  # the owner: still idempotent
+    assert again.status_code == 201 and again.get_json()["id"] == first["id"]
 
 
 def test_unsubscribing(patient, push_receiver, app):
