@@ -21,7 +21,7 @@ from .audit.api import blp as audit_api
 from .checkins import models as _checkins_models  # noqa: F401
 from .checkins.api import blp as checkins_api
 from .exports.api import blp as exports_api
-from .extensions import db, limiter, migrate
+from .extensions import db, init_limiter, migrate
 from .monitoring import listeners as monitoring_listeners
 from .monitoring import models as _monitoring_models  # noqa: F401
 from .monitoring.api import blp as monitoring_api
@@ -68,7 +68,7 @@ def create_app(config=None):
     migrate.init_app(
         app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True, transactional_ddl=True
     )
-    limiter.init_app(app)
+    init_limiter(app)
     observability.init_app(app)
     headers.init_app(app)
     compression.init_app(app)

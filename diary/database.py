@@ -209,11 +209,13 @@ SQLITE_FAULTS = frozenset(
 
 
 class Outage:
-    """Logs a database outage once when it starts and once when it ends, however many
-    requests or jobs meet it in between; never SQL, bound parameters or the driver's text."""
+    """Logs an outage of ``what`` (the database; the rate limiter's storage, errors.py) once when it
+    starts and once when it ends, however many requests or jobs meet it in between; never SQL,
+    bound parameters or the driver's text."""
 
-    def __init__(self, logger: logging.Logger):
+    def __init__(self, logger: logging.Logger, what: str = "database"):
         self.log = logger
+        self.what = what
         self._lock = threading.Lock()
         self._since: float | None = None
         self._failures = 0
@@ -226,7 +228,8 @@ class Outage:
             self._since = time.monotonic()
         orig = getattr(exc, "orig", None)
         self.log.error(
-            "database unavailable: %s%s; answering 503 until it is back",
+            "%s unavailable: %s%s; answering 503 until it is back",
+            self.what,
             type(exc).__name__,
             f" ({type(orig).__name__}{' ' + orig.sqlstate if getattr(orig, 'sqlstate', None) else ''})"
             if orig is not None
@@ -245,7 +248,8 @@ class Outage:
             seconds, failures = time.monotonic() - self._since, self._failures
             self._since, self._failures = None, 0
         self.log.warning(
-            "database available again after %.0f s (%d request(s) or job(s) answered unavailable)",
+            "%s available again after %.0f s (%d request(s) or job(s) answered unavailable)",
+            self.what,
             seconds,
             failures,
         )

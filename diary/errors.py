@@ -9,6 +9,7 @@ import contextlib
 import logging
 
 from flask import current_app, g, jsonify
+from limits.errors import StorageError
 from marshmallow import Schema, fields
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -167,6 +168,25 @@ def handle_database_error(error: Exception):
     return envelope(503, "service_unavailable", message, headers={"Retry-After": str(retry_after)})
 
 
+LIMITER_RETRY_AFTER = 5  # seconds: the rate limiter's storage (Redis) cannot be reached
+
+
+def limiter_outage(app) -> database.Outage:
+    """The app's tracker of rate limiter storage outages, logged on ``diary.limits``."""
+    return app.extensions.setdefault(
+        "diary_limiter_outage", database.Outage(logging.getLogger("diary.limits"), "rate limiter storage")
+    )
+
+
+def handle_limiter_storage_error(error: StorageError):
+    """The limiter's storage is away: what it guards (a password guess, an email) is refused
+    uncounted with a 503, never a 500 and never let through unlimited."""
+    limiter_outage(current_app).failed(error.storage_error)
+    return envelope(
+        503, "service_unavailable", MESSAGES[503], headers={"Retry-After": str(LIMITER_RETRY_AFTER)}
+    )
+
+
 def _database_recovered(response):
     """A request that used the database and did not fail on it ends an outage."""
     if (
@@ -184,5 +204,6 @@ def init_app(app):
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(PoolTimeout, handle_database_error)
+    app.register_error_handler(StorageError, handle_limiter_storage_error)
     app.after_request(_database_recovered)
     app.register_error_handler(Exception, handle_unexpected)

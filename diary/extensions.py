@@ -24,6 +24,23 @@ migrate = Migrate()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
+# A Redis that stops answering must not hold a request's thread: it is refused at once or within
+# these seconds, and the request answers 503 (errors.py).
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+
+
+def init_limiter(app):
+    """Binds the limiter with its storage (DIARY_RATELIMIT_STORAGE_URL). Whatever the storage's
+    client raises comes as limits' ``StorageError``, which errors.py answers with a 503."""
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    options = dict(REDIS_TIMEOUTS) if uri.startswith("redis") else {}
+    app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+        **options,
+        **(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {}),
+        "wrap_exceptions": True,
+    }
+    limiter.init_app(app)
+
 
 def analyze():
     """Refreshes the planner's statistics (both databases spell it ANALYZE): after a bulk load,

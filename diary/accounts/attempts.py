@@ -18,7 +18,7 @@ from flask import current_app
 from limits import parse
 
 from .. import database
-from ..errors import ApiError
+from ..errors import ApiError, limiter_outage
 from ..extensions import limiter
 
 STEPS = 15  # a window is counted in steps of a fifteenth (a minute of "5 per 15 minutes")
@@ -125,6 +125,7 @@ def guess(*limits: tuple[GuessLimit, str]):
                 # again while refused is not kept out longer than the window says.
                 _give_back(taken)
                 raise ApiError(429, headers={"Retry-After": str(limit.retry_after(counts, now))})
+        limiter_outage(current_app).succeeded()  # counted: the storage answers (again)
     attempt = _Taken(taken)
     try:
         yield attempt
