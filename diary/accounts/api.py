@@ -130,9 +130,16 @@ def register(body):
     return _session_body(user)
 
 
+TOO_MANY_SENDS = (
+    "Too many invitation emails: 3 an hour per invite, 5 a day per address, 50 an hour per provider; "
+    "see Retry-After. Nothing was made or sent"
+)
+
+
 @blp.post("/invites")
 @blp.arguments(InviteRequestSchema)
 @blp.response(201, InviteSchema)
+@blp.alt_response(429, schema=ErrorSchema, description=TOO_MANY_SENDS)
 def create_invite(body):
     provider = require_role(PROVIDER)
     invite = service.create_invite(provider, now=utcnow(), valid_for=_invite_validity(), **body)
@@ -162,6 +169,7 @@ def revoke_invite(invite_id):
 @blp.response(200, InviteSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No pending invite of your care team has this id")
 @blp.alt_response(422, schema=ErrorSchema, description="The invite has no email")
+@blp.alt_response(429, schema=ErrorSchema, description=TOO_MANY_SENDS)
 def resend_invite(invite_id):
     """Emails a pending invite (by its ``id``) again; it is valid for a full period from now."""
     provider = require_role(PROVIDER)

@@ -7,6 +7,9 @@ arrive at once, at most ``amount`` guesses per key and window are ever
 evaluated: the rest are answered 429 without looking at the password.
 Counting after the answer, as Flask-Limiter's ``deduct_when`` does, let 24
 concurrent wrong guesses all be evaluated.
+
+What a request costs someone else, an email it sends, is counted the same
+way (``take``), and never given back.
 """
 
 import math
@@ -107,6 +110,25 @@ def _give_back(keys) -> None:
             storage.incr(storage_key, limit.key_expiry, amount=-1)
 
 
+def take(*limits: tuple[GuessLimit, str], message: str | None = None) -> list:
+    """Counts one against each ``(limit, key)``; returns the ``(limit, storage key)`` pairs counted.
+    When any is used up: 429 with ``Retry-After`` (and ``message``), and nothing counted."""
+    taken: list = []
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return taken
+    for limit, key in limits:
+        now = time.time()
+        taken.append((limit, limit.count_one(key, now)))
+        counts = limit.step_counts(key, now)
+        if sum(count for _, count in counts) > limit.item.amount:
+            # Never done, so nothing counted against any of them: a patient who taps
+            # again while refused is not kept out longer than the window says.
+            _give_back(taken)
+            raise ApiError(429, message=message, headers={"Retry-After": str(limit.retry_after(counts, now))})
+    limiter_outage(current_app).succeeded()  # counted: the storage answers (again)
+    return taken
+
+
 @contextmanager
 def guess(*limits: tuple[GuessLimit, str]):
     """Counts one guess against each ``(limit, key)``; 429 with ``Retry-After`` when any is used up.
@@ -114,19 +136,7 @@ def guess(*limits: tuple[GuessLimit, str]):
     Call ``.succeeded()`` on what it yields when the guess was right. A wrong
     guess (or an error) keeps its count, except a 503: the password was never checked.
     """
-    taken = []
-    if current_app.config.get("RATELIMIT_ENABLED", True):
-        for limit, key in limits:
-            now = time.time()
-            taken.append((limit, limit.count_one(key, now)))
-            counts = limit.step_counts(key, now)
-            if sum(count for _, count in counts) > limit.item.amount:
-                # Never evaluated, so no guess against any of them: a patient who taps
-                # again while refused is not kept out longer than the window says.
-                _give_back(taken)
-                raise ApiError(429, headers={"Retry-After": str(limit.retry_after(counts, now))})
-        limiter_outage(current_app).succeeded()  # counted: the storage answers (again)
-    attempt = _Taken(taken)
+    attempt = _Taken(take(*limits))
     try:
         yield attempt
     except Exception as error:

@@ -21,6 +21,7 @@ from ..audit import service as audit
 from ..errors import ApiError, validation_error
 from ..extensions import db
 from . import passwords
+from .attempts import GuessLimit, take
 from .models import PATIENT, PROVIDER, AuthSession, CareTeam, Invite, Patient, User
 
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -114,7 +115,7 @@ def create_invite(provider: User, *, name=None, email=None, now, valid_for=INVIT
     db.session.flush()
     audit.record(provider, "create", "invite", at=now)  # never the code: it is a credential
     if invite.email:
-        _send(invite, now=now)
+        _send(invite, sender=provider, now=now)
     return invite
 
 
@@ -124,7 +125,23 @@ def join_url(base_url: str, code: str, *, name=None, email=None) -> str:
     return f"{base_url.rstrip('/')}/#/join?{urlencode(query)}"
 
 
-def _send(invite: Invite, *, now) -> None:
+# Emails a provider's requests send (an invite made with an email, a resend), counted before they
+# are queued: a stolen provider session cannot mail-bomb anyone through the clinic's mail server.
+SENDS_PER_INVITE = GuessLimit("invite-sends", "3 per hour")
+SENDS_PER_RECIPIENT = GuessLimit("recipient-sends", "5 per day")
+SENDS_PER_PROVIDER = GuessLimit("provider-sends", "50 per hour")
+TOO_MANY_SENDS = "Too many invitation emails were sent. Please wait before sending another."
+
+
+def _send(invite: Invite, *, sender: User, now) -> None:
+    """Emails the invite (through the outbox), within the send limits: 429 past any of them,
+    and then nothing is sent (the caller's transaction, with a new invite, is not committed)."""
+    take(
+        (SENDS_PER_INVITE, invite_id(invite.code)),
+        (SENDS_PER_RECIPIENT, invite.email),
+        (SENDS_PER_PROVIDER, str(sender.id)),
+        message=TOO_MANY_SENDS,
+    )
     invite.sends = (invite.sends or 0) + 1
     invite.last_sent_at = now
     db.session.flush()
@@ -187,7 +204,7 @@ def resend_invite(provider: User, handle: str, *, now, valid_for=INVITE_VALIDITY
         )
     invite.expires_at = now + valid_for
     audit.record(provider, "update", "invite", at=now)
-    _send(invite, now=now)
+    _send(invite, sender=provider, now=now)
     return invite
 
 

@@ -27,11 +27,17 @@ def away(app, app_config, make_provider, make_patient):
     The limiter is one per process (diary/extensions.py), so this app is the last one made."""
     provider = make_provider()
     patient = make_patient(provider)
-    invite = login(app, provider["email"]).post("/api/v1/invites", json={}).get_json()
+    desk = login(app, provider["email"])
+    invite = desk.post("/api/v1/invites", json={"email": "new@mail.test"}).get_json()
     feed = patient.post("/api/v1/patients/me/calendar-feed").get_json()["url"]
     served = create_app({**app_config, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}"})
     yield SimpleNamespace(
-        app=served, provider=provider, patient=patient, invite=invite, feed=feed[feed.index("/api/v1/") :]
+        app=served,
+        provider=provider,
+        desk=desk,
+        patient=patient,
+        invite=invite,
+        feed=feed[feed.index("/api/v1/") :],
     )
     with served.app_context():
         db.session.remove()
@@ -83,7 +89,12 @@ def test_every_limited_route_answers_503_and_the_rest_serves(away):
     change = {"current_password": PASSWORD, "new_password": "a brand new passphrase"}
     assert_unavailable(there.post("/api/v1/me/password", json=change))
 
-    # What no limit guards goes on: the diary, the session, the health check.
+    desk = signed_in(away.app, away.desk)
+    assert_unavailable(desk.post("/api/v1/invites", json={"email": "someone@mail.test"}))
+    assert_unavailable(desk.post(f"/api/v1/invites/{away.invite['id']}/resend"))
+
+    # What no limit guards goes on: the diary, an invite handed over in person, the health check.
+    assert desk.post("/api/v1/invites", json={}).status_code == 201
     assert there.get("/api/v1/patients/me/entries").status_code == 200
     assert there.get("/api/v1/auth/session").get_json()["user"]["id"] == away.patient.user["id"]
     assert away.app.test_client().get("/healthz").status_code == 200
