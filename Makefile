@@ -27,6 +27,7 @@ run: $(VENV)/.installed-run
 # The production shape: gunicorn, one worker process per core (gunicorn.conf.py), on DIARY_BIND
 # (default 127.0.0.1:8000) behind a reverse proxy; run `make scheduler` beside it
 # (docs/operations.md, "Deployment").
+# More than one worker needs DIARY_RATELIMIT_STORAGE_URL=redis://...: it refuses memory:// (the default).
 serve: $(VENV)/.installed-run
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py

@@ -575,6 +575,9 @@ def start(target, args):
             "DIARY_BIND": f"127.0.0.1:{target.port}",
             "DIARY_WORKERS": str(args.workers),
             "DIARY_TIMEOUT": "300",
+            # Several workers count logins together, as in production: gunicorn.conf.py refuses memory://.
+            "DIARY_RATELIMIT_STORAGE_URL": os.environ.get("DIARY_RATELIMIT_STORAGE_URL")
+            or "redis://127.0.0.1:6379",
         }
     )
     # Every tree runs under this tree's gunicorn.conf.py: the same server, so the figures compare the apps.
