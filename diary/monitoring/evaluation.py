@@ -30,7 +30,7 @@ from ..idempotency import insert_ignoring_duplicates
 from ..localtime import local_date_of, next_local_midnight
 from ..treatments.models import COMPLETED, Treatment
 from .cycles import cycle_rows, store_cycles
-from .flags import Causes, reconcile, set_open_flags
+from .flags import TEAM_CLOSES, Causes, reconcile, set_open_flags
 from .models import FLAG_KINDS, NO_DATE, OPEN, PatientSummary, ReliefCheckpoint
 from .params import relief_params
 from .priors import prior_durations
@@ -112,6 +112,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
             if e.kind in ("wearing_off", "non_response")
         },
         relief.latest_course_start_with(completed, by_team, today, params.course_gap_days),
+        team_view(scores, completed, by_team, today, options),
     )
     flags = reconcile(patient.id, events, causes, now)
     store_cycles(
@@ -144,6 +145,27 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     set_open_flags(summary, [flag.kind for flag in flags if flag.status == OPEN])
     db.session.flush()
     return summary
+
+
+def team_view(scores, completed, by_team, today, options):
+    """``Causes.team_raises``: whether the replay of the care team's sessions alone (the
+    patient's own doses left out) raises a kind in the team's cycle holding a day, on or
+    after a date. None when the patient recorded no dose of their own. The replay runs
+    at most once, and only when a flag of the care team's would otherwise close."""
+    if set(completed) <= set(by_team):
+        return None
+    gap, raised = options["params"].course_gap_days, None
+
+    def team_raises(kind, day, since) -> bool:
+        nonlocal raised
+        if raised is None:
+            events, _assessment = relief.evaluate(scores, by_team, today, **options)
+            raised = {(e.kind, e.details["cycle_start"]): e.day for e in events if e.kind in TEAM_CLOSES}
+        start = relief.course_start(by_team, day, gap)
+        on = start and raised.get((kind, start.isoformat()))
+        return on is not None and on >= since
+
+    return team_raises
 
 
 def keep_checkpoint(patient_id, checkpoint, stored: bool) -> None:

@@ -20,6 +20,9 @@ raised (those with a ``cycle_start``) and leaves any other flag alone:
   edited, a score backfilled into a gap, a session moved, a booking made) is
   deleted if nobody acted on it (no acknowledgement, no provider alert), else
   resolved as ``withdrawn``; a withdrawn flag whose event comes back reopens.
+  An urgent or wearing_off whose event only the patient's own dose took away (the
+  dose's day has no check-in the rules read, and it moves TL) stands: the replay
+  of the care team's sessions alone still raises it (``Causes.held``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..relief import Event
 from .models import ACKNOWLEDGED, FLAG_KINDS, FLAG_ORDER, NO_FLAG_RANK, OPEN, RESOLVED, URGENCY, Flag
 
 log = logging.getLogger(__name__)
@@ -52,12 +56,15 @@ def occurrence_of(event) -> str:
 class Causes:
     """Tells whether a flag's cause has ended, as of the current data."""
 
-    def __init__(self, cycle_start, last_logged, settled_cycles, team_cycle_start=None):
+    def __init__(self, cycle_start, last_logged, settled_cycles, team_cycle_start=None, team_raises=None):
         self.cycle_start = cycle_start
         self.last_logged = last_logged
         self.settled_cycles = settled_cycles
         # the latest course holding a session the care team recorded
         self.team_cycle_start = team_cycle_start
+        # team_raises(kind, day): would the replay without the patient's own doses raise
+        # ``kind`` in the cycle holding ``day``? None: the patient recorded no dose.
+        self.team_raises = team_raises
         # per kind only the care team closes, the newest cycle whose event stays open (note_open)
         self.newest: dict[str, date] = {}
 
@@ -74,6 +81,17 @@ class Causes:
                 if self.ended(event.kind, cycle_start, event.details) is None:
                     newest[event.kind] = max(newest.get(event.kind, cycle_start), cycle_start)
         self.newest = newest
+
+    def held(self, flag) -> bool:
+        """Whether a team-closed flag the replay no longer raises is kept by the care team's
+        own data: the patient's dose took its event away (a dose makes its day's check-in
+        unread and moves TL), and a patient's dose cannot close the care team's flags."""
+        return (
+            self.team_raises is not None
+            and flag.kind in TEAM_CLOSES
+            and flag.cycle_start is not None
+            and self.team_raises(flag.kind, flag.raised_on, flag.cycle_start)
+        )
 
     def new_cycle(self, cycle_start, kind=None) -> str | None:
         """Why a flag's cycle is over, whether or not its event is still raised: a newer course
@@ -120,6 +138,10 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
         )
     }
     wanted = {occurrence_of(event): event for event in events}
+    for occurrence, flag in live.items():
+        if occurrence not in wanted and causes.held(flag):
+            # Its event stands, as the flag has it: only the patient's own dose hid it.
+            wanted[occurrence] = Event(flag.raised_on, flag.kind, flag.details)
     causes.note_open(wanted.values())
 
     # Resolutions first, so a new flag of a kind never meets the old open one.
