@@ -18,8 +18,8 @@ raised (those with a ``cycle_start``) and leaves any other flag alone:
   with its own day and details; should the newer one go, the older reopens);
 - a flag whose event the changed data no longer raise (an entry deleted or
   edited, a score backfilled into a gap, a session moved, a booking made) is
-  deleted if nobody acted on it (no acknowledgement, no provider alert), else
   resolved as ``withdrawn``; a withdrawn flag whose event comes back reopens.
+  Flags are never deleted: each one ends with a reason the care team can read.
   An urgent or wearing_off whose event only the patient's own dose took away (the
   dose's day has no check-in the rules read, and it moves TL) stands: the replay
   of the care team's sessions alone still raises it (``Causes.held``).
@@ -155,14 +155,9 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
             else causes.new_cycle(flag.cycle_start, flag.kind)
         )
         if reason is None and event is None:
-            if flag.acknowledged_at is None and flag.provider_alerted_at is None:
-                # Nobody acted on it and the data no longer raise it (a backfilled
-                # score inside a gap, a deleted entry): it goes, and comes back
-                # if its event does.
-                db.session.delete(flag)
-                del live[occurrence]
-                known.discard(occurrence)
-                continue
+            # The data no longer raise it (a backfilled score inside a gap, a deleted
+            # entry): withdrawn, never deleted, so the care team can read what became
+            # of it; it reopens if its event comes back.
             reason = WITHDRAWN
         if reason:
             flag.status, flag.resolved_at, flag.resolution = RESOLVED, now, reason

@@ -26,6 +26,13 @@ class FlagSchema(Schema):
     )
     acknowledged_at = UTCDateTime(allow_none=True)
     resolved_at = UTCDateTime(allow_none=True)
+    resolution = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Why it resolved (beyond the first contract): new_cycle, logging_resumed, superseded, "
+            "withdrawn (the changed data no longer raise it; it reopens if they do again)"
+        },
+    )
 
 
 class FlagListSchema(Schema):

@@ -121,6 +121,7 @@ FLAG_COLUMNS = (
     "acknowledged_by_id",
     "acknowledged_at",
     "resolved_at",
+    "resolution",
 )
 
 
@@ -157,6 +158,7 @@ def flag_json(row, patient_id) -> dict:
         "acknowledged_by": _str(row["acknowledged_by_id"]),
         "acknowledged_at": iso(row["acknowledged_at"]),
         "resolved_at": iso(row["resolved_at"]),
+        "resolution": row["resolution"],
     }
 
 

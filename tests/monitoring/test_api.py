@@ -27,6 +27,7 @@ FLAG_KEYS = {
     "acknowledged_by",
     "acknowledged_at",
     "resolved_at",
+    "resolution",  # beyond the first contract: why it resolved
 }
 ASSESSMENT_KEYS = {
     "status",
@@ -138,14 +139,21 @@ def test_a_backfilled_month_gives_the_flags_and_assessment_on_the_timeline(app, 
     assert body["treatments"] == provider_client.get(f"/api/v1/patients/{pid}/treatments").get_json()["items"]
     assert body["flags"] == provider_client.get(f"/api/v1/patients/{pid}/flags").get_json()["items"]
 
-    flags = {flag["kind"]: flag for flag in body["flags"]}
-    assert set(flags) == {"wearing_off", "plan_maintenance"}  # the gaps seen while backfilling are gone
+    flags = {flag["kind"]: flag for flag in body["flags"] if flag["kind"] != "data_gap"}
+    assert set(flags) == {"wearing_off", "plan_maintenance"}
+    # The gaps seen while backfilling day by day are on record, withdrawn.
+    gaps = {(flag["status"], flag["resolution"]) for flag in body["flags"] if flag["kind"] == "data_gap"}
+    assert gaps == {("resolved", "withdrawn")}
     wearing = flags["wearing_off"]
     assert set(wearing) == FLAG_KEYS
     assert wearing["status"] == "open" and wearing["raised_on"] == (day0 + timedelta(days=18)).isoformat()
     assert wearing["details"]["duration"] == 18 and wearing["acknowledged_by"] is None
     assert wearing["raised_at"].endswith("Z")
-    assert flags["plan_maintenance"]["status"] == "resolved"
+    assert (flags["plan_maintenance"]["status"], flags["plan_maintenance"]["resolution"]) == (
+        "resolved",
+        "superseded",
+    )
+    assert wearing["resolution"] is None
 
     assessment = body["assessment"]
     assert set(assessment) == ASSESSMENT_KEYS
@@ -329,12 +337,12 @@ def test_acknowledging_a_flag(app, patient, provider_client):
 
     # A new session starts a new cycle: the flag resolves itself, keeping who acknowledged it.
     post_session(provider_client, patient, today_of(patient), hour=0)
-    [resolved] = provider_client.get(f"/api/v1/patients/{pid}/flags?status=resolved&x=1").get_json()["items"][
-        -1:
-    ]
+    resolved_flags = provider_client.get(f"/api/v1/patients/{pid}/flags?status=resolved&x=1").get_json()
+    [resolved] = [f for f in resolved_flags["items"] if f["id"] == flag["id"]]
     assert (
         resolved["id"] == flag["id"]
         and resolved["resolved_at"]
+        and resolved["resolution"] == "new_cycle"
         and resolved["acknowledged_by"] == provider_client.user["id"]
     )
 
@@ -445,8 +453,11 @@ def test_deleting_an_entry_through_the_api_re_evaluates(patient, provider_client
     }
     assert "urgent" in kinds
     assert patient.delete(f"/api/v1/entries/{ids[-1]}").status_code == 204
-    kinds = {f["kind"] for f in provider_client.get(f"/api/v1/patients/{pid}/flags").get_json()["items"]}
-    assert "urgent" not in kinds  # nobody had acted on it: withdrawn with the entry
+    flags = provider_client.get(f"/api/v1/patients/{pid}/flags").get_json()["items"]
+    # Withdrawn with the entry, and on record though nobody had acted on it.
+    assert [(f["status"], f["resolution"]) for f in flags if f["kind"] == "urgent"] == [
+        ("resolved", "withdrawn")
+    ]
 
 
 def test_reads_of_the_timeline_are_audited_for_the_care_team_only(app, patient, provider_client):

@@ -151,7 +151,8 @@ def test_a_score_backfilled_into_a_gap_withdraws_the_flag(diary):
     assert flag_set(pat.flags()) == {("data_gap", "open")}
     pat.score(day(5), 5)  # the outbox delivers a check-in of day 5: there was no gap on day 7
     summary = pat.refresh(day(7), hour=13)
-    assert pat.flags() == []  # nobody had acted on it: it is gone
+    # Nobody had acted on it, yet it stays on record, with the reason it went.
+    assert pat.flags() == [("data_gap", "resolved", day(7), "withdrawn")]
     assert summary["open_flags"] == []
 
 
@@ -329,7 +330,8 @@ def test_booking_a_session_before_the_predicted_date_withdraws_plan_maintenance(
     assert flag.details["predicted_wear_off_date"] == day(17).isoformat()
     pat.session(day(16), status="planned")  # booked: the care team has planned it
     summary = pat.refresh(day(14), hour=21)
-    assert pat.flags() == [] and summary["open_flags"] == []
+    assert pat.flags() == [("plan_maintenance", "resolved", day(14), "withdrawn")]
+    assert summary["open_flags"] == []
     assert summary["next_planned_session"] == pat.at(day(16), hour=10)
 
 
@@ -379,7 +381,10 @@ def test_the_superseded_flag_reopens_when_the_newer_course_is_taken_back(app, di
         db.session.delete(db.session.get(Treatment, own))
         db.session.commit()
     summary = pat.refresh(day(42), hour=13)
-    assert wearing_off_flags(pat) == [("wearing_off", "open", day(18), None)]
+    assert wearing_off_flags(pat) == [
+        ("wearing_off", "open", day(18), None),
+        ("wearing_off", "resolved", day(40), "withdrawn"),  # the taken-back course's, on record
+    ]
     assert "wearing_off" in summary["open_flags"]
 
 
