@@ -93,6 +93,17 @@ class Causes:
             and self.team_raises(flag.kind, flag.raised_on, flag.cycle_start)
         )
 
+    def cycle_may_go_on(self):
+        """Which flags ``new_cycle`` no longer closes, as a condition on their rows: those of the
+        current course or later (for the team-closed kinds, of the current course the care
+        team had a session in); ``new_cycle`` still holds for every other one."""
+        team = Flag.kind.in_(TEAM_CLOSES)
+        if self.team_cycle_start is not None:
+            team = team & (Flag.cycle_start >= self.team_cycle_start)
+        if self.cycle_start is None:
+            return team
+        return team | (Flag.cycle_start >= self.cycle_start)
+
     def new_cycle(self, cycle_start, kind=None) -> str | None:
         """Why a flag's cycle is over, whether or not its event is still raised: a newer course
         closed it, or (team-closed kinds) a newer course raised the same kind."""
@@ -120,8 +131,10 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
     """Brings the stored flags in line with the replay's events; returns the patient's live flags.
 
     Only the flags that can still change are loaded whole: those not resolved,
-    withdrawn ones and team-closed ones a newer course superseded (which may
-    reopen). Of the settled rest, the occurrences suffice to raise nothing twice.
+    withdrawn ones, team-closed ones a newer course superseded, and those closed
+    as new_cycle whose cycle is the current one again (the newer course's session
+    deleted or moved): all may reopen. Of the settled rest, the occurrences
+    suffice to raise nothing twice.
     """
     known = set(db.session.scalars(select(Flag.occurrence).where(Flag.patient_id == patient_id)))
     live = {
@@ -132,14 +145,15 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
                 Flag.patient_id == patient_id,
                 (Flag.status != RESOLVED)
                 | (Flag.resolution == WITHDRAWN)
-                | ((Flag.resolution == SUPERSEDED) & Flag.kind.in_(TEAM_CLOSES)),
+                | ((Flag.resolution == SUPERSEDED) & Flag.kind.in_(TEAM_CLOSES))
+                | ((Flag.resolution == NEW_CYCLE) & causes.cycle_may_go_on()),
             )
             .execution_options(populate_existing=True)
         )
     }
     wanted = {occurrence_of(event): event for event in events}
     for occurrence, flag in live.items():
-        if occurrence not in wanted and causes.held(flag):
+        if occurrence not in wanted and flag.status != RESOLVED and causes.held(flag):
             # Its event stands, as the flag has it: only the patient's own dose hid it.
             wanted[occurrence] = Event(flag.raised_on, flag.kind, flag.details)
     causes.note_open(wanted.values())
@@ -171,8 +185,9 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
         reason = causes.ended(event.kind, cycle_start, event.details)
         flag = live.get(occurrence)
         if flag is not None:
-            if flag.status == RESOLVED and flag.resolution in (WITHDRAWN, SUPERSEDED) and reason is None:
-                _reopen(flag, event)  # its event is back, or the newer course's flag is gone
+            if flag.status == RESOLVED and reason is None:
+                # its event is back, the newer course's flag is gone, or the newer course itself
+                _reopen(flag, event)
         elif occurrence not in known:
             flag = Flag(
                 patient_id=patient_id,

@@ -6,7 +6,7 @@ real today; the patient lives in a zone where it is midday now, so "an hour
 ago" and "this morning" are always today.
 """
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -82,11 +82,13 @@ def clinic(app, make_patient, provider):
     return Clinic(app, make_patient, provider)
 
 
-def relief_then_worse(clinic):
+def relief_then_worse(clinic, sessions=(-2,)):
     """A first course five weeks ago whose relief faded; the care team's session two days
-    ago; yesterday's and this morning's check-ins severe: ``urgent``, raised today."""
-    clinic.history(-45, [12] * 7 + [None] + [5] * 17 + [11] * 17, sessions=[-38])
-    clinic.session(clinic.team, clinic.at(-2, 10))
+    ago (or ``sessions``); yesterday's and this morning's check-ins severe: ``urgent``,
+    raised today."""
+    clinic.history(-45, [12] * 7 + [None] + [5] * 17 + [11] * (min(sessions) + 19), sessions=[-38])
+    for offset in sessions:
+        clinic.session(clinic.team, clinic.at(offset, 10))
     clinic.check_in(-1, 16)
     clinic.check_in(0, 17)
     urgent = clinic.flag("urgent")
@@ -106,3 +108,82 @@ def test_the_patients_own_dose_today_leaves_an_urgent_raised_today_open(clinic):
     assert {flag["id"] for flag in clinic.flags()} >= before  # no flag row gone
     row = clinic.worklist_row()
     assert row["open_flags"][0] == "urgent"
+
+
+def faded_first_course(clinic):
+    """A first course five weeks ago whose relief has faded: wearing_off, open, raised days ago."""
+    clinic.history(-45, [12] * 7 + [None] + [5] * 17 + [11] * 20, sessions=[-38])
+    assert clinic.check_in(0, 12)
+    wearing = clinic.flag("wearing_off")
+    assert wearing["status"] == "open" and wearing["raised_on"] < clinic.today.isoformat()
+    return wearing
+
+
+def by_id(clinic, flag):
+    [found] = [f for f in clinic.flags() if f["id"] == flag["id"]]
+    return found
+
+
+def state(flag):
+    return flag["status"], flag["resolution"]
+
+
+def test_deleting_the_session_that_began_a_cycle_reopens_the_flags_it_closed(clinic):
+    """A session recorded by mistake (another patient's, a wrong date) and deleted: the care
+    team's flags it closed as new_cycle come back, acknowledged ones as acknowledged."""
+    wearing = faded_first_course(clinic)
+    ack = clinic.team.post(f"/api/v1/flags/{wearing['id']}/acknowledge", json={})
+    assert ack.status_code == 200
+    session = clinic.session(clinic.team, clinic.at(0, 8))
+    assert state(by_id(clinic, wearing)) == ("resolved", "new_cycle")
+
+    assert clinic.team.delete(f"/api/v1/treatments/{session['id']}").status_code == 204
+    again = by_id(clinic, wearing)
+    assert state(again) == ("acknowledged", None) and again["resolved_at"] is None
+    assert clinic.worklist_row()["status"] == "wearing_off"
+
+
+def test_moving_a_session_to_a_later_booking_reopens_what_it_closed(clinic):
+    """Recorded as done, it was only booked: moved to tomorrow as planned, the cycle it began is gone."""
+    wearing = faded_first_course(clinic)
+    session = clinic.session(clinic.team, clinic.at(-1, 10))
+    assert state(by_id(clinic, wearing)) == ("resolved", "new_cycle")
+
+    body = {"status": "planned", "starts_at": clinic.at(1, 10)}
+    assert clinic.team.patch(f"/api/v1/treatments/{session['id']}", json=body).status_code == 200
+    assert state(by_id(clinic, wearing)) == ("open", None)
+    row = clinic.worklist_row()
+    assert row["open_flags"][0] == "wearing_off" and row["next_planned_by"] == "care_team"
+
+
+def test_moving_a_session_onto_the_day_of_a_flag_withdraws_it_and_moving_it_back_reopens_it(clinic):
+    """The care team's own session, moved onto the day whose check-in raised urgent, makes that
+    check-in a session day's (not read): withdrawn, on record; moved back, the same flag reopens."""
+    urgent = relief_then_worse(clinic, sessions=(-3, -2))  # a course of two sessions
+    [session] = [
+        t
+        for t in clinic.team.get(f"/api/v1/patients/{clinic.pid}/treatments").get_json()["items"]
+        if t["local_date"] == clinic.day(-2).isoformat()
+    ]
+    moved = {"starts_at": clinic.at(0, 11)}
+    assert clinic.team.patch(f"/api/v1/treatments/{session['id']}", json=moved).status_code == 200
+    withdrawn = by_id(clinic, urgent)
+    assert state(withdrawn) == ("resolved", "withdrawn") and withdrawn["resolved_at"]
+    assert "urgent" not in clinic.worklist_row()["open_flags"]
+
+    back = {"starts_at": clinic.at(-2, 10)}
+    assert clinic.team.patch(f"/api/v1/treatments/{session['id']}", json=back).status_code == 200
+    assert state(by_id(clinic, urgent)) == ("open", None)
+    assert clinic.worklist_row()["open_flags"][0] == "urgent"
+
+
+def test_moving_a_session_before_a_flag_closes_it_with_the_new_cycle(clinic):
+    """A session dated too late, moved to the day before the wear-off was raised: the wear-off
+    belonged to no cycle that went on that long, and the new cycle closes it."""
+    wearing = faded_first_course(clinic)
+    session = clinic.session(clinic.team, clinic.at(0, 8))
+    earlier = date.fromisoformat(wearing["raised_on"]) - timedelta(days=1)
+    moved = {"starts_at": clinic.at((earlier - clinic.today).days, 10)}
+    assert clinic.team.patch(f"/api/v1/treatments/{session['id']}", json=moved).status_code == 200
+    assert state(by_id(clinic, wearing)) == ("resolved", "new_cycle")
+    assert {f["id"] for f in clinic.flags()} >= {wearing["id"]}
