@@ -187,3 +187,38 @@ def test_moving_a_session_before_a_flag_closes_it_with_the_new_cycle(clinic):
     assert clinic.team.patch(f"/api/v1/treatments/{session['id']}", json=moved).status_code == 200
     assert state(by_id(clinic, wearing)) == ("resolved", "new_cycle")
     assert {f["id"] for f in clinic.flags()} >= {wearing["id"]}
+
+
+def test_an_entry_patch_re_runs_the_engine(clinic):
+    """The patient corrects this morning's answers: the urgent they raised is withdrawn, and
+    comes back, the same flag, when the answers are put back."""
+    urgent = relief_then_worse(clinic)
+    [today] = [
+        e
+        for e in clinic.patient.get("/api/v1/patients/me/entries").get_json()["items"]
+        if e["local_date"] == clinic.today.isoformat()
+    ]
+    patch = clinic.patient.patch(f"/api/v1/entries/{today['id']}", json={"answers": answers_for(4)})
+    assert patch.status_code == 200
+    assert state(by_id(clinic, urgent)) == ("resolved", "withdrawn")
+    assert clinic.worklist_row()["latest_score"] == 4
+
+    patch = clinic.patient.patch(f"/api/v1/entries/{today['id']}", json={"answers": answers_for(17)})
+    assert patch.status_code == 200
+    assert state(by_id(clinic, urgent)) == ("open", None)
+
+
+def test_changing_an_old_entry_re_runs_the_engine_for_its_day(clinic):
+    """An entry of days ago edited: the urgent raised on its day is withdrawn, though later
+    check-ins came since."""
+    clinic.history(-20, [12] * 7 + [None] + [5] * 6, sessions=[-13])
+    ids = [clinic.diary.score(clinic.day(offset), total) for offset, total in ((-6, 16), (-5, 17))]
+    clinic.history(-4, [13])
+    clinic.check_in(0, 12)  # a silence of three days before today: no gap yet
+    urgent = clinic.flag("urgent")
+    assert urgent["raised_on"] == clinic.day(-5).isoformat()
+    assert (
+        clinic.patient.patch(f"/api/v1/entries/{ids[1]}", json={"answers": answers_for(6)}).status_code == 200
+    )
+    assert state(by_id(clinic, urgent)) == ("resolved", "withdrawn")
+    assert "urgent" not in clinic.worklist_row()["open_flags"]
