@@ -18,8 +18,10 @@ raised (those with a ``cycle_start``) and leaves any other flag alone:
   with its own day and details; should the newer one go, the older reopens);
 - a flag whose event the changed data no longer raise (an entry deleted or
   edited, a score backfilled into a gap, a session moved, a booking made) is
-  resolved as ``withdrawn``; a withdrawn flag whose event comes back reopens.
-  Flags are never deleted: each one ends with a reason the care team can read.
+  resolved as ``withdrawn``; a withdrawn flag whose event comes back reopens, and
+  so does one closed as ``new_cycle`` when the newer course goes (its session
+  deleted, or moved to a booking). Flags are never deleted: each one ends with a
+  reason the care team can read.
   An urgent or wearing_off whose event only the patient's own dose took away (the
   dose's day has no check-in the rules read, and it moves TL) stands: the replay
   of the care team's sessions alone still raises it (``Causes.held``).
@@ -85,7 +87,8 @@ class Causes:
     def held(self, flag) -> bool:
         """Whether a team-closed flag the replay no longer raises is kept by the care team's
         own data: the patient's dose took its event away (a dose makes its day's check-in
-        unread and moves TL), and a patient's dose cannot close the care team's flags."""
+        unread and moves TL), and a patient's dose cannot close the care team's flags.
+        Asked of open and acknowledged flags only (the second replay is not free)."""
         return (
             self.team_raises is not None
             and flag.kind in TEAM_CLOSES
