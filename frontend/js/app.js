@@ -19,13 +19,23 @@ import * as checkin from './views/checkin.js';
 import * as history from './views/history.js';
 import * as sessions from './views/sessions.js';
 import * as settings from './views/settings.js';
-import * as worklist from './views/worklist.js';
-import * as timeline from './views/timeline.js';
-import * as account from './views/account.js';
 import * as welcome from './views/welcome.js';
 import { forgetForms } from './gad7.js';
-import * as outcomes from './views/outcomes.js';
 import { syncPush, disablePush } from './push.js';
+
+// The provider's screens are loaded when a provider first opens one (then cached by the
+// service worker): a patient's phone never downloads them, and they need the server anyway.
+function provider(load) {
+  return async (ctx) => {
+    let view;
+    try {
+      view = await load();
+    } catch (err) {
+      throw new NetworkError(err);
+    }
+    return ctx.isCurrent() ? view.render(ctx) : null; // another screen was asked for meanwhile
+  };
+}
 
 const ROUTES = [
   { re: /^\/login$/, view: auth.renderLogin, who: 'guest', title: 'Log in' },
@@ -35,10 +45,34 @@ const ROUTES = [
   { re: /^\/history$/, view: history.render, who: 'patient', title: 'History', nav: 'history' },
   { re: /^\/sessions$/, view: sessions.render, who: 'patient', title: 'Sessions', nav: 'sessions' },
   { re: /^\/settings$/, view: settings.render, who: 'patient', title: 'Settings', nav: 'settings' },
-  { re: /^\/patients$/, view: worklist.render, who: 'provider', title: 'Worklist', nav: 'patients' },
-  { re: /^\/patients\/([\w-]+)$/, view: timeline.render, who: 'provider', title: 'Patient', nav: 'patients' },
-  { re: /^\/outcomes$/, view: outcomes.render, who: 'provider', title: 'Outcomes', nav: 'outcomes' },
-  { re: /^\/account$/, view: account.render, who: 'provider', title: 'Account', nav: 'account' },
+  {
+    re: /^\/patients$/,
+    view: provider(() => import('./views/worklist.js')),
+    who: 'provider',
+    title: 'Worklist',
+    nav: 'patients',
+  },
+  {
+    re: /^\/patients\/([\w-]+)$/,
+    view: provider(() => import('./views/timeline.js')),
+    who: 'provider',
+    title: 'Patient',
+    nav: 'patients',
+  },
+  {
+    re: /^\/outcomes$/,
+    view: provider(() => import('./views/outcomes.js')),
+    who: 'provider',
+    title: 'Outcomes',
+    nav: 'outcomes',
+  },
+  {
+    re: /^\/account$/,
+    view: provider(() => import('./views/account.js')),
+    who: 'provider',
+    title: 'Account',
+    nav: 'account',
+  },
 ];
 
 const NAV = {
