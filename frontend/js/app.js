@@ -54,7 +54,7 @@ const ROUTES = [
   },
   {
     re: /^\/patients\/([\w-]+)$/,
-    view: provider(() => import('./views/timeline.js')),
+    view: provider(() => import('./views/timeline/index.js')),
     who: 'provider',
     title: 'Patient',
     nav: 'patients',

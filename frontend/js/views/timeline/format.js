@@ -1,0 +1,38 @@
+// Small words shared by the timeline's sections.
+import { h } from '../../dom.js';
+import { formatDateTime } from '../../dates.js';
+import { ROUTE_SHORT, SIDE_EFFECT_CLINICAL } from '../../labels.js';
+
+// One rule for time: the patient's zone, labelled, and the provider's own time beside it when it differs.
+export function when(state, iso) {
+  return formatDateTime(iso, state.data?.patient?.timezone, { viewerZone: state.viewerZone });
+}
+
+export function whenTime(state, iso) {
+  return formatDateTime(iso, state.data?.patient?.timezone, { viewerZone: state.viewerZone, timeOnly: true });
+}
+
+export function recordedBy(t) {
+  return t.recorded_by?.role === 'patient' ? 'Patient' : 'Care team';
+}
+
+export function sessionSummary(t) {
+  return [ROUTE_SHORT[t.route] || t.route, t.dose_mg != null ? `${t.dose_mg} mg` : null]
+    .filter(Boolean)
+    .join(', ');
+}
+
+export function sideEffects(effects) {
+  return `Side effects: ${effects.map((s) => SIDE_EFFECT_CLINICAL[s] || s).join(', ')}`;
+}
+
+export function noteBody(note, effects) {
+  return [
+    note ? h('p', { class: 'note' }, note) : null,
+    effects?.length ? h('p', {}, sideEffects(effects)) : null,
+  ];
+}
+
+export function round(n) {
+  return Math.round(n * 10) / 10;
+}
