@@ -15,7 +15,7 @@ import * as outbox from './outbox.js';
 import { flushOutbox } from './sync.js';
 import { formatDate, localDate } from './dates.js';
 import * as auth from './views/auth.js';
-import * as checkin from './views/checkin.js';
+import * as checkin from './views/checkin/index.js';
 import * as history from './views/history.js';
 import * as sessions from './views/sessions.js';
 import * as settings from './views/settings.js';

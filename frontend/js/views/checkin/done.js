@@ -1,0 +1,139 @@
+// "Done for today": the score in plain words, the last days, where to turn if things get
+// worse, and "Edit today's check-in".
+import { get } from '../../api.js';
+import { h, clear } from '../../dom.js';
+import { bandOf } from '../../gad7.js';
+import { addDays, formatDate, formatTime } from '../../dates.js';
+import * as outbox from '../../outbox.js';
+import { textsFor } from './entries.js';
+
+const RECENT_DAYS = 7;
+
+export async function showDone(state, actions, { entry, queued }) {
+  state.dispose?.();
+  state.dispose = null;
+  const texts = await textsFor(state, entry.instrument || state.due.instrument);
+  if (!actions.isCurrent()) return;
+  const recent = h('div', {});
+  const waiting = queued
+    ? h('p', {}, 'It is saved on this device and will be sent when you are online.')
+    : null;
+  if (queued) state.dispose = removeWhenSent(state.user, entry, waiting);
+  actions.show(
+    doneCard(state, actions, { entry, queued }, texts, waiting),
+    h(
+      'section',
+      { 'aria-labelledby': 'recent-title' },
+      h('h2', { id: 'recent-title' }, 'Your last days'),
+      recent,
+    ),
+    supportBox(state.due.support),
+  );
+  showRecent(state, actions, recent, entry);
+}
+
+// Once the outbox has sent it, the sentence is no longer true.
+function removeWhenSent(user, entry, waiting) {
+  const onChange = async () => {
+    const items = await outbox.list(user.id).catch(() => null);
+    if (items && !items.some((item) => item.id === entry.id)) {
+      waiting.remove();
+      window.removeEventListener('outbox-change', onChange);
+    }
+  };
+  window.addEventListener('outbox-change', onChange);
+  return () => window.removeEventListener('outbox-change', onChange);
+}
+
+function doneCard(state, actions, done, texts, waiting) {
+  const { entry } = done;
+  const band = bandOf(texts, entry.total);
+  const edit = h('button', { type: 'button', class: 'secondary wide' }, "Edit today's check-in");
+  edit.addEventListener('click', () => actions.showForm(done));
+  return h(
+    'section',
+    { class: 'card done', 'aria-labelledby': 'done-title' },
+    h('h2', { id: 'done-title' }, 'Done for today'),
+    h(
+      'p',
+      { class: 'done-score' },
+      `You checked in at ${formatTime(entry.recorded_at, state.user.timezone)}. `,
+      h('strong', {}, `Your score is ${entry.total} out of ${texts.max_total}`),
+      `: ${band.label}.`,
+    ),
+    h('p', { class: 'hint' }, texts.guide),
+    waiting,
+    edit,
+  );
+}
+
+function supportBox(support) {
+  const clinic = support?.clinic;
+  return h(
+    'section',
+    { class: 'support-box', 'aria-labelledby': 'worse-title' },
+    h('h2', { id: 'worse-title' }, 'If you feel worse'),
+    h(
+      'p',
+      {},
+      clinic ? `Call your clinic: ${clinic}.` : 'Call your clinic and tell them how you feel.',
+      ' Your care team reads your diary, but not around the clock.',
+    ),
+    h(
+      'p',
+      {},
+      `If you are in crisis or thinking about harming yourself, call ${support?.crisis || 'your local emergency number'} now.`,
+    ),
+  );
+}
+
+/** The last days, today's check-in included (it may not have reached the server yet). */
+async function showRecent(state, actions, slot, todays) {
+  const { today, due } = state;
+  let entries;
+  try {
+    ({ items: entries } = await get(
+      `/api/v1/patients/me/entries?from=${addDays(today, -(RECENT_DAYS - 1))}&to=${today}`,
+    ));
+  } catch {
+    // Offline (or the server away): "no check-in" beside each day would be untrue, and worrying.
+    if (actions.isCurrent())
+      clear(slot).append(
+        h('p', { class: 'hint' }, 'Your last days will show here when you are back online.'),
+      );
+    return;
+  }
+  if (!actions.isCurrent()) return;
+  const byDay = new Map();
+  for (const e of entries) byDay.set(e.local_date, e);
+  byDay.set(today, todays);
+  const rows = [];
+  for (let i = 0; i < RECENT_DAYS; i += 1) {
+    const day = addDays(today, -i);
+    rows.push(recentDay(i === 0 ? 'Today' : formatDate(day, { weekday: true }), byDay.get(day), due));
+  }
+  clear(slot).append(
+    h('ul', { class: 'recent-list' }, rows),
+    h('p', {}, h('a', { href: '#/history' }, 'All your check-ins')),
+  );
+}
+
+function recentDay(label, e, due) {
+  return h(
+    'li',
+    { class: e ? 'recent-day' : 'recent-day none' },
+    h('span', { class: 'recent-date' }, label),
+    e
+      ? h(
+          'span',
+          { class: 'recent-score' },
+          `${e.total}`,
+          h(
+            'span',
+            { class: 'recent-band' },
+            ` ${bandOf(due, e.total).label}${e.instrument === 'gad7' ? ' (two-week check)' : ''}`,
+          ),
+        )
+      : h('span', { class: 'recent-none' }, 'no check-in'),
+  );
+}
