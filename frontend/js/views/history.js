@@ -24,23 +24,33 @@ export function dailyScores(entries) {
 export async function render(ctx) {
   const { user } = ctx;
   const today = localDate(new Date(), user.timezone);
-  let chart = null;
-  let editing = null;
   const [daily, standard, due] = await Promise.all([
     loadForm('daily'),
     loadForm('gad7'),
     loadDueForm(today).catch(() => null),
   ]);
-  const textsOf = (entry) => (entry.instrument === 'gad7' ? standard : daily);
-  const SIDE_EFFECT_LABEL = sideEffectLabels(daily);
-  const backfillDays = due?.backfill_days ?? 7;
-
+  const state = {
+    user,
+    today,
+    daily,
+    standard,
+    sideEffectLabel: sideEffectLabels(daily),
+    backfillDays: due?.backfill_days ?? 7,
+    chart: null,
+    editing: null, // closes the check-in being changed, if any
+  };
   const status = h('div', { role: 'status', class: 'status' });
   const pending = pendingPanel(user);
   const ranges = rangePicker({ days: RANGES, key: 'history-range', fallback: 30, onChange: () => load() });
-  const rangeBar = ranges.element;
-  const chartSlot = h('div', { class: 'chart-slot' });
-  const listSlot = h('div', { class: 'entries' });
+  const slots = { chart: h('div', { class: 'chart-slot' }), list: h('div', { class: 'entries' }) };
+  const actions = {
+    load,
+    isCurrent: ctx.isCurrent,
+    say: (text) => {
+      status.textContent = text;
+      focusQuietly(status);
+    },
+  };
 
   ctx.main.append(
     h(
@@ -50,239 +60,254 @@ export async function render(ctx) {
       h(
         'p',
         { class: 'lead' },
-        `Your daily scores, lower is calmer. ${daily.guide} Check-ins from the last ${backfillDays} days can still be changed.`,
+        `Your daily scores, lower is calmer. ${daily.guide} Check-ins from the last ${state.backfillDays} days can still be changed.`,
       ),
       status,
       pending.element,
-      rangeBar,
-      chartSlot,
+      ranges.element,
+      slots.chart,
       h('h2', {}, 'Check-ins'),
-      listSlot,
+      slots.list,
     ),
   );
 
   await load();
 
-  async function load() {
-    const from = addDays(today, -(ranges.value() - 1));
-    let entries;
-    let treatments;
-    try {
-      [{ items: entries }, { items: treatments }] = await Promise.all([
-        get(`/api/v1/patients/me/entries?from=${from}&to=${today}`),
-        get('/api/v1/patients/me/treatments'),
-      ]);
-    } catch (err) {
-      if (!ctx.isCurrent()) return;
-      chart?.dispose();
-      chart = null;
-      clear(chartSlot).append(
-        h(
-          'p',
-          { class: 'notice' },
-          err instanceof NetworkError
-            ? 'You are offline. Your history will appear here when you are back online.'
-            : describeError(err),
-        ),
-      );
-      clear(listSlot);
-      return;
-    }
-    if (!ctx.isCurrent()) return;
-    const days = dailyScores(entries);
-    const standardDays = entries
-      .filter((e) => e.instrument === 'gad7')
-      .map((e) => ({ date: e.local_date, score: e.total }));
-    chart?.dispose();
-    const sessions = treatments.map((t) => ({ date: t.local_date, planned: t.status === 'planned' }));
-    const inRange = sessions.filter((s) => s.date >= from && s.date <= today);
-    const hasDone = inRange.some((s) => !s.planned);
-    const hasPlanned = inRange.some((s) => s.planned);
-    chart = chartFigure({
-      title: `Your daily scores, last ${ranges.value()} days`,
-      summary: summarise(days, from, today),
-      spec: {
-        from,
-        to: today,
-        days,
-        standard: standardDays,
-        sessions,
-        bands: daily.bands,
-        maxScore: daily.max_total,
-      },
-      extraRows: standardDays.map((d) => ({ ...d, label: 'two-week check' })),
-      key: [
-        ['score', 'Your score for the day (0 to 21)'],
-        standardDays.length ? ['standard', 'Your two-week check (standard GAD-7)'] : null,
-        hasDone ? ['session', 'A treatment session'] : null,
-        hasPlanned ? ['planned', 'A planned session'] : null,
-        ['bands', 'Shaded: minimal, mild, moderate, severe'],
-      ].filter(Boolean),
-    });
-    clear(chartSlot).append(chart.element);
-    renderList(entries);
-  }
-
-  function renderList(entries) {
-    clear(listSlot);
-    editing = null;
-    if (!entries.length) {
-      listSlot.append(
-        h(
-          'p',
-          {},
-          'No check-ins in this period yet. ',
-          h('a', { href: '#/checkin' }, "Go to today's check-in"),
-          '.',
-        ),
-      );
-      return;
-    }
-    const list = h('ul', { class: 'entry-list' });
-    for (const entry of entries.slice().reverse()) {
-      list.append(h('li', {}, entryCard(entry)));
-    }
-    listSlot.append(list);
-  }
-
-  function entryCard(entry) {
-    const headingId = uid('entry');
-    const card = h('article', { class: 'card entry', 'aria-labelledby': headingId });
-    const fill = () => {
-      card.classList.remove('editing');
-      clear(card);
-      // append() skips the absent note and side effects (Element.append would print "null").
-      const texts = textsOf(entry);
-      append(card, [
-        h(
-          'h3',
-          { id: headingId },
-          `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, user.timezone)}` +
-            (entry.instrument === 'gad7' ? ' (two-week check)' : ''),
-        ),
-        h(
-          'p',
-          { class: 'score-line' },
-          h('strong', {}, `Score ${entry.total} out of ${texts.max_total}`),
-          ` · ${bandOf(texts, entry.total).label}`,
-        ),
-        h(
-          'details',
-          {},
-          h('summary', {}, 'Your answers'),
-          h('p', { class: 'hint' }, texts.stem),
-          answerList(texts, entry),
-        ),
-        entry.note ? h('p', { class: 'note' }, entry.note) : null,
-        entry.side_effects?.length
-          ? h('p', {}, `Side effects: ${entry.side_effects.map((s) => SIDE_EFFECT_LABEL[s] || s).join(', ')}`)
-          : null,
-      ]);
-      const actions = h('div', { class: 'actions' });
-      if (Date.now() - new Date(entry.recorded_at).getTime() < backfillDays * 86400000) {
-        const change = h(
-          'button',
-          { type: 'button', class: 'secondary', 'aria-describedby': headingId },
-          'Change this check-in',
-        );
-        change.addEventListener('click', () => edit());
-        actions.append(change);
-      }
-      const remove = h(
-        'button',
-        { type: 'button', class: 'quiet', 'aria-describedby': headingId },
-        'Delete this check-in',
-      );
-      remove.addEventListener('click', () => confirmDelete(entry, remove));
-      actions.append(remove);
-      card.append(actions);
-    };
-    const edit = () => {
-      if (editing) editing();
-      clear(card);
-      card.classList.add('editing');
-      const form = h('form', { class: 'checkin', novalidate: true });
-      const entryForm = buildEntryForm(form, textsOf(entry), entry);
-      const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
-      const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
-      form.append(
-        problem,
-        h(
-          'div',
-          { class: 'actions' },
-          h('button', { type: 'submit', class: 'primary' }, 'Save changes'),
-          cancel,
-        ),
-      );
-      const title = h(
-        'h3',
-        { id: headingId },
-        `Change your check-in from ${formatTime(entry.recorded_at, user.timezone)}`,
-      );
-      card.append(title, form);
-      focusQuietly(title);
-      editing = () => {
-        fill();
-        editing = null;
-      };
-      cancel.addEventListener('click', () => {
-        fill();
-        editing = null;
-        card.querySelector('button')?.focus();
-      });
-      form.addEventListener('submit', async (e) => {
-        e.preventDefault();
-        const values = entryForm.read();
-        if (values.answers.includes(null)) {
-          problem.textContent = 'Please answer all seven questions.';
-          problem.hidden = false;
-          return;
-        }
-        const body = {
-          answers: values.answers,
-          difficulty: values.difficulty,
-          note: values.note,
-          side_effects: values.side_effects,
-        };
-        try {
-          const saved = await patch(`/api/v1/entries/${entry.id}`, body);
-          Object.assign(entry, saved);
-          fill();
-          editing = null;
-          status.textContent = `Your changes are saved. ${scoreSentence(textsOf(saved), saved.total)}`;
-          focusQuietly(status);
-          load();
-        } catch (err) {
-          problem.textContent = describeError(err);
-          problem.hidden = false;
-        }
-      });
-    };
-    fill();
-    return card;
-  }
-
-  async function confirmDelete(entry, button) {
-    const when = `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, user.timezone)}`;
-    if (!(await askToDelete(when))) {
-      button.focus();
-      return;
-    }
-    try {
-      await del(`/api/v1/entries/${entry.id}`);
-      status.textContent = `The check-in from ${when} is deleted.`;
-      focusQuietly(status);
-      await load();
-    } catch (err) {
-      status.textContent = describeError(err);
-      focusQuietly(status);
-    }
+  function load() {
+    return loadHistory(state, actions, slots, ranges.value());
   }
 
   return () => {
-    chart?.dispose();
+    state.chart?.dispose();
     pending.dispose();
   };
+}
+
+async function loadHistory(state, actions, slots, rangeDays) {
+  const { today } = state;
+  const from = addDays(today, -(rangeDays - 1));
+  let entries;
+  let treatments;
+  try {
+    [{ items: entries }, { items: treatments }] = await Promise.all([
+      get(`/api/v1/patients/me/entries?from=${from}&to=${today}`),
+      get('/api/v1/patients/me/treatments'),
+    ]);
+  } catch (err) {
+    if (!actions.isCurrent()) return;
+    state.chart?.dispose();
+    state.chart = null;
+    clear(slots.chart).append(
+      h(
+        'p',
+        { class: 'notice' },
+        err instanceof NetworkError
+          ? 'You are offline. Your history will appear here when you are back online.'
+          : describeError(err),
+      ),
+    );
+    clear(slots.list);
+    return;
+  }
+  if (!actions.isCurrent()) return;
+  state.chart?.dispose();
+  state.chart = historyChart(state, { from, rangeDays, entries, treatments });
+  clear(slots.chart).append(state.chart.element);
+  renderList(state, actions, slots.list, entries);
+}
+
+function historyChart(state, { from, rangeDays, entries, treatments }) {
+  const { today, daily } = state;
+  const days = dailyScores(entries);
+  const standardDays = entries
+    .filter((e) => e.instrument === 'gad7')
+    .map((e) => ({ date: e.local_date, score: e.total }));
+  const sessions = treatments.map((t) => ({ date: t.local_date, planned: t.status === 'planned' }));
+  const inRange = sessions.filter((s) => s.date >= from && s.date <= today);
+  const hasDone = inRange.some((s) => !s.planned);
+  const hasPlanned = inRange.some((s) => s.planned);
+  return chartFigure({
+    title: `Your daily scores, last ${rangeDays} days`,
+    summary: summarise(days, from, today),
+    spec: {
+      from,
+      to: today,
+      days,
+      standard: standardDays,
+      sessions,
+      bands: daily.bands,
+      maxScore: daily.max_total,
+    },
+    extraRows: standardDays.map((d) => ({ ...d, label: 'two-week check' })),
+    key: [
+      ['score', 'Your score for the day (0 to 21)'],
+      standardDays.length ? ['standard', 'Your two-week check (standard GAD-7)'] : null,
+      hasDone ? ['session', 'A treatment session'] : null,
+      hasPlanned ? ['planned', 'A planned session'] : null,
+      ['bands', 'Shaded: minimal, mild, moderate, severe'],
+    ].filter(Boolean),
+  });
+}
+
+function renderList(state, actions, slot, entries) {
+  clear(slot);
+  state.editing = null;
+  if (!entries.length) {
+    slot.append(
+      h(
+        'p',
+        {},
+        'No check-ins in this period yet. ',
+        h('a', { href: '#/checkin' }, "Go to today's check-in"),
+        '.',
+      ),
+    );
+    return;
+  }
+  const list = h('ul', { class: 'entry-list' });
+  for (const entry of entries.slice().reverse()) {
+    list.append(h('li', {}, entryCard(state, actions, entry)));
+  }
+  slot.append(list);
+}
+
+const textsOf = (state, entry) => (entry.instrument === 'gad7' ? state.standard : state.daily);
+
+/** A check-in as a card; it turns into a form to change it, and back. */
+function entryCard(state, actions, entry) {
+  const headingId = uid('entry');
+  const element = h('article', { class: 'card entry', 'aria-labelledby': headingId });
+  const card = { element, headingId, entry };
+  card.show = () => showEntry(state, actions, card);
+  card.edit = () => editEntry(state, actions, card);
+  card.show();
+  return card.element;
+}
+
+function showEntry(state, actions, { element, headingId, entry, edit }) {
+  element.classList.remove('editing');
+  clear(element);
+  // append() skips the absent note and side effects (Element.append would print "null").
+  const texts = textsOf(state, entry);
+  append(element, [
+    h(
+      'h3',
+      { id: headingId },
+      `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, state.user.timezone)}` +
+        (entry.instrument === 'gad7' ? ' (two-week check)' : ''),
+    ),
+    h(
+      'p',
+      { class: 'score-line' },
+      h('strong', {}, `Score ${entry.total} out of ${texts.max_total}`),
+      ` · ${bandOf(texts, entry.total).label}`,
+    ),
+    h(
+      'details',
+      {},
+      h('summary', {}, 'Your answers'),
+      h('p', { class: 'hint' }, texts.stem),
+      answerList(texts, entry),
+    ),
+    entry.note ? h('p', { class: 'note' }, entry.note) : null,
+    entry.side_effects?.length
+      ? h('p', {}, `Side effects: ${entry.side_effects.map((s) => state.sideEffectLabel[s] || s).join(', ')}`)
+      : null,
+  ]);
+  const actionsBox = h('div', { class: 'actions' });
+  if (Date.now() - new Date(entry.recorded_at).getTime() < state.backfillDays * 86400000) {
+    const change = h(
+      'button',
+      { type: 'button', class: 'secondary', 'aria-describedby': headingId },
+      'Change this check-in',
+    );
+    change.addEventListener('click', () => edit());
+    actionsBox.append(change);
+  }
+  const remove = h(
+    'button',
+    { type: 'button', class: 'quiet', 'aria-describedby': headingId },
+    'Delete this check-in',
+  );
+  remove.addEventListener('click', () => confirmDelete(state, actions, entry, remove));
+  actionsBox.append(remove);
+  element.append(actionsBox);
+}
+
+function editEntry(state, actions, card) {
+  const { element, headingId, entry } = card;
+  if (state.editing) state.editing();
+  clear(element);
+  element.classList.add('editing');
+  const form = h('form', { class: 'checkin', novalidate: true });
+  const entryForm = buildEntryForm(form, textsOf(state, entry), entry);
+  const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+  form.append(
+    problem,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save changes'), cancel),
+  );
+  const title = h(
+    'h3',
+    { id: headingId },
+    `Change your check-in from ${formatTime(entry.recorded_at, state.user.timezone)}`,
+  );
+  element.append(title, form);
+  focusQuietly(title);
+  state.editing = () => {
+    card.show();
+    state.editing = null;
+  };
+  cancel.addEventListener('click', () => {
+    card.show();
+    state.editing = null;
+    element.querySelector('button')?.focus();
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    saveChanges(state, actions, card, entryForm, problem);
+  });
+}
+
+async function saveChanges(state, actions, card, entryForm, problem) {
+  const values = entryForm.read();
+  if (values.answers.includes(null)) {
+    problem.textContent = 'Please answer all seven questions.';
+    problem.hidden = false;
+    return;
+  }
+  const body = {
+    answers: values.answers,
+    difficulty: values.difficulty,
+    note: values.note,
+    side_effects: values.side_effects,
+  };
+  try {
+    const saved = await patch(`/api/v1/entries/${card.entry.id}`, body);
+    Object.assign(card.entry, saved);
+    card.show();
+    state.editing = null;
+    actions.say(`Your changes are saved. ${scoreSentence(textsOf(state, saved), saved.total)}`);
+    actions.load();
+  } catch (err) {
+    problem.textContent = describeError(err);
+    problem.hidden = false;
+  }
+}
+
+async function confirmDelete(state, actions, entry, button) {
+  const when = `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, state.user.timezone)}`;
+  if (!(await askToDelete(when))) {
+    button.focus();
+    return;
+  }
+  try {
+    await del(`/api/v1/entries/${entry.id}`);
+    actions.say(`The check-in from ${when} is deleted.`);
+    await actions.load();
+  } catch (err) {
+    actions.say(describeError(err));
+  }
 }
 
 function askToDelete(when) {
