@@ -21,6 +21,19 @@ export const BASIS_LABEL = {
   prior: 'a general estimate',
 };
 
+// What the worklist's forecast rests on (the relief engine's prediction_basis), in a few words.
+export const BASIS_TAG = {
+  history: 'from their past cycles',
+  trend: 'scores rising now',
+  prior: 'from the clinic’s other patients',
+};
+
+// The server's session_due (diary/monitoring/evaluation.py): overdue is judged in the patient's own today.
+export const DUE_LABEL = {
+  overdue: 'overdue: nothing booked',
+  booked_after_wear_off: 'booked after the predicted wear-off',
+};
+
 export const NOTICE_LABEL = {
   no_baseline: 'No baseline: too few scores before the first session and no intake score.',
 };
@@ -47,6 +60,14 @@ export const ROUTE_SHORT = {
   subcutaneous: 'SC',
   oral: 'Oral',
   sublingual: 'Sublingual',
+  unknown: 'Unknown', // the outcomes' group of cycles whose route was not recorded
+};
+
+// Kinds of course, for the outcomes.
+export const COURSE_LABEL = {
+  single_session: 'Single session',
+  induction: 'Induction',
+  maintenance: 'Maintenance',
 };
 
 // Side effects in clinical words, for the care team's screens.

@@ -3,17 +3,8 @@
 import { get, describeError } from '../api.js';
 import { h, clear, field } from '../dom.js';
 import { localDate, addDays, formatDate } from '../dates.js';
+import { COURSE_LABEL, ROUTE_SHORT } from '../labels.js';
 
-const COURSE_LABEL = { single_session: 'Single session', induction: 'Induction', maintenance: 'Maintenance' };
-const ROUTE_LABEL = {
-  iv: 'IV',
-  intranasal: 'Intranasal',
-  intramuscular: 'IM',
-  subcutaneous: 'SC',
-  oral: 'Oral',
-  sublingual: 'Sublingual',
-  unknown: 'Unknown',
-};
 const SVG = 'http://www.w3.org/2000/svg';
 
 export async function render(ctx) {
@@ -69,7 +60,7 @@ export async function render(ctx) {
         data.relief_duration.by_course_type,
         COURSE_LABEL,
       ),
-      curveSection('by-route', 'How long relief lasts, by route', data.relief_duration.by_route, ROUTE_LABEL),
+      curveSection('by-route', 'How long relief lasts, by route', data.relief_duration.by_route, ROUTE_SHORT),
       timingSection(data.maintenance_timing),
     );
   }

@@ -2,41 +2,26 @@
 import { get, post, del, describeError } from '../api.js';
 import { h, clear, field, focusQuietly } from '../dom.js';
 import { formatDate, formatDateTime, localDate, relativeDay, deviceTimeZone, viewerTime } from '../dates.js';
-import { STATUS_LABEL, FLAG_LABEL, URGENT_DISCLAIMER } from '../labels.js';
+import { STATUS_LABEL, FLAG_LABEL, URGENT_DISCLAIMER, DUE_LABEL, BASIS_TAG } from '../labels.js';
 
 export async function render(ctx) {
   const status = h('div', { role: 'status', class: 'status' });
   const tableSlot = h('div', {});
   const invite = invitePanel(status);
-
   // Filters and search: the server filters, so every page of the answer fits them.
-  let only = sessionStorage.getItem('afterglow:worklist-filter') || '';
-  const filterButtons = FILTERS.map(([value, label]) =>
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'segment',
-        value,
-        'aria-pressed': String(value === only),
-      },
-      label,
-    ),
-  );
-  const filterBar = h('div', { class: 'segmented wrap', role: 'group', 'aria-label': 'Show' }, filterButtons);
-  const search = h('input', {
-    type: 'search',
-    id: 'worklist-search',
-    name: 'q',
-    autocomplete: 'off',
-    maxlength: '100',
-  });
-  const tools = h(
-    'div',
-    { class: 'worklist-tools' },
-    filterBar,
-    h('div', { class: 'field search' }, h('label', { for: 'worklist-search' }, 'Search by name'), search),
-  );
+  const state = {
+    only: sessionStorage.getItem('afterglow:worklist-filter') || '',
+    query: '',
+    items: [], // the worklist comes in pages, most urgent first; later pages load on request
+    nextCursor: null,
+    generation: 0, // a slower, older answer must not overwrite a newer one
+  };
+  const draw = () => {
+    if (ctx.isCurrent()) renderTable(state, tableSlot, { status, more });
+  };
+  const more = () => loadPage(state).then(draw);
+  const reload = () => reloadTable(state, ctx, tableSlot, draw);
+  const tools = worklistTools(state, reload);
 
   ctx.main.append(
     h(
@@ -51,188 +36,198 @@ export async function render(ctx) {
     ),
   );
   invite.loadPending();
+  await reload();
+}
 
-  // The worklist comes in pages, most urgent first; later pages load on request.
-  let items = [];
-  let nextCursor = null;
-  let generation = 0; // a slower, older answer must not overwrite a newer one
-  async function loadPage() {
-    const params = new URLSearchParams();
-    if (nextCursor) params.set('cursor', nextCursor);
-    if (only) params.set('filter', only);
-    if (search.value.trim()) params.set('q', search.value.trim());
-    const asked = generation;
-    const page = await get(`/api/v1/patients${params.size ? `?${params}` : ''}`);
-    if (asked !== generation) return false;
-    items.push(...page.items);
-    nextCursor = page.next_cursor || null;
-    return true;
-  }
-  async function reload() {
-    generation += 1;
-    items = [];
-    nextCursor = null;
-    try {
-      if (!(await loadPage())) return;
-    } catch (err) {
-      if (ctx.isCurrent()) clear(tableSlot).append(h('p', { class: 'notice' }, describeError(err)));
-      return;
-    }
-    if (ctx.isCurrent()) renderTable(items);
-  }
+/** The filter buttons and the search field; a change reloads the table. */
+function worklistTools(state, reload) {
+  const filterButtons = FILTERS.map(([value, label]) =>
+    h(
+      'button',
+      { type: 'button', class: 'segment', value, 'aria-pressed': String(value === state.only) },
+      label,
+    ),
+  );
+  const filterBar = h('div', { class: 'segmented wrap', role: 'group', 'aria-label': 'Show' }, filterButtons);
+  const search = h('input', {
+    type: 'search',
+    id: 'worklist-search',
+    name: 'q',
+    autocomplete: 'off',
+    maxlength: '100',
+  });
   filterBar.addEventListener('click', (e) => {
     const b = e.target.closest('button');
-    if (!b || b.value === only) return;
-    only = b.value;
-    sessionStorage.setItem('afterglow:worklist-filter', only);
-    for (const btn of filterButtons) btn.setAttribute('aria-pressed', String(btn.value === only));
+    if (!b || b.value === state.only) return;
+    state.only = b.value;
+    sessionStorage.setItem('afterglow:worklist-filter', state.only);
+    for (const btn of filterButtons) btn.setAttribute('aria-pressed', String(btn.value === state.only));
     reload();
   });
   let typing = null;
   search.addEventListener('input', () => {
+    state.query = search.value.trim();
     clearTimeout(typing);
     typing = setTimeout(reload, 250);
   });
-  await reload();
+  return h(
+    'div',
+    { class: 'worklist-tools' },
+    filterBar,
+    h('div', { class: 'field search' }, h('label', { for: 'worklist-search' }, 'Search by name'), search),
+  );
+}
 
-  function renderTable(rows) {
-    clear(tableSlot);
-    const viewerZone = deviceTimeZone();
-    const table = h(
-      'table',
-      { class: 'worklist' },
-      h('caption', {}, 'Patients'),
+/** The next page of the worklist into state.items; false when a newer request overtook it. */
+async function loadPage(state) {
+  const params = new URLSearchParams();
+  if (state.nextCursor) params.set('cursor', state.nextCursor);
+  if (state.only) params.set('filter', state.only);
+  if (state.query) params.set('q', state.query);
+  const asked = state.generation;
+  const page = await get(`/api/v1/patients${params.size ? `?${params}` : ''}`);
+  if (asked !== state.generation) return false;
+  state.items.push(...page.items);
+  state.nextCursor = page.next_cursor || null;
+  return true;
+}
+
+async function reloadTable(state, ctx, tableSlot, draw) {
+  state.generation += 1;
+  state.items = [];
+  state.nextCursor = null;
+  try {
+    if (!(await loadPage(state))) return;
+  } catch (err) {
+    if (ctx.isCurrent()) clear(tableSlot).append(h('p', { class: 'notice' }, describeError(err)));
+    return;
+  }
+  draw();
+}
+
+const COLUMNS = [
+  'Patient',
+  'Status',
+  'Latest score',
+  'Last check-in',
+  'Predicted wear-off',
+  'Suggested session by',
+  'Next planned session',
+  'Open flags',
+];
+
+function renderTable(state, slot, { status, more }) {
+  const rows = state.items;
+  clear(slot);
+  const viewerZone = deviceTimeZone();
+  const table = h(
+    'table',
+    { class: 'worklist' },
+    h('caption', {}, 'Patients'),
+    h(
+      'thead',
+      {},
       h(
-        'thead',
+        'tr',
         {},
-        h(
-          'tr',
-          {},
-          [
-            'Patient',
-            'Status',
-            'Latest score',
-            'Last check-in',
-            'Predicted wear-off',
-            'Suggested session by',
-            'Next planned session',
-            'Open flags',
-          ].map((t) => h('th', { scope: 'col' }, t)),
-        ),
+        COLUMNS.map((t) => h('th', { scope: 'col' }, t)),
       ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((p) => patientRow(p, viewerZone)),
+    ),
+  );
+  if (!rows.length) {
+    slot.append(
       h(
-        'tbody',
+        'p',
         {},
-        rows.map((p) => {
-          const today = localDate(new Date(), p.timezone);
-          return h(
-            'tr',
-            { class: p.open_flags?.includes('urgent') ? 'has-urgent' : null },
-            h('th', { scope: 'row' }, h('a', { href: `#/patients/${encodeURIComponent(p.id)}` }, p.name)),
-            h(
-              'td',
-              {},
-              h(
-                'span',
-                { class: `status-tag status-${p.status}` },
-                STATUS_LABEL[p.status] || p.status || '—',
-              ),
-            ),
-            h('td', {}, p.latest_score != null ? `${p.latest_score} · ${p.latest_severity}` : '—'),
-            h(
-              'td',
-              {},
-              p.last_entry_at
-                ? h(
-                    'time',
-                    {
-                      datetime: p.last_entry_at,
-                      title: formatDateTime(p.last_entry_at, p.timezone, { viewerZone }),
-                    },
-                    relativeDay(localDate(new Date(p.last_entry_at), p.timezone), today),
-                  )
-                : 'Never',
-            ),
-            h('td', {}, p.predicted_wear_off_date ? formatDate(p.predicted_wear_off_date) : '—'),
-            h('td', {}, suggestedSession(p)),
-            h(
-              'td',
-              {},
-              p.next_planned_session ? timeCell(p.next_planned_session, p.timezone, viewerZone) : '—',
-              p.next_planned_session && p.next_planned_by === 'patient'
-                ? h('span', { class: 'hint' }, ' (booked by the patient)')
-                : null,
-            ),
-            h(
-              'td',
-              {},
-              p.open_flags?.length
-                ? h(
-                    'ul',
-                    { class: 'flags-inline' },
-                    p.open_flags.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)),
-                  )
-                : '—',
-            ),
-          );
-        }),
+        state.only || state.query
+          ? 'No patients match. Choose "All patients" or change the search.'
+          : 'No patients yet. Use "Invite patient" to add your first one.',
       ),
     );
-    if (!rows.length) {
-      tableSlot.append(
-        h(
-          'p',
-          {},
-          only || search.value.trim()
-            ? 'No patients match. Choose "All patients" or change the search.'
-            : 'No patients yet. Use "Invite patient" to add your first one.',
-        ),
-      );
-    }
-    tableSlot.append(
-      h(
-        'div',
-        { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Worklist, scrolls sideways' },
-        table,
-      ),
-    );
-    if (nextCursor) {
-      const more = h('button', { type: 'button' }, 'Show more patients');
-      more.addEventListener('click', async () => {
-        more.disabled = true;
-        try {
-          await loadPage();
-          if (ctx.isCurrent()) renderTable(items);
-        } catch (err) {
-          more.disabled = false;
-          status.textContent = describeError(err);
-        }
-      });
-      tableSlot.append(more);
-    }
-    if (rows.some((p) => p.open_flags?.includes('urgent'))) {
-      tableSlot.append(h('p', { class: 'disclaimer' }, URGENT_DISCLAIMER));
-    }
+  }
+  slot.append(
+    h(
+      'div',
+      { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Worklist, scrolls sideways' },
+      table,
+    ),
+  );
+  if (state.nextCursor) slot.append(moreButton(status, more));
+  if (rows.some((p) => p.open_flags?.includes('urgent'))) {
+    slot.append(h('p', { class: 'disclaimer' }, URGENT_DISCLAIMER));
   }
 }
 
-// The server's session_due (diary/monitoring/evaluation.py): overdue is judged in the patient's own today.
-const DUE_LABEL = {
-  overdue: 'overdue: nothing booked',
-  booked_after_wear_off: 'booked after the predicted wear-off',
-};
+function moreButton(status, more) {
+  const button = h('button', { type: 'button' }, 'Show more patients');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await more();
+    } catch (err) {
+      button.disabled = false;
+      status.textContent = describeError(err);
+    }
+  });
+  return button;
+}
 
-// What the forecast rests on (the relief engine's prediction_basis), in plain words.
-const BASIS_LABEL = {
-  history: 'from their past cycles',
-  trend: 'scores rising now',
-  prior: 'from the clinic’s other patients',
-};
+function patientRow(p, viewerZone) {
+  const today = localDate(new Date(), p.timezone);
+  return h(
+    'tr',
+    { class: p.open_flags?.includes('urgent') ? 'has-urgent' : null },
+    h('th', { scope: 'row' }, h('a', { href: `#/patients/${encodeURIComponent(p.id)}` }, p.name)),
+    h(
+      'td',
+      {},
+      h('span', { class: `status-tag status-${p.status}` }, STATUS_LABEL[p.status] || p.status || '—'),
+    ),
+    h('td', {}, p.latest_score != null ? `${p.latest_score} · ${p.latest_severity}` : '—'),
+    h(
+      'td',
+      {},
+      p.last_entry_at
+        ? h(
+            'time',
+            { datetime: p.last_entry_at, title: formatDateTime(p.last_entry_at, p.timezone, { viewerZone }) },
+            relativeDay(localDate(new Date(p.last_entry_at), p.timezone), today),
+          )
+        : 'Never',
+    ),
+    h('td', {}, p.predicted_wear_off_date ? formatDate(p.predicted_wear_off_date) : '—'),
+    h('td', {}, suggestedSession(p)),
+    h(
+      'td',
+      {},
+      p.next_planned_session ? timeCell(p.next_planned_session, p.timezone, viewerZone) : '—',
+      p.next_planned_session && p.next_planned_by === 'patient'
+        ? h('span', { class: 'hint' }, ' (booked by the patient)')
+        : null,
+    ),
+    h(
+      'td',
+      {},
+      p.open_flags?.length
+        ? h(
+            'ul',
+            { class: 'flags-inline' },
+            p.open_flags.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)),
+          )
+        : '—',
+    ),
+  );
+}
 
 function suggestedSession(p) {
   if (!p.suggested_session_by) return '—';
   const due = DUE_LABEL[p.session_due];
-  const basis = BASIS_LABEL[p.prediction_basis];
+  const basis = BASIS_TAG[p.prediction_basis];
   return h(
     'span',
     { class: p.session_due === 'overdue' ? 'overdue' : null },
@@ -254,7 +249,7 @@ function timeCell(iso, timeZone, viewerZone) {
 }
 
 // `overdue` (the API's name) lists every patient whose suggested date has passed, booked
-// or not; the row's own tag says whether anything is booked (session_due above).
+// or not; the row's own tag says whether anything is booked (DUE_LABEL in labels.js).
 const FILTERS = [
   ['', 'All patients'],
   ['needs_action', 'Needs action'],
@@ -301,97 +296,14 @@ function invitePanel(status) {
       h(
         'ul',
         { class: 'invite-list' },
-        items.map((inv) => {
-          const who = inv.name || inv.email || 'No name given';
-          const actions = h('div', { class: 'actions' });
-          if (inv.email) {
-            const resend = h(
-              'button',
-              { type: 'button', class: 'secondary small', 'aria-label': `Resend the invite for ${who}` },
-              'Resend',
-            );
-            resend.addEventListener('click', async () => {
-              resend.disabled = true;
-              try {
-                await post(`/api/v1/invites/${encodeURIComponent(inv.id)}/resend`, {});
-                status.textContent = `The invite for ${who} was sent again to ${inv.email}.`;
-                await loadPending();
-              } catch (err) {
-                resend.disabled = false;
-                status.textContent = describeError(err);
-              }
-            });
-            actions.append(resend);
-          }
-          const revoke = h(
-            'button',
-            { type: 'button', class: 'quiet small', 'aria-label': `Revoke the invite for ${who}` },
-            'Revoke',
-          );
-          revoke.addEventListener('click', async () => {
-            if (revoke.dataset.confirm !== 'yes') {
-              revoke.dataset.confirm = 'yes';
-              revoke.textContent = 'Confirm revoke';
-              revoke.setAttribute('aria-label', `Confirm revoke: the invite for ${who}`);
-              return;
-            }
-            revoke.disabled = true;
-            try {
-              await del(`/api/v1/invites/${encodeURIComponent(inv.id)}`);
-              status.textContent = `The invite for ${who} was revoked; its code no longer works.`;
-              await loadPending();
-            } catch (err) {
-              revoke.disabled = false;
-              status.textContent = describeError(err);
-            }
-          });
-          actions.append(revoke);
-          return h(
-            'li',
-            { class: 'invite-item' },
-            h(
-              'p',
-              {},
-              h('strong', {}, who),
-              inv.name && inv.email ? ` · ${inv.email}` : '',
-              ' · code ',
-              h('code', {}, inv.code),
-            ),
-            h(
-              'p',
-              { class: 'hint' },
-              `Valid until ${formatDateTime(inv.expires_at, deviceTimeZone())}`,
-              inv.sends
-                ? ` · emailed ${inv.sends === 1 ? 'once' : `${inv.sends} times`}`
-                : ' · not emailed: share the link or code',
-            ),
-            actions,
-          );
-        }),
+        items.map((inv) => pendingInvite(inv, status, loadPending)),
       ),
     );
   }
 
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    const body = {};
-    if (name.input.value.trim()) body.name = name.input.value.trim();
-    if (email.input.value.trim()) body.email = email.input.value.trim();
-    try {
-      const invite = await post('/api/v1/invites', body);
-      await showInvite(invite);
-      name.input.value = '';
-      email.input.value = '';
-      status.textContent = invite.sends
-        ? `Invite created and emailed to ${invite.email}. The code is ${invite.code}.`
-        : `Invite created. The code is ${invite.code}.`;
-      await loadPending();
-    } catch (err) {
-      status.textContent = `The invite could not be created. ${describeError(err)}`;
-    } finally {
-      button.disabled = false;
-    }
-  });
+  button.addEventListener('click', () =>
+    createInvite({ button, name, email, status, showInvite, loadPending }),
+  );
 
   async function showInvite(invite) {
     const url = invite.url || `${location.origin}/#/join?code=${encodeURIComponent(invite.code)}`;
@@ -443,4 +355,100 @@ function invitePanel(status) {
 
 function body(name) {
   return name ? `Invite for ${name}` : 'New invite';
+}
+
+async function createInvite({ button, name, email, status, showInvite, loadPending }) {
+  button.disabled = true;
+  const body = {};
+  if (name.input.value.trim()) body.name = name.input.value.trim();
+  if (email.input.value.trim()) body.email = email.input.value.trim();
+  try {
+    const invite = await post('/api/v1/invites', body);
+    await showInvite(invite);
+    name.input.value = '';
+    email.input.value = '';
+    status.textContent = invite.sends
+      ? `Invite created and emailed to ${invite.email}. The code is ${invite.code}.`
+      : `Invite created. The code is ${invite.code}.`;
+    await loadPending();
+  } catch (err) {
+    status.textContent = `The invite could not be created. ${describeError(err)}`;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** A pending invite: who, the code, until when, and Resend (if it has an email) and Revoke. */
+function pendingInvite(inv, status, loadPending) {
+  const who = inv.name || inv.email || 'No name given';
+  const actions = h('div', { class: 'actions' });
+  if (inv.email) actions.append(resendButton(inv, who, status, loadPending));
+  actions.append(revokeButton(inv, who, status, loadPending));
+  return h(
+    'li',
+    { class: 'invite-item' },
+    h(
+      'p',
+      {},
+      h('strong', {}, who),
+      inv.name && inv.email ? ` · ${inv.email}` : '',
+      ' · code ',
+      h('code', {}, inv.code),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      `Valid until ${formatDateTime(inv.expires_at, deviceTimeZone())}`,
+      inv.sends
+        ? ` · emailed ${inv.sends === 1 ? 'once' : `${inv.sends} times`}`
+        : ' · not emailed: share the link or code',
+    ),
+    actions,
+  );
+}
+
+function resendButton(inv, who, status, loadPending) {
+  const resend = h(
+    'button',
+    { type: 'button', class: 'secondary small', 'aria-label': `Resend the invite for ${who}` },
+    'Resend',
+  );
+  resend.addEventListener('click', async () => {
+    resend.disabled = true;
+    try {
+      await post(`/api/v1/invites/${encodeURIComponent(inv.id)}/resend`, {});
+      status.textContent = `The invite for ${who} was sent again to ${inv.email}.`;
+      await loadPending();
+    } catch (err) {
+      resend.disabled = false;
+      status.textContent = describeError(err);
+    }
+  });
+  return resend;
+}
+
+function revokeButton(inv, who, status, loadPending) {
+  const revoke = h(
+    'button',
+    { type: 'button', class: 'quiet small', 'aria-label': `Revoke the invite for ${who}` },
+    'Revoke',
+  );
+  revoke.addEventListener('click', async () => {
+    if (revoke.dataset.confirm !== 'yes') {
+      revoke.dataset.confirm = 'yes';
+      revoke.textContent = 'Confirm revoke';
+      revoke.setAttribute('aria-label', `Confirm revoke: the invite for ${who}`);
+      return;
+    }
+    revoke.disabled = true;
+    try {
+      await del(`/api/v1/invites/${encodeURIComponent(inv.id)}`);
+      status.textContent = `The invite for ${who} was revoked; its code no longer works.`;
+      await loadPending();
+    } catch (err) {
+      revoke.disabled = false;
+      status.textContent = describeError(err);
+    }
+  });
+  return revoke;
 }
