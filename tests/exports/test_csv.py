@@ -47,6 +47,20 @@ FORMULAS = [
     "\tindented",
     "\rcarriage",
     '=HYPERLINK("http://x")',
+    # The full-width forms, which a spreadsheet with an East Asian input setting reads as formulas.
+    "\uff1d1+1",  # ＝
+    "\uff0bSUM(A1:A9)",  # ＋
+    "\uff0d2+3",  # －
+    "\uff20SUM(A1)",  # ＠
+    '\uff1dHYPERLINK("http://x")',
+]
+# Text that only contains those characters, or starts with another full-width one, is left alone.
+NOT_FORMULAS = [
+    "felt \uff1d fine, then \uff0b1 worry",
+    "1+1=2",
+    "a - b",
+    "\uff03 tagged",  # ＃
+    "\uff08\u7b11\uff09",  # （笑）
 ]
 
 
@@ -146,6 +160,13 @@ def test_formulas_are_neutralised(patient, formula):
     _, session = rows_of(patient.get("/api/v1/patients/me/export.csv?kind=treatments"))
     assert entry[ENTRY_HEADER.index("note")] == "'" + formula
     assert session[TREATMENT_HEADER.index("notes")] == "'" + formula
+
+
+@pytest.mark.parametrize("text", NOT_FORMULAS)
+def test_text_that_is_no_formula_is_left_alone(patient, text):
+    add_entry(patient, note=text)
+    _, entry = rows_of(patient.get("/api/v1/patients/me/export.csv?kind=entries"))
+    assert entry[ENTRY_HEADER.index("note")] == text
 
 
 def test_dates_and_numbers_are_left_alone(patient):
