@@ -4,10 +4,13 @@ Flags are created directly: this tests the alerting, not the relief engine that 
 """
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from diary.extensions import db
 from diary.monitoring.models import Flag
+from diary.notifications.service import PROVIDER_ALERT_LIFETIME
 
 from .conftest import utc
 
@@ -98,3 +101,42 @@ def test_an_alert_waits_out_an_smtp_outage_and_is_sent_once(clinic, app, provide
     clinic.tick("2027-01-12T10:30:00Z")
     clinic.tick("2027-01-12T11:30:00Z")
     assert len(clinic.smtp.to(provider["email"])) == 1
+
+
+@pytest.mark.parametrize(
+    ("late_by", "delivered"),
+    [(-timedelta(minutes=1), True), (timedelta(0), False), (timedelta(days=1), False)],
+    ids=["just-in-time", "at-expiry", "a-day-after"],
+)
+def test_an_alert_not_delivered_within_its_lifetime_is_cancelled_not_sent_late(
+    clinic, app, provider, late_by, delivered
+):
+    now = datetime.now(UTC).replace(microsecond=0)
+    pat = clinic.make_patient(provider)
+    flag = raise_flag(app, pat, "urgent", at=(now - timedelta(minutes=5)).isoformat())
+    clinic.smtp.stop()
+    lines = clinic.tick(now)
+    assert lines["provider_alerts"] == "1 email(s) queued about 1 new flag(s)"
+    assert lines["delivery"].startswith("0 sent, 1 to retry"), lines
+    [alert] = clinic.outbox()
+    assert alert.expires_at == now + PROVIDER_ALERT_LIFETIME
+
+    clinic.smtp.start()  # back, but only when the alert's lifetime is (nearly) over
+    lines = clinic.tick(now + PROVIDER_ALERT_LIFETIME + late_by)
+    [alert] = clinic.outbox()
+    if delivered:
+        assert lines["delivery"].startswith("1 sent"), lines
+        assert alert.status == "sent"
+        assert len(clinic.smtp.to(provider["email"])) == 1
+        return
+    assert lines["delivery"] == "0 sent, 0 to retry, 0 failed, 1 cancelled", lines
+    assert (alert.status, alert.last_error) == ("cancelled", "expired before it could be delivered")
+    assert clinic.smtp.to(provider["email"]) == []
+    # The flag stays alerted (it is not queued again) and open on the care team's worklist.
+    assert clinic.tick(now + PROVIDER_ALERT_LIFETIME + late_by + timedelta(minutes=1))["provider_alerts"] == (
+        "0 email(s) queued about 0 new flag(s)"
+    )
+    assert alerted_at(app, flag) == now
+    [shown] = pat.provider_client.get(f"/api/v1/patients/{pat.user['id']}/flags").get_json()["items"]
+    assert (shown["id"], shown["status"]) == (str(flag), "open")
+    assert clinic.smtp.to(provider["email"]) == []
