@@ -40,9 +40,14 @@ class AdvisoryLock:
     def acquire(self) -> bool:
         try:
             if self.connection is None:
-                # A connection of its own, outside the pool: its life is the leadership's.
-                self.connection = self.engine.raw_connection()
-                self.connection.autocommit = True
+                # A connection of its own, outside the pool: its life is the leadership's. Detached,
+                # closing it ends the session and the lock (returned to the pool, both would live on).
+                # Autocommit on the driver's connection, not its pool proxy: otherwise the session
+                # would sit "idle in transaction" for as long as it leads.
+                connection = self.engine.raw_connection()
+                connection.detach()
+                connection.dbapi_connection.autocommit = True
+                self.connection = connection
             cursor = self.connection.cursor()
             cursor.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
             acquired = bool(cursor.fetchone()[0])
