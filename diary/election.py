@@ -86,30 +86,59 @@ class AdvisoryLock:
 
 
 class FileLock:
-    """SQLite: an exclusive ``flock`` on ``scheduler.lock`` in the instance folder."""
+    """SQLite: an exclusive ``flock`` on ``scheduler.lock`` in the instance folder.
+
+    The lock is on the file, not on its name: should the file be deleted (a clean-up of the
+    instance folder), the next scheduler to open the name creates another file and locks that
+    one. So the leader holds the lock only while the name still leads to the file it locked,
+    and every attempt locks the file the name leads to now.
+    """
 
     def __init__(self, path: Path):
         self.path = path
         self.fd: int | None = None
+        self.locked = False
 
     def acquire(self) -> bool:
+        if self.fd is not None and not self._is_current():
+            self.release()  # the file was replaced: the lock to win is on the new one
         if self.fd is None:
             self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
+        if not self._is_current():  # deleted between the open and the lock: try again at the next poll
+            self.release()
+            return False
+        self.locked = True
         os.ftruncate(self.fd, 0)
-        os.write(self.fd, f"{os.getpid()}\n".encode())
+        os.pwrite(self.fd, f"{os.getpid()}\n".encode(), 0)
         return True
 
     def held(self) -> bool:
-        return self.fd is not None
+        """True while this process holds the lock on the file the lock's name leads to."""
+        if not self.locked:
+            return False
+        if not self._is_current():
+            log.warning("scheduler election: the lock file was deleted or replaced")
+            self.release()
+            return False
+        return True
+
+    def _is_current(self) -> bool:
+        try:
+            named = os.stat(self.path)
+        except FileNotFoundError:
+            return False
+        held = os.fstat(self.fd)
+        return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
     def release(self) -> None:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+        self.locked = False
 
 
 def lock_for(engine: Engine, instance_path: str):

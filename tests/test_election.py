@@ -79,10 +79,25 @@ def assert_leads_quietly(lock):
 def test_one_leader_and_a_standby_that_leads_once_the_leader_lets_go(app):
     with schedulers(app) as (leader, standby):
         assert leader.acquire() and leader.held()
-        assert not standby.acquire()
+        assert not standby.acquire() and not standby.held()
         assert leader.held()  # checking leaves the leader as quiet as it was
         assert_leads_quietly(leader)
         leader.release()  # a clean stop
         assert not leader.held()
         assert polls_until_elected(standby) and standby.held()
         assert not leader.acquire()
+
+
+def test_a_leader_that_loses_its_lock_sees_it_and_does_not_win_it_back_beside_the_new_one(app):
+    with schedulers(app) as (leader, standby):
+        assert leader.acquire() and leader.held()
+        assert not standby.acquire()
+
+        take_away(leader)
+        assert polls_until_elected(standby) and standby.held()  # the standby takes over
+        assert not leader.held()  # the old leader knows it no longer leads
+        assert not leader.acquire()  # and does not lead again while the new leader holds the lock
+        assert standby.held()
+
+        standby.release()  # the new leader stops: the old one may lead again
+        assert polls_until_elected(leader) and leader.held()
