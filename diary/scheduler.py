@@ -416,9 +416,10 @@ def run_command(poll):
                 scheduler = build_scheduler(app, BackgroundScheduler)
                 scheduler.start()
             elif scheduler is not None and not lock.held():
-                log.warning("scheduler lost the election lock (pid %s): standing by", os.getpid())
-                scheduler.shutdown(wait=True)
+                log.warning("scheduler lost the election lock (pid %s): stopping the jobs", os.getpid())
+                scheduler.shutdown(wait=True)  # lets a job in progress finish; none starts after
                 scheduler = None
+                log.info("scheduler standing by (pid %s)", os.getpid())
             stop_requested.wait(poll)
     finally:
         stop_requested.set()

@@ -16,11 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from diary.accounts.models import Patient
 from diary.extensions import db
 from diary.monitoring import evaluation
 from diary.notifications.models import OutboxMessage, ReminderSchedule
+from diary.scheduler import JOBS
 from tests.benchmarks.seed import seed_patients
 from tests.support.mailbox import free_port
 
@@ -151,12 +153,12 @@ def test_scheduler_run_sends_a_due_reminder_and_stops_on_sigterm(clinic, app, sm
 class Scheduler:
     """A `flask scheduler run --poll 1` process, its stderr read into lines as they come."""
 
-    def __init__(self, app, smtp_server):
+    def __init__(self, app, smtp_server, **env):
         self.lines = []
         self.process = subprocess.Popen(
             flask("scheduler", "run", "--poll", "1"),
             cwd=ROOT,
-            env=environment(app, smtp_server),
+            env=environment(app, smtp_server, **env),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -167,6 +169,9 @@ class Scheduler:
     @property
     def elected(self):
         return any("scheduler elected" in line for line in list(self.lines))
+
+    def events(self):
+        return [json.loads(line)["event"] for line in list(self.lines) if line.startswith("{")]
 
     def stop(self):
         if self.process.poll() is None:
@@ -210,6 +215,73 @@ def test_schedulers_on_every_machine_elect_one_and_another_takes_over_when_it_di
     finally:
         for scheduler in schedulers:
             scheduler.stop()
+
+
+def take_the_lock_away(app, name):
+    """What ends a leader's hold while it lives: on PostgreSQL the server ends its lock session
+    (an administrator, a failover); on SQLite the lock file is deleted (a clean-up)."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("postgresql"):
+        os.unlink(Path(app.instance_path) / "scheduler.lock")
+        return
+    with db.engine.connect() as connection:  # only the session of the scheduler called ``name``
+        ended = connection.execute(
+            text(
+                "SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                " WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = :name"
+            ),
+            {"name": name},
+        ).all()
+    assert ended == [(True,)]
+
+
+def test_a_leader_that_loses_its_lock_while_alive_stops_its_jobs_and_the_new_leader_runs_them_once(
+    clinic, app, smtp_server
+):
+    first_due = make_due_now(clinic, app)
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    names = [f"afterglow-scheduler-{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    schedulers = [
+        Scheduler(app, smtp_server, DIARY_DATABASE_URL=f"{url}&application_name={name}")
+        if url.startswith("postgresql")
+        else Scheduler(app, smtp_server)
+        for name in names
+    ]
+    try:
+        wait_until(lambda: any(s.elected for s in schedulers), timeout=60)
+        smtp_server.wait_for(1, timeout=60)
+        [leader] = [s for s in schedulers if s.elected]
+        [standby] = [s for s in schedulers if s is not leader]
+
+        # A reminder falls due, and the leader pauses (a long garbage collection, a frozen VM)
+        # before its next reminder pass; meanwhile it loses its lock and the standby takes over.
+        # Then the old leader wakes, believing it leads, and may start a job before its next
+        # check: it must not send twice. (Nothing here writes to the database during the pause:
+        # on SQLite, a leader paused inside a transaction holds the write lock until it wakes.)
+        second_due = make_due_now(clinic, app, empty=False)
+        leader.process.send_signal(signal.SIGSTOP)
+        try:
+            with app.app_context():
+                take_the_lock_away(app, names[schedulers.index(leader)])
+            wait_until(lambda: standby.elected, timeout=60)
+        finally:
+            leader.process.send_signal(signal.SIGCONT)
+        wait_until(lambda: "scheduler standing by" in " ".join(leader.events()), timeout=60)
+        assert leader.process.poll() is None  # alive, and a standby now
+
+        smtp_server.wait_for(2, timeout=60)
+        time.sleep(20)  # longer than the delivery job's 15 seconds: a leader still running would run it
+        assert len(clinic.mails_to(first_due)) == 1 and len(clinic.mails_to(second_due)) == 1
+        assert len(smtp_server.messages) == 2
+        events = leader.events()
+        stood_by = max(i for i, event in enumerate(events) if event.startswith("scheduler standing by"))
+        job_names = tuple(f"{job.name}: " for job in JOBS)
+        assert [event for event in events[stood_by:] if event.startswith(job_names)] == []
+        assert sum(event.startswith("scheduler elected") for event in events) == 1  # never leads again
+        assert any(event.startswith("delivery: ") for event in standby.events())  # the new leader's jobs
+    finally:
+        for each in schedulers:
+            each.stop()
 
 
 @pytest.mark.parametrize("reload", [False, True], ids=["no-reloader", "reloader"])
