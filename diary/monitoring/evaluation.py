@@ -17,9 +17,10 @@ excepted: they commit per batch, like the scheduler jobs around them).
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, exists, insert, select, update
+from sqlalchemy import Row, delete, exists, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from .. import gad7, relief
@@ -31,7 +32,7 @@ from ..localtime import local_date_of, next_local_midnight
 from ..treatments.models import COMPLETED, Treatment
 from .cycles import cycle_rows, store_cycles
 from .flags import TEAM_CLOSES, Causes, reconcile, set_open_flags
-from .models import FLAG_KINDS, NO_DATE, OPEN, PatientSummary, ReliefCheckpoint
+from .models import FLAG_KINDS, NO_DATE, OPEN, Flag, PatientSummary, ReliefCheckpoint
 from .params import relief_params
 from .priors import prior_durations
 
@@ -45,7 +46,79 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     summary = locked_summary(patient, now)
     params = relief_params()
     today = local_date_of(now, patient.timezone)
+    record = load_record(patient, today, params)
+    evaluation = evaluate_from_checkpoint(patient.id, record.history(), today, params)
+    flags = reconcile_flags(patient.id, record, evaluation.events, today, params, now)
+    store_cycles(
+        patient,
+        cycle_rows(
+            patient,
+            evaluation.events,
+            evaluation.assessment,
+            record.sessions.completed,
+            record.sessions.routes,
+            today,
+            gap=params.course_gap_days,
+        ),
+    )
+    write_summary(summary, patient, record, evaluation.assessment, flags, today=today, now=now)
+    return summary
 
+
+@dataclass(frozen=True)
+class Entries:
+    """A patient's check-ins, as the engine and the summary read them."""
+
+    scores: dict[date, int]  # the daily GAD-7 of each local date (the day's latest entry)
+    standard: dict[date, int]  # the standard GAD-7 of each local date
+    latest: Row | None  # (recorded_at, total) of the latest entry, either instrument
+
+
+@dataclass(frozen=True)
+class Sessions:
+    """A patient's sessions, as the engine, the flags and the summary read them."""
+
+    completed: list[date]  # local dates
+    by_team: list[date]  # the completed ones the care team recorded
+    planned: list[date]
+    routes: dict[date, str]  # of each completed day (two sessions on one day: the later's)
+    next_planned: datetime | None  # the next booked session from today on
+    next_planned_by: str | None  # who booked it: "patient" or "care_team"
+
+
+@dataclass(frozen=True)
+class Record:
+    """What one refresh reads of a patient: entries, sessions and the engine's other inputs."""
+
+    entries: Entries
+    sessions: Sessions
+    inputs: dict  # ``relief.History.of``'s keywords (relief/history.py, ``Inputs``)
+
+    def history(self, sessions=None) -> relief.History:
+        """The engine's History of the completed sessions, or of ``sessions`` (the care team's alone)."""
+        completed = self.sessions.completed if sessions is None else sessions
+        return relief.History.of(self.entries.scores, completed, **self.inputs)
+
+
+def load_record(patient, today, params) -> Record:
+    """The patient's entries and sessions, and the engine's inputs beside them."""
+    entries, sessions = load_entries(patient), load_sessions(patient, today)
+    inputs = {
+        "intake_baseline": intake_baseline(patient, entries.standard, sessions.completed),
+        "planned": sessions.planned,
+        # a standard GAD-7 ends a silence, though it is no daily score
+        "other_check_ins": entries.standard,
+    }
+    if (
+        relief.reads_clinic_prior(params)
+        and relief.course_start(sessions.completed, today, params.course_gap_days) is not None
+    ):
+        # other patients' cycles of each kind of course stand in for a short history (v2)
+        inputs["prior_durations"] = prior_durations(patient)
+    return Record(entries, sessions, inputs)
+
+
+def load_entries(patient) -> Entries:
     scores, standard = {}, {}
     for day, total, instrument in db.session.execute(
         select(Entry.local_date, Entry.total, Entry.instrument)
@@ -60,7 +133,10 @@ def refresh_patient(patient, *, now) -> PatientSummary:
         .order_by(Entry.recorded_at.desc(), Entry.id.desc())
         .limit(1)
     ).first()
+    return Entries(scores, standard, latest)
 
+
+def load_sessions(patient, today) -> Sessions:
     completed, by_team, planned, next_planned, next_planned_by, routes = [], [], [], None, None, {}
     for status, day, starts_at, role, route in db.session.execute(
         select(
@@ -82,44 +158,46 @@ def refresh_patient(patient, *, now) -> PatientSummary:
             planned.append(day)
             if day >= today and (next_planned is None or starts_at < next_planned):
                 next_planned, next_planned_by = starts_at, "patient" if role == PATIENT else "care_team"
+    return Sessions(completed, by_team, planned, routes, next_planned, next_planned_by)
 
-    current_course = relief.course_start(completed, today, params.course_gap_days)
-    options = {
-        "params": params,
-        "intake_baseline": intake_baseline(patient, standard, completed),
-        "planned": planned,
-        "other_check_ins": standard,  # a standard GAD-7 ends a silence, though it is no daily score
-    }
-    if relief.reads_clinic_prior(params) and current_course is not None:
-        # other patients' cycles of each kind of course stand in for a short history (v2)
-        options["prior_durations"] = prior_durations(patient)
+
+def evaluate_from_checkpoint(patient_id, history, today, params) -> relief.Evaluation:
+    """The replay up to ``today``, resumed from the stored checkpoint; the new checkpoint is kept."""
     stored = db.session.scalar(
-        select(ReliefCheckpoint.state).where(ReliefCheckpoint.patient_id == patient.id)
+        select(ReliefCheckpoint.state).where(ReliefCheckpoint.patient_id == patient_id)
     )
     checkpoint = None if stored is None else relief.Checkpoint.from_json(stored)
-    all_events, assessment, kept = relief.evaluate_from(checkpoint, scores, completed, today, **options)
-    if kept is not checkpoint:
-        keep_checkpoint(patient.id, kept, stored is not None)
-    events = [event for event in all_events if event.kind in FLAG_KINDS]
+    evaluation = relief.evaluate_from(checkpoint, history, today, params=params)
+    if evaluation.checkpoint is not checkpoint:
+        keep_checkpoint(patient_id, evaluation.checkpoint, stored is not None)
+    return evaluation
 
+
+def reconcile_flags(patient_id, record, all_events, today, params, now) -> list[Flag]:
+    """The stored flags brought in line with the replay's flag events (:mod:`.flags`)."""
+    events = [event for event in all_events if event.kind in FLAG_KINDS]
+    entries, sessions, gap = record.entries, record.sessions, params.course_gap_days
     causes = Causes(
-        current_course,
+        relief.course_start(sessions.completed, today, gap),
         # Logging has resumed with any check-in, the standard GAD-7 too (it is due after a long gap).
-        max((day for series in (scores, standard) for day in series if day <= today), default=None),
+        max(
+            (day for series in (entries.scores, entries.standard) for day in series if day <= today),
+            default=None,
+        ),
         {
             date.fromisoformat(e.details["cycle_start"])
             for e in events
             if e.kind in ("wearing_off", "non_response")
         },
-        relief.latest_course_start_with(completed, by_team, today, params.course_gap_days),
-        team_view(scores, completed, by_team, today, options),
+        relief.latest_course_start_with(sessions.completed, sessions.by_team, today, gap),
+        team_view(record, today, params),
     )
-    flags = reconcile(patient.id, events, causes, now)
-    store_cycles(
-        patient,
-        cycle_rows(patient, all_events, assessment, completed, routes, today, gap=params.course_gap_days),
-    )
+    return reconcile(patient_id, events, causes, now)
 
+
+def write_summary(summary, patient, record, assessment, flags, *, today, now) -> None:
+    """Rewrites the summary row the worklist reads, and flushes."""
+    latest, sessions = record.entries.latest, record.sessions
     summary.care_team_id = patient.care_team_id
     summary.name = patient.user.name
     summary.last_entry_at = latest and latest[0]
@@ -129,39 +207,38 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     summary.predicted_wear_off_date = assessment.predicted_wear_off_date
     summary.suggested_session_by = assessment.suggested_session_by
     summary.urgency_date = assessment.suggested_session_by or NO_DATE
-    summary.next_planned_session = next_planned
+    summary.next_planned_session = sessions.next_planned
+    next_planned_day = sessions.next_planned and local_date_of(sessions.next_planned, patient.timezone)
     summary.assessment = {
         **assessment.as_dict(),
         # beyond the contract's assessment (docs/api.md, "Where the build departs from the first contract")
         "forecast": assessment.forecast,
-        "next_planned_by": next_planned_by,
-        "session_due": session_due(
-            assessment, next_planned and local_date_of(next_planned, patient.timezone), today
-        ),
+        "next_planned_by": sessions.next_planned_by,
+        "session_due": session_due(assessment, next_planned_day, today),
     }
     summary.evaluated_on = today
     summary.evaluated_at = now
     summary.next_evaluation_at = next_local_midnight(now, patient.timezone)
     set_open_flags(summary, [flag.kind for flag in flags if flag.status == OPEN])
     db.session.flush()
-    return summary
 
 
-def team_view(scores, completed, by_team, today, options):
+def team_view(record, today, params):
     """``Causes.team_raises``: whether the replay of the care team's sessions alone (the
     patient's own doses left out) raises a kind in the team's cycle holding a day, on or
     after a date. None when the patient recorded no dose of their own. The replay runs
     at most once, and only when a flag of the care team's would otherwise close."""
-    if set(completed) <= set(by_team):
+    team = record.sessions.by_team
+    if set(record.sessions.completed) <= set(team):
         return None
-    gap, raised = options["params"].course_gap_days, None
+    gap, raised = params.course_gap_days, None
 
     def team_raises(kind, day, since) -> bool:
         nonlocal raised
         if raised is None:
-            events, _assessment = relief.evaluate(scores, by_team, today, **options)
+            events, _assessment = relief.evaluate(record.history(team), today, params=params)
             raised = {(e.kind, e.details["cycle_start"]): e.day for e in events if e.kind in TEAM_CLOSES}
-        start = relief.course_start(by_team, day, gap)
+        start = relief.course_start(team, day, gap)
         on = start and raised.get((kind, start.isoformat()))
         return on is not None and on >= since
 

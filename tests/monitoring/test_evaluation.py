@@ -120,10 +120,10 @@ def test_one_failing_patient_does_not_stall_the_others(app, diary, monkeypatch):
     bad.refresh(date(2026, 3, 10))
     real_evaluate = relief.evaluate_from
 
-    def evaluate(checkpoint, scores, sessions, until, **kwargs):
-        if kwargs.get("intake_baseline") == 13:
+    def evaluate(checkpoint, history, until, **kwargs):
+        if history.intake_baseline == 13:
             raise RuntimeError("boom")
-        return real_evaluate(checkpoint, scores, sessions, until, **kwargs)
+        return real_evaluate(checkpoint, history, until, **kwargs)
 
     with app.app_context():
         bad.patient().intake_baseline = 13
