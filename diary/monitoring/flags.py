@@ -131,7 +131,18 @@ class Causes:
 
 
 def reconcile(patient_id, events, causes, now) -> list[Flag]:
-    """Brings the stored flags in line with the replay's events; returns the patient's live flags.
+    """Brings the stored flags in line with the replay's events; returns the patient's live flags."""
+    known, live = _stored_flags(patient_id, causes)
+    wanted = _wanted(events, live, causes)
+    # Resolutions first, so a new flag of a kind never meets the old open one.
+    _resolve(live, wanted, causes, now)
+    db.session.flush()
+    _raise(patient_id, live, wanted, known, causes, now)
+    return [flag for flag in live.values() if flag in db.session]
+
+
+def _stored_flags(patient_id, causes) -> tuple[set[str], dict[str, Flag]]:
+    """(every stored occurrence, the flags that can still change by occurrence).
 
     Only the flags that can still change are loaded whole: those not resolved,
     withdrawn ones, team-closed ones a newer course superseded, and those closed
@@ -154,15 +165,25 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
             .execution_options(populate_existing=True)
         )
     }
+    return known, live
+
+
+def _wanted(events, live, causes) -> dict[str, Event]:
+    """The events the flags should stand for, by occurrence: the replay's, and those of the
+    care team's flags only the patient's own dose took away (``Causes.held``)."""
     wanted = {occurrence_of(event): event for event in events}
     for occurrence, flag in live.items():
         if occurrence not in wanted and flag.status != RESOLVED and causes.held(flag):
             # Its event stands, as the flag has it: only the patient's own dose hid it.
             wanted[occurrence] = Event(flag.raised_on, flag.kind, flag.details)
     causes.note_open(wanted.values())
+    return wanted
 
-    # Resolutions first, so a new flag of a kind never meets the old open one.
-    for occurrence, flag in list(live.items()):
+
+def _resolve(live, wanted, causes, now) -> None:
+    """Resolves the open and acknowledged flags whose cause ended or whose event went;
+    moves the others to their event's day and details."""
+    for occurrence, flag in live.items():
         if flag.status == RESOLVED or flag.cycle_start is None:
             continue  # withdrawn, or not raised by the replay (left to the care team)
         event = wanted.get(occurrence)
@@ -181,8 +202,11 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
         elif event.day != flag.raised_on or event.details != flag.details:
             # Backfilled data moved or reworded it; the same occurrence keeps its id.
             flag.raised_on, flag.details = event.day, event.details
-    db.session.flush()
 
+
+def _raise(patient_id, live, wanted, known, causes, now) -> None:
+    """Reopens the resolved flags whose cause is back, and adds a flag for each event never
+    stored (resolved at once when its cause had already ended); ``live`` gains the new ones."""
     for occurrence, event in wanted.items():
         cycle_start = date.fromisoformat(event.details["cycle_start"])
         reason = causes.ended(event.kind, cycle_start, event.details)
@@ -205,7 +229,6 @@ def reconcile(patient_id, events, causes, now) -> list[Flag]:
                 resolution=reason,
             )
             live[occurrence] = _insert_flag(flag) or flag
-    return [flag for flag in live.values() if flag in db.session]
 
 
 def _insert_flag(flag) -> Flag | None:
