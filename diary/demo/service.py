@@ -163,91 +163,104 @@ class _Batch:
         )
 
     def insert(self, demo_patients) -> list:
+        """Inserts the patients' accounts, check-ins and sessions; returns their ids."""
         users, patients, entries, treatments = [], [], [], []
         for demo in demo_patients:
             patient_id = uuid.uuid4()
             zone = ZoneInfo(demo.timezone)
-            today = local_date_of(self.now, zone)
-            clock = _Clock(today, zone, self.now)
-            enrolled = clock.at(demo.enrolled_day, 9 * 60)
-            users.append(
-                {
-                    "id": patient_id,
-                    "email": patient_email(demo.number),
-                    "name": demo.name,
-                    "role": PATIENT,
-                    "password_hash": self.password_hash,
-                    "timezone": demo.timezone,
-                    "mfa_enabled": False,
-                    "mfa_required": False,
-                    "password_changed_at": enrolled,
-                    "created_at": enrolled,
-                    "updated_at": enrolled,
-                }
-            )
-            patients.append(
-                {
-                    "id": patient_id,
-                    "care_team_id": self.team_id,
-                    "reminders_enabled": True,
-                    "email_reminders": True,
-                    "reminder_time": time(demo.reminder_minute // 60, demo.reminder_minute % 60),
-                    "intake_baseline": demo.intake_baseline,
-                }
-            )
-            standard_days = []  # the standard GAD-7 where it is due, as for a real patient
-            for entry in demo.entries:
-                recorded_at = clock.at(entry.day, entry.minute)
-                local_date = clock.date(entry.day)
-                instrument = gad7.due_instrument(local_date, standard_days[-1:])
-                if instrument == gad7.STANDARD:
-                    standard_days.append(local_date)
-                entries.append(
-                    {
-                        "id": uuid.uuid4(),
-                        "patient_id": patient_id,
-                        "recorded_at": recorded_at,
-                        "instrument": instrument,
-                        "local_date": local_date,
-                        **dict(zip(ITEM_COLUMNS, entry.answers, strict=True)),
-                        "total": entry.total,
-                        "difficulty": entry.difficulty,
-                        "note": entry.note,
-                        "side_effects": list(entry.side_effects),
-                        "created_at": recorded_at,
-                        "updated_at": recorded_at,
-                    }
-                )
-            for session in demo.sessions:
-                starts_at = clock.at(session.day, session.minute)
-                recorded = (
-                    min(starts_at + timedelta(hours=3), self.now)
-                    if session.status == histories.COMPLETED
-                    else self.now
-                )
-                treatments.append(
-                    {
-                        "id": uuid.uuid4(),
-                        "patient_id": patient_id,
-                        "status": session.status,
-                        "starts_at": starts_at,
-                        "local_date": clock.date(session.day),
-                        "route": session.route,
-                        "dose_mg": session.dose_mg,
-                        "notes": session.notes,
-                        "side_effects": list(session.side_effects),
-                        "recorded_by_id": self.provider_id,
-                        "recorded_by_role": PROVIDER,
-                        "created_at": recorded,
-                        "updated_at": recorded,
-                    }
-                )
+            clock = _Clock(local_date_of(self.now, zone), zone, self.now)
+            users.append(self._user(demo, patient_id, clock.at(demo.enrolled_day, 9 * 60)))
+            patients.append(self._patient(demo, patient_id))
+            entries.extend(_entries(demo, patient_id, clock))
+            treatments.extend(self._treatments(demo, patient_id, clock))
         # Table inserts, not ORM bulk inserts: those group rows by which values
         # are None, and a diary's optional fields would split them into many.
         for model, rows in ((User, users), (Patient, patients), (Entry, entries), (Treatment, treatments)):
             for start in range(0, len(rows), ROWS_PER_INSERT):
                 db.session.execute(insert(model.__table__), rows[start : start + ROWS_PER_INSERT])
         return [row["id"] for row in users]
+
+    def _user(self, demo, patient_id, enrolled) -> dict:
+        return {
+            "id": patient_id,
+            "email": patient_email(demo.number),
+            "name": demo.name,
+            "role": PATIENT,
+            "password_hash": self.password_hash,
+            "timezone": demo.timezone,
+            "mfa_enabled": False,
+            "mfa_required": False,
+            "password_changed_at": enrolled,
+            "created_at": enrolled,
+            "updated_at": enrolled,
+        }
+
+    def _patient(self, demo, patient_id) -> dict:
+        return {
+            "id": patient_id,
+            "care_team_id": self.team_id,
+            "reminders_enabled": True,
+            "email_reminders": True,
+            "reminder_time": time(demo.reminder_minute // 60, demo.reminder_minute % 60),
+            "intake_baseline": demo.intake_baseline,
+        }
+
+    def _treatments(self, demo, patient_id, clock) -> list[dict]:
+        rows = []
+        for session in demo.sessions:
+            starts_at = clock.at(session.day, session.minute)
+            recorded = (
+                min(starts_at + timedelta(hours=3), self.now)
+                if session.status == histories.COMPLETED
+                else self.now
+            )
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "patient_id": patient_id,
+                    "status": session.status,
+                    "starts_at": starts_at,
+                    "local_date": clock.date(session.day),
+                    "route": session.route,
+                    "dose_mg": session.dose_mg,
+                    "notes": session.notes,
+                    "side_effects": list(session.side_effects),
+                    "recorded_by_id": self.provider_id,
+                    "recorded_by_role": PROVIDER,
+                    "created_at": recorded,
+                    "updated_at": recorded,
+                }
+            )
+        return rows
+
+
+def _entries(demo, patient_id, clock) -> list[dict]:
+    """The patient's check-in rows, each on the instrument due that day: the standard
+    GAD-7 where it is due, as for a real patient."""
+    rows, standard_days = [], []
+    for entry in demo.entries:
+        recorded_at = clock.at(entry.day, entry.minute)
+        local_date = clock.date(entry.day)
+        instrument = gad7.due_instrument(local_date, standard_days[-1:])
+        if instrument == gad7.STANDARD:
+            standard_days.append(local_date)
+        rows.append(
+            {
+                "id": uuid.uuid4(),
+                "patient_id": patient_id,
+                "recorded_at": recorded_at,
+                "instrument": instrument,
+                "local_date": local_date,
+                **dict(zip(ITEM_COLUMNS, entry.answers, strict=True)),
+                "total": entry.total,
+                "difficulty": entry.difficulty,
+                "note": entry.note,
+                "side_effects": list(entry.side_effects),
+                "created_at": recorded_at,
+                "updated_at": recorded_at,
+            }
+        )
+    return rows
 
 
 class _Clock:
