@@ -663,75 +663,46 @@ def _logged_days(plan: _Plan, rng: random.Random, skip: float, session_days: set
     return days
 
 
-def _render(
-    number: int, name: str, archetype: Archetype, plan: _Plan, p: _Profile, rng: random.Random
-) -> DemoPatient:
-    completed = sorted(d for c in plan.courses for d in c.sessions)
-    planned = sorted(d for c in plan.courses for d in c.planned)
-    session_days = set(completed)
-    levels = _levels(plan)
+@dataclass(frozen=True)
+class _Habits:
+    """How one patient answers and when: drawn once, before their check-ins."""
+
+    pool: list[list[tuple[int, ...]]]  # ways of answering, for every total (_answer_pool)
+    usual_minute: int  # the local minute they tend to check in at
+    reminder_minute: int
+    difficulty_rate: float  # how often they answer the difficulty item
+    session_minute: dict[int, int]  # each session's local minute, by day
+
+
+def _habits(rng: random.Random, session_days: list[int]) -> _Habits:
     pool = _answer_pool(rng)
     usual_minute = rng.choice((8 * 60, 12 * 60 + 30, 19 * 60, 20 * 60, 21 * 60 + 30))
     reminder_minute = usual_minute if rng.random() < 0.7 else 20 * 60
     difficulty_rate = rng.choice((0.0, 0.5, 0.9))
-    session_minute = {
-        d: rng.choice((9, 10, 11, 13, 14)) * 60 + rng.choice((0, 30)) for d in completed + planned
-    }
+    session_minute = {d: rng.choice((9, 10, 11, 13, 14)) * 60 + rng.choice((0, 30)) for d in session_days}
+    return _Habits(pool, usual_minute, reminder_minute, difficulty_rate, session_minute)
 
-    entries, noise = [], 0.0
-    for day in _logged_days(plan, rng, p.skip, session_days):
-        level, phase = levels[day]
-        noise = 0.4 * noise + rng.gauss(0, p.noise)
-        total = min(21, max(0, round(level + noise)))
-        minute = min(23 * 60 + 50, max(6 * 60, usual_minute + rng.randint(-50, 50)))
-        effects: tuple[str, ...] = ()
-        if day in session_days:
-            minute = max(minute, session_minute[day] + 5 * 60)
-            if rng.random() < 0.8:
-                effects = tuple(sorted(rng.sample(_SESSION_DAY_EFFECTS, rng.randint(1, 2))))
-        elif day - 1 in session_days and rng.random() < 0.3:
-            effects = (rng.choice(_NEXT_DAY_EFFECTS),)
-        note = None
-        if day in session_days and rng.random() < 0.5:
-            note = rng.choice(_NOTES["session"])
-        elif rng.random() < 0.09:
-            note = rng.choice(_NOTES[phase if phase in _NOTES else "relief"])
-        if rng.random() < 0.01:
-            effects = tuple(sorted(set(effects) | {"other"}))
-            note = note or "Other: a strange taste in my mouth."
-        difficulty = None
-        if rng.random() < difficulty_rate:
-            difficulty = min(3, max(0, round(total / 6 + rng.gauss(0, 0.5))))
-        entries.append(DemoEntry(day, minute, rng.choice(pool[total]), total, difficulty, note, effects))
 
-    sessions = []
-    for course in plan.courses:
-        total = course.total_sessions or len(course.sessions) + len(course.planned)
-        for status, days in ((COMPLETED, course.sessions), (PLANNED, course.planned)):
-            for day in days:
-                position = sorted(course.sessions + course.planned).index(day) + 1
-                if total > 1:
-                    label = (
-                        f"Induction {position} of {total}"
-                        if plan.courses[0] is course
-                        else f"Booster {position} of {total}"
-                    )
-                else:
-                    label = "Maintenance session"
-                effects = ()
-                if status == COMPLETED and rng.random() < 0.4:
-                    effects = (rng.choice(_SESSION_EFFECTS),)
-                sessions.append(
-                    DemoSession(day, session_minute[day], status, p.route, float(p.dose), label, effects)
-                )
-    sessions.sort(key=lambda s: (s.day, s.minute))
+def _render(
+    number: int, name: str, archetype: Archetype, plan: _Plan, p: _Profile, rng: random.Random
+) -> DemoPatient:
+    """The plan drawn as a patient's check-ins and sessions.
+
+    Every draw from ``rng`` keeps its order (habits, check-ins, sessions, then the
+    time zone and the enrolment day): the same seed gives the same histories.
+    """
+    completed = sorted(d for c in plan.courses for d in c.sessions)
+    planned = sorted(d for c in plan.courses for d in c.planned)
+    habits = _habits(rng, completed + planned)
+    entries = _entries(plan, p, habits, set(completed), rng)
+    sessions = _sessions(plan, p, habits.session_minute, rng)
     first_day = min([plan.first_log] + completed)
     return DemoPatient(
         number=number,
         archetype=archetype.name,
         name=name,
         timezone=rng.choice(TIMEZONES),
-        reminder_minute=reminder_minute,
+        reminder_minute=habits.reminder_minute,
         enrolled_day=first_day - rng.randint(0, 2),
         entries=tuple(entries),
         sessions=tuple(sessions),
@@ -739,6 +710,82 @@ def _render(
         expected_status=archetype.status,
         expected_flags=archetype.flags,
     )
+
+
+def _entries(
+    plan: _Plan, p: _Profile, habits: _Habits, session_days: set[int], rng: random.Random
+) -> list[DemoEntry]:
+    """A check-in on each logged day: the day's level plus autocorrelated noise."""
+    levels = _levels(plan)
+    entries, noise = [], 0.0
+    for day in _logged_days(plan, rng, p.skip, session_days):
+        level, phase = levels[day]
+        noise = 0.4 * noise + rng.gauss(0, p.noise)
+        total = min(21, max(0, round(level + noise)))
+        entries.append(_entry(day, total, phase, habits, session_days, rng))
+    return entries
+
+
+def _entry(
+    day: int, total: int, phase: str, habits: _Habits, session_days: set[int], rng: random.Random
+) -> DemoEntry:
+    minute = min(23 * 60 + 50, max(6 * 60, habits.usual_minute + rng.randint(-50, 50)))
+    if day in session_days:  # the evening after the infusion
+        minute = max(minute, habits.session_minute[day] + 5 * 60)
+    effects = _entry_side_effects(day, session_days, rng)
+    note = _entry_note(day, phase, session_days, rng)
+    if rng.random() < 0.01:
+        effects = tuple(sorted(set(effects) | {"other"}))
+        note = note or "Other: a strange taste in my mouth."
+    difficulty = None
+    if rng.random() < habits.difficulty_rate:
+        difficulty = min(3, max(0, round(total / 6 + rng.gauss(0, 0.5))))
+    return DemoEntry(day, minute, rng.choice(habits.pool[total]), total, difficulty, note, effects)
+
+
+def _entry_side_effects(day: int, session_days: set[int], rng: random.Random) -> tuple[str, ...]:
+    if day in session_days:
+        if rng.random() < 0.8:
+            return tuple(sorted(rng.sample(_SESSION_DAY_EFFECTS, rng.randint(1, 2))))
+        return ()
+    if day - 1 in session_days and rng.random() < 0.3:
+        return (rng.choice(_NEXT_DAY_EFFECTS),)
+    return ()
+
+
+def _entry_note(day: int, phase: str, session_days: set[int], rng: random.Random) -> str | None:
+    if day in session_days and rng.random() < 0.5:
+        return rng.choice(_NOTES["session"])
+    if rng.random() < 0.09:
+        return rng.choice(_NOTES[phase if phase in _NOTES else "relief"])
+    return None
+
+
+def _sessions(
+    plan: _Plan, p: _Profile, session_minute: dict[int, int], rng: random.Random
+) -> list[DemoSession]:
+    """Every course's sessions, completed and planned, in order, labelled as a clinic would."""
+    sessions = []
+    for course in plan.courses:
+        total = course.total_sessions or len(course.sessions) + len(course.planned)
+        days = sorted(course.sessions + course.planned)
+        for status, group in ((COMPLETED, course.sessions), (PLANNED, course.planned)):
+            for day in group:
+                label = _session_label(days.index(day) + 1, total, induction=plan.courses[0] is course)
+                effects = ()
+                if status == COMPLETED and rng.random() < 0.4:
+                    effects = (rng.choice(_SESSION_EFFECTS),)
+                sessions.append(
+                    DemoSession(day, session_minute[day], status, p.route, float(p.dose), label, effects)
+                )
+    sessions.sort(key=lambda s: (s.day, s.minute))
+    return sessions
+
+
+def _session_label(position: int, total: int, *, induction: bool) -> str:
+    if total <= 1:
+        return "Maintenance session"
+    return f"{'Induction' if induction else 'Booster'} {position} of {total}"
 
 
 def patient_name(number: int, seed: int = 0) -> str:
