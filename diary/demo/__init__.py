@@ -1,5 +1,6 @@
 """The demo clinic (``flask --app diary demo``): a provider and patients with realistic histories.
 
-``histories`` is pure (who the patients are and what they logged, in days
-relative to today); ``service`` puts them in the database; ``cli`` is the command.
+``archetypes`` and ``histories`` are pure (the stories the patients follow, and
+who they are and what they logged, in days relative to today); ``service`` puts
+them in the database; ``cli`` is the command.
 """

@@ -6,9 +6,11 @@ sessions dated in days relative to their local "today" (0 today, -1 yesterday,
 offsets into dates on the day it runs. The same seed gives the same histories.
 
 Each patient follows an *archetype*, a situation a clinic meets every week
-(just enrolled, wearing off now, stopped logging...). The first twelve demo
-patients are one of each; more patients cycle through them again with other
-baselines, time scales, noise and time zones. Every history is checked against
+(just enrolled, wearing off now, stopped logging...): :mod:`.archetypes` holds
+them and draws a plan of the archetype's story, which this module renders as
+check-ins and sessions. The first twelve demo patients are one of each; more
+patients cycle through them again with other baselines, time scales, noise and
+time zones. Every history is checked against
 the relief engine (:mod:`diary.relief`, default parameters) before it is kept:
 a draw whose noise spoils the archetype (an unplanned ``urgent``, relief that
 wore off a day too early) is drawn again, so the demo shows what it promises.
@@ -23,11 +25,12 @@ A day's total is the level plus autocorrelated noise; some days are not logged.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from .. import relief
+from .archetypes import ARCHETYPE_BY_NAME, ARCHETYPES, Archetype, Plan, Profile, draw_plan
 
 COMPLETED, PLANNED = "completed", "planned"
 #: The shortest history (``days``) that leaves room for every archetype's story.
@@ -216,372 +219,10 @@ class DemoPatient:
         return [today + timedelta(days=s.day) for s in self.sessions if s.status == status]
 
 
-@dataclass(frozen=True)
-class Archetype:
-    name: str
-    summary: str
-    status: str  # the assessment status today
-    flags: frozenset[str]  # flags open today (the current cycle's, and a gap not yet ended)
-    also: frozenset[str] = frozenset()  # flags that may come with it (a forecast before a wear-off)
-
-
-def _archetype(name, summary, status, flags=(), also=()):
-    return Archetype(name, summary, status, frozenset(flags), frozenset(also))
-
-
-ARCHETYPES = (
-    _archetype(
-        "new_enrollee", "Enrolled this week, logging a baseline; first infusion booked.", relief.NO_TREATMENT
-    ),
-    _archetype(
-        "first_session",
-        "Had the first induction infusion yesterday; the course goes on.",
-        relief.AWAITING_RESPONSE,
-    ),
-    _archetype(
-        "steady_responder", "Long-time maintenance patient, relief holds for about a month.", relief.RELIEF
-    ),
-    _archetype(
-        "wearing_off",
-        "Induction a few weeks ago; relief is wearing off now, nothing booked.",
-        relief.WEARING_OFF,
-        [relief.WEARING_OFF],
-        [relief.PLAN_MAINTENANCE],
-    ),
-    _archetype(
-        "non_responder",
-        "Finished an induction course without a meaningful response.",
-        relief.NON_RESPONSE,
-        [relief.NON_RESPONSE],
-    ),
-    _archetype(
-        "relapse",
-        "Relief wore off and anxiety is now worse than before treatment.",
-        relief.WEARING_OFF,
-        [relief.WEARING_OFF, relief.URGENT],
-        [relief.PLAN_MAINTENANCE],
-    ),
-    _archetype(
-        "stopped_logging",
-        "Responding well, but has not logged for over a week.",
-        relief.RELIEF,
-        [relief.DATA_GAP],
-    ),
-    _archetype(
-        "due_for_maintenance",
-        "Regular maintenance rhythm; the forecast says book the next session.",
-        relief.RELIEF,
-        [relief.PLAN_MAINTENANCE],
-    ),
-    _archetype(
-        "maintenance_booked", "Regular maintenance rhythm; the next session is already booked.", relief.RELIEF
-    ),
-    _archetype(
-        "slow_starter",
-        "Half way through induction, only a small improvement so far.",
-        relief.AWAITING_RESPONSE,
-    ),
-    _archetype(
-        "intake_baseline",
-        "Started the diary after the first infusion; baseline from the intake form.",
-        relief.RELIEF,
-    ),
-    _archetype("prophylactic", "Booked every few weeks, always before relief fades.", relief.RELIEF),
-)
-ARCHETYPE_BY_NAME = {a.name: a for a in ARCHETYPES}
-
-
-# ------------------------------------------------------------------ the plan
-
-
-@dataclass
-class _Course:
-    sessions: list[int]  # completed session days
-    nadir: float  # the level the course brings the patient down to
-    fade: float | None = None  # days after the last session when the rise crosses the wear-off line
-    relapse: float | None = None  # the level the rise ends at (default: just under baseline)
-    rise: int = 7  # days the rise takes to reach the wear-off line
-    total_sessions: int = 0  # sessions the course will have, planned ones included
-    planned: list[int] = field(default_factory=list)
-
-
-@dataclass
-class _Plan:
-    baseline: float
-    first_log: int
-    courses: list[_Course] = field(default_factory=list)
-    stop_logging_after: int | None = None
-    intake_baseline: int | None = None
-    holidays: list[tuple[int, int]] = field(default_factory=list)  # unlogged spans, inclusive
-    log_today: bool | None = None  # None: by chance, like any day
-
-
-@dataclass
-class _Profile:
-    """What makes one patient unlike another of the same archetype."""
-
-    rng: random.Random
-    days: int  # how far back the history may reach
-    baseline: float
-    nadir: float
-    scale: float  # the patient's own wear-off time scale, in days
-    noise: float
-    skip: float  # chance of not logging a day
-    route: str
-    dose: float
-
-
-def _profile(rng: random.Random, days: int) -> _Profile:
-    route = rng.choices(("iv", "intranasal", "intramuscular"), weights=(80, 14, 6))[0]
-    dose = {
-        "iv": round(rng.uniform(28, 48)),
-        "intranasal": rng.choice((56, 84)),
-        "intramuscular": round(rng.uniform(40, 70)),
-    }[route]
-    baseline = rng.uniform(12.5, 16.5)
-    return _Profile(
-        rng=rng,
-        days=days,
-        baseline=baseline,
-        nadir=rng.uniform(3, 6),
-        scale=rng.uniform(14, 30),
-        noise=rng.uniform(0.7, 1.2),
-        skip=rng.uniform(0.04, 0.15),
-        route=route,
-        dose=dose,
-    )
-
-
-def _induction(rng, last: int, count: int | None = None) -> list[int]:
-    """An induction course of 4-6 sessions 2-4 days apart, the last on ``last``."""
-    count = count or rng.randint(4, 6)
-    days = [last]
-    for _ in range(count - 1):
-        days.insert(0, days[0] - rng.choice((2, 3, 3, 4)))
-    return days
-
-
-def _history_relapse(p: _Profile) -> float:
-    """Where an earlier cycle's rise would end: the clinic re-treats before it is all back."""
-    return min(p.baseline - 1, 13)
-
-
-def _with_history(p: _Profile, current: list[_Course], *, reach: float = 1.0) -> tuple[list[_Course], int]:
-    """Earlier courses before ``current``: maintenance cycles back to an induction
-    course and a week or two of logging before it, as far back as the history may
-    reach. Returns every course and the first logged day."""
-    rng = p.rng
-    earliest = -int(p.days * reach) + 1
-    courses = list(current)
-    next_start = current[0].sessions[0]
-    while True:
-        fade = p.scale * rng.uniform(0.85, 1.15)
-        last = next_start - round(fade) - rng.randint(3, 5)  # the wear-off is seen, then booked
-        induction = _induction(rng, last)
-        baseline_days = rng.randint(7, 12)
-        if induction[0] - baseline_days < earliest:
-            break
-        earlier_last = last - round(p.scale * 1.15) - 7
-        room_for_more = earlier_last - 20 - 12 >= earliest
-        course = _Course(
-            sessions=induction, nadir=p.nadir, fade=fade, relapse=_history_relapse(p), rise=rng.randint(5, 9)
-        )
-        if room_for_more:
-            booster = rng.random() < 0.15
-            course.sessions = [last - rng.choice((2, 3)), last] if booster else [last]
-            course.nadir = p.nadir + rng.uniform(-1, 1)
-            courses.insert(0, course)
-            next_start = course.sessions[0]
-            continue
-        courses.insert(0, course)
-        return courses, induction[0] - baseline_days
-    return courses, max(earliest, next_start - rng.randint(7, 12))
-
-
-def _plan_new_enrollee(p: _Profile) -> _Plan:
-    rng = p.rng
-    planned = [rng.randint(2, 4)]
-    for _ in range(rng.randint(3, 5)):
-        planned.append(planned[-1] + rng.choice((2, 3, 3, 4)))
-    course = _Course(sessions=[], nadir=p.nadir, total_sessions=len(planned), planned=planned)
-    return _Plan(baseline=p.baseline, first_log=-rng.randint(3, 6), courses=[course])
-
-
-def _plan_first_session(p: _Profile) -> _Plan:
-    rng = p.rng
-    total = rng.randint(4, 6)
-    planned = []
-    day = -1
-    for _ in range(total - 1):
-        day += rng.choice((2, 3, 3, 4))
-        planned.append(day)
-    course = _Course(sessions=[-1], nadir=p.nadir, total_sessions=total, planned=planned)
-    return _Plan(baseline=p.baseline, first_log=-1 - rng.randint(7, 14), courses=[course], log_today=True)
-
-
-def _plan_steady_responder(p: _Profile) -> _Plan:
-    p.scale = p.rng.uniform(26, 34)
-    last = -p.rng.randint(5, 10)
-    current = _Course(sessions=[last], nadir=p.nadir, fade=p.scale + 6, relapse=_history_relapse(p))
-    courses, first = _with_history(p, [current])
-    return _Plan(baseline=p.baseline, first_log=first, courses=courses)
-
-
-def _plan_wearing_off(p: _Profile) -> _Plan:
-    rng = p.rng
-    p.scale = rng.uniform(12, 20)
-    last = -round(p.scale) - rng.randint(5, 9)
-    course = _Course(
-        sessions=_induction(rng, last),
-        nadir=p.nadir,
-        fade=p.scale,
-        relapse=min(p.baseline - 1.5, 13.5),
-        rise=rng.randint(6, 9),
-    )
-    return _Plan(baseline=p.baseline, first_log=course.sessions[0] - rng.randint(7, 12), courses=[course])
-
-
-def _plan_non_responder(p: _Profile) -> _Plan:
-    rng = p.rng
-    p.baseline = rng.uniform(12, 14)
-    last = -rng.randint(9, 12)
-    course = _Course(sessions=_induction(rng, last), nadir=p.baseline - rng.uniform(0.5, 2))
-    return _Plan(baseline=p.baseline, first_log=course.sessions[0] - rng.randint(7, 12), courses=[course])
-
-
-def _plan_relapse(p: _Profile) -> _Plan:
-    rng = p.rng
-    p.baseline = rng.uniform(12, 14)
-    p.scale = rng.uniform(12, 18)
-    last = -round(p.scale) - rng.randint(12, 16)
-    current = _Course(
-        sessions=[last],
-        nadir=p.nadir,
-        fade=p.scale,
-        relapse=p.baseline + rng.uniform(4.5, 5.5),
-        rise=rng.randint(5, 7),
-    )
-    courses, first = _with_history(p, [current], reach=rng.uniform(0.6, 1.0))
-    return _Plan(baseline=p.baseline, first_log=first, courses=courses)
-
-
-def _plan_stopped_logging(p: _Profile) -> _Plan:
-    rng = p.rng
-    p.scale = rng.uniform(30, 36)
-    last = -rng.randint(17, 22)
-    current = _Course(sessions=[last], nadir=p.nadir, fade=p.scale + 4, relapse=_history_relapse(p))
-    courses, first = _with_history(p, [current], reach=rng.uniform(0.6, 1.0))
-    return _Plan(
-        baseline=p.baseline, first_log=first, courses=courses, stop_logging_after=-rng.randint(8, 11)
-    )
-
-
-def _plan_due_for_maintenance(p: _Profile) -> _Plan:
-    rng = p.rng
-    p.scale = rng.uniform(16, 24)
-    last = -round(p.scale) + 1
-    current = _Course(sessions=[last], nadir=p.nadir, fade=p.scale + 9, relapse=_history_relapse(p))
-    courses, first = _with_history(p, [current])
-    return _Plan(baseline=p.baseline, first_log=first, courses=courses)
-
-
-def _plan_maintenance_booked(p: _Profile) -> _Plan:
-    rng = p.rng
-    p.scale = rng.uniform(16, 24)
-    last = -round(p.scale) + 3
-    current = _Course(
-        sessions=[last], nadir=p.nadir, fade=p.scale + 9, relapse=_history_relapse(p), planned=[1]
-    )
-    courses, first = _with_history(p, [current])
-    return _Plan(baseline=p.baseline, first_log=first, courses=courses)
-
-
-def _plan_slow_starter(p: _Profile) -> _Plan:
-    rng = p.rng
-    p.baseline = rng.uniform(13, 15)
-    sessions = [-7, -5, -3] if rng.random() < 0.5 else [-8, -5, -2]
-    course = _Course(
-        sessions=sessions, nadir=p.baseline - rng.uniform(2.5, 3.5), total_sessions=6, planned=[1, 4, 7]
-    )
-    return _Plan(
-        baseline=p.baseline, first_log=sessions[0] - rng.randint(7, 12), courses=[course], log_today=True
-    )
-
-
-def _plan_intake_baseline(p: _Profile) -> _Plan:
-    rng = p.rng
-    p.scale = rng.uniform(28, 34)
-    last = -rng.randint(14, 20)
-    course = _Course(sessions=_induction(rng, last), nadir=p.nadir, fade=p.scale, relapse=_history_relapse(p))
-    return _Plan(
-        baseline=p.baseline,
-        first_log=course.sessions[0] + rng.randint(1, 3),
-        courses=[course],
-        intake_baseline=round(p.baseline),
-    )
-
-
-def _plan_prophylactic(p: _Profile) -> _Plan:
-    """Sessions every ``every`` days, well before relief would fade: censored cycles."""
-    rng = p.rng
-    p.scale = rng.uniform(26, 32)
-    every = rng.randint(14, 17)
-    earliest = -int(p.days * rng.uniform(0.6, 1.0)) + 1
-    last = -rng.randint(4, 9)
-    courses = [
-        _Course(
-            sessions=[last], nadir=p.nadir, fade=p.scale, relapse=_history_relapse(p), planned=[last + every]
-        )
-    ]
-    while True:
-        induction_last = courses[0].sessions[0] - every
-        if induction_last - 20 - 12 < earliest or len(courses) > 20:
-            break
-        courses.insert(
-            0,
-            _Course(
-                sessions=[induction_last],
-                nadir=p.nadir + rng.uniform(-1, 1),
-                fade=p.scale,
-                relapse=_history_relapse(p),
-            ),
-        )
-    induction = _induction(rng, courses[0].sessions[0] - every)
-    courses.insert(0, _Course(sessions=induction, nadir=p.nadir, fade=p.scale, relapse=_history_relapse(p)))
-    return _Plan(baseline=p.baseline, first_log=induction[0] - rng.randint(7, 12), courses=courses)
-
-
-def _maybe_a_holiday(plan: _Plan, rng: random.Random) -> None:
-    """Now and then a week away without the diary, while relief held in an earlier
-    cycle: a data gap the care team saw resolve when logging resumed."""
-    earlier = [c for c in plan.courses[1:-1] if c.fade is not None and c.fade - c.rise >= 14]
-    if earlier and rng.random() < 0.3:
-        course = rng.choice(earlier)
-        start = course.sessions[-1] + rng.randint(3, 5)
-        plan.holidays.append((start, start + rng.randint(5, 7)))
-
-
-_PLANS = {
-    "new_enrollee": _plan_new_enrollee,
-    "first_session": _plan_first_session,
-    "steady_responder": _plan_steady_responder,
-    "wearing_off": _plan_wearing_off,
-    "non_responder": _plan_non_responder,
-    "relapse": _plan_relapse,
-    "stopped_logging": _plan_stopped_logging,
-    "due_for_maintenance": _plan_due_for_maintenance,
-    "maintenance_booked": _plan_maintenance_booked,
-    "slow_starter": _plan_slow_starter,
-    "intake_baseline": _plan_intake_baseline,
-    "prophylactic": _plan_prophylactic,
-}
-assert set(_PLANS) == set(ARCHETYPE_BY_NAME)
-
-
 # ------------------------------------------------------------------ rendering
 
 
-def _levels(plan: _Plan) -> dict[int, tuple[float, str]]:
+def _levels(plan: Plan) -> dict[int, tuple[float, str]]:
     """The anxiety level and the phase (for notes) of every day from the first log to today."""
     session_of = {}
     for index, course in enumerate(plan.courses):
@@ -642,7 +283,7 @@ def _spread(total: int, order: list[int], tilt: int) -> tuple[int, ...]:
     return tuple(answers)
 
 
-def _logged_days(plan: _Plan, rng: random.Random, skip: float, session_days: set[int]) -> list[int]:
+def _logged_days(plan: Plan, rng: random.Random, skip: float, session_days: set[int]) -> list[int]:
     """The days with a check-in: most of them, never more than two missed in a row by chance."""
     last = 0 if plan.stop_logging_after is None else plan.stop_logging_after
     off = {d for a, b in plan.holidays for d in range(a, b + 1)}
@@ -684,7 +325,7 @@ def _habits(rng: random.Random, session_days: list[int]) -> _Habits:
 
 
 def _render(
-    number: int, name: str, archetype: Archetype, plan: _Plan, p: _Profile, rng: random.Random
+    number: int, name: str, archetype: Archetype, plan: Plan, p: Profile, rng: random.Random
 ) -> DemoPatient:
     """The plan drawn as a patient's check-ins and sessions.
 
@@ -713,7 +354,7 @@ def _render(
 
 
 def _entries(
-    plan: _Plan, p: _Profile, habits: _Habits, session_days: set[int], rng: random.Random
+    plan: Plan, p: Profile, habits: _Habits, session_days: set[int], rng: random.Random
 ) -> list[DemoEntry]:
     """A check-in on each logged day: the day's level plus autocorrelated noise."""
     levels = _levels(plan)
@@ -762,7 +403,7 @@ def _entry_note(day: int, phase: str, session_days: set[int], rng: random.Random
 
 
 def _sessions(
-    plan: _Plan, p: _Profile, session_minute: dict[int, int], rng: random.Random
+    plan: Plan, p: Profile, session_minute: dict[int, int], rng: random.Random
 ) -> list[DemoSession]:
     """Every course's sessions, completed and planned, in order, labelled as a clinic would."""
     sessions = []
@@ -874,10 +515,7 @@ def demo_patient(number: int, *, days: int, seed: int = 0) -> DemoPatient:
     patient = None
     for draw in range(MAX_DRAWS):
         rng = random.Random(f"afterglow-demo:{seed}:{number}:{draw}")
-        profile = _profile(rng, days)
-        plan = _PLANS[archetype.name](profile)
-        plan.first_log = max(plan.first_log, -days + 1)
-        _maybe_a_holiday(plan, rng)
+        plan, profile = draw_plan(archetype, rng, days)
         patient = _render(number, name, archetype, plan, profile, rng)
         if _as_designed(patient, archetype):
             return patient
@@ -897,6 +535,7 @@ def clinic(count: int, *, days: int, seed: int = 0):
 
 __all__ = [
     "ARCHETYPES",
+    "ARCHETYPE_BY_NAME",
     "Archetype",
     "DemoEntry",
     "DemoPatient",
