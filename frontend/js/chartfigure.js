@@ -3,8 +3,7 @@
 import { h } from './dom.js';
 import { formatDate } from './dates.js';
 
-export function chartFigure({ title, summary, spec: chartSpec, key, extraRows = [], pickHint = null }) {
-  let spec = chartSpec;
+export function chartFigure({ title, summary, spec, key, extraRows = [], pickHint = null }) {
   const host = h(
     'div',
     { class: 'chart-host', role: 'img', 'aria-label': summary },
@@ -13,89 +12,106 @@ export function chartFigure({ title, summary, spec: chartSpec, key, extraRows = 
   const rows = [...spec.days.filter((d) => d.score != null), ...extraRows]
     .sort((a, b) => a.date.localeCompare(b.date) || (a.label ? 1 : -1))
     .reverse();
-  const table = rows.length
-    ? h(
-        'details',
-        { class: 'chart-data' },
-        h('summary', {}, 'Show the scores as a list'),
-        h(
-          'table',
-          { class: 'compact' },
-          h('caption', { class: 'visually-hidden' }, `${title}: scores by day`),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'col' }, 'Day'),
-              h('th', { scope: 'col' }, 'Score'),
-              h('th', { scope: 'col' }, 'Range'),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            rows.map((d) =>
-              h(
-                'tr',
-                {},
-                h('th', { scope: 'row' }, formatDate(d.date, { weekday: true })),
-                h('td', {}, d.label ? `${d.score} (${d.label})` : String(d.score)),
-                h('td', {}, d.severity || ''),
-              ),
-            ),
-          ),
-        ),
-      )
-    : null;
   // Pointer readout for sighted mouse and touch users; the table below carries the same numbers.
   const readout = h(
     'p',
     { class: 'chart-readout', 'aria-hidden': 'true' },
     pickHint || 'Point at or tap the chart to see one day.',
   );
-  const sessionDays = new Set(spec.sessions.map((s) => s.date));
-  spec = {
-    ...spec,
-    onHover(point) {
-      if (!point) return;
-      const day = formatDate(point.date, { weekday: true });
-      const session = sessionDays.has(point.date) ? ' · session day' : '';
-      const band = spec.bands.find((b) => point.score >= b.from && point.score <= b.to);
-      readout.textContent =
-        point.score == null
-          ? `${day}: no check-in${session}`
-          : `${day}: ${point.score} (${band?.name})${session}`;
-    },
-  };
   const figure = h(
     'figure',
     { class: 'chart' },
     h('figcaption', {}, title),
     host,
     readout,
+    chartKey(key),
+    rows.length ? scoreTable(title, rows) : null,
+  );
+  // The one state object: the drawing's handle once it is there, and whether the figure was let go.
+  const state = { handle: null, disposed: false };
+  drawChart(state, host, { ...spec, onHover: hoverReadout(spec, readout) });
+  return {
+    element: figure,
+    dispose() {
+      state.disposed = true;
+      state.handle?.destroy();
+    },
+  };
+}
+
+function scoreTable(title, rows) {
+  return h(
+    'details',
+    { class: 'chart-data' },
+    h('summary', {}, 'Show the scores as a list'),
     h(
-      'ul',
-      { class: 'chart-key' },
-      key.map(([kind, text]) =>
-        h('li', {}, h('span', { class: `swatch swatch-${kind}`, 'aria-hidden': 'true' }), text),
+      'table',
+      { class: 'compact' },
+      h('caption', { class: 'visually-hidden' }, `${title}: scores by day`),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Day'),
+          h('th', { scope: 'col' }, 'Score'),
+          h('th', { scope: 'col' }, 'Range'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((d) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, formatDate(d.date, { weekday: true })),
+            h('td', {}, d.label ? `${d.score} (${d.label})` : String(d.score)),
+            h('td', {}, d.severity || ''),
+          ),
+        ),
       ),
     ),
-    table,
   );
+}
 
-  let handle = null;
-  let disposed = false;
+function chartKey(key) {
+  return h(
+    'ul',
+    { class: 'chart-key' },
+    key.map(([kind, text]) =>
+      h('li', {}, h('span', { class: `swatch swatch-${kind}`, 'aria-hidden': 'true' }), text),
+    ),
+  );
+}
+
+// The day under the pointer, in words: its score and band, or that there was no check-in.
+function hoverReadout(spec, readout) {
+  const sessionDays = new Set(spec.sessions.map((s) => s.date));
+  return (point) => {
+    if (!point) return;
+    const day = formatDate(point.date, { weekday: true });
+    const session = sessionDays.has(point.date) ? ' · session day' : '';
+    const band = spec.bands.find((b) => point.score >= b.from && point.score <= b.to);
+    readout.textContent =
+      point.score == null
+        ? `${day}: no check-in${session}`
+        : `${day}: ${point.score} (${band?.name})${session}`;
+  };
+}
+
+// The drawing library is loaded only now; a figure disposed of meanwhile is not drawn.
+function drawChart(state, host, spec) {
   import('./chart.js')
     .then((m) => {
-      if (disposed) return null;
+      if (state.disposed) return null;
       host.replaceChildren();
       return m.drawScoreChart(host, spec);
     })
     .then((hd) => {
-      if (disposed) hd?.destroy();
-      else handle = hd;
+      if (state.disposed) hd?.destroy();
+      else state.handle = hd;
     })
     .catch(() => {
       host.replaceChildren(
@@ -106,14 +122,6 @@ export function chartFigure({ title, summary, spec: chartSpec, key, extraRows = 
         ),
       );
     });
-
-  return {
-    element: figure,
-    dispose() {
-      disposed = true;
-      handle?.destroy();
-    },
-  };
 }
 
 export function summarise(days, from, to) {
