@@ -1,12 +1,15 @@
-// The provider's account: two-step sign-in (TOTP) setup.
+// The provider's account: two-step sign-in (TOTP) setup. render() keeps the one state
+// object (the status line and the part that changes); each step is a function of it.
 import { post, describeError } from '../api.js';
 import { h, clear, field, focusQuietly } from '../dom.js';
 
 export function render(ctx) {
-  const status = h('div', { role: 'status', class: 'status' });
-  const slot = h('div', {});
+  const state = {
+    status: h('div', { role: 'status', class: 'status' }),
+    slot: h('div', {}),
+  };
   const start = h('button', { type: 'button', class: 'primary' }, 'Set up two-step sign-in');
-  slot.append(
+  state.slot.append(
     h(
       'p',
       {},
@@ -26,12 +29,12 @@ export function render(ctx) {
         { class: 'lead' },
         `Logged in as ${ctx.user.name}${ctx.user.email ? ` (${ctx.user.email})` : ''}.`,
       ),
-      status,
+      state.status,
       h(
         'section',
         { 'aria-labelledby': 'mfa-title' },
         h('h2', { id: 'mfa-title' }, 'Two-step sign-in'),
-        slot,
+        state.slot,
       ),
     ),
   );
@@ -43,59 +46,72 @@ export function render(ctx) {
       setup = await post('/api/v1/me/mfa/setup', {});
     } catch (err) {
       start.disabled = false;
-      status.textContent = describeError(err);
+      state.status.textContent = describeError(err);
       return;
     }
-    const qrSlot = h('div', { class: 'qr-slot' });
-    const code = field({
-      label: 'One-time code',
-      name: 'otp',
-      inputmode: 'numeric',
-      autocomplete: 'one-time-code',
-      hint: 'The 6-digit code your app shows now.',
-    });
-    const confirm = h('button', { type: 'submit', class: 'primary' }, 'Confirm and turn on');
-    const form = h('form', { class: 'stack', novalidate: true }, code.wrap, confirm);
-    const title = h('h3', {}, 'Scan this code with your authenticator app');
-    clear(slot).append(
-      title,
-      qrSlot,
-      h('p', {}, 'Or enter this key by hand: ', h('code', { class: 'secret' }, setup.secret)),
-      form,
-    );
-    focusQuietly(title);
-    try {
-      const { qrImage } = await import('../qr.js');
-      qrSlot.append(qrImage(setup.otpauth_uri, 'QR code to add Afterglow to your authenticator app'));
-    } catch {
-      qrSlot.append(h('p', { class: 'hint' }, 'The QR code could not be drawn; enter the key by hand.'));
-    }
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      code.setError(null);
-      const otp = code.input.value.replace(/\s+/g, '');
-      if (!/^\d{6,8}$/.test(otp)) {
-        code.setError('Please enter the 6-digit code from your app.');
-        code.input.focus();
-        return;
-      }
-      confirm.disabled = true;
-      try {
-        await post('/api/v1/me/mfa/confirm', { otp });
-        clear(slot).append(
-          h('p', {}, 'Two-step sign-in is on. From now on, logging in asks for a code from your app.'),
-        );
-        status.textContent = 'Two-step sign-in is on.';
-        focusQuietly(status);
-      } catch (err) {
-        confirm.disabled = false;
-        code.setError(
-          err.status === 422 || err.status === 400 || err.status === 401
-            ? 'That code did not match. Codes change every 30 seconds; please try the current one.'
-            : describeError(err),
-        );
-        code.input.focus();
-      }
-    });
+    await showSetup(state, setup);
   });
+}
+
+// The secret as a QR code and as text, and the form that turns two-step sign-in on.
+async function showSetup(state, setup) {
+  const qrSlot = h('div', { class: 'qr-slot' });
+  const code = field({
+    label: 'One-time code',
+    name: 'otp',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    hint: 'The 6-digit code your app shows now.',
+  });
+  const confirm = h('button', { type: 'submit', class: 'primary' }, 'Confirm and turn on');
+  const form = h('form', { class: 'stack', novalidate: true }, code.wrap, confirm);
+  const title = h('h3', {}, 'Scan this code with your authenticator app');
+  clear(state.slot).append(
+    title,
+    qrSlot,
+    h('p', {}, 'Or enter this key by hand: ', h('code', { class: 'secret' }, setup.secret)),
+    form,
+  );
+  focusQuietly(title);
+  await drawQr(qrSlot, setup.otpauth_uri);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    confirmCode(state, code, confirm);
+  });
+}
+
+async function drawQr(qrSlot, uri) {
+  try {
+    const { qrImage } = await import('../qr.js');
+    qrSlot.append(qrImage(uri, 'QR code to add Afterglow to your authenticator app'));
+  } catch {
+    qrSlot.append(h('p', { class: 'hint' }, 'The QR code could not be drawn; enter the key by hand.'));
+  }
+}
+
+async function confirmCode(state, code, confirm) {
+  code.setError(null);
+  const otp = code.input.value.replace(/\s+/g, '');
+  if (!/^\d{6,8}$/.test(otp)) {
+    code.setError('Please enter the 6-digit code from your app.');
+    code.input.focus();
+    return;
+  }
+  confirm.disabled = true;
+  try {
+    await post('/api/v1/me/mfa/confirm', { otp });
+    clear(state.slot).append(
+      h('p', {}, 'Two-step sign-in is on. From now on, logging in asks for a code from your app.'),
+    );
+    state.status.textContent = 'Two-step sign-in is on.';
+    focusQuietly(state.status);
+  } catch (err) {
+    confirm.disabled = false;
+    code.setError(
+      err.status === 422 || err.status === 400 || err.status === 401
+        ? 'That code did not match. Codes change every 30 seconds; please try the current one.'
+        : describeError(err),
+    );
+    code.input.focus();
+  }
 }

@@ -1,4 +1,6 @@
 // Log in, and join from an invite (docs/api.md, "Accounts and sessions" and "The PWA's accessible names").
+// Each screen keeps one state object (its fields, error line, wait notice and button); the
+// forms are checked and sent by functions of (state, ctx) below.
 import { login, register, ApiError, describeError } from '../api.js';
 import { h, field, focusQuietly } from '../dom.js';
 import { deviceTimeZone } from '../dates.js';
@@ -28,87 +30,26 @@ function showFormError(el, text) {
 }
 
 export function renderLogin(ctx) {
-  const email = field({
-    label: 'Email',
-    name: 'email',
-    type: 'email',
-    autocomplete: 'username',
-    required: true,
-  });
-  const password = field({
-    label: 'Password',
-    name: 'password',
-    type: 'password',
-    autocomplete: 'current-password',
-    required: true,
-  });
-  const otp = field({
-    label: 'One-time code',
-    name: 'otp',
-    type: 'text',
-    inputmode: 'numeric',
-    autocomplete: 'one-time-code',
-    hint: 'The 6-digit code from your authenticator app.',
-  });
-  otp.wrap.hidden = true;
-  const error = formError();
-  const waiting = waitNotice();
-  const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Log in');
-
+  const state = {
+    fields: loginFields(),
+    error: formError(),
+    waiting: waitNotice(),
+    submit: h('button', { type: 'submit', class: 'primary wide' }, 'Log in'),
+  };
+  const { email, password, otp } = state.fields;
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
     email.wrap,
     password.wrap,
     otp.wrap,
-    error,
-    waiting.el,
-    submit,
+    state.error,
+    state.waiting.el,
+    state.submit,
   );
-  form.addEventListener('submit', async (e) => {
+  form.addEventListener('submit', (e) => {
     e.preventDefault();
-    showFormError(error, '');
-    email.setError(null);
-    password.setError(null);
-    otp.setError(null);
-    if (!email.input.value.trim()) {
-      email.setError('Please enter your email address.');
-      return email.input.focus();
-    }
-    if (!password.input.value) {
-      password.setError('Please enter your password.');
-      return password.input.focus();
-    }
-    submit.disabled = true;
-    try {
-      const user = await login(
-        email.input.value.trim(),
-        password.input.value,
-        otp.wrap.hidden ? null : otp.input.value.trim(),
-        { onWait: waiting.show },
-      );
-      ctx.afterLogin(user);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'mfa_required') {
-        const wasHidden = otp.wrap.hidden;
-        otp.wrap.hidden = false;
-        if (!wasHidden)
-          otp.setError('That code did not work. Codes change every 30 seconds; please try the current one.');
-        otp.input.focus();
-      } else if (err instanceof ApiError && err.code === 'invalid_credentials') {
-        showFormError(
-          error,
-          otp.wrap.hidden
-            ? 'That email and password do not match an account. Please check them and try again.'
-            : 'That did not work. Please check your password and the one-time code.',
-        );
-      } else {
-        showFormError(error, describeError(err));
-      }
-    } finally {
-      waiting.hide();
-      submit.disabled = false;
-    }
+    logIn(state, ctx);
   });
 
   ctx.main.append(
@@ -130,131 +71,111 @@ export function renderLogin(ctx) {
   );
 }
 
-export function renderJoin(ctx) {
-  const code = (ctx.query.get('code') || '').trim();
-  if (ctx.user) {
-    ctx.main.append(
-      h(
-        'section',
-        { class: 'narrow' },
-        h('h1', {}, 'Create your account'),
-        h(
-          'p',
-          {},
-          `You are logged in as ${ctx.user.name}. To use this invite for a new account, log out first.`,
-        ),
-        h(
-          'p',
-          {},
-          h('a', { href: ctx.user.role === 'provider' ? '#/patients' : '#/checkin' }, 'Go to the app'),
-        ),
-      ),
-    );
-    return;
-  }
-  const timezone = deviceTimeZone();
+function loginFields() {
   const fields = {
-    invite_code: field({
-      label: 'Invite code',
-      name: 'invite_code',
-      value: code,
-      autocomplete: 'off',
-      required: true,
-      hint: code ? 'Filled in from your invite link.' : 'You find it in the invite from your clinic.',
-    }),
-    // The invite link fills in what the clinic typed (it rides in the URL fragment, never sent to a server).
-    name: field({
-      label: 'Name',
-      name: 'name',
-      autocomplete: 'name',
-      required: true,
-      value: (ctx.query.get('name') || '').trim() || null,
-    }),
     email: field({
       label: 'Email',
       name: 'email',
       type: 'email',
-      autocomplete: 'email',
+      autocomplete: 'username',
       required: true,
-      value: (ctx.query.get('email') || '').trim() || null,
-      hint: ctx.query.get('email') ? 'The invite is for this email address.' : null,
     }),
     password: field({
       label: 'Password',
       name: 'password',
       type: 'password',
-      autocomplete: 'new-password',
+      autocomplete: 'current-password',
       required: true,
-      hint: 'At least 12 characters. A few words you will remember work well.',
+    }),
+    otp: field({
+      label: 'One-time code',
+      name: 'otp',
+      type: 'text',
+      inputmode: 'numeric',
+      autocomplete: 'one-time-code',
+      hint: 'The 6-digit code from your authenticator app.',
     }),
   };
-  fields.invite_code.input.setAttribute('autocapitalize', 'characters');
-  fields.invite_code.input.setAttribute('spellcheck', 'false');
-  const error = formError();
-  const waiting = waitNotice();
-  const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Create account');
+  fields.otp.wrap.hidden = true;
+  return fields;
+}
+
+async function logIn(state, ctx) {
+  const { email, password, otp } = state.fields;
+  showFormError(state.error, '');
+  email.setError(null);
+  password.setError(null);
+  otp.setError(null);
+  if (!email.input.value.trim()) {
+    email.setError('Please enter your email address.');
+    return email.input.focus();
+  }
+  if (!password.input.value) {
+    password.setError('Please enter your password.');
+    return password.input.focus();
+  }
+  state.submit.disabled = true;
+  try {
+    const user = await login(
+      email.input.value.trim(),
+      password.input.value,
+      otp.wrap.hidden ? null : otp.input.value.trim(),
+      { onWait: state.waiting.show },
+    );
+    ctx.afterLogin(user);
+  } catch (err) {
+    showLoginProblem(state, err);
+  } finally {
+    state.waiting.hide();
+    state.submit.disabled = false;
+  }
+}
+
+// A second factor asked for (the code field appears), a wrong password or code, or anything else.
+function showLoginProblem(state, err) {
+  const { otp } = state.fields;
+  if (err instanceof ApiError && err.code === 'mfa_required') {
+    const wasHidden = otp.wrap.hidden;
+    otp.wrap.hidden = false;
+    if (!wasHidden)
+      otp.setError('That code did not work. Codes change every 30 seconds; please try the current one.');
+    otp.input.focus();
+  } else if (err instanceof ApiError && err.code === 'invalid_credentials') {
+    showFormError(
+      state.error,
+      otp.wrap.hidden
+        ? 'That email and password do not match an account. Please check them and try again.'
+        : 'That did not work. Please check your password and the one-time code.',
+    );
+  } else {
+    showFormError(state.error, describeError(err));
+  }
+}
+
+export function renderJoin(ctx) {
+  if (ctx.user) {
+    ctx.main.append(alreadyLoggedIn(ctx.user));
+    return;
+  }
+  const state = {
+    timezone: deviceTimeZone(),
+    fields: joinFields(ctx.query),
+    error: formError(),
+    waiting: waitNotice(),
+    submit: h('button', { type: 'submit', class: 'primary wide' }, 'Create account'),
+  };
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
-    Object.values(fields).map((f) => f.wrap),
-    h('p', { class: 'hint' }, `Your time zone: ${timezone}. You can change it later in Settings.`),
-    error,
-    waiting.el,
-    submit,
+    Object.values(state.fields).map((f) => f.wrap),
+    h('p', { class: 'hint' }, `Your time zone: ${state.timezone}. You can change it later in Settings.`),
+    state.error,
+    state.waiting.el,
+    state.submit,
   );
-
-  form.addEventListener('submit', async (e) => {
+  form.addEventListener('submit', (e) => {
     e.preventDefault();
-    showFormError(error, '');
-    for (const f of Object.values(fields)) f.setError(null);
-    const body = Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.input.value.trim()]));
-    body.password = fields.password.input.value;
-    body.timezone = timezone;
-    const missing = {
-      invite_code: 'Please enter your invite code.',
-      name: 'Please enter your name.',
-      email: 'Please enter your email address.',
-      password: 'Please choose a password.',
-    };
-    let first = null;
-    for (const [k, msg] of Object.entries(missing)) {
-      if (!body[k]) {
-        fields[k].setError(msg);
-        first = first || fields[k];
-      }
-    }
-    if (!first && body.password.length < 12) {
-      fields.password.setError('Please use at least 12 characters.');
-      first = fields.password;
-    }
-    if (first) return first.input.focus();
-    submit.disabled = true;
-    try {
-      const user = await register(body, { onWait: waiting.show });
-      ctx.afterLogin(user, '#/welcome');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
-        fields.email.setError('An account with this email already exists. You can log in instead.');
-        fields.email.input.focus();
-      } else if (err instanceof ApiError && err.status === 422 && Object.keys(err.fields).length) {
-        let focus = null;
-        for (const [k, msgs] of Object.entries(err.fields)) {
-          if (fields[k]) {
-            fields[k].setError(msgs.join(' '));
-            focus = focus || fields[k];
-          } else {
-            showFormError(error, msgs.join(' '));
-          }
-        }
-        if (focus) focus.input.focus();
-      } else {
-        showFormError(error, describeError(err));
-        focusQuietly(error);
-      }
-    } finally {
-      waiting.hide();
-      submit.disabled = false;
-    }
+    join(state, ctx);
   });
 
   ctx.main.append(
@@ -271,4 +192,121 @@ export function renderJoin(ctx) {
       h('p', { class: 'aside' }, 'Already have an account? ', h('a', { href: '#/login' }, 'Log in'), '.'),
     ),
   );
+}
+
+function alreadyLoggedIn(user) {
+  return h(
+    'section',
+    { class: 'narrow' },
+    h('h1', {}, 'Create your account'),
+    h('p', {}, `You are logged in as ${user.name}. To use this invite for a new account, log out first.`),
+    h('p', {}, h('a', { href: user.role === 'provider' ? '#/patients' : '#/checkin' }, 'Go to the app')),
+  );
+}
+
+function joinFields(query) {
+  const code = (query.get('code') || '').trim();
+  const fields = {
+    invite_code: field({
+      label: 'Invite code',
+      name: 'invite_code',
+      value: code,
+      autocomplete: 'off',
+      required: true,
+      hint: code ? 'Filled in from your invite link.' : 'You find it in the invite from your clinic.',
+    }),
+    // The invite link fills in what the clinic typed (it rides in the URL fragment, never sent to a server).
+    name: field({
+      label: 'Name',
+      name: 'name',
+      autocomplete: 'name',
+      required: true,
+      value: (query.get('name') || '').trim() || null,
+    }),
+    email: field({
+      label: 'Email',
+      name: 'email',
+      type: 'email',
+      autocomplete: 'email',
+      required: true,
+      value: (query.get('email') || '').trim() || null,
+      hint: query.get('email') ? 'The invite is for this email address.' : null,
+    }),
+    password: field({
+      label: 'Password',
+      name: 'password',
+      type: 'password',
+      autocomplete: 'new-password',
+      required: true,
+      hint: 'At least 12 characters. A few words you will remember work well.',
+    }),
+  };
+  fields.invite_code.input.setAttribute('autocapitalize', 'characters');
+  fields.invite_code.input.setAttribute('spellcheck', 'false');
+  return fields;
+}
+
+const MISSING = {
+  invite_code: 'Please enter your invite code.',
+  name: 'Please enter your name.',
+  email: 'Please enter your email address.',
+  password: 'Please choose a password.',
+};
+
+async function join(state, ctx) {
+  const { fields } = state;
+  showFormError(state.error, '');
+  for (const f of Object.values(fields)) f.setError(null);
+  const body = Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.input.value.trim()]));
+  body.password = fields.password.input.value;
+  body.timezone = state.timezone;
+  const first = checkJoin(fields, body);
+  if (first) return first.input.focus();
+  state.submit.disabled = true;
+  try {
+    const user = await register(body, { onWait: state.waiting.show });
+    ctx.afterLogin(user, '#/welcome');
+  } catch (err) {
+    showJoinProblem(state, err);
+  } finally {
+    state.waiting.hide();
+    state.submit.disabled = false;
+  }
+}
+
+// Marks what is missing or too short; returns the first field to fix, or null.
+function checkJoin(fields, body) {
+  let first = null;
+  for (const [k, msg] of Object.entries(MISSING)) {
+    if (!body[k]) {
+      fields[k].setError(msg);
+      first = first || fields[k];
+    }
+  }
+  if (!first && body.password.length < 12) {
+    fields.password.setError('Please use at least 12 characters.');
+    first = fields.password;
+  }
+  return first;
+}
+
+function showJoinProblem({ fields, error }, err) {
+  if (err instanceof ApiError && err.status === 409) {
+    fields.email.setError('An account with this email already exists. You can log in instead.');
+    fields.email.input.focus();
+  } else if (err instanceof ApiError && err.status === 422 && Object.keys(err.fields).length) {
+    let focus = null;
+    for (const [k, msgs] of Object.entries(err.fields)) {
+      if (fields[k]) {
+        fields[k].setError(msgs.join(' '));
+        focus = focus || fields[k];
+      } else {
+        showFormError(error, msgs.join(' '));
+      }
+    }
+    if (focus) focus.input.focus();
+  } else {
+    showFormError(error, describeError(err));
+    focusQuietly(error);
+  }
 }
