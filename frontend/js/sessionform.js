@@ -17,64 +17,18 @@ export function sessionFields({
   timeZone = null,
   zoneNote = 'your time zone',
 }) {
-  const parts = {};
-  if (withStatus) {
-    parts.status = h(
-      'fieldset',
-      { class: 'inline-radios' },
-      h('legend', {}, 'This session is'),
-      h(
-        'div',
-        { class: 'option' },
-        h('input', {
-          type: 'radio',
-          id: 'session-status-completed',
-          name: 'status',
-          value: 'completed',
-          checked: true,
-        }),
-        h('label', { for: 'session-status-completed' }, 'Completed'),
-      ),
-      h(
-        'div',
-        { class: 'option' },
-        h('input', { type: 'radio', id: 'session-status-planned', name: 'status', value: 'planned' }),
-        h('label', { for: 'session-status-planned' }, 'Planned'),
-      ),
-    );
-  }
-  parts.when = field({
-    label: 'Date and time',
-    name: 'starts_at',
-    type: 'datetime-local',
-    required: true,
-    value: defaultNow ? toDateTimeLocalValue(new Date(), timeZone) : '',
-    hint: timeZone
-      ? `In ${zoneNote}: ${timeZone.replaceAll('_', ' ')} (${zoneAbbreviation(new Date().toISOString(), timeZone)})`
-      : null,
-  });
+  // The one state object: the fields, and what read() needs to know of how they were made.
+  const state = { withStatus, timeZone, parts: {} };
+  const { parts } = state;
+  if (withStatus) parts.status = statusFieldset();
+  parts.when = whenField({ defaultNow, timeZone, zoneNote });
   parts.route = selectField({
     label: 'How it was given',
     name: 'route',
     options: ROUTES,
     value: defaultRoute,
   });
-  parts.dose = field({
-    label: 'Dose in mg (optional)',
-    name: 'dose_mg',
-    type: 'number',
-    inputmode: 'decimal',
-    min: '0.1',
-    max: '1000',
-    step: 'any',
-  });
-  parts.notes = field({
-    label: 'Notes (optional)',
-    name: 'notes',
-    multiline: true,
-    rows: 2,
-    maxlength: 2000,
-  });
+  Object.assign(parts, detailFields());
   parts.effects = sideEffectsFieldset({
     name: 'session-effects',
     legend: effectsLegend,
@@ -90,41 +44,108 @@ export function sessionFields({
     parts.effects,
   ].filter(Boolean);
 
-  function read(form) {
-    const problems = [];
-    const startsAt = fromDateTimeLocalValue(parts.when.input.value, timeZone);
-    if (!startsAt) problems.push([parts.when, 'Please enter the date and time.']);
-    const status = withStatus ? form.querySelector('input[name="status"]:checked').value : 'completed';
-    if (startsAt && status === 'completed' && new Date(startsAt) > new Date(Date.now() + 5 * 60000)) {
-      problems.push([
-        parts.when,
-        'A completed session cannot be in the future. Choose "Planned" for a future session.',
-      ]);
-    }
-    const doseText = parts.dose.input.value.trim();
-    const dose = doseText ? Number(doseText) : null;
-    if (doseText && !(dose > 0 && dose <= 1000))
-      problems.push([parts.dose, 'The dose should be a number of mg above 0 and at most 1000.']);
-    const body = { status, starts_at: startsAt, route: parts.route.select.value };
-    if (dose != null) body.dose_mg = dose;
-    const notes = parts.notes.input.value.trim();
-    if (notes) body.notes = notes;
-    const effects = readChecked(form, 'session-effects');
-    if (effects.length) body.side_effects = effects;
-    return { body, problems };
-  }
+  return {
+    parts,
+    elements,
+    read: (form) => readSession(state, form),
+    showProblems: (problems, serverFields = {}) => showProblems(parts, problems, serverFields),
+  };
+}
 
-  function showProblems(problems, serverFields = {}) {
-    for (const f of [parts.when, parts.dose, parts.notes]) f.setError(null);
-    const map = { starts_at: parts.when, dose_mg: parts.dose, notes: parts.notes };
-    for (const [f, msg] of problems) f.setError(msg);
-    for (const [k, msgs] of Object.entries(serverFields)) map[k]?.setError(msgs.join(' '));
-    const first = [parts.when, parts.dose, parts.notes].find((f) => f.input.getAttribute('aria-invalid'));
-    first?.input.focus();
-    return !!first;
-  }
+function statusFieldset() {
+  return h(
+    'fieldset',
+    { class: 'inline-radios' },
+    h('legend', {}, 'This session is'),
+    h(
+      'div',
+      { class: 'option' },
+      h('input', {
+        type: 'radio',
+        id: 'session-status-completed',
+        name: 'status',
+        value: 'completed',
+        checked: true,
+      }),
+      h('label', { for: 'session-status-completed' }, 'Completed'),
+    ),
+    h(
+      'div',
+      { class: 'option' },
+      h('input', { type: 'radio', id: 'session-status-planned', name: 'status', value: 'planned' }),
+      h('label', { for: 'session-status-planned' }, 'Planned'),
+    ),
+  );
+}
 
-  return { parts, elements, read, showProblems };
+function whenField({ defaultNow, timeZone, zoneNote }) {
+  return field({
+    label: 'Date and time',
+    name: 'starts_at',
+    type: 'datetime-local',
+    required: true,
+    value: defaultNow ? toDateTimeLocalValue(new Date(), timeZone) : '',
+    hint: timeZone
+      ? `In ${zoneNote}: ${timeZone.replaceAll('_', ' ')} (${zoneAbbreviation(new Date().toISOString(), timeZone)})`
+      : null,
+  });
+}
+
+function detailFields() {
+  return {
+    dose: field({
+      label: 'Dose in mg (optional)',
+      name: 'dose_mg',
+      type: 'number',
+      inputmode: 'decimal',
+      min: '0.1',
+      max: '1000',
+      step: 'any',
+    }),
+    notes: field({
+      label: 'Notes (optional)',
+      name: 'notes',
+      multiline: true,
+      rows: 2,
+      maxlength: 2000,
+    }),
+  };
+}
+
+// → {body, problems: [[field, message]]}: the session as the API takes it, and what to fix first.
+function readSession({ parts, withStatus, timeZone }, form) {
+  const problems = [];
+  const startsAt = fromDateTimeLocalValue(parts.when.input.value, timeZone);
+  if (!startsAt) problems.push([parts.when, 'Please enter the date and time.']);
+  const status = withStatus ? form.querySelector('input[name="status"]:checked').value : 'completed';
+  if (startsAt && status === 'completed' && new Date(startsAt) > new Date(Date.now() + 5 * 60000)) {
+    problems.push([
+      parts.when,
+      'A completed session cannot be in the future. Choose "Planned" for a future session.',
+    ]);
+  }
+  const doseText = parts.dose.input.value.trim();
+  const dose = doseText ? Number(doseText) : null;
+  if (doseText && !(dose > 0 && dose <= 1000))
+    problems.push([parts.dose, 'The dose should be a number of mg above 0 and at most 1000.']);
+  const body = { status, starts_at: startsAt, route: parts.route.select.value };
+  if (dose != null) body.dose_mg = dose;
+  const notes = parts.notes.input.value.trim();
+  if (notes) body.notes = notes;
+  const effects = readChecked(form, 'session-effects');
+  if (effects.length) body.side_effects = effects;
+  return { body, problems };
+}
+
+// Shows the problems found here and the server's, moves to the first; true if there was one.
+function showProblems(parts, problems, serverFields) {
+  for (const f of [parts.when, parts.dose, parts.notes]) f.setError(null);
+  const map = { starts_at: parts.when, dose_mg: parts.dose, notes: parts.notes };
+  for (const [f, msg] of problems) f.setError(msg);
+  for (const [k, msgs] of Object.entries(serverFields)) map[k]?.setError(msgs.join(' '));
+  const first = [parts.when, parts.dose, parts.notes].find((f) => f.input.getAttribute('aria-invalid'));
+  first?.input.focus();
+  return !!first;
 }
 
 // The whole form: fields, a problem line and a submit button that posts the session
