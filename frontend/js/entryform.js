@@ -85,7 +85,39 @@ function noteCounter(textarea) {
  */
 export function buildEntryForm(form, texts, values = null) {
   const prefix = uid('entry');
-  const items = texts.items.map((text, i) =>
+  // The one state object: the form's parts and the pending move to the next question.
+  const state = { form, prefix, items: itemGroups(prefix, texts, values), advance: null };
+  Object.assign(state, difficultyGroup(state, texts, values));
+  Object.assign(state, noteField(prefix, values));
+  const effects = sideEffectsFieldset({
+    name: `${prefix}-effects`,
+    legend: 'Side effects today (optional)',
+    selected: values?.side_effects || [],
+    options: texts.side_effects,
+  });
+
+  form.append(...state.items, state.difficulty, state.note.wrap, effects);
+  form.addEventListener('click', (e) => advanceOnTap(state, e));
+
+  return {
+    items: state.items,
+    answered: () => state.items.filter((g) => g.querySelector('input:checked')).length,
+    /** Stops a pending move to the next question (the form is being saved). */
+    stopAdvancing() {
+      clearTimeout(state.advance);
+    },
+    read: () => readEntry(state),
+    reset() {
+      form.reset();
+      state.clearDifficulty.hidden = true;
+      state.counter.update();
+    },
+    note: state.note,
+  };
+}
+
+function itemGroups(prefix, texts, values) {
+  return texts.items.map((text, i) =>
     radioGroup({
       name: `${prefix}-q${i + 1}`,
       legend: text,
@@ -94,6 +126,10 @@ export function buildEntryForm(form, texts, values = null) {
       number: i + 1,
     }),
   );
+}
+
+// The optional difficulty question, with a button that takes its answer back.
+function difficultyGroup({ form, prefix }, texts, values) {
   const difficulty = radioGroup({
     name: `${prefix}-difficulty`,
     legend: texts.difficulty.question,
@@ -118,7 +154,10 @@ export function buildEntryForm(form, texts, values = null) {
     clearDifficulty.hidden = false;
   });
   difficulty.append(clearDifficulty);
+  return { difficulty, clearDifficulty };
+}
 
+function noteField(prefix, values) {
   const note = field({
     label: 'Note (optional)',
     name: `${prefix}-note`,
@@ -130,64 +169,40 @@ export function buildEntryForm(form, texts, values = null) {
   });
   const counter = noteCounter(note.input);
   note.wrap.append(counter.element);
-  const effects = sideEffectsFieldset({
-    name: `${prefix}-effects`,
-    legend: 'Side effects today (optional)',
-    selected: values?.side_effects || [],
-    options: texts.side_effects,
+  return { note, counter };
+}
+
+// A tap or click on an item's answer moves on to the next unanswered question.
+function advanceOnTap(state, e) {
+  if (!(e.target instanceof HTMLInputElement) || e.target.type !== 'radio' || e.detail === 0) return;
+  const { items } = state;
+  const groups = [...items, state.difficulty];
+  const index = groups.indexOf(e.target.closest('fieldset'));
+  if (index < 0 || index >= items.length) return;
+  const next = groups.slice(index + 1).find((g) => !g.querySelector('input:checked')) || groups[index + 1];
+  if (!next) return;
+  // After the tap has painted, so the choice is seen before the page moves on.
+  clearTimeout(state.advance);
+  state.advance = setTimeout(
+    () => {
+      if (!next.isConnected) return;
+      next.scrollIntoView({ behavior: prefersReducedMotion() ? 'auto' : 'smooth', block: 'center' });
+      next.querySelector('input')?.focus({ preventScroll: true });
+    },
+    prefersReducedMotion() ? 0 : 150,
+  );
+}
+
+function readEntry({ form, prefix, items, note }) {
+  const answers = items.map((_, i) => {
+    const c = form.querySelector(`input[name="${prefix}-q${i + 1}"]:checked`);
+    return c ? Number(c.value) : null;
   });
-
-  form.append(...items, difficulty, note.wrap, effects);
-
-  const groups = [...items, difficulty];
-  let advance = null;
-  form.addEventListener('click', (e) => {
-    if (!(e.target instanceof HTMLInputElement) || e.target.type !== 'radio' || e.detail === 0) return;
-    const index = groups.indexOf(e.target.closest('fieldset'));
-    if (index < 0 || index >= items.length) return;
-    const next = groups.slice(index + 1).find((g) => !g.querySelector('input:checked')) || groups[index + 1];
-    if (!next) return;
-    // After the tap has painted, so the choice is seen before the page moves on.
-    clearTimeout(advance);
-    advance = setTimeout(
-      () => {
-        if (!next.isConnected) return;
-        next.scrollIntoView({ behavior: prefersReducedMotion() ? 'auto' : 'smooth', block: 'center' });
-        next.querySelector('input')?.focus({ preventScroll: true });
-      },
-      prefersReducedMotion() ? 0 : 150,
-    );
-  });
-
-  function answered() {
-    return items.filter((g) => g.querySelector('input:checked')).length;
-  }
-
+  const d = form.querySelector(`input[name="${prefix}-difficulty"]:checked`);
   return {
-    items,
-    answered,
-    /** Stops a pending move to the next question (the form is being saved). */
-    stopAdvancing() {
-      clearTimeout(advance);
-    },
-    read() {
-      const answers = items.map((_, i) => {
-        const c = form.querySelector(`input[name="${prefix}-q${i + 1}"]:checked`);
-        return c ? Number(c.value) : null;
-      });
-      const d = form.querySelector(`input[name="${prefix}-difficulty"]:checked`);
-      return {
-        answers,
-        difficulty: d ? Number(d.value) : null,
-        note: note.input.value.trim(),
-        side_effects: readChecked(form, `${prefix}-effects`),
-      };
-    },
-    reset() {
-      form.reset();
-      clearDifficulty.hidden = true;
-      counter.update();
-    },
-    note,
+    answers,
+    difficulty: d ? Number(d.value) : null,
+    note: note.input.value.trim(),
+    side_effects: readChecked(form, `${prefix}-effects`),
   };
 }
