@@ -18,7 +18,7 @@ from diary.extensions import db
 from tests.support.api_client import ApiClient
 
 PG_URL = os.environ.get("DIARY_TEST_DATABASE_URL")
-pytest_plugins = ["tests.support.fixtures", "tests.support.process_guard"]
+pytest_plugins = ["tests.support.shifted_clock", "tests.support.fixtures", "tests.support.process_guard"]
 PASSWORD = "correct horse battery"
 
 

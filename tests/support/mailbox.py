@@ -36,6 +36,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.support.shifted_clock import real_clock
+
 HOST = "127.0.0.1"
 
 
@@ -90,7 +92,7 @@ class _Handler:
 def _self_signed(directory: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "afterglow test mailbox")])
-    now = dt.datetime.now(dt.UTC)
+    now = real_clock()  # OpenSSL checks the validity on the machine's clock, even under DIARY_TEST_NOW
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
