@@ -1,11 +1,13 @@
 """Reminders and delivery against real peers: aiosmtpd and a push service on 127.0.0.1.
 
 Time is passed in, never patched: a patient's schedule is set with
-``update_settings(..., now=...)`` and the scheduler runs with ``tick --at``.
+``update_settings(..., now=...)`` and the scheduler runs with ``tick --at``. The instants
+are after the real now on whatever day the suite runs (tests/support/dates.py): delivery
+leases, retries and expiry run on the real clock whenever it is later than the tick's.
 """
 
 import uuid
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -13,9 +15,16 @@ from diary.accounts import service as accounts
 from diary.accounts.models import Patient
 from diary.extensions import db
 from diary.notifications.models import OutboxMessage, PushSubscription
+from tests.support.dates import next_date
 
 # The test push receiver listens on plain http at 127.0.0.1: allowed here explicitly, never by default.
 RECEIVER_HOSTS = ("127.0.0.1",)
+
+# The day most tests happen on: a 12 January at least a week ahead of the real clock. No zone
+# these tests use changes its clocks in January, so its offsets are the standard ones: Berlin
+# +01:00, London +00:00, New York -05:00, Los Angeles -08:00, Tokyo +09:00.
+DAY = next_date(1, 12)
+NEXT = DAY + timedelta(days=1)
 
 
 @pytest.fixture

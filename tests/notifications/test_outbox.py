@@ -9,7 +9,7 @@ from diary.extensions import db
 from diary.notifications import outbox
 from diary.notifications.models import EMAIL, PROVIDER_ALERT, OutboxMessage
 
-from .conftest import utc
+from .conftest import DAY, NEXT, utc
 
 JOBS = {job.name: job for job in scheduler.JOBS}
 
@@ -21,35 +21,31 @@ def run(app, job, at):
 
 
 def test_smtp_down_then_up_delivers_once(clinic):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     clinic.smtp.stop()
-    assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
+    assert clinic.tick(f"{DAY}T20:00:00+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
     [row] = clinic.outbox()
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.last_error.startswith("TransientDeliveryError: SMTP unavailable")
     assert (
-        timedelta(minutes=1)
-        <= row.next_attempt_at - utc("2027-01-12T20:00:00+01:00")
-        <= timedelta(minutes=1.2)
+        timedelta(minutes=1) <= row.next_attempt_at - utc(f"{DAY}T20:00:00+01:00") <= timedelta(minutes=1.2)
     )
 
     clinic.smtp.start()
-    assert clinic.tick("2027-01-12T20:00:30+01:00")["delivery"].startswith("0 sent")  # still backing off
-    assert clinic.tick("2027-01-12T20:02:00+01:00")["delivery"].startswith("1 sent")
-    clinic.tick("2027-01-12T20:30:00+01:00")
+    assert clinic.tick(f"{DAY}T20:00:30+01:00")["delivery"].startswith("0 sent")  # still backing off
+    assert clinic.tick(f"{DAY}T20:02:00+01:00")["delivery"].startswith("1 sent")
+    clinic.tick(f"{DAY}T20:30:00+01:00")
     assert len(clinic.mails_to(pat)) == 1
     [row] = clinic.outbox()
     assert (row.status, row.attempts, row.next_attempt_at) == ("sent", 2, None)
-    assert (
-        timedelta(0) <= row.sent_at - utc("2027-01-12T20:02:00+01:00") < timedelta(seconds=5)
-    )  # + time spent
+    assert timedelta(0) <= row.sent_at - utc(f"{DAY}T20:02:00+01:00") < timedelta(seconds=5)  # + time spent
     assert "SMTP unavailable" in row.last_error  # kept: it tells why the message came late
 
 
 def test_failures_back_off_exponentially_up_to_a_cap_of_attempts(app, make_provider, smtp_server):
     provider = make_provider()
     smtp_server.stop()
-    start = utc("2027-01-12T10:00:00Z")
+    start = utc(f"{DAY}T10:00:00Z")
     with app.app_context():
         provider_id = uuid.UUID(provider["id"])
         outbox.enqueue(
@@ -88,42 +84,42 @@ def test_failures_back_off_exponentially_up_to_a_cap_of_attempts(app, make_provi
 
 
 def test_a_crash_mid_delivery_loses_nothing(clinic, app):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
-    run(app, "reminders", "2027-01-12T20:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
+    run(app, "reminders", f"{DAY}T20:00:00+01:00")
     with app.app_context():  # a worker claims the message and dies before sending it
-        [claim] = outbox.claim_due(utc("2027-01-12T20:00:00+01:00")).claims
+        [claim] = outbox.claim_due(utc(f"{DAY}T20:00:00+01:00")).claims
         db.session.commit()
 
-    assert clinic.tick("2027-01-12T20:05:00+01:00")["delivery"].startswith("0 sent")  # the lease still holds
+    assert clinic.tick(f"{DAY}T20:05:00+01:00")["delivery"].startswith("0 sent")  # the lease still holds
     assert clinic.mails_to(pat) == []
-    assert clinic.tick("2027-01-12T20:10:00+01:00")["delivery"].startswith("1 sent")  # it expired
-    clinic.tick("2027-01-12T20:30:00+01:00")
+    assert clinic.tick(f"{DAY}T20:10:00+01:00")["delivery"].startswith("1 sent")  # it expired
+    clinic.tick(f"{DAY}T20:30:00+01:00")
     assert len(clinic.mails_to(pat)) == 1
     [row] = clinic.outbox()
     assert (row.status, row.attempts) == ("sent", 2)
 
     with app.app_context():  # the first worker wakes up: its late outcome changes nothing
-        assert outbox.settle(claim, "failed", now=utc("2027-01-12T20:31:00+01:00"), error="late") is False
+        assert outbox.settle(claim, "failed", now=utc(f"{DAY}T20:31:00+01:00"), error="late") is False
         assert db.session.get(OutboxMessage, row.id).status == "sent"
 
 
 def test_a_reminder_never_arrives_after_its_day(clinic):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     clinic.smtp.stop()
-    clinic.tick("2027-01-12T20:00:00+01:00")
+    clinic.tick(f"{DAY}T20:00:00+01:00")
     clinic.smtp.start()
-    assert clinic.tick("2027-01-13T08:00:00+01:00")["delivery"] == "0 sent, 0 to retry, 0 failed, 1 cancelled"
+    assert clinic.tick(f"{NEXT}T08:00:00+01:00")["delivery"] == "0 sent, 0 to retry, 0 failed, 1 cancelled"
     assert clinic.mails_to(pat) == []
     [row] = clinic.outbox()
     assert (row.status, row.last_error) == ("cancelled", "expired before it could be delivered")
-    clinic.tick("2027-01-13T20:00:00+01:00")
+    clinic.tick(f"{NEXT}T20:00:00+01:00")
     assert len(clinic.mails_to(pat)) == 1
 
 
 def test_a_message_is_stored_once_per_dedupe_key(app, provider):
-    now = utc("2027-01-12T10:00:00Z")
+    now = utc(f"{DAY}T10:00:00Z")
     row = outbox.message_row(
-        dedupe_key="reminder:x:2027-01-12:email",
+        dedupe_key=f"reminder:x:{DAY}:email",
         kind=PROVIDER_ALERT,
         channel=EMAIL,
         user_id=uuid.UUID(provider["id"]),
@@ -140,28 +136,32 @@ def test_a_message_is_stored_once_per_dedupe_key(app, provider):
 
 
 def test_without_an_smtp_url_emails_go_to_the_log(clinic, app, caplog):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     app.config["SMTP_URL"] = None
     with caplog.at_level("INFO", logger="diary.mail"):
-        assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"].startswith("1 sent")
+        assert clinic.tick(f"{DAY}T20:00:00+01:00")["delivery"].startswith("1 sent")
     assert clinic.mails_to(pat) == []
     [record] = [r for r in caplog.records if r.name == "diary.mail"]
     assert "no SMTP URL" in record.getMessage() and pat.user["email"].split("@")[0] not in record.getMessage()
 
 
 def test_settled_messages_are_deleted_after_the_retention_period(clinic):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     clinic.smtp.stop()
-    clinic.tick("2027-01-12T20:00:00+01:00")  # the 12th's reminder: pending (SMTP down)
+    clinic.tick(f"{DAY}T20:00:00+01:00")  # the 12th's reminder: pending (SMTP down)
     clinic.smtp.start()
-    clinic.tick("2027-01-13T20:00:00+01:00")  # the 12th's cancelled (its day is over), the 13th's sent
+    clinic.tick(f"{NEXT}T20:00:00+01:00")  # the 12th's cancelled (its day is over), the 13th's sent
     assert sorted(row.status for row in clinic.outbox()) == ["cancelled", "sent"]
 
     assert (
-        clinic.tick("2027-02-12T19:30:00+01:00")["outbox_retention"] == "1 old message(s) deleted"
+        clinic.tick(f"{DAY + timedelta(days=31)}T19:30:00+01:00")["outbox_retention"]
+        == "1 old message(s) deleted"
     )  # 31 days after the 12th
     assert [row.status for row in clinic.outbox()] == ["sent"]
-    assert clinic.tick("2027-02-13T19:30:00+01:00")["outbox_retention"] == "1 old message(s) deleted"
+    assert (
+        clinic.tick(f"{NEXT + timedelta(days=31)}T19:30:00+01:00")["outbox_retention"]
+        == "1 old message(s) deleted"
+    )
     assert len(clinic.mails_to(pat)) == 1
 
 
@@ -229,35 +229,33 @@ def test_a_tick_at_a_past_instant_retries_on_the_real_clock(app, make_provider, 
 
 
 def test_a_greylisted_reminder_is_retried_with_the_normal_backoff(clinic):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     clinic.smtp.refuse_sender("451 4.7.1 Greylisted, please try again later")
-    assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
+    assert clinic.tick(f"{DAY}T20:00:00+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
     [row] = clinic.outbox()
     assert (row.status, row.attempts) == ("pending", 1) and "451" in row.last_error
     assert (
-        timedelta(minutes=1)
-        <= row.next_attempt_at - utc("2027-01-12T20:00:00+01:00")
-        <= timedelta(minutes=1.2)
+        timedelta(minutes=1) <= row.next_attempt_at - utc(f"{DAY}T20:00:00+01:00") <= timedelta(minutes=1.2)
     )  # not an hour
     clinic.smtp.refuse_sender(None)
-    assert clinic.tick("2027-01-12T20:02:00+01:00")["delivery"].startswith("1 sent")
+    assert clinic.tick(f"{DAY}T20:02:00+01:00")["delivery"].startswith("1 sent")
     assert len(clinic.mails_to(pat)) == 1
 
 
 def test_a_message_sent_again_after_a_crash_keeps_its_message_id(clinic, app):
     """The one way to send twice: the server accepted, the worker died before recording it.
     The second copy carries the same Message-ID, so mail systems can tell it is the same."""
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
-    other = clinic.patient(at="2027-01-12T08:00:00+01:00")
-    run(app, "reminders", "2027-01-12T20:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
+    other = clinic.patient(at=f"{DAY}T08:00:00+01:00")
+    run(app, "reminders", f"{DAY}T20:00:00+01:00")
     with app.app_context():
         settings = scheduler.delivery_settings(app)
-        claims = outbox.claim_due(utc("2027-01-12T20:00:00+01:00")).claims
+        claims = outbox.claim_due(utc(f"{DAY}T20:00:00+01:00")).claims
         db.session.commit()
         for claim in claims:
-            assert outbox.send(claim, settings, now=utc("2027-01-12T20:00:00+01:00")).status == "sent"
+            assert outbox.send(claim, settings, now=utc(f"{DAY}T20:00:00+01:00")).status == "sent"
         db.session.remove()  # and the worker dies here, before outbox.record
-    clinic.tick("2027-01-12T20:11:00+01:00")  # the lease has expired: sent again
+    clinic.tick(f"{DAY}T20:11:00+01:00")  # the lease has expired: sent again
     first, second = clinic.mails_to(pat)
     assert first["Message-ID"] == second["Message-ID"]
     assert first["Message-ID"].endswith("@clinic.test>") and pat.user["id"] not in first["Message-ID"]
@@ -265,10 +263,10 @@ def test_a_message_sent_again_after_a_crash_keeps_its_message_id(clinic, app):
 
 
 def test_a_reminder_refused_for_good_is_shown_to_the_patient_and_the_care_team(clinic):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     pid = pat.user["id"]
     clinic.smtp.refuse(pat.user["email"], "550 5.1.1 No such user here")
-    assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"] == "0 sent, 0 to retry, 1 failed, 0 cancelled"
+    assert clinic.tick(f"{DAY}T20:00:00+01:00")["delivery"] == "0 sent, 0 to retry, 1 failed, 0 cancelled"
 
     assert pat.get("/api/v1/me/settings").get_json()["email_reminders_failing"] is True
     team = pat.provider_client
@@ -283,7 +281,7 @@ def test_a_reminder_refused_for_good_is_shown_to_the_patient_and_the_care_team(c
     )
 
     clinic.smtp.refusals.clear()  # the address works again: the next reminder clears it
-    assert clinic.tick("2027-01-13T20:00:00+01:00")["delivery"].startswith("1 sent")
+    assert clinic.tick(f"{NEXT}T20:00:00+01:00")["delivery"].startswith("1 sent")
     assert pat.get("/api/v1/me/settings").get_json()["email_reminders_failing"] is False
     assert (
         team.get(f"/api/v1/patients/{pid}/timeline").get_json()["patient"]["email_reminders_failing"] is False
@@ -291,7 +289,7 @@ def test_a_reminder_refused_for_good_is_shown_to_the_patient_and_the_care_team(c
 
 
 def test_a_reminder_that_only_waits_is_not_called_failing(clinic):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     clinic.smtp.refuse(pat.user["email"], "451 4.2.2 Mailbox full, try later")
-    assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"].startswith("0 sent, 1 to retry")
+    assert clinic.tick(f"{DAY}T20:00:00+01:00")["delivery"].startswith("0 sent, 1 to retry")
     assert pat.get("/api/v1/me/settings").get_json()["email_reminders_failing"] is False

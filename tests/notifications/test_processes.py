@@ -26,7 +26,7 @@ from diary.scheduler import JOBS
 from tests.benchmarks.seed import seed_patients
 from tests.support.mailbox import free_port
 
-from .conftest import assert_ticked
+from .conftest import DAY, assert_ticked, utc
 from .test_provider_alerts import raise_flag
 
 pytestmark = pytest.mark.process
@@ -68,14 +68,14 @@ BULK = 200
 
 
 def test_three_ticks_at_once_send_each_message_exactly_once(clinic, app, provider):
-    due = [clinic.patient(at="2027-01-12T08:00:00+01:00", provider=provider) for _ in range(6)]
-    pushed = [clinic.patient(at="2027-01-12T08:00:00+01:00", provider=provider) for _ in range(3)]
+    due = [clinic.patient(at=f"{DAY}T08:00:00+01:00", provider=provider) for _ in range(6)]
+    pushed = [clinic.patient(at=f"{DAY}T08:00:00+01:00", provider=provider) for _ in range(3)]
     subscriptions = [clinic.subscribe(client) for client in pushed]
-    checked_in = clinic.patient(at="2027-01-12T08:00:00+01:00", provider=provider)
+    checked_in = clinic.patient(at=f"{DAY}T08:00:00+01:00", provider=provider)
     from .test_reminders import check_in
 
-    check_in(clinic, checked_in, "2027-01-12T09:00:00+01:00")
-    raise_flag(app, due[0], "wearing_off", at="2027-01-12T18:00:00Z")
+    check_in(clinic, checked_in, f"{DAY}T09:00:00+01:00")
+    raise_flag(app, due[0], "wearing_off", at=f"{DAY}T18:00:00Z")
     with app.app_context():  # and a crowd, so the passes and deliveries overlap: UTC, 20:00
         from diary.monitoring.evaluation import summarise_missing
         from diary.notifications import service
@@ -83,15 +83,15 @@ def test_three_ticks_at_once_send_each_message_exactly_once(clinic, app, provide
 
         crowd = seed_patients(BULK, days=0, with_logins=True, team_name="Crowd")
         # Summarised as the relief job would, at 08:00.
-        assert summarise_missing(now=datetime(2027, 1, 12, 8, tzinfo=UTC)) == BULK
-        assert service.schedule_missing(now=datetime(2027, 1, 12, 8, tzinfo=UTC)) == BULK
+        assert summarise_missing(now=utc(f"{DAY}T08:00:00Z")) == BULK
+        assert service.schedule_missing(now=utc(f"{DAY}T08:00:00Z")) == BULK
         db.session.commit()
     env = environment(app, clinic.smtp)
 
     start = time.time() + 4
     ticks = [
         subprocess.Popen(
-            [sys.executable, "-c", AT_THE_SAME_MOMENT, str(start), "2027-01-12T20:00:00Z"],
+            [sys.executable, "-c", AT_THE_SAME_MOMENT, str(start), f"{DAY}T20:00:00Z"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

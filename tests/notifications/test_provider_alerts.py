@@ -12,10 +12,10 @@ from diary.extensions import db
 from diary.monitoring.models import Flag
 from diary.notifications.service import PROVIDER_ALERT_LIFETIME
 
-from .conftest import utc
+from .conftest import DAY, NEXT, utc
 
 
-def raise_flag(app, client, kind="wearing_off", at="2027-01-12T10:00:00Z", status="open"):
+def raise_flag(app, client, kind="wearing_off", at=f"{DAY}T10:00:00Z", status="open"):
     with app.app_context():
         flag = Flag(
             patient_id=uuid.UUID(client.user["id"]),
@@ -43,7 +43,7 @@ def test_a_wearing_off_patient_brings_one_email_to_the_care_team(clinic, app, ma
     pat = clinic.make_patient(provider, name="Robin Example")
     flag = raise_flag(app, pat, "wearing_off")
 
-    lines = clinic.tick("2027-01-12T10:05:00Z")
+    lines = clinic.tick(f"{DAY}T10:05:00Z")
     assert lines["provider_alerts"] == "2 email(s) queued about 1 new flag(s)"
     for who in (provider, colleague):
         [mail] = clinic.smtp.to(who["email"])
@@ -54,10 +54,10 @@ def test_a_wearing_off_patient_brings_one_email_to_the_care_team(clinic, app, ma
             assert private not in mail["Subject"] + text + html
     assert clinic.smtp.to(stranger["email"]) == []
     assert clinic.mails_to(pat) == []
-    assert alerted_at(app, flag) == utc("2027-01-12T10:05:00Z")
+    assert alerted_at(app, flag) == utc(f"{DAY}T10:05:00Z")
 
-    clinic.tick("2027-01-12T10:06:00Z")
-    clinic.tick("2027-01-13T10:06:00Z")
+    clinic.tick(f"{DAY}T10:06:00Z")
+    clinic.tick(f"{NEXT}T10:06:00Z")
     assert len(clinic.smtp.to(provider["email"])) == 1
 
 
@@ -71,12 +71,12 @@ def test_flags_of_one_pass_make_one_email(clinic, app, make_provider):
     raise_flag(app, first, "wearing_off")
     raise_flag(app, second, "wearing_off")
 
-    clinic.tick("2027-01-12T10:05:00Z")
+    clinic.tick(f"{DAY}T10:05:00Z")
     [mail] = clinic.smtp.to(provider["email"])
     assert mail["Subject"] == "2 patients need your attention"
 
-    raise_flag(app, second, "urgent", at="2027-01-12T11:00:00Z")  # a new flag later: a new email
-    clinic.tick("2027-01-12T11:05:00Z")
+    raise_flag(app, second, "urgent", at=f"{DAY}T11:00:00Z")  # a new flag later: a new email
+    clinic.tick(f"{DAY}T11:05:00Z")
     assert [m["Subject"] for m in clinic.smtp.to(provider["email"])] == [
         "2 patients need your attention",
         "1 patient needs your attention",
@@ -88,7 +88,7 @@ def test_other_flags_bring_no_email(clinic, app, provider):
     for kind in ("data_gap", "plan_maintenance", "non_response"):
         raise_flag(app, pat, kind)
     raise_flag(app, pat, "urgent", status="acknowledged")  # seen before the pass ran
-    assert clinic.tick("2027-01-12T10:05:00Z")["provider_alerts"] == "0 email(s) queued about 0 new flag(s)"
+    assert clinic.tick(f"{DAY}T10:05:00Z")["provider_alerts"] == "0 email(s) queued about 0 new flag(s)"
     assert clinic.smtp.to(provider["email"]) == []
 
 
@@ -96,10 +96,10 @@ def test_an_alert_waits_out_an_smtp_outage_and_is_sent_once(clinic, app, provide
     pat = clinic.make_patient(provider)
     raise_flag(app, pat, "urgent")
     clinic.smtp.stop()
-    assert clinic.tick("2027-01-12T10:05:00Z")["delivery"].startswith("0 sent, 1 to retry")
+    assert clinic.tick(f"{DAY}T10:05:00Z")["delivery"].startswith("0 sent, 1 to retry")
     clinic.smtp.start()
-    clinic.tick("2027-01-12T10:30:00Z")
-    clinic.tick("2027-01-12T11:30:00Z")
+    clinic.tick(f"{DAY}T10:30:00Z")
+    clinic.tick(f"{DAY}T11:30:00Z")
     assert len(clinic.smtp.to(provider["email"])) == 1
 
 

@@ -4,6 +4,7 @@ service on loopback that checks VAPID and decrypts the payload (aes128gcm)."""
 import base64
 import re
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from diary.extensions import db
 from diary.notifications.channels import VAPID_KEY_FILENAME
 from diary.notifications.models import PushSubscription
 
-from .conftest import utc
+from .conftest import DAY, NEXT, utc
 
 
 def b64url_decode(value):
@@ -237,9 +238,10 @@ def test_a_stored_endpoint_that_breaks_the_rules_fails_once_not_eight_times(clin
 
 
 def test_expiration_time_is_kept(patient, push_receiver, app):
-    subscription = {**push_receiver.new_subscription(), "expirationTime": 1893456000000}  # 2030-01-01
+    expires = utc(f"{DAY + timedelta(days=3 * 365)}T00:00:00Z")
+    subscription = {**push_receiver.new_subscription(), "expirationTime": int(expires.timestamp()) * 1000}
     body = patient.post("/api/v1/push/subscriptions", json=subscription).get_json()
-    assert body["expires_at"] == "2030-01-01T00:00:00Z"
+    assert body["expires_at"] == f"{expires:%Y-%m-%d}T00:00:00Z"
 
 
 def test_the_push_endpoints_are_documented(client):
@@ -252,10 +254,10 @@ def test_the_push_endpoints_are_documented(client):
 
 
 def test_a_push_reminder_arrives_once_and_no_email(clinic):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     subscription = clinic.subscribe(pat)
 
-    lines = clinic.tick("2027-01-12T20:00:00+01:00")
+    lines = clinic.tick(f"{DAY}T20:00:00+01:00")
     assert lines["delivery"].startswith("1 sent")
     [push] = clinic.push.received(subscription)
     assert push.json() == {
@@ -269,44 +271,44 @@ def test_a_push_reminder_arrives_once_and_no_email(clinic):
     assert push.vapid_claims["sub"] == "mailto:admin@afterglow.invalid"
     assert clinic.mails_to(pat) == []
 
-    clinic.tick("2027-01-12T20:05:00+01:00")
-    clinic.tick("2027-01-12T23:00:00+01:00")
+    clinic.tick(f"{DAY}T20:05:00+01:00")
+    clinic.tick(f"{DAY}T23:00:00+01:00")
     assert len(clinic.push.received(subscription)) == 1
-    clinic.tick("2027-01-13T20:00:00+01:00")
+    clinic.tick(f"{NEXT}T20:00:00+01:00")
     assert len(clinic.push.received(subscription)) == 2
 
 
 def test_every_subscription_of_the_patient_gets_one(clinic):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     phone, laptop = clinic.subscribe(pat), clinic.subscribe(pat)
-    clinic.tick("2027-01-12T20:00:00+01:00")
-    clinic.tick("2027-01-12T20:01:00+01:00")
+    clinic.tick(f"{DAY}T20:00:00+01:00")
+    clinic.tick(f"{DAY}T20:01:00+01:00")
     assert len(clinic.push.received(phone)) == len(clinic.push.received(laptop)) == 1
 
 
 def test_a_gone_subscription_is_removed_and_the_reminder_falls_back_to_email(clinic):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     subscription = clinic.subscribe(pat)
     clinic.push.respond(subscription, 410)
 
-    lines = clinic.tick("2027-01-12T20:00:00+01:00")
+    lines = clinic.tick(f"{DAY}T20:00:00+01:00")
     assert lines["delivery"] == "1 sent, 0 to retry, 1 failed, 0 cancelled"
     assert clinic.subscriptions(pat) == 0
     assert clinic.push.received(subscription) == []
     assert len(clinic.mails_to(pat)) == 1  # the same day's reminder, by email
-    clinic.tick("2027-01-12T20:10:00+01:00")
+    clinic.tick(f"{DAY}T20:10:00+01:00")
     assert len(clinic.mails_to(pat)) == 1
     push_row = next(row for row in clinic.outbox() if row.channel == "push")
     assert push_row.status == "failed" and "410" in push_row.last_error
 
 
 def test_after_the_vapid_key_is_lost_the_refused_push_falls_back_to_email(clinic, app):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     subscription = clinic.subscribe(pat)  # with the key the server had then
     (Path(app.instance_path) / VAPID_KEY_FILENAME).unlink()  # the instance folder was not kept
     app.extensions.pop("diary_vapid", None)
 
-    lines = clinic.tick("2027-01-12T20:00:00+01:00")  # signed with a new key: the push service answers 403
+    lines = clinic.tick(f"{DAY}T20:00:00+01:00")  # signed with a new key: the push service answers 403
     assert lines["delivery"] == "1 sent, 0 to retry, 1 failed, 0 cancelled"
     assert clinic.push.received(subscription) == []
     assert clinic.subscriptions(pat) == 0
@@ -317,10 +319,10 @@ def test_after_the_vapid_key_is_lost_the_refused_push_falls_back_to_email(clinic
 
 def test_a_stored_endpoint_no_longer_allowed_is_never_contacted(clinic):
     """The host is checked again at send time: a stored subscription outside the allowlist is dropped."""
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     subscription = clinic.subscribe(pat)
     clinic.app.config["PUSH_ALLOWED_HOSTS"] = DEFAULT_PUSH_ALLOWED_HOSTS
-    lines = clinic.tick("2027-01-12T20:00:00+01:00")
+    lines = clinic.tick(f"{DAY}T20:00:00+01:00")
     assert "1 failed" in lines["delivery"]
     assert clinic.push.received(subscription) == []
     assert clinic.subscriptions(pat) == 0
@@ -328,28 +330,28 @@ def test_a_stored_endpoint_no_longer_allowed_is_never_contacted(clinic):
 
 
 def test_a_404_subscription_is_removed_too_and_without_email_reminders_nothing_follows(clinic):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00", email_reminders=False)
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00", email_reminders=False)
     subscription = clinic.subscribe(pat)
     clinic.push.respond(subscription, 404)
-    clinic.tick("2027-01-12T20:00:00+01:00")
+    clinic.tick(f"{DAY}T20:00:00+01:00")
     assert clinic.subscriptions(pat) == 0
     assert clinic.mails_to(pat) == []
 
 
 def test_429_and_5xx_are_retried_after_backoff(clinic):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     subscription = clinic.subscribe(pat)
     clinic.push.respond(subscription, 429, times=1, headers={"Retry-After": "120"})
     clinic.push.respond(subscription, 503, times=1)
 
-    assert clinic.tick("2027-01-12T20:00:00+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
-    assert clinic.tick("2027-01-12T20:01:30+01:00")["delivery"].startswith(
+    assert clinic.tick(f"{DAY}T20:00:00+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
+    assert clinic.tick(f"{DAY}T20:01:30+01:00")["delivery"].startswith(
         "0 sent, 0 to retry"
     )  # Retry-After: 120 s
     assert (
-        clinic.tick("2027-01-12T20:02:30+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
+        clinic.tick(f"{DAY}T20:02:30+01:00")["delivery"] == "0 sent, 1 to retry, 0 failed, 0 cancelled"
     )  # the 503
-    assert clinic.tick("2027-01-12T20:10:00+01:00")["delivery"].startswith("1 sent")
+    assert clinic.tick(f"{DAY}T20:10:00+01:00")["delivery"].startswith("1 sent")
     assert len(clinic.push.received(subscription)) == 1
     assert clinic.subscriptions(pat) == 1
     [row] = clinic.outbox()
@@ -358,12 +360,12 @@ def test_429_and_5xx_are_retried_after_backoff(clinic):
 
 
 def test_an_expired_subscription_is_not_used(clinic, app):
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     subscription = clinic.subscribe(pat)
     with app.app_context():
         row = db.session.query(PushSubscription).one()
-        row.expires_at = utc("2027-01-01T00:00:00Z")
+        row.expires_at = utc(f"{DAY}T00:00:00Z") - timedelta(days=11)
         db.session.commit()
-    clinic.tick("2027-01-12T20:00:00+01:00")
+    clinic.tick(f"{DAY}T20:00:00+01:00")
     assert clinic.push.received(subscription) == []
     assert len(clinic.mails_to(pat)) == 1

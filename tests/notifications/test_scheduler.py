@@ -9,15 +9,17 @@ from sqlalchemy.exc import OperationalError
 from diary import scheduler
 from diary.db_types import utcnow
 
+from .conftest import DAY
+
 
 def test_tick_takes_an_rfc3339_instant_with_an_offset(runner):
-    for bad in ("2027-01-12 20:00", "tomorrow"):
+    for bad in (f"{DAY} 20:00", "tomorrow"):
         result = runner.invoke(args=["scheduler", "tick", "--at", bad])
         assert result.exit_code == 2 and "--at" in result.output, result.output
 
 
 def test_tick_prints_one_line_per_job_in_order(clinic):
-    lines = clinic.tick("2027-01-12T20:00:00Z")
+    lines = clinic.tick(f"{DAY}T20:00:00Z")
     assert list(lines) == [job.name for job in scheduler.JOBS]
 
 
