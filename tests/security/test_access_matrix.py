@@ -36,6 +36,7 @@ from diary.db_types import utcnow
 from diary.extensions import db
 from tests.conftest import PASSWORD, login
 from tests.support.api_client import ApiClient
+from tests.support.dates import next_date
 
 CALLERS = ("anon", "self", "other", "team", "stray")
 
@@ -233,7 +234,7 @@ REQUESTS = {
     ("POST", "/api/v1/patients/{pid}/entries"): lambda w, c: {"json": {"answers": ANSWERS}},
     ("PATCH", "/api/v1/entries/{entry_id}"): lambda w, c: {"json": {"note": "edited"}},
     ("POST", "/api/v1/patients/{pid}/treatments"): lambda w, c: {
-        "json": {"status": "planned", "starts_at": "2030-01-01T09:00:00Z", "route": "intranasal"}
+        "json": {"status": "planned", "starts_at": f"{next_date(1, 1)}T09:00:00Z", "route": "intranasal"}
     },
     ("PATCH", "/api/v1/treatments/{treatment_id}"): lambda w, c: {"json": {"dose_mg": 40}},
     ("PATCH", "/api/v1/patients/{pid}"): lambda w, c: {"json": {"intake_baseline": 16}},

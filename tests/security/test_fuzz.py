@@ -33,6 +33,7 @@ from diary.extensions import db
 from tests.conftest import login
 from tests.security.test_access_matrix import ANSWERS
 from tests.support.api_client import ApiClient
+from tests.support.dates import next_date
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("DIARY_FUZZ_EXAMPLES", "25"))
 
@@ -88,7 +89,7 @@ class Fuzzer:
         team = patient.provider_client
         self.email = (patient.user if role == "patient" else team.user)["email"]
         self.client = patient if role == "patient" else team
-        treatment = {"status": "planned", "starts_at": "2030-01-01T09:00:00Z", "route": "iv"}
+        treatment = {"status": "planned", "starts_at": f"{next_date(1, 1)}T09:00:00Z", "route": "iv"}
         feed = patient.post("/api/v1/patients/me/calendar-feed").get_json()["url"]
         self.real = {
             "pid": [patient.user["id"]] + (["me"] if role == "patient" else []),
