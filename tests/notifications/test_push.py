@@ -222,13 +222,13 @@ def test_the_test_receivers_port_is_taken_only_in_the_insecure_test_mode(patient
 )
 def test_a_stored_endpoint_that_breaks_the_rules_fails_once_not_eight_times(clinic, spoil):
     """One stored before the check: refused at send, for good, without a retry."""
-    pat = clinic.patient(at="2027-01-12T08:00:00+01:00")
+    pat = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     subscription = clinic.subscribe(pat)
     with clinic.app.app_context():
         row = db.session.query(PushSubscription).one()
         row.endpoint = spoil(row.endpoint)
         db.session.commit()
-    lines = clinic.tick("2027-01-12T20:00:00+01:00")
+    lines = clinic.tick(f"{DAY}T20:00:00+01:00")
     assert lines["delivery"] == "1 sent, 0 to retry, 1 failed, 0 cancelled"  # the email fallback was sent
     assert clinic.subscriptions(pat) == 0
     assert clinic.push.received(subscription) == []
