@@ -36,12 +36,18 @@ serve: $(VENV)/.installed-run
 scheduler: $(VENV)/.installed-run
 	$(FLASK) scheduler run
 
+# Two pytest-xdist workers, one per core of the machine CI runs on; PYTEST_WORKERS=0 runs the tests
+# in pytest's own process (for --pdb). tests/conftest.py puts the e2e, process and serial tests in
+# one xdist group, so --dist loadgroup runs them one at a time, beside the others.
+PYTEST_WORKERS ?= 2
+XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
+
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # The inner loop: no browser, no subprocesses (tests marked e2e or process). CI runs `make test`.
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -m "not e2e and not process" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) -m "not e2e and not process" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.benchmarks

@@ -2,8 +2,12 @@
 and helpers that create and log in patients and providers.
 
 SQLite by default; PostgreSQL when DIARY_TEST_DATABASE_URL is set. On PostgreSQL
-the run gets a schema of its own, emptied after each test and dropped at the end,
-so nothing is left in the shared database.
+the run (each pytest-xdist worker of it) gets a schema of its own, emptied after each
+test and dropped at the end, so nothing is left in the shared database.
+
+Under pytest-xdist (`make test` runs two workers with ``--dist loadgroup``) the tests
+marked e2e, process or serial share one xdist group: they run one after another on one
+worker, never beside each other.
 """
 
 import os
@@ -20,18 +24,28 @@ from tests.support.api_client import ApiClient
 PG_URL = os.environ.get("DIARY_TEST_DATABASE_URL")
 pytest_plugins = ["tests.support.shifted_clock", "tests.support.fixtures", "tests.support.process_guard"]
 PASSWORD = "correct horse battery"
+# "gw0", "gw1", ... under pytest-xdist; "main" without it.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+#: Tests with these markers run in one xdist group (Chromium, gunicorn and schedulers, and the
+#: timing-sensitive ones that race threads against short waits).
+SERIAL_MARKERS = ("e2e", "process", "serial")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups into the node ids
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgresql`` are about what SQLite has no counterpart of (roles and grants,
     a server-side statement timeout): they belong to the PostgreSQL run (CI runs the suite on
-    both) and are deselected, not skipped, from the SQLite one."""
-    if PG_URL:
-        return
-    elsewhere = [item for item in items if item.get_closest_marker("postgresql")]
-    if elsewhere:
-        config.hook.pytest_deselected(items=elsewhere)
-        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+    both) and are deselected, not skipped, from the SQLite one.
+
+    Tests marked e2e, process or serial go in one xdist group (``--dist loadgroup``)."""
+    if not PG_URL:
+        elsewhere = [item for item in items if item.get_closest_marker("postgresql")]
+        if elsewhere:
+            config.hook.pytest_deselected(items=elsewhere)
+            items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SERIAL_MARKERS):
+            item.add_marker(pytest.mark.xdist_group("serial"))
 
 
 def _pg_schema_url(base_url, schema):
@@ -56,11 +70,12 @@ def create_pg_schema(prefix="test"):
 
 @pytest.fixture(scope="session")
 def database_url():
-    """A database for this test run: a PostgreSQL schema of its own, or None for SQLite files."""
+    """A database for this test run (this xdist worker): a PostgreSQL schema of its own, or None
+    for SQLite files."""
     if not PG_URL:
         yield None  # each test gets its own SQLite file
         return
-    url, drop = create_pg_schema()
+    url, drop = create_pg_schema(f"test_{WORKER}")
     try:
         yield url
     finally:

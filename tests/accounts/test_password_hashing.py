@@ -9,6 +9,9 @@ from diary.accounts import passwords
 from tests.conftest import PASSWORD
 from tests.support.api_client import ApiClient
 
+# Serial: a login waits 0.2 s for the hasher another thread holds; the niceness is per thread.
+pytestmark = pytest.mark.serial
+
 
 @pytest.fixture
 def app_config(app_config):

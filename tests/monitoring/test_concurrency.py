@@ -15,6 +15,9 @@ from tests.conftest import login
 from .conftest import Diary, answers_for, summary_dict
 from .test_api import local_noon, post_session, today_of
 
+# Serial: nine threads race for SQLite's write lock, each waiting at most its busy timeout.
+pytestmark = pytest.mark.serial
+
 
 @pytest.fixture
 def app_config(app_config):

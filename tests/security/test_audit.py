@@ -190,6 +190,8 @@ def test_the_trail_outlives_a_deleted_account(app, patient):
     assert {row.action for row in kept} >= {"create", "read"}
 
 
+# Serial: the insert beside the stalled export must get the write lock within 500 ms.
+@pytest.mark.serial
 def test_a_long_export_holds_no_write_lock(app, runner, tmp_path):
     """While an export streams (here: stopped mid-way on a full pipe), a check-in's write goes
     through: on SQLite the export's transaction is deferred, not IMMEDIATE."""

@@ -118,10 +118,13 @@ def check_burst(app, email, evaluations):
         server.stop()
 
 
+# Serial: 25 threads race one served app, with 30 s waits for a hasher and the network.
+@pytest.mark.serial
 def test_a_burst_of_wrong_passwords_checks_at_most_five(app, provider, evaluations):
     check_burst(app, provider["email"], evaluations)
 
 
+@pytest.mark.serial
 def test_a_burst_is_limited_through_redis_too(app_config, make_provider, evaluations):
     """Workers sharing DIARY_RATELIMIT_STORAGE_URL=redis://... count the burst together."""
     redis = require_redis()
