@@ -11,11 +11,13 @@ worker, never beside each other.
 """
 
 import os
+import shutil
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from diary import create_app
 from diary.extensions import db
@@ -104,11 +106,51 @@ def app_config(database_url, tmp_path, monkeypatch):
     return config_for_tests(database_url, tmp_path)
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(database_url, tmp_path_factory):
+    """SQLite: a database file built by ``create_all`` once (per xdist worker), which ``app``
+    copies for each test instead of creating the tables again; None on PostgreSQL, where the
+    worker's schema is created once and emptied after each test. Like ``create_all`` (and unlike
+    ``flask db upgrade``, see tests/test_migrations.py) it has no audit triggers."""
+    if database_url:
+        return None
+    directory = tmp_path_factory.mktemp("template")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DIARY_INSTANCE_PATH", str(directory / "instance"))
+        app = create_app(config_for_tests(None, directory))
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+    path = directory / "diary.sqlite3"
+    # Closed cleanly, the database is whole in its one file: no -wal left to copy with it.
+    assert not Path(f"{path}-wal").exists()
+    return path
+
+
+def _copy_of(template, url):
+    """Puts a copy of the template where ``url`` (a SQLite file that does not exist yet) points,
+    created readable by its owner only, as the app would create it; False when it does not apply."""
+    if template is None or not url.startswith("sqlite:///"):
+        return False
+    path = Path(make_url(url).database)
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as target,
+        open(template, "rb") as source,
+    ):
+        shutil.copyfileobj(source, target)
+    return True
+
+
 @pytest.fixture
-def app(app_config):
+def app(app_config, sqlite_template):
+    copied = _copy_of(sqlite_template, app_config["SQLALCHEMY_DATABASE_URI"])
     app = create_app(app_config)
-    with app.app_context():
-        db.create_all()
+    if not copied:
+        with app.app_context():
+            db.create_all()
     yield app
     with app.app_context():
         db.session.remove()
