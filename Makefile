@@ -45,9 +45,12 @@ XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
-# The inner loop: no browser, no subprocesses (tests marked e2e or process). CI runs `make test`.
+# The inner loop: no browser, no subprocesses (tests marked e2e or process), and fewer generated
+# examples (the "fast" Hypothesis profile of tests/conftest.py, 5 fuzz cases per operation instead
+# of 25). CI runs `make test`, with every example.
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(XDIST) -m "not e2e and not process" $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-fast} DIARY_FUZZ_EXAMPLES=$${DIARY_FUZZ_EXAMPLES:-5} \
+		$(BIN)/python -m pytest $(XDIST) -m "not e2e and not process" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.benchmarks

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, make_url, text
 
 from diary import create_app
@@ -48,6 +49,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if any(item.get_closest_marker(name) for name in SERIAL_MARKERS):
             item.add_marker(pytest.mark.xdist_group("serial"))
+
+
+# Hypothesis: "ci" (the default, what `make test` and CI run) keeps Hypothesis' own 100 examples
+# a test; "fast" (`make test-fast` sets HYPOTHESIS_PROFILE=fast) draws a fifth of them.
+settings.register_profile("ci", max_examples=100)
+settings.register_profile("fast", max_examples=20)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def examples(count):
+    """``max_examples`` for a test that asks for ``count`` in the "ci" profile, scaled like the
+    profile's default in the others (a fifth in "fast", at least 10)."""
+    return max(10, count * settings.default.max_examples // 100)
 
 
 def _pg_schema_url(base_url, schema):

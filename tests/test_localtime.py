@@ -25,6 +25,7 @@ from diary.localtime import (
     resolve_zone,
     start_of_local_day,
 )
+from tests.conftest import examples
 
 UTC = dt.UTC
 T = dt.time
@@ -375,7 +376,7 @@ def _due_wall(day, reminder_time):
     return dt.datetime.combine(day, reminder_time)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(
     zone=zones,
     reminder_time=reminder_times,
@@ -443,7 +444,7 @@ def test_next_reminder_properties(zone, reminder_time, after, last_offset, check
         skipped += dt.timedelta(days=1)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(zone=zones, reminder_time=reminder_times, now=afters, last_offset=st.none() | st.integers(-2, 0))
 def test_due_reminder_date_agrees_with_instant_and_currency(zone, reminder_time, now, last_offset):
     tz = ZoneInfo(zone)
@@ -465,7 +466,7 @@ def test_due_reminder_date_agrees_with_instant_and_currency(zone, reminder_time,
         assert not reminder_is_current(yesterday, tz, now)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(zone=zones, reminder_time=reminder_times, start=afters)
 def test_chained_reminders_are_one_per_local_date_and_consecutive(zone, reminder_time, start):
     tz = ZoneInfo(zone)
@@ -485,7 +486,7 @@ def test_chained_reminders_are_one_per_local_date_and_consecutive(zone, reminder
         previous, last = nxt, day
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(
     zone=st.sampled_from(DST_ZONES),
     reminder_time=reminder_times,

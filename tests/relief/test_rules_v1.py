@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from diary import relief
 from diary.relief import EVENT_KINDS, Assessment, Event, kaplan_meier_median
+from tests.conftest import examples
 
 
 @dataclass(frozen=True)
@@ -778,7 +779,7 @@ def _replay(h, until=None, scores=None, sessions=None):
     )
 
 
-PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY

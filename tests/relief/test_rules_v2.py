@@ -25,6 +25,7 @@ from diary.relief import (
     replay,
 )
 from diary.relief.forecast import cycle_forecast, duration_prior
+from tests.conftest import examples
 
 D0 = date(2026, 1, 1)
 V2 = ReliefParams()
@@ -226,7 +227,7 @@ histories = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(histories, st.integers(0, 120))
 def test_events_up_to_a_day_use_only_data_up_to_that_day(history, cut):
     scores = {day(k): v for k, v in history["scores"].items()}
@@ -239,7 +240,7 @@ def test_events_up_to_a_day_use_only_data_up_to_that_day(history, cut):
     assert [e for e in replay(changed, sessions, day(120)) if offset(e.day) <= cut] == early
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(histories)
 def test_the_same_input_gives_the_same_events(history):
     scores = {day(k): v for k, v in history["scores"].items()}
@@ -249,7 +250,7 @@ def test_the_same_input_gives_the_same_events(history):
     assert first == again
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(histories, histories, st.sampled_from([V2, ReliefParams(rules="v1")]))
 def test_resuming_from_any_checkpoint_gives_what_a_full_replay_gives(before, after, params):
     """A checkpoint made from one history, handed back with another (a check-in, a backfill,
