@@ -43,7 +43,7 @@ from .localtime import parse_instant
 from .monitoring.evaluation import evaluate_due_patients, summarise_missing
 from .monitoring.priors import refresh_clinic_priors
 from .notifications import outbox
-from .notifications import service as notifications
+from .notifications import reminders as notifications
 from .observability import JsonFormatter
 
 log = logging.getLogger("diary.scheduler")

@@ -28,7 +28,7 @@ from ..checkins.models import ITEM_COLUMNS, Entry
 from ..extensions import db
 from ..localtime import local_date_of, start_of_local_day
 from ..monitoring.evaluation import refresh_patient
-from ..notifications import service as reminders
+from ..notifications import reminders
 from ..treatments.models import Treatment
 from . import histories
 

@@ -8,7 +8,7 @@ from ..accounts.security import require_login, require_role
 from ..db_types import utcnow
 from ..errors import ErrorSchema
 from ..extensions import db
-from . import service
+from . import reminders as service
 from .schemas import PublicKeySchema, PushEndpointSchema, PushSubscriptionInSchema, PushSubscriptionSchema
 
 blp = Blueprint("push", __name__, url_prefix="/api/v1", description="Web Push subscriptions for reminders")

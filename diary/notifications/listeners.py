@@ -1,7 +1,7 @@
 """Notifications' handlers of the signals lower features send (:mod:`diary.signals`)."""
 
 from .. import signals
-from .service import queue_invite_email, reschedule
+from .reminders import queue_invite_email, reschedule
 
 
 def _reschedule(patient, *, now, **_):

@@ -78,13 +78,13 @@ def test_three_ticks_at_once_send_each_message_exactly_once(clinic, app, provide
     raise_flag(app, due[0], "wearing_off", at=f"{DAY}T18:00:00Z")
     with app.app_context():  # and a crowd, so the passes and deliveries overlap: UTC, 20:00
         from diary.monitoring.evaluation import summarise_missing
-        from diary.notifications import service
+        from diary.notifications import reminders
         from tests.benchmarks.seed import seed_patients
 
         crowd = seed_patients(BULK, days=0, with_logins=True, team_name="Crowd")
         # Summarised as the relief job would, at 08:00.
         assert summarise_missing(now=utc(f"{DAY}T08:00:00Z")) == BULK
-        assert service.schedule_missing(now=utc(f"{DAY}T08:00:00Z")) == BULK
+        assert reminders.schedule_missing(now=utc(f"{DAY}T08:00:00Z")) == BULK
         db.session.commit()
     env = environment(app, clinic.smtp)
 

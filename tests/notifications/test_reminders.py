@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from diary.accounts.models import Patient
 from diary.checkins import service as checkins
 from diary.extensions import db
-from diary.notifications import service as notifications
+from diary.notifications import reminders as notifications
 from diary.notifications.models import ReminderSchedule
 from tests.support.dates import clock_change
 
