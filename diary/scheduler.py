@@ -42,8 +42,7 @@ from .extensions import analyze, db
 from .localtime import parse_instant
 from .monitoring.evaluation import evaluate_due_patients, summarise_missing
 from .monitoring.priors import refresh_clinic_priors
-from .notifications import outbox
-from .notifications import reminders as notifications
+from .notifications import alerts, outbox, reminders, subscriptions
 from .observability import JsonFormatter
 
 log = logging.getLogger("diary.scheduler")
@@ -66,7 +65,7 @@ class Job:
 def schedule_new_patients(app, now) -> str:
     total = 0
     for _ in range(MAX_BATCHES):
-        count = notifications.schedule_missing(now=now, limit=BATCH)
+        count = reminders.schedule_missing(now=now, limit=BATCH)
         db.session.commit()
         total += count
         if count < BATCH:
@@ -88,8 +87,8 @@ def _in_batches(total, run_batch, claimed):
 def send_reminders(app, now) -> str:
     """Queues every reminder due at ``now`` (the delivery job sends them)."""
     return _in_batches(
-        notifications.ReminderPass(),
-        lambda: notifications.queue_due_reminders(now=now, limit=BATCH),
+        reminders.ReminderPass(),
+        lambda: reminders.queue_due_reminders(now=now, limit=BATCH),
         lambda batch: batch.due,
     )
 
@@ -126,8 +125,8 @@ def refresh_priors(app, now) -> str:
 
 def alert_providers(app, now) -> str:
     return _in_batches(
-        notifications.AlertPass(),
-        lambda: notifications.queue_provider_alerts(now=now, limit=BATCH),
+        alerts.AlertPass(),
+        lambda: alerts.queue_provider_alerts(now=now, limit=BATCH),
         lambda batch: batch.flags,
     )
 
@@ -201,7 +200,7 @@ def purge_outbox(app, now) -> str:
 def delivery_settings(app):
     config = app.config
     try:
-        vapid = notifications.vapid_keys(app)
+        vapid = subscriptions.vapid_keys(app)
     except (OSError, ValueError) as exc:
         log.error("no VAPID key, push is off: %s", exc)
         vapid = None

@@ -8,7 +8,7 @@ from ..accounts.security import require_login, require_role
 from ..db_types import utcnow
 from ..errors import ErrorSchema
 from ..extensions import db
-from . import reminders as service
+from . import subscriptions
 from .schemas import PublicKeySchema, PushEndpointSchema, PushSubscriptionInSchema, PushSubscriptionSchema
 
 blp = Blueprint("push", __name__, url_prefix="/api/v1", description="Web Push subscriptions for reminders")
@@ -19,7 +19,7 @@ blp = Blueprint("push", __name__, url_prefix="/api/v1", description="Web Push su
 def public_key():
     """The VAPID key a browser passes to `pushManager.subscribe` (any logged-in user)"""
     require_login()
-    return {"public_key": service.vapid_keys(current_app._get_current_object()).public_key}
+    return {"public_key": subscriptions.vapid_keys(current_app._get_current_object()).public_key}
 
 
 @blp.post("/push/subscriptions")
@@ -46,7 +46,7 @@ def subscribe(body):
     theirs; the browser makes a new subscription (a new endpoint) instead.
     """
     user = require_role(PATIENT)
-    subscription, _created = service.subscribe(user, body, now=utcnow())
+    subscription, _created = subscriptions.subscribe(user, body, now=utcnow())
     db.session.commit()
     return subscription, 201
 
@@ -58,5 +58,5 @@ def subscribe(body):
 def unsubscribe(body):
     """Unsubscribes this browser (patients); 204 also when the endpoint was not subscribed"""
     user = require_role(PATIENT)
-    service.unsubscribe(user, body["endpoint"], now=utcnow())
+    subscriptions.unsubscribe(user, body["endpoint"], now=utcnow())
     db.session.commit()

@@ -1,7 +1,8 @@
 """Notifications' handlers of the signals lower features send (:mod:`diary.signals`)."""
 
 from .. import signals
-from .reminders import queue_invite_email, reschedule
+from .invites import queue_invite_email
+from .reminders import reschedule
 
 
 def _reschedule(patient, *, now, **_):

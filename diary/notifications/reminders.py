@@ -1,8 +1,8 @@
-"""Notification operations: push subscriptions, reminder schedules, reminders, provider alerts.
+"""Reminders: each patient's schedule, and the pass that queues the reminders that are due.
 
 Services flush, never commit: the caller (a view, a scheduler job) owns the
-transaction. The passes take ``now`` and read only the rows that are due, so
-their cost follows the patients who are due, not the patients enrolled.
+transaction. The pass takes ``now`` and reads only the rows that are due, so
+its cost follows the patients who are due, not the patients enrolled.
 
 Channel choice, per reminder: Web Push to every live subscription of the
 patient when they have any, otherwise email when ``email_reminders`` is on.
@@ -12,164 +12,19 @@ dead (404/410), the reminder falls back to email the same day.
 
 from __future__ import annotations
 
-import hashlib
-import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time
 
-from flask import current_app
 from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
-from ..accounts.models import Patient, User, care_team_members
-from ..audit import service as audit
+from ..accounts.models import Patient, User
 from ..checkins.models import Entry
-from ..errors import ApiError, validation_error
 from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
 from ..localtime import due_reminder_date, end_of_local_day, local_date_of, next_reminder_at, reminder_instant
-from ..monitoring.models import ALERTING_KINDS, OPEN, Flag
-from .channels import load_or_create_vapid_key, validate_subscription
-from .models import EMAIL, INVITE, PROVIDER_ALERT, PUSH, REMINDER, PushSubscription, ReminderSchedule
+from .models import EMAIL, PUSH, REMINDER, PushSubscription, ReminderSchedule
 from .outbox import enqueue, message_row, reminder_key
-
-log = logging.getLogger("diary.reminders")
-
-PROVIDER_ALERT_LIFETIME = timedelta(days=3)
-
-
-# -------------------------------------------------------------- invitations
-
-
-def queue_invite_email(invite, *, now) -> None:
-    """Queues the invitation email of one send of ``invite`` (its ``sends``-th): a resend is a new message.
-
-    The row is addressed to the inviting provider's user id (the invitee has no
-    account yet); delivery reads the invite's own email, and drops the message
-    if the invite was used, revoked or expired by then.
-    """
-    enqueue(
-        [
-            message_row(
-                dedupe_key=f"invite:{invite.code}:{invite.sends}",
-                kind=INVITE,
-                channel=EMAIL,
-                user_id=invite.created_by_id,
-                payload={"invite": invite.code},
-                now=now,
-                expires_at=invite.expires_at,
-            )
-        ]
-    )
-
-
-# -------------------------------------------------------------- Web Push keys
-
-
-def vapid_keys(app=None):
-    """The server's VAPID key pair: configured, or generated into the instance folder once."""
-    app = app or current_app._get_current_object()
-    keys = app.extensions.get("diary_vapid")
-    if keys is None:
-        keys = app.extensions["diary_vapid"] = load_or_create_vapid_key(
-            app.instance_path, app.config.get("VAPID_PRIVATE_KEY")
-        )
-    return keys
-
-
-# -------------------------------------------------------- push subscriptions
-
-
-def _expiration(value) -> datetime | None:
-    """``expirationTime``: milliseconds since the epoch, or null."""
-    if value is None:
-        return None
-    try:
-        return datetime.fromtimestamp(float(value) / 1000, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        raise validation_error({"expirationTime": ["Give milliseconds since 1970, or null."]}) from None
-
-
-def subscribe(user: User, data: dict, *, now) -> tuple[PushSubscription, bool]:
-    """Stores a browser's subscription; returns ``(subscription, created)``.
-
-    Idempotent on the endpoint for its own account. An endpoint another account
-    holds is refused (409), never moved: knowing someone's endpoint must not take
-    their reminders over. A browser that someone else left subscribed makes a new
-    subscription instead (the PWA does, frontend/js/push.js).
-    """
-    try:
-        info = validate_subscription(
-            data,
-            allowed_hosts=current_app.config["PUSH_ALLOWED_HOSTS"],
-            allow_insecure_endpoint=current_app.config["PUSH_ALLOW_INSECURE_ENDPOINTS"],
-        )
-    except ValueError as exc:
-        field = "keys" if str(exc).startswith("keys") else "endpoint"
-        raise validation_error({field: [str(exc)]}) from None
-    expires_at = _expiration(data.get("expirationTime"))
-    endpoint, keys = info["endpoint"], info["keys"]
-
-    existing = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
-    if existing is not None and existing.user_id == user.id:
-        if (existing.p256dh, existing.auth, existing.expires_at) != (
-            keys["p256dh"],
-            keys["auth"],
-            expires_at,
-        ):
-            existing.p256dh, existing.auth, existing.expires_at = keys["p256dh"], keys["auth"], expires_at
-            audit.record(user, "update", f"push_subscription:{existing.id}", at=now)
-        db.session.flush()
-        return existing, False
-    if existing is not None:
-        raise _held_by_another_account()
-    subscription = PushSubscription(
-        user_id=user.id,
-        endpoint=endpoint,
-        p256dh=keys["p256dh"],
-        auth=keys["auth"],
-        expires_at=expires_at,
-        created_at=now,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(subscription)
-    except IntegrityError:
-        # The same browser posted twice at once; the other request stored it.
-        winner = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
-        if winner is None:
-            raise
-        if winner.user_id != user.id:
-            raise _held_by_another_account() from None
-        return winner, False
-    # In the audit trail, not the patient's access log: a device, not diary data.
-    audit.record(user, "create", f"push_subscription:{subscription.id}", at=now)
-    return subscription, True
-
-
-def _held_by_another_account() -> ApiError:
-    return ApiError(
-        409,
-        "conflict",
-        "This browser's notifications belong to another account. Turn notifications on again here.",
-    )
-
-
-def unsubscribe(user: User, endpoint: str, *, now) -> None:
-    """Forgets the user's subscription at ``endpoint``; silently nothing if it is not theirs."""
-    subscription = db.session.scalar(
-        select(PushSubscription).where(
-            PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
-        )
-    )
-    if subscription is not None:
-        audit.record(user, "delete", f"push_subscription:{subscription.id}", at=now)
-        db.session.delete(subscription)
-        db.session.flush()
-
-
-# ----------------------------------------------------------------- schedules
 
 
 def _next_for(
@@ -419,86 +274,3 @@ def _reminder_rows(row, day: date, subscription_ids: list, *, now) -> list[dict]
             )
         ]
     return []
-
-
-# ----------------------------------------------------------- provider alerts
-
-
-@dataclass
-class AlertPass:
-    flags: int = 0
-    providers: int = 0
-    patients: int = 0
-
-    def add(self, other: AlertPass) -> AlertPass:
-        self.flags, self.providers, self.patients = (
-            self.flags + other.flags,
-            self.providers + other.providers,
-            self.patients + other.patients,
-        )
-        return self
-
-    def summary(self) -> str:
-        return f"{self.providers} email(s) queued about {self.flags} new flag(s)"
-
-
-def queue_provider_alerts(*, now, limit=1000) -> AlertPass:
-    """One email per provider about the urgent and wearing-off flags opened since the last pass.
-
-    A flag is claimed by setting ``provider_alerted_at`` (conditionally, so two
-    passes cannot both claim it) and is counted in exactly one email per
-    provider of its care team. The email says how many patients, never who or why.
-    """
-    result = AlertPass()
-    rows = db.session.execute(
-        select(Flag.id, Flag.patient_id, Patient.care_team_id)
-        .join(Patient, Patient.id == Flag.patient_id)
-        .where(Flag.kind.in_(ALERTING_KINDS), Flag.provider_alerted_at.is_(None), Flag.status == OPEN)
-        .order_by(Flag.raised_at, Flag.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=Flag)
-    ).all()
-    claimed = [
-        row
-        for row in rows
-        if db.session.execute(
-            update(Flag)
-            .where(Flag.id == row.id, Flag.provider_alerted_at.is_(None))
-            .values(provider_alerted_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        == 1
-    ]
-    if not claimed:
-        return result
-    providers_of = defaultdict(list)
-    for team_id, provider_id in db.session.execute(
-        select(care_team_members.c.care_team_id, care_team_members.c.provider_id).where(
-            care_team_members.c.care_team_id.in_({row.care_team_id for row in claimed})
-        )
-    ).all():
-        providers_of[team_id].append(provider_id)
-
-    flags_for, patients_for = defaultdict(set), defaultdict(set)
-    for row in claimed:
-        for provider_id in providers_of[row.care_team_id]:
-            flags_for[provider_id].add(str(row.id))
-            patients_for[provider_id].add(row.patient_id)
-    alerts = []
-    for provider_id, flag_ids in flags_for.items():
-        digest = hashlib.sha256(",".join(sorted(flag_ids)).encode()).hexdigest()[:32]
-        alerts.append(
-            message_row(
-                dedupe_key=f"provider_alert:{provider_id}:{digest}",
-                kind=PROVIDER_ALERT,
-                channel=EMAIL,
-                user_id=provider_id,
-                payload={"count": len(patients_for[provider_id])},
-                now=now,
-                expires_at=now + PROVIDER_ALERT_LIFETIME,
-            )
-        )
-    enqueue(alerts)
-    result.flags, result.providers = len(claimed), len(alerts)
-    result.patients = len({row.patient_id for row in claimed})
-    return result

@@ -10,7 +10,7 @@ import pytest
 
 from diary.extensions import db
 from diary.monitoring.models import Flag
-from diary.notifications.reminders import PROVIDER_ALERT_LIFETIME
+from diary.notifications.alerts import PROVIDER_ALERT_LIFETIME
 
 from .conftest import DAY, NEXT, utc
 
