@@ -42,7 +42,7 @@ from .extensions import analyze, db
 from .localtime import parse_instant
 from .monitoring.evaluation import evaluate_due_patients, summarise_missing
 from .monitoring.priors import refresh_clinic_priors
-from .notifications import alerts, outbox, reminders, subscriptions
+from .notifications import alerts, delivery, outbox, reminders
 from .observability import JsonFormatter
 
 log = logging.getLogger("diary.scheduler")
@@ -132,52 +132,11 @@ def alert_providers(app, now) -> str:
 
 
 def deliver(app, now) -> str:
-    """Sends what the outbox holds, committing the claim before and the outcome after each send.
-
-    ``now`` decides what is due (a tick ``--at`` simulates an instant). Leases and
-    retry times run on the later of that instant and the real clock: a tick ``--at``
-    a past instant must not hand out leases that have already expired, which a live
-    scheduler would take over and send a second time.
-    """
-    settings = delivery_settings(app)
-    started = monotonic_time.monotonic()
-    counts = {"sent": 0, "pending": 0, "failed": 0, "cancelled": 0, "released": 0, "taken": 0}
-    stop = stopping(app)
-    for _ in range(MAX_BATCHES):
-        if stop.is_set():
-            break
-        due_by = now + timedelta(seconds=monotonic_time.monotonic() - started)
-        batch_now = max(due_by, utcnow())
-        batch = outbox.claim_due(batch_now, due_by=due_by, limit=DELIVERY_BATCH)
-        db.session.commit()
-        counts["cancelled"] += batch.cancelled
-        counts["failed"] += batch.failed
-        for index, claim in enumerate(batch.claims):
-            if stop.is_set():  # a clean shutdown: what is not sent yet goes back for the next scheduler
-                counts["released"] += sum(
-                    outbox.release(unsent, now=utcnow()) for unsent in batch.claims[index:]
-                )
-                db.session.commit()
-                break
-            if not outbox.renew(claim, now=max(batch_now, utcnow())):
-                db.session.commit()
-                counts["taken"] += 1  # another worker took it over: it sends it, not this one
-                continue
-            db.session.commit()  # the renewed lease, before the network
-            outcome = outbox.send(claim, settings, now=batch_now)
-            status = outbox.record(claim, outcome, now=batch_now)
-            db.session.commit()
-            counts["pending" if status == "pending" else status] += 1
-            if outcome.configuration:
-                log.warning("a notification channel is misconfigured: %s", outcome.error)
-        if not (batch.claims or batch.cancelled or batch.failed):
-            break  # nothing left; a fallback queued by this pass was picked up by the loop
-    summary = (
-        f"{counts['sent']} sent, {counts['pending']} to retry, "
-        f"{counts['failed']} failed, {counts['cancelled']} cancelled"
-    )
-    summary += f", {counts['released']} released at shutdown" if counts["released"] else ""
-    return summary + (f", {counts['taken']} taken over by another worker" if counts["taken"] else "")
+    """Sends what the outbox holds (``outbox.deliver_due``) until it is empty or the scheduler stops."""
+    settings = delivery.delivery_settings(app)
+    return outbox.deliver_due(
+        now, settings, stop=stopping(app), batch_size=DELIVERY_BATCH, max_batches=MAX_BATCHES
+    ).summary()
 
 
 def stopping(app) -> threading.Event:
@@ -195,24 +154,6 @@ def purge_outbox(app, now) -> str:
         if count < BATCH:
             break
     return f"{total} old message(s) deleted"
-
-
-def delivery_settings(app):
-    config = app.config
-    try:
-        vapid = subscriptions.vapid_keys(app)
-    except (OSError, ValueError) as exc:
-        log.error("no VAPID key, push is off: %s", exc)
-        vapid = None
-    return outbox.DeliverySettings(
-        smtp_url=config.get("SMTP_URL"),
-        mail_from=config["MAIL_FROM"],
-        base_url=config["BASE_URL"],
-        vapid=vapid,
-        vapid_subject=config["VAPID_SUBJECT"],
-        allow_insecure_endpoints=config.get("PUSH_ALLOW_INSECURE_ENDPOINTS", False),
-        push_allowed_hosts=tuple(config["PUSH_ALLOWED_HOSTS"]),
-    )
 
 
 JOBS = (

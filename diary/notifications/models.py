@@ -11,6 +11,7 @@ REMINDER, PROVIDER_ALERT, INVITE = "reminder", "provider_alert", "invite"
 KINDS = (REMINDER, PROVIDER_ALERT, INVITE)
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 STATUSES = (PENDING, SENDING, SENT, FAILED, CANCELLED)
+ERROR_LENGTH = 300  # of a message's last_error
 
 
 class ReminderSchedule(db.Model):
@@ -69,7 +70,7 @@ class OutboxMessage(db.Model):
     next_attempt_at = db.Column(UTCDateTime, index=True)
     lease_until = db.Column(UTCDateTime)
     expires_at = db.Column(UTCDateTime)  # a reminder is pointless once its local day is over
-    last_error = db.Column(db.String(300))
+    last_error = db.Column(db.String(ERROR_LENGTH))
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     sent_at = db.Column(UTCDateTime)
 

@@ -14,13 +14,16 @@ claimable again. Settling a row is conditional on the claim (``status`` and
 ``attempts``), so a worker whose lease was taken over cannot overwrite the
 newer claim's outcome.
 
-These functions flush; the delivery job (``diary.scheduler``) commits, and
-never holds a transaction open across the network.
+These functions flush, but for ``deliver_due``, the delivery pass: it commits
+each claim before it sends and each outcome after, and so never holds a
+transaction open across the network.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -28,18 +31,18 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, delete, select, update
 
 from ..accounts.models import Invite, Patient, User
-from ..accounts.service import join_url
 from ..checkins.models import Entry
+from ..db_types import utcnow
 from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
-from . import channels, messages
+from . import delivery
 from .models import (
     CANCELLED,
     EMAIL,
+    ERROR_LENGTH,
     FAILED,
     INVITE,
     PENDING,
-    PROVIDER_ALERT,
     PUSH,
     REMINDER,
     SENDING,
@@ -56,7 +59,6 @@ BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=1)
 RETRY_AFTER_CAP = timedelta(hours=6)
 RETENTION = timedelta(days=30)  # settled messages are kept this long, for their last_error
-ERROR_LENGTH = 300
 
 
 def message_row(*, dedupe_key, kind, channel, user_id, payload, now, expires_at=None) -> dict:
@@ -281,93 +283,6 @@ def _uuid(value):
         return None
 
 
-# ------------------------------------------------------------------- sending
-
-
-@dataclass(frozen=True)
-class DeliverySettings:
-    smtp_url: str | None
-    mail_from: str
-    base_url: str
-    vapid: channels.VapidKeys | None
-    vapid_subject: str
-    allow_insecure_endpoints: bool = False
-    push_allowed_hosts: tuple[str, ...] = ()  # none: no push is sent
-    timeout: float = 10
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: str  # SENT, PENDING (retry), FAILED
-    error: str | None = None
-    retry_after: float | None = None
-    subscription_gone: bool = False
-    configuration: bool = False
-
-
-def _message_for(claim: Claim, base_url: str) -> messages.Message:
-    if claim.kind == INVITE:
-        invite = claim.invite
-        # The recipient's own address may prefill the form; the name the provider typed may not
-        # ride along: a mistyped address would tell a stranger who is a patient here.
-        url = join_url(base_url, invite["code"], email=invite["email"])
-        return messages.invite_message(
-            url, invite["code"], invite["expires_at"].strftime("%d %B %Y, %H:%M UTC")
-        )
-    if claim.kind == PROVIDER_ALERT:
-        return messages.provider_alert_message(int(claim.payload["count"]), base_url)
-    return messages.reminder_message(base_url)
-
-
-def send(claim: Claim, settings: DeliverySettings, *, now) -> Outcome:
-    """Sends one claimed message. No database: call it outside a transaction."""
-    message = _message_for(claim, settings.base_url)
-    try:
-        if claim.channel == EMAIL:
-            channels.send_email(
-                settings.smtp_url,
-                settings.mail_from,
-                claim.email,
-                message.subject,
-                message.text,
-                message.html,
-                timeout=settings.timeout,
-                message_id=channels.message_id_for(claim.dedupe_key, settings.mail_from),
-            )
-        else:
-            if settings.vapid is None:
-                raise channels.ChannelConfigurationError("no VAPID key")
-            ttl = channels.DEFAULT_PUSH_TTL
-            if claim.expires_at is not None:
-                ttl = max(60, min(ttl, int((claim.expires_at - now).total_seconds())))
-            channels.send_push(
-                claim.subscription,
-                message.push,
-                vapid=settings.vapid,
-                subject=settings.vapid_subject,
-                ttl=ttl,
-                topic=message.push_topic,
-                timeout=settings.timeout,
-                allowed_hosts=settings.push_allowed_hosts,
-                allow_insecure_endpoint=settings.allow_insecure_endpoints,
-            )
-    except channels.TransientDeliveryError as exc:
-        return Outcome(
-            PENDING,
-            _short(exc),
-            retry_after=exc.retry_after,
-            configuration=isinstance(exc, channels.ChannelConfigurationError),
-        )
-    except channels.PermanentDeliveryError as exc:
-        return Outcome(FAILED, _short(exc), subscription_gone=exc.subscription_gone)
-    return Outcome(SENT)
-
-
-def _short(exc: Exception) -> str:
-    # Channel errors name a status and a peer's reply, never the message's content.
-    return f"{exc.__class__.__name__}: {exc}"[:ERROR_LENGTH]
-
-
 # ------------------------------------------------------------------ settling
 
 
@@ -431,7 +346,7 @@ def release(claim: Claim, *, now) -> bool:
     return won == 1
 
 
-def record(claim: Claim, outcome: Outcome, *, now) -> str:
+def record(claim: Claim, outcome: delivery.Outcome, *, now) -> str:
     """Settles a claim after ``send``; returns the status it ended in."""
     if outcome.status == SENT:
         if settle(claim, SENT, now=now) and claim.channel == EMAIL and claim.kind == REMINDER:
@@ -509,6 +424,76 @@ def _forget_subscription(claim: Claim, *, now) -> None:
                 )
             ]
         )
+
+
+# ------------------------------------------------------------------ delivery
+
+
+@dataclass
+class DeliveryPass:
+    sent: int = 0
+    pending: int = 0  # to retry
+    failed: int = 0
+    cancelled: int = 0
+    released: int = 0  # given back unsent at a shutdown
+    taken: int = 0  # taken over by another worker, which sends them
+
+    def summary(self) -> str:
+        text = f"{self.sent} sent, {self.pending} to retry, {self.failed} failed, {self.cancelled} cancelled"
+        text += f", {self.released} released at shutdown" if self.released else ""
+        return text + (f", {self.taken} taken over by another worker" if self.taken else "")
+
+
+def deliver_due(
+    now: datetime,
+    settings: delivery.DeliverySettings,
+    *,
+    stop: threading.Event,
+    batch_size: int = 20,
+    max_batches: int = 1000,
+) -> DeliveryPass:
+    """Sends what the outbox holds, committing the claim before and the outcome after each send.
+
+    ``now`` decides what is due (a tick ``--at`` simulates an instant). Leases and
+    retry times run on the later of that instant and the real clock: a tick ``--at``
+    a past instant must not hand out leases that have already expired, which a live
+    scheduler would take over and send a second time. Once ``stop`` is set, the
+    message in hand is finished and the rest released.
+    """
+    result = DeliveryPass()
+    started = time.monotonic()
+    for _ in range(max_batches):
+        if stop.is_set():
+            break
+        due_by = now + timedelta(seconds=time.monotonic() - started)
+        batch_now = max(due_by, utcnow())
+        batch = claim_due(batch_now, due_by=due_by, limit=batch_size)
+        db.session.commit()
+        result.cancelled += batch.cancelled
+        result.failed += batch.failed
+        _deliver(batch.claims, settings, now=batch_now, stop=stop, result=result)
+        if not (batch.claims or batch.cancelled or batch.failed):
+            break  # nothing left; a fallback queued by this pass was picked up by the loop
+    return result
+
+
+def _deliver(claims: list[Claim], settings, *, now, stop: threading.Event, result: DeliveryPass) -> None:
+    for index, claim in enumerate(claims):
+        if stop.is_set():  # a clean shutdown: what is not sent yet goes back for the next scheduler
+            result.released += sum(release(unsent, now=utcnow()) for unsent in claims[index:])
+            db.session.commit()
+            return
+        if not renew(claim, now=max(now, utcnow())):
+            db.session.commit()
+            result.taken += 1  # another worker took it over: it sends it, not this one
+            continue
+        db.session.commit()  # the renewed lease, before the network
+        outcome = delivery.send(claim, settings, now=now)
+        status = record(claim, outcome, now=now)
+        db.session.commit()
+        setattr(result, status, getattr(result, status) + 1)
+        if outcome.configuration:
+            delivery.log.warning("a notification channel is misconfigured: %s", outcome.error)
 
 
 def purge_settled(*, before, limit=1000) -> int:

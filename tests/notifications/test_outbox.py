@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from diary import scheduler
 from diary.extensions import db
-from diary.notifications import outbox
+from diary.notifications import delivery, outbox
 from diary.notifications.models import EMAIL, PROVIDER_ALERT, OutboxMessage
 
 from .conftest import DAY, NEXT, utc
@@ -249,11 +249,11 @@ def test_a_message_sent_again_after_a_crash_keeps_its_message_id(clinic, app):
     other = clinic.patient(at=f"{DAY}T08:00:00+01:00")
     run(app, "reminders", f"{DAY}T20:00:00+01:00")
     with app.app_context():
-        settings = scheduler.delivery_settings(app)
+        settings = delivery.delivery_settings(app)
         claims = outbox.claim_due(utc(f"{DAY}T20:00:00+01:00")).claims
         db.session.commit()
         for claim in claims:
-            assert outbox.send(claim, settings, now=utc(f"{DAY}T20:00:00+01:00")).status == "sent"
+            assert delivery.send(claim, settings, now=utc(f"{DAY}T20:00:00+01:00")).status == "sent"
         db.session.remove()  # and the worker dies here, before outbox.record
     clinic.tick(f"{DAY}T20:11:00+01:00")  # the lease has expired: sent again
     first, second = clinic.mails_to(pat)
