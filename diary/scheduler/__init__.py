@@ -36,14 +36,14 @@ from flask.cli import AppGroup
 from flask.helpers import get_debug_flag
 from sqlalchemy.exc import DBAPIError
 
-from . import database, election
-from .db_types import utcnow
-from .extensions import analyze, db
-from .localtime import parse_instant
-from .monitoring.evaluation import evaluate_due_patients, summarise_missing
-from .monitoring.priors import refresh_clinic_priors
-from .notifications import alerts, delivery, outbox, reminders
-from .observability import JsonFormatter
+from .. import database, election
+from ..db_types import utcnow
+from ..extensions import analyze, db
+from ..localtime import parse_instant
+from ..monitoring.evaluation import evaluate_due_patients, summarise_missing
+from ..monitoring.priors import refresh_clinic_priors
+from ..notifications import alerts, delivery, outbox, reminders
+from ..observability import JsonFormatter
 
 log = logging.getLogger("diary.scheduler")
 
