@@ -8,7 +8,7 @@ from .accounts.cli import users
 from .audit.cli import audit
 from .demo.cli import demo
 from .monitoring.cli import monitoring
-from .scheduler import cli as scheduler
+from .scheduler.cli import scheduler
 
 COMMANDS = (users, audit, monitoring, scheduler, demo, backup.backup_command, backup.restore_command)
 
