@@ -127,56 +127,65 @@ def send_email(
         return
     settings = parse_smtp_url(smtp_url)
     context = tls_context or ssl.create_default_context()
-    local_hostname = _domain_of(mail_from)
     try:
-        if settings.security == "implicit":
-            client = smtplib.SMTP_SSL(
-                settings.host, settings.port, local_hostname=local_hostname, timeout=timeout, context=context
-            )
-        else:
-            client = smtplib.SMTP(
-                settings.host, settings.port, local_hostname=local_hostname, timeout=timeout
-            )
-        with client:
-            client.ehlo()
-            if settings.security != "implicit":
-                if client.has_extn("starttls"):
-                    client.starttls(context=context)
-                    client.ehlo()
-                elif settings.security == "starttls":
-                    raise ChannelConfigurationError("the SMTP server does not offer STARTTLS")
-            if settings.username:
-                client.login(settings.username, settings.password or "")
-            refused = client.send_message(msg)
-    except DeliveryError:
-        raise
-    except smtplib.SMTPRecipientsRefused as exc:
-        code, detail = next(iter(exc.recipients.values()))
-        raise _smtp_error(smtplib.SMTPResponseException(code, detail), "recipient refused") from exc
-    except smtplib.SMTPAuthenticationError as exc:
-        raise ChannelConfigurationError(f"SMTP login failed: {exc.smtp_code}", status=exc.smtp_code) from exc
-    except smtplib.SMTPNotSupportedError as exc:
-        raise ChannelConfigurationError(f"SMTP server does not support that: {exc}") from exc
-    except smtplib.SMTPSenderRefused as exc:
-        if 400 <= exc.smtp_code < 500:  # greylisting, a full queue: try again later, like any 4xx
-            raise TransientDeliveryError(
-                f"SMTP sender refused for now: {exc.smtp_code}", status=exc.smtp_code
-            ) from exc
-        # a relay refusing our MAIL FROM for good refuses every message alike
-        raise ChannelConfigurationError(
-            f"SMTP sender {exc.sender!r} refused: {exc.smtp_code}", status=exc.smtp_code
-        ) from exc
-    except (smtplib.SMTPConnectError, smtplib.SMTPHeloError) as exc:
-        raise TransientDeliveryError(
-            f"SMTP server not accepting: {exc.smtp_code}", status=exc.smtp_code
-        ) from exc
-    except smtplib.SMTPResponseException as exc:
-        raise _smtp_error(exc, "SMTP error") from exc
-    except ssl.SSLCertVerificationError as exc:
-        raise ChannelConfigurationError(f"SMTP server certificate not trusted: {exc.verify_message}") from exc
+        refused = _submit(
+            settings, msg, context=context, local_hostname=_domain_of(mail_from), timeout=timeout
+        )
     except (smtplib.SMTPException, OSError) as exc:
-        # connection refused or reset, timeouts, DNS, TLS handshakes
-        raise TransientDeliveryError(f"SMTP unavailable: {exc.__class__.__name__}: {exc}") from exc
+        raise _delivery_error(exc) from exc
     if refused:
         code, detail = next(iter(refused.values()))
         raise _smtp_error(smtplib.SMTPResponseException(code, detail), "recipient refused")
+
+
+def _submit(settings: SmtpSettings, msg: EmailMessage, *, context, local_hostname, timeout) -> dict:
+    """Connects, secures, logs in and sends; returns the recipients the server refused."""
+    if settings.security == "implicit":
+        client = smtplib.SMTP_SSL(
+            settings.host, settings.port, local_hostname=local_hostname, timeout=timeout, context=context
+        )
+    else:
+        client = smtplib.SMTP(settings.host, settings.port, local_hostname=local_hostname, timeout=timeout)
+    with client:
+        client.ehlo()
+        if settings.security != "implicit":
+            _start_tls(client, settings, context)
+        if settings.username:
+            client.login(settings.username, settings.password or "")
+        return client.send_message(msg)
+
+
+def _start_tls(client: smtplib.SMTP, settings: SmtpSettings, context) -> None:
+    if client.has_extn("starttls"):
+        client.starttls(context=context)
+        client.ehlo()
+    elif settings.security == "starttls":
+        raise ChannelConfigurationError("the SMTP server does not offer STARTTLS")
+
+
+def _delivery_error(exc: smtplib.SMTPException | OSError) -> DeliveryError:
+    """Which kind of delivery failure an SMTP or network error is (most specific first)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, detail = next(iter(exc.recipients.values()))
+        return _smtp_error(smtplib.SMTPResponseException(code, detail), "recipient refused")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return ChannelConfigurationError(f"SMTP login failed: {exc.smtp_code}", status=exc.smtp_code)
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return ChannelConfigurationError(f"SMTP server does not support that: {exc}")
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        if 400 <= exc.smtp_code < 500:  # greylisting, a full queue: try again later, like any 4xx
+            return TransientDeliveryError(
+                f"SMTP sender refused for now: {exc.smtp_code}", status=exc.smtp_code
+            )
+        # a relay refusing our MAIL FROM for good refuses every message alike
+        return ChannelConfigurationError(
+            f"SMTP sender {exc.sender!r} refused: {exc.smtp_code}", status=exc.smtp_code
+        )
+    if isinstance(exc, (smtplib.SMTPConnectError, smtplib.SMTPHeloError)):
+        return TransientDeliveryError(f"SMTP server not accepting: {exc.smtp_code}", status=exc.smtp_code)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return _smtp_error(exc, "SMTP error")
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return ChannelConfigurationError(f"SMTP server certificate not trusted: {exc.verify_message}")
+    # connection refused or reset, timeouts, DNS, TLS handshakes
+    return TransientDeliveryError(f"SMTP unavailable: {exc.__class__.__name__}: {exc}")

@@ -50,7 +50,12 @@ def validate_subscription(
     if not isinstance(subscription, Mapping):
         raise ValueError("subscription must be an object")
     endpoint = subscription.get("endpoint")
-    keys = subscription.get("keys")
+    _check_endpoint(endpoint, allowed_hosts=allowed_hosts, allow_insecure_endpoint=allow_insecure_endpoint)
+    p256dh, auth = _check_keys(subscription.get("keys"))
+    return {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}
+
+
+def _check_endpoint(endpoint, *, allowed_hosts: Sequence[str], allow_insecure_endpoint: bool) -> None:
     if not isinstance(endpoint, str) or len(endpoint) > 2048:
         raise ValueError("endpoint must be a URL")
     # A browser serialises the URL (WHATWG): printable ASCII, nothing to trim. urlsplit would
@@ -66,6 +71,10 @@ def validate_subscription(
     _check_port(parts.netloc, any_port=allow_insecure_endpoint)
     if not host_allowed(parts.hostname, allowed_hosts):
         raise ValueError("endpoint must be on a known push service (DIARY_PUSH_ALLOWED_HOSTS)")
+
+
+def _check_keys(keys) -> tuple[str, str]:
+    """``(p256dh, auth)``, stripped: the browser's P-256 public key and its 16-byte secret."""
     if not isinstance(keys, Mapping):
         raise ValueError("keys must be an object with p256dh and auth")
     p256dh, auth = keys.get("p256dh"), keys.get("auth")
@@ -82,7 +91,7 @@ def validate_subscription(
         raise ValueError("keys.auth must be base64url") from exc
     if len(secret) != 16:
         raise ValueError("keys.auth must be 16 bytes, base64url")
-    return {"endpoint": endpoint, "keys": {"p256dh": p256dh.strip(), "auth": auth.strip()}}
+    return p256dh.strip(), auth.strip()
 
 
 def _check_port(netloc: str, *, any_port: bool) -> None:
