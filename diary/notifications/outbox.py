@@ -205,44 +205,9 @@ def _load_recipients(claims: list[Claim], *, now) -> None:
     users = dict(
         db.session.execute(select(User.id, User.email).where(User.id.in_({c.user_id for c in claims}))).all()
     )
-    subscription_ids = {_uuid(c.payload.get("subscription_id")) for c in claims if c.channel == PUSH} - {None}
-    subscriptions = {}
-    if subscription_ids:
-        subscriptions = {
-            s.id: s
-            for s in db.session.scalars(
-                select(PushSubscription).where(PushSubscription.id.in_(subscription_ids))
-            )
-        }
-    reminded = {(c.user_id, c.payload.get("local_date")) for c in claims if c.kind == REMINDER}
-    checked_in, enabled, by_email = set(), set(), set()
-    if reminded:
-        patient_ids = {pid for pid, _ in reminded}
-        days = {date.fromisoformat(day) for _, day in reminded if day}
-        checked_in = {
-            (pid, day.isoformat())
-            for pid, day in db.session.execute(
-                select(Entry.patient_id, Entry.local_date).where(
-                    Entry.patient_id.in_(patient_ids), Entry.local_date.in_(days)
-                )
-            ).all()
-        }
-        for pid, email_on in db.session.execute(
-            select(Patient.id, Patient.email_reminders).where(
-                Patient.id.in_(patient_ids), Patient.reminders_enabled.is_(True)
-            )
-        ):
-            enabled.add(pid)
-            if email_on:
-                by_email.add(pid)
-    invite_codes = {c.payload.get("invite") for c in claims if c.kind == INVITE} - {None}
-    invites = {}
-    if invite_codes:
-        invites = {
-            i.code: {"code": i.code, "name": i.name, "email": i.email, "expires_at": i.expires_at}
-            for i in db.session.scalars(select(Invite).where(Invite.code.in_(invite_codes)))
-            if i.pending(now)
-        }
+    subscriptions = _subscriptions_of(claims)
+    checked_in, enabled, by_email = _reminder_states(claims)
+    invites = _pending_invites(claims, now=now)
     for claim in claims:
         claim.email = users.get(claim.user_id)
         if claim.kind == INVITE:
@@ -255,6 +220,54 @@ def _load_recipients(claims: list[Claim], *, now) -> None:
             claim.checked_in = (claim.user_id, claim.payload.get("local_date")) in checked_in
             claim.reminders_on = claim.user_id in enabled
             claim.email_reminders_on = claim.user_id in by_email
+
+
+def _subscriptions_of(claims: list[Claim]) -> dict:
+    """The push subscriptions the claims name, by id (those that still exist)."""
+    ids = {_uuid(c.payload.get("subscription_id")) for c in claims if c.channel == PUSH} - {None}
+    if not ids:
+        return {}
+    return {s.id: s for s in db.session.scalars(select(PushSubscription).where(PushSubscription.id.in_(ids)))}
+
+
+def _reminder_states(claims: list[Claim]) -> tuple[set, set, set]:
+    """For the reminders among the claims: ``(patient, local date)`` pairs checked in, and the
+    patients with reminders on, and with them on by email."""
+    reminded = {(c.user_id, c.payload.get("local_date")) for c in claims if c.kind == REMINDER}
+    checked_in, enabled, by_email = set(), set(), set()
+    if not reminded:
+        return checked_in, enabled, by_email
+    patient_ids = {pid for pid, _ in reminded}
+    days = {date.fromisoformat(day) for _, day in reminded if day}
+    checked_in = {
+        (pid, day.isoformat())
+        for pid, day in db.session.execute(
+            select(Entry.patient_id, Entry.local_date).where(
+                Entry.patient_id.in_(patient_ids), Entry.local_date.in_(days)
+            )
+        ).all()
+    }
+    for pid, email_on in db.session.execute(
+        select(Patient.id, Patient.email_reminders).where(
+            Patient.id.in_(patient_ids), Patient.reminders_enabled.is_(True)
+        )
+    ):
+        enabled.add(pid)
+        if email_on:
+            by_email.add(pid)
+    return checked_in, enabled, by_email
+
+
+def _pending_invites(claims: list[Claim], *, now) -> dict:
+    """The invites the claims name that are still pending: their code, name, email and expiry, by code."""
+    codes = {c.payload.get("invite") for c in claims if c.kind == INVITE} - {None}
+    if not codes:
+        return {}
+    return {
+        i.code: {"code": i.code, "name": i.name, "email": i.email, "expires_at": i.expires_at}
+        for i in db.session.scalars(select(Invite).where(Invite.code.in_(codes)))
+        if i.pending(now)
+    }
 
 
 def _obsolete(claim: Claim, now) -> str | None:
