@@ -143,7 +143,31 @@ def queue_due_reminders(*, now, limit=500) -> ReminderPass:
     the outbox's dedupe key makes sure of it a second time.
     """
     result = ReminderPass()
-    rows = db.session.execute(
+    rows = _due_schedules(now=now, limit=limit)
+    result.due = len(rows)
+    if not rows:
+        return result
+    days = _due_days(rows, now=now)
+    checked_in = _checked_in(days)
+    subscriptions = _live_subscriptions(days.keys(), now=now)
+    queued = []
+    for row in rows:
+        day = days.get(row.patient_id)
+        outgoing = _outgoing(row, day, checked_in, subscriptions.get(row.patient_id, []), now, result)
+        last, last_at = (day, now) if outgoing else (row.last_reminded_on, row.last_reminded_at)
+        if not _claim_schedule(row, last, last_at, now=now):
+            result.lost_race += 1
+            continue
+        if outgoing:
+            result.reminded += 1
+            result.messages += len(outgoing)
+            queued.extend(outgoing)
+    enqueue(queued)
+    return result
+
+
+def _due_schedules(*, now, limit) -> list:
+    return db.session.execute(
         select(
             ReminderSchedule.patient_id,
             ReminderSchedule.next_reminder_at,
@@ -161,10 +185,10 @@ def queue_due_reminders(*, now, limit=500) -> ReminderPass:
         .limit(limit)
         .with_for_update(skip_locked=True, of=ReminderSchedule)
     ).all()
-    result.due = len(rows)
-    if not rows:
-        return result
 
+
+def _due_days(rows, *, now) -> dict:
+    """The local date each patient is due a reminder for, if any (none when the day has passed)."""
     days = {}
     for row in rows:
         if row.reminders_enabled:
@@ -173,49 +197,40 @@ def queue_due_reminders(*, now, limit=500) -> ReminderPass:
             )
             if day is not None:
                 days[row.patient_id] = day
-    checked_in = _checked_in(days)
-    subscriptions = _live_subscriptions(days.keys(), now=now)
+    return days
 
-    queued = []
-    for row in rows:
-        day, last, last_at, outgoing = (
-            days.get(row.patient_id),
-            row.last_reminded_on,
-            row.last_reminded_at,
-            [],
-        )
-        if day is None:
-            result.missed += bool(row.reminders_enabled)
-        elif (row.patient_id, day) in checked_in:
-            result.checked_in += 1
-        else:
-            outgoing = _reminder_rows(row, day, subscriptions.get(row.patient_id, []), now=now)
-            if outgoing:
-                last, last_at = day, now
-            else:
-                result.no_channel += 1
-        upcoming = _next_for(
-            row.reminder_time, row.timezone, row.reminders_enabled, now=now, last_reminded_on=last
-        )
-        won = db.session.execute(
-            _CLAIM_SCHEDULE,
-            {
-                "p_patient": row.patient_id,
-                "p_read": row.next_reminder_at,
-                "p_next": upcoming,
-                "p_last": last,
-                "p_last_at": last_at,
-            },
-        ).rowcount
-        if won != 1:
-            result.lost_race += 1
-            continue
+
+def _outgoing(row, day, checked_in: set, subscription_ids: list, now, result: ReminderPass) -> list[dict]:
+    """The messages that remind this patient of ``day``; none, counted in ``result`` by why, if they
+    are not to be reminded."""
+    if day is None:
+        result.missed += bool(row.reminders_enabled)
+    elif (row.patient_id, day) in checked_in:
+        result.checked_in += 1
+    else:
+        outgoing = _reminder_rows(row, day, subscription_ids, now=now)
         if outgoing:
-            result.reminded += 1
-            result.messages += len(outgoing)
-            queued.extend(outgoing)
-    enqueue(queued)
-    return result
+            return outgoing
+        result.no_channel += 1
+    return []
+
+
+def _claim_schedule(row, last, last_at, *, now) -> bool:
+    """Moves the patient's schedule on, if no other pass did since this one read it."""
+    upcoming = _next_for(
+        row.reminder_time, row.timezone, row.reminders_enabled, now=now, last_reminded_on=last
+    )
+    won = db.session.execute(
+        _CLAIM_SCHEDULE,
+        {
+            "p_patient": row.patient_id,
+            "p_read": row.next_reminder_at,
+            "p_next": upcoming,
+            "p_last": last,
+            "p_last_at": last_at,
+        },
+    ).rowcount
+    return won == 1
 
 
 def _checked_in(days: dict) -> set:
