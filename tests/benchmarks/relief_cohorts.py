@@ -114,7 +114,7 @@ def _share(count: int, total: int) -> float | None:
     return round(count / total, 3) if total else None
 
 
-def judge_scenario(
+def judge_scenario(  # noqa: C901 (a tally over cycles; its branches are the definitions in the docstring)
     patients: list[dict[str, Any]], detect: Callable[..., Any], *, plans: bool
 ) -> dict[str, Any]:
     """Each cycle with a truth: was wearing_off raised, too early, how late; and plan_maintenance's lead.
