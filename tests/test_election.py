@@ -11,10 +11,15 @@ import os
 import time
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from diary import election
 from tests.conftest import PG_URL
+
+# On PostgreSQL the election's advisory lock is one key for the whole database, so these must
+# not run beside the scheduler processes of another xdist worker (`serial` shares their group).
+pytestmark = pytest.mark.serial
 
 
 @contextmanager
