@@ -16,6 +16,7 @@ from . import cli, compression, database, errors, guards, headers, observability
 from .accounts import models as _accounts_models  # noqa: F401 (every model module, so the metadata and Alembic see every table)
 from .accounts import security
 from .accounts.api import blp as accounts_api
+from .admin.api import blp as admin_api
 from .audit import models as _audit_models  # noqa: F401
 from .audit.api import blp as audit_api
 from .checkins import models as _checkins_models  # noqa: F401
@@ -96,6 +97,7 @@ def _connect_signals():
 def _register_blueprints(app, api):
     for blueprint in (
         accounts_api,
+        admin_api,
         checkins_api,
         treatments_api,
         monitoring_api,

@@ -1,6 +1,6 @@
 """The signals a feature sends to tell the features above it that something happened.
 
-Dependencies point down (audit < accounts < checkins < treatments < monitoring
+Dependencies point down (audit < accounts < admin < checkins < treatments < monitoring
 < notifications < exports < demo): a lower feature never imports a higher one.
 It sends one of these instead, and the higher feature connects its handlers
 when the app is built (``create_app`` calls each listening feature's
@@ -19,7 +19,7 @@ _signals = Namespace()
 
 patient_data_changed = _signals.signal(
     "patient-data-changed",
-    doc="The patient's check-ins, sessions, intake baseline or time zone changed (flushed). "
+    doc="The patient's check-ins, sessions, intake baseline, time zone or care team changed (flushed). "
     "Monitoring re-evaluates them.",
 )
 patient_registered = _signals.signal(

@@ -195,10 +195,14 @@ def api(app):
 def make_provider(app):
     from diary.accounts import service
 
-    def make(email=None, name="Dr. Ada Hale", password=PASSWORD, team_name=None):
+    def make(email=None, name="Dr. Ada Hale", password=PASSWORD, team_name=None, admin=False):
         with app.app_context():
             user = service.create_provider(
-                email or f"prov-{uuid.uuid4().hex[:8]}@clinic.test", name, password, team_name=team_name
+                email or f"prov-{uuid.uuid4().hex[:8]}@clinic.test",
+                name,
+                password,
+                team_name=team_name,
+                admin=admin,
             )
             db.session.commit()
             return {"id": str(user.id), "email": user.email, "password": password, "name": name}

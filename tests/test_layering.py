@@ -1,6 +1,6 @@
 """Dependencies point down (docs/architecture.md): read the imports under diary/ and check the layers.
 
-audit < accounts < checkins < treatments < monitoring < notifications < exports < demo.
+audit < accounts < admin < checkins < treatments < monitoring < notifications < exports < demo.
 A feature imports only features below it (a lower one tells a higher one
 through diary/signals.py). The pure cores import no feature, no app-level
 module and neither Flask nor SQLAlchemy nor marshmallow. The app-level
@@ -18,7 +18,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DIARY = ROOT / "diary"
 
-FEATURES = ("audit", "accounts", "checkins", "treatments", "monitoring", "notifications", "exports", "demo")
+FEATURES = (
+    "audit",
+    "accounts",
+    "admin",
+    "checkins",
+    "treatments",
+    "monitoring",
+    "notifications",
+    "exports",
+    "demo",
+)
 PURE_CORES = ("diary.gad7", "diary.relief", "diary.localtime")
 WIRING = ("diary", "diary.cli", "diary.scheduler")  # with the modules of the scheduler package
 # The one upward import allowed: the access log's view needs the login, which lives in

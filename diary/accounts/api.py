@@ -67,6 +67,11 @@ def get_session():
     description="invalid_credentials, or mfa_required when the account has MFA and no otp was sent",
 )
 @blp.alt_response(
+    403,
+    schema=ErrorSchema,
+    description="account_inactive: the password was right, but the account is turned off",
+)
+@blp.alt_response(
     429, schema=ErrorSchema, description="Too many failed logins for this email or address; see Retry-After"
 )
 def login(body):
@@ -79,6 +84,12 @@ def login(body):
         if user is None:
             security_log.warning("login_failed")
             raise ApiError(401, "invalid_credentials", "The email or password is not right.")
+        if not user.active:  # told only to whoever knows the password
+            attempt.succeeded()
+            security_log.warning("login_refused_inactive")
+            raise ApiError(
+                403, "account_inactive", "This account is turned off. Ask your clinic's administrator."
+            )
         if user.mfa_enabled:
             if not body.get("otp"):
                 attempt.succeeded()  # the password was right; the code is the next guess
@@ -88,6 +99,7 @@ def login(body):
                 raise ApiError(401, "invalid_credentials", "The one-time code is not right.")
         attempt.succeeded()
     begin_login(user)
+    service.note_login(user, now=utcnow())
     db.session.commit()
     security_log.info(
         "login_succeeded", extra={"reason": "password+totp" if user.mfa_enabled else "password"}
@@ -120,7 +132,7 @@ def logout():
 def register(body):
     with guess((REGISTER_PER_ADDRESS, request.remote_addr or "")) as attempt:
         try:
-            user = service.register_patient(now=utcnow(), **body)
+            user = service.register(now=utcnow(), **body)
         except service.InviteSpent:
             db.session.commit()  # the invite stays used up
             raise

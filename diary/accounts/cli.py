@@ -11,7 +11,7 @@ from ..audit import service as audit
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from . import service
+from . import mfa, service
 from .models import AuthSession
 
 users = AppGroup("users", help="Manage user accounts.")
@@ -23,10 +23,15 @@ users = AppGroup("users", help="Manage user accounts.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--team", "team_name", default=None, help="Join this care team (created when missing).")
 @click.option("--require-mfa", is_flag=True, help="The provider must enrol in MFA at first login.")
-def create_provider(email, name, password, team_name, require_mfa):
+@click.option(
+    "--admin", is_flag=True, help="A clinic administrator (the first one also makes the clinic's settings)."
+)
+def create_provider(email, name, password, team_name, require_mfa, admin):
     """Creates a provider and prints their id."""
     try:
-        user = service.create_provider(email, name, password, team_name=team_name, require_mfa=require_mfa)
+        user = service.create_provider(
+            email, name, password, team_name=team_name, require_mfa=require_mfa, admin=admin
+        )
     except ApiError as error:
         details = "; ".join(
             f"{field}: {' '.join(messages)}" for field, messages in (error.fields or {}).items()
@@ -63,14 +68,12 @@ def reset_password(email, password):
 @click.option("--email", required=True)
 def reset_mfa(email):
     """Removes a provider's authenticator (a lost phone) and ends their sessions."""
-    user, now = _account(email), utcnow()
-    user.mfa_secret, user.mfa_enabled, user.mfa_last_step = None, False, None
-    service.end_other_sessions(user, None, now=now)
-    audit.record(None, "update", "mfa", at=now)
+    user = _account(email)
+    service.reset_mfa(user, now=utcnow())
     db.session.commit()
     click.echo(
         "MFA removed; the provider sets it up again at the next login."
-        if user.mfa_required
+        if mfa.required_of(user)
         else "MFA removed."
     )
 

@@ -9,15 +9,18 @@ once only one wins, whatever each of them read before.
 import hmac
 
 import pyotp
-from sqlalchemy import or_, update
+from flask import session
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from .models import User
+from .models import ClinicSettings, User
 
 ISSUER = "Afterglow"
+# In the session: the clinic required MFA of all staff when this session began.
+CLINIC_MFA = "clinic_mfa"
 # One step either side absorbs a phone clock that is a little off.
 DRIFT_STEPS = 1
 
@@ -72,6 +75,21 @@ def confirm(user, otp, *, now=None) -> None:
     user.mfa_enabled = True
 
 
+def clinic_requires_mfa() -> bool:
+    """The clinic's "MFA required for all staff" setting (off while the clinic has no settings row)."""
+    return bool(db.session.scalar(select(ClinicSettings.mfa_required).where(ClinicSettings.id == 1)))
+
+
+def required_of(user) -> bool:
+    """MFA is required of this account: made with ``users create-provider --require-mfa``, or staff
+    of a clinic that requires it of all its staff."""
+    return bool(user.mfa_required or (user.is_provider and clinic_requires_mfa()))
+
+
 def enrollment_pending(user) -> bool:
-    """A provider who must enrol (``users create-provider --require-mfa``) and has not yet."""
-    return bool(user.is_authenticated and user.mfa_required and not user.mfa_enabled)
+    """A provider who must enrol and has not yet. The clinic's setting counts from the login
+    after it was turned on (``begin_login`` notes it in the session), so nobody is stopped
+    halfway through what they were doing; turning it off frees everyone at once."""
+    if not user.is_authenticated or user.mfa_enabled:
+        return False
+    return bool(user.mfa_required or (session.get(CLINIC_MFA) and clinic_requires_mfa()))

@@ -1,7 +1,7 @@
 from datetime import time
 
 from flask_login import UserMixin
-from sqlalchemy import Uuid
+from sqlalchemy import Uuid, false, true
 
 from ..db_types import Timestamps, UTCDateTime, utcnow, uuid_pk
 from ..extensions import db
@@ -39,6 +39,11 @@ class User(UserMixin, Timestamps, db.Model):
     mfa_required = db.Column(db.Boolean, nullable=False, default=False)
     mfa_last_step = db.Column(db.BigInteger)  # TOTP time step of the last code accepted: no replays
     password_changed_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    # Clinic administration (docs/api.md, "Clinic administration"): staff only.
+    is_admin = db.Column(db.Boolean, nullable=False, default=False, server_default=false())
+    # An account turned off refuses logins and has no sessions; its records stay.
+    active = db.Column(db.Boolean, nullable=False, default=True, server_default=true())
+    last_login_at = db.Column(UTCDateTime)
 
     # Loaded with the user: every patient request needs it, and it is one row.
     patient = db.relationship("Patient", back_populates="user", uselist=False, lazy="joined")
@@ -82,9 +87,12 @@ class Patient(db.Model):
 
 
 class Invite(Timestamps, db.Model):
+    """A single-use invite: a patient's to one care team, or (``role`` provider) a staff member's."""
+
     __tablename__ = "invites"
     code = db.Column(db.String(16), primary_key=True)
-    care_team_id = db.Column(Uuid, db.ForeignKey("care_teams.id", ondelete="CASCADE"), nullable=False)
+    # A patient's care team; a staff invite has none (its teams are ``team_ids``).
+    care_team_id = db.Column(Uuid, db.ForeignKey("care_teams.id", ondelete="CASCADE"))
     created_by_id = db.Column(Uuid, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     name = db.Column(db.String(200))
     email = db.Column(db.String(254))
@@ -94,6 +102,16 @@ class Invite(Timestamps, db.Model):
     revoked_at = db.Column(UTCDateTime)
     sends = db.Column(db.Integer, nullable=False, default=0, server_default="0")  # emails queued for it
     last_sent_at = db.Column(UTCDateTime)
+    role = db.Column(db.String(16), nullable=False, default=PATIENT, server_default=PATIENT)
+    admin = db.Column(db.Boolean, nullable=False, default=False, server_default=false())
+    # A staff invite's care teams, as id strings: teams are never deleted, and registration
+    # keeps those that still exist.
+    team_ids = db.Column(db.JSON)
+
+    __table_args__ = (
+        db.CheckConstraint(f"role IN {ROLES!r}", name="invite_role"),
+        db.CheckConstraint(f"role = '{PROVIDER}' OR care_team_id IS NOT NULL", name="invite_team"),
+    )
 
     def pending(self, now) -> bool:
         return self.used_at is None and self.revoked_at is None and self.expires_at > now
@@ -111,3 +129,16 @@ class AuthSession(db.Model):
     revoked_at = db.Column(UTCDateTime)
 
     user = db.relationship("User", lazy="joined", innerjoin=True)
+
+
+class ClinicSettings(db.Model):
+    """The clinic's settings: one row (id 1), made with the first administrator
+    (``users create-provider --admin``). Without it every setting reads as before
+    it existed: MFA required of nobody but those created with ``--require-mfa``."""
+
+    __tablename__ = "clinic_settings"
+    id = db.Column(db.SmallInteger, primary_key=True, default=1)
+    mfa_required = db.Column(db.Boolean, nullable=False, default=True)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (db.CheckConstraint("id = 1", name="single_row"),)

@@ -10,6 +10,9 @@ class UserSchema(Schema):
     name = fields.String()
     role = fields.String(validate=validate.OneOf(ROLES))
     timezone = fields.String()
+    admin = fields.Boolean(
+        attribute="is_admin", dump_only=True, metadata={"description": "A clinic administrator (staff only)"}
+    )
 
 
 class SessionSchema(Schema):

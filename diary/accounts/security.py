@@ -46,6 +46,8 @@ def begin_login(user, *, now=None):
     end_login()
     session.permanent = True
     session["sid"] = service.start_session(user, now=now or utcnow())
+    if user.is_provider and not user.mfa_enabled and mfa.clinic_requires_mfa():
+        session[mfa.CLINIC_MFA] = True
     login_user(user)
     return csrf_token()
 
@@ -61,7 +63,7 @@ def _load_user(user_id):
     # The user id in the cookie counts only together with a live server-side session.
     now = utcnow()
     row = service.live_session(session.get("sid"), now=now)
-    if row is None or str(row.user_id) != user_id:
+    if row is None or str(row.user_id) != user_id or not row.user.active:
         return None
     if service.touch_session(row, now=now):
         db.session.commit()
@@ -85,6 +87,16 @@ def require_role(role):
     if user.role != role:
         security_log.warning("forbidden_role", extra={"role": user.role})
         raise ApiError(403, message="Your account cannot do this.")
+    return user
+
+
+def require_admin():
+    """The current user, when a clinic administrator; 401 when anonymous, else 404: the
+    administration is out of reach for everyone else, as if it did not exist."""
+    user = require_login()
+    if not (user.is_provider and user.is_admin):
+        security_log.warning("access_denied", extra={"actor": str(user.id)})
+        raise ApiError(404)
     return user
 
 

@@ -7,6 +7,7 @@ transaction. They raise :class:`~diary.errors.ApiError` for what a user did wron
 import hashlib
 import hmac
 import secrets
+import uuid
 from datetime import timedelta
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -22,7 +23,7 @@ from ..errors import ApiError, validation_error
 from ..extensions import db
 from . import passwords
 from .attempts import GuessLimit, take
-from .models import PATIENT, PROVIDER, AuthSession, CareTeam, Invite, Patient, User
+from .models import PATIENT, PROVIDER, AuthSession, CareTeam, ClinicSettings, Invite, Patient, User
 
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 INVITE_LENGTH = 10
@@ -64,11 +65,13 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def create_provider(email, name, password, *, team_name=None, require_mfa=False) -> User:
+def create_provider(email, name, password, *, team_name=None, require_mfa=False, admin=False) -> User:
     """A provider with a care team of their own (or joining the named one).
 
     The command line's only way in: it checks what registration's schema and
     service check (an email address, a name, a password not made of either).
+    The clinic's first administrator (``admin``) also makes the clinic's settings,
+    with the defaults of a new clinic (MFA required of all staff).
     """
     problems = {}
     try:
@@ -93,29 +96,46 @@ def create_provider(email, name, password, *, team_name=None, require_mfa=False)
         role=PROVIDER,
         password_hash=passwords.hash_password(password),
         mfa_required=require_mfa,
+        is_admin=admin,
     )
     user.care_teams.append(team)
     db.session.add(user)
+    if admin and db.session.get(ClinicSettings, 1) is None:
+        db.session.add(ClinicSettings(id=1, mfa_required=True))
     db.session.flush()
     return user
 
 
 def create_invite(provider: User, *, name=None, email=None, now, valid_for=INVITE_VALIDITY) -> Invite:
     """A single-use invite to the provider's care team; with an email, the invitation is emailed."""
+    if not provider.care_teams:
+        raise ApiError(409, message="You are on no care team: an administrator can add you to one.")
+    return make_invite(
+        provider, care_team_id=provider.care_teams[0].id, name=name, email=email, now=now, valid_for=valid_for
+    )
+
+
+def make_invite(
+    creator: User, *, name, email, now, valid_for, care_team_id=None, role=PATIENT, **staff
+) -> Invite:
+    """Any single-use invite (a staff invite gives ``admin`` and ``team_ids`` as ``staff``);
+    with an email, the invitation is emailed, within the send limits."""
     invite = Invite(
         code="".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH)),
-        care_team_id=provider.care_teams[0].id,
-        created_by_id=provider.id,
+        care_team_id=care_team_id,
+        created_by_id=creator.id,
         name=name.strip() if name and name.strip() else None,
         email=normalise_email(email) if email else None,
         expires_at=now + valid_for,
         sends=0,
+        role=role,
+        **staff,
     )
     db.session.add(invite)
     db.session.flush()
-    audit.record(provider, "create", "invite", at=now)  # never the code: it is a credential
+    audit.record(creator, "create", "invite" if role == PATIENT else "staff_invite", at=now)  # never the code
     if invite.email:
-        _send(invite, sender=provider, now=now)
+        _send(invite, sender=creator, now=now)
     return invite
 
 
@@ -223,7 +243,8 @@ def normalise_invite_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def register_patient(*, invite_code, email, password, name, timezone, now) -> User:
+def register(*, invite_code, email, password, name, timezone, now) -> User:
+    """An account made with an invite: a patient of its care team, or (a staff invite) staff of its teams."""
     problems = {}
     if passwords.password_problems(password, (email, name)):
         problems["password"] = passwords.password_problems(password, (email, name))
@@ -253,20 +274,44 @@ def register_patient(*, invite_code, email, password, name, timezone, now) -> Us
         # is spent instead, so one invite can test one address at most (docs/api.md, "Where the
         # build departs from the first contract").
         raise InviteSpent()
-    user = User(
+    user = _invited_account(
+        invite,
         email=normalise_email(email),
         name=name.strip(),
-        role=PATIENT,
         password_hash=password_hash,
         timezone=timezone,
     )
-    user.patient = Patient(care_team_id=invite.care_team_id)
     db.session.add(user)
     db.session.flush()
     invite.used_by_id = user.id
-    audit.record(user, "create", "account", user.id, at=now)
-    signals.patient_registered.send(user.patient, now=now)
+    audit.record(user, "create", "account", user.id if user.is_patient else None, at=now)
+    if user.is_patient:
+        signals.patient_registered.send(user.patient, now=now)
     return user
+
+
+register_patient = register  # its first name, from when invites made patients only
+
+
+def _invited_account(invite: Invite, **fields) -> User:
+    """The account an invite makes: a patient of its care team, or staff of its teams."""
+    user = User(role=invite.role, **fields)
+    if invite.role == PROVIDER:
+        user.is_admin = invite.admin
+        user.care_teams = list(_existing_teams(invite.team_ids or []))
+    else:
+        user.patient = Patient(care_team_id=invite.care_team_id)
+    return user
+
+
+def _existing_teams(team_ids):
+    ids = [uuid.UUID(str(team_id)) for team_id in team_ids]
+    return db.session.scalars(select(CareTeam).where(CareTeam.id.in_(ids))) if ids else []
+
+
+def note_login(user: User, *, now) -> None:
+    """A login succeeded: administrators see when each staff member last logged in."""
+    user.last_login_at = now
 
 
 def authenticate(email, password) -> User | None:
@@ -356,6 +401,16 @@ def change_password(
         raise validation_error(problems)
     set_password(user, new_password, now=now)
     audit.record(user, "update", "password", user.id if user.is_patient else None, at=now)
+
+
+def reset_mfa(user: User, *, actor=None, now) -> None:
+    """Removes an account's authenticator (a lost phone) and ends its sessions; where MFA is
+    required, the account sets it up again at its next login. ``actor``: who did it (None: the
+    command line)."""
+    user.mfa_secret, user.mfa_enabled, user.mfa_last_step = None, False, None
+    end_other_sessions(user, None, now=now)
+    audit.record(actor, "update", "mfa", at=now)
+    db.session.flush()
 
 
 def set_password(user: User, new_password: str, *, now) -> None:

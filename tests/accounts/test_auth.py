@@ -37,7 +37,7 @@ def test_login_rotates_session_and_csrf_token(api, provider):
     body = response.get_json()
     assert body["user"]["email"] == provider["email"]
     assert body["user"]["role"] == "provider"
-    assert set(body["user"]) == {"id", "email", "name", "role", "timezone"}
+    assert set(body["user"]) == {"id", "email", "name", "role", "timezone", "admin"}
     assert body["csrf_token"] != before
     old_token = api.post("/api/v1/invites", json={}, headers={"X-CSRF-Token": before})
     assert old_token.status_code == 403

@@ -10,6 +10,15 @@ operation. The five cells are what each caller gets:
     team   provider A, on P's care team
     stray  provider B, on another care team (Q's)
 
+Three more callers, for clinic administration (ADMIN_CELLS):
+
+    admin       an administrator on P's care team: everywhere as ``team``
+    lone_admin  an administrator on no care team: everywhere as ``stray`` (no diary)
+    inactive    a staff member of P's team turned off, with the session opened before:
+                everywhere as ``anon``
+
+Their cells for the other routes follow from those, but for EXTRA_OVERRIDES.
+
 A cell is an exact status (201) or a class ("2xx"). Path parameters are P's
 (see PARAMS: each cell gets fresh ones, so a DELETE in one cell cannot change
 the next); REQUESTS gives each operation a valid body or query, so a cell
@@ -31,6 +40,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from diary.accounts.models import ClinicSettings, User
 from diary.audit.models import AuditEvent
 from diary.db_types import utcnow
 from diary.extensions import db
@@ -92,8 +102,50 @@ MATRIX = {
     ("GET",    "/api/v1/push/public-key"):                 (401,  200,   200,   200,   200),
     ("POST",   "/api/v1/push/subscriptions"):              (401,  201,   201,   403,   403),
     ("DELETE", "/api/v1/push/subscriptions"):              (401,  204,   204,   403,   403),
+    # Clinic administration: out of reach (404) for all but administrators (ADMIN_CELLS).
+    ("GET",    "/api/v1/admin/staff"):                     (401,  404,   404,   404,   404),
+    ("POST",   "/api/v1/admin/staff-invites"):             (401,  404,   404,   404,   404),
+    ("PATCH",  "/api/v1/admin/staff/{staff_id}"):          (401,  404,   404,   404,   404),
+    ("POST",   "/api/v1/admin/staff/{staff_id}/reset-mfa"): (401, 404,   404,   404,   404),
+    ("GET",    "/api/v1/admin/teams"):                     (401,  404,   404,   404,   404),
+    ("POST",   "/api/v1/admin/teams"):                     (401,  404,   404,   404,   404),
+    ("PATCH",  "/api/v1/admin/teams/{team_id}"):           (401,  404,   404,   404,   404),
+    ("GET",    "/api/v1/admin/patients"):                  (401,  404,   404,   404,   404),
+    ("PATCH",  "/api/v1/admin/patients/{pid}"):            (401,  404,   404,   404,   404),
+    ("GET",    "/api/v1/admin/settings"):                  (401,  404,   404,   404,   404),
+    ("PATCH",  "/api/v1/admin/settings"):                  (401,  404,   404,   404,   404),
+}
+
+EXTRA_CALLERS = ("admin", "lone_admin", "inactive")
+# The administration's routes, for the three callers above.
+ADMIN_CELLS = {
+    # (method, path)                                        admin  lone_admin  inactive
+    ("GET",    "/api/v1/admin/staff"):                     (200,   200,        401),
+    ("POST",   "/api/v1/admin/staff-invites"):             (201,   201,        401),
+    ("PATCH",  "/api/v1/admin/staff/{staff_id}"):          (200,   200,        401),
+    ("POST",   "/api/v1/admin/staff/{staff_id}/reset-mfa"): (204,  204,        401),
+    ("GET",    "/api/v1/admin/teams"):                     (200,   200,        401),
+    ("POST",   "/api/v1/admin/teams"):                     (201,   201,        401),
+    ("PATCH",  "/api/v1/admin/teams/{team_id}"):           (200,   200,        401),
+    ("GET",    "/api/v1/admin/patients"):                  (200,   200,        401),
+    ("PATCH",  "/api/v1/admin/patients/{pid}"):            (200,   200,        401),
+    ("GET",    "/api/v1/admin/settings"):                  (200,   200,        401),
+    ("PATCH",  "/api/v1/admin/settings"):                  (200,   200,        401),
+}
+# Where the three differ from team, stray and anon.
+EXTRA_OVERRIDES = {
+    # Patient invites are to the inviter's care team: an administrator on none has none to give.
+    ("POST",   "/api/v1/invites"):                         (201,   409,        401),
 }
 # fmt: on
+
+
+def expected_cells(operation):
+    """The cells of every caller, CALLERS then EXTRA_CALLERS."""
+    anon, _, _, team, stray = MATRIX[operation]
+    extra = ADMIN_CELLS.get(operation) or EXTRA_OVERRIDES.get(operation) or (team, stray, anon)
+    return MATRIX[operation] + extra
+
 
 # GETs that are exports: audited even when the patient makes them.
 EXPORTS = {
@@ -111,7 +163,7 @@ NOT_AUDITED = {
 # Operations that read patients' data without naming them in the path, and the
 # callers whose answer includes P (so P's trail must show the read).
 PATIENT_DATA_WITHOUT_PARAM = {
-    ("GET", "/api/v1/patients"): {"team"},
+    ("GET", "/api/v1/patients"): {"team", "admin"},
 }
 
 NEW_PASSWORD = "a much longer new passphrase"
@@ -122,7 +174,7 @@ class World:
     """P and Q, patients of providers A and B, each with a logged-in client."""
 
     def __init__(self, app, make_provider, make_patient):
-        self.app = app
+        self.app, self.make_provider = app, make_provider
         team, stray = make_provider(name="Dr. Team"), make_provider(name="Dr. Stray")
         self.patient = make_patient(team, name="Pat Self")
         other = make_patient(stray, name="Quinn Other")
@@ -136,6 +188,30 @@ class World:
         }
         # Its own client: the "team" cell of a row may log itself out or in as someone else.
         self.inviter = login(app, team["email"])
+        self.team_id = self._admins(team)
+
+    def _admins(self, team):
+        """The administrators (on P's team, and on none) and the inactive staff member."""
+        team_name = "Dr. Team's care team"
+        admin = self.make_provider(name="Ada Admin", admin=True, team_name=team_name)
+        lone = self.make_provider(name="Lone Admin", admin=True)
+        inactive = self.make_provider(name="Ina Active", team_name=team_name)
+        with self.app.app_context():
+            db.session.get(ClinicSettings, 1).mfa_required = False  # the test is of access, not MFA
+            db.session.get(User, uuid.UUID(lone["id"])).care_teams = []
+            team_id = str(db.session.get(User, uuid.UUID(team["id"])).care_teams[0].id)
+            db.session.commit()
+        self.clients["admin"] = login(self.app, admin["email"])
+        self.clients["lone_admin"] = login(self.app, lone["email"])
+        self.clients["inactive"] = login(self.app, inactive["email"])
+        turned_off = self.clients["admin"].patch(
+            f"/api/v1/admin/staff/{inactive['id']}", json={"active": False}
+        )
+        assert turned_off.status_code == 200, turned_off.get_json()
+        return team_id
+
+    def new_staff(self):
+        return self.make_provider(name="Sam Staff")["id"]
 
     def new_entry(self):
         response = self.patient.post("/api/v1/patients/me/entries", json={"answers": ANSWERS})
@@ -207,9 +283,11 @@ PARAMS = {
     "token": World.feed_token,
     "instrument": lambda world: "gad7",
     "invite_id": World.emailed_invite_id,
+    "staff_id": World.new_staff,
+    "team_id": lambda world: world.team_id,
 }
 # Path parameters that name no patient's data (an invite belongs to no patient yet).
-NOT_PATIENT_PARAMS = {"instrument", "invite_id"}
+NOT_PATIENT_PARAMS = {"instrument", "invite_id", "staff_id", "team_id"}
 
 # A valid body (json=) or query (query_string=) per operation: (world, caller) -> client kwargs.
 REQUESTS = {
@@ -243,6 +321,18 @@ REQUESTS = {
     ("POST", "/api/v1/push/subscriptions"): lambda w, c: {"json": push_subscription()},
     # Subscribed first (where the caller may), so the DELETE removes something.
     ("DELETE", "/api/v1/push/subscriptions"): lambda w, c: {"json": {"endpoint": w.subscribed_endpoint(c)}},
+    ("POST", "/api/v1/admin/staff-invites"): lambda w, c: {
+        "json": {"email": f"staff-{uuid.uuid4().hex[:8]}@clinic.test", "name": "New Staff"}
+    },
+    ("PATCH", "/api/v1/admin/staff/{staff_id}"): lambda w, c: {"json": {"active": False}},
+    ("POST", "/api/v1/admin/teams"): lambda w, c: {"json": {"name": f"Team {uuid.uuid4().hex[:8]}"}},
+    ("PATCH", "/api/v1/admin/teams/{team_id}"): lambda w, c: {
+        "json": {"name": f"Team {uuid.uuid4().hex[:8]}"}
+    },
+    ("GET", "/api/v1/admin/patients"): lambda w, c: {"query_string": {"q": "Pat"}},
+    # The patient's own team again: P stays where the other cells expect them.
+    ("PATCH", "/api/v1/admin/patients/{pid}"): lambda w, c: {"json": {"care_team_id": w.team_id}},
+    ("PATCH", "/api/v1/admin/settings"): lambda w, c: {"json": {"mfa_required": False}},
 }
 
 
@@ -289,6 +379,8 @@ def test_every_operation_has_a_row(app):
     missing, stale = sorted(operations - set(MATRIX)), sorted(set(MATRIX) - operations)
     assert not missing, f"add rows to MATRIX in {__name__} for: {missing}"
     assert not stale, f"rows for operations that no longer exist: {stale}"
+    administration = {op for op in operations if op[1].startswith("/api/v1/admin/")}
+    assert administration == set(ADMIN_CELLS), "every administration route needs its ADMIN_CELLS row"
 
 
 def test_every_api_route_is_in_the_openapi_document(app):
@@ -340,7 +432,7 @@ def audit_problem(operation, caller, new_rows, new_patient_rows):
 def test_access(app, make_provider, make_patient, operation):
     world = World(app, make_provider, make_patient)
     problems = []
-    for caller, expected in zip(CALLERS, MATRIX[operation], strict=True):
+    for caller, expected in zip(CALLERS + EXTRA_CALLERS, expected_cells(operation), strict=True):
         response, new_rows, new_patient_rows = call(world, operation, caller)
         body = response.get_json(silent=True)
         if not matches(expected, response.status_code):
