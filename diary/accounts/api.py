@@ -138,6 +138,7 @@ def register(body):
             raise
         attempt.succeeded()
     begin_login(user)
+    service.note_login(user, now=utcnow())
     db.session.commit()
     return _session_body(user)
 

@@ -67,6 +67,14 @@ const ROUTES = [
     nav: 'outcomes',
   },
   {
+    re: /^\/admin$/,
+    view: provider(() => import('./views/admin/index.js')),
+    who: 'provider',
+    admin: true,
+    title: 'Administration',
+    nav: 'admin',
+  },
+  {
     re: /^\/account$/,
     view: provider(() => import('./views/account.js')),
     who: 'provider',
@@ -85,6 +93,7 @@ const NAV = {
   provider: [
     ['patients', '#/patients', 'Patients'],
     ['outcomes', '#/outcomes', 'Outcomes'],
+    ['admin', '#/admin', 'Administration', 'admin'],
     ['account', '#/account', 'Account'],
   ],
 };
@@ -140,6 +149,7 @@ async function route() {
     return go('#/login');
   }
   if ((r.who === 'patient' || r.who === 'provider') && user.role !== r.who) return go(homeFor(user));
+  if (r.admin && !user.admin) return go(homeFor(user));
 
   if (typeof cleanup === 'function') cleanup();
   cleanup = null;
@@ -194,7 +204,8 @@ function renderChrome(active) {
   }
   navEl.hidden = false;
   const list = h('ul', {});
-  for (const [key, href, label] of NAV[user.role] || []) {
+  for (const [key, href, label, only] of NAV[user.role] || []) {
+    if (only === 'admin' && !user.admin) continue; // administrators only
     list.append(h('li', {}, h('a', { href, 'aria-current': key === active ? 'page' : null }, label)));
   }
   navEl.append(list);
