@@ -37,12 +37,15 @@ class Inputs(TypedDict, total=False):
     its own kind's). ``planned``: booked sessions (they can hold back
     ``plan_maintenance``). ``other_check_ins``: days with a check-in that is not
     a score (the standard GAD-7): it ends a silence (``data_gap``) and is no score.
+    ``paused``: the patient's pauses of reminders, each ``(first, last)`` paused
+    day, both included: a paused day is no silence (no ``data_gap`` there).
     """
 
     intake_baseline: float | None
     prior_durations: PriorDurations
     planned: Iterable[date]
     other_check_ins: Iterable[date]
+    paused: Iterable[tuple[date, date]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class History:
     intake_baseline: float | None
     prior_durations: Mapping[str, tuple[float, ...]]  # per kind of course (one list serves both)
     prior_per_kind: bool  # given per kind of course (v2 only)
+    paused: tuple[int, ...] = ()  # paused days with no score, in order
 
     @classmethod
     def of(cls, scores: Scores, sessions: Iterable[date], **inputs: Unpack[Inputs]) -> History:
@@ -84,6 +88,11 @@ class History:
         # long silence): it ends a data gap, though the rules read daily scores only.
         others = {d.toordinal() for d in inputs.get("other_check_ins", ())} - set(score_at)
         prior = inputs.get("prior_durations", ())
+        paused = {
+            d
+            for first, last in inputs.get("paused", ())
+            for d in range(first.toordinal(), last.toordinal() + 1)
+        } - set(score_at)
         return cls(
             score_at,
             tuple(sorted(score_at)),
@@ -93,6 +102,7 @@ class History:
             None if intake is None else number(intake, "intake_baseline"),
             _prior_by_kind(prior),
             isinstance(prior, Mapping),
+            tuple(sorted(paused)),
         )
 
 

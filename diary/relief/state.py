@@ -117,6 +117,7 @@ class Run:
         "courses",
         "planned",
         "other_check_ins",
+        "paused",
         "durations",
         "clinic",
         "own_prior",
@@ -149,6 +150,7 @@ class Run:
         self.planned = history.planned
         others = history.other_check_ins
         self.other_check_ins = others[: bisect_right(others, self.until)]
+        self.paused = history.paused[: bisect_right(history.paused, self.until)]
         # the forecast history: (duration, observed or censored), oldest first
         self.durations: list[tuple[float, bool]] = [(d, True) for d in own]
         self.clinic = clinic

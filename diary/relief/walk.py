@@ -82,6 +82,9 @@ def _checkpoint_key(run: Run, start: int) -> str:
     data.extend(sessions)
     data.append(-2.0)  # and the sessions from the other check-ins (they end a silence)
     data.extend(d for d in run.other_check_ins if d < start)
+    if run.paused:  # no pause, the key of a history before pauses existed
+        data.append(-3.0)
+        data.extend(d for d in run.paused if d < start)
     digest = blake2b(ENGINE_DIGEST, digest_size=20)
     digest.update(repr((run.p, run.intake, list(run.planned), start, run.own_prior, len(days))).encode())
     digest.update(data.tobytes())
@@ -99,7 +102,8 @@ def _open_cycle(run: Run, rules: RuleSet, index: int, start: int) -> Cycle:
 def _walk_cycle(run: Run, rules: RuleSet, c: Cycle, course: list[int], end: int) -> None:
     score_at = run.score_at
     gap_days = run.p.data_gap_days
-    others, last_other = set(run.other_check_ins), None
+    # A paused day ends a silence as a check-in does: no data_gap in a pause.
+    others, last_other = set(run.other_check_ins).union(run.paused), None
     plan = rules.plan_maintenance
     next_session = 1
     for t in range(c.start + 1, end + 1):
@@ -115,7 +119,7 @@ def _walk_cycle(run: Run, rules: RuleSet, c: Cycle, course: list[int], end: int)
         if value is not None:
             _logged_day(run, rules, c, t, value)
         elif t in others:
-            last_other = t  # a check-in, though no score: the silence starts again
+            last_other = t  # a check-in (or a paused day), though no score: the silence starts again
         elif t - silence_start(c, last_other) == gap_days:
             data_gap(run, c, t, last_other)
         if c.raised.isdisjoint(_PLAN_SETTLED):
