@@ -8,6 +8,10 @@ from ..extensions import db
 
 PATIENT, PROVIDER = "patient", "provider"
 ROLES = (PATIENT, PROVIDER)
+#: A patient's stored status; ``paused`` is shown, never stored: an active patient
+#: whose ``paused_until`` is after their local today (``Patient.status_on``).
+ACTIVE, PAUSED, DISCHARGED = "active", "paused", "discharged"
+PATIENT_STATUSES = (ACTIVE, DISCHARGED)
 
 
 class CareTeam(Timestamps, db.Model):
@@ -44,6 +48,8 @@ class User(UserMixin, Timestamps, db.Model):
     # An account turned off refuses logins and has no sessions; its records stay.
     active = db.Column(db.Boolean, nullable=False, default=True, server_default=true())
     last_login_at = db.Column(UTCDateTime)
+    # Closed by the patient (POST /me/close): no login; the record stays for the clinic.
+    closed_at = db.Column(UTCDateTime)
 
     # Loaded with the user: every patient request needs it, and it is one row.
     patient = db.relationship("Patient", back_populates="user", uselist=False, lazy="joined")
@@ -73,9 +79,16 @@ class Patient(db.Model):
     # Set by notifications when the mail server refused a reminder for good (5xx),
     # cleared when one is delivered: the patient and the care team are told.
     email_reminders_failed_at = db.Column(UTCDateTime)
+    status = db.Column(db.String(16), nullable=False, default=ACTIVE, server_default=ACTIVE)
+    status_changed_at = db.Column(UTCDateTime)
+    discharge_reason = db.Column(db.Text)
+    # No reminders before this local date; the open pause of ``pauses``, kept here for the reminder pass.
+    paused_until = db.Column(db.Date)
 
     user = db.relationship("User", back_populates="patient", lazy="joined", innerjoin=True)
     care_team = db.relationship("CareTeam")
+
+    __table_args__ = (db.CheckConstraint(f"status IN {PATIENT_STATUSES!r}", name="patient_status"),)
 
     @property
     def name(self):
@@ -84,6 +97,28 @@ class Patient(db.Model):
     @property
     def timezone(self):
         return self.user.timezone
+
+    def status_on(self, today) -> str:
+        """``active``, ``paused`` (active, with ``paused_until`` after ``today``) or ``discharged``."""
+        if self.status == ACTIVE and self.paused_until is not None and self.paused_until > today:
+            return PAUSED
+        return self.status
+
+
+class PatientPause(db.Model):
+    """A pause of reminders, ``starts_on`` up to the day before ``ends_on`` (local dates).
+
+    Kept after it ends: the relief replay reads every pause, so a silence in a
+    past pause never becomes a ``data_gap`` when the history is replayed.
+    """
+
+    __tablename__ = "patient_pauses"
+    patient_id = db.Column(Uuid, db.ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
+    starts_on = db.Column(db.Date, primary_key=True)
+    ends_on = db.Column(db.Date, nullable=False)
+    created_at = db.Column(UTCDateTime, nullable=False)
+
+    __table_args__ = (db.CheckConstraint("ends_on >= starts_on", name="pause_order"),)
 
 
 class Invite(Timestamps, db.Model):
