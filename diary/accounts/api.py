@@ -18,6 +18,7 @@ from .access import patient_for
 from .attempts import GuessLimit, guess
 from .models import PATIENT, PROVIDER
 from .schemas import (
+    CloseAccountSchema,
     InviteListSchema,
     InviteRequestSchema,
     InviteSchema,
@@ -98,6 +99,7 @@ def login(body):
                 security_log.warning("login_failed_otp")
                 raise ApiError(401, "invalid_credentials", "The one-time code is not right.")
         attempt.succeeded()
+    service.refuse_closed(user)
     begin_login(user)
     service.note_login(user, now=utcnow())
     db.session.commit()
@@ -218,6 +220,7 @@ def _settings_body(patient):
         "reminders_enabled": patient.reminders_enabled,
         "email_reminders": patient.email_reminders,
         "email_reminders_failing": patient.email_reminders_failed_at is not None,
+        "paused_until": patient.paused_until,
     }
 
 
@@ -236,6 +239,19 @@ def patch_settings(changes):
     patient = service.update_settings(patient_for("me"), changes, now=utcnow())
     db.session.commit()
     return _settings_body(patient)
+
+
+@blp.post("/me/close")
+@blp.arguments(CloseAccountSchema)
+@blp.response(204)
+@blp.alt_response(401, schema=ErrorSchema, description="invalid_credentials: the password is not right")
+def close_account(body):
+    """Closes the patient's own account: every session ends and logins are refused; the clinic keeps the record."""
+    user = require_role(PATIENT)
+    patient_for("me")
+    service.close_account(user, body["password"], now=utcnow())
+    end_login()
+    db.session.commit()
 
 
 @blp.post("/me/mfa/setup")

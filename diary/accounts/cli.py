@@ -92,3 +92,19 @@ def end_sessions(email, everyone):
         service.end_other_sessions(_account(email), None, now=now)
     db.session.commit()
     click.echo("Sessions ended.")
+
+
+@users.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Erase without asking (the account must be closed).")
+def erase(email, yes):
+    """Deletes a closed patient account and its health data; the audit trail keeps naming its id."""
+    user = _account(email)
+    if not yes:
+        click.confirm(f"Erase {user.email} and every check-in, session and flag of it?", abort=True)
+    try:
+        service.erase_account(user, now=utcnow())
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo("Account erased; its audit rows remain.")

@@ -99,10 +99,7 @@ class Patient(db.Model):
         return self.user.timezone
 
     def status_on(self, today) -> str:
-        """``active``, ``paused`` (active, with ``paused_until`` after ``today``) or ``discharged``."""
-        if self.status == ACTIVE and self.paused_until is not None and self.paused_until > today:
-            return PAUSED
-        return self.status
+        return shown_status(self.status, self.paused_until, today)
 
 
 class PatientPause(db.Model):
@@ -119,6 +116,13 @@ class PatientPause(db.Model):
     created_at = db.Column(UTCDateTime, nullable=False)
 
     __table_args__ = (db.CheckConstraint("ends_on >= starts_on", name="pause_order"),)
+
+
+def shown_status(status, paused_until, today) -> str:
+    """``active``, ``paused`` (active, with ``paused_until`` after ``today``) or ``discharged``."""
+    if status == ACTIVE and paused_until is not None and paused_until > today:
+        return PAUSED
+    return status
 
 
 class Invite(Timestamps, db.Model):

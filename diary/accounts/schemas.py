@@ -88,6 +88,17 @@ class SettingsSchema(Schema):
         dump_only=True,
         metadata={"description": "True from a reminder refused for good (a 5xx) until one is delivered"},
     )
+    paused_until = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "No reminders before this local date (after today, at most 60 days ahead); "
+            "null: not paused, or resume now"
+        },
+    )
+
+
+class CloseAccountSchema(Schema):
+    password = fields.String(required=True, validate=validate.Length(max=1024))
 
 
 class MfaSetupSchema(Schema):

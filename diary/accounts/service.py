@@ -15,15 +15,27 @@ from zoneinfo import available_timezones
 
 from flask import current_app
 from marshmallow import ValidationError, validate
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from .. import signals
 from ..audit import service as audit
 from ..errors import ApiError, validation_error
 from ..extensions import db
+from ..localtime import local_date_of
 from . import passwords
 from .attempts import GuessLimit, take
-from .models import PATIENT, PROVIDER, AuthSession, CareTeam, ClinicSettings, Invite, Patient, User
+from .models import (
+    DISCHARGED,
+    PATIENT,
+    PROVIDER,
+    AuthSession,
+    CareTeam,
+    ClinicSettings,
+    Invite,
+    Patient,
+    PatientPause,
+    User,
+)
 
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 INVITE_LENGTH = 10
@@ -424,6 +436,8 @@ def set_password(user: User, new_password: str, *, now) -> None:
 
 
 def update_settings(patient: Patient, changes: dict, *, now) -> Patient:
+    if "paused_until" in changes:
+        set_pause(patient, changes["paused_until"], now=now)
     if "timezone" in changes:
         if not is_valid_timezone(changes["timezone"]):
             raise validation_error({"timezone": ["Give an IANA time zone such as Europe/Berlin."]})
@@ -434,6 +448,80 @@ def update_settings(patient: Patient, changes: dict, *, now) -> Patient:
     audit.record(patient.user, "update", "settings", patient.id, at=now)
     db.session.flush()
     signals.settings_changed.send(patient, now=now, changes=frozenset(changes))
-    if "timezone" in changes:  # another today, another midnight to re-evaluate at
+    if {"timezone", "paused_until"} & set(changes):  # another today, or days that are no silence
         signals.patient_data_changed.send(patient, now=now)
     return patient
+
+
+#: How far ahead a patient may pause reminders.
+MAX_PAUSE = timedelta(days=60)
+
+
+def set_pause(patient: Patient, paused_until, *, now) -> None:
+    """Pauses reminders up to the day before ``paused_until`` (a local date), or ends the pause (None).
+
+    The pause is kept as a row (``PatientPause``) from today on: the relief
+    replay reads every pause, so its days never count as a silence. Ending or
+    moving a pause moves its end; a new pause starts today.
+    """
+    today = local_date_of(now, patient.user.timezone)
+    if paused_until is not None and not today < paused_until <= today + MAX_PAUSE:
+        raise validation_error(
+            {"paused_until": [f"Give a date after today and at most {MAX_PAUSE.days} days ahead."]}
+        )
+    current = db.session.scalar(
+        select(PatientPause).where(
+            PatientPause.patient_id == patient.id,
+            PatientPause.starts_on <= today,
+            PatientPause.ends_on > today,
+        )
+    ) or db.session.get(PatientPause, (patient.id, today))
+    if current is not None:
+        current.ends_on = paused_until or today
+    elif paused_until is not None:
+        db.session.add(
+            PatientPause(patient_id=patient.id, starts_on=today, ends_on=paused_until, created_at=now)
+        )
+    patient.paused_until = paused_until
+
+
+def close_account(user: User, password: str, *, now) -> None:
+    """The patient closes their account: every session ends, logins are refused, reminders stop.
+
+    The record stays for the clinic (clinical retention, docs/operations.md,
+    "Patients who come and go"); the patient counts as discharged, so no flag
+    is raised for them any more. An operator erases it with ``users erase``.
+    """
+    if not passwords.verify_password(user.password_hash, password or ""):
+        raise ApiError(401, "invalid_credentials", "This is not your password.")
+    patient = user.patient
+    user.closed_at = now
+    patient.status, patient.status_changed_at, patient.paused_until = DISCHARGED, now, None
+    end_other_sessions(user, None, now=now)
+    audit.record(user, "update", "account_closed", patient.id, at=now)
+    db.session.flush()
+    signals.settings_changed.send(patient, now=now, changes=frozenset({"status"}))
+    signals.patient_data_changed.send(patient, now=now)
+
+
+def refuse_closed(user: User) -> None:
+    """Refuses a login to an account its patient closed (after a right password only)."""
+    if user.closed_at is not None:
+        raise ApiError(
+            403, "account_closed", "This account was closed. Ask your clinic if you need your diary."
+        )
+
+
+def erase_account(user: User, *, now) -> None:
+    """Deletes a closed patient account and, by cascade, every row of its health data.
+
+    The audit trail stays as it is (append-only): its rows keep naming the
+    account's id, which no longer resolves; a last row records the erasure.
+    """
+    if not user.is_patient or user.closed_at is None:
+        raise ApiError(409, "not_closed", "Only a patient account that was closed can be erased.")
+    user_id = user.id
+    db.session.expunge(user)
+    # The database's ON DELETE CASCADE removes the patient, entries, sessions, flags, messages…
+    db.session.execute(delete(User).where(User.id == user_id))
+    audit.record(None, "delete", "account", user_id, at=now)

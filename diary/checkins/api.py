@@ -35,7 +35,11 @@ def _own_entry(entry_id):
 @blp.arguments(EntryInSchema)
 @blp.response(201, EntrySchema, description="Stored")
 @blp.alt_response(200, schema=EntrySchema, description="The same id and content again: the stored entry")
-@blp.alt_response(409, schema=ErrorSchema, description="The same id with other content")
+@blp.alt_response(
+    409,
+    schema=ErrorSchema,
+    description="conflict: the same id with other content; discharged: the patient was discharged",
+)
 def create_entry(body, pid):
     require_role(PATIENT)
     patient = patient_for(pid)

@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from .. import gad7, signals
+from ..accounts.models import DISCHARGED
 from ..audit import service as audit
 from ..errors import ApiError, validation_error
 from ..extensions import db
@@ -73,8 +74,16 @@ def create_entry(patient, data, *, actor, now):
     """Stores a check-in; returns ``(entry, created)``. A replay of the same id is not an error,
     even once the check-in has aged out of the backfill window.
 
-    Without ``instrument``, the check-in is what is due on its local date.
+    Without ``instrument``, the check-in is what is due on its local date. A discharged
+    patient's new check-in is refused (409 ``discharged``); their diary stays readable.
     """
+    if patient.status == DISCHARGED:
+        stored = data.get("id") and db.session.get(Entry, data["id"])
+        if stored and _matches(stored, {**data, "patient_id": patient.id}):
+            return stored, False  # an outbox's retry of a check-in stored before the discharge
+        raise ApiError(
+            409, "discharged", "Your care team has closed your diary for now, so new check-ins are not taken."
+        )
     recorded_at = data.get("recorded_at") or now
     try:
         check_recorded_at(recorded_at, now=now)

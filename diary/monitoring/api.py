@@ -12,7 +12,7 @@ from ..accounts.models import PROVIDER
 from ..accounts.security import require_role
 from ..checkins.service import resolve_range
 from ..db_types import utcnow
-from ..errors import validation_error
+from ..errors import ErrorSchema, validation_error
 from ..extensions import db
 from . import service
 from .models import Flag
@@ -21,6 +21,7 @@ from .outcomes import outcomes_csv
 from .params import relief_params
 from .schemas import (
     AcknowledgeSchema,
+    DischargeSchema,
     FlagListSchema,
     FlagQuerySchema,
     FlagSchema,
@@ -83,9 +84,37 @@ def update_patient(changes, pid):
     """The clinician's intake GAD-7 (0-21, or null to remove it); the patient is re-evaluated."""
     provider = require_role(PROVIDER)
     patient = patient_for(pid)
-    service.set_intake_baseline(patient, changes, actor=provider, now=utcnow())
+    now = utcnow()
+    service.set_intake_baseline(patient, changes, actor=provider, now=now)
     db.session.commit()
-    return patient_json(patient)
+    return patient_json(patient, now=now)
+
+
+@blp.post("/patients/<pid>/discharge")
+@blp.arguments(DischargeSchema)
+@blp.response(200, PatientSchema)
+def discharge_patient(body, pid):
+    """Reminders stop, open flags close (resolution discharged), no new flags; the patient can still
+    log in, read and export the diary, but new check-ins answer 409 discharged. Idempotent."""
+    provider = require_role(PROVIDER)
+    patient = patient_for(pid)
+    now = utcnow()
+    service.discharge(patient, reason=body.get("reason"), actor=provider, now=now)
+    db.session.commit()
+    return patient_json(patient, now=now)
+
+
+@blp.post("/patients/<pid>/readmit")
+@blp.response(200, PatientSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="account_closed: the patient closed the account")
+def readmit_patient(pid):
+    """Active again: reminders resume with the next one due. Idempotent."""
+    provider = require_role(PROVIDER)
+    patient = patient_for(pid)
+    now = utcnow()
+    service.readmit(patient, actor=provider, now=now)
+    db.session.commit()
+    return patient_json(patient, now=now)
 
 
 @blp.get("/patients/<pid>/timeline")

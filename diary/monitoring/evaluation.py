@@ -24,14 +24,14 @@ from sqlalchemy import Row, delete, exists, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from .. import gad7, relief
-from ..accounts.models import PATIENT, Patient
+from ..accounts.models import DISCHARGED, PATIENT, Patient, PatientPause
 from ..checkins.models import Entry
 from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
 from ..localtime import local_date_of, next_local_midnight
 from ..treatments.models import COMPLETED, Treatment
 from .cycles import cycle_rows, store_cycles
-from .flags import TEAM_CLOSES, Causes, reconcile, set_open_flags
+from .flags import TEAM_CLOSES, Causes, close_flags, reconcile, set_open_flags
 from .models import FLAG_KINDS, NO_DATE, OPEN, Flag, PatientSummary, ReliefCheckpoint
 from .params import relief_params
 from .priors import prior_durations
@@ -48,7 +48,10 @@ def refresh_patient(patient, *, now) -> PatientSummary:
     today = local_date_of(now, patient.timezone)
     record = load_record(patient, today, params)
     evaluation = evaluate_from_checkpoint(patient.id, record.history(), today, params)
-    flags = reconcile_flags(patient.id, record, evaluation.events, today, params, now)
+    if patient.status == DISCHARGED:  # no new flags; the open ones close
+        flags = close_flags(patient.id, now)
+    else:
+        flags = reconcile_flags(patient.id, record, evaluation.events, today, params, now)
     store_cycles(
         patient,
         cycle_rows(
@@ -108,6 +111,8 @@ def load_record(patient, today, params) -> Record:
         "planned": sessions.planned,
         # a standard GAD-7 ends a silence, though it is no daily score
         "other_check_ins": entries.standard,
+        # paused days are no silence: no data_gap there
+        "paused": load_pauses(patient),
     }
     if (
         relief.reads_clinic_prior(params)
@@ -116,6 +121,18 @@ def load_record(patient, today, params) -> Record:
         # other patients' cycles of each kind of course stand in for a short history (v2)
         inputs["prior_durations"] = prior_durations(patient)
     return Record(entries, sessions, inputs)
+
+
+def load_pauses(patient) -> list[tuple[date, date]]:
+    """The patient's pauses of reminders, as the engine's ``(first, last)`` paused days."""
+    return [
+        (starts_on, ends_on - timedelta(days=1))
+        for starts_on, ends_on in db.session.execute(
+            select(PatientPause.starts_on, PatientPause.ends_on).where(
+                PatientPause.patient_id == patient.id, PatientPause.ends_on > PatientPause.starts_on
+            )
+        )
+    ]
 
 
 def load_entries(patient) -> Entries:

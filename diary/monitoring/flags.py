@@ -42,6 +42,8 @@ from .models import ACKNOWLEDGED, FLAG_KINDS, FLAG_ORDER, NO_FLAG_RANK, OPEN, RE
 log = logging.getLogger(__name__)
 
 NEW_CYCLE, LOGGING_RESUMED, SUPERSEDED, WITHDRAWN = "new_cycle", "logging_resumed", "superseded", "withdrawn"
+#: The patient was discharged (or closed their account): their flags close, none are raised.
+DISCHARGED = "discharged"
 #: Kinds only the care team's own sessions (or acknowledgements) close: a new
 #: course the patient started alone (a self-administered dose) leaves them open.
 TEAM_CLOSES = frozenset(("urgent", "wearing_off"))
@@ -263,3 +265,15 @@ def set_open_flags(summary, kinds):
     kinds = sorted(set(kinds), key=FLAG_ORDER.index)
     summary.open_flags = kinds
     summary.urgency_rank = min((URGENCY[kind] for kind in kinds), default=NO_FLAG_RANK)
+
+
+def close_flags(patient_id, now) -> list[Flag]:
+    """Resolves every flag of the patient still open or acknowledged, as ``discharged``; returns
+    the open flags left (none). A discharged patient's flags never return (``_stored_flags``
+    does not reload them), so a readmission starts from the flags new events raise."""
+    for flag in db.session.scalars(
+        select(Flag).where(Flag.patient_id == patient_id, Flag.status != RESOLVED)
+    ).all():
+        flag.status, flag.resolved_at, flag.resolution = RESOLVED, now, DISCHARGED
+    db.session.flush()
+    return []

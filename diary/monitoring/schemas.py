@@ -1,6 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from .. import gad7, relief
+from ..accounts.models import ACTIVE, DISCHARGED, PAUSED
 from ..fields import LocalDate, UTCDateTime, page_limit
 from ..treatments.schemas import TreatmentSchema
 from .models import FLAG_KINDS, FLAG_STATUSES
@@ -30,7 +31,8 @@ class FlagSchema(Schema):
         allow_none=True,
         metadata={
             "description": "Why it resolved (beyond the first contract): new_cycle, logging_resumed, superseded, "
-            "withdrawn (the changed data no longer raise it; it reopens if they do again)"
+            "withdrawn (the changed data no longer raise it; it reopens if they do again), "
+            "discharged (the patient was discharged or closed their account)"
         },
     )
 
@@ -111,7 +113,31 @@ class MixedDaySchema(DaySchema):
     )
 
 
-class TimelinePatientSchema(Schema):
+class PatientStatusSchema(Schema):
+    """A patient's status, in the timeline's patient and the answers of discharge and readmit."""
+
+    status = fields.String(
+        validate=validate.OneOf((ACTIVE, PAUSED, DISCHARGED)),
+        metadata={"description": "active, paused (no reminders before paused_until) or discharged"},
+    )
+    # Strings: the timeline's patient is built as JSON values (timeline.patient_json).
+    paused_until = fields.String(
+        allow_none=True,
+        metadata={
+            "format": "date",
+            "description": "No reminders before this local date (set by the patient)",
+        },
+    )
+    status_changed_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    discharge_reason = fields.String(allow_none=True)
+    closed_by_patient = fields.Boolean(
+        metadata={
+            "description": "The patient closed the account (and counts as discharged); the record stays"
+        }
+    )
+
+
+class TimelinePatientSchema(PatientStatusSchema):
     id = fields.UUID()
     name = fields.String()
     timezone = fields.String()
@@ -177,6 +203,12 @@ class TimelineQuerySchema(Schema):
 
 class WorklistItemSchema(Schema):
     id = fields.UUID()
+    patient_status = fields.String(
+        validate=validate.OneOf((ACTIVE, PAUSED, DISCHARGED)),
+        metadata={"description": "active, paused (no reminders before paused_until) or discharged"},
+    )
+    paused_until = fields.Date(allow_none=True)
+    closed_by_patient = fields.Boolean(metadata={"description": "The patient closed the account"})
     name = fields.String()
     email = fields.String()
     timezone = fields.String(
@@ -233,7 +265,8 @@ class WorklistQuerySchema(Schema):
         validate=validate.OneOf(WORKLIST_FILTERS),
         metadata={
             "description": "needs_action: any of the three others; open_flags; overdue: suggested_session_by "
-            "before the patient's local today; nothing_booked: a suggested date and no planned session"
+            "before the patient's local today; nothing_booked: a suggested date and no planned session; "
+            "discharged: the discharged patients alone (every other page leaves them out)"
         },
     )
     q = fields.String(
@@ -300,7 +333,13 @@ class PatientPatchSchema(Schema):
     intake_baseline = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 21))
 
 
-class PatientSchema(Schema):
+class DischargeSchema(Schema):
+    reason = fields.String(
+        validate=validate.Length(max=500), metadata={"description": "Why, for the care team (optional)"}
+    )
+
+
+class PatientSchema(PatientStatusSchema):
     id = fields.UUID()
     name = fields.String()
     timezone = fields.String()

@@ -8,10 +8,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .. import signals
-from ..accounts.models import Patient
+from ..accounts.models import ACTIVE, DISCHARGED, Patient
 from ..audit import service as audit
+from ..errors import ApiError
 from ..extensions import db
-from .evaluation import locked_summary
+from .evaluation import locked_summary, refresh_patient
 from .flags import set_open_flags
 from .models import ACKNOWLEDGED, OPEN, Flag
 
@@ -52,3 +53,31 @@ def acknowledge_flag(flag, *, note=None, actor, now) -> Flag:
     )
     db.session.flush()
     return flag
+
+
+def discharge(patient, *, reason=None, actor, now) -> Patient:
+    """The care team discharges the patient: reminders stop, open flags close as ``discharged``,
+    no new flag is raised, the worklist leaves them out (unless asked for). Idempotent."""
+    if patient.status != DISCHARGED:
+        patient.status, patient.status_changed_at = DISCHARGED, now
+        patient.discharge_reason = reason
+    audit.record(actor, "update", "discharge", patient.id, at=now)
+    return _status_changed(patient, now)
+
+
+def readmit(patient, *, actor, now) -> Patient:
+    """Active again: reminders resume with the next one due, flags come from new events. Idempotent;
+    an account its patient closed stays closed (409)."""
+    if patient.user.closed_at is not None:
+        raise ApiError(409, "account_closed", "The patient closed this account; it cannot be readmitted.")
+    if patient.status != ACTIVE:
+        patient.status, patient.status_changed_at, patient.discharge_reason = ACTIVE, now, None
+    audit.record(actor, "update", "readmit", patient.id, at=now)
+    return _status_changed(patient, now)
+
+
+def _status_changed(patient, now) -> Patient:
+    db.session.flush()
+    signals.settings_changed.send(patient, now=now, changes=frozenset({"status"}))
+    refresh_patient(patient, now=now)
+    return patient

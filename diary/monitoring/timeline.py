@@ -10,7 +10,7 @@ from .. import gad7
 from ..audit import service as audit
 from ..checkins.models import Entry
 from ..extensions import db
-from ..localtime import utc_text
+from ..localtime import local_date_of, utc_text
 from ..treatments.models import Treatment
 from .evaluation import fresh_summary
 from .models import RESOLVED, Flag
@@ -57,7 +57,7 @@ def timeline(patient, start, end, *, actor, now) -> dict:
     audit.record_read(actor, "timeline", patient.id, at=now)
     patient_id = str(patient.id)
     return {
-        "patient": patient_json(patient),
+        "patient": patient_json(patient, now=now),
         "days": _day_scores(series[None], with_instrument=True),
         "daily": _day_scores(series[gad7.DAILY]),
         "standard": _day_scores(series[gad7.STANDARD]),
@@ -162,13 +162,18 @@ def flag_json(row, patient_id) -> dict:
     }
 
 
-def patient_json(patient) -> dict:
+def patient_json(patient, *, now) -> dict:
     return {
         "id": str(patient.id),
         "name": patient.name,
         "timezone": patient.timezone,
         "intake_baseline": patient.intake_baseline,
         "email_reminders_failing": patient.email_reminders_failed_at is not None,
+        "status": patient.status_on(local_date_of(now, patient.timezone)),
+        "paused_until": iso(patient.paused_until),
+        "status_changed_at": iso(patient.status_changed_at),
+        "discharge_reason": patient.discharge_reason,
+        "closed_by_patient": patient.user.closed_at is not None,
     }
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import and_, false, func, or_, select, tuple_
+from sqlalchemy import and_, exists, false, func, or_, select, tuple_
 
 from .. import cursors
-from ..accounts.models import User, care_team_members
+from ..accounts.models import DISCHARGED, Patient, User, care_team_members, shown_status
 from ..audit import service as audit
 from ..errors import validation_error
 from ..extensions import db
@@ -49,7 +49,12 @@ def decode_cursor(text):
 
 
 NEEDS_ACTION, OPEN_FLAGS, OVERDUE, NOTHING_BOOKED = "needs_action", "open_flags", "overdue", "nothing_booked"
-WORKLIST_FILTERS = (NEEDS_ACTION, OPEN_FLAGS, OVERDUE, NOTHING_BOOKED)
+WORKLIST_FILTERS = (NEEDS_ACTION, OPEN_FLAGS, OVERDUE, NOTHING_BOOKED, DISCHARGED)
+
+
+def _discharged():
+    """The summary's patient is discharged (a correlated lookup by primary key, per row of the page)."""
+    return exists().where(Patient.id == PatientSummary.patient_id, Patient.status == DISCHARGED)
 
 
 def _overdue(teams, *, now):
@@ -121,14 +126,24 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, only=None, q=None, now)
     )
     if cursor:
         page_query = page_query.where(tuple_(*order) > tuple_(*decode_cursor(cursor)))
-    if only and teams:
+    # Discharged patients are out of every page but their own filter's.
+    page_query = page_query.where(_discharged() if only == DISCHARGED else ~_discharged())
+    if only and only != DISCHARGED:
         page_query = page_query.where(_filter_clause(only, teams, now=now))
     if q:
         page_query = page_query.where(func.lower(s.name).contains(q.strip().lower(), autoescape=True))
     page = page_query.subquery()
     rows = db.session.execute(
-        select(page, User.email, User.timezone)
+        select(
+            page,
+            User.email,
+            User.timezone,
+            User.closed_at,
+            Patient.status.label("stored_status"),
+            Patient.paused_until,
+        )
         .join(User, User.id == page.c.patient_id)
+        .join(Patient, Patient.id == page.c.patient_id)
         .order_by(page.c.urgency_rank, page.c.urgency_date, page.c.name, page.c.patient_id)
     ).all()
     shown = rows[:limit]
@@ -140,6 +155,11 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, only=None, q=None, now)
         "items": [
             {
                 "id": str(row.patient_id),
+                "patient_status": shown_status(
+                    row.stored_status, row.paused_until, local_date_of(now, row.timezone)
+                ),
+                "paused_until": iso(row.paused_until),
+                "closed_by_patient": row.closed_at is not None,
                 "name": row.name,
                 "email": row.email,
                 "timezone": row.timezone,

@@ -5,8 +5,9 @@ from .invites import queue_invite_email
 from .reminders import reschedule
 
 
-def _reschedule(patient, *, now, **_):
-    reschedule(patient, now=now)
+def _reschedule(patient, *, now, changes=frozenset(), **_):
+    # A readmitted patient's reminders resume with the next one, not the evening's they missed.
+    reschedule(patient, now=now, catch_up="status" not in changes)
 
 
 def _queue_invite(invite, *, now, **_):

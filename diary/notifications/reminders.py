@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, or_, select, update
 
-from ..accounts.models import Patient, User
+from ..accounts.models import ACTIVE, Patient, User
 from ..checkins.models import Entry
 from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
@@ -35,14 +35,27 @@ def _next_for(
     return next_reminder_at(reminder_time, zone, now, last_reminded_on=last_reminded_on)
 
 
-def reschedule(patient: Patient, *, now) -> ReminderSchedule:
-    """Recomputes the patient's next reminder after a change of time, zone or switch.
+def _wants_reminders(row) -> bool:
+    """Reminders on, and the patient neither discharged nor gone (their account closed)."""
+    return row.reminders_enabled and row.status == ACTIVE
+
+
+def _reminded_through(last_reminded_on, paused_until):
+    """The last day that needs no reminder: the last one sent, or the pause's last day."""
+    if paused_until is None:
+        return last_reminded_on
+    eve = paused_until - timedelta(days=1)
+    return eve if last_reminded_on is None or last_reminded_on < eve else last_reminded_on
+
+
+def reschedule(patient: Patient, *, now, catch_up=True) -> ReminderSchedule:
+    """Recomputes the patient's next reminder after a change of time, zone, switch or status.
 
     A settings change never swallows today's reminder: when today's has not
     been sent and the new settings put it in the past (a time moved earlier, a
     zone further east, a switch turned on in the evening), it is due now, as a
-    late scheduler would catch it up. A new schedule (a new patient) starts
-    with the next one.
+    late scheduler would catch it up. A new schedule (a new patient), or
+    ``catch_up=False`` (a readmission), starts with the next one.
     """
     schedule = db.session.get(ReminderSchedule, patient.id)
     new = schedule is None
@@ -53,10 +66,11 @@ def reschedule(patient: Patient, *, now) -> ReminderSchedule:
     if schedule.last_reminded_at is not None:
         # The last reminder's date where the patient is now: a new zone moves it.
         last = schedule.last_reminded_on = local_date_of(schedule.last_reminded_at, zone)
+    last = _reminded_through(last, patient.paused_until)
     upcoming = _next_for(
-        patient.reminder_time, zone, patient.reminders_enabled, now=now, last_reminded_on=last
+        patient.reminder_time, zone, _wants_reminders(patient), now=now, last_reminded_on=last
     )
-    if upcoming is not None and not new:
+    if upcoming is not None and not new and catch_up:
         today = due_reminder_date(patient.reminder_time, zone, now, last_reminded_on=last)
         if today is not None:
             upcoming = reminder_instant(today, patient.reminder_time, zone)
@@ -68,7 +82,14 @@ def reschedule(patient: Patient, *, now) -> ReminderSchedule:
 def schedule_missing(*, now, limit=1000) -> int:
     """Schedules patients who have no schedule row (created by a bulk import or an old version)."""
     rows = db.session.execute(
-        select(Patient.id, Patient.reminder_time, Patient.reminders_enabled, User.timezone)
+        select(
+            Patient.id,
+            Patient.reminder_time,
+            Patient.reminders_enabled,
+            Patient.status,
+            Patient.paused_until,
+            User.timezone,
+        )
         .join(User, User.id == Patient.id)
         .outerjoin(ReminderSchedule, ReminderSchedule.patient_id == Patient.id)
         .where(ReminderSchedule.patient_id.is_(None))
@@ -79,7 +100,13 @@ def schedule_missing(*, now, limit=1000) -> int:
         [
             {
                 "patient_id": r.id,
-                "next_reminder_at": _next_for(r.reminder_time, r.timezone, r.reminders_enabled, now=now),
+                "next_reminder_at": _next_for(
+                    r.reminder_time,
+                    r.timezone,
+                    _wants_reminders(r),
+                    now=now,
+                    last_reminded_on=_reminded_through(None, r.paused_until),
+                ),
             }
             for r in rows
         ],
@@ -176,6 +203,8 @@ def _due_schedules(*, now, limit) -> list:
             Patient.reminder_time,
             Patient.reminders_enabled,
             Patient.email_reminders,
+            Patient.status,
+            Patient.paused_until,
             User.timezone,
         )
         .join(Patient, Patient.id == ReminderSchedule.patient_id)
@@ -191,9 +220,12 @@ def _due_days(rows, *, now) -> dict:
     """The local date each patient is due a reminder for, if any (none when the day has passed)."""
     days = {}
     for row in rows:
-        if row.reminders_enabled:
+        if _wants_reminders(row):
             day = due_reminder_date(
-                row.reminder_time, row.timezone, now, last_reminded_on=row.last_reminded_on
+                row.reminder_time,
+                row.timezone,
+                now,
+                last_reminded_on=_reminded_through(row.last_reminded_on, row.paused_until),
             )
             if day is not None:
                 days[row.patient_id] = day
@@ -204,7 +236,7 @@ def _outgoing(row, day, checked_in: set, subscription_ids: list, now, result: Re
     """The messages that remind this patient of ``day``; none, counted in ``result`` by why, if they
     are not to be reminded."""
     if day is None:
-        result.missed += bool(row.reminders_enabled)
+        result.missed += bool(_wants_reminders(row))
     elif (row.patient_id, day) in checked_in:
         result.checked_in += 1
     else:
@@ -218,7 +250,11 @@ def _outgoing(row, day, checked_in: set, subscription_ids: list, now, result: Re
 def _claim_schedule(row, last, last_at, *, now) -> bool:
     """Moves the patient's schedule on, if no other pass did since this one read it."""
     upcoming = _next_for(
-        row.reminder_time, row.timezone, row.reminders_enabled, now=now, last_reminded_on=last
+        row.reminder_time,
+        row.timezone,
+        _wants_reminders(row),
+        now=now,
+        last_reminded_on=_reminded_through(last, row.paused_until),
     )
     won = db.session.execute(
         _CLAIM_SCHEDULE,

@@ -1,7 +1,7 @@
 """patients who come and go: status, pauses of reminders, accounts closed by the patient
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07 02:30:00
 
 """

@@ -200,6 +200,7 @@ def test_settings_defaults_and_patch(patient):
         "reminders_enabled": True,
         "email_reminders": True,
         "email_reminders_failing": False,
+        "paused_until": None,
     }
     patched = patient.patch("/api/v1/me/settings", json={"reminder_time": "07:30", "email_reminders": False})
     assert patched.status_code == 200

@@ -46,6 +46,9 @@ ASSESSMENT_KEYS = {
 }
 WORKLIST_KEYS = {
     "id",
+    "patient_status",
+    "paused_until",
+    "closed_by_patient",
     "name",
     "email",
     "timezone",
@@ -124,6 +127,11 @@ def test_a_backfilled_month_gives_the_flags_and_assessment_on_the_timeline(app, 
         "timezone": "Europe/Berlin",
         "intake_baseline": None,
         "email_reminders_failing": False,
+        "status": "active",
+        "paused_until": None,
+        "status_changed_at": None,
+        "discharge_reason": None,
+        "closed_by_patient": False,
     }
     assert [d["score"] for d in body["days"]] == WORKED_BASELINE + WORKED_AFTER
     assert body["days"][0] == {
@@ -357,6 +365,11 @@ def test_the_intake_baseline(app, patient, provider_client):
         "timezone": "Europe/Berlin",
         "intake_baseline": 16,
         "email_reminders_failing": False,
+        "status": "active",
+        "paused_until": None,
+        "status_changed_at": None,
+        "discharge_reason": None,
+        "closed_by_patient": False,
     }
     timeline = provider_client.get(f"/api/v1/patients/{pid}/timeline").get_json()
     assert timeline["patient"]["intake_baseline"] == 16 and timeline["assessment"]["baseline"] == 16.0

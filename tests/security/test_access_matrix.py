@@ -69,6 +69,7 @@ MATRIX = {
     ("POST",   "/api/v1/me/mfa/confirm"):                  (401,  403,   403,   200,   200),
     ("POST",   "/api/v1/me/password"):                     (401,  200,   200,   200,   200),
     ("GET",    "/api/v1/me/access-log"):                   (401,  200,   200,   403,   403),
+    ("POST",   "/api/v1/me/close"):                        (401,  204,   204,   403,   403),
     ("GET",    "/api/v1/me/checkin-form"):                 (401,  200,   200,   403,   403),
     # The texts of an instrument: providers show them too (side effects, answers).
     ("GET",    "/api/v1/checkin-forms/{instrument}"):      (401,  200,   200,   200,   200),
@@ -92,6 +93,8 @@ MATRIX = {
     ("GET",    "/api/v1/outcomes"):                        (401,  403,   403,   200,   200),
     ("GET",    "/api/v1/outcomes.csv"):                    (401,  403,   403,   200,   200),
     ("PATCH",  "/api/v1/patients/{pid}"):                  (401,  403,   403,   200,   404),
+    ("POST",   "/api/v1/patients/{pid}/discharge"):        (401,  403,   403,   200,   404),
+    ("POST",   "/api/v1/patients/{pid}/readmit"):          (401,  403,   403,   200,   404),
     ("GET",    "/api/v1/patients/{pid}/timeline"):         (401,  200,   404,   200,   404),
     # Flags are for the care team only: a patient's role lacks them altogether.
     ("GET",    "/api/v1/patients/{pid}/flags"):            (401,  403,   403,   200,   404),
@@ -305,6 +308,8 @@ REQUESTS = {
     },
     ("POST", "/api/v1/invites"): lambda w, c: {"json": {}},
     ("PATCH", "/api/v1/me/settings"): lambda w, c: {"json": {"reminder_time": "08:00"}},
+    ("POST", "/api/v1/me/close"): lambda w, c: {"json": {"password": PASSWORD}},
+    ("POST", "/api/v1/patients/{pid}/discharge"): lambda w, c: {"json": {"reason": "course completed"}},
     ("POST", "/api/v1/me/mfa/confirm"): lambda w, c: {"json": {"otp": w.otp_after_setup(c)}},
     ("POST", "/api/v1/me/password"): lambda w, c: {
         "json": {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
