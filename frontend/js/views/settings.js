@@ -7,6 +7,7 @@ import { reminderFields } from '../reminderfields.js';
 import { formatDateTime } from '../dates.js';
 import { zonePicker } from '../zonepicker.js';
 import { pushPanel } from '../pushpanel.js';
+import { pausePanel, closePanel } from './patientstatus.js';
 
 export async function render(ctx) {
   const state = {
@@ -14,6 +15,7 @@ export async function render(ctx) {
     slots: {
       status: h('div', { role: 'status', class: 'status' }),
       form: h('div', {}),
+      pause: h('div', {}),
       push: h('div', { 'aria-live': 'polite' }),
       log: h('div', {}),
     },
@@ -24,8 +26,11 @@ export async function render(ctx) {
       status.textContent = text;
     },
     focusStatus: () => focusQuietly(status),
+    closed: () => {
+      location.hash = '#/login';
+    },
   };
-  ctx.main.append(settingsPage(state));
+  ctx.main.append(settingsPage(state, actions));
 
   pushPanel(state.slots.push, state.user, actions.say);
   state.slots.log.append(
@@ -42,15 +47,17 @@ export async function render(ctx) {
   }
   if (!ctx.isCurrent()) return;
   clear(state.slots.form).append(settingsForm(settings, actions));
+  state.slots.pause.append(pausePanel(settings, actions));
 }
 
-function settingsPage({ user, slots }) {
+function settingsPage({ user, slots }, actions) {
   return h(
     'section',
     { class: 'page' },
     h('h1', {}, 'Settings'),
     slots.status,
     part('reminders-title', 'Reminders', slots.form),
+    part('pause-title', 'Pause reminders', slots.pause),
     part('push-title', 'Notifications on this device', slots.push),
     part('data-title', 'Your data', dataLinks()),
     part('log-title', 'Who has looked at your diary', slots.log),
@@ -59,6 +66,7 @@ function settingsPage({ user, slots }) {
       'Account',
       h('p', {}, `Logged in as ${user.name}${user.email ? ` (${user.email})` : ''}.`),
     ),
+    part('close-title', 'Close my account', closePanel(user, actions)),
   );
 }
 
@@ -221,7 +229,10 @@ const RESOURCE_WORDS = [
   ['password', 'your password'],
   ['mfa', 'two-step sign-in'],
   ['invite', 'your invitation'],
+  ['account_closed', 'your account (closed)'],
   ['account', 'your account'],
+  ['discharge', 'your care status (discharged)'],
+  ['readmit', 'your care status (active again)'],
   ['audit_log', 'this access log'],
 ];
 

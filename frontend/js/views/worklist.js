@@ -182,7 +182,12 @@ function patientRow(p, viewerZone) {
   return h(
     'tr',
     { class: p.open_flags?.includes('urgent') ? 'has-urgent' : null },
-    h('th', { scope: 'row' }, h('a', { href: `#/patients/${encodeURIComponent(p.id)}` }, p.name)),
+    h(
+      'th',
+      { scope: 'row' },
+      h('a', { href: `#/patients/${encodeURIComponent(p.id)}` }, p.name),
+      careNote(p),
+    ),
     h(
       'td',
       {},
@@ -224,6 +229,15 @@ function patientRow(p, viewerZone) {
   );
 }
 
+/** Paused, discharged or closed, under the name; nothing for an active patient. */
+function careNote(p) {
+  let text = null;
+  if (p.closed_by_patient) text = 'Account closed by the patient';
+  else if (p.patient_status === 'discharged') text = 'Discharged';
+  else if (p.patient_status === 'paused') text = `Reminders paused until ${formatDate(p.paused_until)}`;
+  return text ? h('span', { class: 'care-note' }, text) : null;
+}
+
 function suggestedSession(p) {
   if (!p.suggested_session_by) return '—';
   const due = DUE_LABEL[p.session_due];
@@ -256,6 +270,7 @@ const FILTERS = [
   ['open_flags', 'Open flags'],
   ['overdue', 'Suggested date passed'],
   ['nothing_booked', 'Nothing booked'],
+  ['discharged', 'Discharged'],
 ];
 
 function invitePanel(status) {

@@ -8,6 +8,7 @@ import { STATUS_LABEL } from '../../labels.js';
 import { loadForm } from '../../gad7.js';
 import { timelinePage } from './page.js';
 import { flagsSection } from './flags.js';
+import { careStatus } from './care.js';
 import { assessmentFacts } from './assessment.js';
 import { scoreChart } from './scores.js';
 import { notesList, dayList, openDay } from './days.js';
@@ -100,6 +101,7 @@ function drawHeading(state, slots, ctx) {
 }
 
 function drawSections(state, slots, actions) {
+  clear(slots.care).append(...careStatus(state, actions).filter(Boolean));
   clear(slots.flags).append(...flagsSection(state, actions));
   clear(slots.assessment).append(...assessmentFacts(state));
   state.chart?.dispose();

@@ -18,6 +18,7 @@ export function timelinePage({ base, status, rangeBar, baseline }) {
       "Email reminders are failing: the mail server refused this patient's address. Please check the email address with them.",
     ),
     status,
+    care: h('div', {}),
     flags: h('div', {}),
     assessment: h('div', {}),
     chart: h('div', { class: 'chart-slot' }),
@@ -40,6 +41,7 @@ export function timelinePage({ base, status, rangeBar, baseline }) {
       h(
         'div',
         { class: 'col-top' },
+        section('care', 'Care status', slots.care),
         section('flags', 'Flags', slots.flags),
         section('assessment', 'Relief assessment', slots.assessment),
       ),
