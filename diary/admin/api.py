@@ -14,6 +14,7 @@ from ..accounts.security import require_admin
 from ..db_types import utcnow
 from ..errors import ErrorSchema
 from ..extensions import db
+from ..localtime import local_date_of
 from . import service
 from .schemas import (
     AdminPatientListSchema,
@@ -59,7 +60,7 @@ def _patient_item(patient):
         "name": patient.user.name,
         "email": patient.user.email,
         "care_team_id": patient.care_team_id,
-        "status": "active",  # patients cannot yet pause or be discharged
+        "status": patient.status_on(local_date_of(utcnow(), patient.timezone)),
     }
 
 

@@ -77,7 +77,10 @@ class AdminPatientSchema(Schema):
     name = fields.String(required=True)
     email = fields.String(required=True)
     care_team_id = fields.UUID(required=True)
-    status = fields.String(required=True, metadata={"description": "`active` (no pause or discharge yet)"})
+    status = fields.String(
+        required=True,
+        metadata={"description": "`active`, `paused` (reminders paused until a date) or `discharged`"},
+    )
 
 
 class AdminPatientListSchema(Schema):

@@ -1,6 +1,7 @@
 """Clinic administration through the API (docs/api.md, "Clinic administration")."""
 
 import uuid
+from datetime import date, timedelta
 
 import pyotp
 import pytest
@@ -267,3 +268,17 @@ def test_changes_are_in_the_audit_trail(app, admin, make_provider):
         ("create", "care_team"),
         ("update", "clinic_settings"),
     }
+
+
+def test_the_patient_directory_says_whether_a_patient_is_paused_or_discharged(
+    app, admin, make_provider, make_patient
+):
+    team = make_provider(name="Tess Team")
+    paused, gone = make_patient(team, name="Pia Paused"), make_patient(team, name="Dan Gone")
+    until = (date.today() + timedelta(days=10)).isoformat()
+    assert paused.patch("/api/v1/me/settings", json={"paused_until": until}).status_code == 200
+    discharge = paused.provider_client.post(f"/api/v1/patients/{gone.user['id']}/discharge", json={})
+    assert discharge.status_code == 200
+    items = admin.get("/api/v1/admin/patients").get_json()["items"]
+    status = {item["name"]: item["status"] for item in items}
+    assert status["Pia Paused"] == "paused" and status["Dan Gone"] == "discharged"
