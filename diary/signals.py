@@ -9,8 +9,9 @@ sender's transaction, before the sender goes on, and an exception in it
 reaches the sender.
 
 Every signal's sender is the :class:`~diary.accounts.models.Patient` (for
-``invite_to_send``, the :class:`~diary.accounts.models.Invite`), with ``now``
-(the instant of the change) as a keyword argument.
+``invite_to_send``, the :class:`~diary.accounts.models.Invite`; for
+``password_reset_to_send``, the :class:`~diary.accounts.models.PasswordReset`),
+with ``now`` (the instant of the change) as a keyword argument.
 """
 
 from blinker import Namespace
@@ -30,6 +31,11 @@ invite_to_send = _signals.signal(
     "invite-to-send",
     doc="An invite with an email was made or resent (flushed; ``sends`` counts this one). "
     "Notifications queue the invitation email.",
+)
+password_reset_to_send = _signals.signal(
+    "password-reset-to-send",
+    doc="A password reset was issued to an active account (flushed; ``token``: the token itself, "
+    "which only its hash outlives). Notifications queue the reset email.",
 )
 settings_changed = _signals.signal(
     "settings-changed",

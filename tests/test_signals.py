@@ -35,7 +35,13 @@ def test_each_handler_is_connected_once_however_many_apps_are_built(app, app_con
     assert (
         receivers()
         == before
-        == {"patient_data_changed": 1, "patient_registered": 2, "settings_changed": 1, "invite_to_send": 1}
+        == {
+            "patient_data_changed": 1,
+            "patient_registered": 2,
+            "settings_changed": 1,
+            "invite_to_send": 1,
+            "password_reset_to_send": 1,
+        }
     )
 
 

@@ -26,6 +26,9 @@ from .schemas import (
     MfaSetupSchema,
     OtpSchema,
     PasswordChangeSchema,
+    PasswordResetConfirmSchema,
+    PasswordResetRequestSchema,
+    PasswordResetSentSchema,
     RegisterSchema,
     SessionSchema,
     SettingsSchema,
@@ -289,18 +292,17 @@ def mfa_confirm(body):
 
 @blp.post("/me/password")
 @blp.arguments(PasswordChangeSchema)
-@blp.response(200, SessionSchema)
+@blp.response(204)
+@blp.alt_response(401, schema=ErrorSchema, description="`invalid_credentials`: the current password is wrong")
 @blp.alt_response(
-    422,
-    schema=ErrorSchema,
-    description="`fields.current_password`: wrong; `fields.new_password`: too short or long",
+    422, schema=ErrorSchema, description="`fields.new_password`: too short, too long or too common"
 )
 @blp.alt_response(429, schema=ErrorSchema, description="Too many wrong current passwords; see Retry-After")
 def change_password(body):
     """Changes the password (any role)
 
-    Ends every other session of the account and rotates this one: the answer
-    carries the new `csrf_token`, which the client must use from now on.
+    Ends every other session of the account and rotates this one, CSRF token
+    included: fetch the new token from `GET /auth/session`.
     """
     user = require_login()._get_current_object()  # the proxy turns anonymous while the session rotates
     now = utcnow()
@@ -312,4 +314,45 @@ def change_password(body):
     service.end_other_sessions(user, session["sid"], now=now)
     db.session.commit()
     security_log.info("password_changed")
-    return _session_body(user)
+
+
+@blp.post("/auth/password-reset")
+@blp.arguments(PasswordResetRequestSchema)
+@blp.response(202, PasswordResetSentSchema)
+@blp.alt_response(
+    429,
+    schema=ErrorSchema,
+    description="More than 5 requests for this email, or 30 from this address, in 15 minutes; see Retry-After",
+)
+def request_password_reset(body):
+    """Asks for a password reset link by email (anyone)
+
+    The same answer, after the same work, whether or not the email has an
+    account: the request is stored and answered by the scheduler, which emails
+    an active account a link valid for 60 minutes and voids its older links.
+    """
+    service.request_password_reset(body["email"], address=request.remote_addr or "", now=utcnow())
+    db.session.commit()
+    security_log.info("password_reset_requested")
+    return {"status": "sent"}
+
+
+@blp.post("/auth/password-reset/confirm")
+@blp.arguments(PasswordResetConfirmSchema)
+@blp.response(204)
+@blp.alt_response(
+    422,
+    schema=ErrorSchema,
+    description="`invalid_token`: unknown, used, voided by a newer one or expired; "
+    "`validation_error` on `fields.password`: too short, too long or too common",
+)
+def confirm_password_reset(body):
+    """Sets a new password with an emailed token (anyone with one)
+
+    Every session of the account ends, this browser's too when it is logged in
+    to it; MFA stays on, so the next login still needs the code.
+    """
+    now = utcnow()
+    user = service.confirm_password_reset(body["token"], body["password"], now=now)
+    db.session.commit()
+    security_log.info("password_reset", extra={"actor": str(user.id)})

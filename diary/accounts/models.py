@@ -181,3 +181,33 @@ class ClinicSettings(db.Model):
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (db.CheckConstraint("id = 1", name="single_row"),)
+
+
+class PasswordReset(db.Model):
+    """A request to reset a password, and then, for an active account, the token emailed for it.
+
+    The request is stored as it came (``issued_at`` NULL) and answered the same way
+    whether or not the email has an account; the scheduler issues the token later
+    (``service.issue_password_resets``), so the answer's timing tells nothing either.
+    Only the token's SHA-256 is kept.
+    """
+
+    __tablename__ = "password_resets"
+    id = uuid_pk()
+    email = db.Column(db.String(254), nullable=False)  # normalised, as asked for
+    requested_at = db.Column(UTCDateTime, nullable=False)
+    issued_at = db.Column(UTCDateTime, index=True)
+    user_id = db.Column(Uuid, db.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash = db.Column(db.String(64), unique=True)
+    expires_at = db.Column(UTCDateTime)
+    used_at = db.Column(UTCDateTime)
+    voided_at = db.Column(UTCDateTime)  # a newer reset of the account was issued
+
+    def usable(self, now) -> bool:
+        return (
+            self.token_hash is not None
+            and self.used_at is None
+            and self.voided_at is None
+            and self.expires_at is not None
+            and self.expires_at > now
+        )

@@ -115,3 +115,28 @@ class PasswordChangeSchema(Schema):
     new_password = fields.String(
         required=True, validate=validate.Length(max=1024), metadata={"description": "12 to 128 characters"}
     )
+
+
+class PasswordResetRequestSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class PasswordResetSentSchema(Schema):
+    status = fields.String(
+        required=True,
+        metadata={
+            "description": "Always `sent`, whether or not the email has an account",
+            "example": "sent",
+        },
+    )
+
+
+class PasswordResetConfirmSchema(Schema):
+    token = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "The `token` of the emailed link (`/#/reset?token=…`)"},
+    )
+    password = fields.String(
+        required=True, validate=validate.Length(max=1024), metadata={"description": "12 to 128 characters"}
+    )

@@ -126,10 +126,12 @@ AUTH_DESCRIPTION = """
 
 A session cookie (`diary_session`, or `__Host-diary_session` over https), HttpOnly
 and SameSite=Lax, names a server-side session. Unsafe methods also need the
-`X-CSRF-Token` header with the token from `GET /auth/session` or from the login,
-register and password-change answers; it changes at each of them. Provider
-sessions end after 30 idle minutes and after 12 hours in any case; patient
-sessions last up to 30 days. `POST /me/password` ends every other session.
+`X-CSRF-Token` header with the token from `GET /auth/session` or from the login
+and register answers; it changes at each of them and at a password change (fetch
+it again after `POST /me/password`). Provider sessions end after 30 idle minutes
+and after 12 hours in any case; patient sessions last up to 30 days.
+`POST /me/password` ends every other session; a reset with an emailed token
+(`POST /auth/password-reset/confirm`) ends every session of the account.
 
 ## Provider MFA
 

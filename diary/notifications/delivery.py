@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from ..accounts.service import join_url
+from .. import cursors
+from ..accounts.service import RESET_VALIDITY, join_url
 from . import channels, messages
-from .models import EMAIL, ERROR_LENGTH, FAILED, INVITE, PENDING, PROVIDER_ALERT, SENT
+from .models import EMAIL, ERROR_LENGTH, FAILED, INVITE, PASSWORD_RESET, PENDING, PROVIDER_ALERT, SENT
 from .subscriptions import vapid_keys
 
 log = logging.getLogger("diary.scheduler")  # the scheduler log, where these lines always were
@@ -67,9 +69,21 @@ def _message_for(claim, base_url: str) -> messages.Message:
         return messages.invite_message(
             url, invite["code"], invite["expires_at"].strftime("%d %B %Y, %H:%M UTC")
         )
+    if claim.kind == PASSWORD_RESET:
+        token = cursors.unseal(RESET_SEAL, claim.payload["token"])
+        url = f"{base_url.rstrip('/')}/#/reset?{urlencode({'token': token})}"
+        return messages.password_reset_message(url, int(RESET_VALIDITY.total_seconds() // 60))
     if claim.kind == PROVIDER_ALERT:
         return messages.provider_alert_message(int(claim.payload["count"]), base_url)
     return messages.reminder_message(base_url)
+
+
+RESET_SEAL = "password reset email"
+
+
+def seal_reset_token(token: str) -> str:
+    """The token as the outbox keeps it until delivery: encrypted under a key derived from SECRET_KEY."""
+    return cursors.seal(RESET_SEAL, token)
 
 
 def send(claim, settings: DeliverySettings, *, now) -> Outcome:

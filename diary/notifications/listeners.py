@@ -2,6 +2,7 @@
 
 from .. import signals
 from .invites import queue_invite_email
+from .password_resets import queue_password_reset_email
 from .reminders import reschedule
 
 
@@ -14,9 +15,14 @@ def _queue_invite(invite, *, now, **_):
     queue_invite_email(invite, now=now)
 
 
+def _queue_password_reset(reset, *, token, now, **_):
+    queue_password_reset_email(reset, token, now=now)
+
+
 def connect():
     """Called by ``create_app``; connecting twice connects once."""
     # A new patient, or another reminder time, zone or switch: the next reminder moves.
     signals.patient_registered.connect(_reschedule)
     signals.settings_changed.connect(_reschedule)
     signals.invite_to_send.connect(_queue_invite)
+    signals.password_reset_to_send.connect(_queue_password_reset)

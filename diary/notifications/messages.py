@@ -10,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-__all__ = ["Message", "invite_message", "provider_alert_message", "reminder_message"]
+__all__ = [
+    "Message",
+    "invite_message",
+    "password_reset_message",
+    "provider_alert_message",
+    "reminder_message",
+]
 
 APP_NAME = "Afterglow"
 
@@ -83,6 +89,24 @@ def invite_message(join_url: str, code: str, valid_until: str) -> Message:
         html=_html(lines, join_url, "Create your account"),
         push={"title": APP_NAME, "body": headline, "url": join_url},
         push_topic="invite",
+    )
+
+
+def password_reset_message(reset_url: str, valid_minutes: int) -> Message:
+    """The link that sets a new password. No name, no clinic: it tells a relay only that someone asked."""
+    headline = "Reset your Afterglow password"
+    lines = [
+        "Someone asked to reset the password of your Afterglow account.",
+        "Open the link to choose a new password.",
+        f"The link works once, for {valid_minutes} minutes. If you did not ask for it, you can ignore "
+        "this email: your password stays as it is.",
+    ]
+    return Message(
+        subject=headline,
+        text=f"{lines[0]}\n\n{lines[1]}\n{reset_url}\n\n{lines[2]}\n",
+        html=_html(lines, reset_url, "Choose a new password"),
+        push={"title": APP_NAME, "body": headline, "url": reset_url},
+        push_topic="password-reset",
     )
 
 

@@ -8,7 +8,8 @@ from ..extensions import db
 EMAIL, PUSH = "email", "push"
 CHANNELS = (EMAIL, PUSH)
 REMINDER, PROVIDER_ALERT, INVITE = "reminder", "provider_alert", "invite"
-KINDS = (REMINDER, PROVIDER_ALERT, INVITE)
+PASSWORD_RESET = "password_reset"
+KINDS = (REMINDER, PROVIDER_ALERT, INVITE, PASSWORD_RESET)
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 STATUSES = (PENDING, SENDING, SENT, FAILED, CANCELLED)
 ERROR_LENGTH = 300  # of a message's last_error

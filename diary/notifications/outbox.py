@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select, update
 
-from ..accounts.models import Invite, Patient, User
+from ..accounts.models import Invite, PasswordReset, Patient, User
 from ..checkins.models import Entry
 from ..db_types import utcnow
 from ..extensions import db
@@ -42,6 +42,7 @@ from .models import (
     ERROR_LENGTH,
     FAILED,
     INVITE,
+    PASSWORD_RESET,
     PENDING,
     PUSH,
     REMINDER,
@@ -103,6 +104,7 @@ class Claim:
     reminders_on: bool = True
     email_reminders_on: bool = True  # reminders: the patient still wants them by email
     invite: dict | None = None  # invitations: the invite's code, name, email and expiry, while it is pending
+    reset_usable: bool = False  # password resets: the token is neither used, voided nor expired
 
 
 @dataclass
@@ -208,8 +210,10 @@ def _load_recipients(claims: list[Claim], *, now) -> None:
     subscriptions = _subscriptions_of(claims)
     checked_in, enabled, by_email = _reminder_states(claims)
     invites = _pending_invites(claims, now=now)
+    usable_resets = _usable_resets(claims, now=now)
     for claim in claims:
         claim.email = users.get(claim.user_id)
+        claim.reset_usable = claim.payload.get("reset") in usable_resets
         if claim.kind == INVITE:
             claim.invite = invites.get(claim.payload.get("invite"))
             claim.email = claim.invite["email"] if claim.invite is not None else None
@@ -270,11 +274,25 @@ def _pending_invites(claims: list[Claim], *, now) -> dict:
     }
 
 
+def _usable_resets(claims: list[Claim], *, now) -> set[str]:
+    """The password resets the claims name that can still be used (not used, voided or expired), by id."""
+    ids = {_uuid(c.payload.get("reset")) for c in claims if c.kind == PASSWORD_RESET} - {None}
+    if not ids:
+        return set()
+    return {
+        str(reset.id)
+        for reset in db.session.scalars(select(PasswordReset).where(PasswordReset.id.in_(ids)))
+        if reset.usable(now)
+    }
+
+
 def _obsolete(claim: Claim, now) -> str | None:
     if claim.expires_at is not None and claim.expires_at <= now:
         return "expired before it could be delivered"
     if claim.kind == INVITE and claim.invite is None:
         return "invite used, revoked or expired"
+    if claim.kind == PASSWORD_RESET and not claim.reset_usable:
+        return "password reset used, voided or expired"
     if claim.email is None:
         return "recipient no longer exists"
     if claim.channel == PUSH and claim.subscription is None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import reduce
 
+from ..accounts import service as accounts
 from ..extensions import analyze, db
 from ..monitoring.evaluation import evaluate_due_patients, summarise_missing
 from ..monitoring.priors import refresh_clinic_priors
@@ -96,6 +97,14 @@ def alert_providers(app, now) -> str:
     return reduce(alerts.AlertPass.add, batches, alerts.AlertPass()).summary()
 
 
+def issue_password_resets(app, now) -> str:
+    """Answers the password reset requests waiting (an email for each active account's), and
+    deletes the resets whose link has expired. The request's answer never waits for this."""
+    issued = sum(in_batches(lambda: accounts.issue_password_resets(now=now, limit=BATCH)))
+    purged = sum(in_batches(lambda: accounts.purge_password_resets(now=now, limit=BATCH)))
+    return f"{issued} reset request(s) answered, {purged} expired reset(s) deleted"
+
+
 def deliver(app, now) -> str:
     """Sends what the outbox holds (``outbox.deliver_due``) until it is empty or the scheduler stops."""
     settings = delivery.delivery_settings(app)
@@ -122,6 +131,7 @@ JOBS = (
     Job("relief", evaluate_relief, timedelta(minutes=1)),
     Job("clinic_priors", refresh_priors, timedelta(hours=6)),
     Job("provider_alerts", alert_providers, timedelta(minutes=1)),
+    Job("password_resets", issue_password_resets, timedelta(seconds=15)),
     Job("delivery", deliver, timedelta(seconds=15)),
     Job("outbox_retention", purge_outbox, timedelta(hours=6)),
     Job("statistics", refresh_statistics, timedelta(hours=24)),

@@ -47,6 +47,7 @@ from diary.extensions import db
 from tests.conftest import PASSWORD, login
 from tests.support.api_client import ApiClient
 from tests.support.dates import next_date
+from tests.support.password_resets import issue_reset
 
 CALLERS = ("anon", "self", "other", "team", "stray")
 
@@ -67,7 +68,10 @@ MATRIX = {
     ("PATCH",  "/api/v1/me/settings"):                     (401,  200,   200,   403,   403),
     ("POST",   "/api/v1/me/mfa/setup"):                    (401,  403,   403,   200,   200),
     ("POST",   "/api/v1/me/mfa/confirm"):                  (401,  403,   403,   200,   200),
-    ("POST",   "/api/v1/me/password"):                     (401,  200,   200,   200,   200),
+    ("POST",   "/api/v1/me/password"):                     (401,  204,   204,   204,   204),
+    # The same answer for every email; the confirmation's token is the credential.
+    ("POST",   "/api/v1/auth/password-reset"):             (202,  202,   202,   202,   202),
+    ("POST",   "/api/v1/auth/password-reset/confirm"):     (204,  204,   204,   204,   204),
     ("GET",    "/api/v1/me/access-log"):                   (401,  200,   200,   403,   403),
     ("POST",   "/api/v1/me/close"):                        (401,  204,   204,   403,   403),
     ("GET",    "/api/v1/me/checkin-form"):                 (401,  200,   200,   403,   403),
@@ -162,6 +166,7 @@ NOT_AUDITED = {
     ("POST", "/api/v1/auth/login"): "a security event in the log, not a change of data",
     ("POST", "/api/v1/auth/logout"): "a security event in the log, not a change of data",
     ("POST", "/api/v1/me/mfa/setup"): "pending until confirmed; the confirmation is audited",
+    ("POST", "/api/v1/auth/password-reset"): "names no account yet; the scheduler audits the reset it issues",
 }
 # Operations that read patients' data without naming them in the path, and the
 # callers whose answer includes P (so P's trail must show the read).
@@ -311,6 +316,11 @@ REQUESTS = {
     ("POST", "/api/v1/me/close"): lambda w, c: {"json": {"password": PASSWORD}},
     ("POST", "/api/v1/patients/{pid}/discharge"): lambda w, c: {"json": {"reason": "course completed"}},
     ("POST", "/api/v1/me/mfa/confirm"): lambda w, c: {"json": {"otp": w.otp_after_setup(c)}},
+    ("POST", "/api/v1/auth/password-reset"): lambda w, c: {"json": {"email": w.patient.user["email"]}},
+    # A fresh token of P's each time: the confirmation changes P's account, and P's trail shows it.
+    ("POST", "/api/v1/auth/password-reset/confirm"): lambda w, c: {
+        "json": {"token": issue_reset(w.app, w.patient.user["email"]), "password": NEW_PASSWORD}
+    },
     ("POST", "/api/v1/me/password"): lambda w, c: {
         "json": {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
     },

@@ -222,7 +222,7 @@ def test_wrong_current_passwords_are_limited(provider_client):
         body = {"current_password": current, "new_password": "a brand new passphrase"}
         return provider_client.post("/api/v1/me/password", json=body)
 
-    assert [change("not my password").status_code for _ in range(5)] == [422] * 5
+    assert [change("not my password").status_code for _ in range(5)] == [401] * 5
     blocked = change(PASSWORD)
     assert blocked.status_code == 429 and blocked.get_json()["error"]["code"] == "rate_limited"
     assert int(blocked.headers["Retry-After"]) > 0

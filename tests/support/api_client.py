@@ -26,8 +26,8 @@ class ApiClient:
         if csrf:
             headers.setdefault("X-CSRF-Token", self.token())
         response = getattr(self.client, method)(path, headers=headers, **kwargs)
-        if path.endswith("/auth/logout") and response.status_code == 204:
-            self.csrf = None
+        if path.endswith(("/auth/logout", "/me/password")) and response.status_code == 204:
+            self.csrf = None  # replaced on the server: fetched again, as the PWA does
         return self._remember(response)
 
     def post(self, path, **kwargs):
