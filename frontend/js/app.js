@@ -37,9 +37,16 @@ function provider(load) {
   };
 }
 
+// Forgotten passwords: rare, and only online, so loaded when asked for too.
+function passwords(screen) {
+  return provider(() => import('./views/password.js').then((m) => ({ render: m[screen] })));
+}
+
 const ROUTES = [
   { re: /^\/login$/, view: auth.renderLogin, who: 'guest', title: 'Log in' },
   { re: /^\/join$/, view: auth.renderJoin, who: 'anyone', title: 'Create your account' },
+  { re: /^\/forgot$/, view: passwords('renderForgot'), who: 'guest', title: 'Reset your password' },
+  { re: /^\/reset$/, view: passwords('renderReset'), who: 'anyone', title: 'Choose a new password' },
   { re: /^\/welcome$/, view: welcome.render, who: 'patient', title: 'Welcome' },
   { re: /^\/checkin$/, view: checkin.render, who: 'patient', title: 'Check in', nav: 'checkin' },
   { re: /^\/history$/, view: history.render, who: 'patient', title: 'History', nav: 'history' },

@@ -2,6 +2,7 @@
 // object (the status line and the part that changes); each step is a function of it.
 import { post, describeError } from '../api.js';
 import { h, clear, field, focusQuietly } from '../dom.js';
+import { changePasswordForm } from './password.js';
 
 export function render(ctx) {
   const state = {
@@ -35,6 +36,14 @@ export function render(ctx) {
         { 'aria-labelledby': 'mfa-title' },
         h('h2', { id: 'mfa-title' }, 'Two-step sign-in'),
         state.slot,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'password-title' },
+        h('h2', { id: 'password-title' }, 'Password'),
+        changePasswordForm((text) => {
+          state.status.textContent = text;
+        }),
       ),
     ),
   );

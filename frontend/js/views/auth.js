@@ -60,6 +60,7 @@ export function renderLogin(ctx) {
       ctx.flash ? h('p', { class: 'calm' }, ctx.flash) : null,
       h('p', { class: 'lead' }, 'Afterglow is a short daily diary between your treatment sessions.'),
       form,
+      h('ul', { class: 'link-list' }, h('li', {}, h('a', { href: '#/forgot' }, 'Forgot your password?'))),
       h(
         'p',
         { class: 'aside' },

@@ -18,6 +18,7 @@ export async function render(ctx) {
       pause: h('div', {}),
       push: h('div', { 'aria-live': 'polite' }),
       log: h('div', {}),
+      password: h('div', {}),
     },
   };
   const { status } = state.slots;
@@ -33,6 +34,7 @@ export async function render(ctx) {
   ctx.main.append(settingsPage(state, actions));
 
   pushPanel(state.slots.push, state.user, actions.say);
+  passwordPart(state.slots.password, actions.say);
   state.slots.log.append(
     h('p', {}, 'Every time someone reads or changes your diary, it is logged.'),
     logButton(state),
@@ -66,8 +68,19 @@ function settingsPage({ user, slots }, actions) {
       'Account',
       h('p', {}, `Logged in as ${user.name}${user.email ? ` (${user.email})` : ''}.`),
     ),
+    part('password-title', 'Password', slots.password),
     part('close-title', 'Close my account', closePanel(user, actions)),
   );
+}
+
+// Loaded when Settings opens: a password change needs a connection anyway, and the first load stays small.
+async function passwordPart(slot, say) {
+  try {
+    const { changePasswordForm } = await import('./password.js');
+    slot.append(changePasswordForm(say));
+  } catch {
+    slot.append(h('p', { class: 'notice' }, 'You can change your password when you are back online.'));
+  }
 }
 
 function part(titleId, title, content) {
@@ -226,6 +239,7 @@ const RESOURCE_WORDS = [
   ['intake_baseline', 'your intake score'],
   ['settings', 'your reminder settings'],
   ['push_subscription', 'notifications on a device'],
+  ['password_reset', 'a link to reset your password'],
   ['password', 'your password'],
   ['mfa', 'two-step sign-in'],
   ['invite', 'your invitation'],
