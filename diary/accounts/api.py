@@ -13,7 +13,7 @@ from ..audit import service as audit
 from ..db_types import utcnow
 from ..errors import ApiError, ErrorSchema
 from ..extensions import db
-from . import mfa, service
+from . import mfa, resets, service
 from .access import patient_for
 from .attempts import GuessLimit, guess
 from .models import PATIENT, PROVIDER
@@ -331,7 +331,7 @@ def request_password_reset(body):
     account: the request is stored and answered by the scheduler, which emails
     an active account a link valid for 60 minutes and voids its older links.
     """
-    service.request_password_reset(body["email"], address=request.remote_addr or "", now=utcnow())
+    resets.request_password_reset(body["email"], address=request.remote_addr or "", now=utcnow())
     db.session.commit()
     security_log.info("password_reset_requested")
     return {"status": "sent"}
@@ -353,6 +353,6 @@ def confirm_password_reset(body):
     to it; MFA stays on, so the next login still needs the code.
     """
     now = utcnow()
-    user = service.confirm_password_reset(body["token"], body["password"], now=now)
+    user = resets.confirm_password_reset(body["token"], body["password"], now=now)
     db.session.commit()
     security_log.info("password_reset", extra={"actor": str(user.id)})

@@ -188,7 +188,7 @@ class PasswordReset(db.Model):
 
     The request is stored as it came (``issued_at`` NULL) and answered the same way
     whether or not the email has an account; the scheduler issues the token later
-    (``service.issue_password_resets``), so the answer's timing tells nothing either.
+    (``resets.issue_password_resets``), so the answer's timing tells nothing either.
     Only the token's SHA-256 is kept.
     """
 

@@ -32,7 +32,6 @@ from .models import (
     CareTeam,
     ClinicSettings,
     Invite,
-    PasswordReset,
     Patient,
     PatientPause,
     User,
@@ -337,7 +336,7 @@ def authenticate(email, password) -> User | None:
     return user
 
 
-def _hash_token(token: str) -> str:
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -347,7 +346,7 @@ def start_session(user: User, *, now) -> str:
     _, absolute = SESSION_LIMITS[user.role]
     db.session.add(
         AuthSession(
-            token_hash=_hash_token(token),
+            token_hash=hash_token(token),
             user_id=user.id,
             created_at=now,
             last_seen_at=now,
@@ -362,7 +361,7 @@ def live_session(token: str | None, *, now) -> AuthSession | None:
     """The session a cookie token names, if it is neither revoked, expired nor idle too long."""
     if not token:
         return None
-    row = db.session.get(AuthSession, _hash_token(token))
+    row = db.session.get(AuthSession, hash_token(token))
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
     idle, _ = SESSION_LIMITS[row.user.role]
@@ -381,7 +380,7 @@ def end_session(token: str | None, *, now) -> None:
     if token:
         db.session.execute(
             update(AuthSession)
-            .where(AuthSession.token_hash == _hash_token(token), AuthSession.revoked_at.is_(None))
+            .where(AuthSession.token_hash == hash_token(token), AuthSession.revoked_at.is_(None))
             .values(revoked_at=now)
         )
 
@@ -390,7 +389,7 @@ def end_other_sessions(user: User, keep_token: str | None, *, now) -> None:
     """Ends every session of the user but the one in use (after a password change)."""
     query = update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
     if keep_token:
-        query = query.where(AuthSession.token_hash != _hash_token(keep_token))
+        query = query.where(AuthSession.token_hash != hash_token(keep_token))
     db.session.execute(query.values(revoked_at=now))
 
 
@@ -433,118 +432,6 @@ def set_password(user: User, new_password: str, *, now) -> None:
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = now
     db.session.flush()
-
-
-# ---------------------------------------------------------------- password reset
-
-RESET_VALIDITY = timedelta(minutes=60)
-# Counted per request, never given back (each may send an email): the same for every email, known or not.
-RESETS_PER_EMAIL = GuessLimit("reset-email", "5 per 15 minutes")
-RESETS_PER_ADDRESS = GuessLimit("reset-address", "30 per 15 minutes")
-TOO_MANY_RESETS = "Too many password reset requests. Please wait before asking again."
-INVALID_RESET = (
-    "This reset link cannot be used: it was used already, a newer one was sent, or it is more than "
-    "an hour old. Ask for a new one."
-)
-
-
-def request_password_reset(email: str, *, address: str, now) -> None:
-    """Records a request to reset the password of ``email``; 429 past the limits.
-
-    The same work whatever the email: whether it has an account is looked up
-    later, by ``issue_password_resets`` in the scheduler, so neither the answer
-    nor its timing tells a caller which emails have accounts.
-    """
-    email = normalise_email(email)
-    take((RESETS_PER_EMAIL, email), (RESETS_PER_ADDRESS, address), message=TOO_MANY_RESETS)
-    db.session.add(PasswordReset(email=email, requested_at=now))
-    db.session.flush()
-
-
-def issue_password_resets(*, now, limit=100) -> int:
-    """Answers up to ``limit`` waiting requests, oldest first; returns how many it read.
-
-    An active account gets a token (``RESET_VALIDITY``), which voids its older
-    ones, and ``signals.password_reset_to_send`` carries the token to the
-    outbox; a request for an email without an account is deleted. Each request
-    is claimed with a conditional update, so two schedulers answer it once.
-    """
-    waiting = db.session.execute(
-        select(PasswordReset.id, PasswordReset.email)
-        .where(PasswordReset.issued_at.is_(None))
-        .order_by(PasswordReset.requested_at, PasswordReset.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    for reset_id, email in waiting:
-        claimed = db.session.execute(
-            update(PasswordReset)
-            .where(PasswordReset.id == reset_id, PasswordReset.issued_at.is_(None))
-            .values(issued_at=now)
-        ).rowcount
-        if claimed == 1:
-            _issue(reset_id, find_user_by_email(email), now=now)
-    db.session.flush()
-    return len(waiting)
-
-
-def _issue(reset_id, user: User | None, *, now) -> None:
-    if user is None or not user.is_active:
-        db.session.execute(delete(PasswordReset).where(PasswordReset.id == reset_id))
-        return
-    db.session.execute(
-        update(PasswordReset)
-        .where(
-            PasswordReset.user_id == user.id,
-            PasswordReset.used_at.is_(None),
-            PasswordReset.voided_at.is_(None),
-        )
-        .values(voided_at=now)
-    )
-    token = secrets.token_urlsafe(32)  # 256 random bits
-    reset = db.session.get(PasswordReset, reset_id)
-    reset.user_id, reset.token_hash, reset.expires_at = user.id, _hash_token(token), now + RESET_VALIDITY
-    db.session.flush()
-    audit.record(user, "create", "password_reset", user.id if user.is_patient else None, at=now)
-    signals.password_reset_to_send.send(reset, token=token, now=now)
-
-
-def purge_password_resets(*, now, limit=1000) -> int:
-    """Deletes up to ``limit`` resets whose token has expired: they can only be refused."""
-    ids = select(PasswordReset.id).where(PasswordReset.expires_at <= now).limit(limit)
-    return db.session.execute(
-        delete(PasswordReset)
-        .where(PasswordReset.id.in_(ids.scalar_subquery()))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-
-
-def confirm_password_reset(token: str, password: str, *, now) -> User:
-    """Sets the password of the token's account and ends every session of it.
-
-    422 ``invalid_token`` for a token unknown, used, voided or expired; 422 on
-    ``password`` for a password registration would refuse (the token stays
-    usable then). MFA is left as it is: the next login still needs the code.
-    """
-    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _hash_token(token)))
-    user = db.session.get(User, reset.user_id) if reset is not None and reset.usable(now) else None
-    if user is None or not user.is_active:
-        raise ApiError(422, "invalid_token", INVALID_RESET)
-    if problems := passwords.password_problems(password, (user.email, user.name)):
-        raise validation_error({"password": problems})
-    claimed = db.session.execute(
-        update(PasswordReset)
-        .where(
-            PasswordReset.id == reset.id, PasswordReset.used_at.is_(None), PasswordReset.voided_at.is_(None)
-        )
-        .values(used_at=now)
-    ).rowcount
-    if claimed != 1:  # another request used it first
-        raise ApiError(422, "invalid_token", INVALID_RESET)
-    set_password(user, password, now=now)
-    end_other_sessions(user, None, now=now)
-    audit.record(user, "update", "password", user.id if user.is_patient else None, at=now)
-    return user
 
 
 def update_settings(patient: Patient, changes: dict, *, now) -> Patient:

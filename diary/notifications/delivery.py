@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from .. import cursors
-from ..accounts.service import RESET_VALIDITY, join_url
+from ..accounts.resets import RESET_VALIDITY
+from ..accounts.service import join_url
 from . import channels, messages
 from .models import EMAIL, ERROR_LENGTH, FAILED, INVITE, PASSWORD_RESET, PENDING, PROVIDER_ALERT, SENT
 from .subscriptions import vapid_keys

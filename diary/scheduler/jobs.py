@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import reduce
 
-from ..accounts import service as accounts
+from ..accounts import resets
 from ..extensions import analyze, db
 from ..monitoring.evaluation import evaluate_due_patients, summarise_missing
 from ..monitoring.priors import refresh_clinic_priors
@@ -100,8 +100,8 @@ def alert_providers(app, now) -> str:
 def issue_password_resets(app, now) -> str:
     """Answers the password reset requests waiting (an email for each active account's), and
     deletes the resets whose link has expired. The request's answer never waits for this."""
-    issued = sum(in_batches(lambda: accounts.issue_password_resets(now=now, limit=BATCH)))
-    purged = sum(in_batches(lambda: accounts.purge_password_resets(now=now, limit=BATCH)))
+    issued = sum(in_batches(lambda: resets.issue_password_resets(now=now, limit=BATCH)))
+    purged = sum(in_batches(lambda: resets.purge_password_resets(now=now, limit=BATCH)))
     return f"{issued} reset request(s) answered, {purged} expired reset(s) deleted"
 
 

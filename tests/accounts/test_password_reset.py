@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from diary.accounts import service as accounts
+from diary.accounts import resets
 from diary.accounts.models import PasswordReset
 from diary.audit.models import AuditEvent
 from diary.db_types import utcnow
@@ -179,7 +179,7 @@ def test_a_token_expires_after_sixty_minutes(app, patient):
     expired = issue_reset(app, patient.user["email"], now=now - timedelta(minutes=61))
     assert_refused(confirm(app, expired))
     with app.app_context(), pytest.raises(ApiError) as refused:
-        accounts.confirm_password_reset(expired, NEW_PASSWORD, now=now - timedelta(minutes=1))
+        resets.confirm_password_reset(expired, NEW_PASSWORD, now=now - timedelta(minutes=1))
     assert refused.value.code == "invalid_token"  # at exactly 60 minutes it is over
     fresh = issue_reset(app, patient.user["email"], now=now - timedelta(minutes=59))
     assert confirm(app, fresh).status_code == 204

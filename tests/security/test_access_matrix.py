@@ -316,10 +316,17 @@ REQUESTS = {
     ("POST", "/api/v1/me/close"): lambda w, c: {"json": {"password": PASSWORD}},
     ("POST", "/api/v1/patients/{pid}/discharge"): lambda w, c: {"json": {"reason": "course completed"}},
     ("POST", "/api/v1/me/mfa/confirm"): lambda w, c: {"json": {"otp": w.otp_after_setup(c)}},
-    ("POST", "/api/v1/auth/password-reset"): lambda w, c: {"json": {"email": w.patient.user["email"]}},
-    # A fresh token of P's each time: the confirmation changes P's account, and P's trail shows it.
+    # Five callers ask for P's email (the limit is 5 an email); the administration's callers, others.
+    ("POST", "/api/v1/auth/password-reset"): lambda w, c: {
+        "json": {"email": w.patient.user["email"] if c in CALLERS else f"{c}@elsewhere.test"}
+    },
+    # A fresh token of P's each time: the confirmation changes P's account, and P's trail shows it;
+    # the administration's callers use the other patient's (five resets an email at most).
     ("POST", "/api/v1/auth/password-reset/confirm"): lambda w, c: {
-        "json": {"token": issue_reset(w.app, w.patient.user["email"]), "password": NEW_PASSWORD}
+        "json": {
+            "token": issue_reset(w.app, (w.patient if c in CALLERS else w.clients["other"]).user["email"]),
+            "password": NEW_PASSWORD,
+        }
     },
     ("POST", "/api/v1/me/password"): lambda w, c: {
         "json": {"current_password": PASSWORD, "new_password": NEW_PASSWORD}

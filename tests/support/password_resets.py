@@ -8,6 +8,7 @@ row the email would be sent from (sealed there, as in production).
 from sqlalchemy import select
 
 from diary import cursors
+from diary.accounts import resets
 from diary.accounts import service as accounts
 from diary.db_types import utcnow
 from diary.extensions import db
@@ -19,8 +20,8 @@ def issue_reset(app, email, *, now=None, address="192.0.2.1"):
     """The token of a reset of ``email`` issued at ``now`` (default: the real now)."""
     now = now or utcnow()
     with app.test_request_context():
-        accounts.request_password_reset(email, address=address, now=now)
-        accounts.issue_password_resets(now=now)
+        resets.request_password_reset(email, address=address, now=now)
+        resets.issue_password_resets(now=now)
         db.session.commit()
         user = accounts.find_user_by_email(email)
         row = db.session.scalars(
