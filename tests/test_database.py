@@ -28,6 +28,7 @@ from diary.extensions import db
 from diary.monitoring.models import PatientSummary
 from tests.conftest import config_for_tests
 from tests.support.api_client import ApiClient
+from tests.support.live_server import wait_until_serving
 from tests.support.mailbox import free_port
 from tests.support.tcp_proxy import TcpProxy
 
@@ -311,16 +312,7 @@ class Served:
         )
 
     def wait_until_serving(self):
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(self.url + "/", timeout=10).status_code == 200:
-                    return
-            except (requests.ConnectionError, requests.Timeout):
-                pass
-            assert self.process.poll() is None, Path(self.log.name).read_text()[-3000:]
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
+        wait_until_serving(self.url + "/", self.process, self.log.name)
 
     def stop(self):
         if self.process.poll() is None:

@@ -27,6 +27,7 @@ from diary.checkins.models import Entry
 from diary.extensions import db
 from diary.notifications.models import OutboxMessage, ReminderSchedule
 from tests.conftest import PASSWORD
+from tests.support.live_server import wait_until_serving
 from tests.support.mailbox import free_port
 from tests.support.redis_server import REDIS_URL, require_redis
 
@@ -81,16 +82,7 @@ class Machine:
         self.url = f"http://127.0.0.1:{self.port}"
 
     def wait_until_serving(self):
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(self.url + "/healthz", timeout=10).status_code == 200:
-                    return
-            except (requests.ConnectionError, requests.Timeout):
-                pass
-            assert self.web.poll() is None, Path(self.log.name).read_text()[-3000:]
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
+        wait_until_serving(self.url + "/healthz", self.web, self.log.name)
 
     def stop(self):
         for process in (self.scheduler, self.web):
