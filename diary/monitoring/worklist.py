@@ -102,9 +102,36 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, only=None, q=None, now)
     ).all()
     if not teams:
         return {"items": [], "next_cursor": None}
+    page = _page_query(teams, limit=limit, cursor=cursor, only=only, q=q, now=now).subquery()
+    rows = db.session.execute(
+        select(
+            page,
+            User.email,
+            User.timezone,
+            User.closed_at,
+            Patient.status.label("stored_status"),
+            Patient.paused_until,
+        )
+        .join(User, User.id == page.c.patient_id)
+        .join(Patient, Patient.id == page.c.patient_id)
+        .order_by(page.c.urgency_rank, page.c.urgency_date, page.c.name, page.c.patient_id)
+    ).all()
+    shown = rows[:limit]
+    # Each patient on the page had their latest score read: it shows in their access log, once a day.
+    today = local_date_of(now, provider.timezone)
+    since = end_of_local_day(today - timedelta(days=1), provider.timezone)
+    audit.record_sightings(provider, "worklist", [row.patient_id for row in shown], since=since, at=now)
+    return {
+        "items": [_item(row, now=now) for row in shown],
+        "next_cursor": encode_cursor(shown[-1]) if len(rows) > limit else None,
+    }
+
+
+def _page_query(teams, *, limit, cursor, only, q, now):
+    """The summaries of one page, in urgency order, after ``cursor``, filtered and searched."""
     s = PatientSummary
     order = (s.urgency_rank, s.urgency_date, s.name, s.patient_id)
-    page_query = (
+    query = (
         select(
             s.patient_id,
             s.name,
@@ -125,58 +152,36 @@ def worklist(provider, *, limit=PAGE_LIMIT, cursor=None, only=None, q=None, now)
         .limit(limit + 1)
     )
     if cursor:
-        page_query = page_query.where(tuple_(*order) > tuple_(*decode_cursor(cursor)))
+        query = query.where(tuple_(*order) > tuple_(*decode_cursor(cursor)))
     # Discharged patients are out of every page but their own filter's.
-    page_query = page_query.where(_discharged() if only == DISCHARGED else ~_discharged())
+    query = query.where(_discharged() if only == DISCHARGED else ~_discharged())
     if only and only != DISCHARGED:
-        page_query = page_query.where(_filter_clause(only, teams, now=now))
+        query = query.where(_filter_clause(only, teams, now=now))
     if q:
-        page_query = page_query.where(func.lower(s.name).contains(q.strip().lower(), autoescape=True))
-    page = page_query.subquery()
-    rows = db.session.execute(
-        select(
-            page,
-            User.email,
-            User.timezone,
-            User.closed_at,
-            Patient.status.label("stored_status"),
-            Patient.paused_until,
-        )
-        .join(User, User.id == page.c.patient_id)
-        .join(Patient, Patient.id == page.c.patient_id)
-        .order_by(page.c.urgency_rank, page.c.urgency_date, page.c.name, page.c.patient_id)
-    ).all()
-    shown = rows[:limit]
-    # Each patient on the page had their latest score read: it shows in their access log, once a day.
-    today = local_date_of(now, provider.timezone)
-    since = end_of_local_day(today - timedelta(days=1), provider.timezone)
-    audit.record_sightings(provider, "worklist", [row.patient_id for row in shown], since=since, at=now)
+        query = query.where(func.lower(s.name).contains(q.strip().lower(), autoescape=True))
+    return query
+
+
+def _item(row, *, now) -> dict:
+    """One worklist row as the API gives it."""
+    assessment = row.assessment or {}
     return {
-        "items": [
-            {
-                "id": str(row.patient_id),
-                "patient_status": shown_status(
-                    row.stored_status, row.paused_until, local_date_of(now, row.timezone)
-                ),
-                "paused_until": iso(row.paused_until),
-                "closed_by_patient": row.closed_at is not None,
-                "name": row.name,
-                "email": row.email,
-                "timezone": row.timezone,
-                "last_entry_at": iso(row.last_entry_at),
-                "latest_score": row.latest_score,
-                "latest_severity": row.latest_severity,
-                "status": row.status,
-                "open_flags": list(row.open_flags or []),
-                "predicted_wear_off_date": iso(row.predicted_wear_off_date),
-                "suggested_session_by": iso(row.suggested_session_by),
-                "prediction_basis": assessment.get("prediction_basis"),
-                "next_planned_session": iso(row.next_planned_session),
-                "next_planned_by": assessment.get("next_planned_by"),
-                "session_due": assessment.get("session_due"),
-            }
-            for row in shown
-            for assessment in (row.assessment or {},)
-        ],
-        "next_cursor": encode_cursor(shown[-1]) if len(rows) > limit else None,
+        "id": str(row.patient_id),
+        "patient_status": shown_status(row.stored_status, row.paused_until, local_date_of(now, row.timezone)),
+        "paused_until": iso(row.paused_until),
+        "closed_by_patient": row.closed_at is not None,
+        "name": row.name,
+        "email": row.email,
+        "timezone": row.timezone,
+        "last_entry_at": iso(row.last_entry_at),
+        "latest_score": row.latest_score,
+        "latest_severity": row.latest_severity,
+        "status": row.status,
+        "open_flags": list(row.open_flags or []),
+        "predicted_wear_off_date": iso(row.predicted_wear_off_date),
+        "suggested_session_by": iso(row.suggested_session_by),
+        "prediction_basis": assessment.get("prediction_basis"),
+        "next_planned_session": iso(row.next_planned_session),
+        "next_planned_by": assessment.get("next_planned_by"),
+        "session_due": assessment.get("session_due"),
     }
