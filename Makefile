@@ -55,8 +55,8 @@ test-fast: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.benchmarks
 
-# v1 and v2 on our synthetic cohorts, and on the outside relief bench when it is beside the
-# clone (docs/relief.md, "Our cohorts"); docs/relief-tradeoff.svg is drawn from the bench.
+# v1 and v2 on our synthetic cohorts, and on an outside relief bench when RELIEF_BENCH names its
+# script (docs/relief.md, "Our cohorts"); docs/relief-tradeoff.svg is drawn from that bench.
 relief-report: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.benchmarks.relief_report
 

@@ -25,10 +25,10 @@ half of the improvement, and at least 4 points. ``judge`` scores the engine's
 events against it. Everything here is in the repository: ``make test`` needs
 nothing beside the clone (tests/relief/test_bench_figures.py).
 
-An outside yardstick, the relief bench, may sit beside the clone at
-``../shared/relief-bench/cohort.py``: another model of patients, drawn by
-someone else. ``load_bench`` finds it when it is there (``make relief-report``
-then reports on both); no test needs it.
+An outside yardstick, a relief bench script written by someone else with its
+own model of patients, may be named by ``RELIEF_BENCH`` (a path). ``load_bench``
+loads it when it is set (``make relief-report`` then reports on both); no test
+needs it.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import math
+import os
 import random
 import statistics
 from collections.abc import Callable
@@ -44,7 +45,7 @@ from typing import Any
 
 from diary.relief import ReliefParams, replay
 
-BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "relief-bench" / "cohort.py"
+BENCH = Path(os.environ.get("RELIEF_BENCH", "/nonexistent/relief-bench"))
 D0 = dt.date(2027, 1, 4)
 #: A wearing_off more than this many days before the truth is a false early alarm.
 EARLY_DAYS = 3

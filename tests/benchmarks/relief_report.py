@@ -21,7 +21,7 @@ from typing import Any
 
 from diary.relief import ReliefParams
 
-from .relief_cohorts import BENCH, cohorts, judge, load_bench
+from .relief_cohorts import cohorts, judge, load_bench
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 V2_KNOB = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     size = (100, 50) if args.quick else (400, 200)
     bench = load_bench()
     if bench is None:
-        print(f"The relief bench is not beside this clone ({BENCH}): our cohorts only.", flush=True)
+        print("RELIEF_BENCH names no relief bench script: our cohorts only.", flush=True)
     sources = [("ours", None)] + ([("bench", bench)] if bench else [])
     for label, source in sources:
         patients = cohorts(args.seed, *size, bench=source)
