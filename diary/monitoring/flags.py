@@ -35,9 +35,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import relief
 from ..extensions import db
 from ..relief import Event
-from .models import ACKNOWLEDGED, FLAG_KINDS, FLAG_ORDER, NO_FLAG_RANK, OPEN, RESOLVED, URGENCY, Flag
+from .models import ACKNOWLEDGED, FLAG_ORDER, NO_FLAG_RANK, OPEN, RESOLVED, URGENCY, Flag
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ DISCHARGED = "discharged"
 #: course the patient started alone (a self-administered dose) leaves them open.
 TEAM_CLOSES = frozenset(("urgent", "wearing_off"))
 #: Kinds raised at most once per treatment cycle; data_gap may recur.
-ONCE_PER_CYCLE = frozenset(FLAG_KINDS) - {"data_gap"}
+ONCE_PER_CYCLE = frozenset(relief.FLAG_KINDS) - {"data_gap"}
 
 
 def occurrence_of(event) -> str:

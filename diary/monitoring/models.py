@@ -6,14 +6,34 @@ from .. import relief
 from ..db_types import UTCDateTime, uuid_pk
 from ..extensions import db
 
-#: The relief events the care team sees as flags (the engine's own list).
-FLAG_KINDS = relief.FLAG_KINDS
+#: Flags raised by what a patient reports, not by the relief engine: ``safety`` (an answer
+#: above 0 to the safety question) and ``side_effect`` (a side effect or a home dose the care
+#: team should hear of). The engine never raises or closes them; only a person does.
+REPORTED_KINDS = ("safety", "side_effect")
+#: The flags the care team sees: the relief engine's events, and the reported ones.
+FLAG_KINDS = relief.FLAG_KINDS + REPORTED_KINDS
 #: The worklist's order (docs/api.md, "Relief monitoring"): an open flag of an earlier
 #: group ranks a patient higher; plan_maintenance and non_response share a rank.
-URGENCY = {"urgent": 0, "wearing_off": 1, "data_gap": 2, "plan_maintenance": 3, "non_response": 3}
+URGENCY = {
+    "safety": 0,
+    "urgent": 1,
+    "side_effect": 2,
+    "wearing_off": 3,
+    "data_gap": 4,
+    "plan_maintenance": 5,
+    "non_response": 5,
+}
 #: The order of a patient's ``open_flags``: most urgent first.
-FLAG_ORDER = ("urgent", "wearing_off", "data_gap", "plan_maintenance", "non_response")
-NO_FLAG_RANK = 4
+FLAG_ORDER = (
+    "safety",
+    "urgent",
+    "side_effect",
+    "wearing_off",
+    "data_gap",
+    "plan_maintenance",
+    "non_response",
+)
+NO_FLAG_RANK = 6
 #: Sorts after every real date, so "no suggested session" comes last on both databases.
 NO_DATE = date(9999, 12, 31)
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"

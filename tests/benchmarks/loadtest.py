@@ -199,7 +199,7 @@ def seed_large_team(db, count, password_hash, now, rng):
     from sqlalchemy import insert
 
     from diary.accounts.models import Patient, User
-    from diary.monitoring.models import PatientSummary
+    from diary.monitoring.models import NO_FLAG_RANK, URGENCY, PatientSummary
 
     team, _ = team_with_provider(db, "Large team", "large@load.test", password_hash)
     kinds = ("urgent", "wearing_off", "data_gap", "plan_maintenance")
@@ -210,7 +210,7 @@ def seed_large_team(db, count, password_hash, now, rng):
             name = f"Large {number:06d}"
             users.append(patient_user_row(patient_id, f"large-{number}@load.test", name, password_hash, now))
             rows.append({"id": patient_id, "care_team_id": team.id})
-            rank = rng.choice((0, 1, 2, 3, 4, 4, 4, 4, 4, 4))
+            kind = rng.choice((*kinds, None, None, None, None, None, None))
             suggested = (now + timedelta(days=rng.randint(-10, 40))).date() if rng.random() < 0.6 else None
             summaries.append(
                 {
@@ -218,8 +218,8 @@ def seed_large_team(db, count, password_hash, now, rng):
                     "care_team_id": team.id,
                     "name": name,
                     "status": "relief" if suggested else "no_treatment",
-                    "open_flags": [kinds[rank]] if rank < 4 else [],
-                    "urgency_rank": rank,
+                    "open_flags": [kind] if kind else [],
+                    "urgency_rank": URGENCY[kind] if kind else NO_FLAG_RANK,
                     "urgency_date": suggested or datetime(9999, 12, 31).date(),
                     "suggested_session_by": suggested,
                     "evaluated_on": now.date(),

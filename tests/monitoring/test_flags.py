@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from diary.extensions import db
 from diary.monitoring import flags, service
-from diary.monitoring.models import Flag
+from diary.monitoring.models import NO_FLAG_RANK, URGENCY, Flag
 from diary.monitoring.params import parse_relief_params
 from diary.treatments.models import Treatment
 
@@ -35,7 +35,7 @@ def test_the_worked_example_raises_wearing_off_on_day_18(app, diary):
     assert wearing.cycle_start == D0 and wearing.occurrence == f"wearing_off:{D0.isoformat()}"
 
     assert summary["status"] == "wearing_off"
-    assert summary["open_flags"] == ["wearing_off"] and summary["urgency_rank"] == 1
+    assert summary["open_flags"] == ["wearing_off"] and summary["urgency_rank"] == URGENCY["wearing_off"]
     assessment = summary["assessment"]
     assert (assessment["baseline"], assessment["nadir"], assessment["threshold"]) == (16.0, 5.0, 10.5)
     assert assessment["last_session_date"] == D0.isoformat() and assessment["days_since_session"] == 21
@@ -78,7 +78,7 @@ def test_a_new_session_starts_a_cycle_and_resolves_the_old_flags(diary):
     pat.session(day(22))
     summary = pat.refresh(day(22), hour=18)
     assert ("wearing_off", "resolved", day(18), "new_cycle") in pat.flags()
-    assert summary["open_flags"] == [] and summary["urgency_rank"] == 4
+    assert summary["open_flags"] == [] and summary["urgency_rank"] == NO_FLAG_RANK
     assert summary["assessment"]["last_session_date"] == day(22).isoformat()
 
 
@@ -91,7 +91,7 @@ def test_a_data_gap_is_raised_after_four_silent_days_and_resolves_when_logging_r
     assert pat.flags() == []
     summary = pat.refresh(day(7), hour=0)  # the scheduler, just after midnight of day 3 + 4
     assert pat.flags() == [("data_gap", "open", day(7), None)]
-    assert summary["open_flags"] == ["data_gap"] and summary["urgency_rank"] == 2
+    assert summary["open_flags"] == ["data_gap"] and summary["urgency_rank"] == URGENCY["data_gap"]
     [gap] = pat.flag_rows()
     assert gap.details["since"] == day(3).isoformat()
 
@@ -207,7 +207,7 @@ def test_flags_not_raised_by_the_replay_are_left_alone(app, diary):
         db.session.commit()
     summary = pat.refresh(day(3))
     assert pat.flags() == [("urgent", "open", day(1), None)]
-    assert summary["open_flags"] == ["urgent"] and summary["urgency_rank"] == 0
+    assert summary["open_flags"] == ["urgent"] and summary["urgency_rank"] == URGENCY["urgent"]
 
 
 def test_an_open_flag_of_the_kind_in_the_way_holds_a_new_one_back(app, diary):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 
 from diary.extensions import db
-from diary.monitoring.models import PatientSummary
+from diary.monitoring.models import URGENCY, PatientSummary
 
 KIRITIMATI, PAGO_PAGO = "Pacific/Kiritimati", "Pacific/Pago_Pago"  # UTC+14 and UTC-11: a day apart, always
 
@@ -45,7 +45,7 @@ def test_filters_and_search(app, make_patient, provider, provider_client):
     set_summary(
         app, west, suggested_session_by=yesterday_east, urgency_date=yesterday_east, next_planned_session=soon
     )
-    set_summary(app, flagged, urgency_rank=1, open_flags=["wearing_off"])
+    set_summary(app, flagged, urgency_rank=URGENCY["wearing_off"], open_flags=["wearing_off"])
     set_summary(
         app,
         booked,
@@ -78,7 +78,7 @@ def test_a_filtered_worklist_pages_within_the_filter(make_patient, provider, pro
     ]
     provider_client.get("/api/v1/patients")
     for client in patients[:3]:
-        set_summary(app, client, urgency_rank=2, open_flags=["data_gap"])
+        set_summary(app, client, urgency_rank=URGENCY["data_gap"], open_flags=["data_gap"])
     first = provider_client.get("/api/v1/patients?filter=open_flags&limit=2").get_json()
     assert [i["name"] for i in first["items"]] == ["Flag 0", "Flag 1"]
     rest = provider_client.get(
