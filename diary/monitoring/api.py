@@ -191,3 +191,18 @@ def acknowledge_flag(body, flag_id):
     flag = service.acknowledge_flag(flag, note=body.get("note"), actor=provider, now=utcnow())
     db.session.commit()
     return flag
+
+
+@blp.post("/flags/<uuid:flag_id>/unacknowledge")
+@blp.response(200, FlagSchema)
+@blp.alt_response(
+    409, schema=ErrorSchema, description="conflict: too late, someone else's, or resolved meanwhile"
+)
+def unacknowledge_flag(flag_id):
+    """Undo: the provider who acknowledged the flag opens it again, within service.UNDO_WINDOW
+    (10 minutes). Idempotent on an open flag."""
+    provider = require_role(PROVIDER)
+    flag = reachable(db.session.get(Flag, flag_id))
+    flag = service.unacknowledge_flag(flag, actor=provider, now=utcnow())
+    db.session.commit()
+    return flag

@@ -48,6 +48,8 @@ DISCHARGED = "discharged"
 #: Kinds only the care team's own sessions (or acknowledgements) close: a new
 #: course the patient started alone (a self-administered dose) leaves them open.
 TEAM_CLOSES = frozenset(("urgent", "wearing_off"))
+#: Kinds a person acknowledges only with a note saying what they did (422 without one).
+NOTE_REQUIRED_KINDS = frozenset({"safety"})
 #: Kinds raised at most once per treatment cycle; data_gap may recur.
 ONCE_PER_CYCLE = frozenset(relief.FLAG_KINDS) - {"data_gap"}
 

@@ -1,8 +1,10 @@
 from datetime import date
 
-from sqlalchemy import Uuid
+from sqlalchemy import Uuid, select
+from sqlalchemy.orm import column_property
 
 from .. import relief
+from ..accounts.models import User
 from ..db_types import UTCDateTime, uuid_pk
 from ..extensions import db
 
@@ -63,6 +65,11 @@ class Flag(db.Model):
     acknowledged_by_id = db.Column(Uuid, db.ForeignKey("users.id", ondelete="SET NULL"))
     acknowledged_at = db.Column(UTCDateTime)
     acknowledge_note = db.Column(db.Text)
+    # Who acknowledged it, by name (read only when asked for: not by the reconciliation).
+    acknowledged_by_name = column_property(
+        select(User.name).where(User.id == acknowledged_by_id).correlate_except(User).scalar_subquery(),
+        deferred=True,
+    )
     resolved_at = db.Column(UTCDateTime)
     # Why it resolved: new_cycle, logging_resumed, superseded or withdrawn (its event
     # vanished from the replay after the data changed; it reopens if the event returns).

@@ -26,6 +26,13 @@ class FlagSchema(Schema):
         attribute="acknowledged_by_id", allow_none=True, metadata={"description": "The provider's id"}
     )
     acknowledged_at = UTCDateTime(allow_none=True)
+    acknowledged_by_name = fields.String(
+        allow_none=True, metadata={"description": "Beyond the first contract: who acknowledged it, by name"}
+    )
+    acknowledge_note = fields.String(
+        allow_none=True,
+        metadata={"description": "Beyond the first contract: the note given when acknowledging, or null"},
+    )
     resolved_at = UTCDateTime(allow_none=True)
     resolution = fields.String(
         allow_none=True,
@@ -54,7 +61,10 @@ class AcknowledgeSchema(Schema):
     note = fields.String(
         allow_none=True,
         validate=[validate.Length(max=2000), _no_nul],
-        metadata={"description": "Kept with the flag, not shown"},
+        metadata={
+            "description": "What was done (e.g. called, booked for Tuesday): shown with the flag and on the "
+            "worklist; required for a safety flag"
+        },
     )
 
 
@@ -201,6 +211,13 @@ class TimelineQuerySchema(Schema):
     )
 
 
+class AcknowledgementSchema(Schema):
+    kind = fields.String(validate=validate.OneOf(FLAG_KINDS))
+    by = fields.String(allow_none=True, metadata={"description": "The acknowledger's name"})
+    at = UTCDateTime()
+    note = fields.String(allow_none=True)
+
+
 class WorklistItemSchema(Schema):
     id = fields.UUID()
     patient_status = fields.String(
@@ -244,6 +261,14 @@ class WorklistItemSchema(Schema):
         metadata={
             "description": "overdue: suggested_session_by has passed with nothing booked; booked_after_wear_off: "
             "the next booking falls after the predicted wear-off"
+        },
+    )
+    acknowledged = fields.Nested(
+        AcknowledgementSchema,
+        allow_none=True,
+        metadata={
+            "description": "The latest acknowledgement of the patient's flags still acknowledged (not resolved), "
+            "with its note; null when there is none"
         },
     )
 

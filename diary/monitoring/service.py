@@ -5,15 +5,19 @@ Services flush, never commit: the caller owns the transaction.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
 
 from .. import signals
 from ..accounts.models import ACTIVE, DISCHARGED, Patient
 from ..audit import service as audit
-from ..errors import ApiError
+from ..errors import ApiError, validation_error
 from ..extensions import db
 from .evaluation import locked_summary, refresh_patient
-from .flags import set_open_flags
+from .flags import NOTE_REQUIRED_KINDS, set_open_flags
 from .models import ACKNOWLEDGED, OPEN, Flag
 
 
@@ -28,30 +32,79 @@ def set_intake_baseline(patient, changes, *, actor, now) -> Patient:
 
 def list_flags(patient, *, status=None, actor, now) -> list[Flag]:
     audit.record_read(actor, "flags", patient.id, at=now)
-    query = select(Flag).where(Flag.patient_id == patient.id)
+    query = select(Flag).where(Flag.patient_id == patient.id).options(undefer(Flag.acknowledged_by_name))
     if status is not None:
         query = query.where(Flag.status == status)
     return db.session.scalars(query.order_by(Flag.raised_on, Flag.raised_at, Flag.id)).all()
 
 
+#: How long after acknowledging a flag its acknowledger may undo it (docs/api.md, "Relief monitoring").
+UNDO_WINDOW = timedelta(minutes=10)
+
+
 def acknowledge_flag(flag, *, note=None, actor, now) -> Flag:
-    """Marks an open flag acknowledged by ``actor``. Idempotent; a resolved flag keeps its status
-    but records who acknowledged it (the provider saw it as it resolved)."""
+    """Marks an open flag acknowledged by ``actor``, with an optional note (required for the
+    kinds in NOTE_REQUIRED_KINDS). Idempotent; a resolved flag keeps its status but records who
+    acknowledged it (the provider saw it as it resolved)."""
     patient = db.session.get(Patient, flag.patient_id)
     summary = locked_summary(patient, now)
     db.session.refresh(flag)  # as committed, now that the patient is ours
+    note = note.strip() if note else None
     if flag.acknowledged_at is None:
+        if flag.kind in NOTE_REQUIRED_KINDS and not note:
+            raise validation_error(
+                {"note": ["Say what was done (for example: called the patient, safety plan reviewed)."]},
+                message="This flag needs a note to be acknowledged.",
+            )
         flag.acknowledged_by_id, flag.acknowledged_at = actor.id, now
         flag.acknowledge_note = note
         if flag.status == OPEN:
             flag.status = ACKNOWLEDGED
     audit.record(actor, "update", f"flag:{flag.id}", flag.patient_id, at=now)
+    return _flag_changed(flag, summary, patient)
+
+
+def unacknowledge_flag(flag, *, actor, now) -> Flag:
+    """Undoes ``actor``'s acknowledgement within UNDO_WINDOW: the flag is open again, as if never
+    acknowledged. 409 after the window, for someone else's acknowledgement, for a flag that
+    resolved meanwhile, or while another flag of its kind is open. Idempotent on an open flag."""
+    patient = db.session.get(Patient, flag.patient_id)
+    summary = locked_summary(patient, now)
+    db.session.refresh(flag)
+    if flag.status == OPEN:
+        return _flag_changed(flag, summary, patient)
+    if flag.status != ACKNOWLEDGED:
+        raise ApiError(
+            409, "conflict", "This flag has closed since it was acknowledged; it cannot be undone."
+        )
+    if flag.acknowledged_by_id != actor.id:
+        raise ApiError(409, "conflict", "Only the person who acknowledged this flag can undo it.")
+    if now - flag.acknowledged_at > UNDO_WINDOW:
+        minutes = int(UNDO_WINDOW.total_seconds() // 60)
+        raise ApiError(409, "conflict", f"An acknowledgement can be undone for {minutes} minutes only.")
+    try:
+        with db.session.begin_nested():
+            flag.status = OPEN
+            flag.acknowledged_by_id = flag.acknowledged_at = flag.acknowledge_note = None
+            db.session.flush()
+    except IntegrityError:
+        db.session.refresh(flag)
+        raise ApiError(
+            409, "conflict", "Another flag of this kind is open now; this one stays acknowledged."
+        ) from None
+    audit.record(actor, "update", f"flag:{flag.id}", flag.patient_id, at=now)
+    return _flag_changed(flag, summary, patient)
+
+
+def _flag_changed(flag, summary, patient) -> Flag:
+    """The summary's open flags as stored now; the flag with its acknowledger's name read afresh."""
     db.session.flush()
     set_open_flags(
         summary,
         db.session.scalars(select(Flag.kind).where(Flag.patient_id == patient.id, Flag.status == OPEN)).all(),
     )
     db.session.flush()
+    db.session.refresh(flag, ["acknowledged_by_name"])
     return flag
 
 

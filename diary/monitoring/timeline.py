@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from .. import gad7
+from ..accounts.models import User
 from ..audit import service as audit
 from ..checkins.models import Entry
 from ..extensions import db
@@ -49,7 +50,10 @@ def timeline(patient, start, end, *, actor, now) -> dict:
     flags = []
     if not actor.is_patient:  # flags are for the care team only
         flags = db.session.execute(
-            select(*(Flag.__table__.c[name] for name in FLAG_COLUMNS))
+            select(
+                *(Flag.__table__.c[name] for name in FLAG_COLUMNS), User.name.label("acknowledged_by_name")
+            )
+            .outerjoin(User, User.id == Flag.acknowledged_by_id)
             .where(Flag.patient_id == patient.id)
             .where((Flag.status != RESOLVED) | ((Flag.raised_on >= start) & (Flag.raised_on <= end)))
             .order_by(Flag.raised_on, Flag.raised_at, Flag.id)
@@ -120,6 +124,7 @@ FLAG_COLUMNS = (
     "details",
     "acknowledged_by_id",
     "acknowledged_at",
+    "acknowledge_note",
     "resolved_at",
     "resolution",
 )
@@ -157,6 +162,8 @@ def flag_json(row, patient_id) -> dict:
         "details": row["details"],
         "acknowledged_by": _str(row["acknowledged_by_id"]),
         "acknowledged_at": iso(row["acknowledged_at"]),
+        "acknowledged_by_name": row["acknowledged_by_name"],
+        "acknowledge_note": row["acknowledge_note"],
         "resolved_at": iso(row["resolved_at"]),
         "resolution": row["resolution"],
     }

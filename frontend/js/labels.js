@@ -8,7 +8,9 @@ export const STATUS_LABEL = {
 };
 
 export const FLAG_LABEL = {
+  safety: 'Safety answer',
   urgent: 'Urgent',
+  side_effect: 'Side effect',
   wearing_off: 'Wearing off',
   data_gap: 'No recent check-ins',
   plan_maintenance: 'Plan maintenance',
@@ -32,6 +34,15 @@ export const BASIS_TAG = {
 export const DUE_LABEL = {
   overdue: 'overdue: nothing booked',
   booked_after_wear_off: 'booked after the predicted wear-off',
+};
+
+// Why a flag closed (the API's resolution), in plain words.
+export const RESOLUTION_LABEL = {
+  new_cycle: 'closed when a new course of sessions began',
+  logging_resumed: 'closed when check-ins started again',
+  superseded: 'closed: a newer flag took its place',
+  withdrawn: 'withdrawn: the changed data no longer raise it',
+  discharged: 'closed when the patient was discharged',
 };
 
 export const NOTICE_LABEL = {

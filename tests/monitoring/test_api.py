@@ -26,6 +26,8 @@ FLAG_KEYS = {
     "details",
     "acknowledged_by",
     "acknowledged_at",
+    "acknowledged_by_name",  # beyond the first contract: who, by name
+    "acknowledge_note",  # beyond the first contract: the note given
     "resolved_at",
     "resolution",  # beyond the first contract: why it resolved
 }
@@ -63,6 +65,7 @@ WORKLIST_KEYS = {
     "next_planned_session",
     "next_planned_by",
     "session_due",  # beyond the contract
+    "acknowledged",  # beyond the contract: the latest acknowledgement still standing, with its note
 }
 
 

@@ -4,18 +4,25 @@ import { h, clear, field, focusQuietly } from '../dom.js';
 import { formatDate, formatDateTime, localDate, relativeDay, deviceTimeZone, viewerTime } from '../dates.js';
 import { STATUS_LABEL, FLAG_LABEL, URGENT_DISCLAIMER, DUE_LABEL, BASIS_TAG } from '../labels.js';
 
+// The filter and the search live in the hash's query (#/patients?filter=overdue&q=lee), so a
+// reload, a shared link and the back button bring them back. The timeline's "Back to worklist"
+// returns to the last one (WORKLIST_KEY).
+export const WORKLIST_KEY = 'afterglow:worklist-hash';
+
 export async function render(ctx) {
   const status = h('div', { role: 'status', class: 'status' });
   const tableSlot = h('div', {});
   const invite = invitePanel(status);
   // Filters and search: the server filters, so every page of the answer fits them.
+  const asked = ctx.query.get('filter') || '';
   const state = {
-    only: sessionStorage.getItem('afterglow:worklist-filter') || '',
-    query: '',
+    only: FILTERS.some(([value]) => value === asked) ? asked : '',
+    query: (ctx.query.get('q') || '').trim().slice(0, 100),
     items: [], // the worklist comes in pages, most urgent first; later pages load on request
     nextCursor: null,
     generation: 0, // a slower, older answer must not overwrite a newer one
   };
+  sessionStorage.setItem(WORKLIST_KEY, worklistHash(state));
   const draw = () => {
     if (ctx.isCurrent()) renderTable(state, tableSlot, { status, more });
   };
@@ -39,6 +46,23 @@ export async function render(ctx) {
   await reload();
 }
 
+/** The worklist's address for a filter and a search: #/patients, #/patients?filter=…&q=… */
+function worklistHash(state) {
+  const params = new URLSearchParams();
+  if (state.only) params.set('filter', state.only);
+  if (state.query) params.set('q', state.query);
+  return `#/patients${params.size ? `?${params}` : ''}`;
+}
+
+/** Keeps the address in step: a new entry for a filter (back returns to the one before), the same for typing. */
+function remember(state, { replace = false } = {}) {
+  const hash = worklistHash(state);
+  sessionStorage.setItem(WORKLIST_KEY, hash);
+  if (location.hash === hash) return;
+  if (replace) history.replaceState(history.state, '', hash);
+  else history.pushState(null, '', hash);
+}
+
 /** The filter buttons and the search field; a change reloads the table. */
 function worklistTools(state, reload) {
   const filterButtons = FILTERS.map(([value, label]) =>
@@ -55,12 +79,13 @@ function worklistTools(state, reload) {
     name: 'q',
     autocomplete: 'off',
     maxlength: '100',
+    value: state.query,
   });
   filterBar.addEventListener('click', (e) => {
     const b = e.target.closest('button');
     if (!b || b.value === state.only) return;
     state.only = b.value;
-    sessionStorage.setItem('afterglow:worklist-filter', state.only);
+    remember(state);
     for (const btn of filterButtons) btn.setAttribute('aria-pressed', String(btn.value === state.only));
     reload();
   });
@@ -68,7 +93,10 @@ function worklistTools(state, reload) {
   search.addEventListener('input', () => {
     state.query = search.value.trim();
     clearTimeout(typing);
-    typing = setTimeout(reload, 250);
+    typing = setTimeout(() => {
+      remember(state, { replace: true });
+      reload();
+    }, 250);
   });
   return h(
     'div',
@@ -105,37 +133,42 @@ async function reloadTable(state, ctx, tableSlot, draw) {
   draw();
 }
 
+// [heading, cell class]: below 700 px each row is drawn as a card (css: "worklist cards"), the
+// cells in the order of the card; "Next step" shows on the card alone (the desk has its columns).
 const COLUMNS = [
-  'Patient',
-  'Status',
-  'Latest score',
-  'Last check-in',
-  'Predicted wear-off',
-  'Suggested session by',
-  'Next planned session',
-  'Open flags',
+  ['Patient', 'c-name'],
+  ['Status', 'c-status'],
+  ['Flags', 'c-flags'],
+  ['Latest score', 'c-score'],
+  ['Last check-in', 'c-last'],
+  ['Predicted wear-off', 'c-wear'],
+  ['Suggested session by', 'c-suggested'],
+  ['Next planned session', 'c-planned'],
+  ['Next step', 'c-next'],
 ];
+const LABEL = Object.fromEntries(COLUMNS.map(([title, cls]) => [cls, title]));
 
 function renderTable(state, slot, { status, more }) {
   const rows = state.items;
   clear(slot);
   const viewerZone = deviceTimeZone();
+  // Explicit roles: the cards restyle the rows, and some browsers drop a restyled table's semantics.
   const table = h(
     'table',
-    { class: 'worklist' },
+    { class: 'worklist', role: 'table' },
     h('caption', {}, 'Patients'),
     h(
       'thead',
-      {},
+      { role: 'rowgroup' },
       h(
         'tr',
-        {},
-        COLUMNS.map((t) => h('th', { scope: 'col' }, t)),
+        { role: 'row' },
+        COLUMNS.map(([t, cls]) => h('th', { scope: 'col', role: 'columnheader', class: cls }, t)),
       ),
     ),
     h(
       'tbody',
-      {},
+      { role: 'rowgroup' },
       rows.map((p) => patientRow(p, viewerZone)),
     ),
   );
@@ -151,11 +184,7 @@ function renderTable(state, slot, { status, more }) {
     );
   }
   slot.append(
-    h(
-      'div',
-      { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Worklist, scrolls sideways' },
-      table,
-    ),
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Worklist' }, table),
   );
   if (state.nextCursor) slot.append(moreButton(status, more));
   if (rows.some((p) => p.open_flags?.includes('urgent'))) {
@@ -177,26 +206,28 @@ function moreButton(status, more) {
   return button;
 }
 
+const cell = (cls, ...content) => h('td', { role: 'cell', class: cls, 'data-label': LABEL[cls] }, ...content);
+
 function patientRow(p, viewerZone) {
   const today = localDate(new Date(), p.timezone);
+  const alarming = p.open_flags?.some((k) => k === 'safety' || k === 'urgent');
   return h(
     'tr',
-    { class: p.open_flags?.includes('urgent') ? 'has-urgent' : null },
+    { role: 'row', class: alarming ? 'has-urgent' : null },
     h(
       'th',
-      { scope: 'row' },
+      { scope: 'row', role: 'rowheader', class: 'c-name' },
       h('a', { href: `#/patients/${encodeURIComponent(p.id)}` }, p.name),
       careNote(p),
     ),
-    h(
-      'td',
-      {},
+    cell(
+      'c-status',
       h('span', { class: `status-tag status-${p.status}` }, STATUS_LABEL[p.status] || p.status || '—'),
     ),
-    h('td', {}, p.latest_score != null ? `${p.latest_score} · ${p.latest_severity}` : '—'),
-    h(
-      'td',
-      {},
+    cell('c-flags', flagsCell(p)),
+    cell('c-score', p.latest_score != null ? `${p.latest_score} · ${p.latest_severity}` : '—'),
+    cell(
+      'c-last',
       p.last_entry_at
         ? h(
             'time',
@@ -205,30 +236,61 @@ function patientRow(p, viewerZone) {
           )
         : 'Never',
     ),
-    h('td', {}, p.predicted_wear_off_date ? formatDate(p.predicted_wear_off_date) : '—'),
-    h('td', {}, suggestedSession(p)),
-    h(
-      'td',
-      {},
+    cell('c-wear', p.predicted_wear_off_date ? formatDate(p.predicted_wear_off_date) : '—'),
+    cell('c-suggested', suggestedSession(p)),
+    cell(
+      'c-planned',
       p.next_planned_session ? timeCell(p.next_planned_session, p.timezone, viewerZone) : '—',
       p.next_planned_session && p.next_planned_by === 'patient'
         ? h('span', { class: 'hint' }, ' (booked by the patient)')
         : null,
     ),
-    h(
-      'td',
-      {},
-      p.open_flags?.length
-        ? h(
-            'ul',
-            { class: 'flags-inline' },
-            p.open_flags.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)),
-          )
-        : '—',
-    ),
+    cell('c-next', nextStep(p)),
   );
 }
 
+/** The open flags in words, most urgent first (the server's order), and the latest acknowledgement. */
+function flagsCell(p) {
+  const open = p.open_flags || [];
+  const ack = p.acknowledged;
+  return [
+    open.length
+      ? h(
+          'ul',
+          { class: 'flags-inline' },
+          open.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)),
+        )
+      : h('span', { class: 'no-flags' }, 'No open flags'),
+    ack
+      ? h(
+          'p',
+          { class: 'ack-note' },
+          `${FLAG_LABEL[ack.kind] || ack.kind} acknowledged${ack.by ? ` by ${ack.by}` : ''}, ` +
+            `${formatDate(localDate(new Date(ack.at), p.timezone))}${ack.note ? `: ${ack.note}` : ''}`,
+        )
+      : null,
+  ];
+}
+
+/** What to do next, in a few words, for the card: overdue, booked, a session to suggest, or nothing. */
+function nextStep(p) {
+  const by = (d) => formatDate(d, { weekday: true });
+  if (p.session_due === 'overdue') {
+    return h(
+      'span',
+      { class: 'overdue' },
+      `Overdue: nothing booked (suggested by ${by(p.suggested_session_by)})`,
+    );
+  }
+  if (p.next_planned_session) {
+    const when = formatDateTime(p.next_planned_session, p.timezone);
+    return p.session_due === 'booked_after_wear_off'
+      ? h('span', { class: 'overdue' }, `Booked ${when}, after the predicted wear-off`)
+      : `Booked ${when}`;
+  }
+  if (p.suggested_session_by) return `Suggest a session by ${by(p.suggested_session_by)}`;
+  return 'Nothing due';
+}
 /** Paused, discharged or closed, under the name; nothing for an active patient. */
 function careNote(p) {
   let text = null;
@@ -290,31 +352,7 @@ function invitePanel(status) {
     h('div', { class: 'stack' }, name.wrap, email.wrap),
   );
   const element = h('div', { class: 'invite' }, details, result);
-  const pendingSlot = h('div', {});
-  const pending = h(
-    'section',
-    { class: 'pending-invites', 'aria-labelledby': 'pending-title', hidden: true },
-    h('h2', { id: 'pending-title' }, 'Pending invites'),
-    pendingSlot,
-  );
-
-  async function loadPending() {
-    let items;
-    try {
-      ({ items } = await get('/api/v1/invites'));
-    } catch {
-      return; // the worklist matters more; the list shows again on the next visit
-    }
-    clear(pendingSlot);
-    pending.hidden = !items.length;
-    pendingSlot.append(
-      h(
-        'ul',
-        { class: 'invite-list' },
-        items.map((inv) => pendingInvite(inv, status, loadPending)),
-      ),
-    );
-  }
+  const { pending, loadPending } = pendingInvites(status);
 
   button.addEventListener('click', () =>
     createInvite({ button, name, email, status, showInvite, loadPending }),
@@ -368,6 +406,40 @@ function invitePanel(status) {
   return { button, element, pending, loadPending };
 }
 
+/** The pending invites, folded away with a count so the first patient stays near the top of a phone's screen. */
+function pendingInvites(status) {
+  const pendingSlot = h('div', {});
+  const pendingTitle = h('h2', { id: 'pending-title' }, 'Pending invites');
+  const pending = h(
+    'section',
+    { class: 'pending-invites', 'aria-labelledby': 'pending-title', hidden: true },
+    h('details', {}, h('summary', {}, pendingTitle), pendingSlot),
+  );
+
+  // reveal: unfolded, after the care team made an invite here (they are working with invites now).
+  async function loadPending(reveal = false) {
+    let items;
+    try {
+      ({ items } = await get('/api/v1/invites'));
+    } catch {
+      return; // the worklist matters more; the list shows again on the next visit
+    }
+    clear(pendingSlot);
+    pending.hidden = !items.length;
+    pendingTitle.textContent = `Pending invites (${items.length})`;
+    if (reveal === true) pending.querySelector('details').open = true;
+    pendingSlot.append(
+      h(
+        'ul',
+        { class: 'invite-list' },
+        items.map((inv) => pendingInvite(inv, status, loadPending)),
+      ),
+    );
+  }
+
+  return { pending, loadPending };
+}
+
 function body(name) {
   return name ? `Invite for ${name}` : 'New invite';
 }
@@ -385,7 +457,7 @@ async function createInvite({ button, name, email, status, showInvite, loadPendi
     status.textContent = invite.sends
       ? `Invite created and emailed to ${invite.email}. The code is ${invite.code}.`
       : `Invite created. The code is ${invite.code}.`;
-    await loadPending();
+    await loadPending(true);
   } catch (err) {
     status.textContent = `The invite could not be created. ${describeError(err)}`;
   } finally {

@@ -1,25 +1,78 @@
-// The timeline's flags: the open ones as cards to acknowledge, the earlier ones folded away.
-import { post, describeError } from '../../api.js';
-import { h } from '../../dom.js';
+// The timeline's flags: the open ones as cards to acknowledge (with a note, and an Undo for a
+// few minutes), the acknowledged ones with their note, the earlier ones folded away with why they closed.
+import { post, describeError, ApiError } from '../../api.js';
+import { h, field } from '../../dom.js';
 import { formatDate } from '../../dates.js';
-import { FLAG_LABEL, URGENT_DISCLAIMER, flagSentence, SAFETY_SENTENCE, DETAIL_LABEL } from '../../labels.js';
+import {
+  FLAG_LABEL,
+  URGENT_DISCLAIMER,
+  flagSentence,
+  SAFETY_SENTENCE,
+  DETAIL_LABEL,
+  RESOLUTION_LABEL,
+} from '../../labels.js';
 import { when, round } from './format.js';
+
+// How long an acknowledgement can be undone: the server's monitoring.service.UNDO_WINDOW.
+const UNDO_MS = 10 * 60 * 1000;
+// Kinds acknowledged only with a note (the server's NOTE_REQUIRED_KINDS).
+const NOTE_REQUIRED = new Set(['safety']);
 
 export function flagsSection(state, actions) {
   const flags = state.data.flags || [];
   const open = flags.filter((f) => f.status === 'open');
-  const earlier = flags.filter((f) => f.status !== 'open').reverse();
+  const acknowledged = flags.filter((f) => f.status === 'acknowledged').reverse();
+  const earlier = flags.filter((f) => f.status === 'resolved').reverse();
   return [
+    undoBar(state, actions),
     flags.some((f) => f.kind === 'urgent') ? h('p', { class: 'disclaimer' }, URGENT_DISCLAIMER) : null,
     open.length
       ? h(
           'ul',
           { class: 'flag-list' },
-          open.map((f) => h('li', {}, flagCard(f, actions))),
+          open.map((f) => h('li', {}, flagCard(f, state, actions))),
         )
       : h('p', {}, 'No open flags.'),
+    acknowledged.length
+      ? h(
+          'ul',
+          { class: 'flag-list', 'aria-label': 'Acknowledged flags' },
+          acknowledged.map((f) => h('li', {}, flagCard(f, state, actions))),
+        )
+      : null,
     earlier.length ? earlierFlags(earlier, state) : null,
   ].filter(Boolean);
+}
+
+/** After an acknowledgement: a line saying so, with Undo while the window lasts. */
+function undoBar(state, actions) {
+  const undo = state.undo;
+  if (!undo || Date.now() > undo.until) return null;
+  const button = h('button', { type: 'button', class: 'secondary small' }, 'Undo');
+  const bar = h(
+    'div',
+    { class: 'undo-bar' },
+    h('span', {}, `"${undo.label}" acknowledged. You can undo this for ${UNDO_MS / 60000} minutes.`),
+    button,
+  );
+  const timer = setTimeout(() => bar.remove(), undo.until - Date.now());
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await post(`/api/v1/flags/${encodeURIComponent(undo.id)}/unacknowledge`, {});
+      clearTimeout(timer);
+      state.undo = null;
+      actions.say(`Acknowledgement undone: "${undo.label}" is open again.`);
+      await actions.load();
+      actions.focusStatus();
+    } catch (err) {
+      state.undo = null;
+      bar.remove();
+      actions.say(describeError(err));
+      actions.focusStatus();
+    }
+  });
+  return bar;
 }
 
 function earlierFlags(earlier, state) {
@@ -33,17 +86,44 @@ function earlierFlags(earlier, state) {
       earlier.map((f) =>
         h(
           'li',
-          {},
-          `${FLAG_LABEL[f.kind] || f.kind}, raised ${formatDate(f.raised_on)}: ${f.status}` +
-            (f.acknowledged_at ? ` ${when(state, f.acknowledged_at)}` : '') +
-            (f.resolved_at && !f.acknowledged_at ? ` ${when(state, f.resolved_at)}` : ''),
+          { class: 'flag-earlier' },
+          h('strong', {}, `${FLAG_LABEL[f.kind] || f.kind}`),
+          `, raised ${formatDate(f.raised_on)}`,
+          flagHistory(f, state),
         ),
       ),
     ),
   );
 }
 
-function flagCard(f, actions) {
+/** What became of a flag: who acknowledged it and their note, and why it closed, in words. */
+function flagHistory(f, state) {
+  const lines = [];
+  if (f.acknowledged_at) {
+    const who = f.acknowledged_by_name ? ` by ${f.acknowledged_by_name}` : '';
+    lines.push(
+      h(
+        'p',
+        { class: 'ack-line' },
+        `Acknowledged${who}, ${when(state, f.acknowledged_at)}`,
+        f.acknowledge_note ? `: “${f.acknowledge_note}”` : '.',
+      ),
+    );
+  }
+  if (f.status === 'resolved') {
+    const why = RESOLUTION_LABEL[f.resolution] || 'closed';
+    lines.push(
+      h(
+        'p',
+        { class: 'resolution-line' },
+        `${why.charAt(0).toUpperCase()}${why.slice(1)}${f.resolved_at ? `, ${when(state, f.resolved_at)}` : ''}.`,
+      ),
+    );
+  }
+  return lines.length ? h('div', { class: 'flag-history' }, lines) : null;
+}
+
+function flagCard(f, state, actions) {
   const titleId = `flag-${f.id}`;
   const fmt = (d) => formatDate(d, { weekday: true });
   return h(
@@ -54,25 +134,48 @@ function flagCard(f, actions) {
     h('p', { class: 'flag-sentence' }, flagSentence(f, fmt)),
     f.details?.not_a_safety_screen ? h('p', { class: 'hint' }, SAFETY_SENTENCE) : null,
     flagFigures(f),
-    acknowledgeButton(f, titleId, actions),
+    flagHistory(f, state),
+    f.status === 'open' ? acknowledgeForm(f, titleId, state, actions) : null,
   );
 }
 
-function acknowledgeButton(f, titleId, actions) {
-  const ack = h('button', { type: 'button', class: 'secondary', 'aria-describedby': titleId }, 'Acknowledge');
-  ack.addEventListener('click', async () => {
+/** A note (optional, or required for a safety flag) and the Acknowledge button. */
+function acknowledgeForm(f, titleId, state, actions) {
+  const required = NOTE_REQUIRED.has(f.kind);
+  const note = field({
+    label: required ? 'What was done (required)' : 'What was done (optional)',
+    name: 'note',
+    id: `ack-note-${f.id}`,
+    maxlength: 2000,
+    required: required || null,
+    hint: 'For example: called, booked for Tuesday. The care team sees it with the flag.',
+  });
+  const ack = h('button', { type: 'submit', class: 'secondary', 'aria-describedby': titleId }, 'Acknowledge');
+  const form = h('form', { class: 'ack-form', novalidate: true }, note.wrap, ack);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = note.input.value.trim();
+    note.setError(null);
+    if (required && !text) {
+      note.setError('Say what was done before acknowledging this flag.');
+      note.input.focus();
+      return;
+    }
     ack.disabled = true;
+    const label = FLAG_LABEL[f.kind] || f.kind;
     try {
-      await post(`/api/v1/flags/${encodeURIComponent(f.id)}/acknowledge`, {});
-      actions.say(`Flag "${FLAG_LABEL[f.kind] || f.kind}" acknowledged.`);
+      await post(`/api/v1/flags/${encodeURIComponent(f.id)}/acknowledge`, text ? { note: text } : {});
+      state.undo = { id: f.id, label, until: Date.now() + UNDO_MS };
+      actions.say(`Flag "${label}" acknowledged.`);
       await actions.load();
       actions.focusStatus();
     } catch (err) {
       ack.disabled = false;
+      if (err instanceof ApiError && err.fields?.note) note.setError(err.fields.note.join(' '));
       actions.say(describeError(err));
     }
   });
-  return ack;
+  return form;
 }
 
 function flagFigures(f) {

@@ -30,7 +30,7 @@ export function timelinePage({ base, status, rangeBar, baseline }) {
   const element = h(
     'section',
     { class: 'page wide timeline' },
-    h('p', { class: 'crumbs' }, h('a', { href: '#/patients' }, '← Back to worklist')),
+    h('p', { class: 'crumbs' }, h('a', { href: lastWorklist() }, '← Back to worklist')),
     slots.heading,
     slots.lead,
     slots.mailNotice,
@@ -98,4 +98,10 @@ function exportSection(base) {
       link(`${base}/sessions.ics`, 'planned-sessions.ics', 'Planned sessions (.ics)'),
     ),
   );
+}
+
+/** The worklist as last shown, with its filter and search (views/worklist.js, WORKLIST_KEY). */
+function lastWorklist() {
+  const hash = sessionStorage.getItem('afterglow:worklist-hash') || '';
+  return hash.startsWith('#/patients') ? hash : '#/patients';
 }
