@@ -37,9 +37,9 @@ export async function render(ctx) {
       h('div', { class: 'page-head' }, h('h1', {}, 'Worklist'), invite.button),
       status,
       invite.element,
-      invite.pending,
       tools,
       tableSlot,
+      invite.pending, // after the patients: the worklist comes first
     ),
   );
   invite.loadPending();
@@ -289,7 +289,7 @@ function nextStep(p) {
       : `Booked ${when}`;
   }
   if (p.suggested_session_by) return `Suggest a session by ${by(p.suggested_session_by)}`;
-  return 'Nothing due';
+  return p.open_flags?.length ? 'Review the open flag on the timeline' : 'Nothing due';
 }
 /** Paused, discharged or closed, under the name; nothing for an active patient. */
 function careNote(p) {

@@ -34,9 +34,12 @@ export function flagsSection(state, actions) {
         )
       : h('p', {}, 'No open flags.'),
     acknowledged.length
+      ? h('p', { class: 'hint', id: 'acknowledged-flags' }, 'Acknowledged, still standing:')
+      : null,
+    acknowledged.length
       ? h(
           'ul',
-          { class: 'flag-list', 'aria-label': 'Acknowledged flags' },
+          { class: 'flag-list', 'aria-labelledby': 'acknowledged-flags' },
           acknowledged.map((f) => h('li', {}, flagCard(f, state, actions))),
         )
       : null,
