@@ -201,3 +201,56 @@ def test_a_safety_flag_needs_a_note(app, patient, provider_client):
     assert response.get_json()["acknowledge_note"] == "Called; safety plan reviewed"
     # Acknowledged already: asking again without a note is the same answer, not a 422.
     assert acknowledge(provider_client, flag).get_json() == response.get_json()
+
+
+def acknowledged_flag(app, patient, provider, note):
+    with app.app_context():
+        now = utcnow()
+        db.session.add(
+            Flag(
+                patient_id=uuid.UUID(patient.user["id"]),
+                kind="side_effect",
+                occurrence=f"side_effect:{uuid.uuid4()}",
+                raised_on=today_of(patient),
+                raised_at=now,
+                details={},
+                status="acknowledged",
+                acknowledged_by_id=uuid.UUID(provider["id"]),
+                acknowledged_at=now,
+                acknowledge_note=note,
+            )
+        )
+        db.session.commit()
+
+
+def worklist_statements(app, client):
+    from sqlalchemy import event
+
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        items = client.get("/api/v1/patients").get_json()["items"]
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return items, len(statements)
+
+
+def test_the_worklist_reads_the_page_acknowledgements_in_one_query(
+    app, make_patient, provider, provider_client
+):
+    """No query per patient: two patients with notes cost what five do."""
+    patients = [make_patient(provider, name=f"Pat {n}") for n in range(5)]
+    for pat in patients[:2]:
+        acknowledged_flag(app, pat, provider, f"Called {pat.user['name']}")
+    provider_client.get("/api/v1/patients")  # the first read records sightings; the rest as any day
+    items, few = worklist_statements(app, provider_client)
+    assert sum(1 for item in items if item["acknowledged"]) == 2
+    for pat in patients[2:]:
+        acknowledged_flag(app, pat, provider, "Booked")
+    items, many = worklist_statements(app, provider_client)
+    notes = {item["name"]: item["acknowledged"]["note"] for item in items}
+    assert notes["Pat 0"] == "Called Pat 0" and notes["Pat 4"] == "Booked"
+    assert many == few
