@@ -71,7 +71,8 @@ def unacknowledge_flag(flag, *, actor, now) -> Flag:
     patient = db.session.get(Patient, flag.patient_id)
     summary = locked_summary(patient, now)
     db.session.refresh(flag)
-    if flag.status == OPEN:
+    if flag.status == OPEN:  # undone already: the same answer, and a row in the trail like acknowledge's
+        audit.record(actor, "update", f"flag:{flag.id}", flag.patient_id, at=now)
         return _flag_changed(flag, summary, patient)
     if flag.status != ACKNOWLEDGED:
         raise ApiError(

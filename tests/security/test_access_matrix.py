@@ -103,6 +103,7 @@ MATRIX = {
     # Flags are for the care team only: a patient's role lacks them altogether.
     ("GET",    "/api/v1/patients/{pid}/flags"):            (401,  403,   403,   200,   404),
     ("POST",   "/api/v1/flags/{flag_id}/acknowledge"):     (401,  403,   403,   200,   404),
+    ("POST",   "/api/v1/flags/{flag_id}/unacknowledge"):   (401,  403,   403,   200,   404),
     # The token in the URL is the credential (calendar apps cannot log in).
     ("GET",    "/api/v1/feeds/{token}/sessions.ics"):      (200,  200,   200,   200,   200),
     # Providers get no reminders.
