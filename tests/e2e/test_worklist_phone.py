@@ -10,6 +10,15 @@ from tests.e2e.support import PHONE, axe_check, expect, log_in, screenshot, seed
 
 pytestmark = pytest.mark.e2e
 WIDE_DESK = {"viewport": {"width": 1366, "height": 900}}
+FLAG_WORDS = {
+    "safety": "Safety answer",
+    "urgent": "Urgent",
+    "side_effect": "Side effect",
+    "wearing_off": "Wearing off",
+    "data_gap": "No recent check-ins",
+    "plan_maintenance": "Plan maintenance",
+    "non_response": "No response",
+}
 SMALL_PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 
 
@@ -203,3 +212,33 @@ def test_a_closed_flag_says_why_in_words(app, make_provider, make_patient, new_c
         earlier.scroll_into_view_if_needed()
         screenshot(page, f"timeline-flag-resolution-{size}", full_page=False)
         axe_check(page, f"timeline-flag-resolution-{size}")
+
+
+def test_the_demo_clinic_on_a_phone_shows_every_open_flag_in_words(app, new_context):
+    from diary.db_types import utcnow
+    from diary.demo import service as demo
+    from diary.extensions import db
+
+    with app.app_context():
+        demo.seed(patients=12, days=180, now=utcnow())
+        db.session.commit()
+    page = new_context(PHONE, bypass_csp=True, reduced_motion="reduce").new_page()
+    log_in(page, demo.PROVIDER_EMAIL, demo.PASSWORD)
+    table = page.get_by_role("table", name="Patients")
+    expect(table.get_by_role("row").nth(1)).to_be_visible()
+    from tests.conftest import login
+
+    items = login(app, demo.PROVIDER_EMAIL, demo.PASSWORD).get("/api/v1/patients").get_json()["items"]
+    expect(table.get_by_role("row")).to_have_count(len(items) + 1)
+    assert any(item["open_flags"] for item in items)
+    for item in items:
+        row = table.get_by_role("row").filter(has=page.get_by_role("link", name=item["name"], exact=True))
+        words = [FLAG_WORDS[kind] for kind in item["open_flags"]]
+        tags = row.locator(".flag-tag")
+        expect(tags).to_have_text(words)  # every open flag, most urgent first, in words
+        for n in range(len(words)):
+            box = tags.nth(n).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (item["name"], words[n])
+    assert fits(page), "the demo worklist scrolls sideways"
+    screenshot(page, "worklist-demo-390")
+    axe_check(page, "worklist-demo-390")
