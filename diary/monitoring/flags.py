@@ -204,9 +204,12 @@ def _resolve(live, wanted, causes, now) -> None:
             reason = WITHDRAWN
         if reason:
             flag.status, flag.resolved_at, flag.resolution = RESOLVED, now, reason
-        elif event.day != flag.raised_on or event.details != flag.details:
-            # Backfilled data moved or reworded it; the same occurrence keeps its id.
-            flag.raised_on, flag.details = event.day, event.details
+            continue
+        details = followed(flag.details, event)
+        if event.day != flag.raised_on or details != flag.details:
+            # Backfilled data moved or reworded it, or the forecast moved; the same occurrence
+            # keeps its id.
+            flag.raised_on, flag.details = event.day, details
 
 
 def _raise(patient_id, live, wanted, known, causes, now) -> None:
@@ -228,7 +231,7 @@ def _raise(patient_id, live, wanted, known, causes, now) -> None:
                 cycle_start=cycle_start,
                 raised_on=event.day,
                 raised_at=now,
-                details=event.details,
+                details=followed(None, event),
                 status=RESOLVED if reason else OPEN,
                 resolved_at=now if reason else None,
                 resolution=reason,
@@ -258,10 +261,38 @@ def _reopen(flag, event):
         with db.session.begin_nested():
             flag.status = ACKNOWLEDGED if flag.acknowledged_at else OPEN
             flag.resolved_at = flag.resolution = None
-            flag.raised_on, flag.details = event.day, event.details
+            flag.raised_on, flag.details = event.day, followed(flag.details, event)
             db.session.flush()
     except IntegrityError:
         db.session.refresh(flag)  # another open flag of its kind: it stays withdrawn
+
+
+def followed(stored, event) -> dict:
+    """The details a flag takes from its event, with the history of what a flag that follows
+    the forecast said when (docs/relief.md, "A flag that follows the forecast"): ``history``
+    is ``[{"on", "predicted_wear_off_date", "suggested_session_by"}, ...]``, oldest first,
+    starting with the raise day's forecast; a day's entry is added only when the forecast
+    moved (a later change the same day replaces that day's)."""
+    details = event.details
+    if "forecast_on" not in details:
+        return details
+    history = list((stored or {}).get("history") or [])
+    if not history:
+        history = [{"on": event.day.isoformat(), **details["raised_with"]}]
+    entry = {
+        "on": details["forecast_on"],
+        "predicted_wear_off_date": details["predicted_wear_off_date"],
+        "suggested_session_by": details["suggested_session_by"],
+    }
+    if len(history) > 1 and history[-1]["on"] == entry["on"]:
+        history.pop()  # the day's latest forecast stands for the day
+    if _dates(history[-1]) != _dates(entry):
+        history.append(entry)
+    return {**details, "history": history}
+
+
+def _dates(entry) -> tuple[str, str]:
+    return entry["predicted_wear_off_date"], entry["suggested_session_by"]
 
 
 def set_open_flags(summary, kinds):

@@ -15,7 +15,9 @@ the rules on day t with the data dated up to t only, so a later entry never
 rewrites what was raised earlier and the same history always gives the same
 events. The persistence layer diffs these events against its stored flags.
 ``evaluate_from`` resumes from a checkpoint taken at the open course's first
-session (checkpoint.py) and walks the open cycle alone. The walk is walk.py,
+session (checkpoint.py) and walks the open cycle alone. ``evaluate`` and
+``evaluate_from`` give the flags' view of the day: the open cycle's
+plan_maintenance follows the day's forecast (rules/plan_follow.py). The walk is walk.py,
 the rules rules/, their state state.py.
 
 ``ReliefParams.rules`` picks the rule set: ``v1`` (the first rules, docs/relief.md) or
@@ -44,7 +46,9 @@ Every event's ``details`` (JSON-ready: ISO dates, numbers) carry
   suggested_session_by, expected_duration; v1: for history estimate_days, method
   (``median`` | ``kaplan_meier``), cycles; for trend slope, threshold. v2:
   interval_80 (two ISO dates), probability_within_lead, lead_days, sources,
-  why (plain words)
+  why (plain words). From ``evaluate``, the open cycle's carry the forecast of
+  the day instead of the raise day's, and besides forecast_on (that day) and
+  raised_with (the raise day's predicted_wear_off_date and suggested_session_by)
 - ``cycle_censored`` (informational, on the next course's T0; its cycle_start
   and last_session are the ended cycle's): duration_at_least,
   next_course_start, non_response, counts_for_forecast, baseline, nadir
@@ -90,7 +94,7 @@ def assess(
     **inputs: Unpack[Inputs],
 ) -> Assessment:
     """The assessment of the current cycle as of the day (the replay's last day)."""
-    return assessment(walk(*_read(history, day, inputs), params))
+    return assessment(walk(*_read(history, day, inputs), params, follow=True))
 
 
 def evaluate(
@@ -99,8 +103,10 @@ def evaluate(
     params: ReliefParams = DEFAULT_PARAMS,
     **inputs: Unpack[Inputs],
 ) -> tuple[list[Event], Assessment]:
-    """``replay`` and ``assess`` for the same day from one pass over the history."""
-    run = walk(*_read(history, day, inputs), params)
+    """``replay`` and ``assess`` for the same day from one pass over the history; the open
+    cycle's plan_maintenance follows the day's forecast (restated, or withdrawn by a
+    booking: rules/plan_follow.py), as the assessment shows it."""
+    run = walk(*_read(history, day, inputs), params, follow=True)
     return run.events, assessment(run)
 
 
@@ -120,7 +126,7 @@ def evaluate_from(
     """``evaluate``, resumed from ``checkpoint`` when it still matches the data (checkpoint.py),
     and the checkpoint to keep for the next evaluation. With the clinic prior the
     checkpoint was made with, the result is exactly ``evaluate``'s."""
-    run = walk(*_read(history, day, inputs), params, checkpoint)
+    run = walk(*_read(history, day, inputs), params, checkpoint, follow=True)
     return Evaluation(run.events, assessment(run), run.checkpoint)
 
 

@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from datetime import date
 from typing import Any
 
+from .assessment import Outlook
 from .checkpoint import Checkpoint
 from .courses import courses
 from .events import Event
@@ -126,6 +127,7 @@ class Run:
         "cycle",
         "checkpoint",
         "first_baseline",
+        "outlook",
     )
 
     def __init__(
@@ -160,6 +162,8 @@ class Run:
         self.cycle: Cycle | None = None
         self.checkpoint: Checkpoint | None = None  # the state at the open course's start
         self.first_baseline: float | None = None
+        # the open cycle's forecast as of ``until``, once computed (rules/plan_follow.py)
+        self.outlook: Outlook | None = None
         if self.courses:
             self.first_baseline = self.window_median(self.courses[0][0])
 
@@ -167,6 +171,16 @@ class Run:
         """The last logged day up to ``until``."""
         end = bisect_right(self.days, self.until)
         return self.days[end - 1] if end else None
+
+    def booked(self, t: int, suggested: int, predicted: int) -> bool:
+        """Whether a booking answers plan_maintenance on day ``t``: the one rule
+        (docs/relief.md, "A flag that follows the forecast"). A session booked on a day
+        from ``t`` to the suggested day answers it; once the suggested day has come
+        (today or past), one booked by the predicted wear-off day does. Both ends
+        included. A booking already past and not completed was missed: it answers nothing."""
+        by = suggested if suggested > t else predicted
+        i = bisect_left(self.planned, t)
+        return i < len(self.planned) and self.planned[i] <= by
 
     def emit(self, t: int, kind: str, c: Cycle, details: dict[str, Any]) -> None:
         c.raised.add(kind)

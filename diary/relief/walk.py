@@ -15,12 +15,12 @@ from datetime import date
 from hashlib import blake2b
 from typing import Any
 
-from .assessment import Assessment, CycleFacts, build_assessment
+from .assessment import Assessment, CycleFacts, Outlook, build_assessment
 from .checkpoint import ENGINE_DIGEST, Checkpoint
 from .events import CYCLE_CENSORED, NON_RESPONSE, PLAN_MAINTENANCE, URGENT, WEARING_OFF, Event
 from .history import History
 from .params import ReliefParams
-from .rules import RuleSet, rule_set
+from .rules import RuleSet, plan_follow, rule_set
 from .rules.baseline import cycle_baseline, lower_nadir, no_baseline
 from .rules.data_gap import data_gap, silence_start
 from .rules.non_response import non_response
@@ -33,8 +33,19 @@ _PLAN_SETTLED = frozenset((PLAN_MAINTENANCE, WEARING_OFF, NON_RESPONSE))
 _FORECAST_SETTLED = frozenset((WEARING_OFF, NON_RESPONSE))
 
 
-def walk(history: History, until: date, params: ReliefParams, checkpoint: Checkpoint | None = None) -> Run:
-    """The run of every course up to ``until``, resumed from ``checkpoint`` when it still holds."""
+def walk(
+    history: History,
+    until: date,
+    params: ReliefParams,
+    checkpoint: Checkpoint | None = None,
+    *,
+    follow: bool = False,
+) -> Run:
+    """The run of every course up to ``until``, resumed from ``checkpoint`` when it still holds.
+
+    ``follow``: the open cycle's plan_maintenance is restated with the forecast as of
+    ``until``, or withdrawn by a booking (rules/plan_follow.py): the flags' view of
+    today. Without it the events are the replay's, each as raised on its day."""
     rules = rule_set(params)
     own, clinic = rules.priors(history)
     run = Run(history, until, params, own, clinic)
@@ -54,7 +65,20 @@ def walk(history: History, until: date, params: ReliefParams, checkpoint: Checkp
         run.cycle = cycle
         end = courses[k + 1][0] - 1 if k + 1 < len(courses) else run.until
         _walk_cycle(run, rules, cycle, course, end)
+    if follow and run.cycle is not None and PLAN_MAINTENANCE in run.cycle.raised:
+        outlook = _outlook(run)
+        if outlook is not None:
+            plan_follow.follow(run, run.cycle, outlook)
     return run
+
+
+def _outlook(run: Run) -> Outlook | None:
+    """The open cycle's forecast as of ``until``, computed once (the assessment and the
+    plan_maintenance it restates read the same); None once the cycle wore off or did not respond."""
+    c = run.cycle
+    if run.outlook is None and c is not None and c.raised.isdisjoint(_FORECAST_SETTLED):
+        run.outlook = rule_set(run.p).outlook(run, c, run.until)
+    return run.outlook
 
 
 def _resume(run: Run, checkpoint: Checkpoint) -> int:
@@ -195,9 +219,7 @@ def assessment(run: Run) -> Assessment:
     current = smoothed(run.p, c) if c.scores and c.scores[-1][0] == latest else None
     if current is None and latest is not None:
         current = float(run.score_at[latest])
-    outlook = None
-    if c.raised.isdisjoint(_FORECAST_SETTLED):
-        outlook = rule_set(run.p).outlook(run, c, run.until)
+    outlook = _outlook(run)
     facts = CycleFacts(
         date.fromordinal(c.last),
         c.baseline,

@@ -7,7 +7,6 @@ reaches W; the flag comes suggest_days_before days ahead of it.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from datetime import date
 from typing import Any
 
@@ -59,11 +58,7 @@ def _plan_maintenance(run: Run, c: Cycle, t: int) -> None:
     suggested = predicted - run.p.suggest_days_before
     if basis == PRIOR or t < suggested:
         return
-    # Decision: a booking counts if it is dated from t (today's included) to
-    # the day before the predicted date; a planned date already past and
-    # still not completed was missed, so it holds nothing back.
-    i = bisect_left(run.planned, t)
-    if i < len(run.planned) and run.planned[i] < predicted:
+    if run.booked(t, suggested, predicted):
         return
     why: dict[str, Any]
     if basis == TREND and slope is not None:

@@ -8,7 +8,6 @@ reaches plan_probability, on a basis other than the prior alone.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from datetime import date
 from typing import Any
 
@@ -43,9 +42,7 @@ def plan_maintenance(run: Run, c: Cycle, t: int) -> None:
     forecast, basis, sources = _forecast(run, c, t)
     if basis == PRIOR or forecast.within_lead < p.plan_probability:
         return
-    predicted = c.last + forecast.median
-    i = bisect_left(run.planned, t)
-    if i < len(run.planned) and run.planned[i] < predicted:
+    if run.booked(t, c.last + forecast.suggested, c.last + forecast.median):
         return
     run.emit(
         t,
