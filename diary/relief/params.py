@@ -38,6 +38,8 @@ _AT_LEAST_ONE = (
     "prior_course_days",
     "plan_lead_days",
     "cusum_min_above",
+    "return_scores",
+    "return_window_days",
     "forecast_max_days",
     "nadir_scores",
 )
@@ -93,6 +95,10 @@ class ReliefParams:
     cusum_limit: float = 3.5  # raise wearing_off when the sum reaches this
     cusum_min_above: int = 2  # ... and at least this many of its scores are >= W
     cusum_reset_days: int = 7  # a silence this long empties the sum
+    # back at the baseline: the mean of this many of the run's latest scores, within
+    # return_window_days, at or above B is a wear-off whatever the sum (rules/cusum.py)
+    return_scores: int = 3
+    return_window_days: int = 4
     # ---- v2: the forecast of this cycle's wear-off day
     plan_lead_days: int = 7  # plan_maintenance when P(wear-off within this) ...
     plan_probability: float = 0.6  # ... reaches this

@@ -55,6 +55,9 @@ TOO_SHORT_DAYS = 5
 PLAN_FROM_CYCLE = 3
 #: A plan_maintenance this many days before the truth, or more, is too early.
 PLAN_TOO_EARLY_DAYS = 10
+#: A session booked on the first flag's suggested day is on time from this many days
+#: before the truth to the truth's own day; earlier is early, after it late.
+BOOK_ON_TIME_DAYS = 5
 
 
 def load_bench() -> Any | None:
@@ -70,16 +73,22 @@ def load_bench() -> Any | None:
 
 def detector(
     params: ReliefParams, prior_durations: tuple[float, ...] = ()
-) -> Callable[..., list[tuple[int, str]]]:
-    """``diary.relief.replay`` with ``params``, seen through day numbers (day 0 is the first session)."""
+) -> Callable[..., list[tuple[int, str, int | None]]]:
+    """``diary.relief.replay`` with ``params``, seen through day numbers (day 0 is the first
+    session): (day, kind, the suggested_session_by of a plan_maintenance or None)."""
 
-    def detect(scores: dict[int, int], sessions: list[int], until: int) -> list[tuple[int, str]]:
+    def detect(scores: dict[int, int], sessions: list[int], until: int) -> list[tuple[int, str, int | None]]:
         s = {D0 + dt.timedelta(days=k): v for k, v in scores.items()}
         ses = [D0 + dt.timedelta(days=k) for k in sessions]
         events = replay(s, ses, D0 + dt.timedelta(days=until), params=params, prior_durations=prior_durations)
-        return [((e.day - D0).days, e.kind) for e in events]
+        return [((e.day - D0).days, e.kind, _suggested(e)) for e in events]
 
     return detect
+
+
+def _suggested(event: Any) -> int | None:
+    by = event.details.get("suggested_session_by") if event.kind == "plan_maintenance" else None
+    return (dt.date.fromisoformat(by) - D0).days if by else None
 
 
 def cohorts(
@@ -126,16 +135,22 @@ def judge_scenario(  # noqa: C901 (a tally over cycles; its branches are the def
       truth, with no wearing_off in it, is not counted.
     - plans (maintenance, from cycle PLAN_FROM_CYCLE on): a plan_maintenance in
       the cycle, no later than its wearing_off, has a lead (truth minus its
-      day); else it is missing.
+      day); else it is missing. A clinic that books on the first flag's
+      suggested day (or on the flag's day, if that is past) books on time
+      (0 to BOOK_ON_TIME_DAYS days before the truth), early (more) or late (after
+      it): shares of the judged cycles, a missing plan counting as none.
     - non-response (first course): the share of non-responders flagged, and how
       many responders were flagged.
     """
     detected, early, missed = [], 0, 0
     leads: list[int] = []
+    bookings: list[int] = []  # truth minus the booked day
     plan_cycles = plans_missing = 0
     non_responders = flagged_non_responders = flagged_responders = 0
     for patient in patients:
-        events = sorted(detect(patient["scores"], patient["sessions"], patient["until"]))
+        raw = sorted(detect(patient["scores"], patient["sessions"], patient["until"]), key=lambda e: e[:2])
+        suggested = {(e[0], e[1]): e[2] for e in raw if len(e) > 2 and e[2] is not None}
+        events = [(e[0], e[1]) for e in raw]
         if not plans:
             flagged = any(kind == "non_response" for _, kind in events)
             if patient["responder"]:
@@ -166,6 +181,8 @@ def judge_scenario(  # noqa: C901 (a tally over cycles; its branches are the def
                     plans_missing += 1
                 else:
                     leads.append(truth - plan)
+                    if (plan, "plan_maintenance") in suggested:
+                        bookings.append(truth - max(plan, suggested[(plan, "plan_maintenance")]))
     judged = len(detected) + early + missed
     delays = sorted(detected)
     figures: dict[str, Any] = {
@@ -182,6 +199,9 @@ def judge_scenario(  # noqa: C901 (a tally over cycles; its branches are the def
             median_plan_lead_days=statistics.median(leads) if leads else None,
             plan_too_early_share=_share(sum(lead > PLAN_TOO_EARLY_DAYS for lead in leads), plan_cycles),
             plan_missing_share=_share(plans_missing, plan_cycles),
+            booking_on_time_share=_share(sum(0 <= b <= BOOK_ON_TIME_DAYS for b in bookings), plan_cycles),
+            booking_early_share=_share(sum(b > BOOK_ON_TIME_DAYS for b in bookings), plan_cycles),
+            booking_late_share=_share(sum(b < 0 for b in bookings), plan_cycles),
         )
     else:
         figures.update(

@@ -36,7 +36,9 @@ def line(label: str, result: dict[str, dict[str, Any]]) -> str:
         f"p90 {f['p90_delay_days']} | maintenance: sens {m['sensitivity']} false-early {m['false_early']} "
         f"median {m['median_delay_days']} plan>=2d {m['plan_lead2_share']} "
         f"plan>10d {m['plan_too_early_share']} "
-        f"missing {m['plan_missing_share']} median lead {m['median_plan_lead_days']}"
+        f"missing {m['plan_missing_share']} median lead {m['median_plan_lead_days']} "
+        f"| booking on time {m.get('booking_on_time_share')} early {m.get('booking_early_share')} "
+        f"late {m.get('booking_late_share')}"
     )
 
 

@@ -22,6 +22,9 @@ OUT_OF = {
     "plan_lead2_share": "plan_cycles",
     "plan_too_early_share": "plan_cycles",
     "plan_missing_share": "plan_cycles",
+    "booking_on_time_share": "plan_cycles",
+    "booking_early_share": "plan_cycles",
+    "booking_late_share": "plan_cycles",
 }
 SHARES = set(OUT_OF)
 # Measured on 2026-12-07 with the engine of this commit: (figure, "higher" or "lower" is better, value)
@@ -36,12 +39,16 @@ COMMITTED = {
             ("nonresponse_false", "lower", 2),
         ],
         "maintenance": [
-            ("sensitivity", "higher", 0.855),
+            ("sensitivity", "higher", 0.859),
             ("false_early", "lower", 0.048),
             ("median_delay_days", "lower", 2),
             ("plan_lead2_share", "higher", 0.778),
             ("plan_too_early_share", "lower", 0.284),
             ("plan_missing_share", "lower", 0.052),
+            # a clinic booking on the first flag's suggested day (issue 24)
+            ("booking_on_time_share", "higher", 0.428),
+            ("booking_early_share", "lower", 0.407),
+            ("booking_late_share", "lower", 0.113),
         ],
     },
     "v1": {
@@ -60,6 +67,9 @@ COMMITTED = {
             ("plan_lead2_share", "higher", 0.588),
             ("plan_too_early_share", "lower", 0.191),
             ("plan_missing_share", "lower", 0.124),
+            ("booking_on_time_share", "higher", 0.428),
+            ("booking_early_share", "lower", 0.366),
+            ("booking_late_share", "lower", 0.082),
         ],
     },
 }

@@ -10,7 +10,9 @@ def wearing_off(run: Run, c: Cycle, t: int, value: float) -> None:
     """Each score adds (score - (W - slack)), clipped to +-clip; the sum never
     goes below 0. wearing_off when the sum reaches ``cusum_limit`` with at
     least ``cusum_min_above`` of the run's scores >= W, today's among them,
-    on or after TL + wear_off_min_days. The day the run began estimates the
+    on or after TL + wear_off_min_days; or when the run's latest scores are back at
+    the baseline (``_back_at_baseline``), with as many of its scores >= W, before the
+    sum reaches its limit. The day the run began estimates the
     start of the rise, its first score >= W the wear-off's day: the duration
     the forecasts learn from.
 
@@ -40,12 +42,26 @@ def wearing_off(run: Run, c: Cycle, t: int, value: float) -> None:
         if c.cusum_crossed is None:
             c.cusum_crossed = t
     if (
-        c.cusum >= p.cusum_limit * sd
-        and value >= threshold
-        and c.cusum_above >= p.cusum_min_above
+        c.cusum_above >= p.cusum_min_above
         and t >= c.last + p.wear_off_min_days
+        and ((c.cusum >= p.cusum_limit * sd and value >= threshold) or _back_at_baseline(run, c, t))
     ):
         _wore_off(run, c, t, value)
+
+
+def _back_at_baseline(run: Run, c: Cycle, t: int) -> bool:
+    """Relief is gone when the scores are back at the pre-treatment level: the mean of the
+    run's latest ``return_scores`` scores, all within ``return_window_days`` ending at t,
+    is at least the baseline B. A return to baseline is a wear-off, whatever the sum: for
+    a patient whose relief was modest, W lies close to B, so the sum (which counts from
+    W - slack) grows slowly while the scores sit at B; the noise margin that keeps it from
+    firing on the plateau's noise is not needed there (docs/relief.md, "Back at the baseline")."""
+    p = run.p
+    if c.baseline is None or c.cusum_start is None:
+        return False
+    since = max(t - p.return_window_days, c.cusum_start - 1)
+    recent = [v for d, v in c.scores[-p.return_scores :] if d > since]
+    return len(recent) == p.return_scores and sum(recent) >= p.return_scores * c.baseline
 
 
 def _wore_off(run: Run, c: Cycle, t: int, value: float) -> None:
