@@ -136,6 +136,7 @@ function flagCard(f, state, actions) {
     h('p', { class: 'hint' }, `Raised ${formatDate(f.raised_on, { weekday: true })}`),
     h('p', { class: 'flag-sentence' }, flagSentence(f, fmt)),
     f.details?.not_a_safety_screen ? h('p', { class: 'hint' }, SAFETY_SENTENCE) : null,
+    forecastHistory(f, fmt),
     flagFigures(f),
     flagHistory(f, state),
     f.status === 'open' ? acknowledgeForm(f, titleId, state, actions) : null,
@@ -181,10 +182,32 @@ function acknowledgeForm(f, titleId, state, actions) {
   return form;
 }
 
-function flagFigures(f) {
-  const figures = Object.entries(f.details || {}).filter(
-    ([k, v]) => v != null && k !== 'not_a_safety_screen',
+// What a plan_maintenance flag said when: it follows the forecast (docs/relief.md).
+function forecastHistory(f, fmt) {
+  const history = f.details?.history || [];
+  if (history.length < 2) return null;
+  return h(
+    'details',
+    { class: 'flag-history' },
+    h('summary', {}, `What this flag said (${history.length} forecasts)`),
+    h(
+      'ul',
+      { class: 'plain-list' },
+      history.map((e) =>
+        h(
+          'li',
+          {},
+          `${fmt(e.on)}: wear-off around ${fmt(e.predicted_wear_off_date)}, session by ${fmt(e.suggested_session_by)}`,
+        ),
+      ),
+    ),
   );
+}
+
+const NOT_FIGURES = new Set(['not_a_safety_screen', 'history', 'raised_with', 'forecast_on']);
+
+function flagFigures(f) {
+  const figures = Object.entries(f.details || {}).filter(([k, v]) => v != null && !NOT_FIGURES.has(k));
   if (!figures.length) return null;
   return h(
     'details',
