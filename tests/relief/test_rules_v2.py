@@ -350,3 +350,33 @@ def test_a_checkpoint_from_another_engine_or_garbage_is_not_used():
     assert relief.evaluate_from(moved, scores, sessions, day(199))[:2] == cold
     for garbage in (None, {}, {"start": "x"}, [], {"start": "2026-01-01", "key": "k", "events": [[1]]}):
         assert relief.Checkpoint.from_json(garbage) is None
+
+
+def test_evaluate_restates_the_open_plan_maintenance_with_the_days_forecast():
+    """Issue 24: the flag follows the forecast (rules/plan_follow.py); replay keeps it as raised."""
+    scores, sessions = cycles([20, 21, 19, 20, 22])
+    last = sessions[-1]
+    flat = {**scores, **{day(t): 5 for t in range(last + 1, last + 25)}}
+    ses = [day(s) for s in sessions]
+    [raised] = [
+        e for e in replay(flat, ses, day(last + 24)) if e.kind == "plan_maintenance" and e.day > day(last)
+    ]
+    for today in (raised.day, day(last + 24)):
+        events, assessment = evaluate(flat, ses, today)
+        [plan] = [e for e in events if e.kind == "plan_maintenance" and e.day > day(last)]
+        assert plan.day == raised.day  # raised when it was raised
+        assert plan.details["predicted_wear_off_date"] == assessment.predicted_wear_off_date.isoformat()
+        assert plan.details["suggested_session_by"] == assessment.suggested_session_by.isoformat()
+        assert plan.details["forecast_on"] == today.isoformat()
+        assert plan.details["raised_with"] == {
+            "predicted_wear_off_date": raised.details["predicted_wear_off_date"],
+            "suggested_session_by": raised.details["suggested_session_by"],
+        }
+    # flat scores moved the forecast later than it was on the day it was raised
+    assert plan.details["suggested_session_by"] > raised.details["suggested_session_by"]
+    # a booking on today's suggested day withdraws it; one the day after does not
+    by = date.fromisoformat(plan.details["suggested_session_by"])
+    booked, _ = evaluate(flat, ses, day(last + 24), planned=[by])
+    assert not [e for e in booked if e.kind == "plan_maintenance" and e.day > day(last)]
+    later, _ = evaluate(flat, ses, day(last + 24), planned=[by + timedelta(days=1)])
+    assert [e for e in later if e.kind == "plan_maintenance" and e.day > day(last)]
