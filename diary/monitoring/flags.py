@@ -22,6 +22,8 @@ raised (those with a ``cycle_start``) and leaves any other flag alone:
   so does one closed as ``new_cycle`` when the newer course goes (its session
   deleted, or moved to a booking). Flags are never deleted: each one ends with a
   reason the care team can read.
+  An open plan_maintenance takes the current forecast from its event (the engine
+  restates it each day) and keeps ``details["history"]``, what it said when (``followed``).
   An urgent or wearing_off whose event only the patient's own dose took away (the
   dose's day has no check-in the rules read, and it moves TL) stands: the replay
   of the care team's sessions alone still raises it (``Causes.held``).
