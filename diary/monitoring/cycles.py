@@ -7,6 +7,8 @@ refresh costs one more query, not another replay: every ended cycle's event
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import delete, select, update
 
 from .. import relief
@@ -14,10 +16,28 @@ from ..extensions import db
 from ..idempotency import insert_ignoring_duplicates
 from .models import INDUCTION, MAINTENANCE, SINGLE, ReliefCycle
 
+#: The response at a fixed time point (docs/api.md, "Relief monitoring"): the daily score on this
+#: day after the course's last session, or failing that the nearest within FIXED_RESPONSE_SLACK days.
+FIXED_RESPONSE_DAY, FIXED_RESPONSE_SLACK = 7, 1
 
-def cycle_rows(patient, events, assessment, completed, routes, today, *, gap) -> list[dict]:
+
+def fixed_day_score(scores: dict[date, int], last: date, before: date | None, today: date) -> int | None:
+    """The daily score nearest to day FIXED_RESPONSE_DAY after ``last`` (day 7, then 6, then 8), a real
+    total, never a smoothed one; only days up to ``today`` and before ``before`` (the next course)."""
+    offsets = [0]
+    for k in range(1, FIXED_RESPONSE_SLACK + 1):
+        offsets += [-k, k]
+    for offset in offsets:
+        day = last + timedelta(days=FIXED_RESPONSE_DAY + offset)
+        if day <= today and (before is None or day < before) and day in scores:
+            return scores[day]
+    return None
+
+
+def cycle_rows(patient, events, assessment, completed, routes, today, *, gap, scores=None) -> list[dict]:
     """Rows for ReliefCycle. ``completed``: session days; ``routes``: {day: route} of completed sessions;
-    ``gap``: the days between sessions that start a new course (ReliefParams.course_gap_days)."""
+    ``gap``: the days between sessions that start a new course (ReliefParams.course_gap_days);
+    ``scores``: the daily score of each local date (for ``fixed_day_score``)."""
     grouped = relief.courses([d for d in completed if d <= today], gap)
     by_start: dict[str, dict] = {}
     for event in events:
@@ -47,6 +67,7 @@ def cycle_rows(patient, events, assessment, completed, routes, today, *, gap) ->
             duration = int(censored.details["duration_at_least"])
         else:
             duration = (today - last).days if current else (grouped[index + 1][0] - last).days
+        following = None if current else grouped[index + 1][0]
         row = {
             "patient_id": patient.id,
             "cycle_start": start,
@@ -63,6 +84,7 @@ def cycle_rows(patient, events, assessment, completed, routes, today, *, gap) ->
             "baseline": baseline,
             "nadir": nadir,
             "after_wear_off": None,
+            "fixed_day_score": fixed_day_score(scores or {}, last, following, today),
         }
         if previous is not None and not previous["non_response"]:
             row["after_wear_off"] = previous["wore_off"] and previous["wear_off_date"] <= start

@@ -62,6 +62,7 @@ def refresh_patient(patient, *, now) -> PatientSummary:
             record.sessions.routes,
             today,
             gap=params.course_gap_days,
+            scores=record.entries.scores,
         ),
     )
     write_summary(summary, patient, record, evaluation.assessment, flags, today=today, now=now)

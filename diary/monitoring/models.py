@@ -169,7 +169,9 @@ class ReliefCycle(db.Model):
     course's last session to the wear-off (``wore_off``) or, censored, to the
     next course or the patient's today; NULL for a non-response cycle.
     ``after_wear_off`` is, for a course after the first, whether it started
-    after the previous cycle had worn off.
+    after the previous cycle had worn off. ``fixed_day_score`` is the daily score
+    nearest to day ``FIXED_RESPONSE_DAY`` after the course's last session (cycles.py),
+    for the response at a fixed time point; NULL when there is none.
     """
 
     __tablename__ = "relief_cycles"
@@ -188,6 +190,7 @@ class ReliefCycle(db.Model):
     baseline = db.Column(db.Float)
     nadir = db.Column(db.Float)
     after_wear_off = db.Column(db.Boolean)
+    fixed_day_score = db.Column(db.SmallInteger)
 
     __table_args__ = (
         db.Index("ix_relief_cycles_team_start", "care_team_id", "cycle_start"),

@@ -1,5 +1,6 @@
-"""The clinic's outcomes over a period: response after induction, how long relief lasts
-(Kaplan-Meier, by course type and by route), and maintenance before or after the wear-off.
+"""The clinic's outcomes over a period: response after induction (at the best level reached, and
+at a fixed day after the course), how long relief lasts (Kaplan-Meier, by course type and by route),
+and maintenance before or after the wear-off.
 
 Counted from the care team's ReliefCycle rows (written by every refresh) in one
 query; nothing is replayed per request. A cycle belongs to the period when its
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from .. import relief
 from ..accounts.models import care_team_members
 from ..extensions import db
+from .cycles import FIXED_RESPONSE_DAY
 from .models import COURSE_TYPES, INDUCTION, ReliefCycle
 
 #: The response after induction (docs/api.md, "Relief monitoring"): at least this many points
@@ -25,12 +27,22 @@ from .models import COURSE_TYPES, INDUCTION, ReliefCycle
 RESPONSE_POINTS, RESPONSE_SHARE = 4, 0.5
 
 
-def responded(baseline, nadir) -> bool | None:
-    """None when the cycle has no baseline or nadir to judge by."""
-    if baseline is None or nadir is None or baseline <= 0:
+def responded(baseline, level) -> bool | None:
+    """Whether ``level`` (the nadir, or the fixed day's score) is a response against ``baseline``;
+    None when the cycle has no baseline or level to judge by."""
+    if baseline is None or level is None or baseline <= 0:
         return None
-    improvement = baseline - nadir
+    improvement = baseline - level
     return improvement >= RESPONSE_POINTS and improvement >= RESPONSE_SHARE * baseline
+
+
+KEYS = {True: "responders", False: "non_responders", None: "not_assessable"}
+
+
+def _rate(counts: dict) -> float | None:
+    """Responders among the courses judged (those with too little data left out)."""
+    judged = counts["responders"] + counts["non_responders"]
+    return round(counts["responders"] / judged, 4) if judged else None
 
 
 def kaplan_meier(cycles: list[tuple[int, bool]]) -> dict:
@@ -69,25 +81,32 @@ def outcomes(provider, start: date, end: date) -> dict:
             c.nadir,
             c.after_wear_off,
             c.cycle_start,
+            c.fixed_day_score,
         ).where(c.care_team_id.in_(teams), c.cycle_start >= start, c.cycle_start <= end)
     ).all()
 
     response = {"courses": 0, "responders": 0, "non_responders": 0, "not_assessable": 0}
+    fixed = {"responders": 0, "non_responders": 0, "not_assessable": 0}
     by_type, by_route = defaultdict(list), defaultdict(list)
     months = defaultdict(lambda: {"before": 0, "after": 0})
     for row in rows:
         if row.course_type == INDUCTION:
             response["courses"] += 1
             verdict = False if row.non_response else responded(row.baseline, row.nadir)
-            key = {True: "responders", False: "non_responders", None: "not_assessable"}[verdict]
+            key = KEYS[verdict]
             response[key] += 1
+            fixed[KEYS[responded(row.baseline, row.fixed_day_score)]] += 1
         if row.duration_days is not None and not row.non_response:
             by_type[row.course_type].append((row.duration_days, row.wore_off))
             by_route[row.route or "unknown"].append((row.duration_days, row.wore_off))
         if row.after_wear_off is not None:
             months[row.cycle_start.strftime("%Y-%m")]["after" if row.after_wear_off else "before"] += 1
-    judged = response["responders"] + response["non_responders"]
-    response["response_rate"] = round(response["responders"] / judged, 4) if judged else None
+    response["response_rate"] = _rate(response)
+    # Beside the best level reached: the same rule on the one daily score of a fixed day (trials
+    # judge response at fixed time points; the best of many noisy days flatters).
+    response["fixed_day"] = FIXED_RESPONSE_DAY
+    response.update({f"{key}_at_fixed_day": value for key, value in fixed.items()})
+    response["response_rate_at_fixed_day"] = _rate(fixed)
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),

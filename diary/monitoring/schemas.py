@@ -338,7 +338,11 @@ class OutcomesSchema(Schema):
     to = fields.Date()
     response_after_induction = fields.Dict(
         metadata={
-            "description": "courses, responders (improvement >= 4 points and >= 50 %), non_responders, not_assessable, response_rate"
+            "description": "courses, responders (improvement >= 4 points and >= 50 % at the best level"
+            " reached, the nadir), non_responders, not_assessable, response_rate; and the same rule on"
+            " the daily score of a fixed day after the course: fixed_day (7),"
+            " responders_at_fixed_day, non_responders_at_fixed_day, not_assessable_at_fixed_day,"
+            " response_rate_at_fixed_day"
         }
     )
     relief_duration = fields.Dict(

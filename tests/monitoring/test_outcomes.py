@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event, select
 
 from diary.extensions import db
+from diary.monitoring.cycles import fixed_day_score
 from diary.monitoring.models import ReliefCycle
 from diary.monitoring.outcomes import kaplan_meier
 
@@ -42,6 +43,8 @@ def test_a_refresh_writes_the_cycles_of_the_worked_example(app, diary):
     )
     assert first["baseline"] == 16 and first["nadir"] is not None and first["nadir"] <= 5
     assert first["after_wear_off"] is None and first["non_response"] is False
+    # the response at a fixed day: the real daily score of day 7 after the session (WORKED_AFTER[6])
+    assert first["fixed_day_score"] == 5
     assert (second["cycle_start"], second["course_type"], second["course_index"]) == (
         D0 + timedelta(days=25),
         "maintenance",
@@ -237,6 +240,12 @@ def test_the_figures_of_a_small_clinic_by_hand(app, make_patient, make_provider,
         "non_responders": 2,
         "not_assessable": 1,
         "response_rate": round(1 / 3, 4),
+        # no cycle here has a day-7 score: none can be judged at the fixed day
+        "fixed_day": 7,
+        "responders_at_fixed_day": 0,
+        "non_responders_at_fixed_day": 0,
+        "not_assessable_at_fixed_day": 4,
+        "response_rate_at_fixed_day": None,
     }
     by_type = {g["group"]: g for g in body["relief_duration"]["by_course_type"]}
     assert set(by_type) == {"induction", "maintenance"}
@@ -310,3 +319,54 @@ def test_dates_at_the_ends_of_the_calendar_are_a_422_not_a_500(provider_client, 
         response = provider_client.get(f"{path}?{query}")
         assert response.status_code == 422, (path, query, response.status_code)
         assert response.get_json()["error"]["code"] == "validation_error"
+
+
+def test_the_fixed_day_score_is_a_real_score_of_day_7_or_the_nearest_day_beside_it():
+    last, today = date(2026, 3, 1), date(2026, 4, 1)
+    day = lambda n: last + timedelta(days=n)  # noqa: E731
+    assert fixed_day_score({day(5): 3, day(6): 4, day(7): 9, day(8): 2}, last, None, today) == 9
+    assert fixed_day_score({day(6): 4, day(8): 2}, last, None, today) == 4  # day 6 before day 8
+    assert fixed_day_score({day(8): 2}, last, None, today) == 2
+    assert fixed_day_score({day(5): 3, day(9): 2}, last, None, today) is None  # too far from day 7
+    # the next course began on day 7: its days are not this course's
+    assert fixed_day_score({day(7): 9, day(8): 2}, last, day(7), today) is None
+    assert fixed_day_score({day(6): 4, day(7): 9}, last, day(7), today) == 4
+    assert fixed_day_score({day(7): 9}, last, None, day(6)) is None  # not yet day 7
+
+
+def test_the_response_at_the_fixed_day_beside_the_best_response(app, make_patient, provider, provider_client):
+    from diary.accounts.models import Patient
+
+    pats = [make_patient(provider, name=n) for n in ("Ann", "Ben", "Cy")]
+    with app.app_context():
+        team = db.session.get(Patient, uuid.UUID(pats[0].user["id"])).care_team_id
+        db.session.execute(ReliefCycle.__table__.delete())
+        db.session.commit()
+    d = date(2026, 1, 5)
+    induction = {"cycle_start": d, "course_type": "induction", "sessions": 6, "route": "iv", "baseline": 16}
+    for pat, nadir, day7 in ((pats[0], 4, 6), (pats[1], 5, 12), (pats[2], 6, None)):
+        # Ann: a response at best (16 -> 4) and on day 7 (16 -> 6); Ben: at best (16 -> 5) but
+        # not on day 7 (12: 4 points, 25 %); Cy: at best, no score near day 7
+        row = {**induction, "nadir": nadir, "fixed_day_score": day7, "duration_days": 10}
+        add_cycles(app, uuid.UUID(pat.user["id"]), team, [row])
+    body = provider_client.get("/api/v1/outcomes?from=2026-01-01&to=2026-12-31").get_json()
+    response = body["response_after_induction"]
+    assert (response["responders"], response["response_rate"]) == (3, 1.0)
+    assert {k: v for k, v in response.items() if k.endswith("fixed_day") or k == "fixed_day"} == {
+        "fixed_day": 7,
+        "responders_at_fixed_day": 1,
+        "non_responders_at_fixed_day": 1,
+        "not_assessable_at_fixed_day": 1,
+        "response_rate_at_fixed_day": 0.5,
+    }
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                provider_client.get("/api/v1/outcomes.csv?from=2026-01-01&to=2026-12-31").get_data(
+                    as_text=True
+                )
+            )
+        )
+    )
+    assert ["response_after_induction", "induction", "response_rate_at_fixed_day", "0.5"] in rows
+    assert ["response_after_induction", "induction", "fixed_day", "7"] in rows
