@@ -95,7 +95,9 @@ def outcomes(provider, start: date, end: date) -> dict:
             verdict = False if row.non_response else responded(row.baseline, row.nadir)
             key = KEYS[verdict]
             response[key] += 1
-            fixed[KEYS[responded(row.baseline, row.fixed_day_score)]] += 1
+            # a course the engine judged a non-response responded on no day (as at the best level)
+            fixed_verdict = False if row.non_response else responded(row.baseline, row.fixed_day_score)
+            fixed[KEYS[fixed_verdict]] += 1
         if row.duration_days is not None and not row.non_response:
             by_type[row.course_type].append((row.duration_days, row.wore_off))
             by_route[row.route or "unknown"].append((row.duration_days, row.wore_off))

@@ -42,6 +42,7 @@ function colours() {
     wearOff: v('--marker-wearoff'),
     suggested: v('--marker-suggested'),
     forecastBand: v('--forecast-band'),
+    surface: v('--surface'),
     fontPx: parseFloat(style.fontSize) || 16,
   };
 }
@@ -207,24 +208,20 @@ function chartHooks(state, lk) {
       },
     ],
     drawClear: [(u) => drawBands(u, state, lk)],
-    draw: [(u) => drawMarkers(u, state, lk)],
+    draw: [(u) => drawMarkers(u, state, lk), (u) => drawBandLabels(u, state, lk)],
   };
 }
 
 // Behind the scores: the severity bands with their names, and the forecast's 80 % interval.
-function drawBands(u, { spec, x0, x1 }, { c, px, fontSize }) {
+function drawBands(u, { spec, x0, x1 }, { c }) {
   const BANDS = spec.bands;
   const { ctx, bbox } = u;
   ctx.save();
-  ctx.font = `${fontSize * px}px system-ui, sans-serif`;
-  ctx.textBaseline = 'top';
   for (const band of BANDS) {
     const top = u.valToPos(band === BANDS[BANDS.length - 1] ? spec.maxScore : band.to + 0.5, 'y', true);
     const bottom = u.valToPos(band.from === 0 ? 0 : band.from - 0.5, 'y', true);
     ctx.fillStyle = c.bands[band.name];
     ctx.fillRect(bbox.left, top, bbox.width, bottom - top);
-    ctx.fillStyle = c.bandText;
-    ctx.fillText(band.name, bbox.left + 6 * px, top + 4 * px);
   }
   if (spec.band) {
     // the forecast's 80 % interval, behind the scores
@@ -234,6 +231,35 @@ function drawBands(u, { spec, x0, x1 }, { c, px, fontSize }) {
       ctx.fillStyle = c.forecastBand;
       ctx.fillRect(left, bbox.top, right - left, bbox.height);
     }
+  }
+  ctx.restore();
+}
+
+// The bands' names, last, where no baseline or threshold line runs: at the top of the band, else
+// halfway, else at its foot, and always on a backing of the page's colour so that nothing drawn crosses the letters.
+function drawBandLabels(u, { spec }, { c, px, fontSize }) {
+  const { ctx, bbox } = u;
+  const BANDS = spec.bands;
+  const lines = [spec.baseline, spec.threshold]
+    .filter((v) => v != null)
+    .map((v) => Math.round(u.valToPos(v, 'y', true)) + 0.5);
+  const h = (fontSize + 4) * px;
+  const clear = (y) => lines.every((l) => l < y - 2 * px || l > y + h + 2 * px);
+  ctx.save();
+  ctx.font = `${fontSize * px}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  ctx.textAlign = 'left'; // uPlot leaves the axes' alignment on the context
+  for (const band of BANDS) {
+    const top = u.valToPos(band === BANDS[BANDS.length - 1] ? spec.maxScore : band.to + 0.5, 'y', true);
+    const bottom = u.valToPos(band.from === 0 ? 0 : band.from - 0.5, 'y', true);
+    const y = [top + 2 * px, (top + bottom - h) / 2, bottom - h - 2 * px].find(clear) ?? top + 2 * px;
+    const w = ctx.measureText(band.name).width + 8 * px;
+    ctx.fillStyle = c.surface;
+    ctx.fillRect(bbox.left + 2 * px, y, w, h);
+    ctx.fillStyle = c.bands[band.name];
+    ctx.fillRect(bbox.left + 2 * px, y, w, h);
+    ctx.fillStyle = c.bandText;
+    ctx.fillText(band.name, bbox.left + 6 * px, y + 2 * px);
   }
   ctx.restore();
 }

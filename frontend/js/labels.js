@@ -124,12 +124,12 @@ export function flagSentence(flag, fmt) {
         `Relief is wearing off: ${d.scores_at_or_above ?? 'several'} recent scores at or above the threshold of ${num(d.threshold)}` +
         `${d.duration != null ? `, ${d.duration} days after the last session` : after}.` +
         (d.nadir != null && d.baseline != null
-          ? ` The best score was ${num(d.nadir)}${d.nadir_date ? ` on ${fmt(d.nadir_date)}` : ''}, against a baseline of ${num(d.baseline)}.`
+          ? ` At best, scores were around ${num(d.nadir)} (a median of up to 7 scores)${d.nadir_date ? ` on ${fmt(d.nadir_date)}` : ''}, against ${num(d.baseline)} before treatment.`
           : '')
       );
     case 'non_response':
       return (
-        `No response to the course so far: the best score was ${num(d.nadir)}${d.nadir_date ? ` on ${fmt(d.nadir_date)}` : ''}, ` +
+        `No response to the course so far: at best, scores were around ${num(d.nadir)} (a median of up to 7 scores)${d.nadir_date ? ` on ${fmt(d.nadir_date)}` : ''}, ` +
         `only ${num(d.improvement)} below the baseline of ${num(d.baseline)}, over ${d.scores ?? 'several'} scores${after}.`
       );
     case 'urgent': {
@@ -163,13 +163,18 @@ export const DETAIL_LABEL = {
   last_session: 'Last session',
   days_since_session: 'Days since the last session',
   score: 'Score that day',
-  smoothed: 'Smoothed score',
-  threshold: 'Threshold W',
+  smoothed: 'Smoothed score S(t): median of the latest 3 scores',
+  threshold: 'Threshold W: relief counts as fading at or above it',
   baseline: 'Baseline',
-  nadir: 'Best score (nadir)',
-  nadir_date: 'Date of the best score',
+  nadir: 'Nadir N: the lowest median of up to 7 scores (not a single score)',
+  nadir_date: 'Date of the nadir',
   scores_at_or_above: 'Recent scores at or above the threshold',
-  duration: 'Days of relief',
+  duration:
+    'Days from the session to the day the wear-off was detected (includes the days needed to confirm it)',
+  estimated_duration: 'Estimated days of relief (to the start of the rise)',
+  rise_start: 'Rise began (estimated)',
+  first_at_or_above: 'First score at or above the threshold',
+  cusum: 'CUSUM (in noise SDs)',
   improvement: 'Improvement from baseline',
   scores: 'Scores since the session',
   reasons: 'Reasons',
@@ -180,7 +185,8 @@ export const DETAIL_LABEL = {
   basis: 'Forecast basis',
   predicted_wear_off_date: 'Predicted wear-off',
   suggested_session_by: 'Suggested session by',
-  expected_duration: 'Expected days of relief',
+  expected_duration: 'Expected days of relief (the forecast median)',
+  interval_80: "Likely range (model's 10th–90th percentile)",
   estimate_days: 'Estimate (days)',
   method: 'Method',
   cycles: 'Cycles used',

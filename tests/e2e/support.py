@@ -132,9 +132,9 @@ WORKED_BASELINE = [16, 15, 17, 16, 16, 15, 17]  # days -7..-1
 WORKED_AFTER = [9, 6, 5, 5, 4, 5, 5, 6, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13, 14]  # days 1..20
 
 
-def seed_wearing_off(app, patient, days=None):
+def seed_wearing_off(app, patient, days=None, baseline=WORKED_BASELINE):
     """Backfills the worked example through the API so that today is day ``days``, 20 by default
-    (wearing off; needs BACKFILL_DAYS >= days + 8)."""
+    (wearing off; needs BACKFILL_DAYS >= days + 8); ``baseline``: the 7 scores before the session."""
     from datetime import datetime, time, timedelta
     from zoneinfo import ZoneInfo
 
@@ -150,7 +150,7 @@ def seed_wearing_off(app, patient, days=None):
     def answers(total):
         return [total // 7 + (1 if i < total % 7 else 0) for i in range(7)]
 
-    scores = {session_day - timedelta(days=7 - i): s for i, s in enumerate(WORKED_BASELINE)}
+    scores = {session_day - timedelta(days=7 - i): s for i, s in enumerate(baseline)}
     scores |= {session_day + timedelta(days=1 + i): s for i, s in enumerate(WORKED_AFTER[:days])}
     for day, total in scores.items():
         at = now if day == today else noon(day)

@@ -240,12 +240,12 @@ def test_the_figures_of_a_small_clinic_by_hand(app, make_patient, make_provider,
         "non_responders": 2,
         "not_assessable": 1,
         "response_rate": round(1 / 3, 4),
-        # no cycle here has a day-7 score: none can be judged at the fixed day
+        # no cycle here has a day-7 score: only the one the engine judged a non-response is judged
         "fixed_day": 7,
         "responders_at_fixed_day": 0,
-        "non_responders_at_fixed_day": 0,
-        "not_assessable_at_fixed_day": 4,
-        "response_rate_at_fixed_day": None,
+        "non_responders_at_fixed_day": 1,
+        "not_assessable_at_fixed_day": 3,
+        "response_rate_at_fixed_day": 0.0,
     }
     by_type = {g["group"]: g for g in body["relief_duration"]["by_course_type"]}
     assert set(by_type) == {"induction", "maintenance"}

@@ -143,7 +143,7 @@ def _why(c: Cycle, forecast: CycleForecast) -> str:
             else "no past cycles yet: a typical duration stands in"
         )
     if forecast.rise >= 0.5:
-        parts.append("the scores have started to rise from the nadir")
+        parts.append("the scores have started to rise from their lowest level")
     elif c.nadir is not None and c.scores:
         parts.append("the scores have not started to rise yet")
     text = "; ".join(parts)

@@ -71,27 +71,67 @@ function pct(x) {
 }
 
 function responseSection(r) {
+  const day = r.fixed_day ?? 7;
+  const row = (label, fixed, best) =>
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, label),
+      h('td', {}, String(fixed ?? 0)),
+      h('td', {}, String(best ?? 0)),
+    );
   return h(
     'section',
     { 'aria-labelledby': 'response-title', class: 'card' },
     h('h2', { id: 'response-title' }, 'Response after induction'),
-    h('p', { class: 'big-figure' }, pct(r.response_rate)),
     h(
-      'dl',
-      { class: 'facts' },
-      h('dt', {}, 'Induction courses'),
-      h('dd', {}, String(r.courses)),
-      h('dt', {}, 'Responded'),
-      h('dd', {}, String(r.responders)),
-      h('dt', {}, 'Did not respond'),
-      h('dd', {}, String(r.non_responders)),
-      h('dt', {}, 'Too little data to judge'),
-      h('dd', {}, String(r.not_assessable)),
+      'div',
+      { class: 'response-figures' },
+      h(
+        'p',
+        { class: 'response-figure' },
+        h('span', { class: 'big-figure' }, pct(r.response_rate_at_fixed_day)),
+        ` on day ${day} after the course`,
+      ),
+      h(
+        'p',
+        { class: 'response-figure' },
+        h('span', { class: 'big-figure' }, pct(r.response_rate)),
+        ' at the best level reached',
+      ),
+    ),
+    h('p', {}, `Induction courses: ${r.courses}`),
+    h(
+      'table',
+      { class: 'compact' },
+      h('caption', { class: 'visually-hidden' }, 'Induction courses by response'),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('td', {}),
+          h('th', { scope: 'col' }, `Day ${day}`),
+          h('th', { scope: 'col' }, 'Best level'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        row('Responded', r.responders_at_fixed_day, r.responders),
+        row('Did not respond', r.non_responders_at_fixed_day, r.non_responders),
+        row('Too little data to judge', r.not_assessable_at_fixed_day, r.not_assessable),
+      ),
     ),
     h(
       'p',
       { class: 'hint' },
-      'A response: the best score after the course is at least 4 points and at least half below the baseline. The rate leaves out courses with too little data.',
+      `A response: a score at least 4 points and at least half below the baseline. On day ${day}: the one real ` +
+        `daily score of day ${day} after the course's last session (day ${day - 1} or ${day + 1} if that day has none), ` +
+        'as trials judge response at fixed times after dosing. At the best level: the lowest median of up to 7 scores ' +
+        'over the whole cycle, which flatters (the best of many noisy days). A course judged a non-response counts ' +
+        'as one in both. Both rates leave out courses with too little data.',
     ),
   );
 }
@@ -122,9 +162,7 @@ function curveSection(id, title, groups, labels) {
       h(
         'ul',
         { class: 'chart-key' },
-        groups.map((g, i) =>
-          h('li', {}, h('span', { class: `swatch km-swatch-${i % 6}`, 'aria-hidden': 'true' }), name(g)),
-        ),
+        groups.map((g, i) => h('li', {}, keyLine(i), name(g), overlapNote(groups, i, name))),
       ),
     ),
     h(
@@ -140,7 +178,7 @@ function curveSection(id, title, groups, labels) {
           h(
             'tr',
             {},
-            ['Group', 'Cycles', 'Wore off', 'Censored', 'Median days of relief'].map((t) =>
+            ['Group', 'Cycles', 'Wore off', 'Censored', 'Median days to the detected wear-off'].map((t) =>
               h('th', { scope: 'col' }, t),
             ),
           ),
@@ -165,10 +203,46 @@ function curveSection(id, title, groups, labels) {
     h(
       'p',
       { class: 'hint' },
-      'Censored: the next course began before relief wore off, or relief continues today. They count as at risk until then (Kaplan-Meier).',
+      'Days run from the last session of the course to the day the wear-off was detected, so they include the few ' +
+        'days the rule needs to confirm it: relief itself faded a little earlier. Censored: the next course began ' +
+        'before relief wore off, or relief continues today. They count as at risk until then (Kaplan-Meier).',
     ),
   );
   return section;
+}
+
+// Each curve its own colour, dash and width (wider first, drawn under the later ones), so
+// curves that run together, such as two flat at 100 %, stay visible and tell apart.
+const DASHES = ['', '9 5', '3 4', '12 4 3 4', '6 3', '2 2'];
+const lineWidth = (i, n) => 2 + 1.5 * (n - 1 - i);
+
+function keyLine(i) {
+  return svg(
+    'svg',
+    { class: 'km-key-line', viewBox: '0 0 36 12', width: 36, height: 12, 'aria-hidden': 'true' },
+    svg('line', {
+      x1: 1,
+      x2: 35,
+      y1: 6,
+      y2: 6,
+      class: `km-line km-line-${i % 6}`,
+      'stroke-dasharray': DASHES[i % DASHES.length],
+      'stroke-width': 2.5,
+    }),
+  );
+}
+
+function curveKey(g) {
+  const end = Math.max(g.steps[g.steps.length - 1].day, g.longest_days || 0);
+  return JSON.stringify([g.steps.map((s) => [s.day, s.survival]), end]);
+}
+
+/** Words for a curve the eye may miss: one that lies on an earlier one, or never leaves 100 %. */
+function overlapNote(groups, i, name) {
+  const same = groups.slice(0, i).find((g) => curveKey(g) === curveKey(groups[i]));
+  if (same) return ` (same curve as ${name(same)}: drawn over it, dashed)`;
+  if (groups[i].steps.length === 1 && groups.length > 1) return ' (no wear-off: stays at 100 %)';
+  return '';
 }
 
 function svg(tag, attrs, ...children) {
@@ -227,7 +301,15 @@ function kmChart(groups, label) {
     for (const s of g.steps.slice(1)) d += ` H ${x(s.day)} V ${y(s.survival)}`;
     const end = Math.max(g.steps[g.steps.length - 1].day, g.longest_days || 0);
     d += ` H ${x(end)}`;
-    root.append(svg('path', { d, class: `km-line km-line-${i % 6}`, fill: 'none' }));
+    root.append(
+      svg('path', {
+        d,
+        class: `km-line km-line-${i % 6}`,
+        fill: 'none',
+        'stroke-dasharray': DASHES[i % DASHES.length],
+        'stroke-width': lineWidth(i, groups.length),
+      }),
+    );
   });
   return root;
 }
@@ -240,7 +322,10 @@ function timingSection(months) {
     h(
       'p',
       { class: 'hint' },
-      'Of the maintenance courses started each month, how many began while the previous relief still held. Higher is better: the patient never fell back.',
+      'Of the maintenance courses started each month, how many began while the previous relief still held. ' +
+        'Neither high nor low is better in itself: a high share may mean good timing, or more frequent dosing than ' +
+        'needed (ketamine is a controlled drug; bladder harm and tolerance grow with use); a low share, that patients ' +
+        'fell back before the next session.',
     ),
   );
   if (!months.length) {

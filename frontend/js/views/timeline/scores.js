@@ -61,15 +61,24 @@ function chartKey(a, sessions) {
     ['session', 'Completed session'],
   ];
   if (sessions.some((s) => s.planned)) key.push(['planned', 'Planned session']);
-  if (a.baseline != null) key.push(['baseline', `Baseline ${a.baseline}`]);
-  if (a.threshold != null) key.push(['threshold', `Threshold W ${round(a.threshold)}`]);
+  if (a.baseline != null) key.push(['baseline', `Before treatment (baseline): ${round(a.baseline)}`]);
+  if (a.threshold != null) key.push(['threshold', `Relief counts as fading at ${fadingAt(a.threshold)}`]);
   if (a.predicted_wear_off_date)
     key.push(['wearoff', `Predicted wear-off ${formatDate(a.predicted_wear_off_date)}`]);
-  if (band) key.push(['forecast', `80 % of forecasts: ${formatDate(band[0])} to ${formatDate(band[1])}`]);
+  if (band)
+    key.push([
+      'forecast',
+      `Likely wear-off range (model's 10th–90th percentile): ${formatDate(band[0])} to ${formatDate(band[1])}`,
+    ]);
   if (a.suggested_session_by)
     key.push(['suggested', `Suggested session by ${formatDate(a.suggested_session_by)}`]);
   key.push(['bands', 'Shaded: minimal, mild, moderate, severe']);
   return key;
+}
+
+/** The lowest whole score at or above the threshold W: what a clinician reads off the chart. */
+function fadingAt(threshold) {
+  return `scores of ${Math.ceil(threshold - 1e-9)} or more (threshold ${round(threshold)})`;
 }
 
 function summary({ from, today, data }, days, standard) {
@@ -78,10 +87,10 @@ function summary({ from, today, data }, days, standard) {
   let text = summarise(days, from, today);
   if (standard.length)
     text += ` Standard GAD-7: ${standard.map((d) => `${d.score} on ${formatDate(d.date)}`).join(', ')}.`;
-  if (a.baseline != null) text += ` Baseline ${a.baseline}.`;
-  if (a.threshold != null) text += ` Threshold W ${round(a.threshold)}.`;
+  if (a.baseline != null) text += ` Before treatment (baseline): ${round(a.baseline)}.`;
+  if (a.threshold != null) text += ` Relief counts as fading at ${fadingAt(a.threshold)}.`;
   if (a.predicted_wear_off_date) text += ` Predicted wear-off ${formatDate(a.predicted_wear_off_date)}.`;
-  if (band) text += ` 80 % interval ${formatDate(band[0])} to ${formatDate(band[1])}.`;
+  if (band) text += ` Likely wear-off range ${formatDate(band[0])} to ${formatDate(band[1])}.`;
   if (a.suggested_session_by) text += ` Suggested session by ${formatDate(a.suggested_session_by)}.`;
   return text;
 }
