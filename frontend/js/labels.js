@@ -108,6 +108,13 @@ function num(v) {
   return typeof v === 'number' ? String(Math.round(v * 10) / 10) : String(v);
 }
 
+/** The threshold W in a clinician's words: the whole scores at or above it (W is rarely whole). */
+function atOrAbove(w) {
+  return typeof w === 'number'
+    ? `of ${Math.ceil(w - 1e-9)} or more (where relief counts as fading)`
+    : 'at or above the level where relief counts as fading';
+}
+
 /**
  * A flag in plain words, built from the engine's details (docs/relief.md); fmt(date) formats a local date.
  * Unknown or missing figures leave their clause out rather than print "undefined".
@@ -121,7 +128,7 @@ export function flagSentence(flag, fmt) {
   switch (flag.kind) {
     case 'wearing_off':
       return (
-        `Relief is wearing off: ${d.scores_at_or_above ?? 'several'} recent scores at or above the threshold of ${num(d.threshold)}` +
+        `Relief is wearing off: ${d.scores_at_or_above ?? 'several'} recent scores ${atOrAbove(d.threshold)}` +
         `${d.duration != null ? `, ${d.duration} days after the last session` : after}.` +
         (d.nadir != null && d.baseline != null
           ? ` At best, scores were around ${num(d.nadir)} (a median of up to 7 scores)${d.nadir_date ? ` on ${fmt(d.nadir_date)}` : ''}, against ${num(d.baseline)} before treatment.`
@@ -191,4 +198,8 @@ export const DETAIL_LABEL = {
   method: 'Method',
   cycles: 'Cycles used',
   slope: 'Trend (points a day)',
+  probability_within_lead: 'Chance the wear-off comes within the lead time',
+  lead_days: 'Lead time (days)',
+  sources: 'Forecast sources',
+  why: 'The forecast in words',
 };

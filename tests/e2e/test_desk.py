@@ -62,7 +62,7 @@ def test_a_check_in_note_and_side_effects_on_the_timeline(
     flag = page.locator("article.flag-wearing_off")
     expect(flag).to_contain_text(
         re.compile(
-            r"Relief is wearing off: \d+ recent scores at or above the threshold of [\d.]+, 18 days after the last session"
+            r"Relief is wearing off: \d+ recent scores of \d+ or more \(where relief counts as fading\), 18 days after the last session"
         )
     )
     figures = flag.get_by_text("Figures", exact=True)
