@@ -42,7 +42,6 @@ function colours() {
     wearOff: v('--marker-wearoff'),
     suggested: v('--marker-suggested'),
     forecastBand: v('--forecast-band'),
-    surface: v('--surface'),
     fontPx: parseFloat(style.fontSize) || 16,
   };
 }
@@ -207,8 +206,8 @@ function chartHooks(state, lk) {
         spec.onHover(i == null ? null : { date: fromDayNumber(xs[i]), score: ys[i] });
       },
     ],
-    drawClear: [(u) => drawBands(u, state, lk)],
-    draw: [(u) => drawMarkers(u, state, lk), (u) => drawBandLabels(u, state, lk)],
+    drawClear: [(u) => drawBands(u, state, lk), (u) => drawBandLabels(u, state, lk)],
+    draw: [(u) => drawMarkers(u, state, lk)],
   };
 }
 
@@ -235,8 +234,8 @@ function drawBands(u, { spec, x0, x1 }, { c }) {
   ctx.restore();
 }
 
-// The bands' names, last, where no baseline or threshold line runs: at the top of the band, else
-// halfway, else at its foot, and always on a backing of the page's colour so that nothing drawn crosses the letters.
+// The bands' names, behind the scores, where the baseline and threshold lines (drawn later,
+// over everything) do not run: at the top of the band, else halfway, else at its foot.
 function drawBandLabels(u, { spec }, { c, px, fontSize }) {
   const { ctx, bbox } = u;
   const BANDS = spec.bands;
@@ -253,11 +252,6 @@ function drawBandLabels(u, { spec }, { c, px, fontSize }) {
     const top = u.valToPos(band === BANDS[BANDS.length - 1] ? spec.maxScore : band.to + 0.5, 'y', true);
     const bottom = u.valToPos(band.from === 0 ? 0 : band.from - 0.5, 'y', true);
     const y = [top + 2 * px, (top + bottom - h) / 2, bottom - h - 2 * px].find(clear) ?? top + 2 * px;
-    const w = ctx.measureText(band.name).width + 8 * px;
-    ctx.fillStyle = c.surface;
-    ctx.fillRect(bbox.left + 2 * px, y, w, h);
-    ctx.fillStyle = c.bands[band.name];
-    ctx.fillRect(bbox.left + 2 * px, y, w, h);
     ctx.fillStyle = c.bandText;
     ctx.fillText(band.name, bbox.left + 6 * px, y + 2 * px);
   }

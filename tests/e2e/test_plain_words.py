@@ -98,3 +98,13 @@ def test_the_outcomes_page_is_neutral_and_gives_the_fixed_day_response(app, new_
     page.get_by_role("region", name="How long relief lasts, by route", exact=True).screenshot(
         path=str(ARTIFACTS / f"plain-words-outcomes-route-{size}.png")
     )
+
+    # A demo patient's timeline (issue 24's Priya): the chart's band labels clear of the lines.
+    page.get_by_role("link", name="Patients", exact=True).click()
+    page.get_by_role("link", name=re.compile(r"^Priya ")).first.click()
+    chart = page.get_by_role("figure", name=re.compile("Daily GAD-7 scores"))
+    expect(chart.locator("canvas")).to_be_visible()
+    assessment = page.get_by_role("region", name="Relief assessment")
+    expect(assessment.locator("dl.facts").first).not_to_contain_text(JARGON)
+    chart.screenshot(path=str(ARTIFACTS / f"plain-words-demo-chart-{size}.png"))
+    assessment.screenshot(path=str(ARTIFACTS / f"plain-words-demo-assessment-{size}.png"))
