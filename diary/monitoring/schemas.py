@@ -83,11 +83,24 @@ class ForecastSchema(Schema):
 class AssessmentSchema(Schema):
     status = fields.String(validate=validate.OneOf(relief.STATUSES))
     last_session_date = fields.Date(allow_none=True)
-    baseline = fields.Float(allow_none=True)
-    nadir = fields.Float(allow_none=True)
-    threshold = fields.Float(allow_none=True)
-    current = fields.Float(allow_none=True)
-    regained_fraction = fields.Float(allow_none=True)
+    baseline = fields.Float(allow_none=True, metadata={"description": "B: the level before treatment"})
+    nadir = fields.Float(
+        allow_none=True,
+        metadata={"description": "N: the lowest median of up to 7 scores in the cycle (not a single score)"},
+    )
+    threshold = fields.Float(
+        allow_none=True, metadata={"description": "W: relief counts as fading at scores at or above it"}
+    )
+    current = fields.Float(
+        allow_none=True, metadata={"description": "S(t): the median of the latest 3 scores"}
+    )
+    regained_fraction = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "(current - N) / (B - N): the share of the improvement LOST"
+            " (0 at the best level, 1 back at the baseline)"
+        },
+    )
     days_since_session = fields.Integer(allow_none=True)
     predicted_wear_off_date = fields.Date(allow_none=True)
     prediction_basis = fields.String(

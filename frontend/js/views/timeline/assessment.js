@@ -9,7 +9,10 @@ export function assessmentFacts(state) {
   const a = state.data.assessment;
   if (!a) return [];
   return [
-    facts(plainRows(a, lowestScore(state.data.daily, a.last_session_date)), 'facts assessment-facts'),
+    facts(
+      plainRows(a, lowestScore(state.data.daily, a.last_session_date), state.from),
+      'facts assessment-facts',
+    ),
     technicalFigures(a),
     ...(a.notices || []).map((n) => h('p', { class: 'hint' }, NOTICE_LABEL[n] || n.replaceAll('_', ' '))),
     h('p', { class: 'hint' }, 'An aid to judgement, not validated for daily GAD-7 scores. You decide.'),
@@ -48,7 +51,12 @@ export function benefitLost(fraction) {
   return `${Math.round(fraction * 100)} % of the improvement (0 % is the best stretch, 100 % back to the level before treatment)`;
 }
 
-function plainRows(a, lowest) {
+function plainRows(a, lowest, shownFrom) {
+  // The days come with the range shown: a session before it has only the days shown to go by.
+  const lowestLabel =
+    shownFrom && a.last_session_date && shownFrom > a.last_session_date
+      ? 'Lowest single score in the days shown'
+      : 'Lowest single score since the session';
   const weekday = (d) => formatDate(d, { weekday: true });
   const band = a.forecast?.interval_80;
   return [
@@ -64,7 +72,7 @@ function plainRows(a, lowest) {
       'Best stretch since the course began',
       a.nadir != null ? `${level(a.nadir)}: the lowest median of up to 7 scores in a row` : null,
     ],
-    ['Lowest single score since the session', lowest ? `${lowest.score} on ${weekday(lowest.date)}` : null],
+    [lowestLabel, lowest ? `${lowest.score} on ${weekday(lowest.date)}` : null],
     ['Lately', a.current != null ? `${level(a.current)}: the median of the latest 3 scores` : null],
     ['Benefit lost so far', benefitLost(a.regained_fraction)],
     [
