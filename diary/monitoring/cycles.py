@@ -24,6 +24,8 @@ FIXED_RESPONSE_DAY, FIXED_RESPONSE_SLACK = 7, 1
 def fixed_day_score(scores: dict[date, int], last: date, before: date | None, today: date) -> int | None:
     """The daily score nearest to day FIXED_RESPONSE_DAY after ``last`` (day 7, then 6, then 8), a real
     total, never a smoothed one; only days up to ``today`` and before ``before`` (the next course)."""
+    if today < last + timedelta(days=FIXED_RESPONSE_DAY):
+        return None  # not yet the day: a day-6 score waits for day 7's
     offsets = [0]
     for k in range(1, FIXED_RESPONSE_SLACK + 1):
         offsets += [-k, k]

@@ -332,6 +332,8 @@ def test_the_fixed_day_score_is_a_real_score_of_day_7_or_the_nearest_day_beside_
     assert fixed_day_score({day(7): 9, day(8): 2}, last, day(7), today) is None
     assert fixed_day_score({day(6): 4, day(7): 9}, last, day(7), today) == 4
     assert fixed_day_score({day(7): 9}, last, None, day(6)) is None  # not yet day 7
+    assert fixed_day_score({day(6): 4}, last, None, day(6)) is None  # nor a day-6 score before day 7
+    assert fixed_day_score({day(6): 4}, last, None, day(7)) == 4
 
 
 def test_the_response_at_the_fixed_day_beside_the_best_response(app, make_patient, provider, provider_client):
