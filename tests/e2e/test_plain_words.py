@@ -33,7 +33,7 @@ def test_the_relief_assessment_in_plain_words_with_the_technical_figures_one_cli
     # a real score, one a GAD-7 total can take: the worked example's lowest after the session is 4
     expect(assessment).to_contain_text(re.compile(r"Lowest single score since the session4 on \w+"))
     expect(assessment).to_contain_text(
-        re.compile(r"Benefit lost so far(\d+ % of the improvement|All of it|None)")
+        re.compile(r"Benefit lost so far(\d+\s% of the improvement|All of it|None)")
     )
     expect(assessment).to_contain_text(re.compile(r"Relief counts as fading atscores of \d+ or more"))
     technical = assessment.locator("details.tech-figures")

@@ -48,7 +48,8 @@ export function benefitLost(fraction) {
   if (fraction == null) return null;
   if (fraction >= 1) return 'All of it: recent scores are back at or above the level before treatment';
   if (fraction <= 0) return 'None: recent scores are as low as at the best stretch';
-  return `${Math.round(fraction * 100)} % of the improvement (0 % is the best stretch, 100 % back to the level before treatment)`;
+  // no-break spaces keep each figure with its per cent sign
+  return `${Math.round(fraction * 100)}\u00a0% of the improvement (0\u00a0% is the best stretch, 100\u00a0% back to the level before treatment)`;
 }
 
 function plainRows(a, lowest, shownFrom) {
