@@ -1,6 +1,6 @@
 """the response at a fixed time point: each cycle's daily score on day 7 after the course
 
-Revision ID: 0021
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-07 04:40:00
 
@@ -9,7 +9,7 @@ Create Date: 2026-12-07 04:40:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
