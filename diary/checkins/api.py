@@ -17,6 +17,7 @@ from .schemas import (
     CheckinFormSchema,
     DateRangeSchema,
     DueCheckinFormSchema,
+    EntryEditHeadersSchema,
     EntryInSchema,
     EntryListSchema,
     EntryPatchSchema,
@@ -60,19 +61,30 @@ def list_entries(query, pid):
     return {"items": items}
 
 
+OUTSIDE_WINDOW_DOC = "outside_backfill_window: older than the backfill window; the care team can change it"
+
+
 @blp.patch("/entries/<uuid:entry_id>")
 @blp.arguments(EntryPatchSchema)
+@blp.arguments(EntryEditHeadersSchema, location="headers")
 @blp.response(200, EntrySchema)
-def update_entry(changes, entry_id):
+@blp.alt_response(409, schema=ErrorSchema, description=OUTSIDE_WINDOW_DOC)
+def update_entry(changes, headers, entry_id):
+    """Inside the backfill window only. With an `Idempotency-Key`, a replay of an applied
+    edit answers the check-in as it stands and changes nothing."""
     entry = _own_entry(entry_id)
-    entry = service.update_entry(entry, current_user.patient, changes, actor=current_user, now=utcnow())
+    entry = service.update_entry(
+        entry, current_user.patient, changes, actor=current_user, now=utcnow(), key=headers.get("key")
+    )
     db.session.commit()
     return entry
 
 
 @blp.delete("/entries/<uuid:entry_id>")
 @blp.response(204)
+@blp.alt_response(409, schema=ErrorSchema, description=OUTSIDE_WINDOW_DOC)
 def delete_entry(entry_id):
+    """Inside the backfill window only."""
     entry = _own_entry(entry_id)
     service.delete_entry(entry, current_user.patient, actor=current_user, now=utcnow())
     db.session.commit()

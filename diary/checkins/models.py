@@ -56,3 +56,13 @@ class Entry(Timestamps, db.Model):
     @property
     def severity(self) -> str:
         return gad7.severity(self.total)
+
+
+class EntryEdit(db.Model):
+    """An offline edit's idempotency key, kept once it was applied: a replay of the same
+    PATCH (its answer lost on the way back) answers the check-in as it stands, not twice."""
+
+    __tablename__ = "entry_edits"
+    id = uuid_pk()
+    entry_id = db.Column(Uuid, db.ForeignKey("entries.id", ondelete="CASCADE"), nullable=False, index=True)
+    applied_at = db.Column(UTCDateTime, nullable=False)

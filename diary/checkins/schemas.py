@@ -1,4 +1,4 @@
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from .. import gad7
 from ..fields import LocalDate, UTCDateTime
@@ -53,6 +53,17 @@ class EntryPatchSchema(EntryInSchema):
         exclude = ("id", "instrument")
 
     answers = fields.List(fields.Integer(strict=True), metadata={"minItems": 7, "maxItems": 7})
+
+
+class EntryEditHeadersSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    key = fields.UUID(
+        data_key="Idempotency-Key",
+        load_default=None,
+        metadata={"description": "A client-generated id for this edit: a replay is applied once"},
+    )
 
 
 class EntrySchema(Schema):

@@ -12,11 +12,12 @@ from ..errors import ApiError, validation_error
 from ..extensions import db
 from ..idempotency import create_once
 from ..localtime import local_date_of
-from .models import Entry
+from .models import Entry, EntryEdit
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 DEFAULT_RANGE_DAYS = 90
 MAX_RANGE_DAYS = 731
+OUTSIDE_WINDOW = "outside_backfill_window"
 
 
 def check_recorded_at(recorded_at, *, now):
@@ -25,6 +26,42 @@ def check_recorded_at(recorded_at, *, now):
         raise validation_error({"recorded_at": ["A check-in cannot be in the future."]})
     if recorded_at < now - timedelta(days=backfill_days):
         raise validation_error({"recorded_at": [f"A check-in can be at most {backfill_days} days old."]})
+
+
+def check_editable(entry, *, now):
+    """A patient changes or deletes a check-in only inside the backfill window, the one that
+    governs making a check-in for a past day; older ones stay as the care team has seen them."""
+    backfill_days = current_app.config["BACKFILL_DAYS"]
+    if entry.recorded_at < now - timedelta(days=backfill_days):
+        raise ApiError(
+            409,
+            OUTSIDE_WINDOW,
+            f"Check-ins older than {backfill_days} days can no longer be changed or deleted here. "
+            "Please ask your care team if this one needs to change.",
+        )
+
+
+def _unchanged(entry, changes):
+    for name, value in changes.items():
+        stored = getattr(entry, name)
+        if name == "side_effects":
+            stored, value = sorted(stored or []), sorted(value or [])
+        elif name == "answers":
+            value = list(value)
+        if stored != value:
+            return False
+    return True
+
+
+def _replayed_edit(entry, key, *, now):
+    """True when the edit ``key`` was applied before. Otherwise the key is stored with the
+    edit, in its transaction: of two concurrent replays one inserts it, the other finds it."""
+    _, created = create_once(
+        EntryEdit,
+        EntryEdit(id=key, entry_id=entry.id, applied_at=now),
+        lambda existing: existing.entry_id == entry.id,
+    )
+    return not created
 
 
 def _matches(entry, data):
@@ -117,7 +154,15 @@ def create_entry(patient, data, *, actor, now):
     return entry, created
 
 
-def update_entry(entry, patient, changes, *, actor, now):
+def update_entry(entry, patient, changes, *, actor, now, key=None):
+    """Applies ``changes`` to a check-in inside the backfill window (else 409
+    ``outside_backfill_window``). An edit already applied, by its idempotency ``key`` or
+    because it changes nothing, answers the check-in as it stands: no second audit row."""
+    if key is not None and _replayed_edit(entry, key, now=now):
+        return entry
+    if _unchanged(entry, changes):
+        return entry
+    check_editable(entry, now=now)
     if "recorded_at" in changes:
         check_recorded_at(changes["recorded_at"], now=now)
         entry.recorded_at = changes["recorded_at"]
@@ -137,6 +182,7 @@ def update_entry(entry, patient, changes, *, actor, now):
 
 
 def delete_entry(entry, patient, *, actor, now):
+    check_editable(entry, now=now)
     db.session.delete(entry)
     audit.record(actor, "delete", f"entry:{entry.id}", patient.id, at=now)
     db.session.flush()
