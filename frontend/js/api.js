@@ -47,8 +47,13 @@ export function onSessionChanged(fn) {
   sessionChangedHandler = fn;
 }
 
-export async function request(method, path, body, { retry = true, quiet401 = false } = {}) {
-  const headers = { Accept: 'application/json' };
+export async function request(
+  method,
+  path,
+  body,
+  { retry = true, quiet401 = false, headers: extra = {} } = {},
+) {
+  const headers = { ...extra, Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -80,7 +85,7 @@ export async function request(method, path, body, { retry = true, quiet401 = fal
       sessionChangedHandler?.();
       throw err;
     }
-    return request(method, path, body, { retry: false, quiet401 });
+    return request(method, path, body, { retry: false, quiet401, headers: extra });
   }
   if (err.status === 401 && err.code === 'unauthenticated' && !quiet401 && unauthenticatedHandler) {
     unauthenticatedHandler(err);
@@ -90,7 +95,7 @@ export async function request(method, path, body, { retry = true, quiet401 = fal
 
 export const get = (path) => request('GET', path);
 export const post = (path, body = {}) => request('POST', path, body);
-export const patch = (path, body) => request('PATCH', path, body);
+export const patch = (path, body, headers) => request('PATCH', path, body, { headers });
 export const del = (path, body) => request('DELETE', path, body);
 
 export async function loadSession() {

@@ -308,16 +308,28 @@ function updateNetworkNotice() {
 
 window.addEventListener('outbox-flushed', (e) => {
   const { sent, rejected } = e.detail;
+  const made = sent.filter(({ payload }) => outbox.kindOf(payload) === 'create').length;
+  const changes = sent.length - made;
   const parts = [];
-  if (sent.length)
+  if (made)
     parts.push(
-      sent.length === 1
+      made === 1
         ? 'A check-in saved offline has now been sent.'
-        : `${sent.length} check-ins saved offline have now been sent.`,
+        : `${made} check-ins saved offline have now been sent.`,
+    );
+  if (changes)
+    parts.push(
+      changes === 1
+        ? 'A change saved offline has now been sent.'
+        : `${changes} changes saved offline have now been sent.`,
     );
   for (const { payload, error } of rejected) {
     const day = formatDate((payload.recorded_at || '').slice(0, 10));
-    parts.push(`A check-in from ${day} could not be stored: ${describeError(error)}`);
+    parts.push(
+      outbox.kindOf(payload) === 'create'
+        ? `A check-in from ${day} could not be stored: ${describeError(error)}`
+        : `Your change to the check-in from ${day} could not be made: ${describeError(error)}`,
+    );
   }
   showNotice(parts.join(' '));
 });

@@ -1,5 +1,6 @@
 // The offline outbox: check-ins saved without a connection wait here until the
-// server has them. Each one is encrypted with AES-GCM under a key that WebCrypto
+// server has them, and so do changes and deletions of stored check-ins made offline
+// (each with its own idempotency key, so a replay is applied once). Each one is encrypted with AES-GCM under a key that WebCrypto
 // generated as non-extractable: no script, this one included, can export its
 // bytes. That is all it promises. The browser keeps the key in its own profile
 // files on the device, so someone who can read those files (the device's owner,
@@ -95,6 +96,53 @@ export async function add(owner, payload) {
   const sealed = await seal(`${owner}/${payload.id}`, payload);
   const database = await db();
   await database.put('items', { id: payload.id, owner, queued_at: new Date().toISOString(), ...sealed });
+  changed();
+}
+
+/** What a queued item does: 'create' (a new check-in), or 'edit' / 'delete' of a stored one. */
+export const kindOf = (payload) => payload.kind || 'create';
+
+async function reseal(owner, item, payload) {
+  const sealed = await seal(`${owner}/${item.id}`, payload);
+  const database = await db();
+  const stored = await database.get('items', item.id);
+  if (stored) await database.put('items', { ...stored, ...sealed });
+}
+
+/**
+ * Queues a change of a stored check-in: {kind: 'edit' | 'delete', id (a fresh key),
+ * entry_id, recorded_at, changes?}. An edit of a check-in still waiting here merges into
+ * it. An earlier edit of the same check-in merges into this one, which goes out under the
+ * new key (the earlier one may have reached the server with its answer lost: sending the
+ * union again is harmless, dropping it would not be); a deletion replaces it.
+ */
+export async function queueChange(owner, change) {
+  wiped = false;
+  return withLock(async () => {
+    const waiting = await list(owner);
+    const create = waiting.find((it) => kindOf(it.payload) === 'create' && it.id === change.entry_id);
+    if (create && change.kind === 'edit') {
+      await reseal(owner, create, { ...create.payload, ...change.changes });
+      changed();
+      return 'merged';
+    }
+    const database = await db();
+    let changes = change.changes;
+    for (const it of waiting) {
+      const earlier = kindOf(it.payload) === 'edit' && it.payload.entry_id === change.entry_id;
+      if (!earlier || it.payload.refused) continue;
+      if (change.kind === 'edit') changes = { ...it.payload.changes, ...changes };
+      await database.delete('items', it.id);
+    }
+    await add(owner, changes ? { ...change, changes } : change);
+    return 'queued';
+  });
+}
+
+/** Keeps an item the server refused for good, to be shown until the patient dismisses it. */
+async function markRefused(owner, item, err) {
+  const refused = { status: err?.status ?? null, message: err?.message || '' };
+  await reseal(owner, item, { ...item.payload, refused });
   changed();
 }
 
@@ -208,13 +256,16 @@ async function flushOnce(owner, send, isPermanent) {
   const result = { sent: [], rejected: [], remaining: 0, error: null };
   const items = await list(owner);
   for (const [i, item] of items.entries()) {
+    if (item.payload.refused) continue; // shown until dismissed, never sent again
     try {
-      result.sent.push(await send(item.payload, owner));
+      result.sent.push({ payload: item.payload, answer: await send(item.payload, owner) });
       await remove(item.id);
     } catch (err) {
-      if (isPermanent(err)) {
+      if (isPermanent(err, item.payload)) {
         result.rejected.push({ payload: item.payload, error: err });
-        await remove(item.id);
+        // A refused change stays in sight; a refused new check-in is reported, as before.
+        if (kindOf(item.payload) === 'create') await remove(item.id);
+        else await markRefused(owner, item, err);
       } else {
         result.error = err;
         result.remaining = items.length - i;

@@ -1,9 +1,50 @@
-// A visible list of check-ins waiting in the outbox.
+// A visible list of what waits in the outbox: check-ins, and changes of stored ones; a
+// change the server refused stays here, said plainly, until the patient dismisses it.
 import { h, clear, append } from './dom.js';
 import * as outbox from './outbox.js';
 import { flushOutbox } from './sync.js';
 import { formatDateTime } from './dates.js';
 import { totalOf } from './gad7.js';
+
+function describe({ payload }, user) {
+  const when = formatDateTime(payload.recorded_at, user.timezone);
+  const kind = outbox.kindOf(payload);
+  if (kind === 'delete') return `Deleting your check-in from ${when}`;
+  if (kind === 'edit') {
+    const score = payload.changes.answers ? `: score ${totalOf(payload.changes.answers)} out of 21` : '';
+    return `A change to your check-in from ${when}${score}`;
+  }
+  return `${when}: score ${totalOf(payload.answers)} out of 21`;
+}
+
+function waitingSentence(waiting) {
+  const checkIns = waiting.every(({ payload }) => outbox.kindOf(payload) === 'create');
+  if (waiting.length === 1)
+    return `${checkIns ? 'This check-in' : 'This'} is saved on this device and will be sent when you are online.`;
+  return `These ${waiting.length} ${checkIns ? 'check-ins' : 'changes'} are saved on this device and will be sent when you are online.`;
+}
+
+function refusedText({ payload }) {
+  const { status, message } = payload.refused;
+  const why =
+    status === 404 ? 'That check-in is no longer in your diary.' : message || 'The server refused it.';
+  return `Not made: ${why}`;
+}
+
+function refusedItem(item, user, refresh) {
+  const dismiss = h('button', { type: 'button', class: 'secondary' }, 'Dismiss');
+  dismiss.addEventListener('click', async () => {
+    await outbox.remove(item.id).catch(() => {});
+    refresh();
+  });
+  return h(
+    'li',
+    { class: 'refused' },
+    h('p', {}, describe(item, user)),
+    h('p', {}, refusedText(item)),
+    dismiss,
+  );
+}
 
 export function pendingPanel(user) {
   const panel = h('section', { class: 'pending', hidden: true, 'aria-labelledby': 'pending-title' });
@@ -28,27 +69,26 @@ export function pendingPanel(user) {
       sendNow.disabled = false;
       refresh();
     });
+    const waiting = items.filter((item) => !item.payload.refused);
+    const refused = items.filter((item) => item.payload.refused);
     append(panel, [
-      h('h2', { id: 'pending-title' }, 'Waiting to be sent'),
-      h(
-        'p',
-        {},
-        items.length === 1
-          ? 'This check-in is saved on this device and will be sent when you are online.'
-          : `These ${items.length} check-ins are saved on this device and will be sent when you are online.`,
-      ),
-      h(
-        'ul',
-        { class: 'plain-list' },
-        items.map(({ payload }) =>
-          h(
-            'li',
-            {},
-            `${formatDateTime(payload.recorded_at, user.timezone)}: score ${totalOf(payload.answers)} out of 21`,
-          ),
-        ),
-      ),
-      navigator.onLine === false ? null : sendNow,
+      h('h2', { id: 'pending-title' }, waiting.length ? 'Waiting to be sent' : 'Could not be sent'),
+      waiting.length ? h('p', {}, waitingSentence(waiting)) : null,
+      waiting.length
+        ? h(
+            'ul',
+            { class: 'plain-list' },
+            waiting.map((item) => h('li', {}, describe(item, user))),
+          )
+        : null,
+      refused.length
+        ? h(
+            'ul',
+            { class: 'plain-list', 'aria-label': 'Changes that could not be made' },
+            refused.map((item) => refusedItem(item, user, refresh)),
+          )
+        : null,
+      navigator.onLine === false || !waiting.length ? null : sendNow,
     ]);
   }
 

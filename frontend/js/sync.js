@@ -1,6 +1,6 @@
 // Sending the outbox: at app start, on the `online` event, and after logging in.
 import * as outbox from './outbox.js';
-import { session, post, patch, ApiError } from './api.js';
+import { session, post, patch, del, ApiError } from './api.js';
 
 /**
  * Sends one check-in of `owner` and resolves to the stored entry. The owner's id is in the
@@ -30,9 +30,38 @@ export async function sendEntry(payload, owner) {
   return entry;
 }
 
-/** Errors after which the same check-in can never be accepted. */
-export function isPermanent(err) {
-  return err instanceof ApiError && [400, 409, 413, 415, 422].includes(err.status);
+/**
+ * Sends one queued change of a stored check-in. An edit goes with its key as
+ * `Idempotency-Key`: sent again after a lost answer, the server applies it once. A deletion
+ * answered 404 is done (a lost answer's retry, or deleted elsewhere).
+ */
+async function sendChange(payload) {
+  const path = `/api/v1/entries/${payload.entry_id}`;
+  if (payload.kind === 'delete') {
+    try {
+      await del(path);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) throw err;
+    }
+    return { id: payload.entry_id, deleted: true };
+  }
+  const entry = await patch(path, payload.changes, { 'Idempotency-Key': payload.id });
+  if (entry?.id !== payload.entry_id) {
+    throw new ApiError(502, { error: { message: 'The answer was not the stored check-in.' } });
+  }
+  return entry;
+}
+
+/** Sends one outbox item of `owner`: a new check-in, or a change of a stored one. */
+export function sendItem(payload, owner) {
+  return outbox.kindOf(payload) === 'create' ? sendEntry(payload, owner) : sendChange(payload);
+}
+
+/** Errors after which the same item can never be accepted (for a change: its check-in is gone). */
+export function isPermanent(err, payload = {}) {
+  if (!(err instanceof ApiError)) return false;
+  if (err.status === 404 && outbox.kindOf(payload) === 'edit') return true;
+  return [400, 409, 413, 415, 422].includes(err.status);
 }
 
 export async function flushOutbox() {
@@ -40,7 +69,7 @@ export async function flushOutbox() {
   if (user?.role !== 'patient' || !outbox.isSupported()) return null;
   if (navigator.onLine === false) return null;
   if (!(await outbox.count(user.id))) return null;
-  const result = await outbox.flush(user.id, sendEntry, isPermanent);
+  const result = await outbox.flush(user.id, sendItem, isPermanent);
   if (result.sent.length || result.rejected.length) {
     window.dispatchEvent(new CustomEvent('outbox-flushed', { detail: result }));
   }

@@ -3,6 +3,7 @@ idempotency key is applied once however often it is sent (docs/api.md, "Check-in
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 
@@ -132,3 +133,11 @@ def test_an_unchanged_edit_writes_no_audit_row(app, patient):
     path = f"/api/v1/entries/{entry['id']}"
     assert patient.patch(path, json={"note": "first", "side_effects": []}).status_code == 200
     assert audit_rows(app, entry["id"], "update") == 0
+
+
+def test_the_form_names_the_patients_first_day(make_patient):
+    for zone in ("Pacific/Auckland", "America/Los_Angeles"):
+        patient = make_patient(timezone_name=zone)
+        form = patient.get("/api/v1/me/checkin-form").get_json()
+        joined = datetime.now(ZoneInfo(zone)).date().isoformat()
+        assert form["first_day"] == joined == form["date"]

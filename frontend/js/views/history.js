@@ -1,12 +1,14 @@
-// History: a chart of daily scores over 30 or 90 days, and the check-ins: each can be
-// deleted (after a confirmation), and changed within the backfill window.
-import { get, patch, del, NetworkError, describeError } from '../api.js';
-import { h, clear, append, focusQuietly, uid, confirmDialog, rangePicker } from '../dom.js';
+// History: a chart of daily scores over 30 or 90 days, and the check-ins: inside the
+// backfill window each can be changed or deleted (after a confirmation), offline too (the
+// change waits in the outbox); older ones are read-only, as the care team has seen them.
+import { get, patch, del, NetworkError, isTransient, describeError } from '../api.js';
+import { h, clear, append, focusQuietly, uid, uuid, confirmDialog, rangePicker } from '../dom.js';
 import { loadForm, loadDueForm, bandOf, scoreSentence, sideEffectLabels, answerList } from '../gad7.js';
 import { localDate, addDays, formatDate, formatTime } from '../dates.js';
 import { buildEntryForm } from '../entryform.js';
 import { chartFigure, summarise } from '../chartfigure.js';
 import { pendingPanel } from '../pending.js';
+import * as outbox from '../outbox.js';
 
 const RANGES = [30, 90];
 
@@ -60,7 +62,7 @@ export async function render(ctx) {
       h(
         'p',
         { class: 'lead' },
-        `Your daily scores, lower is calmer. ${daily.guide} Check-ins from the last ${state.backfillDays} days can still be changed.`,
+        `Your daily scores, lower is calmer. ${daily.guide} Check-ins from the last ${state.backfillDays} days can still be changed or deleted.`,
       ),
       status,
       pending.element,
@@ -76,10 +78,17 @@ export async function render(ctx) {
   function load() {
     return loadHistory(state, actions, slots, ranges.value());
   }
+  // Changes saved offline have reached the server (or were refused): show what it holds now.
+  const onFlushed = () => {
+    status.textContent = ''; // "…will be sent when you are online" is no longer true
+    load();
+  };
+  window.addEventListener('outbox-flushed', onFlushed);
 
   return () => {
     state.chart?.dispose();
     pending.dispose();
+    window.removeEventListener('outbox-flushed', onFlushed);
   };
 }
 
@@ -109,11 +118,41 @@ async function loadHistory(state, actions, slots, rangeDays) {
     clear(slots.list);
     return;
   }
+  const waiting = await waitingChanges(state.user);
   if (!actions.isCurrent()) return;
   state.chart?.dispose();
   state.chart = historyChart(state, { from, rangeDays, entries, treatments });
   clear(slots.chart).append(state.chart.element);
-  renderList(state, actions, slots.list, entries);
+  renderList(
+    state,
+    actions,
+    slots.list,
+    entries.map((entry) => withWaiting(entry, waiting)),
+  );
+}
+
+/** The changes of stored check-ins waiting in the outbox, by check-in id (the last one wins). */
+async function waitingChanges(user) {
+  const items = await outbox.list(user.id).catch(() => []);
+  const byEntry = new Map();
+  for (const { payload } of items) {
+    if (outbox.kindOf(payload) !== 'create' && !payload.refused) byEntry.set(payload.entry_id, payload);
+  }
+  return byEntry;
+}
+
+/** A stored check-in as it will be once its waiting change is sent. */
+function withWaiting(entry, waiting) {
+  const change = waiting.get(entry.id);
+  if (!change) return entry;
+  if (change.kind === 'delete') return { ...entry, waiting: 'delete' };
+  const answers = change.changes.answers || entry.answers;
+  return { ...entry, ...change.changes, total: answers.reduce((a, b) => a + b, 0), waiting: 'edit' };
+}
+
+/** Inside the backfill window: the patient may still change or delete it. */
+function changeable(state, entry) {
+  return Date.now() - new Date(entry.recorded_at).getTime() < state.backfillDays * 86400000;
 }
 
 function historyChart(state, { from, rangeDays, entries, treatments }) {
@@ -165,7 +204,20 @@ function renderList(state, actions, slot, entries) {
     return;
   }
   const list = h('ul', { class: 'entry-list' });
+  let noted = false;
   for (const entry of entries.slice().reverse()) {
+    if (!noted && !changeable(state, entry)) {
+      // One line where the read-only check-ins begin, not one on every card.
+      noted = true;
+      list.append(
+        h(
+          'li',
+          { class: 'window-note' },
+          `Check-ins older than ${state.backfillDays} days are kept as your care team has seen them. ` +
+            'If one needs to change, please ask your care team.',
+        ),
+      );
+    }
     list.append(h('li', {}, entryCard(state, actions, entry)));
   }
   slot.append(list);
@@ -184,7 +236,8 @@ function entryCard(state, actions, entry) {
   return card.element;
 }
 
-function showEntry(state, actions, { element, headingId, entry, edit }) {
+function showEntry(state, actions, card) {
+  const { element, headingId, entry, edit } = card;
   element.classList.remove('editing');
   clear(element);
   // append() skips the absent note and side effects (Element.append would print "null").
@@ -214,29 +267,37 @@ function showEntry(state, actions, { element, headingId, entry, edit }) {
       ? h('p', {}, `Side effects: ${entry.side_effects.map((s) => state.sideEffectLabel[s] || s).join(', ')}`)
       : null,
   ]);
-  const actionsBox = h('div', { class: 'actions' });
-  if (Date.now() - new Date(entry.recorded_at).getTime() < state.backfillDays * 86400000) {
-    const change = h(
-      'button',
-      { type: 'button', class: 'secondary', 'aria-describedby': headingId },
-      'Change this check-in',
+  if (entry.waiting) {
+    element.append(
+      h(
+        'p',
+        { class: 'waiting' },
+        entry.waiting === 'delete'
+          ? 'Saved on this device: it will be deleted when you are back online.'
+          : 'Your change is saved on this device and will be sent when you are online.',
+      ),
     );
-    change.addEventListener('click', () => edit());
-    actionsBox.append(change);
   }
+  if (entry.waiting === 'delete' || !changeable(state, entry)) return;
+  const change = h(
+    'button',
+    { type: 'button', class: 'secondary', 'aria-describedby': headingId },
+    'Change this check-in',
+  );
+  change.addEventListener('click', () => edit());
   const remove = h(
     'button',
     { type: 'button', class: 'quiet', 'aria-describedby': headingId },
     'Delete this check-in',
   );
-  remove.addEventListener('click', () => confirmDelete(state, actions, entry, remove));
-  actionsBox.append(remove);
-  element.append(actionsBox);
+  remove.addEventListener('click', () => confirmDelete(state, actions, card, remove));
+  element.append(h('div', { class: 'actions' }, change, remove));
 }
 
 function editEntry(state, actions, card) {
   const { element, headingId, entry } = card;
   if (state.editing) state.editing();
+  actions.say(''); // "Your changes are saved" was about another edit
   clear(element);
   element.classList.add('editing');
   const form = h('form', { class: 'checkin', novalidate: true });
@@ -283,26 +344,61 @@ async function saveChanges(state, actions, card, entryForm, problem) {
     side_effects: values.side_effects,
   };
   try {
-    const saved = await patch(`/api/v1/entries/${card.entry.id}`, body);
-    Object.assign(card.entry, saved);
+    const { entry: saved, queued } = await sendOrQueue(
+      state,
+      card.entry,
+      'edit',
+      () => patch(`/api/v1/entries/${card.entry.id}`, body),
+      body,
+    );
+    Object.assign(card.entry, queued ? withWaiting(card.entry, new Map([[card.entry.id, queued]])) : saved);
     card.show();
     state.editing = null;
-    actions.say(`Your changes are saved. ${scoreSentence(textsOf(state, saved), saved.total)}`);
-    actions.load();
+    const sentence = scoreSentence(textsOf(state, card.entry), card.entry.total);
+    actions.say(
+      queued
+        ? `Your changes are saved on this device and will be sent when you are online. ${sentence}`
+        : `Your changes are saved. ${sentence}`,
+    );
+    if (!queued) actions.load();
   } catch (err) {
     problem.textContent = describeError(err);
     problem.hidden = false;
   }
 }
 
-async function confirmDelete(state, actions, entry, button) {
+/**
+ * Sends a change now, or, without a connection, keeps it in the outbox with its own key
+ * (sent once, when online). Resolves {entry} when sent, {queued: payload} when kept.
+ */
+async function sendOrQueue(state, entry, kind, send, changes) {
+  try {
+    if (navigator.onLine === false) throw new NetworkError();
+    return { entry: await send() };
+  } catch (err) {
+    if (!isTransient(err) || !outbox.isSupported()) throw err;
+    const payload = { kind, id: uuid(), entry_id: entry.id, recorded_at: entry.recorded_at };
+    if (changes) payload.changes = changes;
+    await outbox.queueChange(state.user.id, payload);
+    return { queued: payload };
+  }
+}
+
+async function confirmDelete(state, actions, card, button) {
+  const { entry } = card;
   const when = `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, state.user.timezone)}`;
   if (!(await askToDelete(when))) {
     button.focus();
     return;
   }
   try {
-    await del(`/api/v1/entries/${entry.id}`);
+    const { queued } = await sendOrQueue(state, entry, 'delete', () => del(`/api/v1/entries/${entry.id}`));
+    if (queued) {
+      card.entry.waiting = 'delete';
+      card.show();
+      actions.say(`The check-in from ${when} will be deleted when you are back online.`);
+      return;
+    }
     actions.say(`The check-in from ${when} is deleted.`);
     await actions.load();
   } catch (err) {

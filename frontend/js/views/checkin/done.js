@@ -36,7 +36,7 @@ export async function showDone(state, actions, { entry, queued }) {
 function removeWhenSent(user, entry, waiting) {
   const onChange = async () => {
     const items = await outbox.list(user.id).catch(() => null);
-    if (items && !items.some((item) => item.id === entry.id)) {
+    if (items && !items.some((item) => item.id === entry.id || item.payload.entry_id === entry.id)) {
       waiting.remove();
       window.removeEventListener('outbox-change', onChange);
     }
@@ -87,7 +87,8 @@ function supportBox(support) {
   );
 }
 
-/** The last days, today's check-in included (it may not have reached the server yet). */
+/** The last days, today's check-in included (it may not have reached the server yet), from
+ * the day the patient joined (or an earlier day they made a check-in for) at the earliest. */
 async function showRecent(state, actions, slot, todays) {
   const { today, due } = state;
   let entries;
@@ -107,8 +108,9 @@ async function showRecent(state, actions, slot, todays) {
   const byDay = new Map();
   for (const e of entries) byDay.set(e.local_date, e);
   byDay.set(today, todays);
+  const first = [due.first_day, ...byDay.keys()].filter(Boolean).sort()[0] || today;
   const rows = [];
-  for (let i = 0; i < RECENT_DAYS; i += 1) {
+  for (let i = 0; i < RECENT_DAYS && addDays(today, -i) >= first; i += 1) {
     const day = addDays(today, -i);
     rows.push(recentDay(i === 0 ? 'Today' : formatDate(day, { weekday: true }), byDay.get(day), due));
   }

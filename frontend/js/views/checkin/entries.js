@@ -20,7 +20,9 @@ function waitingEntry(state, payload) {
 /** Today's latest check-in: from the server, or waiting in the outbox. {entry, queued} or null. */
 export async function todaysCheckIn({ user, today }) {
   const queued = (await outbox.list(user.id).catch(() => [])).filter(
-    ({ payload }) => localDate(new Date(payload.recorded_at), user.timezone) === today,
+    ({ payload }) =>
+      outbox.kindOf(payload) === 'create' &&
+      localDate(new Date(payload.recorded_at), user.timezone) === today,
   );
   if (queued.length) {
     const { payload } = queued[queued.length - 1];
@@ -71,7 +73,16 @@ export async function saveEdit(state, { entry, queued }, read) {
       return waitingEntry(state, payload);
     }
   }
-  return { entry: await patch(`/api/v1/entries/${entry.id}`, changes), queued: false };
+  try {
+    if (navigator.onLine === false) throw new NetworkError();
+    return { entry: await patch(`/api/v1/entries/${entry.id}`, changes), queued: false };
+  } catch (err) {
+    // Offline: the change waits in the outbox with its own key, and is sent once.
+    if (!isTransient(err) || !outbox.isSupported()) throw err;
+    const change = { kind: 'edit', id: uuid(), entry_id: entry.id, recorded_at: entry.recorded_at, changes };
+    await outbox.queueChange(state.user.id, change);
+    return { entry: { ...entry, ...changes, total: totalOf(changes.answers) }, queued: true };
+  }
 }
 
 /** Keeps a check-in the server could not take now; rethrows what waiting cannot fix. */

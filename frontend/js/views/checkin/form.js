@@ -16,6 +16,7 @@ export async function showForm(state, actions, editing) {
     ? { values: editing.entry, restored: false }
     : await restoreDraft(state, texts);
   if (!actions.isCurrent()) return;
+  actions.say(''); // the last "Saved…" belongs to the check-in before this edit
   const parts = buildForm(texts, values, { restored, editing });
   parts.cancel?.addEventListener('click', () => actions.showDone(editing));
   actions.show(parts.form);
