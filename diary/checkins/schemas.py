@@ -138,6 +138,9 @@ class DueCheckinFormSchema(CheckinFormSchema):
     backfill_days = fields.Integer(
         metadata={"description": "How many days back a check-in may be made or changed"}
     )
+    first_day = fields.Date(
+        metadata={"description": "The local date the patient joined: their diary's first day"}
+    )
     support = fields.Nested(SupportSchema)
 
 

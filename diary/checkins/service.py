@@ -93,13 +93,15 @@ def due_instrument(patient, day) -> str:
 
 def checkin_form(patient, day=None, *, now) -> dict:
     """The form due on local date ``day`` (default: the patient's today), with all its texts,
-    the backfill window, and where to turn when the patient feels worse."""
+    the backfill window, the patient's first day (joining, in their zone), and where to turn
+    when the patient feels worse."""
     day = day or local_date_of(now, patient.timezone)
     config = current_app.config
     return {
         **gad7.form(due_instrument(patient, day)),
         "date": day,
         "backfill_days": config["BACKFILL_DAYS"],
+        "first_day": local_date_of(patient.user.created_at, patient.timezone),
         "support": {
             "clinic": config.get("CLINIC_CONTACT"),
             "crisis": config.get("CRISIS_LINE") or "your local emergency number",
