@@ -139,6 +139,12 @@ export async function queueChange(owner, change) {
   });
 }
 
+/** True when a change of stored check-in `entryId` waits here (not one the server refused). */
+export async function hasWaitingChange(owner, entryId) {
+  const items = await list(owner).catch(() => []);
+  return items.some(({ payload }) => payload.entry_id === entryId && !payload.refused);
+}
+
 /** Keeps an item the server refused for good, to be shown until the patient dismisses it. */
 async function markRefused(owner, item, err) {
   const refused = { status: err?.status ?? null, message: err?.message || '' };

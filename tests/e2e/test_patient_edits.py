@@ -40,11 +40,11 @@ OUTBOX_COUNT = """() => new Promise((resolve, reject) => {
 })"""
 
 
-def check_in(patient, days_ago, answers):
+def check_in(patient, days_ago, answers, instrument="daily"):
     at = datetime.now(UTC) - timedelta(days=days_ago, minutes=5)
     response = patient.post(
         "/api/v1/patients/me/entries",
-        json={"recorded_at": at.isoformat(), "answers": answers, "instrument": "daily"},
+        json={"recorded_at": at.isoformat(), "answers": answers, "instrument": instrument},
     )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
@@ -275,3 +275,35 @@ def test_your_last_days_start_on_the_day_the_patient_joined(app, new_context, ma
     expect(page.get_by_role("status")).to_have_text("")
     page.set_viewport_size(DESKTOP["viewport"] | {"width": 1366})
     screenshot(page, "edits-06-edit-without-old-saved-1366")
+
+
+def test_editing_todays_check_in_offline_is_queued_not_refused(app, new_context, make_patient):
+    patient = make_patient()
+    email = patient.user["email"]
+    check_in(patient, 2, [1] * 7, "gad7")  # the standard GAD-7 taken: today's is the daily one
+    context = new_context(PHONE, bypass_csp=True)
+    page = context.new_page()
+    log_in(page, email, PASSWORD)
+    answer_all(page, [1] * 7, DAILY_ANSWERS)
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved. Your score is 7 out of 21")
+    wait_for_service_worker(page)
+    entry_id = stored_entries(app, email)[-1][0]
+
+    context.set_offline(True)
+    page.get_by_role("button", name="Edit today's check-in").click()
+    answer_all(page, [2] * 7, DAILY_ANSWERS)
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_contain_text("It will be sent when online. Your score is 14")
+    expect(
+        page.get_by_text("It is saved on this device and will be sent when you are online.")
+    ).to_be_visible()
+    screenshot(page, "edits-07-today-edited-offline-390", full_page=False)
+    axe_check(page, "edits-today-offline")
+    assert stored_entries(app, email)[-1] == (entry_id, [1] * 7)
+
+    context.set_offline(False)
+    expect(page.locator("#notice")).to_contain_text("A change saved offline has now been sent")
+    expect(page.get_by_text("It is saved on this device")).to_be_hidden()
+    assert stored_entries(app, email)[-1] == (entry_id, [2] * 7)
+    assert audit_rows(app, entry_id, "update") == 1

@@ -9,6 +9,7 @@ import { buildEntryForm } from '../entryform.js';
 import { chartFigure, summarise } from '../chartfigure.js';
 import { pendingPanel } from '../pending.js';
 import * as outbox from '../outbox.js';
+import { flushOutbox } from '../sync.js';
 
 const RANGES = [30, 90];
 
@@ -369,19 +370,23 @@ async function saveChanges(state, actions, card, entryForm, problem) {
 
 /**
  * Sends a change now, or, without a connection, keeps it in the outbox with its own key
- * (sent once, when online). Resolves {entry} when sent, {queued: payload} when kept.
+ * (sent once, when online). Resolves {entry} when sent, {queued: payload} when kept. A
+ * check-in with a change still waiting takes this one through the outbox too, behind it
+ * (merged), so the older change can never arrive after the newer one.
  */
 async function sendOrQueue(state, entry, kind, send, changes) {
+  const behind = entry.waiting === 'edit';
   try {
     if (navigator.onLine === false) throw new NetworkError();
-    return { entry: await send() };
+    if (!behind) return { entry: await send() };
   } catch (err) {
     if (!isTransient(err) || !outbox.isSupported()) throw err;
-    const payload = { kind, id: uuid(), entry_id: entry.id, recorded_at: entry.recorded_at };
-    if (changes) payload.changes = changes;
-    await outbox.queueChange(state.user.id, payload);
-    return { queued: payload };
   }
+  const payload = { kind, id: uuid(), entry_id: entry.id, recorded_at: entry.recorded_at };
+  if (changes) payload.changes = changes;
+  await outbox.queueChange(state.user.id, payload);
+  if (behind) flushOutbox().catch(() => {});
+  return { queued: payload };
 }
 
 async function confirmDelete(state, actions, card, button) {

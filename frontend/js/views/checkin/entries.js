@@ -4,7 +4,7 @@ import { get, patch, isTransient, ApiError, NetworkError } from '../../api.js';
 import { uuid } from '../../dom.js';
 import { loadForm, totalOf } from '../../gad7.js';
 import { localDate } from '../../dates.js';
-import { sendEntry } from '../../sync.js';
+import { sendEntry, flushOutbox } from '../../sync.js';
 import * as outbox from '../../outbox.js';
 
 /** The texts of an instrument: the form due today, or the other one from the API. */
@@ -31,11 +31,23 @@ export async function todaysCheckIn({ user, today }) {
   if (navigator.onLine === false) return null;
   try {
     const { items } = await get(`/api/v1/patients/me/entries?from=${today}&to=${today}`);
-    return items.length ? { entry: items[items.length - 1], queued: false } : null;
+    if (!items.length) return null;
+    return withWaitingEdit(user, items[items.length - 1]);
   } catch (err) {
     if (err instanceof NetworkError) return null;
     throw err;
   }
+}
+
+/** A stored check-in with a change of it still waiting: shown as it will be, and as waiting. */
+async function withWaitingEdit(user, entry) {
+  const items = await outbox.list(user.id).catch(() => []);
+  const edit = items.findLast(
+    ({ payload }) => payload.kind === 'edit' && payload.entry_id === entry.id && !payload.refused,
+  );
+  if (!edit) return { entry, queued: false };
+  const changes = edit.payload.changes;
+  return { entry: { ...entry, ...changes, total: totalOf(changes.answers || entry.answers) }, queued: true };
 }
 
 export async function saveNew(state, texts, read) {
@@ -73,16 +85,19 @@ export async function saveEdit(state, { entry, queued }, read) {
       return waitingEntry(state, payload);
     }
   }
+  // A change of this check-in still waiting: this one goes behind it, merged, never before.
+  const behind = await outbox.hasWaitingChange(state.user.id, entry.id);
   try {
     if (navigator.onLine === false) throw new NetworkError();
-    return { entry: await patch(`/api/v1/entries/${entry.id}`, changes), queued: false };
+    if (!behind) return { entry: await patch(`/api/v1/entries/${entry.id}`, changes), queued: false };
   } catch (err) {
     // Offline: the change waits in the outbox with its own key, and is sent once.
     if (!isTransient(err) || !outbox.isSupported()) throw err;
-    const change = { kind: 'edit', id: uuid(), entry_id: entry.id, recorded_at: entry.recorded_at, changes };
-    await outbox.queueChange(state.user.id, change);
-    return { entry: { ...entry, ...changes, total: totalOf(changes.answers) }, queued: true };
   }
+  const change = { kind: 'edit', id: uuid(), entry_id: entry.id, recorded_at: entry.recorded_at, changes };
+  await outbox.queueChange(state.user.id, change);
+  if (behind) flushOutbox().catch(() => {});
+  return { entry: { ...entry, ...changes, total: totalOf(changes.answers) }, queued: true };
 }
 
 /** Keeps a check-in the server could not take now; rethrows what waiting cannot fix. */
