@@ -229,7 +229,12 @@ def test_a_queued_edit_the_server_refuses_is_shown_not_lost(app, new_context, ma
     expect(notice).to_contain_text("could not be made")
     refused = page.get_by_role("region", name="Could not be sent")
     expect(refused).to_contain_text("ask your care team")
-    screenshot(page, "edits-03-refused-edit-390")
+    # History shows what the server holds: the old answers, read-only now, nothing waiting.
+    expect(page.get_by_role("button", name="Change this check-in")).to_have_count(0)
+    expect(page.locator("article.entry").first).to_contain_text("Score 7 out of 21")
+    expect(page.get_by_text("Your change is saved on this device")).to_have_count(0)
+    expect(page.get_by_text("Loading the chart")).to_have_count(0)
+    screenshot(page, "edits-03-refused-edit-390", full_page=False)
     axe_check(page, "edits-refused")
     assert stored_entries(app, email) == [(entry_id, [1] * 7)]
     page.reload()
