@@ -1,7 +1,7 @@
 """entry edits: the idempotency keys of applied check-in edits (an outbox replays a PATCH once)
 
-Revision ID: 0019
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-07 05:00:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 
 import diary.db_types
 
-revision = "0019"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
