@@ -13,14 +13,14 @@ SYSTEM_NAME = "Afterglow"
 FORMER_USER_NAME = "A former user"
 
 
-def _actor(event):
-    if event.actor is not None:
-        return {"id": event.actor.id, "name": event.actor.name, "role": event.actor.role}
+def _actor(line):
+    if line.actor_name is not None:
+        return {"id": line.actor_id, "name": line.actor_name, "role": line.actor_role}
     # An actor whose account was deleted keeps their role; the system has none.
     return {
         "id": None,
-        "name": SYSTEM_NAME if event.actor_role == "system" else FORMER_USER_NAME,
-        "role": event.actor_role,
+        "name": SYSTEM_NAME if line.actor_role == "system" else FORMER_USER_NAME,
+        "role": line.actor_role,
     }
 
 
@@ -28,16 +28,27 @@ def _actor(event):
 @blp.arguments(AccessLogQuerySchema, location="query")
 @blp.response(200, AccessLogSchema)
 def access_log(query):
-    """Who has read or changed my diary, newest first (patients)
+    """Who has read or changed my diary, newest first, one line per person, action, kind and day (patients)
 
-    Pages of `limit` items (default 100, at most 500); pass the last item's
-    `id`, also given as `next_before`, as `before` for the next page.
+    A line counts its accesses (`count`, `first_at`, `last_at`); the audit trail keeps
+    every one. A page holds whole local days, as many as fit in `limit` lines (default
+    100, at most 500; a busier day comes whole); pass `next_before` as `before` to read on.
     """
     patient = require_role(PATIENT)
-    events = service.access_log(patient.id, limit=query["limit"], before=query.get("before"))
+    lines, next_before = service.access_log(
+        patient.id, patient.timezone, limit=query["limit"], before=query.get("before")
+    )
     items = [
-        {"id": e.id, "at": e.at, "actor": _actor(e), "action": e.action, "resource": e.resource}
-        for e in events
+        {
+            "day": line.day,
+            "at": line.last_at,
+            "first_at": line.first_at,
+            "last_at": line.last_at,
+            "count": line.count,
+            "actor": _actor(line),
+            "action": line.action,
+            "resource": line.kind,
+        }
+        for line in lines
     ]
-    full_page = len(events) == query["limit"]
-    return {"items": items, "next_before": events[-1].id if full_page else None}
+    return {"items": items, "next_before": next_before}

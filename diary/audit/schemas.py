@@ -11,21 +11,31 @@ class ActorSchema(Schema):
 
 
 class AccessLogItemSchema(Schema):
-    id = fields.UUID(required=True, metadata={"description": "Pass as `before` to read on"})
-    at = UTCDateTime(required=True)
+    day = fields.Date(required=True, metadata={"description": "The local date, in the patient's time zone"})
+    at = UTCDateTime(required=True, metadata={"description": "The latest of the line's accesses (`last_at`)"})
+    first_at = UTCDateTime(required=True)
+    last_at = UTCDateTime(required=True)
+    count = fields.Integer(required=True, metadata={"description": "How many accesses the line stands for"})
     actor = fields.Nested(ActorSchema, required=True)
     action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
-    resource = fields.String(required=True, metadata={"example": "entries"})
+    resource = fields.String(
+        required=True,
+        metadata={
+            "description": "The kind of access: `diary` (the timeline, check-ins, sessions and flags "
+            "read together), `entries`, `treatments`, `flags`, an export such as `export:entries.csv`, …",
+            "example": "diary",
+        },
+    )
 
 
 class AccessLogSchema(Schema):
     items = fields.List(fields.Nested(AccessLogItemSchema), required=True)
-    next_before = fields.UUID(
+    next_before = fields.Date(
         allow_none=True,
         metadata={"description": "The `before` value for the next, older page; null on the last page"},
     )
 
 
 class AccessLogQuerySchema(Schema):
-    limit = page_limit("Events")
-    before = fields.UUID(metadata={"description": "Only events older than this one (an item's id)"})
+    limit = page_limit("Lines")
+    before = fields.Date(metadata={"description": "Only days before this local date (`next_before`)"})

@@ -1,11 +1,15 @@
 """Writing and reading the audit trail. Writers are services, inside their own transaction."""
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
+from itertools import groupby
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, case, func, insert, literal, select
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..localtime import local_date_of, start_of_local_day
 from .models import AuditEvent
 
 
@@ -74,21 +78,109 @@ def record_sightings(actor, resource, patient_ids, *, since, at=None):
     record_reads(actor, resource, [patient_id for patient_id in patient_ids if patient_id in unseen], at=at)
 
 
-def _newest_first(query):
-    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+# What a patient reads as one kind of access (docs/api.md, "The access log"): the reads a
+# timeline open makes (timeline, check-ins, sessions, flags) are one look at the diary; the
+# rows of one check-in, session or flag are named by what they are, not by their ids.
+DIARY_READS = ("timeline", "entries", "treatments", "flags")
+DIARY = "diary"
+NAMED_BY_PREFIX = (
+    ("entry:", "entries"),
+    ("treatment:", "treatments"),
+    ("flag:", "flags"),
+    ("push_subscription:", "push_subscriptions"),
+)
+DAYS_PER_QUERY = 31
 
 
-def access_log(patient_id, *, limit, before=None):
-    """The patient's events, newest first; ``before`` is the id of the last event already seen."""
-    query = select(AuditEvent).where(AuditEvent.patient_id == patient_id)
-    if before is not None:
-        cursor = db.session.get(AuditEvent, before)
-        if cursor is None or cursor.patient_id != patient_id:
-            return []
-        query = query.where(
-            or_(AuditEvent.at < cursor.at, and_(AuditEvent.at == cursor.at, AuditEvent.id < cursor.id))
-        )
-    return db.session.scalars(_newest_first(query).limit(limit)).all()
+@dataclass(frozen=True)
+class AccessLine:
+    """One line of the access log: one actor's accesses of one kind on one local day."""
+
+    day: dt.date
+    actor_id: uuid.UUID | None
+    actor_role: str
+    actor_name: str | None  # None: the system, or an account since deleted
+    action: str
+    kind: str
+    count: int
+    first_at: dt.datetime
+    last_at: dt.datetime
+
+
+def _kind():
+    by_prefix = [
+        (func.substr(AuditEvent.resource, 1, len(prefix)) == prefix, literal(kind))
+        for prefix, kind in NAMED_BY_PREFIX
+    ]
+    return case(
+        (and_(AuditEvent.action == "read", AuditEvent.resource.in_(DIARY_READS)), literal(DIARY)),
+        *by_prefix,
+        else_=AuditEvent.resource,
+    )
+
+
+def _newest_day_before(patient_id, cutoff, tz):
+    query = select(func.max(AuditEvent.at)).where(AuditEvent.patient_id == patient_id)
+    if cutoff is not None:
+        query = query.where(AuditEvent.at < cutoff)
+    newest = db.session.scalar(query)
+    return None if newest is None else local_date_of(newest, tz)
+
+
+def _lines_of(patient_id, days, tz, cutoff):
+    """The grouped lines of ``days`` (newest first, consecutive), in one query: the local day
+    of each row is a CASE over the days' first instants, so DST and zones are exact."""
+    starts = [(day, start_of_local_day(day, tz)) for day in days]
+    day = case(*[(AuditEvent.at >= start, literal(d.isoformat())) for d, start in starts])
+    rows = select(
+        day.label("day"),
+        AuditEvent.actor_id,
+        AuditEvent.actor_role,
+        AuditEvent.action,
+        _kind().label("kind"),
+        AuditEvent.at,
+    ).where(AuditEvent.patient_id == patient_id, AuditEvent.at >= starts[-1][1])
+    if cutoff is not None:
+        rows = rows.where(AuditEvent.at < cutoff)
+    rows = rows.subquery()
+    actor = AuditEvent.actor.property.mapper.class_  # the User model, without importing a higher feature
+    keys = (rows.c.day, rows.c.actor_id, rows.c.actor_role, rows.c.action, rows.c.kind, actor.name)
+    query = (
+        select(*keys, func.count(), func.min(rows.c.at), func.max(rows.c.at))
+        .outerjoin(actor, actor.id == rows.c.actor_id)
+        .group_by(*keys)
+        .order_by(rows.c.day.desc(), func.max(rows.c.at).desc(), rows.c.action, rows.c.kind)
+    )
+    return [
+        AccessLine(dt.date.fromisoformat(d), actor_id, role, name, action, kind, count, first, last)
+        for d, actor_id, role, action, kind, name, count, first, last in db.session.execute(query)
+    ]
+
+
+def access_log(patient_id, tz, *, limit, before=None):
+    """The patient's access log, newest first: one line per actor, action, kind and local day.
+
+    A page holds whole days, as many as fit in ``limit`` lines (always at least one day);
+    ``before`` (a local date) reads on from the days before it. Returns the lines and the
+    ``before`` of the next page, or None on the last one.
+    """
+    cutoff = None if before is None else start_of_local_day(before, tz)
+    newest = _newest_day_before(patient_id, cutoff, tz)
+    if newest is None:
+        return [], None
+    days = [newest - dt.timedelta(days=n) for n in range(DAYS_PER_QUERY)]
+    kept = []
+    for _day, group in groupby(_lines_of(patient_id, days, tz, cutoff), key=lambda line: line.day):
+        lines = list(group)
+        if kept and len(kept) + len(lines) > limit:
+            return kept, kept[-1].day
+        kept.extend(lines)
+    older = db.session.scalar(
+        select(AuditEvent.id)
+        .where(AuditEvent.patient_id == patient_id, AuditEvent.at < start_of_local_day(days[-1], tz))
+        .limit(1)
+    )
+    return kept, (days[-1] if older is not None else None)
 
 
 def events_between(since, until=None):

@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from diary.audit.models import AuditEvent, AuditTrailIsAppendOnly
 from diary.db_types import utcnow
@@ -30,13 +30,13 @@ def access_log(client, **query):
 
 
 def test_provider_reads_and_patient_writes_show_in_the_access_log(patient):
-    entry = check_in(patient)
+    check_in(patient)
     patient.get(f"/api/v1/patients/{patient.user['id']}/entries")  # the patient's own read: not listed
     patient.provider_client.get(f"/api/v1/patients/{patient.user['id']}/entries")
     items = access_log(patient)["items"]
-    assert [(item["action"], item["resource"]) for item in items[:2]] == [
-        ("read", "entries"),
-        ("create", f"entry:{entry['id']}"),
+    assert [(item["action"], item["resource"], item["count"]) for item in items[:2]] == [
+        ("read", "diary", 1),
+        ("create", "entries", 1),
     ]
     read = items[0]
     assert read["actor"] == {
@@ -44,7 +44,7 @@ def test_provider_reads_and_patient_writes_show_in_the_access_log(patient):
         "name": patient.provider["name"],
         "role": "provider",
     }
-    assert read["at"].endswith("Z")
+    assert read["at"].endswith("Z") and read["at"] == read["last_at"] == read["first_at"]
     assert items[1]["actor"]["id"] == patient.user["id"] and items[1]["actor"]["role"] == "patient"
     assert not [
         item for item in items if item["action"] == "read" and item["actor"]["id"] == patient.user["id"]
@@ -61,44 +61,49 @@ def test_the_trail_names_resources_never_their_content(app, patient):
     assert ["update", "settings"] in json.loads(text)
 
 
-def test_access_log_pages_newest_first(app, patient):
+def test_access_log_pages_by_whole_days_newest_first(app, patient):
     pid = uuid.UUID(patient.user["id"])
-    start = utcnow() - timedelta(hours=1)
+    start = utcnow() - timedelta(days=3)
     with app.app_context():
-        # Three events share an instant, so the cursor must break ties by id.
-        for minute in (0, 1, 2, 2, 2, 3):
-            db.session.add(
-                AuditEvent(
-                    at=start + timedelta(minutes=minute),
-                    actor_role="system",
-                    patient_id=pid,
-                    action="read",
-                    resource=f"r{minute}",
+        # Two kinds on each of three days (Berlin days: the patient's zone; midday UTC is midday there).
+        for days in (0, 1, 2):
+            for resource in ("r1", "r2"):
+                db.session.add(
+                    AuditEvent(
+                        at=start.replace(hour=12) + timedelta(days=days),
+                        actor_role="system",
+                        patient_id=pid,
+                        action="read",
+                        resource=resource,
+                    )
                 )
-            )
         db.session.commit()
     everything = access_log(patient, limit=500)["items"]
-    assert [item["at"] for item in everything] == sorted((item["at"] for item in everything), reverse=True)
+    assert [item["day"] for item in everything] == sorted((item["day"] for item in everything), reverse=True)
     pages, before = [], None
     while True:
-        page = access_log(patient, limit=2, **({"before": before} if before else {}))
+        page = access_log(patient, limit=3, **({"before": before} if before else {}))
         pages.append(page["items"])
         before = page["next_before"]
         if before is None:
             break
-    assert [item["id"] for page in pages for item in page] == [item["id"] for item in everything]
-    assert all(len(page) <= 2 for page in pages)
+    lines = [(item["day"], item["resource"]) for page in pages for item in page]
+    assert lines == [(item["day"], item["resource"]) for item in everything]
+    for page in pages:  # whole days: no day is split across pages
+        assert not {item["day"] for item in page} & {
+            item["day"] for other in pages if other is not page for item in other
+        }
     system = [item for item in everything if item["actor"]["role"] == "system"]
     assert system[0]["actor"] == {"id": None, "name": "Afterglow", "role": "system"}
 
 
-@pytest.mark.parametrize("query", [{"limit": 0}, {"limit": 501}, {"limit": "many"}, {"before": "not-a-uuid"}])
+@pytest.mark.parametrize("query", [{"limit": 0}, {"limit": 501}, {"limit": "many"}, {"before": "not-a-day"}])
 def test_access_log_query_validation(patient, query):
     response = patient.get("/api/v1/me/access-log", query_string=query)
     assert response.status_code == 422
 
 
-def test_access_log_default_limit_is_100(app, patient):
+def test_access_log_lines_count_rows_and_the_trail_keeps_every_one(app, patient):
     pid = uuid.UUID(patient.user["id"])
     with app.app_context():
         db.session.add_all(
@@ -106,17 +111,17 @@ def test_access_log_default_limit_is_100(app, patient):
             for _ in range(120)
         )
         db.session.commit()
-    body = access_log(patient)
-    assert len(body["items"]) == 100 and body["next_before"] == body["items"][-1]["id"]
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) >= 120
+    [line] = [item for item in access_log(patient)["items"] if item["actor"]["role"] == "system"]
+    assert line["count"] == 120 and line["resource"] == "diary"
 
 
 def test_access_log_is_for_patients_and_only_their_own(api, make_patient, provider_client, patient):
     stranger = make_patient()
     check_in(patient)
+    patient.provider_client.get(f"/api/v1/patients/{patient.user['id']}/timeline")
     assert access_log(stranger)["items"][0]["resource"] == "account"  # registering is their only event
     assert all(item["actor"]["id"] == stranger.user["id"] for item in access_log(stranger)["items"])
-    own_event = access_log(patient)["items"][0]["id"]
-    assert access_log(stranger, before=own_event)["items"] == []  # another patient's cursor reveals nothing
     assert provider_client.get("/api/v1/me/access-log").status_code == 403
     assert api.get("/api/v1/me/access-log").status_code == 401
 
