@@ -40,6 +40,9 @@ def _env_int(name, default):
     return default if value in (None, "") else int(value)
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
 class Config:
     """Defaults for every setting. Values are read when the object is built."""
 
@@ -47,7 +50,7 @@ class Config:
         # None means "SQLite in the instance folder", resolved by create_app.
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
         self.SECRET_KEY = _env("SECRET_KEY")  # None: generated into the instance folder
-        self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.BASE_URL = _env("BASE_URL", DEFAULT_BASE_URL).rstrip("/")
         self.SMTP_URL = _env("SMTP_URL")  # None: emails go to the log
         self.MAIL_FROM = _env("MAIL_FROM", "Afterglow <no-reply@afterglow.invalid>")
         self.VAPID_SUBJECT = _env("VAPID_SUBJECT", "mailto:admin@afterglow.invalid")

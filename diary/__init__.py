@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 
-from . import cli, compression, database, errors, guards, headers, observability, scheduler, web
+from . import baseurl, cli, compression, database, errors, guards, headers, observability, scheduler, web
 from .accounts import models as _accounts_models  # noqa: F401 (every model module, so the metadata and Alembic see every table)
 from .accounts import security
 from .accounts.api import blp as accounts_api
@@ -71,6 +71,7 @@ def create_app(config=None):
     )
     init_limiter(app)
     observability.init_app(app)
+    baseurl.init_app(app)
     headers.init_app(app)
     compression.init_app(app)
     security.init_app(app)  # login, then CSRF, before the body checks

@@ -19,6 +19,8 @@ from .attempts import GuessLimit, guess
 from .models import PATIENT, PROVIDER
 from .schemas import (
     CloseAccountSchema,
+    InviteDetailsRequestSchema,
+    InviteDetailsSchema,
     InviteListSchema,
     InviteRequestSchema,
     InviteSchema,
@@ -148,6 +150,27 @@ def register(body):
     return _session_body(user)
 
 
+INVITE_DETAILS_PER_ADDRESS = GuessLimit("invite-details-address", "10 per hour")
+
+
+@blp.post("/auth/invite-details")
+@blp.arguments(InviteDetailsRequestSchema)
+@blp.response(200, InviteDetailsSchema)
+@blp.alt_response(
+    422, schema=ErrorSchema, description="`fields.invite_code`: unknown, used, revoked or expired"
+)
+@blp.alt_response(
+    429, schema=ErrorSchema, description="Too many unknown codes from this address; see Retry-After"
+)
+def invite_details(body):
+    """What the join form fills in for an invite's code: its email, and the clinic's name for the
+    patient unless it was emailed. The code rides in the body, never in a URL a server logs."""
+    with guess((INVITE_DETAILS_PER_ADDRESS, request.remote_addr or "")) as attempt:
+        details = service.invite_prefill(body["invite_code"], now=utcnow())
+        attempt.succeeded()
+    return details
+
+
 TOO_MANY_SENDS = (
     "Too many invitation emails: 3 an hour per invite, 5 a day per address, 50 an hour per provider; "
     "see Retry-After. Nothing was made or sent"
@@ -205,9 +228,8 @@ def _invite_body(invite):
         "id": service.invite_id(invite.code),
         "code": invite.code,
         "expires_at": invite.expires_at,
-        "url": service.join_url(
-            current_app.config["BASE_URL"], invite.code, name=invite.name, email=invite.email
-        ),
+        "url": service.join_url(current_app.config["BASE_URL"], invite.code),
+        **dict(zip(("email_status", "email_not_sent_reason"), service.email_status(invite), strict=True)),
         "name": invite.name,
         "email": invite.email,
         "created_at": invite.created_at,

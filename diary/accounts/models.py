@@ -152,6 +152,9 @@ class Invite(Timestamps, db.Model):
         db.CheckConstraint(f"role = '{PROVIDER}' OR care_team_id IS NOT NULL", name="invite_team"),
     )
 
+    # What this request did with the invite's email, (status, reason), for the answer; not stored.
+    sent_now = None
+
     def pending(self, now) -> bool:
         return self.used_at is None and self.revoked_at is None and self.expires_at > now
 

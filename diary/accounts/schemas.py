@@ -58,7 +58,8 @@ class InviteSchema(Schema):
     url = fields.String(
         required=True,
         metadata={
-            "description": "The join link; the join form opens with the code, name and email filled in"
+            "description": "The join link: the code only; the join form asks the server for the name "
+            "and email (POST /auth/invite-details)"
         },
     )
     name = fields.String(allow_none=True)
@@ -66,10 +67,37 @@ class InviteSchema(Schema):
         allow_none=True, metadata={"description": "Only this email can register with the invite"}
     )
     created_at = UTCDateTime()
+    email_status = fields.String(
+        validate=validate.OneOf(("queued", "not_sent")),
+        metadata={
+            "description": "What became of the invitation email: `queued` (the outbox sends it within a "
+            "minute), or `not_sent` (see `email_not_sent_reason`: share the link or code instead)"
+        },
+    )
+    email_not_sent_reason = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(("no_address", "no_mail_server")),
+        metadata={
+            "description": "`no_address`: the invite has no email; `no_mail_server`: DIARY_SMTP_URL is not set"
+        },
+    )
     sends = fields.Integer(
         metadata={"description": "How many times the invitation was emailed (0: no email given)"}
     )
     last_sent_at = UTCDateTime(allow_none=True)
+
+
+class InviteDetailsRequestSchema(Schema):
+    invite_code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class InviteDetailsSchema(Schema):
+    name = fields.String(
+        allow_none=True,
+        metadata={"description": "The name the clinic typed; null when the invite was emailed"},
+    )
+    email = fields.String(allow_none=True, metadata={"description": "Only this email can register with it"})
+    expires_at = UTCDateTime(required=True)
 
 
 class InviteListSchema(Schema):

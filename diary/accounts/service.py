@@ -6,6 +6,7 @@ transaction. They raise :class:`~diary.errors.ApiError` for what a user did wron
 
 import hashlib
 import hmac
+import logging
 import secrets
 import uuid
 from datetime import timedelta
@@ -151,10 +152,29 @@ def make_invite(
     return invite
 
 
-def join_url(base_url: str, code: str, *, name=None, email=None) -> str:
-    """The join link. Name and email ride in the fragment, which browsers never send to a server; the code comes last."""
-    query = {**{k: v for k, v in (("name", name), ("email", email)) if v}, "code": code}
-    return f"{base_url.rstrip('/')}/#/join?{urlencode(query)}"
+def join_url(base_url: str, code: str) -> str:
+    """The join link: the code only, in the fragment (browsers never send it to a server). No name
+    or email: a link stays in browser history, on a shared phone and in what gets forwarded; the
+    join form asks the server for them once the code is entered (``invite_prefill``)."""
+    return f"{base_url.rstrip('/')}/#/join?{urlencode({'code': code})}"
+
+
+# What became of an invite's email (docs/api.md, "Invites"): queued in the outbox (the delivery
+# pass sends it within a minute), or not sent, and why.
+QUEUED, NOT_SENT = "queued", "not_sent"
+NO_ADDRESS, NO_MAIL_SERVER = "no_address", "no_mail_server"
+mail_log = logging.getLogger("diary.mail")
+
+
+def email_status(invite: Invite) -> tuple[str, str | None]:
+    """The status of an invite's email for the API: this request's send, else what was done before."""
+    if getattr(invite, "sent_now", None) is not None:
+        return invite.sent_now
+    if not invite.email:
+        return NOT_SENT, NO_ADDRESS
+    if invite.sends:
+        return QUEUED, None
+    return NOT_SENT, NO_MAIL_SERVER if not current_app.config.get("SMTP_URL") else None
 
 
 # Emails a provider's requests send (an invite made with an email, a resend), counted before they
@@ -167,7 +187,13 @@ TOO_MANY_SENDS = "Too many invitation emails were sent. Please wait before sendi
 
 def _send(invite: Invite, *, sender: User, now) -> None:
     """Emails the invite (through the outbox), within the send limits: 429 past any of them,
-    and then nothing is sent (the caller's transaction, with a new invite, is not committed)."""
+    and then nothing is sent (the caller's transaction, with a new invite, is not committed).
+    With no mail server configured nothing is queued, and the answer says so: a message that
+    only reaches the log would read as "emailed" to the provider while the patient waits."""
+    if not current_app.config.get("SMTP_URL"):
+        invite.sent_now = (NOT_SENT, NO_MAIL_SERVER)
+        mail_log.warning("invitation email not sent: no mail server configured (DIARY_SMTP_URL)")
+        return
     take(
         (SENDS_PER_INVITE, invite_id(invite.code)),
         (SENDS_PER_RECIPIENT, invite.email),
@@ -178,6 +204,7 @@ def _send(invite: Invite, *, sender: User, now) -> None:
     invite.last_sent_at = now
     db.session.flush()
     signals.invite_to_send.send(invite, now=now)
+    invite.sent_now = (QUEUED, None)
 
 
 def _team_ids(provider: User) -> list:
@@ -253,6 +280,22 @@ class InviteSpent(ApiError):
 
 def normalise_invite_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def invite_prefill(invite_code: str, *, now) -> dict:
+    """What the join form may fill in for the holder of a pending invite's code: its email (only
+    that one can register), and the name the clinic typed unless the invite went by email: a
+    mistyped address must not tell a stranger who is a patient here. Any other code: 422, as
+    registering with it would answer."""
+    code = normalise_invite_code(invite_code)
+    invite = db.session.get(Invite, code) if code else None
+    if invite is None or not invite.pending(now):
+        raise validation_error({"invite_code": [INVITE_UNUSABLE]})
+    return {
+        "name": None if invite.sends else invite.name,
+        "email": invite.email,
+        "expires_at": invite.expires_at,
+    }
 
 
 def register(*, invite_code, email, password, name, timezone, now) -> User:

@@ -89,8 +89,15 @@ def invite_staff(body):
         valid_for=timedelta(days=current_app.config["INVITE_DAYS"]),
     )
     db.session.commit()
-    url = accounts.join_url(current_app.config["BASE_URL"], invite.code, name=invite.name, email=invite.email)
-    return {"id": accounts.invite_id(invite.code), "url": url, "expires_at": invite.expires_at}
+    url = accounts.join_url(current_app.config["BASE_URL"], invite.code)
+    status, reason = accounts.email_status(invite)
+    return {
+        "id": accounts.invite_id(invite.code),
+        "url": url,
+        "expires_at": invite.expires_at,
+        "email_status": status,
+        "email_not_sent_reason": reason,
+    }
 
 
 @blp.patch("/staff/<staff_id>")

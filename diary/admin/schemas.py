@@ -33,8 +33,14 @@ class StaffInviteRequestSchema(Schema):
 
 class StaffInviteSchema(Schema):
     id = fields.String(required=True, metadata={"description": "Names the invite; not its code"})
-    url = fields.String(required=True, metadata={"description": "The join link, also emailed"})
+    url = fields.String(
+        required=True, metadata={"description": "The join link (the code only), also emailed"}
+    )
     expires_at = UTCDateTime(required=True)
+    email_status = fields.String(
+        metadata={"description": "`queued` or `not_sent` (as for patients' invites)"}
+    )
+    email_not_sent_reason = fields.String(allow_none=True, metadata={"description": "`no_mail_server`"})
 
 
 class StaffPatchSchema(Schema):

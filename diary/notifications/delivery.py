@@ -64,9 +64,7 @@ class Outcome:
 def _message_for(claim, base_url: str) -> messages.Message:
     if claim.kind == INVITE:
         invite = claim.invite
-        # The recipient's own address may prefill the form; the name the provider typed may not
-        # ride along: a mistyped address would tell a stranger who is a patient here.
-        url = join_url(base_url, invite["code"], email=invite["email"])
+        url = join_url(base_url, invite["code"])  # the code only: the form asks the server for the rest
         return messages.invite_message(
             url, invite["code"], invite["expires_at"].strftime("%d %B %Y, %H:%M UTC")
         )

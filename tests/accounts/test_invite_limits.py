@@ -19,6 +19,13 @@ from tests.conftest import login
 from tests.security.test_guess_limits import Clock
 
 
+@pytest.fixture(autouse=True)
+def mail_server(app, smtp_server):
+    """Invitations are emailed only where a mail server is configured (a real one, on loopback)."""
+    app.config["SMTP_URL"] = smtp_server.url
+    return smtp_server
+
+
 def queued_to(app, invite_code=None):
     """How many invitation emails are queued (for one invite's code, or in all)."""
     with app.app_context():

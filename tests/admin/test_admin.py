@@ -39,6 +39,13 @@ def admin(make_admin):
     return make_admin()
 
 
+@pytest.fixture(autouse=True)
+def mail_server(app, smtp_server):
+    """Invitations are emailed only where a mail server is configured (a real one, on loopback)."""
+    app.config["SMTP_URL"] = smtp_server.url
+    return smtp_server
+
+
 def staff_item(admin, staff_id):
     return next(s for s in admin.get("/api/v1/admin/staff").get_json()["items"] if s["id"] == staff_id)
 
@@ -72,7 +79,8 @@ def test_an_invited_nurse_joins_the_teams_and_sees_their_worklist(app, admin, ma
     )
     assert response.status_code == 201, response.get_json()
     invite = response.get_json()
-    assert set(invite) == {"id", "url", "expires_at"} and "#/join?" in invite["url"]
+    assert set(invite) == {"id", "url", "expires_at", "email_status", "email_not_sent_reason"}
+    assert invite["email_status"] == "queued" and "#/join?" in invite["url"]
     with app.app_context():
         [queued] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == INVITE)).all()
         assert queued.payload["invite"] == invite["url"].rsplit("code=", 1)[-1]

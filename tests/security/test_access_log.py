@@ -74,8 +74,11 @@ def test_the_log_is_three_queries_however_many_rows(app, patient):
     with app.app_context():
         db.session.add_all(
             AuditEvent(
-                actor_role="system", patient_id=pid, action="read", resource="entries", at=datetime.now(BERLIN)
-                - timedelta(days=n % 40)
+                actor_role="system",
+                patient_id=pid,
+                action="read",
+                resource="entries",
+                at=datetime.now(BERLIN) - timedelta(days=n % 40),
             )
             for n in range(200)
         )
