@@ -138,18 +138,34 @@ def _lines_of(patient_id, days, tz, cutoff):
         AuditEvent.actor_role,
         AuditEvent.action,
         _kind().label("kind"),
+        AuditEvent.resource,
         AuditEvent.at,
     ).where(AuditEvent.patient_id == patient_id, AuditEvent.at >= starts[-1][1])
     if cutoff is not None:
         rows = rows.where(AuditEvent.at < cutoff)
     rows = rows.subquery()
+    line_keys = (rows.c.day, rows.c.actor_id, rows.c.actor_role, rows.c.action, rows.c.kind)
+    per_resource = (
+        select(
+            *line_keys,
+            func.count().label("n"),
+            func.min(rows.c.at).label("first_at"),
+            func.max(rows.c.at).label("last_at"),
+        )
+        .group_by(*line_keys, rows.c.resource)
+        .subquery()
+    )
     actor = AuditEvent.actor.property.mapper.class_  # the User model, without importing a higher feature
-    keys = (rows.c.day, rows.c.actor_id, rows.c.actor_role, rows.c.action, rows.c.kind, actor.name)
+    c = per_resource.c
+    keys = (c.day, c.actor_id, c.actor_role, c.action, c.kind, actor.name)
+    # One open of the timeline reads its parts once each: a look at the diary counts as often as
+    # its most-read part was read. Other kinds count their rows (three check-ins added: 3).
+    count = case((c.kind == DIARY, func.max(c.n)), else_=func.sum(c.n))
     query = (
-        select(*keys, func.count(), func.min(rows.c.at), func.max(rows.c.at))
-        .outerjoin(actor, actor.id == rows.c.actor_id)
+        select(*keys, count, func.min(c.first_at), func.max(c.last_at))
+        .outerjoin(actor, actor.id == c.actor_id)
         .group_by(*keys)
-        .order_by(rows.c.day.desc(), func.max(rows.c.at).desc(), rows.c.action, rows.c.kind)
+        .order_by(c.day.desc(), func.max(c.last_at).desc(), c.action, c.kind)
     )
     return [
         AccessLine(dt.date.fromisoformat(d), actor_id, role, name, action, kind, count, first, last)

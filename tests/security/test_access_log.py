@@ -53,7 +53,7 @@ def test_a_visit_is_a_few_lines_with_counts_across_two_providers_two_kinds_and_t
         (today, "Dr. Ada Hale", "export", "export:fhir", 1),
         (today, "Dr. Ada Hale", "export", "export:entries.csv", 2),
         (today, "Dr Vale", "read", "diary", 1),
-        (today, "Dr. Ada Hale", "read", "diary", 4),
+        (today, "Dr. Ada Hale", "read", "diary", 2),  # two opens: timeline twice, entries and flags once
         (yesterday.isoformat(), "Dr Vale", "read", "diary", 2),
     ]
     two = items[-1]

@@ -1,7 +1,7 @@
 // Log in, and join from an invite (docs/api.md, "Accounts and sessions" and "The PWA's accessible names").
 // Each screen keeps one state object (its fields, error line, wait notice and button); the
 // forms are checked and sent by functions of (state, ctx) below.
-import { login, register, ApiError, describeError } from '../api.js';
+import { login, register, post, ApiError, describeError } from '../api.js';
 import { h, field, focusQuietly } from '../dom.js';
 import { deviceTimeZone } from '../dates.js';
 
@@ -158,6 +158,7 @@ export function renderJoin(ctx) {
     ctx.main.append(alreadyLoggedIn(ctx.user));
     return;
   }
+  forgetOldLinkDetails(ctx.query);
   const state = {
     timezone: deviceTimeZone(),
     fields: joinFields(ctx.query),
@@ -178,6 +179,9 @@ export function renderJoin(ctx) {
     e.preventDefault();
     join(state, ctx);
   });
+  const { invite_code: code } = state.fields;
+  code.input.addEventListener('change', () => prefill(state));
+  if (code.input.value) prefill(state);
 
   ctx.main.append(
     h(
@@ -205,6 +209,37 @@ function alreadyLoggedIn(user) {
   );
 }
 
+// Links made before the code-only link carried the name and email: the form still opens, and
+// the address bar (history, a shared phone) keeps the code only.
+function forgetOldLinkDetails(query) {
+  if (!query.has('name') && !query.has('email')) return;
+  const code = query.get('code');
+  history.replaceState(history.state, '', code ? `#/join?code=${encodeURIComponent(code)}` : '#/join');
+}
+
+// Once a code is entered, the server fills in what the invite holds (the code rides in the body,
+// never in a URL). A name the patient typed is kept; everything stays editable.
+async function prefill({ fields }) {
+  const { invite_code: code, name, email } = fields;
+  const value = code.input.value.trim();
+  if (!value) return;
+  code.setError(null);
+  try {
+    const found = await post('/api/v1/auth/invite-details', { invite_code: value });
+    if (found.name && (!name.input.value.trim() || name.input.dataset.prefilled)) {
+      name.input.value = found.name;
+      name.input.dataset.prefilled = 'yes';
+    }
+    if (found.email) {
+      email.input.value = found.email;
+      email.hint.textContent = 'The invite is for this email address.';
+    }
+  } catch (err) {
+    if (err instanceof ApiError && err.fields?.invite_code) code.setError(err.fields.invite_code.join(' '));
+    else if (err instanceof ApiError && err.status === 429) code.setError(describeError(err));
+  }
+}
+
 function joinFields(query) {
   const code = (query.get('code') || '').trim();
   const fields = {
@@ -216,22 +251,14 @@ function joinFields(query) {
       required: true,
       hint: code ? 'Filled in from your invite link.' : 'You find it in the invite from your clinic.',
     }),
-    // The invite link fills in what the clinic typed (it rides in the URL fragment, never sent to a server).
-    name: field({
-      label: 'Name',
-      name: 'name',
-      autocomplete: 'name',
-      required: true,
-      value: (query.get('name') || '').trim() || null,
-    }),
+    name: field({ label: 'Name', name: 'name', autocomplete: 'name', required: true }),
     email: field({
       label: 'Email',
       name: 'email',
       type: 'email',
       autocomplete: 'email',
       required: true,
-      value: (query.get('email') || '').trim() || null,
-      hint: query.get('email') ? 'The invite is for this email address.' : null,
+      hint: 'Filled in from your invite once the code is entered, where it has one.',
     }),
     password: field({
       label: 'Password',
@@ -242,6 +269,9 @@ function joinFields(query) {
       hint: 'At least 12 characters. A few words you will remember work well.',
     }),
   };
+  fields.name.input.addEventListener('input', () => {
+    delete fields.name.input.dataset.prefilled;
+  });
   fields.invite_code.input.setAttribute('autocapitalize', 'characters');
   fields.invite_code.input.setAttribute('spellcheck', 'false');
   return fields;

@@ -4,7 +4,6 @@
 import { get, patch, session, setUser, describeError, NetworkError } from '../api.js';
 import { h, clear, checkbox, focusQuietly } from '../dom.js';
 import { reminderFields } from '../reminderfields.js';
-import { formatDateTime } from '../dates.js';
 import { zonePicker } from '../zonepicker.js';
 import { pushPanel } from '../pushpanel.js';
 import { pausePanel, closePanel } from './patientstatus.js';
@@ -190,68 +189,13 @@ function logButton(state) {
   show.addEventListener('click', async () => {
     show.disabled = true;
     try {
-      const { items } = await get('/api/v1/me/access-log');
-      clear(state.slots.log).append(accessLog(items, state.user));
+      // Loaded when asked for: most visits to Settings never open the log.
+      const { showAccessLog } = await import('./accesslog.js');
+      await showAccessLog(state.slots.log, state.user);
     } catch (err) {
       show.disabled = false;
       clear(state.slots.log).append(h('p', { class: 'notice' }, describeError(err)), show);
     }
   });
   return show;
-}
-
-const VERBS = {
-  read: 'viewed',
-  create: 'added',
-  update: 'changed',
-  delete: 'deleted',
-  export: 'exported',
-};
-
-function accessLog(items, user) {
-  if (!items.length) return h('p', {}, 'Nobody has looked at your diary yet.');
-  return h(
-    'ul',
-    { class: 'plain-list log' },
-    items.slice(0, 100).map((it) => h('li', {}, logLine(it, user))),
-  );
-}
-
-function logLine(it, user) {
-  const who =
-    it.actor?.id === user.id
-      ? 'You'
-      : `${it.actor?.name || 'Someone'}${it.actor?.role === 'provider' ? ' (care team)' : ''}`;
-  return `${formatDateTime(it.at, user.timezone)}: ${who} ${VERBS[it.action] || it.action} ${friendlyResource(it.resource)}`;
-}
-// What the access log's resources are called on the patient's screen. Flags are the care
-// team's tool (docs/api.md, "Relief monitoring"): the patient reads that the team reviewed their diary.
-const RESOURCE_WORDS = [
-  ['entries', 'your check-ins'],
-  ['entry:', 'a check-in'],
-  ['treatments', 'your sessions'],
-  ['treatment:', 'a session'],
-  ['timeline', 'your timeline'],
-  ['export', 'your diary'],
-  ['calendar-feed', 'a calendar link to your planned sessions'],
-  ['worklist', 'your line on the patient list'],
-  ['flag', "the care team's review of your diary"],
-  ['intake_baseline', 'your intake score'],
-  ['settings', 'your reminder settings'],
-  ['push_subscription', 'notifications on a device'],
-  ['password_reset', 'a link to reset your password'],
-  ['password', 'your password'],
-  ['mfa', 'two-step sign-in'],
-  ['invite', 'your invitation'],
-  ['account_closed', 'your account (closed)'],
-  ['account', 'your account'],
-  ['discharge', 'your care status (discharged)'],
-  ['readmit', 'your care status (active again)'],
-  ['audit_log', 'this access log'],
-];
-
-function friendlyResource(resource) {
-  const r = String(resource || '');
-  const found = RESOURCE_WORDS.find(([start]) => r.startsWith(start));
-  return found ? found[1] : 'your diary';
 }

@@ -360,19 +360,11 @@ function invitePanel(status) {
 
   async function showInvite(invite) {
     const url = invite.url || `${location.origin}/#/join?code=${encodeURIComponent(invite.code)}`;
-    const copy = h('button', { type: 'button', class: 'secondary' }, 'Copy link');
-    copy.addEventListener('click', async () => {
-      try {
-        await navigator.clipboard.writeText(url);
-        copy.textContent = 'Link copied';
-      } catch {
-        copy.textContent = 'Copy failed: select the link';
-      }
-    });
     const qrSlot = h('div', { class: 'qr-slot' }, h('p', { class: 'hint' }, 'Drawing the QR code…'));
     const heading = h('h2', {}, body(invite.name));
     clear(result).append(
       heading,
+      emailLine(invite),
       h(
         'dl',
         { class: 'facts' },
@@ -383,7 +375,12 @@ function invitePanel(status) {
         h('dt', {}, 'Valid until'),
         h('dd', {}, formatDateTime(invite.expires_at, deviceTimeZone())),
       ),
-      h('div', { class: 'actions' }, copy),
+      h(
+        'div',
+        { class: 'actions' },
+        copyButton(url, 'Copy link', 'Link copied'),
+        copyButton(invite.code, 'Copy code', 'Code copied'),
+      ),
       qrSlot,
       h(
         'p',
@@ -444,6 +441,42 @@ function body(name) {
   return name ? `Invite for ${name}` : 'New invite';
 }
 
+// What became of the invitation email, said plainly: a provider must not believe a patient has
+// mail that was never sent (docs/api.md, "Invites").
+function emailLine(invite) {
+  if (invite.email_status === 'queued')
+    return h('p', { class: 'calm' }, `The invitation email is on its way to ${invite.email}.`);
+  if (invite.email_not_sent_reason === 'no_mail_server')
+    return h(
+      'p',
+      { class: 'notice' },
+      h('strong', {}, 'The email was not sent: '),
+      'no mail server is set up for this clinic. Give the patient the link or the code below.',
+    );
+  return h('p', { class: 'calm' }, 'No email was given. Give the patient the link or the code below.');
+}
+
+function copyButton(text, label, done) {
+  const button = h('button', { type: 'button', class: 'secondary' }, label);
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = done;
+    } catch {
+      button.textContent = 'Copy failed: select it by hand';
+    }
+  });
+  return button;
+}
+
+function createdLine(invite) {
+  if (invite.email_status === 'queued')
+    return `Invite created and its email queued for ${invite.email}. The code is ${invite.code}.`;
+  if (invite.email_not_sent_reason === 'no_mail_server')
+    return `Invite created, but the email was not sent (no mail server). The code is ${invite.code}.`;
+  return `Invite created. The code is ${invite.code}.`;
+}
+
 async function createInvite({ button, name, email, status, showInvite, loadPending }) {
   button.disabled = true;
   const body = {};
@@ -454,9 +487,7 @@ async function createInvite({ button, name, email, status, showInvite, loadPendi
     await showInvite(invite);
     name.input.value = '';
     email.input.value = '';
-    status.textContent = invite.sends
-      ? `Invite created and emailed to ${invite.email}. The code is ${invite.code}.`
-      : `Invite created. The code is ${invite.code}.`;
+    status.textContent = createdLine(invite);
     await loadPending(true);
   } catch (err) {
     status.textContent = `The invite could not be created. ${describeError(err)}`;
@@ -487,7 +518,7 @@ function pendingInvite(inv, status, loadPending) {
       { class: 'hint' },
       `Valid until ${formatDateTime(inv.expires_at, deviceTimeZone())}`,
       inv.sends
-        ? ` · emailed ${inv.sends === 1 ? 'once' : `${inv.sends} times`}`
+        ? ` · email queued ${inv.sends === 1 ? 'once' : `${inv.sends} times`}`
         : ' · not emailed: share the link or code',
     ),
     actions,
@@ -503,8 +534,11 @@ function resendButton(inv, who, status, loadPending) {
   resend.addEventListener('click', async () => {
     resend.disabled = true;
     try {
-      await post(`/api/v1/invites/${encodeURIComponent(inv.id)}/resend`, {});
-      status.textContent = `The invite for ${who} was sent again to ${inv.email}.`;
+      const again = await post(`/api/v1/invites/${encodeURIComponent(inv.id)}/resend`, {});
+      status.textContent =
+        again.email_status === 'queued'
+          ? `The invite for ${who} is queued to be emailed again to ${inv.email}.`
+          : `The invite for ${who} was not emailed: no mail server is set up. Share its code instead.`;
       await loadPending();
     } catch (err) {
       resend.disabled = false;
