@@ -58,6 +58,7 @@ MATRIX = {
     ("POST",   "/api/v1/auth/login"):                      (200,  200,   200,   200,   200),
     ("POST",   "/api/v1/auth/logout"):                     (401,  204,   204,   204,   204),
     ("POST",   "/api/v1/auth/register"):                   (201,  201,   201,   201,   201),
+    ("POST",   "/api/v1/auth/invite-details"):             (200,  200,   200,   200,   200),
     ("POST",   "/api/v1/invites"):                         (401,  403,   403,   201,   201),
     ("GET",    "/api/v1/invites"):                         (401,  403,   403,   200,   200),
     # {invite_id} is a pending invite of the team's provider: another team's provider cannot see it.
@@ -168,6 +169,7 @@ NOT_AUDITED = {
     ("POST", "/api/v1/auth/logout"): "a security event in the log, not a change of data",
     ("POST", "/api/v1/me/mfa/setup"): "pending until confirmed; the confirmation is audited",
     ("POST", "/api/v1/auth/password-reset"): "names no account yet; the scheduler audits the reset it issues",
+    ("POST", "/api/v1/auth/invite-details"): "a read by the code's holder before any account; changes nothing",
 }
 # Operations that read patients' data without naming them in the path, and the
 # callers whose answer includes P (so P's trail must show the read).
@@ -312,6 +314,7 @@ REQUESTS = {
             "timezone": "Europe/Berlin",
         }
     },
+    ("POST", "/api/v1/auth/invite-details"): lambda w, c: {"json": {"invite_code": w.invite_code()}},
     ("POST", "/api/v1/invites"): lambda w, c: {"json": {}},
     ("PATCH", "/api/v1/me/settings"): lambda w, c: {"json": {"reminder_time": "08:00"}},
     ("POST", "/api/v1/me/close"): lambda w, c: {"json": {"password": PASSWORD}},

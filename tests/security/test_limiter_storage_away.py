@@ -21,7 +21,7 @@ from tests.support.mailbox import free_port
 
 
 @pytest.fixture
-def away(app, app_config, make_provider, make_patient):
+def away(app, app_config, make_provider, make_patient, smtp_server):
     """An app on the ``app`` fixture's database whose limiter storage is a closed port, and what
     was made before (through ``app``): a provider, a patient, an invite, the patient's feed URL.
     The limiter is one per process (diary/extensions.py), so this app is the last one made."""
@@ -30,7 +30,14 @@ def away(app, app_config, make_provider, make_patient):
     desk = login(app, provider["email"])
     invite = desk.post("/api/v1/invites", json={"email": "new@mail.test"}).get_json()
     feed = patient.post("/api/v1/patients/me/calendar-feed").get_json()["url"]
-    served = create_app({**app_config, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}"})
+    app.config["SMTP_URL"] = smtp_server.url  # invitations are emailed only with a mail server
+    served = create_app(
+        {
+            **app_config,
+            "SMTP_URL": smtp_server.url,
+            "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}",
+        }
+    )
     yield SimpleNamespace(
         app=served,
         provider=provider,
@@ -84,6 +91,8 @@ def test_every_limited_route_answers_503_and_the_rest_serves(away):
         "timezone": "UTC",
     }
     assert_unavailable(ApiClient(away.app.test_client()).post("/api/v1/auth/register", json=registration))
+    details = {"invite_code": away.invite["code"]}
+    assert_unavailable(ApiClient(away.app.test_client()).post("/api/v1/auth/invite-details", json=details))
     assert_unavailable(away.app.test_client().get(away.feed))
     there = signed_in(away.app, away.patient)
     change = {"current_password": PASSWORD, "new_password": "a brand new passphrase"}
