@@ -169,7 +169,7 @@ NOT_AUDITED = {
     ("POST", "/api/v1/auth/logout"): "a security event in the log, not a change of data",
     ("POST", "/api/v1/me/mfa/setup"): "pending until confirmed; the confirmation is audited",
     ("POST", "/api/v1/auth/password-reset"): "names no account yet; the scheduler audits the reset it issues",
-    ("POST", "/api/v1/auth/invite-details"): "a read by the code's holder before any account; changes nothing",
+    ("POST", "/api/v1/auth/invite-details"): "a read by a code's holder; changes nothing",
 }
 # Operations that read patients' data without naming them in the path, and the
 # callers whose answer includes P (so P's trail must show the read).
