@@ -108,10 +108,14 @@ def load_record(patient, today, params) -> Record:
     """The patient's entries and sessions, and the engine's inputs beside them."""
     entries, sessions = load_entries(patient), load_sessions(patient, today)
     inputs = {
-        "intake_baseline": intake_baseline(patient, entries.standard, sessions.completed),
+        "intake_baseline": patient.intake_baseline,
         "planned": sessions.planned,
         # a standard GAD-7 ends a silence, though it is no daily score
         "other_check_ins": entries.standard,
+        # one of 15 or more raises urgent; the baseline of last resort (relief/rules/baseline.py)
+        "standard_scores": entries.standard,
+        # a run still going 7 days after its urgent was acknowledged raises it again (relief/rules/urgent.py)
+        "urgent_acknowledged": urgent_acknowledged(patient),
         # paused days are no silence: no data_gap there
         "paused": load_pauses(patient),
     }
@@ -288,14 +292,17 @@ def session_due(assessment, next_planned_day, today) -> str | None:
     return "booked"
 
 
-def intake_baseline(patient, standard_scores, completed_days):
-    """The intake score the engine falls back on when fewer than 3 days were logged before treatment
-    (docs/relief.md): the clinician's, else the latest standard GAD-7 taken before the first session."""
-    if patient.intake_baseline is not None:
-        return patient.intake_baseline
-    first_session = min(completed_days, default=None)
-    before = [day for day in standard_scores if first_session is None or day < first_session]
-    return standard_scores[max(before)] if before else None
+def urgent_acknowledged(patient) -> list[date]:
+    """The patient's local days on which the care team acknowledged an ``urgent`` (the engine's
+    ``urgent_acknowledged``): the acknowledgement lives here, the rule in relief/rules/urgent.py."""
+    return [
+        local_date_of(at, patient.timezone)
+        for at in db.session.scalars(
+            select(Flag.acknowledged_at).where(
+                Flag.patient_id == patient.id, Flag.kind == "urgent", Flag.acknowledged_at.is_not(None)
+            )
+        )
+    ]
 
 
 def locked_summary(patient, now) -> PatientSummary:

@@ -2,7 +2,13 @@
 
 Flags and their occurrences. A flag is unique per patient and ``occurrence``:
 ``<kind>:<cycle start>`` for the kinds that happen once per cycle,
-``data_gap:<raised on>`` for gaps. The reconciliation owns the flags it
+``data_gap:<raised on>`` for gaps, and for ``urgent``, which comes back
+(relief/rules/urgent.py), ``urgent:<cycle start>`` for a cycle's first and
+``urgent:<cycle start>:<raised on>`` for each that comes back after an
+acknowledgement (a new flag, so a new alert to the care team). Before the first
+session the first urgent's day stands in for the cycle start. While an urgent is
+still open the engine adds a new run to it (its details change, its id stays),
+so there is never a second open one. The reconciliation owns the flags it
 raised (those with a ``cycle_start``) and leaves any other flag alone:
 
 - an event with no stored flag becomes an open flag, or a resolved one when its
@@ -52,12 +58,16 @@ DISCHARGED = "discharged"
 TEAM_CLOSES = frozenset(("urgent", "wearing_off"))
 #: Kinds a person acknowledges only with a note saying what they did (422 without one).
 NOTE_REQUIRED_KINDS = frozenset({"safety"})
-#: Kinds raised at most once per treatment cycle; data_gap may recur.
+#: Kinds raised at most once per treatment cycle; data_gap may recur, and urgent comes back
+#: (after an acknowledgement: its details say ``returned``).
 ONCE_PER_CYCLE = frozenset(relief.FLAG_KINDS) - {"data_gap"}
 
 
 def occurrence_of(event) -> str:
     if event.kind in ONCE_PER_CYCLE:
+        if event.kind == "urgent" and event.details.get("returned"):
+            raised_on = event.details.get("flag_raised_on") or event.day.isoformat()
+            return f"urgent:{event.details['cycle_start']}:{raised_on}"
         return f"{event.kind}:{event.details['cycle_start']}"
     return f"{event.kind}:{event.day.isoformat()}"
 
@@ -178,7 +188,14 @@ def _stored_flags(patient_id, causes) -> tuple[set[str], dict[str, Flag]]:
 def _wanted(events, live, causes) -> dict[str, Event]:
     """The events the flags should stand for, by occurrence: the replay's, and those of the
     care team's flags only the patient's own dose took away (``Causes.held``)."""
-    wanted = {occurrence_of(event): event for event in events}
+    wanted: dict[str, Event] = {}
+    for event in events:
+        occurrence = occurrence_of(event)
+        if occurrence in wanted:
+            # A later run added to a still-open urgent (relief/rules/urgent.py): the flag
+            # keeps its day and takes the newer details.
+            event = Event(wanted[occurrence].day, event.kind, event.details)
+        wanted[occurrence] = event
     for occurrence, flag in live.items():
         if occurrence not in wanted and flag.status != RESOLVED and causes.held(flag):
             # Its event stands, as the flag has it: only the patient's own dose hid it.

@@ -35,6 +35,8 @@ class Assessment:
     status: str
     last_session_date: date | None = None
     baseline: float | None = None
+    #: where the baseline comes from: "daily_run_in", "intake", "daily_before_course", "gad7" or None
+    baseline_source: str | None = None
     nadir: float | None = None
     threshold: float | None = None
     current: float | None = None
@@ -73,7 +75,7 @@ class CycleFacts:
 
     last_session: date
     baseline: float | None
-    baseline_source: str | None  # "pre_treatment", "intake", "course" or None
+    baseline_source: str | None  # rules/baseline.py: "daily_run_in", "intake", "daily_before_course", "gad7"
     nadir: float | None
     threshold: float | None
     raised: frozenset[str]  # the kinds raised in the cycle so far
@@ -87,6 +89,7 @@ def build_assessment(
     cycle: CycleFacts | None,
     outlook: Outlook | None = None,
     baseline_before: float | None = None,
+    source_before: str | None = None,
 ) -> Assessment:
     """The assessment as of ``today``: ``current`` is S of the latest logged day, or
     its score; ``cycle`` the current cycle (None before any session: then
@@ -98,6 +101,7 @@ def build_assessment(
         return Assessment(
             status=NO_TREATMENT,
             baseline=baseline_before,
+            baseline_source=source_before,
             current=current,
             notices=[NO_BASELINE] if baseline_before is None else [],
         )
@@ -126,6 +130,7 @@ def build_assessment(
         status=status,
         last_session_date=cycle.last_session,
         baseline=baseline,
+        baseline_source=cycle.baseline_source,
         nadir=None if nadir is None else float(nadir),
         threshold=cycle.threshold,
         current=current,
@@ -159,9 +164,9 @@ def _notices(p: ReliefParams, today: date, c: CycleFacts) -> list[str]:
     notices = []
     if c.baseline is None:
         notices.append(NO_BASELINE)
-    elif c.baseline_source == "intake":
+    elif c.baseline_source in ("intake", "gad7"):
         notices.append(NOTICE_BASELINE_FROM_INTAKE)
-    elif c.baseline_source == "course":
+    elif c.baseline_source == "daily_before_course":
         notices.append(NOTICE_BASELINE_FROM_COURSE)
     if (today - c.last_session).days > p.active_cycle_days:
         notices.append(NOTICE_CYCLE_INACTIVE)

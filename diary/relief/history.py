@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypedDict, Unpack
 
@@ -39,6 +39,12 @@ class Inputs(TypedDict, total=False):
     a score (the standard GAD-7): it ends a silence (``data_gap``) and is no score.
     ``paused``: the patient's pauses of reminders, each ``(first, last)`` paused
     day, both included: a paused day is no silence (no ``data_gap`` there).
+    ``standard_scores``: the standard GAD-7 totals by local date: one of 15 or
+    more raises ``urgent``, and the latest before the first session is the
+    baseline of last resort (rules/baseline.py). ``urgent_acknowledged``: the
+    days the care team acknowledged an ``urgent``: a run still going 7 days
+    later raises it again (rules/urgent.py). Both live in the database; the
+    caller hands them in, and the engine stays pure.
     """
 
     intake_baseline: float | None
@@ -46,6 +52,8 @@ class Inputs(TypedDict, total=False):
     planned: Iterable[date]
     other_check_ins: Iterable[date]
     paused: Iterable[tuple[date, date]]
+    standard_scores: Scores
+    urgent_acknowledged: Iterable[date]
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,8 @@ class History:
     prior_durations: Mapping[str, tuple[float, ...]]  # per kind of course (one list serves both)
     prior_per_kind: bool  # given per kind of course (v2 only)
     paused: tuple[int, ...] = ()  # paused days with no score, in order
+    standard: Mapping[int, float] = field(default_factory=dict)  # standard GAD-7 totals; session days left out
+    acknowledged: tuple[int, ...] = ()  # days an urgent was acknowledged, in order
 
     @classmethod
     def of(cls, scores: Scores, sessions: Iterable[date], **inputs: Unpack[Inputs]) -> History:
@@ -103,6 +113,12 @@ class History:
             _prior_by_kind(prior),
             isinstance(prior, Mapping),
             tuple(sorted(paused)),
+            {
+                day.toordinal(): number(value, f"standard score of {day}")
+                for day, value in inputs.get("standard_scores", {}).items()
+                if value is not None and day.toordinal() not in excluded
+            },
+            tuple(sorted({d.toordinal() for d in inputs.get("urgent_acknowledged", ())})),
         )
 
 

@@ -30,6 +30,7 @@ _AT_LEAST_ONE = (
     "urgent_window_scores",
     "urgent_min_severe_scores",
     "urgent_window_days",
+    "urgent_reraise_days",
     "data_gap_days",
     "history_durations",
     "km_min_cycles",
@@ -78,6 +79,8 @@ class ReliefParams:
     urgent_window_scores: int = 3
     urgent_window_days: int = 7
     urgent_above_baseline: float = 4  # S(t) >= B + this
+    urgent_standard_score: float = 15  # a standard GAD-7 total >= this (severe band, Spitzer 2006)
+    urgent_reraise_days: int = 7  # a run still going this many days after its acknowledgement: again
     data_gap_days: int = 4
     suggest_days_before: int = 3  # v1: suggested_session_by = predicted - this
     history_durations: int = 5  # v1: the last 5 durations; v2: the last 5 cycles weigh in

@@ -38,6 +38,20 @@ def round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
+class UrgentRuns:
+    """The urgent runs of one cycle (or of the days before the first session)."""
+
+    __slots__ = ("active", "index", "raised_day", "start", "scores")
+
+    def __init__(self) -> None:
+        self.active = False  # a run is going
+        self.index: int | None = None  # the position in run.events of the latest urgent
+        self.raised_day: int | None = None  # its day
+        self.start: int | None = None  # before treatment: the first urgent's day (its "cycle_start")
+        self.scores: list[tuple[int, float]] = []  # before treatment: the daily scores so far
+
+
+
 class Cycle:
     """Running state of one course's cycle, as of the day being replayed."""
 
@@ -63,6 +77,7 @@ class Cycle:
         "cusum_crossed",
         "cusum_last",
         "prior",
+        "urgent",
     )
 
     def __init__(self, start: int, baseline: float | None, source: str | None) -> None:
@@ -91,6 +106,7 @@ class Cycle:
         self.cusum_above = 0
         self.cusum_last: int | None = None
         self.prior: DurationPrior | None = None  # v2: step 1 of the forecast
+        self.urgent = UrgentRuns()  # rules/urgent.py
 
     def moved_to(self, last_session: int) -> None:
         """TL moves (a later session of the course); the history date keeps in step."""
@@ -128,6 +144,9 @@ class Run:
         "checkpoint",
         "first_baseline",
         "outlook",
+        "standard",
+        "acknowledged",
+        "first_standard",
     )
 
     def __init__(
@@ -164,8 +183,16 @@ class Run:
         self.first_baseline: float | None = None
         # the open cycle's forecast as of ``until``, once computed (rules/plan_follow.py)
         self.outlook: Outlook | None = None
+        # standard GAD-7 totals and urgent acknowledgements up to ``until`` (rules/urgent.py)
+        self.standard = {d: v for d, v in history.standard.items() if d <= self.until}
+        self.acknowledged = history.acknowledged[: bisect_right(history.acknowledged, self.until)]
+        # the latest standard GAD-7 before the first session: the baseline of last resort
+        self.first_standard: float | None = None
         if self.courses:
             self.first_baseline = self.window_median(self.courses[0][0])
+            before = [d for d in self.standard if d < self.courses[0][0]]
+            if before:
+                self.first_standard = float(self.standard[max(before)])
 
     def latest(self) -> int | None:
         """The last logged day up to ``until``."""

@@ -17,14 +17,14 @@ from typing import Any
 
 from .assessment import Assessment, CycleFacts, Outlook, build_assessment
 from .checkpoint import ENGINE_DIGEST, Checkpoint
-from .events import CYCLE_CENSORED, NON_RESPONSE, PLAN_MAINTENANCE, URGENT, WEARING_OFF, Event
+from .events import CYCLE_CENSORED, NON_RESPONSE, PLAN_MAINTENANCE, WEARING_OFF, Event
 from .history import History
 from .params import ReliefParams
 from .rules import RuleSet, plan_follow, rule_set
-from .rules.baseline import cycle_baseline, lower_nadir, no_baseline
+from .rules.baseline import cycle_baseline, lower_nadir, no_baseline, pending_baseline
 from .rules.data_gap import data_gap, silence_start
 from .rules.non_response import non_response
-from .rules.urgent import urgent
+from .rules.urgent import pre_treatment, urgent, urgent_standard
 from .state import Cycle, Run, iso, smoothed
 
 # Once one of these is raised in a cycle, plan_maintenance is moot there.
@@ -51,6 +51,12 @@ def walk(
     run = Run(history, until, params, own, clinic)
     courses = run.courses
     first = _resume(run, checkpoint) if checkpoint is not None else 0
+    if not courses:
+        # A patient waiting for their first session (rules/urgent.py). Decision: once a session
+        # is recorded the care team has seen them, and the days before it are the run-in that
+        # sets the baseline (often severe): the replay leaves them out, and an urgent raised
+        # while they waited closes as new_cycle (monitoring/flags.py).
+        pre_treatment(run, run.until + 1)
     for k in range(first, len(courses)):
         course = courses[k]
         start = course[0]
@@ -109,6 +115,13 @@ def _checkpoint_key(run: Run, start: int) -> str:
     if run.paused:  # no pause, the key of a history before pauses existed
         data.append(-3.0)
         data.extend(d for d in run.paused if d < start)
+    standard = sorted(d for d in run.standard if d < start)
+    if standard or run.acknowledged:  # what urgent reads besides (rules/urgent.py)
+        data.append(-4.0)
+        for d in standard:
+            data.extend((d, run.standard[d]))
+        data.append(-5.0)
+        data.extend(d for d in run.acknowledged if d < start)
     digest = blake2b(ENGINE_DIGEST, digest_size=20)
     digest.update(repr((run.p, run.intake, list(run.planned), start, run.own_prior, len(days))).encode())
     digest.update(data.tobytes())
@@ -129,6 +142,7 @@ def _walk_cycle(run: Run, rules: RuleSet, c: Cycle, course: list[int], end: int)
     # A paused day ends a silence as a check-in does: no data_gap in a pause.
     others, last_other = set(run.other_check_ins).union(run.paused), None
     plan = rules.plan_maintenance
+    standard = run.standard
     next_session = 1
     for t in range(c.start + 1, end + 1):
         if next_session < len(course) and course[next_session] == t:
@@ -146,6 +160,8 @@ def _walk_cycle(run: Run, rules: RuleSet, c: Cycle, course: list[int], end: int)
             last_other = t  # a check-in (or a paused day), though no score: the silence starts again
         elif t - silence_start(c, last_other) == gap_days:
             data_gap(run, c, t, last_other)
+        if t in standard:
+            urgent_standard(run, c, c.urgent, t, standard[t])
         if c.raised.isdisjoint(_PLAN_SETTLED):
             plan(run, c, t)
 
@@ -156,12 +172,11 @@ def _logged_day(run: Run, rules: RuleSet, c: Cycle, t: int, value: float) -> Non
     scores.append((t, value))
     raised = c.raised
     settled = t > c.last + p.nadir_settle_days
-    # S is needed while the nadir can fall and for urgent's baseline rule;
-    # after that it is computed only when an event reports it.
+    # S is needed while the nadir can fall and for urgent's baseline rule (urgent
+    # may come back: docs/relief.md); after that it is computed only when an event reports it.
     today = None
     if not settled or (
         c.baseline is not None
-        and URGENT not in raised
         and _may_exceed(p.smoothing_scores, scores, c.baseline + p.urgent_above_baseline)
     ):
         today = smoothed(p, c)
@@ -211,11 +226,9 @@ def assessment(run: Run) -> Assessment:
     today = date.fromordinal(run.until)
     c = run.cycle
     if c is None:
-        baseline = run.window_median(run.until + 1)
-        if baseline is None and run.intake is not None:
-            baseline = float(run.intake)
+        baseline, source = pending_baseline(run)
         current = None if latest is None else float(run.score_at[latest])
-        return build_assessment(run.p, today, current, None, baseline_before=baseline)
+        return build_assessment(run.p, today, current, None, baseline_before=baseline, source_before=source)
     current = smoothed(run.p, c) if c.scores and c.scores[-1][0] == latest else None
     if current is None and latest is not None:
         current = float(run.score_at[latest])

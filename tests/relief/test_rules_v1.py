@@ -538,11 +538,20 @@ def test_noisy_flat_relief_gives_no_slope():
     assert run(noisy, [0], 59) == []
 
 
-def test_nothing_is_raised_before_the_first_session():
+def test_before_the_first_session_only_severe_scores_raise_urgent():
     severe = flat(-30, 10, 20)
-    assert run(severe, [], 10) == []
-    assert run(severe, [11], 10) == []
+    for sessions in ([], [11]):  # a session after the day is not known yet: still waiting
+        [urgent] = run(severe, sessions, 10)
+        assert (offset(urgent.day), urgent.kind) == (-29, "urgent")  # 2 of the last 3 days >= 15
+        assert urgent.details["reasons"] == ["pre_treatment_severe_scores"]
+        assert urgent.details["pre_treatment"] is True
+        assert urgent.details["last_session"] is None
+    assert run(flat(-30, 10, 14), [], 10) == []
     assert today(severe, [], 10).status == "no_treatment"
+    # once a session is recorded the days before it are the run-in: nothing is raised there
+    assert of_kind(run(severe, [5], 10), "urgent") == [] or all(
+        not e.details.get("pre_treatment") for e in run(severe, [5], 10)
+    )
 
 
 def test_the_trend_needs_four_scores_after_the_nadir_within_seven_days():
@@ -630,14 +639,17 @@ def test_kaplan_meier_median(cycles, median):
 
 def test_no_treatment_shows_the_baseline_a_session_tomorrow_would_get():
     assessment = today(BASELINE, [], -1)
-    assert assessment == Assessment(status="no_treatment", baseline=16, current=17)
+    assert assessment == Assessment(
+        status="no_treatment", baseline=16, baseline_source="daily_run_in", current=17
+    )
     assert today({}, [], 0, intake_baseline=14).baseline == 14
     assert today({}, [], 0).notices == ["no_baseline"]
 
 
 def test_sessions_after_today_are_not_known_yet():
     assert today(BASELINE, [5], 0).status == "no_treatment"
-    assert run(BASELINE, [5], 0) == []
+    # a severe run-in while waiting raises urgent (before the first session) and nothing else
+    assert {e.kind for e in run(BASELINE, [5], 0)} == {"urgent"}
 
 
 def test_regained_fraction_is_none_when_the_baseline_equals_the_nadir():
@@ -651,6 +663,7 @@ def test_assessment_as_dict_is_the_contract_shape():
         "status",
         "last_session_date",
         "baseline",
+        "baseline_source",
         "nadir",
         "threshold",
         "current",
@@ -795,15 +808,20 @@ PROPERTY = settings(max_examples=examples(200), deadline=None, suppress_health_c
 @given(histories(), st.data())
 def test_later_data_never_changes_earlier_events(h, data):
     # plan_maintenance and data_gap included: every rule reads data dated <= t
+    # (but an urgent raised while waiting for the first session: the session takes it away)
     cut = day(data.draw(st.integers(-1, offset(h["until"]))))
-    later = _replay(h)
-    assert _replay(h, until=cut) == [e for e in later if e.day <= cut]
+    later = _treated(_replay(h))
+    assert _treated(_replay(h, until=cut)) == [e for e in later if e.day <= cut]
     # ...and neither does data that did not exist yet
     known_scores = {d: v for d, v in h["scores"].items() if d <= cut}
     known_sessions = [s for s in h["sessions"] if s <= cut]
-    assert _replay(h, until=cut, scores=known_scores, sessions=known_sessions) == [
+    assert _treated(_replay(h, until=cut, scores=known_scores, sessions=known_sessions)) == [
         e for e in later if e.day <= cut
     ]
+
+
+def _treated(events):
+    return [e for e in events if not e.details.get("pre_treatment")]
 
 
 @PROPERTY
@@ -856,10 +874,19 @@ def test_events_are_well_formed(h):
     for event in events:
         assert isinstance(event, Event)
         assert event.kind in EVENT_KINDS
-        assert min(h["sessions"]) <= event.day <= h["until"]
         assert {"cycle_start", "last_session", "days_since_session"} <= set(event.details)
         json.dumps(event.as_dict())
-        if event.kind != "data_gap":
+        if event.details.get("pre_treatment"):  # a patient waiting for the first session
+            assert not [s for s in h["sessions"] if s <= h["until"]] and event.kind == "urgent"
+            continue
+        assert min(h["sessions"]) <= event.day <= h["until"]
+        if event.kind == "urgent":  # per run; with no acknowledgement, one flag per cycle
+            key = (event.kind, event.details["cycle_start"], event.details["flag_raised_on"])
+            if key in seen:
+                assert event.details["runs"] > 1
+            seen.add(key)
+            assert not event.details["returned"]
+        elif event.kind != "data_gap":
             key = (event.kind, event.details["cycle_start"])
             assert key not in seen, f"{event.kind} twice in one cycle"
             seen.add(key)
@@ -885,8 +912,8 @@ def test_a_constant_series_raises_nothing_but_non_response(value, sessions, unti
     and urgent if and only if the constant itself is severe (>= 15).
     """
     scores = flat(-10, 90, value)
-    assert run(scores, [], until) == []
-    events = run(scores, sessions, until)
+    assert {e.kind for e in run(scores, [], until)} == ({"urgent"} if value >= 15 else set())
+    events = _treated(run(scores, sessions, until))
     allowed = {"non_response", "cycle_censored"} | ({"urgent"} if value >= 15 else set())
     assert {e.kind for e in events} <= allowed
     if value < 15:

@@ -6,17 +6,41 @@ from ..events import NO_BASELINE
 from ..state import Cycle, Run, median, threshold
 
 
+#: Where a baseline comes from (the assessment's ``baseline_source``), in the order of preference.
+DAILY_RUN_IN, INTAKE, DAILY_BEFORE_COURSE, STANDARD_GAD7 = "daily_run_in", "intake", "daily_before_course", "gad7"
+
+
 def cycle_baseline(run: Run, index: int, start: int) -> tuple[float | None, str | None]:
-    """B of the course starting on ``start`` (the ``index``-th), and where it came from."""
-    source: str | None
-    baseline, source = run.first_baseline, "pre_treatment"
-    if baseline is None and run.intake is not None:
-        baseline, source = float(run.intake), "intake"
-    if baseline is None and index > 0:
-        baseline, source = run.window_median(start), "course"
-    if baseline is None:
-        source = None
-    return baseline, source
+    """B of the course starting on ``start`` (the ``index``-th), and where it came from.
+
+    Decision (docs/instruments.md: daily scores are not GAD-7 scores): daily scores
+    are judged against daily scores wherever there are some: the daily run-in
+    before the first course; else the clinician's intake score (the contract's
+    order); else the daily days before this course; a standard GAD-7 taken before
+    the first session only when there is no daily run-in at all.
+    """
+    candidates = (
+        (run.first_baseline, DAILY_RUN_IN),
+        (run.intake, INTAKE),
+        (run.window_median(start) if index > 0 else None, DAILY_BEFORE_COURSE),
+        (run.first_standard, STANDARD_GAD7),
+    )
+    for baseline, source in candidates:
+        if baseline is not None:
+            return float(baseline), source
+    return None, None
+
+
+def pending_baseline(run: Run) -> tuple[float | None, str | None]:
+    """Before any session: the baseline a session tomorrow would get, and its source."""
+    baseline = run.window_median(run.until + 1)
+    if baseline is not None:
+        return baseline, DAILY_RUN_IN
+    if run.intake is not None:
+        return float(run.intake), INTAKE
+    if run.standard:
+        return float(run.standard[max(run.standard)]), STANDARD_GAD7
+    return None, None
 
 
 def no_baseline(run: Run, c: Cycle) -> None:
