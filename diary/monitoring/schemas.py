@@ -84,6 +84,12 @@ class AssessmentSchema(Schema):
     status = fields.String(validate=validate.OneOf(relief.STATUSES))
     last_session_date = fields.Date(allow_none=True)
     baseline = fields.Float(allow_none=True, metadata={"description": "B: the level before treatment"})
+    baseline_source = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Beyond the contract: daily_run_in, intake, daily_before_course or gad7 (docs/relief.md)"
+        },
+    )
     nadir = fields.Float(
         allow_none=True,
         metadata={"description": "N: the lowest median of up to 7 scores in the cycle (not a single score)"},

@@ -69,7 +69,9 @@ class History:
     prior_durations: Mapping[str, tuple[float, ...]]  # per kind of course (one list serves both)
     prior_per_kind: bool  # given per kind of course (v2 only)
     paused: tuple[int, ...] = ()  # paused days with no score, in order
-    standard: Mapping[int, float] = field(default_factory=dict)  # standard GAD-7 totals; session days left out
+    standard: Mapping[int, float] = field(
+        default_factory=dict
+    )  # standard GAD-7 totals; session days left out
     acknowledged: tuple[int, ...] = ()  # days an urgent was acknowledged, in order
 
     @classmethod

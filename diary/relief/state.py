@@ -51,7 +51,6 @@ class UrgentRuns:
         self.scores: list[tuple[int, float]] = []  # before treatment: the daily scores so far
 
 
-
 class Cycle:
     """Running state of one course's cycle, as of the day being replayed."""
 

@@ -47,11 +47,37 @@ export const RESOLUTION_LABEL = {
 
 export const NOTICE_LABEL = {
   no_baseline: 'No baseline: too few scores before the first session and no intake score.',
+  baseline_from_intake: 'Baseline from an intake score: too few daily check-ins before treatment.',
+  baseline_from_course: 'Baseline from the daily check-ins before this course.',
 };
 
 export const URGENT_DISCLAIMER =
-  'The GAD-7 has no suicide item: "urgent" is not a safety screen. ' +
-  'It means scores are very high or reliably worse than before treatment. Check on risk in your usual way.';
+  'Urgent is not a risk assessment: the GAD-7 has no suicide item. ' +
+  'It means anxiety scores are severe, or clearly worse than before treatment. Check on risk in your usual way.';
+
+/** A flag's name wherever it is shown (worklist tags, cards, lists): urgent says what it is not. */
+export function flagLabel(kind) {
+  if (kind === 'urgent') return 'Urgent (not a risk assessment)';
+  return FLAG_LABEL[kind] || String(kind).replaceAll('_', ' ');
+}
+
+// Where the relief engine's baseline comes from (the assessment's baseline_source, docs/relief.md).
+export const BASELINE_SOURCE_LABEL = {
+  daily_run_in: 'from the daily check-ins before treatment',
+  intake: 'from the intake score the care team entered',
+  daily_before_course: 'from the daily check-ins before this course',
+  gad7: 'from a standard GAD-7 before treatment',
+};
+
+// Notices the baseline's source already says (shown with the baseline instead).
+export const BASELINE_NOTICES = ['baseline_from_intake', 'baseline_from_course'];
+
+/** The baseline with where it comes from, e.g. "16 (from the daily check-ins before treatment)". */
+export function baselineText(baseline, source) {
+  if (baseline == null) return null;
+  const from = BASELINE_SOURCE_LABEL[source];
+  return from ? `${num(baseline)} (${from})` : num(baseline);
+}
 
 // Treatment routes, for the session forms and lists.
 export const ROUTES = [
@@ -99,9 +125,16 @@ const BASIS_PHRASE = {
   prior: 'from a general estimate (too little history yet)',
 };
 
-const URGENT_REASON = {
-  severe_scores: 'repeated scores of 15 or more (severe) within a week',
-  worse_than_baseline: 'scores reliably worse than before treatment',
+// What fired an urgent (its details.reasons): the severe ones, and the one that is not severe by itself.
+const URGENT_SEVERE = {
+  severe_scores: 'daily scores of 15 or more (severe) on 2 of the last 3 check-ins within a week',
+  pre_treatment_severe_scores:
+    'before the first session, daily scores of 15 or more (severe) on 2 of the last 3 check-ins within a week',
+  standard_gad7_severe: 'a standard GAD-7 of 15 or more (severe)',
+};
+const URGENT_RETURNED = {
+  new_run: 'Raised again: a new run of high scores after the last urgent was acknowledged. ',
+  still_going: 'Raised again: scores still high 7 days after the last urgent was acknowledged. ',
 };
 
 function num(v) {
@@ -139,13 +172,8 @@ export function flagSentence(flag, fmt) {
         `No response to the course so far: at best, scores were around ${num(d.nadir)} (a median of up to 7 scores)${d.nadir_date ? ` on ${fmt(d.nadir_date)}` : ''}, ` +
         `only ${num(d.improvement)} below the baseline of ${num(d.baseline)}, over ${d.scores ?? 'several'} scores${after}.`
       );
-    case 'urgent': {
-      const reasons = (d.reasons || []).map((r) => URGENT_REASON[r] || r.replaceAll('_', ' '));
-      return (
-        `Scores are very high: ${reasons.join(', and ') || 'a rule for high scores fired'}. The latest score was ${num(d.score)}` +
-        `${d.baseline != null ? `, the baseline ${num(d.baseline)}` : ''}${after}.`
-      );
-    }
+    case 'urgent':
+      return urgentSentence(d, fmt, after);
     case 'data_gap':
       return (
         `No check-ins for ${d.days_without_score ?? 'several'} days, since ${d.since ? fmt(d.since) : 'the last session'}` +
@@ -161,8 +189,41 @@ export function flagSentence(flag, fmt) {
   }
 }
 
+/**
+ * An urgent flag in words chosen by what fired it (details.reasons): "severe" only when a severe
+ * rule fired; worse than the baseline alone may be mild (a baseline of 5, now 9).
+ */
+export function urgentSentence(d, fmt, after = '') {
+  const reasons = d.reasons || [];
+  const severe = reasons.filter((r) => URGENT_SEVERE[r]).map((r) => URGENT_SEVERE[r]);
+  const worse = reasons.includes('worse_than_baseline');
+  const parts = [URGENT_RETURNED[d.returned] || ''];
+  if (severe.length) parts.push(`Scores are severe: ${severe.join('; and ')}.`);
+  if (worse) {
+    const from = BASELINE_SOURCE_LABEL[d.baseline_source];
+    parts.push(
+      `${severe.length ? ' Also w' : 'W'}orse than before treatment: the smoothed score ${num(d.smoothed)} is at least 4 points ` +
+        `above the baseline of ${num(d.baseline)}${from ? ` (${from})` : ''}.` +
+        (severe.length ? '' : ' This alone need not be severe.'),
+    );
+  }
+  if (!severe.length && !worse) parts.push('A rule for high anxiety scores fired.');
+  const latest = d.score != null ? `The latest daily score was ${num(d.score)}` : '';
+  const standard = d.standard_score != null ? `the standard GAD-7 ${num(d.standard_score)}` : '';
+  const figures = [latest, standard].filter(Boolean).join(', ');
+  if (figures) parts.push(` ${figures[0].toUpperCase()}${figures.slice(1)}${after}.`);
+  if (d.runs > 1 && d.latest_run_start) {
+    parts.push(
+      ` This flag has gathered ${d.runs} runs of high scores; the latest began ${fmt(d.latest_run_start)}.`,
+    );
+  }
+  parts.push(' Not a risk assessment.');
+  return parts.join('');
+}
+
 export const SAFETY_SENTENCE =
-  'This flag is not a safety screen: the GAD-7 asks nothing about suicide or self-harm.';
+  'Not a risk assessment, nor a safety screen: the GAD-7 asks nothing about suicide or self-harm. ' +
+  'Check on risk in your usual way.';
 
 /** Names for the raw figures of a flag, for those who open them. */
 export const DETAIL_LABEL = {
@@ -186,6 +247,14 @@ export const DETAIL_LABEL = {
   scores: 'Scores since the session',
   reasons: 'Reasons',
   not_a_safety_screen: 'Not a safety screen',
+  not_a_risk_assessment: 'Not a risk assessment',
+  baseline_source: 'Baseline from',
+  standard_score: 'Standard GAD-7',
+  pre_treatment: 'Before the first session',
+  returned: 'Raised again',
+  runs: 'Runs of high scores',
+  latest_run_start: 'Latest run began',
+  flag_raised_on: 'Flag raised on',
   since: 'Silent since',
   last_score_date: 'Last score',
   days_without_score: 'Days without a score',

@@ -35,6 +35,7 @@ ASSESSMENT_KEYS = {
     "status",
     "last_session_date",
     "baseline",
+    "baseline_source",  # beyond the contract: where the baseline comes from (issue 25)
     "nadir",
     "threshold",
     "current",

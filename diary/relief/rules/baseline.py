@@ -7,7 +7,12 @@ from ..state import Cycle, Run, median, threshold
 
 
 #: Where a baseline comes from (the assessment's ``baseline_source``), in the order of preference.
-DAILY_RUN_IN, INTAKE, DAILY_BEFORE_COURSE, STANDARD_GAD7 = "daily_run_in", "intake", "daily_before_course", "gad7"
+DAILY_RUN_IN, INTAKE, DAILY_BEFORE_COURSE, STANDARD_GAD7 = (
+    "daily_run_in",
+    "intake",
+    "daily_before_course",
+    "gad7",
+)
 
 
 def cycle_baseline(run: Run, index: int, start: int) -> tuple[float | None, str | None]:

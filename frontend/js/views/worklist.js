@@ -2,7 +2,7 @@
 import { get, post, del, describeError } from '../api.js';
 import { h, clear, field, focusQuietly } from '../dom.js';
 import { formatDate, formatDateTime, localDate, relativeDay, deviceTimeZone, viewerTime } from '../dates.js';
-import { STATUS_LABEL, FLAG_LABEL, URGENT_DISCLAIMER, DUE_LABEL, BASIS_TAG } from '../labels.js';
+import { STATUS_LABEL, flagLabel, URGENT_DISCLAIMER, DUE_LABEL, BASIS_TAG } from '../labels.js';
 
 // The filter and the search live in the hash's query (#/patients?filter=overdue&q=lee), so a
 // reload, a shared link and the back button bring them back. The timeline's "Back to worklist"
@@ -258,14 +258,14 @@ function flagsCell(p) {
       ? h(
           'ul',
           { class: 'flags-inline' },
-          open.map((k) => h('li', { class: `flag-tag flag-${k}` }, FLAG_LABEL[k] || k)),
+          open.map((k) => h('li', { class: `flag-tag flag-${k}` }, flagLabel(k))),
         )
       : h('span', { class: 'no-flags' }, 'No open flags'),
     ack
       ? h(
           'p',
           { class: 'ack-note' },
-          `${FLAG_LABEL[ack.kind] || ack.kind} acknowledged${ack.by ? ` by ${ack.by}` : ''}, ` +
+          `${flagLabel(ack.kind)} acknowledged${ack.by ? ` by ${ack.by}` : ''}, ` +
             `${formatDate(localDate(new Date(ack.at), p.timezone))}${ack.note ? `: ${ack.note}` : ''}`,
         )
       : null,

@@ -2,7 +2,7 @@
 // figures one click away ("Technical figures"). What each figure is: docs/relief.md.
 import { h } from '../../dom.js';
 import { formatDate } from '../../dates.js';
-import { STATUS_LABEL, BASIS_LABEL, NOTICE_LABEL } from '../../labels.js';
+import { STATUS_LABEL, BASIS_LABEL, NOTICE_LABEL, BASELINE_NOTICES, baselineText } from '../../labels.js';
 import { round } from './format.js';
 
 export function assessmentFacts(state) {
@@ -14,7 +14,9 @@ export function assessmentFacts(state) {
       'facts assessment-facts',
     ),
     technicalFigures(a),
-    ...(a.notices || []).map((n) => h('p', { class: 'hint' }, NOTICE_LABEL[n] || n.replaceAll('_', ' '))),
+    ...(a.notices || [])
+      .filter((n) => !(a.baseline_source && BASELINE_NOTICES.includes(n))) // the baseline row says it
+      .map((n) => h('p', { class: 'hint' }, NOTICE_LABEL[n] || n.replaceAll('_', ' '))),
     h('p', { class: 'hint' }, 'An aid to judgement, not validated for daily GAD-7 scores. You decide.'),
   ];
 }
@@ -68,7 +70,10 @@ function plainRows(a, lowest, shownFrom) {
         ? `${formatDate(a.last_session_date)}${a.days_since_session != null ? ` (${a.days_since_session} days ago)` : ''}`
         : null,
     ],
-    ['Before treatment (baseline)', a.baseline != null ? level(a.baseline) : null],
+    [
+      'Before treatment (baseline)',
+      a.baseline != null ? baselineText(level(a.baseline), a.baseline_source) : null,
+    ],
     [
       'Best stretch since the course began',
       a.nadir != null ? `${level(a.nadir)}: the lowest median of up to 7 scores in a row` : null,
@@ -101,7 +106,7 @@ function plainRows(a, lowest, shownFrom) {
 function technicalFigures(a) {
   const f = a.forecast;
   const rows = [
-    ['Baseline B (median before the course)', a.baseline != null ? round(a.baseline) : null],
+    ['Baseline B', a.baseline != null ? round(a.baseline) : null],
     ['Nadir N (lowest median of up to 7 scores)', a.nadir != null ? round(a.nadir) : null],
     ['Threshold W (from B and N)', a.threshold != null ? round(a.threshold) : null],
     ['Current S(t) (median of the latest 3 scores)', a.current != null ? round(a.current) : null],

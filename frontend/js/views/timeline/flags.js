@@ -4,7 +4,7 @@ import { post, describeError, ApiError } from '../../api.js';
 import { h, field } from '../../dom.js';
 import { formatDate } from '../../dates.js';
 import {
-  FLAG_LABEL,
+  flagLabel,
   URGENT_DISCLAIMER,
   flagSentence,
   SAFETY_SENTENCE,
@@ -90,7 +90,7 @@ function earlierFlags(earlier, state) {
         h(
           'li',
           { class: 'flag-earlier' },
-          h('strong', {}, `${FLAG_LABEL[f.kind] || f.kind}`),
+          h('strong', {}, flagLabel(f.kind)),
           `, raised ${formatDate(f.raised_on)}`,
           flagHistory(f, state),
         ),
@@ -132,7 +132,7 @@ function flagCard(f, state, actions) {
   return h(
     'article',
     { class: `card flag flag-${f.kind}` },
-    h('h3', { id: titleId }, FLAG_LABEL[f.kind] || f.kind),
+    h('h3', { id: titleId }, flagLabel(f.kind)),
     h('p', { class: 'hint' }, `Raised ${formatDate(f.raised_on, { weekday: true })}`),
     h('p', { class: 'flag-sentence' }, flagSentence(f, fmt)),
     f.details?.not_a_safety_screen ? h('p', { class: 'hint' }, SAFETY_SENTENCE) : null,
@@ -166,7 +166,7 @@ function acknowledgeForm(f, titleId, state, actions) {
       return;
     }
     ack.disabled = true;
-    const label = FLAG_LABEL[f.kind] || f.kind;
+    const label = flagLabel(f.kind);
     try {
       await post(`/api/v1/flags/${encodeURIComponent(f.id)}/acknowledge`, text ? { note: text } : {});
       state.undo = { id: f.id, label, until: Date.now() + UNDO_MS };
@@ -204,7 +204,13 @@ function forecastHistory(f, fmt) {
   );
 }
 
-const NOT_FIGURES = new Set(['not_a_safety_screen', 'history', 'raised_with', 'forecast_on']);
+const NOT_FIGURES = new Set([
+  'not_a_safety_screen',
+  'not_a_risk_assessment',
+  'history',
+  'raised_with',
+  'forecast_on',
+]);
 
 function flagFigures(f) {
   const figures = Object.entries(f.details || {}).filter(([k, v]) => v != null && !NOT_FIGURES.has(k));
