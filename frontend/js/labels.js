@@ -217,8 +217,7 @@ export function urgentSentence(d, fmt, after = '') {
       ` This flag has gathered ${d.runs} runs of high scores; the latest began ${fmt(d.latest_run_start)}.`,
     );
   }
-  parts.push(' Not a risk assessment.');
-  return parts.join('');
+  return parts.join(''); // "not a risk assessment": the label (flagLabel) and SAFETY_SENTENCE say it
 }
 
 export const SAFETY_SENTENCE =

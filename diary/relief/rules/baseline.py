@@ -5,7 +5,6 @@ from __future__ import annotations
 from ..events import NO_BASELINE
 from ..state import Cycle, Run, median, threshold
 
-
 #: Where a baseline comes from (the assessment's ``baseline_source``), in the order of preference.
 DAILY_RUN_IN, INTAKE, DAILY_BEFORE_COURSE, STANDARD_GAD7 = (
     "daily_run_in",

@@ -32,6 +32,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from ..events import URGENT, Event
@@ -97,7 +98,7 @@ def pre_treatment(run: Run, end: int) -> None:
             reasons = [PRE_TREATMENT_SEVERE] if holding and value >= p.urgent_score else []
             if reasons or runs.active:
                 details = {"score": value, "reasons": reasons, **_flags()}
-                _step(run, runs, t, reasons, holding, lambda: details, pre_treatment=True)
+                _step(run, runs, t, reasons, holding, partial(dict, details), pre_treatment=True)
         total = run.standard.get(t)
         if total is not None:
             urgent_standard(run, None, runs, t, total)
