@@ -19,7 +19,7 @@ class FlagSchema(Schema):
     )
     details = fields.Dict(
         metadata={
-            "description": "The rule's numbers (docs/relief.md); urgent carries not_a_safety_screen: true"
+            "description": "The rule's numbers (docs/relief.md); urgent carries its reasons and not_a_risk_assessment: true"
         }
     )
     acknowledged_by = fields.UUID(

@@ -37,9 +37,13 @@ Every event's ``details`` (JSON-ready: ISO dates, numbers) carry
 - ``wearing_off``: score, smoothed, threshold, baseline, nadir, nadir_date,
   scores_at_or_above, duration; v2 also cusum, rise_start (the estimated
   first day of the rise) and estimated_duration (what the forecasts learn)
-- ``urgent``: score, smoothed, baseline, reasons (``severe_scores`` and/or
-  ``worse_than_baseline``), not_a_safety_screen (always true: GAD-7 has no
-  suicide item)
+- ``urgent`` (per run, rules/urgent.py): score, smoothed, baseline,
+  baseline_source, reasons (``severe_scores``, ``worse_than_baseline``,
+  ``pre_treatment_severe_scores``, ``standard_gad7_severe``), standard_score
+  (a standard GAD-7's), returned (None, ``new_run``, ``still_going``),
+  flag_raised_on, runs, latest_run_start, not_a_safety_screen and
+  not_a_risk_assessment (always true: GAD-7 has no suicide item); before the
+  first session pre_treatment (true), last_session and days_since_session None
 - ``data_gap``: since (the later of TL, the last score and the last other
   check-in), last_score_date, days_without_score
 - ``plan_maintenance``: basis (``history`` | ``trend``), predicted_wear_off_date,
