@@ -34,7 +34,7 @@ export function baselineForm(state, actions) {
     min: '0',
     max: '21',
     step: '1',
-    hint: "Used as the baseline when the patient logged fewer than 3 days before the first session. Without one, the patient's standard GAD-7 from before the first session is used, if any. Leave empty to remove it.",
+    hint: "Used as the baseline when the patient logged fewer than 3 days before the first session. Without one, the daily check-ins before the current course are used, and only then the patient's standard GAD-7 from before the first session. Leave empty to remove it.",
   });
   const save = h('button', { type: 'submit', class: 'secondary' }, 'Save intake score');
   const element = h('form', { class: 'stack', novalidate: true }, score.wrap, save);
