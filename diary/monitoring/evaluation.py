@@ -114,7 +114,8 @@ def load_record(patient, today, params) -> Record:
         "other_check_ins": entries.standard,
         # one of 15 or more raises urgent; the baseline of last resort (relief/rules/baseline.py)
         "standard_scores": entries.standard,
-        # a run still going 7 days after its urgent was acknowledged raises it again (relief/rules/urgent.py)
+        # after an acknowledgement a new run, or one still going 7 days on, raises urgent again
+        # (relief/rules/urgent.py)
         "urgent_acknowledged": urgent_acknowledged(patient),
         # paused days are no silence: no data_gap there
         "paused": load_pauses(patient),
@@ -292,17 +293,21 @@ def session_due(assessment, next_planned_day, today) -> str | None:
     return "booked"
 
 
-def urgent_acknowledged(patient) -> list[date]:
-    """The patient's local days on which the care team acknowledged an ``urgent`` (the engine's
-    ``urgent_acknowledged``): the acknowledgement lives here, the rule in relief/rules/urgent.py."""
-    return [
-        local_date_of(at, patient.timezone)
-        for at in db.session.scalars(
-            select(Flag.acknowledged_at).where(
-                Flag.patient_id == patient.id, Flag.kind == "urgent", Flag.acknowledged_at.is_not(None)
-            )
+def urgent_acknowledged(patient) -> list[tuple[date, date, date]]:
+    """The care team's acknowledgements of the patient's ``urgent`` flags, as the engine reads them
+    (``urgent_acknowledged``): ``(raised_on, acknowledged on, latest run start)``, local dates. The
+    acknowledgement lives here, the rule in relief/rules/urgent.py. An acknowledged flag's
+    ``latest_run_start`` stays what it was when the care team saw it: the engine adds no later run."""
+    acks = []
+    for raised_on, acknowledged_at, details in db.session.execute(
+        select(Flag.raised_on, Flag.acknowledged_at, Flag.details).where(
+            Flag.patient_id == patient.id, Flag.kind == "urgent", Flag.acknowledged_at.is_not(None)
         )
-    ]
+    ):
+        latest = (details or {}).get("latest_run_start")
+        held = date.fromisoformat(latest) if latest else raised_on
+        acks.append((raised_on, local_date_of(acknowledged_at, patient.timezone), held))
+    return acks
 
 
 def locked_summary(patient, now) -> PatientSummary:

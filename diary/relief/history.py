@@ -42,9 +42,12 @@ class Inputs(TypedDict, total=False):
     ``standard_scores``: the standard GAD-7 totals by local date: one of 15 or
     more raises ``urgent``, and the latest before the first session is the
     baseline of last resort (rules/baseline.py). ``urgent_acknowledged``: the
-    days the care team acknowledged an ``urgent``: a run still going 7 days
-    later raises it again (rules/urgent.py). Both live in the database; the
-    caller hands them in, and the engine stays pure.
+    care team's acknowledgements of ``urgent`` flags, each ``(raised_on,
+    acknowledged_on, last_run_start)``: the flag's day, the day it was
+    acknowledged and the start of the latest run it held then (rules/urgent.py:
+    a later run raises a new one; a run still going 7 days after raises it
+    again). Both live in the database; the caller hands them in, and the engine
+    stays pure.
     """
 
     intake_baseline: float | None
@@ -53,7 +56,7 @@ class Inputs(TypedDict, total=False):
     other_check_ins: Iterable[date]
     paused: Iterable[tuple[date, date]]
     standard_scores: Scores
-    urgent_acknowledged: Iterable[date]
+    urgent_acknowledged: Iterable[tuple[date, date, date]]
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ class History:
     standard: Mapping[int, float] = field(
         default_factory=dict
     )  # standard GAD-7 totals; session days left out
-    acknowledged: tuple[int, ...] = ()  # days an urgent was acknowledged, in order
+    # urgent acknowledgements: the flag's day -> (the day acknowledged, the latest run it held then)
+    acknowledged: Mapping[int, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, scores: Scores, sessions: Iterable[date], **inputs: Unpack[Inputs]) -> History:
@@ -120,8 +124,16 @@ class History:
                 for day, value in inputs.get("standard_scores", {}).items()
                 if value is not None and day.toordinal() not in excluded
             },
-            tuple(sorted({d.toordinal() for d in inputs.get("urgent_acknowledged", ())})),
+            _acknowledgements(inputs.get("urgent_acknowledged", ())),
         )
+
+
+def _acknowledgements(acks: Iterable[tuple[date, date, date]]) -> dict[int, tuple[int, int]]:
+    """The flag's day -> (acknowledged on, latest run start), the earliest acknowledgement of each."""
+    out: dict[int, tuple[int, int]] = {}
+    for raised_on, acknowledged_on, last_run_start in sorted(acks):
+        out.setdefault(raised_on.toordinal(), (acknowledged_on.toordinal(), last_run_start.toordinal()))
+    return out
 
 
 def number(value: Any, what: str) -> float:

@@ -184,7 +184,9 @@ class Run:
         self.outlook: Outlook | None = None
         # standard GAD-7 totals and urgent acknowledgements up to ``until`` (rules/urgent.py)
         self.standard = {d: v for d, v in history.standard.items() if d <= self.until}
-        self.acknowledged = history.acknowledged[: bisect_right(history.acknowledged, self.until)]
+        # Decision: acknowledgements are read whatever their date (they say which runs a flag
+        # held when the care team saw it); the rule that waits 7 days reads their day.
+        self.acknowledged = history.acknowledged
         # the latest standard GAD-7 before the first session: the baseline of last resort
         self.first_standard: float | None = None
         if self.courses:

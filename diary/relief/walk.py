@@ -121,7 +121,9 @@ def _checkpoint_key(run: Run, start: int) -> str:
         for d in standard:
             data.extend((d, run.standard[d]))
         data.append(-5.0)
-        data.extend(d for d in run.acknowledged if d < start)
+        for raised, (acknowledged, covered) in sorted(run.acknowledged.items()):
+            if raised < start:
+                data.extend((raised, acknowledged, covered))
     digest = blake2b(ENGINE_DIGEST, digest_size=20)
     digest.update(repr((run.p, run.intake, list(run.planned), start, run.own_prior, len(days))).encode())
     digest.update(data.tobytes())

@@ -57,6 +57,24 @@ def test_an_acknowledged_urgent_comes_back_after_a_new_run_of_severe_days(app, m
     assert clinic.worklist_row()["open_flags"][0] == "urgent"
 
 
+def test_a_run_logged_after_the_acknowledgement_but_dated_before_it_is_news(app, make_patient, provider):
+    clinic = Clinic(app, make_patient, provider)
+    first = severe_then_calm(clinic)
+    acknowledge(clinic, first)
+
+    clinic.check_in(
+        -2, 18, hour=13
+    )  # a late check-in (after that day's 6): with yesterday's 17, 2 of the last 3 days severe
+
+    [again] = [f for f in urgents(clinic) if f["id"] != first["id"]]
+    assert (again["status"], again["raised_on"]) == ("open", clinic.day(-1).isoformat())
+    assert again["details"]["returned"] == "new_run"
+    # acknowledging it raises nothing new: the run it holds is the one the care team saw
+    acknowledge(clinic, again)
+    clinic.check_in(0, 9)
+    assert sorted(f["status"] for f in urgents(clinic)) == ["acknowledged", "acknowledged"]
+
+
 def test_a_new_run_while_the_urgent_is_open_adds_to_it(app, make_patient, provider):
     clinic = Clinic(app, make_patient, provider)
     first = severe_then_calm(clinic)

@@ -35,26 +35,38 @@ def test_a_new_run_while_the_urgent_is_open_adds_to_it():
 
 
 def test_a_new_run_after_the_acknowledgement_raises_a_new_urgent():
-    events = urgents(replay(RUNS, [D0], day(27), urgent_acknowledged=[day(14)]))
+    events = urgents(replay(RUNS, [D0], day(27), urgent_acknowledged=[(day(11), day(14), day(11))]))
     assert [(e.day, e.details["returned"], e.details["flag_raised_on"]) for e in events] == [
         (day(11), None, day(11).isoformat()),
         (day(21), "new_run", day(21).isoformat()),
     ]
 
 
+def test_a_run_the_flag_held_when_acknowledged_stays_in_it_and_a_backfilled_one_is_news():
+    # run 2 (day 21) was in the flag when the care team acknowledged it on day 22: no new flag
+    held = urgents(replay(RUNS, [D0], day(27), urgent_acknowledged=[(day(11), day(22), day(21))]))
+    assert [(e.day, e.details["runs"], e.details["flag_raised_on"]) for e in held] == [
+        (day(11), 1, day(11).isoformat()),
+        (day(21), 2, day(11).isoformat()),
+    ]
+    # acknowledged on day 22 holding run 1 alone: run 2, logged later though dated before, is news
+    news = urgents(replay(RUNS, [D0], day(27), urgent_acknowledged=[(day(11), day(22), day(11))]))
+    assert [(e.day, e.details["returned"]) for e in news] == [(day(11), None), (day(21), "new_run")]
+
+
 def test_one_calmer_day_does_not_end_a_run():
     scores = {**BASELINE, **scores_of(1, [5] * 9 + [18, 18, 14, 18, 18])}
-    events = urgents(replay(scores, [D0], day(14), urgent_acknowledged=[day(11)]))
+    events = urgents(replay(scores, [D0], day(14), urgent_acknowledged=[(day(11), day(11), day(11))]))
     assert [e.day for e in events] == [day(11)]  # day 13 goes on with the run: nothing new
 
 
 def test_a_run_still_going_7_days_after_its_acknowledgement_comes_back():
     scores = {**BASELINE, **scores_of(1, [5] * 9 + [18] * 20)}
-    acks = [day(12)]
+    acks = [(day(11), day(12), day(11))]
     events = urgents(replay(scores, [D0], day(29), urgent_acknowledged=acks))
     assert [(e.day, e.details["returned"]) for e in events] == [(day(11), None), (day(19), "still_going")]
-    # acknowledged again on day 20: again 7 days later
-    events = urgents(replay(scores, [D0], day(29), urgent_acknowledged=[*acks, day(20)]))
+    # the new one acknowledged on day 20: again 7 days later
+    events = urgents(replay(scores, [D0], day(29), urgent_acknowledged=[*acks, (day(19), day(20), day(19))]))
     assert [e.day for e in events] == [day(11), day(19), day(27)]
 
 
@@ -86,12 +98,15 @@ def test_worse_than_baseline_alone_is_its_own_reason():
 def test_the_checkpoint_gives_what_a_whole_replay_gives():
     scores = {**RUNS, **scores_of(40, [5] * 5 + [19] * 4)}
     sessions = [D0, day(30), day(60)]
-    inputs = {"standard_scores": {day(15): 17, day(45): 16}, "urgent_acknowledged": [day(14), day(48)]}
+    inputs = {
+        "standard_scores": {day(15): 17, day(45): 16},
+        "urgent_acknowledged": [(day(11), day(14), day(11)), (day(45), day(48), day(45))],
+    }
     events, _ = evaluate(scores, sessions, day(70), **inputs)
     first = evaluate_from(None, scores, sessions, day(70), **inputs)
     again = evaluate_from(first.checkpoint, scores, sessions, day(70), **inputs)
     assert first.events == again.events == events
-    changed = {**inputs, "urgent_acknowledged": [day(14)]}  # an acknowledgement before the course
+    changed = {**inputs, "urgent_acknowledged": [(day(11), day(14), day(11))]}
     assert (
         evaluate_from(first.checkpoint, scores, sessions, day(70), **changed).events
         == (evaluate(scores, sessions, day(70), **changed)[0])

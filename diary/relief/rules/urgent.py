@@ -21,15 +21,18 @@ assessment), and says so.
 - a standard GAD-7 total >= ``urgent_standard_score`` (15) fires it too; a
   standard GAD-7 below that neither begins nor ends a run (it is no daily score).
 
-The acknowledgements live in the database: the caller hands in the days they
-were made (``History.urgent_acknowledged``), so the replay stays pure and
-deterministic. A flag counts as acknowledged when an acknowledgement is dated
-on or after the day it was raised.
+The acknowledgements live in the database: the caller hands them in
+(``History.of``'s ``urgent_acknowledged``: each flag's day, the day it was
+acknowledged and the start of the latest run it held then), so the replay
+stays pure and deterministic. Decision: what an acknowledgement covers is the
+runs the flag held when the care team saw it, not the days before it: a run
+logged after the acknowledgement but dated before it (a backfill) is news to
+the care team and raises a new flag; one the flag already held never does.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -142,25 +145,17 @@ def _step(
         if not holding:
             runs.active = False
         return
+    ack = None if runs.raised_day is None else run.acknowledged.get(runs.raised_day)
     if not runs.active:
         runs.active = True
-        if runs.index is not None and _acknowledged_since(run, runs.raised_day, t) is None:
+        if runs.index is not None and (ack is None or t <= ack[1]):
+            # still open, or a run the flag already held when it was acknowledged
             _add_run(run, runs, t, details())
         else:
             _raise(run, runs, t, details(), pre_treatment, None if runs.index is None else NEW_RUN)
         return
-    acknowledged = _acknowledged_since(run, runs.raised_day, t)
-    if acknowledged is not None and t >= acknowledged + run.p.urgent_reraise_days:
+    if ack is not None and t >= ack[0] + run.p.urgent_reraise_days:
         _raise(run, runs, t, details(), pre_treatment, STILL_GOING)
-
-
-def _acknowledged_since(run: Run, since: int | None, t: int) -> int | None:
-    """The latest acknowledgement dated from ``since`` to t, or None."""
-    if since is None:
-        return None
-    acks = run.acknowledged
-    i = bisect_right(acks, t)
-    return acks[i - 1] if i and acks[i - 1] >= since else None
 
 
 def _raise(
