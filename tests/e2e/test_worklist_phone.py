@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 WIDE_DESK = {"viewport": {"width": 1366, "height": 900}}
 FLAG_WORDS = {
     "safety": "Safety answer",
-    "urgent": "Urgent",
+    "urgent": "Urgent (not a risk assessment)",
     "side_effect": "Side effect",
     "wearing_off": "Wearing off",
     "data_gap": "No recent check-ins",
