@@ -18,11 +18,14 @@ def test_a_standard_gad7_before_the_first_session_is_the_intake_baseline(
     patient, provider_client, instrument
 ):
     add_entry(patient, answers=STANDARD_15, recorded_at=iso(hours_ago(60)), instrument=instrument)
-    add_entry(patient, answers=[1] * 7, recorded_at=iso(hours_ago(40)))
+    # daily, said: left to what is due it is a standard GAD-7 (none taken yet), and whether
+    # it falls before the session's local day depends on the hour the test runs
+    add_entry(patient, answers=[1] * 7, recorded_at=iso(hours_ago(40)), instrument="daily")
     add_session(provider_client, patient.user["id"], starts_at=hours_ago(30))
     result = assessment(patient)
     if instrument == "gad7":
         assert result["baseline"] == 15 and "baseline_from_intake" in result["notices"]
+        assert result["baseline_source"] == "gad7"  # no daily run-in: the standard GAD-7 stands in
     else:  # two daily days are too few for a baseline, and no standard GAD-7 stands in
         assert result["baseline"] is None and "no_baseline" in result["notices"]
 

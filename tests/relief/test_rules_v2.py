@@ -240,12 +240,17 @@ histories = st.fixed_dictionaries(
 def test_events_up_to_a_day_use_only_data_up_to_that_day(history, cut):
     scores = {day(k): v for k, v in history["scores"].items()}
     sessions = [day(k) for k in history["sessions"]]
-    full = replay(scores, sessions, day(120))
+    # (but an urgent raised while waiting for the first session: the session takes it away)
+    full = _treated(replay(scores, sessions, day(120)))
     early = [e for e in full if offset(e.day) <= cut]
-    assert replay(scores, sessions, day(cut)) == early
+    assert _treated(replay(scores, sessions, day(cut))) == early
     # whatever comes after the cut, the events up to it stay the same
     changed = {d: (21 - v if offset(d) > cut else v) for d, v in scores.items()}
-    assert [e for e in replay(changed, sessions, day(120)) if offset(e.day) <= cut] == early
+    assert [e for e in _treated(replay(changed, sessions, day(120))) if offset(e.day) <= cut] == early
+
+
+def _treated(events):
+    return [e for e in events if not e.details.get("pre_treatment")]
 
 
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
