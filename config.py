@@ -65,6 +65,8 @@ class Config:
             "CLINIC_CONTACT"
         )  # e.g. "+1 555 0100 (weekdays 8-18)"; None: "your clinic"
         self.CRISIS_LINE = _env("CRISIS_LINE", "your local emergency number")
+        # The PHQ-9's item 9 with the standard GAD-7 (docs/instruments.md); "off" leaves it out.
+        self.SAFETY_QUESTION = _env_bool("SAFETY_QUESTION", True)
         self.INVITE_DAYS = _env_int("INVITE_DAYS", 14)  # how long an invite stays valid
         self.EMBEDDED_SCHEDULER = _env_bool("EMBEDDED_SCHEDULER", False)
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URL", "memory://")

@@ -162,6 +162,40 @@ DAILY_INSTRUMENT = Instrument(
 
 INSTRUMENTS = {STANDARD: STANDARD_INSTRUMENT, DAILY: DAILY_INSTRUMENT}
 
+#: The safety question asked with the standard GAD-7 (docs/instruments.md, "The safety
+#: question"): item 9 of the PHQ-9 (Kroenke K, Spitzer RL, Williams JBW, J Gen Intern Med
+#: 2001;16:606-13) in its published wording, with the PHQ-9's two-week answers (LOINC
+#: answer list LL358-3, the GAD-7's own). A screen, not a risk assessment.
+SAFETY_QUESTION = "Thoughts that you would be better off dead, or of hurting yourself in some way"
+SAFETY_LOINC = "44260-8"
+SAFETY_TITLE = "Thoughts that you would be better off dead, or of hurting yourself in some way [PHQ-9 item 9]"
+SAFETY_ANSWERS = STANDARD_INSTRUMENT.answers
+#: What the patient reads at once after any answer above 0; the crisis line follows it.
+CRISIS_MESSAGE = (
+    "Thank you for telling us. Your care team will be told, but they do not read the diary "
+    "around the clock. If you might act on these thoughts, or you are in danger now, call the "
+    "crisis line now or go to your nearest emergency department."
+)
+
+
+def safety_question() -> dict[str, Any]:
+    """The safety question as the check-in form serves it: ``{"question", "answers"}``."""
+    return {"question": SAFETY_QUESTION, "answers": [answer.label for answer in SAFETY_ANSWERS]}
+
+
+def safety_answer_problem(value: Any, instrument_code: str, *, asked: bool = True) -> str | None:
+    """Why ``value`` cannot be stored as the safety answer of a check-in on ``instrument_code``
+    (None when it can): only the standard GAD-7 asks it, and only when the clinic asks it at all."""
+    if value is None:
+        return None
+    if not asked:
+        return "This clinic does not ask the safety question."
+    if instrument_code != STANDARD:
+        return "The safety question is asked only with the standard GAD-7 (gad7)."
+    if isinstance(value, bool) or not isinstance(value, int) or not MIN_ANSWER <= value <= MAX_ANSWER:
+        return f"The safety answer is a whole number from {MIN_ANSWER} to {MAX_ANSWER}."
+    return None
+
 #: Side effects a patient can report, with the words shown to them (docs/api.md, "Check-ins").
 SIDE_EFFECTS = (
     ("dizziness", "Dizziness"),

@@ -23,6 +23,17 @@ patient_data_changed = _signals.signal(
     doc="The patient's check-ins, sessions, intake baseline, time zone or care team changed (flushed). "
     "Monitoring re-evaluates them.",
 )
+entry_stored = _signals.signal(
+    "entry-stored",
+    doc="A check-in was stored (``entry``; ``created``: new, else changed; flushed), sent before "
+    "``patient_data_changed``. Monitoring opens a safety flag for a safety answer above 0 and marks "
+    "a note or side effect as new on the worklist.",
+)
+safety_flag_raised = _signals.signal(
+    "safety-flag-raised",
+    doc="Monitoring opened a ``safety`` flag (``flag``, flushed). Notifications queue the care "
+    "team's alert at once, not at the next pass.",
+)
 patient_registered = _signals.signal(
     "patient-registered",
     doc="A patient registered (flushed). Notifications schedule their reminders; monitoring lists them.",

@@ -22,6 +22,7 @@ from .schemas import (
     EntryListSchema,
     EntryPatchSchema,
     EntrySchema,
+    StoredEntrySchema,
 )
 
 blp = Blueprint("checkins", __name__, url_prefix="/api/v1", description="GAD-7 check-ins")
@@ -34,8 +35,12 @@ def _own_entry(entry_id):
 
 @blp.post("/patients/<pid>/entries")
 @blp.arguments(EntryInSchema)
-@blp.response(201, EntrySchema, description="Stored")
-@blp.alt_response(200, schema=EntrySchema, description="The same id and content again: the stored entry")
+@blp.response(
+    201, StoredEntrySchema, description="Stored; with crisis help when the safety answer is above 0"
+)
+@blp.alt_response(
+    200, schema=StoredEntrySchema, description="The same id and content again: the stored entry"
+)
 @blp.alt_response(
     409,
     schema=ErrorSchema,
@@ -46,6 +51,7 @@ def create_entry(body, pid):
     patient = patient_for(pid)
     entry, created = service.create_entry(patient, body, actor=current_user, now=utcnow())
     db.session.commit()
+    entry.crisis = service.crisis_for(entry)  # only in this answer, never stored
     return entry, 201 if created else 200
 
 

@@ -31,6 +31,8 @@ class Entry(Timestamps, db.Model):
     difficulty = db.Column(db.SmallInteger)
     note = db.Column(db.Text)
     side_effects = db.Column(db.JSON, nullable=False, default=list)
+    # The answer to the safety question (the PHQ-9's item 9, 0..3): standard GAD-7 only, NULL unasked.
+    safety = db.Column(db.SmallInteger)
 
     __table_args__ = (
         db.Index("ix_entries_patient_recorded_at", "patient_id", "recorded_at"),
@@ -38,6 +40,7 @@ class Entry(Timestamps, db.Model):
         *(db.CheckConstraint(f"{column} BETWEEN 0 AND 3", name=column) for column in ITEM_COLUMNS),
         db.CheckConstraint("total BETWEEN 0 AND 21", name="total"),
         db.CheckConstraint("difficulty IS NULL OR difficulty BETWEEN 0 AND 3", name="difficulty"),
+        db.CheckConstraint("safety IS NULL OR safety BETWEEN 0 AND 3", name="safety"),
         db.CheckConstraint(
             f"instrument IN ({', '.join(repr(code) for code in INSTRUMENTS)})", name="instrument"
         ),
@@ -52,6 +55,13 @@ class Entry(Timestamps, db.Model):
         for column, value in zip(ITEM_COLUMNS, values, strict=True):
             setattr(self, column, value)
         self.total = gad7.total(list(values), self.instrument or gad7.DAILY)
+
+    @property
+    def reports(self) -> bool:
+        """Whether the check-in tells the care team something in the patient's words: a note or
+        a side effect. Such a check-in marks the patient on the worklist until someone opens
+        their timeline (docs/api.md, "Relief monitoring")."""
+        return bool((self.note or "").strip() or self.side_effects)
 
     @property
     def severity(self) -> str:

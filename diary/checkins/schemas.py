@@ -36,6 +36,15 @@ class EntryInSchema(Schema):
     difficulty = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 3))
     note = fields.String(allow_none=True, validate=validate.Length(max=2000))
     side_effects = SideEffects()
+    safety = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(0, 3),
+        metadata={
+            "description": "The answer to the safety question (the PHQ-9's item 9), 0..3: with gad7 only, "
+            "and only when the clinic asks it"
+        },
+    )
 
     @validates_schema(skip_on_field_errors=False)  # a wrong answer is reported beside a too-long note
     def _answers(self, data, **kwargs):
@@ -50,7 +59,8 @@ class EntryPatchSchema(EntryInSchema):
     """An entry keeps its instrument: its answers mean what that form said."""
 
     class Meta:
-        exclude = ("id", "instrument")
+        # The safety answer stands as given: it has raised a flag and told the care team.
+        exclude = ("id", "instrument", "safety")
 
     answers = fields.List(fields.Integer(strict=True), metadata={"minItems": 7, "maxItems": 7})
 
@@ -78,8 +88,22 @@ class EntrySchema(Schema):
     difficulty = fields.Integer(allow_none=True)
     note = fields.String(allow_none=True)
     side_effects = fields.List(fields.String())
+    safety = fields.Integer(allow_none=True, metadata={"description": "The safety answer 0..3, or null"})
     created_at = UTCDateTime()
     updated_at = UTCDateTime()
+
+
+class CrisisSchema(Schema):
+    message = fields.String(metadata={"description": "What to do now, for the patient"})
+    line = fields.String(metadata={"description": "The crisis line (DIARY_CRISIS_LINE)"})
+
+
+class StoredEntrySchema(EntrySchema):
+    crisis = fields.Nested(
+        CrisisSchema,
+        allow_none=True,
+        metadata={"description": "Crisis help, when the safety answer is above 0; shown at once"},
+    )
 
 
 class EntryListSchema(Schema):
@@ -125,6 +149,14 @@ class CheckinFormSchema(Schema):
     bands = fields.List(fields.Nested(BandSchema))
 
 
+class SafetyQuestionSchema(Schema):
+    question = fields.String()
+    answers = fields.List(fields.String(), metadata={"minItems": 4, "maxItems": 4})
+    crisis = fields.Nested(
+        CrisisSchema, metadata={"description": "What the PWA shows at once after an answer above 0"}
+    )
+
+
 class SupportSchema(Schema):
     clinic = fields.String(
         allow_none=True,
@@ -142,6 +174,11 @@ class DueCheckinFormSchema(CheckinFormSchema):
         metadata={"description": "The local date the patient joined: their diary's first day"}
     )
     support = fields.Nested(SupportSchema)
+    safety = fields.Nested(
+        SafetyQuestionSchema,
+        allow_none=True,
+        metadata={"description": "The safety question, with gad7 unless the clinic turned it off; else null"},
+    )
 
 
 class CheckinFormQuerySchema(Schema):

@@ -73,8 +73,15 @@ def _matches(entry, data):
         and entry.difficulty == data.get("difficulty")
         and entry.note == data.get("note")
         and sorted(entry.side_effects or []) == sorted(data.get("side_effects") or [])
+        and entry.safety == data.get("safety")
         and (recorded_at is None or entry.recorded_at == recorded_at)
     )
+
+
+def _replayed(patient, data):
+    """The stored check-in ``data`` repeats (same id and content), or None."""
+    stored = data.get("id") and db.session.get(Entry, data["id"])
+    return stored if stored and _matches(stored, {**data, "patient_id": patient.id}) else None
 
 
 def due_instrument(patient, day) -> str:
@@ -97,16 +104,44 @@ def checkin_form(patient, day=None, *, now) -> dict:
     when the patient feels worse."""
     day = day or local_date_of(now, patient.timezone)
     config = current_app.config
+    instrument = due_instrument(patient, day)
     return {
-        **gad7.form(due_instrument(patient, day)),
+        **gad7.form(instrument),
         "date": day,
         "backfill_days": config["BACKFILL_DAYS"],
         "first_day": local_date_of(patient.user.created_at, patient.timezone),
-        "support": {
-            "clinic": config.get("CLINIC_CONTACT"),
-            "crisis": config.get("CRISIS_LINE") or "your local emergency number",
-        },
+        "support": {"clinic": config.get("CLINIC_CONTACT"), "crisis": crisis_line()},
+        "safety": (
+            {**gad7.safety_question(), "crisis": crisis_help()}
+            if instrument == gad7.STANDARD and safety_asked()
+            else None
+        ),
     }
+
+
+def safety_asked() -> bool:
+    """Whether the clinic asks the safety question with the standard GAD-7 (DIARY_SAFETY_QUESTION)."""
+    return bool(current_app.config.get("SAFETY_QUESTION", True))
+
+
+def crisis_line() -> str:
+    return current_app.config.get("CRISIS_LINE") or "your local emergency number"
+
+
+def crisis_help() -> dict:
+    """``{"message", "line"}``: what the patient reads at once after a safety answer above 0."""
+    return {"message": gad7.CRISIS_MESSAGE, "line": crisis_line()}
+
+
+def crisis_for(entry) -> dict | None:
+    """The crisis help a stored check-in's answer calls for, or None."""
+    return crisis_help() if entry.safety else None
+
+
+def _check_safety(data, instrument) -> None:
+    problem = gad7.safety_answer_problem(data.get("safety"), instrument, asked=safety_asked())
+    if problem:
+        raise validation_error({"safety": [problem]})
 
 
 def create_entry(patient, data, *, actor, now):
@@ -117,8 +152,7 @@ def create_entry(patient, data, *, actor, now):
     patient's new check-in is refused (409 ``discharged``); their diary stays readable.
     """
     if patient.status == DISCHARGED:
-        stored = data.get("id") and db.session.get(Entry, data["id"])
-        if stored and _matches(stored, {**data, "patient_id": patient.id}):
+        if stored := _replayed(patient, data):
             return stored, False  # an outbox's retry of a check-in stored before the discharge
         raise ApiError(
             409, "discharged", "Your care team has closed your diary for now, so new check-ins are not taken."
@@ -129,21 +163,29 @@ def create_entry(patient, data, *, actor, now):
     except ApiError:
         # An outbox retrying a check-in that was stored, once it has aged out of the
         # window: the stored entry, not a refusal the patient would read as a loss.
-        stored = data.get("id") and db.session.get(Entry, data["id"])
-        if stored and _matches(stored, {**data, "patient_id": patient.id}):
+        if stored := _replayed(patient, data):
             return stored, False
         raise
     local_date = local_date_of(recorded_at, patient.timezone)
+    instrument = data.get("instrument") or due_instrument(patient, local_date)
+    try:
+        _check_safety(data, instrument)
+    except ApiError:
+        # A retry without "instrument" of a stored gad7 check-in: today's form is daily by now.
+        if stored := _replayed(patient, data):
+            return stored, False
+        raise
     entry = Entry(
         id=data.get("id"),
         patient_id=patient.id,
         recorded_at=recorded_at,
         local_date=local_date,
-        instrument=data.get("instrument") or due_instrument(patient, local_date),
+        instrument=instrument,
         answers=data["answers"],
         difficulty=data.get("difficulty"),
         note=data.get("note"),
         side_effects=list(data.get("side_effects") or []),
+        safety=data.get("safety"),
         created_at=now,
         updated_at=now,
     )
@@ -152,6 +194,7 @@ def create_entry(patient, data, *, actor, now):
     )
     if created:
         audit.record(actor, "create", f"entry:{entry.id}", patient.id, at=now)
+        signals.entry_stored.send(patient, entry=entry, created=True, now=now)
         signals.patient_data_changed.send(patient, now=now)
     return entry, created
 
@@ -165,6 +208,8 @@ def update_entry(entry, patient, changes, *, actor, now, key=None):
     if _unchanged(entry, changes):
         return entry
     check_editable(entry, now=now)
+    # A note or side effect added or changed is news for the care team, as on a new check-in.
+    before = (entry.note, sorted(entry.side_effects or []))
     if "recorded_at" in changes:
         check_recorded_at(changes["recorded_at"], now=now)
         entry.recorded_at = changes["recorded_at"]
@@ -176,9 +221,12 @@ def update_entry(entry, patient, changes, *, actor, now, key=None):
             setattr(entry, name, changes[name])
     if "side_effects" in changes:
         entry.side_effects = list(changes["side_effects"] or [])
+    reported_more = entry.reports and (entry.note, sorted(entry.side_effects or [])) != before
     entry.updated_at = now
     audit.record(actor, "update", f"entry:{entry.id}", patient.id, at=now)
     db.session.flush()
+    if reported_more:
+        signals.entry_stored.send(patient, entry=entry, created=False, now=now)
     signals.patient_data_changed.send(patient, now=now)
     return entry
 

@@ -30,6 +30,8 @@ ROUTE_NAMES = {
 
 # The total Observation of a check-in gets an id of its own, stable across exports.
 _TOTAL_NAMESPACE = uuid.UUID("4f1f4d36-3c1e-4c8e-9a57-6e0a2d1b7c11")
+# So does the safety answer's (the PHQ-9's item 9).
+_SAFETY_NAMESPACE = uuid.UUID("9b0c6e51-2f7a-4d0e-8c1b-3a5e7d2f6b94")
 
 
 def urn(value) -> str:
@@ -170,6 +172,24 @@ def total_observation(entry, subject, base_url):
     return observation
 
 
+def safety_observation(entry, subject):
+    """The answer to the safety question as what it is, the PHQ-9's item 9 (LOINC 44260-8),
+    coded from LL358-3 like the GAD-7's answers, derived from the check-in's response. Not a
+    GAD-7 item: it stays out of the QuestionnaireResponse of the GAD-7 panel."""
+    answer = gad7.SAFETY_ANSWERS[entry.safety]
+    return {
+        "resourceType": "Observation",
+        "id": str(uuid.uuid5(_SAFETY_NAMESPACE, str(entry.id))),
+        "status": "final",
+        "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}],
+        "code": {"coding": [_loinc(gad7.SAFETY_LOINC, gad7.SAFETY_TITLE)], "text": gad7.SAFETY_QUESTION},
+        "subject": subject,
+        "effectiveDateTime": utc_text(entry.recorded_at),
+        "valueCodeableConcept": {"coding": [_coding(answer, gad7.LOINC_SYSTEM)], "text": answer.label},
+        "derivedFrom": [{"reference": urn(entry.id)}],
+    }
+
+
 def _answer_options(answers, system):
     return [{"valueCoding": _coding(answer, system)} for answer in answers]
 
@@ -269,13 +289,15 @@ def procedure(treatment, subject):
 
 
 def bundle(patient, entries, completed_sessions, *, bundle_id, now, base_url) -> dict:
-    """The Bundle: the Patient; per check-in a QuestionnaireResponse and its total;
-    per completed session a Procedure."""
+    """The Bundle: the Patient; per check-in a QuestionnaireResponse and its total (and
+    the safety answer, when it was asked); per completed session a Procedure."""
     subject = {"reference": urn(patient.id)}
     resources = [patient_resource(patient)]
     for entry in entries:
         resources.append(questionnaire_response(entry, subject, base_url))
         resources.append(total_observation(entry, subject, base_url))
+        if entry.safety is not None:
+            resources.append(safety_observation(entry, subject))
     resources.extend(procedure(treatment, subject) for treatment in completed_sessions)
     return {
         "resourceType": "Bundle",

@@ -40,8 +40,9 @@ NO_FLAG_RANK = 6
 NO_DATE = date(9999, 12, 31)
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
 FLAG_STATUSES = (OPEN, ACKNOWLEDGED, RESOLVED)
-#: Flags that bring a provider alert email (issue: scheduler).
-ALERTING_KINDS = ("urgent", "wearing_off")
+#: Flags that bring a provider alert email (issue: scheduler). A ``safety`` flag's is queued
+#: the moment it opens (``notifications.alerts.queue_alert_now``); the pass is its safety net.
+ALERTING_KINDS = ("safety", "urgent", "wearing_off")
 
 
 class Flag(db.Model):
@@ -119,6 +120,9 @@ class PatientSummary(db.Model):
     predicted_wear_off_date = db.Column(db.Date)
     suggested_session_by = db.Column(db.Date)
     next_planned_session = db.Column(UTCDateTime)
+    # When the patient last reported a note or side effect no one on the care team has seen yet
+    # (NULL: nothing new); cleared when a care-team member opens their timeline.
+    new_reports_at = db.Column(UTCDateTime)
     # The Assessment as of evaluated_on (its JSON shape), served by the timeline.
     assessment = db.Column(db.JSON)
     evaluated_on = db.Column(db.Date)

@@ -290,6 +290,13 @@ class WorklistItemSchema(Schema):
             "with its note; null when there is none"
         },
     )
+    new_reports = fields.Boolean(
+        metadata={
+            "description": "The patient wrote a note or reported a side effect that no one on the care team "
+            "has seen yet: true until one of them opens the patient's timeline"
+        }
+    )
+    new_reports_at = UTCDateTime(allow_none=True, metadata={"description": "When the latest one came"})
 
 
 class WorklistSchema(Schema):

@@ -15,6 +15,7 @@ from ..localtime import local_date_of, utc_text
 from ..treatments.models import Treatment
 from .evaluation import fresh_summary
 from .models import RESOLVED, Flag
+from .reports import seen_by_care_team
 
 
 def timeline(patient, start, end, *, actor, now) -> dict:
@@ -49,6 +50,7 @@ def timeline(patient, start, end, *, actor, now) -> dict:
     ).mappings()
     flags = []
     if not actor.is_patient:  # flags are for the care team only
+        seen_by_care_team(patient.id)  # the worklist's "new note" mark goes
         flags = db.session.execute(
             select(
                 *(Flag.__table__.c[name] for name in FLAG_COLUMNS), User.name.label("acknowledged_by_name")

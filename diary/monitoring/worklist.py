@@ -144,6 +144,7 @@ def _page_query(teams, *, limit, cursor, only, q, now):
             s.predicted_wear_off_date,
             s.suggested_session_by,
             s.next_planned_session,
+            s.new_reports_at,
             s.urgency_rank,
             s.urgency_date,
             s.assessment,
@@ -202,4 +203,7 @@ def _item(row, acknowledged=None, *, now) -> dict:
         "next_planned_by": assessment.get("next_planned_by"),
         "session_due": assessment.get("session_due"),
         "acknowledged": acknowledged,
+        # a note or side effect no one on the care team has read yet (until their timeline is opened)
+        "new_reports": row.new_reports_at is not None,
+        "new_reports_at": iso(row.new_reports_at),
     }

@@ -66,6 +66,35 @@ def queue_provider_alerts(*, now, limit=1000) -> AlertPass:
         ).rowcount
         == 1
     ]
+    return _queue_for(claimed, now=now, result=result)
+
+
+def queue_alert_now(flag, *, now) -> AlertPass:
+    """The care team's alert about one flag (a ``safety`` flag, the moment it opens), queued in the
+    caller's transaction rather than at the next pass: delivery sends it within its next run.
+
+    The same claim as the pass (``provider_alerted_at``), so the pass never counts it again, and
+    the same email ("1 patient needs your attention"): it says neither who nor why.
+    """
+    claimed = db.session.execute(
+        update(Flag)
+        .where(Flag.id == flag.id, Flag.provider_alerted_at.is_(None))
+        .values(provider_alerted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    flag.provider_alerted_at = flag.provider_alerted_at or now
+    if claimed != 1:
+        return AlertPass()
+    row = db.session.execute(
+        select(Flag.id, Flag.patient_id, Patient.care_team_id)
+        .join(Patient, Patient.id == Flag.patient_id)
+        .where(Flag.id == flag.id)
+    ).one()
+    return _queue_for([row], now=now, result=AlertPass())
+
+
+def _queue_for(claimed, *, now, result: AlertPass) -> AlertPass:
+    """One email per provider of the claimed flags' care teams; ``result`` counts them."""
     if not claimed:
         return result
     providers_of = defaultdict(list)

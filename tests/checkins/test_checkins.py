@@ -38,6 +38,8 @@ def test_create_entry(patient):
         "created_at",
         "updated_at",
         "instrument",
+        "safety",
+        "crisis",
     }
 
 

@@ -1,0 +1,94 @@
+"""What a patient reports, as the care team must hear it: the safety answer and new notes.
+
+- A safety answer above 0 (the PHQ-9's item 9, asked with the standard GAD-7) opens a
+  ``safety`` flag at once. It has no ``cycle_start``, so the relief reconciliation
+  (:mod:`.flags`) never resolves, withdraws or moves it: only a person acknowledges it,
+  with a note (:data:`.flags.NOTE_REQUIRED_KINDS`). While one is open, another answer
+  above 0 adds to it (its ``details``) rather than opening a second; once acknowledged,
+  the next one opens a new flag. Opening one sends ``safety_flag_raised``, on which
+  notifications queue the care team's alert email in the same transaction.
+- A check-in with a note or a side effect (``Entry.reports``) marks the patient's
+  summary row (``new_reports_at``); the worklist shows it until someone of the care team
+  opens the patient's timeline (:func:`seen_by_care_team`).
+
+Both run on ``entry_stored``, which the check-ins send only for a check-in stored anew
+(or changed), so a retried POST never opens a second flag or sends a second email.
+Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from .. import signals
+from ..extensions import db
+from .evaluation import locked_summary
+from .flags import _insert_flag, set_open_flags
+from .models import OPEN, Flag, PatientSummary
+
+SAFETY = "safety"
+
+
+def entry_stored(patient, *, entry, created, now) -> None:
+    """Acts on a check-in just stored (``created``) or changed: the safety flag, the worklist's mark."""
+    if created and entry.safety:
+        raise_safety_flag(patient, entry, now=now)
+    if entry.reports:
+        mark_new_report(patient, now=now)
+
+
+def raise_safety_flag(patient, entry, *, now) -> Flag:
+    """Opens the patient's ``safety`` flag for ``entry`` (or adds the entry to the open one)."""
+    summary = locked_summary(patient, now)  # one flag at a time per patient, like a refresh
+    answer = {"entry_id": str(entry.id), "answer": entry.safety, "local_date": entry.local_date.isoformat()}
+    flag = _open_safety_flag(patient.id)
+    if flag is None:
+        flag = _insert_flag(
+            Flag(
+                patient_id=patient.id,
+                kind=SAFETY,
+                occurrence=f"{SAFETY}:{entry.id}",
+                cycle_start=None,  # the relief reconciliation leaves it alone
+                raised_on=entry.local_date,
+                raised_at=now,
+                details={**answer, "reason": "safety_answer", "answers": [answer]},
+                status=OPEN,
+            )
+        )
+        if flag is not None and flag.status == OPEN and flag.provider_alerted_at is None:
+            db.session.flush()
+            signals.safety_flag_raised.send(patient, flag=flag, now=now)
+    if flag is None:
+        flag = _open_safety_flag(patient.id)  # a concurrent check-in opened it
+    if flag is not None and str(entry.id) not in {a["entry_id"] for a in flag.details.get("answers", [])}:
+        # Another answer above 0 while the first is open: the care team reads both on one flag.
+        answers = [*flag.details.get("answers", []), answer]
+        flag.details = {**flag.details, "answer": max(a["answer"] for a in answers), "answers": answers}
+    kinds = db.session.scalars(select(Flag.kind).where(Flag.patient_id == patient.id, Flag.status == OPEN))
+    set_open_flags(summary, list(kinds))
+    db.session.flush()
+    return flag
+
+
+def _open_safety_flag(patient_id) -> Flag | None:
+    return db.session.scalar(
+        select(Flag).where(Flag.patient_id == patient_id, Flag.kind == SAFETY, Flag.status == OPEN)
+    )
+
+
+def mark_new_report(patient, *, now) -> None:
+    """Marks the patient on the worklist: a note or side effect the care team has not seen."""
+    summary = locked_summary(patient, now)
+    summary.new_reports_at = now
+    db.session.flush()
+
+
+def seen_by_care_team(patient_id) -> None:
+    """A care-team member opened the patient's timeline: nothing reported is new any more.
+    One indexed update by primary key, and none when nothing was marked."""
+    db.session.execute(
+        update(PatientSummary)
+        .where(PatientSummary.patient_id == patient_id, PatientSummary.new_reports_at.is_not(None))
+        .values(new_reports_at=None)
+        .execution_options(synchronize_session=False)
+    )
