@@ -163,6 +163,9 @@ class SupportSchema(Schema):
         metadata={"description": "How to reach the clinic (DIARY_CLINIC_CONTACT); null: not configured"},
     )
     crisis = fields.String(metadata={"description": "A crisis line (DIARY_CRISIS_LINE)"})
+    crisis_message = fields.String(
+        metadata={"description": "The crisis help's words after a safety answer above 0 (offline too)"}
+    )
 
 
 class DueCheckinFormSchema(CheckinFormSchema):

@@ -110,7 +110,11 @@ def checkin_form(patient, day=None, *, now) -> dict:
         "date": day,
         "backfill_days": config["BACKFILL_DAYS"],
         "first_day": local_date_of(patient.user.created_at, patient.timezone),
-        "support": {"clinic": config.get("CLINIC_CONTACT"), "crisis": crisis_line()},
+        "support": {
+            "clinic": config.get("CLINIC_CONTACT"),
+            "crisis": crisis_line(),
+            "crisis_message": gad7.CRISIS_MESSAGE,
+        },
         "safety": (
             {**gad7.safety_question(), "crisis": crisis_help()}
             if instrument == gad7.STANDARD and safety_asked()

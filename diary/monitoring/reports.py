@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from .. import signals
+from .. import gad7, signals
 from ..extensions import db
 from .evaluation import locked_summary
 from .flags import _insert_flag, set_open_flags
@@ -40,7 +40,6 @@ def entry_stored(patient, *, entry, created, now) -> None:
 def raise_safety_flag(patient, entry, *, now) -> Flag:
     """Opens the patient's ``safety`` flag for ``entry`` (or adds the entry to the open one)."""
     summary = locked_summary(patient, now)  # one flag at a time per patient, like a refresh
-    answer = {"entry_id": str(entry.id), "answer": entry.safety, "local_date": entry.local_date.isoformat()}
     flag = _open_safety_flag(patient.id)
     if flag is None:
         flag = _insert_flag(
@@ -51,7 +50,7 @@ def raise_safety_flag(patient, entry, *, now) -> Flag:
                 cycle_start=None,  # the relief reconciliation leaves it alone
                 raised_on=entry.local_date,
                 raised_at=now,
-                details={**answer, "reason": "safety_answer", "answers": [answer]},
+                details=_details(None, entry),
                 status=OPEN,
             )
         )
@@ -60,14 +59,28 @@ def raise_safety_flag(patient, entry, *, now) -> Flag:
             signals.safety_flag_raised.send(patient, flag=flag, now=now)
     if flag is None:
         flag = _open_safety_flag(patient.id)  # a concurrent check-in opened it
-    if flag is not None and str(entry.id) not in {a["entry_id"] for a in flag.details.get("answers", [])}:
+    if flag is not None and str(entry.id) not in flag.details.get("entry_ids", []):
         # Another answer above 0 while the first is open: the care team reads both on one flag.
-        answers = [*flag.details.get("answers", []), answer]
-        flag.details = {**flag.details, "answer": max(a["answer"] for a in answers), "answers": answers}
+        flag.details = _details(flag.details, entry)
     kinds = db.session.scalars(select(Flag.kind).where(Flag.patient_id == patient.id, Flag.status == OPEN))
     set_open_flags(summary, list(kinds))
     db.session.flush()
     return flag
+
+
+def _details(details, entry) -> dict:
+    """A safety flag's details with ``entry``'s answer added: the highest answer (and its words), and each
+    answer (0..3), its local date and its check-in, oldest first."""
+    details = details or {"reason": "safety_answer", "entry_id": str(entry.id)}
+    answers = [*details.get("answers", []), entry.safety]
+    return {
+        **details,
+        "answer": max(answers),
+        "answer_label": gad7.SAFETY_ANSWERS[max(answers)].label,
+        "answers": answers,
+        "dates": [*details.get("dates", []), entry.local_date.isoformat()],
+        "entry_ids": [*details.get("entry_ids", []), str(entry.id)],
+    }
 
 
 def _open_safety_flag(patient_id) -> Flag | None:

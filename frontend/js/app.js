@@ -20,6 +20,7 @@ import * as history from './views/history.js';
 import * as sessions from './views/sessions.js';
 import * as settings from './views/settings.js';
 import * as welcome from './views/welcome.js';
+import * as help from './views/help.js';
 import { forgetForms } from './gad7.js';
 import { syncPush, disablePush } from './push.js';
 
@@ -52,6 +53,7 @@ const ROUTES = [
   { re: /^\/history$/, view: history.render, who: 'patient', title: 'History', nav: 'history' },
   { re: /^\/sessions$/, view: sessions.render, who: 'patient', title: 'Sessions', nav: 'sessions' },
   { re: /^\/settings$/, view: settings.render, who: 'patient', title: 'Settings', nav: 'settings' },
+  { re: /^\/help$/, view: help.render, who: 'patient', title: 'Need help now?', nav: 'help' },
   {
     re: /^\/patients$/,
     view: provider(() => import('./views/worklist.js')),
@@ -217,6 +219,14 @@ function renderChrome(active) {
   }
   navEl.append(list);
   userBox.append(
+    // On every patient screen: the crisis line and the clinic, one tap away.
+    user.role === 'patient'
+      ? h(
+          'a',
+          { href: '#/help', class: 'help-link', 'aria-current': active === 'help' ? 'page' : null },
+          'Need help now?',
+        )
+      : null,
     h('span', { class: 'who' }, user.name),
     h('button', { type: 'button', class: 'quiet', onclick: onLogoutClick }, 'Log out'),
   );

@@ -96,11 +96,21 @@ export function buildEntryForm(form, texts, values = null) {
     options: texts.side_effects,
   });
 
-  form.append(...state.items, state.difficulty, state.note.wrap, effects);
+  // The safety question (the PHQ-9's item 9) comes with the standard GAD-7 unless the clinic
+  // turned it off; an edit leaves it out (the answer given stands).
+  state.safety = texts.safety && !values?.id ? safetyGroup(prefix, texts.safety, values) : null;
+  form.append(
+    ...state.items,
+    ...(state.safety ? [state.safety] : []),
+    state.difficulty,
+    state.note.wrap,
+    effects,
+  );
   form.addEventListener('click', (e) => advanceOnTap(state, e));
 
   return {
     items: state.items,
+    safety: state.safety,
     answered: () => state.items.filter((g) => g.querySelector('input:checked')).length,
     /** Stops a pending move to the next question (the form is being saved). */
     stopAdvancing() {
@@ -126,6 +136,16 @@ function itemGroups(prefix, texts, values) {
       number: i + 1,
     }),
   );
+}
+
+function safetyGroup(prefix, safety, values) {
+  return radioGroup({
+    name: `${prefix}-safety`,
+    legend: safety.question,
+    labels: safety.answers,
+    value: values?.safety ?? null,
+    extraClass: 'safety',
+  });
 }
 
 // The optional difficulty question, with a button that takes its answer back.
@@ -165,7 +185,9 @@ function noteField(prefix, values) {
     rows: 3,
     maxlength: NOTE_MAX,
     value: values?.note || '',
-    hint: 'Anything you want to remember or tell your care team.',
+    hint:
+      'Anything you want to remember or tell your care team. Your care team reads notes at your next visit, ' +
+      'not in real time. If you need help now, use "Need help now?" at the top of the screen.',
   });
   const counter = noteCounter(note.input);
   note.wrap.append(counter.element);
@@ -176,7 +198,7 @@ function noteField(prefix, values) {
 function advanceOnTap(state, e) {
   if (!(e.target instanceof HTMLInputElement) || e.target.type !== 'radio' || e.detail === 0) return;
   const { items } = state;
-  const groups = [...items, state.difficulty];
+  const groups = [...items, ...(state.safety ? [state.safety] : []), state.difficulty];
   const index = groups.indexOf(e.target.closest('fieldset'));
   if (index < 0 || index >= items.length) return;
   const next = groups.slice(index + 1).find((g) => !g.querySelector('input:checked')) || groups[index + 1];
@@ -193,14 +215,16 @@ function advanceOnTap(state, e) {
   );
 }
 
-function readEntry({ form, prefix, items, note }) {
+function readEntry({ form, prefix, items, note, safety }) {
   const answers = items.map((_, i) => {
     const c = form.querySelector(`input[name="${prefix}-q${i + 1}"]:checked`);
     return c ? Number(c.value) : null;
   });
   const d = form.querySelector(`input[name="${prefix}-difficulty"]:checked`);
+  const s = safety ? form.querySelector(`input[name="${prefix}-safety"]:checked`) : null;
   return {
     answers,
+    safety: s ? Number(s.value) : null,
     difficulty: d ? Number(d.value) : null,
     note: note.input.value.trim(),
     side_effects: readChecked(form, `${prefix}-effects`),

@@ -174,6 +174,12 @@ export function flagSentence(flag, fmt) {
       );
     case 'urgent':
       return urgentSentence(d, fmt, after);
+    case 'safety':
+      return (
+        `Answered the safety question ("thoughts that you would be better off dead, or of hurting yourself") ` +
+        `with "${d.answer_label || d.answer}"${(d.answers || []).length > 1 ? ` (its highest of ${d.answers.length} answers)` : ''}. ` +
+        'The patient was shown the crisis line. Contact them; acknowledging needs a note of what was done.'
+      );
     case 'data_gap':
       return (
         `No check-ins for ${d.days_without_score ?? 'several'} days, since ${d.since ? fmt(d.since) : 'the last session'}` +
@@ -270,4 +276,7 @@ export const DETAIL_LABEL = {
   lead_days: 'Lead time (days)',
   sources: 'Forecast sources',
   why: 'The forecast in words',
+  answer: 'Highest safety answer (0–3)',
+  answers: 'Safety answers (0–3)',
+  dates: 'Answered on',
 };

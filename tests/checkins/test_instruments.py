@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from diary import gad7
+
 from tests.checkins.test_checkins import ANSWERS, iso, post_entry
 from tests.conftest import config_for_tests
 
@@ -163,6 +165,11 @@ def test_the_due_form_says_where_to_turn(app, patient):
     assert due["backfill_days"] == 20 and due["support"] == {
         "clinic": None,
         "crisis": "your local emergency number",
+        "crisis_message": gad7.CRISIS_MESSAGE,
     }
     app.config.update(CLINIC_CONTACT="+1 555 0100", CRISIS_LINE="988 (call or text)")
-    assert form(patient)["support"] == {"clinic": "+1 555 0100", "crisis": "988 (call or text)"}
+    assert form(patient)["support"] == {
+        "clinic": "+1 555 0100",
+        "crisis": "988 (call or text)",
+        "crisis_message": gad7.CRISIS_MESSAGE,
+    }

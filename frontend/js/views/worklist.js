@@ -219,6 +219,7 @@ function patientRow(p, viewerZone) {
       { scope: 'row', role: 'rowheader', class: 'c-name' },
       h('a', { href: `#/patients/${encodeURIComponent(p.id)}` }, p.name),
       careNote(p),
+      p.new_reports ? h('span', { class: 'new-report-tag' }, 'New note or side effect') : null,
     ),
     cell(
       'c-status',

@@ -14,6 +14,7 @@ export async function showDone(state, actions, { entry, queued }) {
   state.dispose = null;
   const texts = await textsFor(state, entry.instrument || state.due.instrument);
   if (!actions.isCurrent()) return;
+  actions.showCrisis(entry.safety > 0 ? crisisHelp(state, entry) : null);
   const recent = h('div', {});
   const waiting = queued
     ? h('p', {}, 'It is saved on this device and will be sent when you are online.')
@@ -65,6 +66,39 @@ function doneCard(state, actions, done, texts, waiting) {
     waiting,
     edit,
   );
+}
+
+/** The crisis help of a safety answer above 0: the server's, else the words kept for offline. */
+function crisisHelp(state, entry) {
+  const support = state.due.support || {};
+  return (
+    entry.crisis ||
+    state.due.safety?.crisis || {
+      message: support.crisis_message,
+      line: support.crisis || 'your local emergency number',
+    }
+  );
+}
+
+/** Crisis help, shown at once and first: what to do now, the crisis line (a call link), the clinic. */
+export function crisisBox({ message, line }) {
+  return h(
+    'section',
+    { class: 'crisis-box', 'aria-labelledby': 'crisis-title' },
+    h('h2', { id: 'crisis-title', tabindex: '-1' }, 'Help is here now'),
+    message ? h('p', {}, message) : null,
+    h('p', { class: 'crisis-line' }, 'Crisis line: ', callable(line)),
+  );
+}
+
+/** A text with a phone number in it, with the number as a link that dials it. */
+export function callable(text) {
+  const match = String(text || '').match(/\+?\d[\d\s().-]{1,18}\d|\b\d{3}\b/);
+  if (!match) return h('strong', {}, text);
+  const number = match[0].replace(/[^\d+]/g, '');
+  const before = text.slice(0, match.index);
+  const after = text.slice(match.index + match[0].length);
+  return h('strong', {}, before, h('a', { href: `tel:${number}`, class: 'call' }, match[0]), after);
 }
 
 function supportBox(support) {

@@ -60,6 +60,7 @@ export async function saveNew(state, texts, read) {
     side_effects: read.side_effects,
   };
   if (read.note) payload.note = read.note;
+  if (texts.safety && read.safety !== null) payload.safety = read.safety;
   try {
     if (navigator.onLine === false) throw new NetworkError();
     return { entry: await sendEntry(payload, state.user.id), queued: false };

@@ -115,7 +115,8 @@ function watchEdits({ form, entryForm, problem, showProgress }, drafts) {
   form.addEventListener('change', (e) => {
     const q = e.target.closest('fieldset.question');
     if (q) q.classList.remove('missing');
-    if (!entryForm.read().answers.includes(null)) problem.hidden = true;
+    const read = entryForm.read();
+    if (!read.answers.includes(null) && !(entryForm.safety && read.safety === null)) problem.hidden = true;
     onEdit();
   });
   form.addEventListener('input', onEdit);
@@ -123,17 +124,20 @@ function watchEdits({ form, entryForm, problem, showProgress }, drafts) {
 
 /** Marks the questions still unanswered and says which; true when all are answered. */
 function allAnswered({ entryForm, problem }, texts, read) {
-  const missing = read.answers.map((a, i) => (a === null ? i : -1)).filter((i) => i >= 0);
-  entryForm.items.forEach((fs, i) => {
+  const groups = [...entryForm.items, entryForm.safety].filter(Boolean);
+  const questions = [...texts.items, texts.safety?.question];
+  const values = [...read.answers, entryForm.safety ? read.safety : 0];
+  const missing = values.map((a, i) => (a === null ? i : -1)).filter((i) => i >= 0);
+  groups.forEach((fs, i) => {
     fs.classList.toggle('missing', missing.includes(i));
   });
   if (!missing.length) return true;
   problem.textContent =
     missing.length === 1
-      ? `One question still needs an answer: "${texts.items[missing[0]]}".`
-      : `${missing.length} questions still need an answer. The first is "${texts.items[missing[0]]}".`;
+      ? `One question still needs an answer: "${questions[missing[0]]}".`
+      : `${missing.length} questions still need an answer. The first is "${questions[missing[0]]}".`;
   problem.hidden = false;
-  entryForm.items[missing[0]].querySelector('input').focus();
+  groups[missing[0]].querySelector('input').focus();
   return false;
 }
 
@@ -155,9 +159,10 @@ async function submit(state, actions, { parts, drafts, texts, editing }) {
     actions.say(
       result.queued ? `Saved on this device. It will be sent when online. ${sentence}` : `Saved. ${sentence}`,
     );
-    // A new page replaced the form: start it at the top, where the result is.
+    // A new page replaced the form: start it at the top, where the result is (or crisis help).
     window.scrollTo(0, 0);
-    actions.focusStatus();
+    if (result.entry.safety > 0) actions.focusCrisis();
+    else actions.focusStatus();
   } catch (err) {
     actions.say('');
     parts.problem.textContent =

@@ -9,7 +9,7 @@ import { loadDueForm } from '../../gad7.js';
 import { localDate, formatDate } from '../../dates.js';
 import { pendingPanel } from '../../pending.js';
 import { todaysCheckIn } from './entries.js';
-import { showDone } from './done.js';
+import { showDone, crisisBox } from './done.js';
 import { showForm } from './form.js';
 
 export async function render(ctx) {
@@ -21,6 +21,8 @@ export async function render(ctx) {
     dispose: null, // undoes what the part shown left running (a listener, a draft's timer)
   };
   const status = h('div', { role: 'status', class: 'status', id: 'checkin-status' });
+  // Crisis help after a safety answer above 0: first on the page, before anything else.
+  const crisis = h('div', { class: 'crisis-slot' });
   const pending = pendingPanel(user);
   const body = h('div', { class: 'checkin-body' });
   ctx.main.append(
@@ -28,6 +30,7 @@ export async function render(ctx) {
       'section',
       { class: 'page' },
       h('h1', {}, "Today's check-in"),
+      crisis,
       h('p', { class: 'lead' }, formatDate(state.today, { weekday: true })),
       status,
       pending.element,
@@ -45,6 +48,11 @@ export async function render(ctx) {
       status.textContent = text;
     },
     focusStatus: () => focusQuietly(status),
+    showCrisis: (help) => {
+      clear(crisis);
+      if (help) crisis.append(crisisBox(help));
+    },
+    focusCrisis: () => focusQuietly(crisis.querySelector('h2') || status),
     showDone: (done) => showDone(state, actions, done),
     showForm: (editing) => showForm(state, actions, editing),
   };

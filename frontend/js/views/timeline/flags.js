@@ -204,12 +204,17 @@ function forecastHistory(f, fmt) {
   );
 }
 
+// Said in the flag's sentence already, kept for its history, or ids no one reads.
 const NOT_FIGURES = new Set([
   'not_a_safety_screen',
   'not_a_risk_assessment',
   'history',
   'raised_with',
   'forecast_on',
+  'reason',
+  'answer_label',
+  'entry_id',
+  'entry_ids',
 ]);
 
 function flagFigures(f) {
