@@ -196,6 +196,7 @@ def safety_answer_problem(value: Any, instrument_code: str, *, asked: bool = Tru
         return f"The safety answer is a whole number from {MIN_ANSWER} to {MAX_ANSWER}."
     return None
 
+
 #: Side effects a patient can report, with the words shown to them (docs/api.md, "Check-ins").
 SIDE_EFFECTS = (
     ("dizziness", "Dizziness"),

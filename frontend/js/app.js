@@ -218,15 +218,17 @@ function renderChrome(active) {
     list.append(h('li', {}, h('a', { href, 'aria-current': key === active ? 'page' : null }, label)));
   }
   navEl.append(list);
-  userBox.append(
+  if (user.role === 'patient') {
     // On every patient screen: the crisis line and the clinic, one tap away.
-    user.role === 'patient'
-      ? h(
-          'a',
-          { href: '#/help', class: 'help-link', 'aria-current': active === 'help' ? 'page' : null },
-          'Need help now?',
-        )
-      : null,
+    userBox.append(
+      h(
+        'a',
+        { href: '#/help', class: 'help-link', 'aria-current': active === 'help' ? 'page' : null },
+        'Need help now?',
+      ),
+    );
+  }
+  userBox.append(
     h('span', { class: 'who' }, user.name),
     h('button', { type: 'button', class: 'quiet', onclick: onLogoutClick }, 'Log out'),
   );

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from diary import gad7
-
 from tests.checkins.test_checkins import ANSWERS, iso, post_entry
 from tests.conftest import config_for_tests
 
