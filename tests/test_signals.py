@@ -41,6 +41,8 @@ def test_each_handler_is_connected_once_however_many_apps_are_built(app, app_con
             "settings_changed": 1,
             "invite_to_send": 1,
             "password_reset_to_send": 1,
+            "entry_stored": 1,
+            "safety_flag_raised": 1,
         }
     )
 

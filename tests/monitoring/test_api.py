@@ -67,6 +67,8 @@ WORKLIST_KEYS = {
     "next_planned_by",
     "session_due",  # beyond the contract
     "acknowledged",  # beyond the contract: the latest acknowledgement still standing, with its note
+    "new_reports",  # beyond the contract: a note or side effect no one has read
+    "new_reports_at",
 }
 
 
