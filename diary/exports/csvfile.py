@@ -20,6 +20,8 @@ ENTRY_COLUMNS = (
     "side_effects",
     "instrument",
     "instrument_note",
+    # the answer to the safety question (the PHQ-9's item 9, 0..3), empty when it was not asked
+    "safety",
 )
 TREATMENT_COLUMNS = (
     "local_date",
@@ -64,6 +66,7 @@ def entry_row(entry):
         neutralise(_list(entry.side_effects)),
         entry.instrument,
         gad7.instrument(entry.instrument).caveat,
+        "" if entry.safety is None else entry.safety,
     )
 
 

@@ -148,3 +148,15 @@ def test_need_help_now_at_1366(new_context, make_patient):
     expect(page.get_by_role("heading", name="Need help now?", level=1)).to_be_visible()
     screenshot(page, "safety-08-need-help-1366")
     axe_check(page, "safety-08-need-help-1366")
+
+
+def test_the_question_may_be_left_unanswered(new_context, make_patient):
+    robin = make_patient(name="Robin Skips")
+    _context, page = on_check_in(new_context, robin)
+    expect(page.get_by_role("radiogroup", name=QUESTION, exact=True)).to_be_visible()
+    answer_all(page, [0, 1, 0, 1, 0, 1, 0])
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_role("status")).to_contain_text("Your score is 3 out of 21")
+    expect(page.get_by_role("region", name="Help is here now")).to_have_count(0)
+    [entry] = robin.get("/api/v1/patients/me/entries").get_json()["items"]
+    assert entry["instrument"] == "gad7" and entry["safety"] is None

@@ -20,6 +20,7 @@ ENTRY_HEADER = [
     "side_effects",
     "instrument",
     "instrument_note",
+    "safety",
 ]
 TREATMENT_HEADER = [
     "local_date",
@@ -79,6 +80,7 @@ def test_entries_csv(patient):
         difficulty=2,
         side_effects=["nausea", "headache"],
         note="fine",
+        safety=1,
     )
     second = add_entry(patient, answers=[0] * 7, recorded_at=iso(hours_ago(2)))
     response = patient.get("/api/v1/patients/me/export.csv?kind=entries")
@@ -102,6 +104,7 @@ def test_entries_csv(patient):
         "nausea; headache",
         "gad7",
         "validated GAD-7, two-week recall",
+        "1",
     ]
     assert rows[1] == [
         second["local_date"],
@@ -114,6 +117,7 @@ def test_entries_csv(patient):
         "",
         "daily",
         "GAD-7 items with a 24-hour frame: an adaptation, not validated",
+        "",
     ]
     assert response.get_data().startswith(b"local_date,") and b"\r\n" in response.get_data()
 

@@ -115,29 +115,26 @@ function watchEdits({ form, entryForm, problem, showProgress }, drafts) {
   form.addEventListener('change', (e) => {
     const q = e.target.closest('fieldset.question');
     if (q) q.classList.remove('missing');
-    const read = entryForm.read();
-    if (!read.answers.includes(null) && !(entryForm.safety && read.safety === null)) problem.hidden = true;
+    if (!entryForm.read().answers.includes(null)) problem.hidden = true;
     onEdit();
   });
   form.addEventListener('input', onEdit);
 }
 
-/** Marks the questions still unanswered and says which; true when all are answered. */
+/** Marks the questions still unanswered and says which; true when all are answered. The safety
+ * question is asked, never required: a check-in without its answer is still saved. */
 function allAnswered({ entryForm, problem }, texts, read) {
-  const groups = [...entryForm.items, entryForm.safety].filter(Boolean);
-  const questions = [...texts.items, texts.safety?.question];
-  const values = [...read.answers, entryForm.safety ? read.safety : 0];
-  const missing = values.map((a, i) => (a === null ? i : -1)).filter((i) => i >= 0);
-  groups.forEach((fs, i) => {
+  const missing = read.answers.map((a, i) => (a === null ? i : -1)).filter((i) => i >= 0);
+  entryForm.items.forEach((fs, i) => {
     fs.classList.toggle('missing', missing.includes(i));
   });
   if (!missing.length) return true;
   problem.textContent =
     missing.length === 1
-      ? `One question still needs an answer: "${questions[missing[0]]}".`
-      : `${missing.length} questions still need an answer. The first is "${questions[missing[0]]}".`;
+      ? `One question still needs an answer: "${texts.items[missing[0]]}".`
+      : `${missing.length} questions still need an answer. The first is "${texts.items[missing[0]]}".`;
   problem.hidden = false;
-  groups[missing[0]].querySelector('input').focus();
+  entryForm.items[missing[0]].querySelector('input').focus();
   return false;
 }
 
