@@ -68,6 +68,7 @@ def test_an_answer_above_0_shows_crisis_help_first_and_reaches_the_care_team(
     expect(crisis.get_by_role("heading", name="Help is here now")).to_be_focused()
     expect(crisis.get_by_role("link", name="988")).to_have_attribute("href", "tel:988")
     # before anything else: above the score, the status and the page's other content
+    expect(crisis.get_by_role("heading", name="Help is here now")).to_be_in_viewport()
     crisis_top = crisis.bounding_box()["y"]
     for other_part in (page.get_by_role("status"), page.get_by_role("heading", name="Done for today")):
         expect(other_part).to_be_visible()
@@ -135,6 +136,7 @@ def test_crisis_help_at_once_when_the_check_in_is_kept_offline(new_context, make
     crisis = page.get_by_role("region", name="Help is here now")
     expect(crisis).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("will be sent when online")
+    expect(crisis.get_by_role("heading", name="Help is here now")).to_be_in_viewport()
     assert crisis.bounding_box()["y"] < page.get_by_role("status").bounding_box()["y"]
     screenshot(page, "safety-06-crisis-offline-390", full_page=False)
 
