@@ -195,3 +195,11 @@ def test_the_mark_is_read_from_the_summary_row(app, patient):
         summary = db.session.get(PatientSummary, uuid.UUID(patient.user["id"]))
         assert summary.new_reports_at is not None
         assert isinstance(summary.new_reports_at.date(), date)
+
+
+def test_deleting_the_check_in_leaves_the_flag_open(patient, provider_client):
+    entry = answer_safety(patient, 2).get_json()
+    assert patient.delete(f"/api/v1/entries/{entry['id']}").status_code == 204
+    [flag] = flags_of(provider_client, patient.user["id"], "open")
+    assert flag["kind"] == "safety" and flag["details"]["entry_id"] == entry["id"]
+    assert worklist(provider_client)["Pat Doe"]["open_flags"] == ["safety"]
