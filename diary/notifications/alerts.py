@@ -40,7 +40,8 @@ class AlertPass:
 
 
 def queue_provider_alerts(*, now, limit=1000) -> AlertPass:
-    """One email per provider about the urgent and wearing-off flags opened since the last pass.
+    """One email per provider about the flags of ``ALERTING_KINDS`` opened since the last pass
+    (a ``safety`` flag's alert was queued when it opened: the pass finds it claimed).
 
     A flag is claimed by setting ``provider_alerted_at`` (conditionally, so two
     passes cannot both claim it) and is counted in exactly one email per
@@ -82,7 +83,7 @@ def queue_alert_now(flag, *, now) -> AlertPass:
         .values(provider_alerted_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
-    flag.provider_alerted_at = flag.provider_alerted_at or now
+    flag.provider_alerted_at = flag.provider_alerted_at or now  # the loaded row as now stored
     if claimed != 1:
         return AlertPass()
     row = db.session.execute(
