@@ -114,6 +114,10 @@ def test_an_answer_above_0_shows_crisis_help_first_and_reaches_the_care_team(
     expect(acknowledge).to_have_count(1)
     note = desk.get_by_role("textbox", name="What was done (required)")
     expect(note).to_be_visible()
+    desk.locator("details summary", has_text="score 10 (moderate)").click()
+    expect(
+        desk.get_by_text(re.compile(r"Safety question \(PHQ-9 item 9.*More than half the days \(2\)"))
+    ).to_be_visible()
     screenshot(desk, "safety-05-timeline-1366")
     axe_check(desk, "safety-05-timeline-1366")
     acknowledge.click()

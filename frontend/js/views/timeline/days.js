@@ -120,6 +120,14 @@ function entryItem(e, state) {
       `Check-in${form === state.texts ? '' : ' (standard GAD-7)'}, ${whenTime(state, e.recorded_at)}: score ${e.total} (${e.severity})`,
     ),
     answerList(form, e, { withValues: true }),
+    // The PHQ-9's item 9 shares the standard GAD-7's answers (LL358-3).
+    e.safety != null
+      ? h(
+          'p',
+          { class: e.safety > 0 ? 'safety-answer raised' : 'safety-answer' },
+          `Safety question (PHQ-9 item 9, thoughts of being better off dead or of self-harm): ${form.answers[e.safety]} (${e.safety})`,
+        )
+      : null,
     noteBody(e.note, e.side_effects),
   );
 }
