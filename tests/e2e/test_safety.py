@@ -121,7 +121,8 @@ def test_an_answer_above_0_shows_crisis_help_first_and_reaches_the_care_team(
     screenshot(desk, "safety-05-timeline-1366")
     axe_check(desk, "safety-05-timeline-1366")
     acknowledge.click()
-    expect(desk.get_by_role("status")).to_contain_text("Write what was done")
+    expect(desk.get_by_text("Say what was done before acknowledging this flag.")).to_be_visible()
+    expect(acknowledge).to_have_count(1)  # nothing was sent
     note.fill("Called Robin; safety plan reviewed, seen tomorrow.")
     acknowledge.click()
     expect(desk.get_by_role("status")).to_have_text('Flag "Safety answer" acknowledged.')

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from diary.accounts.models import Patient
 from diary.extensions import db
 from diary.monitoring import evaluation
-from diary.monitoring.models import NOTE_REQUIRED_KINDS, Flag, PatientSummary
+from diary.monitoring.flags import NOTE_REQUIRED_KINDS
+from diary.monitoring.models import Flag, PatientSummary
 from diary.notifications.alerts import queue_provider_alerts
 from diary.notifications.models import PROVIDER_ALERT, OutboxMessage
 from tests.checkins.test_checkins import post_entry
