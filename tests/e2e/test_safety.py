@@ -58,6 +58,7 @@ def test_an_answer_above_0_shows_crisis_help_first_and_reaches_the_care_team(
     expect(page.get_by_text("not in real time")).to_be_visible()
     answer_all(page, [1, 2, 1, 2, 1, 1, 2])
     group.get_by_role("radio", name="More than half the days", exact=True).check()
+    page.get_by_role("textbox", name="Note (optional)").fill("A hard week.")
     box = group.locator(".option").first.bounding_box()
     assert box["height"] >= 44, box  # a big target
     screenshot(page, "safety-01-question-390")
@@ -104,9 +105,15 @@ def test_an_answer_above_0_shows_crisis_help_first_and_reaches_the_care_team(
     expect(rows).to_have_count(3)
     expect(rows.nth(1)).to_contain_text("Robin Example")
     expect(rows.nth(1)).to_contain_text("Safety answer")
+    expect(rows.nth(1)).to_contain_text("New note or side effect")
     expect(rows.nth(2)).to_contain_text("Jamie Rivera")
     screenshot(desk, "safety-04-worklist-1366")
     axe_check(desk, "safety-04-worklist-1366")
+    phone_desk = new_context(PHONE, bypass_csp=True).new_page()
+    log_in(phone_desk, provider["email"], PASSWORD)
+    expect(phone_desk.get_by_role("link", name="Robin Example")).to_be_visible()
+    screenshot(phone_desk, "safety-04-worklist-390")
+    axe_check(phone_desk, "safety-04-worklist-390")
 
     # the timeline: acknowledging needs a note of what was done
     rows.nth(1).get_by_role("link", name="Robin Example").click()
@@ -127,6 +134,10 @@ def test_an_answer_above_0_shows_crisis_help_first_and_reaches_the_care_team(
     acknowledge.click()
     expect(desk.get_by_role("status")).to_have_text('Flag "Safety answer" acknowledged.')
     expect(acknowledge).to_have_count(0)
+    desk.get_by_role("link", name="Patients", exact=True).click()
+    row = desk.get_by_role("table", name="Patients").get_by_role("row").filter(has_text="Robin Example")
+    expect(row).to_contain_text("Safety answer acknowledged")  # it went down the list, with its note
+    expect(row).not_to_contain_text("New note or side effect")  # the timeline was opened
 
 
 def test_crisis_help_at_once_when_the_check_in_is_kept_offline(new_context, make_patient):
