@@ -5,7 +5,7 @@ GAD-7 (0..3, NULL when it was not asked); ``patient_summaries.new_reports_at`` m
 patient whose note or side effect no one on the care team has seen yet.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-07 04:45:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 import diary.db_types
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
