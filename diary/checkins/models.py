@@ -31,6 +31,8 @@ class Entry(Timestamps, db.Model):
     difficulty = db.Column(db.SmallInteger)
     note = db.Column(db.Text)
     side_effects = db.Column(db.JSON, nullable=False, default=list)
+    # {code: "mild" | "moderate" | "severe"} for the side effects rated (checkins/sideeffects.py)
+    side_effect_severity = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
 
     __table_args__ = (
         db.Index("ix_entries_patient_recorded_at", "patient_id", "recorded_at"),

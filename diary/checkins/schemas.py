@@ -3,16 +3,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from .. import gad7
 from ..fields import LocalDate, UTCDateTime
 from .models import INSTRUMENTS, SIDE_EFFECTS
-
-
-def _no_repeats(values):
-    if len(values) != len(set(values)):
-        raise ValidationError("List each side effect once.")
-
-
-class SideEffects(fields.List):
-    def __init__(self, **kwargs):
-        super().__init__(fields.String(validate=validate.OneOf(SIDE_EFFECTS)), validate=_no_repeats, **kwargs)
+from .sideeffects import SideEffects, SideEffectSeverity
 
 
 class EntryInSchema(Schema):
@@ -36,6 +27,7 @@ class EntryInSchema(Schema):
     difficulty = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 3))
     note = fields.String(allow_none=True, validate=validate.Length(max=2000))
     side_effects = SideEffects()
+    side_effect_severity = SideEffectSeverity()
 
     @validates_schema(skip_on_field_errors=False)  # a wrong answer is reported beside a too-long note
     def _answers(self, data, **kwargs):
@@ -78,6 +70,7 @@ class EntrySchema(Schema):
     difficulty = fields.Integer(allow_none=True)
     note = fields.String(allow_none=True)
     side_effects = fields.List(fields.String())
+    side_effect_severity = fields.Dict(keys=fields.String(), values=fields.String())
     created_at = UTCDateTime()
     updated_at = UTCDateTime()
 

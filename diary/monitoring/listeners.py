@@ -1,10 +1,14 @@
 """Monitoring's handlers of the signals lower features send (:mod:`diary.signals`)."""
 
 from .. import signals
-from .evaluation import refresh_patient
+from . import reported
+from .evaluation import locked_summary, refresh_patient
 
 
-def _refresh(patient, *, now, **_):
+def _refresh(patient, *, now, record=None, **_):
+    if record is not None:  # a check-in or session stored: its side effects and home doses first
+        locked_summary(patient, now)
+        reported.check(patient, record, now=now)
     refresh_patient(patient, now=now)
 
 

@@ -33,6 +33,13 @@ SIDE_EFFECTS = [
     "headache",
     "drowsiness",
     "elevated_blood_pressure",
+    "vomiting",
+    "anxiety",
+    "confusion",
+    "numbness",
+    "palpitations",
+    "urinary",
+    "craving",
     "other",
 ]
 
