@@ -30,10 +30,11 @@ def _check(values, given, *, actor, now):
 
 
 def _patient_problems(values, given) -> dict:
-    """A patient records the doses they took themselves: not by infusion or injection, and
-    without the care team's observations."""
+    """A patient records the doses they took themselves: not by infusion or injection (a session
+    they book may be the clinic's), and without the care team's observations."""
     problems = {name: [ONLY_TEAM] for name in CLINIC_FIELDS if name in given and values.get(name) is not None}
-    if "route" in given and values["route"] in CLINIC_ROUTES:
+    recorded = values["status"] == COMPLETED and given & {"route", "status"}
+    if recorded and values["route"] in CLINIC_ROUTES:
         problems["route"] = [
             "A dose you took yourself is intranasal, oral, sublingual or other; "
             "your care team records infusions and injections."
