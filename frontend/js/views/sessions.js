@@ -63,6 +63,7 @@ function doseForm({ user, texts }, actions) {
     submitLabel: 'Save dose',
     submitClass: 'primary wide',
     defaultRoute: 'intranasal',
+    routes: HOME_ROUTES,
     defaultNow: true,
     effectsLegend: 'Side effects you noticed (optional)',
     sideEffects: texts.side_effects,

@@ -58,6 +58,7 @@ export async function saveNew(state, texts, read) {
     answers: read.answers,
     difficulty: read.difficulty,
     side_effects: read.side_effects,
+    side_effect_severity: read.side_effect_severity,
   };
   if (read.note) payload.note = read.note;
   try {
@@ -74,6 +75,7 @@ export async function saveEdit(state, { entry, queued }, read) {
     difficulty: read.difficulty,
     note: read.note || null,
     side_effects: read.side_effects,
+    side_effect_severity: read.side_effect_severity,
   };
   if (queued) {
     // Not sent yet: the queued check-in itself changes (same client id). If it was
