@@ -65,7 +65,7 @@ export function sessionRecordFields({ dose, timeZone }) {
     value: '',
   });
   parts.weight_kg = numberField('weight_kg');
-  const perKg = h('output', { class: 'hint', 'aria-live': 'polite' }, '');
+  const perKg = h('p', { class: 'hint' }, '');
   const showPerKg = () => {
     const mg = Number(dose.input.value);
     const kg = Number(parts.weight_kg.input.value);
