@@ -103,3 +103,37 @@ def test_a_patient_records_a_home_dose_by_a_home_route(new_context, make_patient
     expect(page.get_by_role("status")).to_contain_text("is saved")
     [stored] = patient.get("/api/v1/patients/me/treatments").get_json()["items"]
     assert stored["route"] == "sublingual" and stored["side_effect_severity"] == {"numbness": "mild"}
+
+
+@DEVICES
+def test_more_home_doses_than_the_schedule_show_on_the_worklist(
+    new_context, make_provider, make_patient, device
+):
+    provider = make_provider(name="Dr. Ada Hale")
+    patient = make_patient(provider, name="Robin Extra")
+    size = device["viewport"]["width"]
+    page = new_context(device, timezone_id=BERLIN, bypass_csp=True).new_page()
+    log_in(page, provider["email"], provider["password"])
+    page.get_by_role("link", name="Robin Extra").first.click()
+    schedule = page.get_by_role("region", name="Home doses")
+    schedule.get_by_label("At most this many home doses").fill("1")
+    schedule.get_by_label("In any this many days").fill("7")
+    schedule.get_by_role("button", name="Save home-dose schedule").click()
+    expect(page.get_by_role("status")).to_contain_text("at most 1 in any 7 days")
+    for hours, route in ((50, "oral"), (3, "intranasal")):
+        started = datetime.now(ZoneInfo(BERLIN)) - timedelta(hours=hours)
+        response = patient.post(
+            "/api/v1/patients/me/treatments",
+            json={"status": "completed", "starts_at": started.isoformat(), "route": route, "dose_mg": 50},
+        )
+        assert response.status_code == 201, response.get_json()
+
+    page.get_by_role("link", name="Back to worklist").click()
+    expect(page.get_by_text("Side effect or extra dose").first).to_be_visible()
+    screenshot(page, f"session-record-04-worklist-{size}", full_page=False)
+    axe_check(page, f"session-record-worklist-{size}")
+    page.get_by_role("link", name="Robin Extra").first.click()
+    card = page.locator("article.flag-side_effect")
+    expect(card).to_contain_text("2 home doses recorded within 7 days; the schedule allows 1.")
+    element_shot(card, f"session-record-05-flag-{size}")
+    axe_check(page, f"session-record-flag-{size}")
