@@ -135,7 +135,7 @@ def _more_than_prescribed(patient, dose) -> list[dict]:
 
 
 def note(patient, reasons, *, now) -> Flag | None:
-    """Adds the reasons not noted before to the open side_effect flag, or opens one."""
+    """Adds the reasons not noted before to the open side_effect flag, or to a new one."""
     flags = db.session.scalars(
         select(Flag).where(Flag.patient_id == patient.id, Flag.kind == SIDE_EFFECT)
     ).all()
@@ -145,18 +145,15 @@ def note(patient, reasons, *, now) -> Flag | None:
     new = [reason for reason in reasons if (reason["reason"], reason["record"]) not in seen]
     if not new:
         return None
-    flag = next((flag for flag in flags if flag.status == OPEN), None)
-    if flag is None:
-        flag = _open(patient, new, now)
-        if flag.details["reasons"] is new:
-            return flag
-    flag.details = {**flag.details, "reasons": [*flag.details.get("reasons", []), *new]}
+    flag = next((flag for flag in flags if flag.status == OPEN), None) or _open(patient, now)
+    flag.details = {**(flag.details or {}), "reasons": [*(flag.details or {}).get("reasons", []), *new]}
     flag_modified(flag, "details")
     db.session.flush()
     return flag
 
 
-def _open(patient, reasons, now) -> Flag:
+def _open(patient, now) -> Flag:
+    """A new open side_effect flag, or the one another request opened first."""
     flag = Flag(
         patient_id=patient.id,
         kind=SIDE_EFFECT,
@@ -165,12 +162,12 @@ def _open(patient, reasons, now) -> Flag:
         cycle_start=None,
         raised_on=local_date_of(now, patient.timezone),
         raised_at=now,
-        details={"reasons": reasons},
+        details={"reasons": []},
     )
     try:
         with db.session.begin_nested():
             db.session.add(flag)
-    except IntegrityError:  # another request opened one first: join it
+    except IntegrityError:
         return db.session.scalars(
             select(Flag).where(Flag.patient_id == patient.id, Flag.kind == SIDE_EFFECT, Flag.status == OPEN)
         ).one()
