@@ -101,6 +101,7 @@ def test_a_patient_records_a_home_dose_by_a_home_route(new_context, make_patient
     axe_check(page, f"session-record-home-dose-{size}")
     page.get_by_role("button", name="Save dose").click()
     expect(page.get_by_role("status")).to_contain_text("is saved")
+    expect(page.get_by_text("Side effects: Numbness or tingling (mild)")).to_be_visible()
     [stored] = patient.get("/api/v1/patients/me/treatments").get_json()["items"]
     assert stored["route"] == "sublingual" and stored["side_effect_severity"] == {"numbness": "mild"}
 

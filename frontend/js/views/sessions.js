@@ -128,7 +128,11 @@ function sessionCard(t, state, actions) {
     ),
     h('p', { class: 'hint' }, mine ? 'Recorded by you' : 'Recorded by your clinic'),
     t.side_effects?.length
-      ? h('p', {}, `Side effects: ${t.side_effects.map((s) => state.sideEffectLabel[s] || s).join(', ')}`)
+      ? h(
+          'p',
+          {},
+          `Side effects: ${t.side_effects.map((s) => rated(state.sideEffectLabel[s] || s, t.side_effect_severity?.[s])).join(', ')}`,
+        )
       : null,
     t.notes ? h('p', { class: 'note' }, t.notes) : null,
     mine ? removeButton(t, actions) : null,
@@ -153,4 +157,9 @@ function removeButton(t, actions) {
     }
   });
   return remove;
+}
+
+// "Nausea (mild)": a side effect with the rating given, if any.
+function rated(label, severity) {
+  return severity ? `${label} (${severity})` : label;
 }
