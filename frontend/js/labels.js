@@ -10,12 +10,11 @@ export const STATUS_LABEL = {
 export const FLAG_LABEL = {
   safety: 'Safety answer',
   urgent: 'Urgent',
-  side_effect: 'Side effect',
+  side_effect: 'Side effect or extra dose',
   wearing_off: 'Wearing off',
   data_gap: 'No recent check-ins',
   plan_maintenance: 'Plan maintenance',
   non_response: 'No response',
-  side_effect: 'Side effect or extra dose',
 };
 
 export const BASIS_LABEL = {

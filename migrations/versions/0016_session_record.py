@@ -7,7 +7,7 @@ readiness); check-ins and sessions gain a severity per side effect (old rows:
 given by an "other" route (a patient's home dose).
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-07 04:45:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 import diary.db_types
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
