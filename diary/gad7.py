@@ -197,7 +197,9 @@ def safety_answer_problem(value: Any, instrument_code: str, *, asked: bool = Tru
     return None
 
 
-#: Side effects a patient can report, with the words shown to them (docs/api.md, "Check-ins").
+#: Side effects a patient can report, with the words shown to them (docs/api.md, "Check-ins";
+#: the list follows Short 2018 and the esketamine label, docs/instruments.md, "Side effects").
+#: The first seven are the first list's, in its order; a stored code never changes meaning.
 SIDE_EFFECTS = (
     ("dizziness", "Dizziness"),
     ("nausea", "Nausea"),
@@ -206,9 +208,18 @@ SIDE_EFFECTS = (
     ("headache", "Headache"),
     ("drowsiness", "Drowsiness"),
     ("elevated_blood_pressure", "Raised blood pressure"),
+    ("vomiting", "Vomiting"),
+    ("anxiety", "Anxiety or panic after the dose"),
+    ("confusion", "Confusion, or seeing or hearing things differently"),
+    ("numbness", "Numbness or tingling"),
+    ("palpitations", "A racing or pounding heart"),
+    ("urinary", "Pain when passing urine, or needing to go more often"),
+    ("craving", "Craving ketamine, or taking more than prescribed"),
     ("other", "Something else"),
 )
 SIDE_EFFECT_CODES = tuple(code for code, _ in SIDE_EFFECTS)
+#: How bad a side effect was, as the patient or the care team rates it (optional).
+SIDE_EFFECT_SEVERITIES = ("mild", "moderate", "severe")
 
 
 def instrument(code: str) -> Instrument:

@@ -21,7 +21,8 @@ _signals = Namespace()
 patient_data_changed = _signals.signal(
     "patient-data-changed",
     doc="The patient's check-ins, sessions, intake baseline, time zone or care team changed (flushed). "
-    "Monitoring re-evaluates them.",
+    "``record``: the check-in or session stored or changed, when one was (not on a delete). "
+    "Monitoring checks its side effects and home doses, then re-evaluates the patient.",
 )
 entry_stored = _signals.signal(
     "entry-stored",

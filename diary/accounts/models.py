@@ -84,11 +84,22 @@ class Patient(db.Model):
     discharge_reason = db.Column(db.Text)
     # No reminders before this local date; the open pause of ``pauses``, kept here for the reminder pass.
     paused_until = db.Column(db.Date)
+    # The home-dose schedule the care team set: at most ``home_doses_max`` doses the patient
+    # records in any ``home_doses_days`` days (both or neither; docs/api.md, "Home doses").
+    home_doses_max = db.Column(db.SmallInteger)
+    home_doses_days = db.Column(db.SmallInteger)
 
     user = db.relationship("User", back_populates="patient", lazy="joined", innerjoin=True)
     care_team = db.relationship("CareTeam")
 
-    __table_args__ = (db.CheckConstraint(f"status IN {PATIENT_STATUSES!r}", name="patient_status"),)
+    __table_args__ = (
+        db.CheckConstraint(f"status IN {PATIENT_STATUSES!r}", name="patient_status"),
+        db.CheckConstraint(
+            "(home_doses_max IS NULL AND home_doses_days IS NULL) OR "
+            "(home_doses_max BETWEEN 0 AND 50 AND home_doses_days BETWEEN 1 AND 90)",
+            name="home_dose_schedule",
+        ),
+    )
 
     @property
     def name(self):

@@ -33,6 +33,8 @@ class Entry(Timestamps, db.Model):
     side_effects = db.Column(db.JSON, nullable=False, default=list)
     # The answer to the safety question (the PHQ-9's item 9, 0..3): standard GAD-7 only, NULL unasked.
     safety = db.Column(db.SmallInteger)
+    # {code: "mild" | "moderate" | "severe"} for the side effects rated (checkins/sideeffects.py)
+    side_effect_severity = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
 
     __table_args__ = (
         db.Index("ix_entries_patient_recorded_at", "patient_id", "recorded_at"),

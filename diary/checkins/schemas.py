@@ -3,16 +3,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from .. import gad7
 from ..fields import LocalDate, UTCDateTime
 from .models import INSTRUMENTS, SIDE_EFFECTS
-
-
-def _no_repeats(values):
-    if len(values) != len(set(values)):
-        raise ValidationError("List each side effect once.")
-
-
-class SideEffects(fields.List):
-    def __init__(self, **kwargs):
-        super().__init__(fields.String(validate=validate.OneOf(SIDE_EFFECTS)), validate=_no_repeats, **kwargs)
+from .sideeffects import SideEffects, SideEffectSeverity
 
 
 class EntryInSchema(Schema):
@@ -45,6 +36,7 @@ class EntryInSchema(Schema):
             "and only when the clinic asks it"
         },
     )
+    side_effect_severity = SideEffectSeverity()
 
     @validates_schema(skip_on_field_errors=False)  # a wrong answer is reported beside a too-long note
     def _answers(self, data, **kwargs):
@@ -89,6 +81,7 @@ class EntrySchema(Schema):
     note = fields.String(allow_none=True)
     side_effects = fields.List(fields.String())
     safety = fields.Integer(allow_none=True, metadata={"description": "The safety answer 0..3, or null"})
+    side_effect_severity = fields.Dict(keys=fields.String(), values=fields.String())
     created_at = UTCDateTime()
     updated_at = UTCDateTime()
 

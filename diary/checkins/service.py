@@ -12,6 +12,7 @@ from ..errors import ApiError, validation_error
 from ..extensions import db
 from ..idempotency import create_once
 from ..localtime import local_date_of
+from . import sideeffects
 from .models import Entry, EntryEdit
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -72,7 +73,7 @@ def _matches(entry, data):
         and (data.get("instrument") is None or entry.instrument == data["instrument"])
         and entry.difficulty == data.get("difficulty")
         and entry.note == data.get("note")
-        and sorted(entry.side_effects or []) == sorted(data.get("side_effects") or [])
+        and sideeffects.same(entry, data)
         and entry.safety == data.get("safety")
         and (recorded_at is None or entry.recorded_at == recorded_at)
     )
@@ -188,18 +189,18 @@ def create_entry(patient, data, *, actor, now):
         answers=data["answers"],
         difficulty=data.get("difficulty"),
         note=data.get("note"),
-        side_effects=list(data.get("side_effects") or []),
         safety=data.get("safety"),
         created_at=now,
         updated_at=now,
     )
+    sideeffects.store(entry, data)
     entry, created = create_once(
         Entry, entry, lambda existing: _matches(existing, {**data, "patient_id": patient.id})
     )
     if created:
         audit.record(actor, "create", f"entry:{entry.id}", patient.id, at=now)
         signals.entry_stored.send(patient, entry=entry, created=True, now=now)
-        signals.patient_data_changed.send(patient, now=now)
+        signals.patient_data_changed.send(patient, now=now, record=entry)
     return entry, created
 
 
@@ -223,15 +224,14 @@ def update_entry(entry, patient, changes, *, actor, now, key=None):
     for name in ("difficulty", "note"):
         if name in changes:
             setattr(entry, name, changes[name])
-    if "side_effects" in changes:
-        entry.side_effects = list(changes["side_effects"] or [])
+    sideeffects.store(entry, changes)
     reported_more = entry.reports and (entry.note, sorted(entry.side_effects or [])) != before
     entry.updated_at = now
     audit.record(actor, "update", f"entry:{entry.id}", patient.id, at=now)
     db.session.flush()
     if reported_more:
         signals.entry_stored.send(patient, entry=entry, created=False, now=now)
-    signals.patient_data_changed.send(patient, now=now)
+    signals.patient_data_changed.send(patient, now=now, record=entry)
     return entry
 
 

@@ -82,6 +82,17 @@ def daily_code_system():
     return _definition(service.daily_code_system())
 
 
+@blp.get("/fhir/CodeSystem/session-ratings")
+@blp.response(
+    200,
+    {"type": "object"},
+    content_type="application/fhir+json",
+    description="The codes of a session's MOAA/S and CADSS-6 ratings (no LOINC code exists); this URL is the code system's canonical url",
+)
+def session_ratings_code_system():
+    return _definition(service.session_ratings_code_system())
+
+
 @blp.get("/patients/<pid>/sessions.ics")
 @blp.response(
     200,

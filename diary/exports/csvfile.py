@@ -6,6 +6,7 @@ import io
 from .. import gad7
 from ..checkins.models import ITEM_COLUMNS
 from ..localtime import utc_text
+from ..treatments.models import MEASURES
 
 # The contract's columns first, then what a reader must know to weigh a score:
 # the instrument (daily or gad7) and what it is ("adaptation, not validated").
@@ -32,6 +33,12 @@ TREATMENT_COLUMNS = (
     "notes",
     "side_effects",
     "recorded_by",
+    # the session record (docs/api.md, "The session record"), empty when not recorded
+    "product",
+    "mg_per_kg",
+    *MEASURES,
+    "discharge_ready",
+    "discharge_ready_at",
 )
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV
@@ -50,8 +57,14 @@ def _number(value):
     return "" if value is None else f"{value:g}"
 
 
-def _list(values):
-    return "; ".join(values or [])
+def _list(values, severity=None):
+    """``nausea (mild); headache``: side effects with their rating where one was given."""
+    severity = severity or {}
+    return "; ".join(f"{code} ({severity[code]})" if code in severity else code for code in values or [])
+
+
+def _yes_no(value):
+    return "" if value is None else ("yes" if value else "no")
 
 
 def entry_row(entry):
@@ -63,7 +76,7 @@ def entry_row(entry):
         entry.severity,
         "" if entry.difficulty is None else entry.difficulty,
         neutralise(entry.note or ""),
-        neutralise(_list(entry.side_effects)),
+        neutralise(_list(entry.side_effects, entry.side_effect_severity)),
         entry.instrument,
         gad7.instrument(entry.instrument).caveat,
         "" if entry.safety is None else entry.safety,
@@ -78,8 +91,13 @@ def treatment_row(treatment):
         neutralise(treatment.route),
         _number(treatment.dose_mg),
         neutralise(treatment.notes or ""),
-        neutralise(_list(treatment.side_effects)),
+        neutralise(_list(treatment.side_effects, treatment.side_effect_severity)),
         neutralise(treatment.recorded_by_role),
+        treatment.product or "",
+        _number(treatment.mg_per_kg),
+        *(_number(getattr(treatment, name)) for name in MEASURES),
+        _yes_no(treatment.discharge_ready),
+        utc_text(treatment.discharge_ready_at) if treatment.discharge_ready_at else "",
     )
 
 

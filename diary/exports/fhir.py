@@ -12,6 +12,7 @@ import uuid
 
 from .. import gad7
 from ..localtime import utc_text
+from .fhirsession import procedure_details, session_observations
 
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 # R4's extension for the score of a coded answer (R5 renamed it itemWeight).
@@ -26,6 +27,7 @@ ROUTE_NAMES = {
     "subcutaneous": "subcutaneous",
     "oral": "oral",
     "sublingual": "sublingual",
+    "other": "other",
 }
 
 # The total Observation of a check-in gets an id of its own, stable across exports.
@@ -139,7 +141,7 @@ def _entry_notes(entry):
     if entry.note:
         notes.append({"text": entry.note})
     if entry.side_effects:
-        notes.append({"text": "Side effects reported: " + ", ".join(entry.side_effects)})
+        notes.append({"text": "Side effects reported: " + side_effect_text(entry)})
     return notes
 
 
@@ -268,13 +270,21 @@ def daily_code_system(base_url):
     }
 
 
+def side_effect_text(record) -> str:
+    """``nausea (mild), headache``: the codes, each with its severity when rated."""
+    severity = record.side_effect_severity or {}
+    return ", ".join(
+        f"{code} ({severity[code]})" if code in severity else code for code in record.side_effects
+    )
+
+
 def procedure(treatment, subject):
     details = f"Route: {ROUTE_NAMES.get(treatment.route, treatment.route)}."
     if treatment.dose_mg is not None:
         details += f" Dose: {treatment.dose_mg:g} mg."
-    notes = [{"text": details}]
+    notes = [{"text": " ".join([details, *procedure_details(treatment)])}]
     if treatment.side_effects:
-        notes.append({"text": "Side effects: " + ", ".join(treatment.side_effects)})
+        notes.append({"text": "Side effects: " + side_effect_text(treatment)})
     if treatment.notes:
         notes.append({"text": treatment.notes})
     return {
@@ -290,7 +300,8 @@ def procedure(treatment, subject):
 
 def bundle(patient, entries, completed_sessions, *, bundle_id, now, base_url) -> dict:
     """The Bundle: the Patient; per check-in a QuestionnaireResponse and its total (and
-    the safety answer, when it was asked); per completed session a Procedure."""
+    the safety answer, when it was asked); per completed session a Procedure and the
+    Observations of its record (fhirsession.py)."""
     subject = {"reference": urn(patient.id)}
     resources = [patient_resource(patient)]
     for entry in entries:
@@ -298,7 +309,9 @@ def bundle(patient, entries, completed_sessions, *, bundle_id, now, base_url) ->
         resources.append(total_observation(entry, subject, base_url))
         if entry.safety is not None:
             resources.append(safety_observation(entry, subject))
-    resources.extend(procedure(treatment, subject) for treatment in completed_sessions)
+    for treatment in completed_sessions:
+        resources.append(procedure(treatment, subject))
+        resources.extend(session_observations(treatment, subject, base_url))
     return {
         "resourceType": "Bundle",
         "id": str(bundle_id),

@@ -21,7 +21,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..localtime import local_date_of
 from ..treatments.models import COMPLETED, PLANNED, Treatment
-from . import csvfile, fhir, ical
+from . import csvfile, fhir, fhirsession, ical
 
 CSV_KINDS = ("entries", "treatments")
 FEED_PATH = "/api/v1/feeds/{token}/sessions.ics"
@@ -91,6 +91,13 @@ def daily_questionnaire() -> Export:
 def daily_code_system() -> Export:
     body = fhir.daily_code_system(current_app.config["BASE_URL"])
     return Export(json.dumps(body, ensure_ascii=False), "application/fhir+json", "gad7-daily-codesystem.json")
+
+
+def session_ratings_code_system() -> Export:
+    body = fhirsession.ratings_code_system(current_app.config["BASE_URL"])
+    return Export(
+        json.dumps(body, ensure_ascii=False), "application/fhir+json", "session-ratings-codesystem.json"
+    )
 
 
 def sessions_ics(patient, *, actor, now, via_feed=False) -> Export:

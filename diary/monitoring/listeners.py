@@ -1,16 +1,19 @@
 """Monitoring's handlers of the signals lower features send (:mod:`diary.signals`)."""
 
 from .. import signals
-from . import reports
-from .evaluation import refresh_patient
+from . import safety, side_effects
+from .evaluation import locked_summary, refresh_patient
 
 
-def _refresh(patient, *, now, **_):
+def _refresh(patient, *, now, record=None, **_):
+    if record is not None:  # a check-in or session stored: its side effects and home doses first
+        locked_summary(patient, now)
+        side_effects.check(patient, record, now=now)
     refresh_patient(patient, now=now)
 
 
 def _entry_stored(patient, *, entry, created, now, **_):
-    reports.entry_stored(patient, entry=entry, created=created, now=now)
+    safety.entry_stored(patient, entry=entry, created=created, now=now)
 
 
 def connect():

@@ -384,8 +384,28 @@ class OutcomesSchema(Schema):
     )
 
 
+class HomeDoseScheduleSchema(Schema):
+    max_doses = fields.Integer(
+        strict=True,
+        required=True,
+        validate=validate.Range(0, 50),
+        metadata={"description": "At most this many doses the patient records themselves..."},
+    )
+    per_days = fields.Integer(
+        strict=True,
+        required=True,
+        validate=validate.Range(1, 90),
+        metadata={"description": "...in any this many days (e.g. 7)"},
+    )
+
+
 class PatientPatchSchema(Schema):
     intake_baseline = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 21))
+    home_dose_schedule = fields.Nested(
+        HomeDoseScheduleSchema,
+        allow_none=True,
+        metadata={"description": "The home-dose schedule (null: none); more doses raise side_effect"},
+    )
 
 
 class DischargeSchema(Schema):
@@ -399,6 +419,7 @@ class PatientSchema(PatientStatusSchema):
     name = fields.String()
     timezone = fields.String()
     intake_baseline = fields.Integer(allow_none=True)
+    home_dose_schedule = fields.Nested(HomeDoseScheduleSchema, allow_none=True)
     email_reminders_failing = fields.Boolean(
         metadata={
             "description": "A reminder to the patient was refused for good (a 5xx): email reminders fail"

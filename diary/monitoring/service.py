@@ -26,7 +26,20 @@ def set_intake_baseline(patient, changes, *, actor, now) -> Patient:
         patient.intake_baseline = changes["intake_baseline"]
         db.session.flush()
         signals.patient_data_changed.send(patient, now=now)
-    audit.record(actor, "update", "intake_baseline", patient.id, at=now)
+    if "intake_baseline" in changes or "home_dose_schedule" not in changes:
+        audit.record(actor, "update", "intake_baseline", patient.id, at=now)
+    if "home_dose_schedule" in changes:
+        set_home_dose_schedule(patient, changes["home_dose_schedule"], actor=actor, now=now)
+    return patient
+
+
+def set_home_dose_schedule(patient, schedule, *, actor, now) -> Patient:
+    """At most ``max_doses`` home doses in any ``per_days`` days, or none (docs/api.md, "Home doses").
+    Doses recorded before are judged when the next one is recorded or changed."""
+    patient.home_doses_max = schedule and schedule["max_doses"]
+    patient.home_doses_days = schedule and schedule["per_days"]
+    audit.record(actor, "update", "home_dose_schedule", patient.id, at=now)
+    db.session.flush()
     return patient
 
 

@@ -12,10 +12,10 @@ from ..audit import service as audit
 from ..checkins.models import Entry
 from ..extensions import db
 from ..localtime import local_date_of, utc_text
-from ..treatments.models import Treatment
+from ..treatments.models import RECORD_FIELDS, Treatment, mg_per_kg
 from .evaluation import fresh_summary
 from .models import RESOLVED, Flag
-from .reports import seen_by_care_team
+from .safety import seen_by_care_team
 
 
 def timeline(patient, start, end, *, actor, now) -> dict:
@@ -112,10 +112,12 @@ TREATMENT_COLUMNS = (
     "dose_mg",
     "notes",
     "side_effects",
+    "side_effect_severity",
     "recorded_by_id",
     "recorded_by_role",
     "created_at",
     "updated_at",
+    *RECORD_FIELDS,
 )
 FLAG_COLUMNS = (
     "id",
@@ -147,6 +149,10 @@ def treatment_json(row, patient_id) -> dict:
         "dose_mg": row["dose_mg"],
         "notes": row["notes"],
         "side_effects": list(row["side_effects"] or []),
+        "side_effect_severity": dict(row["side_effect_severity"] or {}),
+        **{name: row[name] for name in RECORD_FIELDS if name != "discharge_ready_at"},
+        "discharge_ready_at": iso(row["discharge_ready_at"]),
+        "mg_per_kg": mg_per_kg(row["dose_mg"], row["weight_kg"]),
         "recorded_by": {"id": _str(row["recorded_by_id"]), "role": row["recorded_by_role"]},
         "created_at": iso(row["created_at"]),
         "updated_at": iso(row["updated_at"]),
@@ -177,6 +183,9 @@ def patient_json(patient, *, now) -> dict:
         "name": patient.name,
         "timezone": patient.timezone,
         "intake_baseline": patient.intake_baseline,
+        "home_dose_schedule": None
+        if patient.home_doses_max is None
+        else {"max_doses": patient.home_doses_max, "per_days": patient.home_doses_days},
         "email_reminders_failing": patient.email_reminders_failed_at is not None,
         "status": patient.status_on(local_date_of(now, patient.timezone)),
         "paused_until": iso(patient.paused_until),

@@ -33,19 +33,35 @@ function radioGroup({ name, legend, labels, value, number, optional, extraClass 
   return group;
 }
 
-/** options: [{code, label}], the side effects of the check-in form's texts. */
-export function sideEffectsFieldset({ name, legend, selected = [], options }) {
+const SEVERITIES = [
+  ['', 'How bad? (optional)'],
+  ['mild', 'Mild'],
+  ['moderate', 'Moderate'],
+  ['severe', 'Severe'],
+];
+
+/**
+ * options: [{code, label}], the side effects of the check-in form's texts; severity: the
+ * {code: mild|moderate|severe} already given. A ticked side effect offers "How bad?".
+ */
+export function sideEffectsFieldset({ name, legend, selected = [], severity = {}, options }) {
   const set = new Set(selected);
   const box = h('fieldset', { class: 'checks' }, h('legend', {}, legend));
   const grid = h('div', { class: 'check-grid' });
   for (const { code, label } of options) {
     const id = uid(name);
+    const rate = severitySelect(`${name}-severity`, code, label, severity[code]);
+    rate.hidden = !set.has(code);
+    const box = h('input', { type: 'checkbox', id, name, value: code, checked: set.has(code) });
+    box.addEventListener('change', () => {
+      rate.hidden = !box.checked;
+    });
     grid.append(
       h(
         'div',
-        { class: 'check' },
-        h('input', { type: 'checkbox', id, name, value: code, checked: set.has(code) }),
-        h('label', { for: id }, label),
+        { class: 'check-item' },
+        h('div', { class: 'check' }, box, h('label', { for: id }, label)),
+        rate,
       ),
     );
   }
@@ -53,8 +69,31 @@ export function sideEffectsFieldset({ name, legend, selected = [], options }) {
   return box;
 }
 
+function severitySelect(name, code, label, value) {
+  const id = uid(`${name}-${code}`);
+  const select = h('select', { id, name, 'data-code': code });
+  for (const [val, text] of SEVERITIES)
+    select.append(h('option', { value: val, selected: val === (value || '') }, text));
+  return h(
+    'div',
+    { class: 'severity' },
+    h('label', { for: id, class: 'visually-hidden' }, `How bad: ${label}`),
+    select,
+  );
+}
+
 export function readChecked(form, name) {
   return [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+}
+
+/** The {code: severity} of the ticked side effects rated in the fieldset called `name`. */
+export function readSeverity(form, name) {
+  const ticked = new Set(readChecked(form, name));
+  return Object.fromEntries(
+    [...form.querySelectorAll(`select[name="${name}-severity"]`)]
+      .filter((s) => s.value && ticked.has(s.dataset.code))
+      .map((s) => [s.dataset.code, s.value]),
+  );
 }
 
 function noteCounter(textarea) {
@@ -81,7 +120,8 @@ function noteCounter(textarea) {
  * Builds the questions into `form`. texts: the instrument's form; values: an Entry or a
  * draft to start from, or null. Answering an item with a tap or a click moves on to the
  * next one (keys move within a group, so the keyboard is left alone).
- * Returns read() → {answers (with nulls where unanswered), difficulty, note, side_effects}.
+ * Returns read() → {answers (with nulls where unanswered), difficulty, note, side_effects,
+ * side_effect_severity}.
  */
 export function buildEntryForm(form, texts, values = null) {
   const prefix = uid('entry');
@@ -93,6 +133,7 @@ export function buildEntryForm(form, texts, values = null) {
     name: `${prefix}-effects`,
     legend: 'Side effects today (optional)',
     selected: values?.side_effects || [],
+    severity: values?.side_effect_severity || {},
     options: texts.side_effects,
   });
 
@@ -228,5 +269,6 @@ function readEntry({ form, prefix, items, note, safety }) {
     difficulty: d ? Number(d.value) : null,
     note: note.input.value.trim(),
     side_effects: readChecked(form, `${prefix}-effects`),
+    side_effect_severity: readSeverity(form, `${prefix}-effects`),
   };
 }

@@ -10,7 +10,7 @@ export const STATUS_LABEL = {
 export const FLAG_LABEL = {
   safety: 'Safety answer',
   urgent: 'Urgent',
-  side_effect: 'Side effect',
+  side_effect: 'Side effect or extra dose',
   wearing_off: 'Wearing off',
   data_gap: 'No recent check-ins',
   plan_maintenance: 'Plan maintenance',
@@ -87,7 +87,12 @@ export const ROUTES = [
   ['subcutaneous', 'Injection under the skin (subcutaneous)'],
   ['oral', 'Swallowed (oral)'],
   ['sublingual', 'Under the tongue (sublingual)'],
+  ['other', 'Another way'],
 ];
+// The routes of a dose a patient took at home: infusions and injections are the clinic's.
+export const HOME_ROUTES = ROUTES.filter(([code]) => !['iv', 'intramuscular', 'subcutaneous'].includes(code));
+
+export const PRODUCT_LABEL = { racemic_ketamine: 'Racemic ketamine', esketamine: 'Esketamine' };
 
 export const ROUTE_LABEL = Object.fromEntries(ROUTES);
 export const ROUTE_SHORT = {
@@ -97,6 +102,7 @@ export const ROUTE_SHORT = {
   subcutaneous: 'SC',
   oral: 'Oral',
   sublingual: 'Sublingual',
+  other: 'Other',
   unknown: 'Unknown', // the outcomes' group of cycles whose route was not recorded
 };
 
@@ -116,6 +122,13 @@ export const SIDE_EFFECT_CLINICAL = {
   headache: 'Headache',
   drowsiness: 'Drowsiness',
   elevated_blood_pressure: 'Elevated blood pressure',
+  vomiting: 'Vomiting',
+  anxiety: 'Anxiety or panic after the dose',
+  confusion: 'Confusion or perceptual changes',
+  numbness: 'Numbness',
+  palpitations: 'Palpitations',
+  urinary: 'Urinary pain or frequency',
+  craving: 'Craving, or taking more than prescribed',
   other: 'Other',
 };
 
@@ -185,6 +198,8 @@ export function flagSentence(flag, fmt) {
         `No check-ins for ${d.days_without_score ?? 'several'} days, since ${d.since ? fmt(d.since) : 'the last session'}` +
         `${d.last_score_date ? ` (last score on ${fmt(d.last_score_date)})` : ''}.`
       );
+    case 'side_effect':
+      return (d.reasons || []).map((r) => r.text || r.reason).join(' ') || 'A side effect was reported.';
     case 'plan_maintenance':
       return (
         `Time to plan the next session: relief is expected to wear off around ${fmt(d.predicted_wear_off_date)}` +

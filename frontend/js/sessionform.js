@@ -3,13 +3,18 @@ import { h, field, selectField, uuid } from './dom.js';
 import { post, ApiError, describeError } from './api.js';
 import { ROUTES } from './labels.js';
 import { toDateTimeLocalValue, fromDateTimeLocalValue, zoneAbbreviation } from './dates.js';
-import { sideEffectsFieldset, readChecked } from './entryform.js';
+import { sideEffectsFieldset, readChecked, readSeverity } from './entryform.js';
+import { sessionRecordFields, recordFieldMap } from './sessionrecord.js';
 
-// `sideEffects`: [{code, label}] from the check-in form's texts (the API's).
+// `sideEffects`: [{code, label}] from the check-in form's texts (the API's). `routes`: the
+// [code, label] offered (a patient's own dose: the home routes). `withRecord`: the care
+// team's session record (sessionrecord.js).
 // The date and time are wall time in timeZone (the patient's), never the browser's, so a
 // session planned for 10:00 reads 10:00 on the worklist, the timeline and the patient's phone.
 export function sessionFields({
   defaultRoute = 'iv',
+  routes = ROUTES,
+  withRecord = false,
   withStatus = false,
   defaultNow = false,
   effectsLegend = 'Side effects (optional)',
@@ -18,17 +23,18 @@ export function sessionFields({
   zoneNote = 'your time zone',
 }) {
   // The one state object: the fields, and what read() needs to know of how they were made.
-  const state = { withStatus, timeZone, parts: {} };
+  const state = { withStatus, timeZone, parts: {}, record: null };
   const { parts } = state;
   if (withStatus) parts.status = statusFieldset();
   parts.when = whenField({ defaultNow, timeZone, zoneNote });
   parts.route = selectField({
     label: 'How it was given',
     name: 'route',
-    options: ROUTES,
+    options: routes,
     value: defaultRoute,
   });
   Object.assign(parts, detailFields());
+  if (withRecord) state.record = sessionRecordFields({ dose: parts.dose, timeZone });
   parts.effects = sideEffectsFieldset({
     name: 'session-effects',
     legend: effectsLegend,
@@ -40,6 +46,7 @@ export function sessionFields({
     parts.when.wrap,
     parts.route.wrap,
     parts.dose.wrap,
+    state.record?.element,
     parts.notes.wrap,
     parts.effects,
   ].filter(Boolean);
@@ -48,7 +55,7 @@ export function sessionFields({
     parts,
     elements,
     read: (form) => readSession(state, form),
-    showProblems: (problems, serverFields = {}) => showProblems(parts, problems, serverFields),
+    showProblems: (problems, serverFields = {}) => showProblems(state, problems, serverFields),
   };
 }
 
@@ -113,7 +120,7 @@ function detailFields() {
 }
 
 // → {body, problems: [[field, message]]}: the session as the API takes it, and what to fix first.
-function readSession({ parts, withStatus, timeZone }, form) {
+function readSession({ parts, withStatus, timeZone, record }, form) {
   const problems = [];
   const startsAt = fromDateTimeLocalValue(parts.when.input.value, timeZone);
   if (!startsAt) problems.push([parts.when, 'Please enter the date and time.']);
@@ -134,16 +141,30 @@ function readSession({ parts, withStatus, timeZone }, form) {
   if (notes) body.notes = notes;
   const effects = readChecked(form, 'session-effects');
   if (effects.length) body.side_effects = effects;
+  const severity = readSeverity(form, 'session-effects');
+  if (Object.keys(severity).length) body.side_effect_severity = severity;
+  if (record) {
+    const read = record.read();
+    Object.assign(body, read.body);
+    problems.push(...read.problems);
+  }
   return { body, problems };
 }
 
 // Shows the problems found here and the server's, moves to the first; true if there was one.
-function showProblems(parts, problems, serverFields) {
-  for (const f of [parts.when, parts.dose, parts.notes]) f.setError(null);
-  const map = { starts_at: parts.when, dose_mg: parts.dose, notes: parts.notes };
+function showProblems({ parts, record }, problems, serverFields) {
+  const map = {
+    starts_at: parts.when,
+    dose_mg: parts.dose,
+    ...(record ? recordFieldMap(record.parts) : {}),
+    notes: parts.notes,
+  };
+  const all = Object.values(map);
+  for (const f of all) f.setError(null);
   for (const [f, msg] of problems) f.setError(msg);
   for (const [k, msgs] of Object.entries(serverFields)) map[k]?.setError(msgs.join(' '));
-  const first = [parts.when, parts.dose, parts.notes].find((f) => f.input.getAttribute('aria-invalid'));
+  const first = all.find((f) => f.input.getAttribute('aria-invalid'));
+  if (first && record?.element.contains(first.input)) record.element.open = true;
   first?.input.focus();
   return !!first;
 }

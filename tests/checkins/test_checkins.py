@@ -35,6 +35,7 @@ def test_create_entry(patient):
         "difficulty",
         "note",
         "side_effects",
+        "side_effect_severity",
         "created_at",
         "updated_at",
         "instrument",

@@ -34,6 +34,13 @@ SIDE_EFFECTS = [
     "headache",
     "drowsiness",
     "elevated_blood_pressure",
+    "vomiting",
+    "anxiety",
+    "confusion",
+    "numbness",
+    "palpitations",
+    "urinary",
+    "craving",
     "other",
 ]
 

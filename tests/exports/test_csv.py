@@ -31,7 +31,22 @@ TREATMENT_HEADER = [
     "notes",
     "side_effects",
     "recorded_by",
+    "product",
+    "mg_per_kg",
+    "weight_kg",
+    "systolic_before",
+    "diastolic_before",
+    "heart_rate_before",
+    "systolic_after",
+    "diastolic_after",
+    "heart_rate_after",
+    "sedation_moaas",
+    "dissociation_cadss6",
+    "observation_minutes",
+    "discharge_ready",
+    "discharge_ready_at",
 ]
+RECORD_BLANK = [""] * 14
 
 AWKWARD = [
     "calm, then restless, then calm",
@@ -140,9 +155,33 @@ def test_treatments_csv_has_every_session(patient, provider_client):
             "0.5 mg/kg over 40 min",
             "dissociation",
             "provider",
+            *RECORD_BLANK,
         ],
-        [planned["local_date"], planned["starts_at"], "planned", "iv", "", "", "", "provider"],
+        [planned["local_date"], planned["starts_at"], "planned", "iv", "", "", "", "provider", *RECORD_BLANK],
     ]
+
+
+def test_the_session_record_and_rated_side_effects_in_the_csv(patient, provider_client):
+    pid = patient.user["id"]
+    add_session(
+        provider_client,
+        pid,
+        dose_mg=35,
+        weight_kg=70,
+        product="esketamine",
+        systolic_before=128,
+        diastolic_before=82,
+        sedation_moaas=5,
+        discharge_ready=False,
+        side_effects=["nausea", "headache"],
+        side_effect_severity={"nausea": "mild"},
+    )
+    header, row = rows_of(patient.get("/api/v1/patients/me/export.csv?kind=treatments"))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["side_effects"] == "nausea (mild); headache"
+    assert (cells["product"], cells["mg_per_kg"], cells["weight_kg"]) == ("esketamine", "0.5", "70")
+    assert (cells["systolic_before"], cells["diastolic_before"], cells["systolic_after"]) == ("128", "82", "")
+    assert (cells["sedation_moaas"], cells["discharge_ready"], cells["discharge_ready_at"]) == ("5", "no", "")
 
 
 def test_awkward_notes_round_trip(patient):

@@ -81,6 +81,7 @@ MATRIX = {
     # Canonical URLs of FHIR definitions: public, like any terminology server's.
     ("GET",    "/api/v1/fhir/Questionnaire/gad7-daily"):   (200,  200,   200,   200,   200),
     ("GET",    "/api/v1/fhir/CodeSystem/gad7-daily"):      (200,  200,   200,   200,   200),
+    ("GET",    "/api/v1/fhir/CodeSystem/session-ratings"): (200,  200,   200,   200,   200),
     ("POST",   "/api/v1/patients/{pid}/entries"):          (401,  201,   404,   403,   403),
     ("GET",    "/api/v1/patients/{pid}/entries"):          (401,  200,   404,   200,   404),
     ("PATCH",  "/api/v1/entries/{entry_id}"):              (401,  200,   404,   403,   403),

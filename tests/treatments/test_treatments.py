@@ -12,7 +12,7 @@ def session_body(**fields):
     return {
         "status": "completed",
         "starts_at": iso(datetime.now(UTC) - timedelta(hours=3)),
-        "route": "iv",
+        "route": "intranasal",
         "dose_mg": 35,
         **fields,
     }

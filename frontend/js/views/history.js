@@ -343,6 +343,7 @@ async function saveChanges(state, actions, card, entryForm, problem) {
     difficulty: values.difficulty,
     note: values.note,
     side_effects: values.side_effects,
+    side_effect_severity: values.side_effect_severity,
   };
   try {
     const { entry: saved, queued } = await sendOrQueue(

@@ -3,7 +3,7 @@
 // (state, actions) below.
 import { get, del, describeError, NetworkError } from '../api.js';
 import { h, clear, focusQuietly } from '../dom.js';
-import { ROUTE_LABEL } from '../labels.js';
+import { ROUTE_LABEL, HOME_ROUTES } from '../labels.js';
 import { loadForm, sideEffectLabels } from '../gad7.js';
 import { formatDateTime, toDateTimeLocalValue } from '../dates.js';
 import { sessionForm } from '../sessionform.js';
@@ -63,6 +63,7 @@ function doseForm({ user, texts }, actions) {
     submitLabel: 'Save dose',
     submitClass: 'primary wide',
     defaultRoute: 'intranasal',
+    routes: HOME_ROUTES,
     defaultNow: true,
     effectsLegend: 'Side effects you noticed (optional)',
     sideEffects: texts.side_effects,
@@ -127,7 +128,11 @@ function sessionCard(t, state, actions) {
     ),
     h('p', { class: 'hint' }, mine ? 'Recorded by you' : 'Recorded by your clinic'),
     t.side_effects?.length
-      ? h('p', {}, `Side effects: ${t.side_effects.map((s) => state.sideEffectLabel[s] || s).join(', ')}`)
+      ? h(
+          'p',
+          {},
+          `Side effects: ${t.side_effects.map((s) => rated(state.sideEffectLabel[s] || s, t.side_effect_severity?.[s])).join(', ')}`,
+        )
       : null,
     t.notes ? h('p', { class: 'note' }, t.notes) : null,
     mine ? removeButton(t, actions) : null,
@@ -152,4 +157,9 @@ function removeButton(t, actions) {
     }
   });
   return remove;
+}
+
+// "Nausea (mild)": a side effect with the rating given, if any.
+function rated(label, severity) {
+  return severity ? `${label} (${severity})` : label;
 }

@@ -58,6 +58,7 @@ export async function saveNew(state, texts, read) {
     answers: read.answers,
     difficulty: read.difficulty,
     side_effects: read.side_effects,
+    side_effect_severity: read.side_effect_severity,
   };
   if (read.note) payload.note = read.note;
   if (texts.safety && read.safety !== null) payload.safety = read.safety;
@@ -75,6 +76,7 @@ export async function saveEdit(state, { entry, queued }, read) {
     difficulty: read.difficulty,
     note: read.note || null,
     side_effects: read.side_effects,
+    side_effect_severity: read.side_effect_severity,
   };
   if (queued) {
     // Not sent yet: the queued check-in itself changes (same client id). If it was

@@ -32,8 +32,8 @@ export function notesList(state) {
             : `Session (${sessionSummary(it.session)}), recorded by ${recordedBy(it.session).toLowerCase()}`,
         ),
         it.entry
-          ? noteBody(it.entry.note, it.entry.side_effects)
-          : noteBody(it.session.notes, it.session.side_effects),
+          ? noteBody(it.entry.note, it.entry.side_effects, it.entry.side_effect_severity)
+          : noteBody(it.session.notes, it.session.side_effects, it.session.side_effect_severity),
       ),
     ),
   );
@@ -104,7 +104,7 @@ function sessionItem(t, state) {
     { class: 'day-item' },
     h('h3', {}, `${t.status === 'planned' ? 'Planned session' : 'Session'}, ${whenTime(state, t.starts_at)}`),
     h('p', {}, `${sessionSummary(t)}. Recorded by ${recordedBy(t).toLowerCase()}.`),
-    noteBody(t.notes, t.side_effects),
+    noteBody(t.notes, t.side_effects, t.side_effect_severity),
   );
 }
 
@@ -128,6 +128,6 @@ function entryItem(e, state) {
           `Safety question (PHQ-9 item 9, thoughts of being better off dead or of self-harm): ${form.answers[e.safety]} (${e.safety})`,
         )
       : null,
-    noteBody(e.note, e.side_effects),
+    noteBody(e.note, e.side_effects, e.side_effect_severity),
   );
 }

@@ -137,7 +137,7 @@ function flagCard(f, state, actions) {
     h('p', { class: 'flag-sentence' }, flagSentence(f, fmt)),
     f.details?.not_a_safety_screen ? h('p', { class: 'hint' }, SAFETY_SENTENCE) : null,
     forecastHistory(f, fmt),
-    flagFigures(f),
+    f.kind === 'side_effect' ? null : flagFigures(f),
     flagHistory(f, state),
     f.status === 'open' ? acknowledgeForm(f, titleId, state, actions) : null,
   );

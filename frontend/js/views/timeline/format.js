@@ -22,14 +22,19 @@ export function sessionSummary(t) {
     .join(', ');
 }
 
-export function sideEffects(effects) {
-  return `Side effects: ${effects.map((s) => SIDE_EFFECT_CLINICAL[s] || s).join(', ')}`;
+// severity: {code: mild|moderate|severe} for the rated ones.
+export function sideEffects(effects, severity = {}) {
+  const named = effects.map((s) => {
+    const name = SIDE_EFFECT_CLINICAL[s] || s;
+    return severity?.[s] ? `${name} (${severity[s]})` : name;
+  });
+  return `Side effects: ${named.join(', ')}`;
 }
 
-export function noteBody(note, effects) {
+export function noteBody(note, effects, severity) {
   return [
     note ? h('p', { class: 'note' }, note) : null,
-    effects?.length ? h('p', {}, sideEffects(effects)) : null,
+    effects?.length ? h('p', {}, sideEffects(effects, severity)) : null,
   ];
 }
 

@@ -10,6 +10,7 @@ export function recordForm(state, actions) {
     url: `${state.base}/treatments`,
     submitLabel: 'Record session',
     withStatus: true,
+    withRecord: true,
     defaultRoute: 'iv',
     effectsLegend: 'Side effects during or after the session (optional)',
     sideEffects: state.texts.side_effects,

@@ -14,6 +14,7 @@ import { scoreChart } from './scores.js';
 import { notesList, dayList, openDay } from './days.js';
 import { sessionsTable } from './sessions.js';
 import { recordForm, baselineForm } from './forms.js';
+import { homeDoseForm } from './homedoses.js';
 
 const RANGES = [30, 90, 180];
 
@@ -45,11 +46,13 @@ export async function render(ctx) {
     openDay: (date) => openDay(page.slots.days, date),
   };
   const baseline = baselineForm(state, actions);
+  const homeDoses = homeDoseForm(state, actions);
   const page = timelinePage({
     base: state.base,
     status,
     rangeBar: ranges.element,
     baseline: baseline.element,
+    homeDoses: homeDoses.element,
   });
   ctx.main.append(page.element);
 
@@ -76,6 +79,7 @@ export async function render(ctx) {
     drawSections(state, page.slots, actions);
     if (!page.slots.record.firstChild) page.slots.record.append(recordForm(state, actions));
     baseline.set(patient.intake_baseline);
+    homeDoses.set(patient.home_dose_schedule);
     page.slots.mailNotice.hidden = !patient.email_reminders_failing;
   }
 

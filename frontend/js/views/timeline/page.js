@@ -8,7 +8,7 @@ const SCORES_HINT =
   'at the first check-in and every 14 days, and shown as its own points.';
 
 /** {element, slots}: the page, and the elements the sections are drawn into. */
-export function timelinePage({ base, status, rangeBar, baseline }) {
+export function timelinePage({ base, status, rangeBar, baseline, homeDoses }) {
   const slots = {
     heading: h('h1', {}, 'Patient'),
     lead: h('p', { class: 'lead' }),
@@ -46,7 +46,13 @@ export function timelinePage({ base, status, rangeBar, baseline }) {
         section('assessment', 'Relief assessment', slots.assessment),
       ),
       mainColumn(slots, rangeBar),
-      h('div', { class: 'col-bottom' }, section('baseline', 'Intake score', baseline), exportSection(base)),
+      h(
+        'div',
+        { class: 'col-bottom' },
+        section('baseline', 'Intake score', baseline),
+        section('home-doses', 'Home doses', homeDoses),
+        exportSection(base),
+      ),
     ),
   );
   return { element, slots };

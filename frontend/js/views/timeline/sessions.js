@@ -2,10 +2,51 @@
 import { patch, del, describeError } from '../../api.js';
 import { h } from '../../dom.js';
 import { formatDate } from '../../dates.js';
-import { ROUTE_SHORT } from '../../labels.js';
-import { when, recordedBy, sideEffects } from './format.js';
+import { ROUTE_SHORT, PRODUCT_LABEL } from '../../labels.js';
+import { when, whenTime, recordedBy, sideEffects } from './format.js';
 
-const COLUMNS = ['When', 'Status', 'Route', 'Dose', 'Recorded by', 'Notes'];
+const COLUMNS = ['When', 'Status', 'Route', 'Dose', 'Vitals and ratings', 'Recorded by', 'Notes'];
+
+function dose(t) {
+  const parts = [
+    t.dose_mg != null ? `${t.dose_mg} mg` : null,
+    t.mg_per_kg != null ? `${t.mg_per_kg} mg/kg` : null,
+    PRODUCT_LABEL[t.product] || null,
+  ].filter(Boolean);
+  return parts.join(' · ') || '—';
+}
+
+function pair(before, after) {
+  if (before == null && after == null) return null;
+  return `${before ?? '?'} → ${after ?? '?'}`;
+}
+
+function pressure(t, moment) {
+  const s = t[`systolic_${moment}`];
+  const d = t[`diastolic_${moment}`];
+  return s == null && d == null ? null : `${s ?? '?'}/${d ?? '?'}`;
+}
+
+/** The session record in a line: "BP 128/82 → 142/90 · HR 72 → 80 · MOAA/S 4 · ...". */
+function vitals(t, state) {
+  const bp = pair(pressure(t, 'before'), pressure(t, 'after'));
+  const hr = pair(t.heart_rate_before, t.heart_rate_after);
+  const ready =
+    t.discharge_ready == null
+      ? null
+      : t.discharge_ready
+        ? `ready to go home${t.discharge_ready_at ? ` ${whenTime(state, t.discharge_ready_at)}` : ''}`
+        : 'not yet ready to go home';
+  const parts = [
+    bp && `BP ${bp}`,
+    hr && `HR ${hr}`,
+    t.sedation_moaas != null && `MOAA/S ${t.sedation_moaas}`,
+    t.dissociation_cadss6 != null && `CADSS-6 ${t.dissociation_cadss6}`,
+    t.observation_minutes != null && `observed ${t.observation_minutes} min`,
+    ready,
+  ].filter(Boolean);
+  return parts.join(' · ') || '—';
+}
 
 export function sessionsTable(state, actions) {
   if (!state.treatments.length) return h('p', {}, 'No sessions recorded yet.');
@@ -40,14 +81,18 @@ export function sessionsTable(state, actions) {
 }
 
 function sessionRow(t, state, actions) {
-  const notes = [t.notes, t.side_effects?.length ? sideEffects(t.side_effects) : null].filter(Boolean);
+  const notes = [
+    t.notes,
+    t.side_effects?.length ? sideEffects(t.side_effects, t.side_effect_severity) : null,
+  ].filter(Boolean);
   return h(
     'tr',
     {},
     h('th', { scope: 'row' }, when(state, t.starts_at)),
     h('td', {}, t.status === 'planned' ? 'Planned' : 'Completed'),
     h('td', {}, ROUTE_SHORT[t.route] || t.route),
-    h('td', {}, t.dose_mg != null ? `${t.dose_mg} mg` : '—'),
+    h('td', {}, dose(t)),
+    h('td', {}, vitals(t, state)),
     h('td', {}, recordedBy(t)),
     h('td', {}, notes.join(' · ') || '—'),
     rowActions(t, state, actions),

@@ -4,8 +4,8 @@
 GAD-7 (0..3, NULL when it was not asked); ``patient_summaries.new_reports_at`` marks a
 patient whose note or side effect no one on the care team has seen yet.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07 04:45:00
 
 """
@@ -15,8 +15,8 @@ from alembic import op
 
 import diary.db_types
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
