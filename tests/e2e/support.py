@@ -209,3 +209,16 @@ def assert_no_stray_values(page, name):
     text = page.locator("body").inner_text()
     found = [(m.group(0), text[max(0, m.start() - 40) : m.end() + 10]) for m in STRAY_VALUE.finditer(text)]
     assert not found, f"{name}: raw values on the screen: {found[:3]}"
+
+
+#: How many changes wait in the PWA's outbox (IndexedDB), for page.evaluate.
+OUTBOX_COUNT = """() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('afterglow-outbox');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('items')) { db.close(); return resolve(0); }
+        const req = db.transaction('items').objectStore('items').count();
+        req.onsuccess = () => { db.close(); resolve(req.result); };
+    };
+})"""

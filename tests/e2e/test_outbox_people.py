@@ -7,6 +7,7 @@ from sqlalchemy import delete
 
 from tests.conftest import PASSWORD
 from tests.e2e.support import (
+    OUTBOX_COUNT,
     PHONE,
     answer_all,
     expect,
@@ -19,16 +20,6 @@ pytestmark = pytest.mark.e2e
 
 ENTRIES = "**/api/v1/patients/*/entries"
 API = "**/api/v1/**"
-OUTBOX_COUNT = """() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('afterglow-outbox');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-        const db = open.result;
-        if (!db.objectStoreNames.contains('items')) { db.close(); return resolve(0); }
-        const req = db.transaction('items').objectStore('items').count();
-        req.onsuccess = () => { db.close(); resolve(req.result); };
-    };
-})"""
 
 
 def end_sessions_of(app, email):

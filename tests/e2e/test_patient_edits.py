@@ -14,6 +14,7 @@ from tests.e2e.support import (
     DAILY_ANSWERS,
     DESKTOP,
     ITEMS,
+    OUTBOX_COUNT,
     PATIENT_NAV,
     PHONE,
     answer_all,
@@ -28,16 +29,6 @@ from tests.e2e.support import (
 pytestmark = pytest.mark.e2e
 
 ENTRY = "**/api/v1/entries/*"
-OUTBOX_COUNT = """() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('afterglow-outbox');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-        const db = open.result;
-        if (!db.objectStoreNames.contains('items')) { db.close(); return resolve(0); }
-        const req = db.transaction('items').objectStore('items').count();
-        req.onsuccess = () => { db.close(); resolve(req.result); };
-    };
-})"""
 
 
 def check_in(patient, days_ago, answers, instrument="daily"):
