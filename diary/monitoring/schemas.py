@@ -166,6 +166,21 @@ class PatientStatusSchema(Schema):
     )
 
 
+class HomeDoseScheduleSchema(Schema):
+    max_doses = fields.Integer(
+        strict=True,
+        required=True,
+        validate=validate.Range(0, 50),
+        metadata={"description": "At most this many doses the patient records themselves..."},
+    )
+    per_days = fields.Integer(
+        strict=True,
+        required=True,
+        validate=validate.Range(1, 90),
+        metadata={"description": "...in any this many days (e.g. 7)"},
+    )
+
+
 class TimelinePatientSchema(PatientStatusSchema):
     id = fields.UUID()
     name = fields.String()
@@ -175,6 +190,11 @@ class TimelinePatientSchema(PatientStatusSchema):
         metadata={
             "description": "The clinician's intake GAD-7, if given (else the engine uses a standard GAD-7 taken before the first session)"
         },
+    )
+    home_dose_schedule = fields.Nested(
+        HomeDoseScheduleSchema,
+        allow_none=True,
+        metadata={"description": "The care team's home-dose schedule, or null when none is set"},
     )
     email_reminders_failing = fields.Boolean(
         metadata={
@@ -381,21 +401,6 @@ class OutcomesSchema(Schema):
         metadata={
             "description": "Per month: before_wear_off, after_wear_off, share_before (maintenance courses)"
         },
-    )
-
-
-class HomeDoseScheduleSchema(Schema):
-    max_doses = fields.Integer(
-        strict=True,
-        required=True,
-        validate=validate.Range(0, 50),
-        metadata={"description": "At most this many doses the patient records themselves..."},
-    )
-    per_days = fields.Integer(
-        strict=True,
-        required=True,
-        validate=validate.Range(1, 90),
-        metadata={"description": "...in any this many days (e.g. 7)"},
     )
 
 

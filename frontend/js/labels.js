@@ -79,32 +79,7 @@ export function baselineText(baseline, source) {
   return from ? `${num(baseline)} (${from})` : num(baseline);
 }
 
-// Treatment routes, for the session forms and lists.
-export const ROUTES = [
-  ['iv', 'Intravenous infusion (IV)'],
-  ['intranasal', 'Nasal spray (intranasal)'],
-  ['intramuscular', 'Injection into a muscle (intramuscular)'],
-  ['subcutaneous', 'Injection under the skin (subcutaneous)'],
-  ['oral', 'Swallowed (oral)'],
-  ['sublingual', 'Under the tongue (sublingual)'],
-  ['other', 'Another way'],
-];
-// The routes of a dose a patient took at home: infusions and injections are the clinic's.
-export const HOME_ROUTES = ROUTES.filter(([code]) => !['iv', 'intramuscular', 'subcutaneous'].includes(code));
-
 export const PRODUCT_LABEL = { racemic_ketamine: 'Racemic ketamine', esketamine: 'Esketamine' };
-
-export const ROUTE_LABEL = Object.fromEntries(ROUTES);
-export const ROUTE_SHORT = {
-  iv: 'IV',
-  intranasal: 'Intranasal',
-  intramuscular: 'IM',
-  subcutaneous: 'SC',
-  oral: 'Oral',
-  sublingual: 'Sublingual',
-  other: 'Other',
-  unknown: 'Unknown', // the outcomes' group of cycles whose route was not recorded
-};
 
 // Kinds of course, for the outcomes.
 export const COURSE_LABEL = {

@@ -1,20 +1,20 @@
 // Fields for a treatment session (docs/api.md, "Treatment sessions"), used by patients and providers.
 import { h, field, selectField, uuid } from './dom.js';
 import { post, ApiError, describeError } from './api.js';
-import { ROUTES } from './labels.js';
+import { ROUTES } from './routes.js';
 import { toDateTimeLocalValue, fromDateTimeLocalValue, zoneAbbreviation } from './dates.js';
 import { sideEffectsFieldset, readChecked, readSeverity } from './entryform.js';
-import { sessionRecordFields, recordFieldMap } from './sessionrecord.js';
 
 // `sideEffects`: [{code, label}] from the check-in form's texts (the API's). `routes`: the
-// [code, label] offered (a patient's own dose: the home routes). `withRecord`: the care
-// team's session record (sessionrecord.js).
+// [code, label] offered (a patient's own dose: the home routes). `record`: the care team's
+// session record, the sessionrecord.js module itself, passed in by the care team's timeline
+// (loaded when it opens), so a patient's phone never loads it.
 // The date and time are wall time in timeZone (the patient's), never the browser's, so a
 // session planned for 10:00 reads 10:00 on the worklist, the timeline and the patient's phone.
 export function sessionFields({
   defaultRoute = 'iv',
   routes = ROUTES,
-  withRecord = false,
+  record = null,
   withStatus = false,
   defaultNow = false,
   effectsLegend = 'Side effects (optional)',
@@ -23,7 +23,7 @@ export function sessionFields({
   zoneNote = 'your time zone',
 }) {
   // The one state object: the fields, and what read() needs to know of how they were made.
-  const state = { withStatus, timeZone, parts: {}, record: null };
+  const state = { withStatus, timeZone, parts: {}, record: null, recordFieldMap: record?.recordFieldMap };
   const { parts } = state;
   if (withStatus) parts.status = statusFieldset();
   parts.when = whenField({ defaultNow, timeZone, zoneNote });
@@ -34,7 +34,7 @@ export function sessionFields({
     value: defaultRoute,
   });
   Object.assign(parts, detailFields());
-  if (withRecord) state.record = sessionRecordFields({ dose: parts.dose, timeZone });
+  if (record) state.record = record.sessionRecordFields({ dose: parts.dose, timeZone });
   parts.effects = sideEffectsFieldset({
     name: 'session-effects',
     legend: effectsLegend,
@@ -152,7 +152,7 @@ function readSession({ parts, withStatus, timeZone, record }, form) {
 }
 
 // Shows the problems found here and the server's, moves to the first; true if there was one.
-function showProblems({ parts, record }, problems, serverFields) {
+function showProblems({ parts, record, recordFieldMap }, problems, serverFields) {
   const map = {
     starts_at: parts.when,
     dose_mg: parts.dose,

@@ -3,7 +3,8 @@
 import { get, describeError } from '../api.js';
 import { h, clear, field } from '../dom.js';
 import { localDate, addDays, formatDate } from '../dates.js';
-import { COURSE_LABEL, ROUTE_SHORT } from '../labels.js';
+import { COURSE_LABEL } from '../labels.js';
+import { ROUTE_SHORT } from '../routes.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 

@@ -3,7 +3,7 @@
 // (state, actions) below.
 import { get, del, describeError, NetworkError } from '../api.js';
 import { h, clear, focusQuietly } from '../dom.js';
-import { ROUTE_LABEL, HOME_ROUTES } from '../labels.js';
+import { ROUTE_LABEL, HOME_ROUTES } from '../routes.js';
 import { loadForm, sideEffectLabels } from '../gad7.js';
 import { formatDateTime, toDateTimeLocalValue } from '../dates.js';
 import { sessionForm } from '../sessionform.js';

@@ -1,7 +1,8 @@
 // Small words shared by the timeline's sections.
 import { h } from '../../dom.js';
 import { formatDateTime } from '../../dates.js';
-import { ROUTE_SHORT, SIDE_EFFECT_CLINICAL } from '../../labels.js';
+import { SIDE_EFFECT_CLINICAL } from '../../labels.js';
+import { ROUTE_SHORT } from '../../routes.js';
 
 // One rule for time: the patient's zone, labelled, and the provider's own time beside it when it differs.
 export function when(state, iso) {

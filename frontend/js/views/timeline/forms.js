@@ -2,6 +2,7 @@
 import { patch, describeError } from '../../api.js';
 import { h, field } from '../../dom.js';
 import { sessionForm } from '../../sessionform.js';
+import * as sessionRecord from '../../sessionrecord.js';
 import { when } from './format.js';
 
 export function recordForm(state, actions) {
@@ -10,7 +11,7 @@ export function recordForm(state, actions) {
     url: `${state.base}/treatments`,
     submitLabel: 'Record session',
     withStatus: true,
-    withRecord: true,
+    record: sessionRecord,
     defaultRoute: 'iv',
     effectsLegend: 'Side effects during or after the session (optional)',
     sideEffects: state.texts.side_effects,

@@ -2,7 +2,8 @@
 import { patch, del, describeError } from '../../api.js';
 import { h } from '../../dom.js';
 import { formatDate } from '../../dates.js';
-import { ROUTE_SHORT, PRODUCT_LABEL } from '../../labels.js';
+import { PRODUCT_LABEL } from '../../labels.js';
+import { ROUTE_SHORT } from '../../routes.js';
 import { when, whenTime, recordedBy, sideEffects } from './format.js';
 
 const COLUMNS = ['When', 'Status', 'Route', 'Dose', 'Vitals and ratings', 'Recorded by', 'Notes'];
