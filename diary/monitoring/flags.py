@@ -38,7 +38,7 @@ raised (those with a ``cycle_start``) and leaves any other flag alone:
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -58,6 +58,15 @@ DISCHARGED = "discharged"
 TEAM_CLOSES = frozenset(("urgent", "wearing_off"))
 #: Kinds a person acknowledges only with a note saying what they did (422 without one).
 NOTE_REQUIRED_KINDS = frozenset({"safety"})
+#: How long after acknowledging a flag its acknowledger may undo it (docs/api.md, "Relief monitoring").
+UNDO_WINDOW = timedelta(minutes=10)
+
+
+def undo_until(status, acknowledged_at):
+    """Until when an acknowledgement can be undone (an acknowledged flag's), or None."""
+    return acknowledged_at + UNDO_WINDOW if status == ACKNOWLEDGED and acknowledged_at else None
+
+
 #: Kinds raised at most once per treatment cycle; data_gap may recur, and urgent comes back
 #: (after an acknowledgement: its details say ``returned``).
 ONCE_PER_CYCLE = frozenset(relief.FLAG_KINDS) - {"data_gap"}
@@ -255,10 +264,10 @@ def _raise(patient_id, live, wanted, known, causes, now) -> None:
                 resolved_at=now if reason else None,
                 resolution=reason,
             )
-            live[occurrence] = _insert_flag(flag) or flag
+            live[occurrence] = insert_flag(flag) or flag
 
 
-def _insert_flag(flag) -> Flag | None:
+def insert_flag(flag) -> Flag | None:
     """Adds ``flag``; on a unique conflict (a concurrent refresh, an open flag of its kind)
     reads what is stored."""
     try:
@@ -273,6 +282,13 @@ def _insert_flag(flag) -> Flag | None:
             log.warning("a flag was not raised: an open flag of its kind is in the way")
         return existing
     return flag
+
+
+def open_flag(patient_id, kind) -> Flag | None:
+    """The patient's open flag of ``kind`` (at most one: ``uq_flags_one_open_per_kind``)."""
+    return db.session.scalar(
+        select(Flag).where(Flag.patient_id == patient_id, Flag.kind == kind, Flag.status == OPEN)
+    )
 
 
 def _reopen(flag, event):

@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from .. import gad7, signals
 from ..extensions import db
 from .evaluation import locked_summary
-from .flags import _insert_flag, set_open_flags
+from .flags import insert_flag, open_flag, set_open_flags
 from .models import OPEN, Flag, PatientSummary
 
 SAFETY = "safety"
@@ -40,9 +40,9 @@ def entry_stored(patient, *, entry, created, now) -> None:
 def raise_safety_flag(patient, entry, *, now) -> Flag:
     """Opens the patient's ``safety`` flag for ``entry`` (or adds the entry to the open one)."""
     summary = locked_summary(patient, now)  # one flag at a time per patient, like a refresh
-    flag = _open_safety_flag(patient.id)
+    flag = open_flag(patient.id, SAFETY)
     if flag is None:
-        flag = _insert_flag(
+        flag = insert_flag(
             Flag(
                 patient_id=patient.id,
                 kind=SAFETY,
@@ -58,7 +58,7 @@ def raise_safety_flag(patient, entry, *, now) -> Flag:
             db.session.flush()
             signals.safety_flag_raised.send(patient, flag=flag, now=now)
     if flag is None:
-        flag = _open_safety_flag(patient.id)  # a concurrent check-in opened it
+        flag = open_flag(patient.id, SAFETY)  # a concurrent check-in opened it
     if flag is not None and str(entry.id) not in flag.details.get("entry_ids", []):
         # Another answer above 0 while the first is open: the care team reads both on one flag.
         flag.details = _details(flag.details, entry)
@@ -81,12 +81,6 @@ def _details(details, entry) -> dict:
         "dates": [*details.get("dates", []), entry.local_date.isoformat()],
         "entry_ids": [*details.get("entry_ids", []), str(entry.id)],
     }
-
-
-def _open_safety_flag(patient_id) -> Flag | None:
-    return db.session.scalar(
-        select(Flag).where(Flag.patient_id == patient_id, Flag.kind == SAFETY, Flag.status == OPEN)
-    )
 
 
 def mark_new_report(patient, *, now) -> None:

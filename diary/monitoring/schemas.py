@@ -3,7 +3,9 @@ from marshmallow import Schema, ValidationError, fields, validate
 from .. import gad7, relief
 from ..accounts.models import ACTIVE, DISCHARGED, PAUSED
 from ..fields import LocalDate, UTCDateTime, page_limit
+from ..localtime import utc_text
 from ..treatments.schemas import TreatmentSchema
+from .flags import NOTE_REQUIRED_KINDS, undo_until
 from .models import FLAG_KINDS, FLAG_STATUSES
 from .worklist import WORKLIST_FILTERS
 
@@ -33,6 +35,18 @@ class FlagSchema(Schema):
         allow_none=True,
         metadata={"description": "Beyond the first contract: the note given when acknowledging, or null"},
     )
+    note_required = fields.Method(
+        "_note_required",
+        metadata={"description": "Beyond the first contract: acknowledging it needs a note (safety)"},
+    )
+    undo_until = fields.Method(
+        "_undo_until",
+        allow_none=True,
+        metadata={
+            "description": "Beyond the first contract: until when its acknowledgement can be undone "
+            "(UTC, ISO 8601), or null"
+        },
+    )
     resolved_at = UTCDateTime(allow_none=True)
     resolution = fields.String(
         allow_none=True,
@@ -42,6 +56,13 @@ class FlagSchema(Schema):
             "discharged (the patient was discharged or closed their account)"
         },
     )
+
+    def _note_required(self, flag):
+        return flag.kind in NOTE_REQUIRED_KINDS
+
+    def _undo_until(self, flag):
+        until = undo_until(flag.status, flag.acknowledged_at)
+        return None if until is None else utc_text(until)
 
 
 class FlagListSchema(Schema):

@@ -5,8 +5,6 @@ Services flush, never commit: the caller owns the transaction.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
@@ -17,7 +15,7 @@ from ..audit import service as audit
 from ..errors import ApiError, validation_error
 from ..extensions import db
 from .evaluation import locked_summary, refresh_patient
-from .flags import NOTE_REQUIRED_KINDS, set_open_flags
+from .flags import NOTE_REQUIRED_KINDS, UNDO_WINDOW, set_open_flags
 from .models import ACKNOWLEDGED, OPEN, Flag
 
 
@@ -49,10 +47,6 @@ def list_flags(patient, *, status=None, actor, now) -> list[Flag]:
     if status is not None:
         query = query.where(Flag.status == status)
     return db.session.scalars(query.order_by(Flag.raised_on, Flag.raised_at, Flag.id)).all()
-
-
-#: How long after acknowledging a flag its acknowledger may undo it (docs/api.md, "Relief monitoring").
-UNDO_WINDOW = timedelta(minutes=10)
 
 
 def acknowledge_flag(flag, *, note=None, actor, now) -> Flag:

@@ -23,7 +23,6 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..accounts.models import DISCHARGED, PATIENT
@@ -31,6 +30,7 @@ from ..checkins.models import Entry
 from ..extensions import db
 from ..localtime import local_date_of
 from ..treatments.models import COMPLETED, Treatment
+from .flags import insert_flag, open_flag
 from .models import OPEN, Flag
 
 SIDE_EFFECT = "side_effect"
@@ -164,11 +164,4 @@ def _open(patient, now) -> Flag:
         raised_at=now,
         details={"reasons": []},
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(flag)
-    except IntegrityError:
-        return db.session.scalars(
-            select(Flag).where(Flag.patient_id == patient.id, Flag.kind == SIDE_EFFECT, Flag.status == OPEN)
-        ).one()
-    return flag
+    return insert_flag(flag) or open_flag(patient.id, SIDE_EFFECT)

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..localtime import local_date_of, utc_text
 from ..treatments.models import RECORD_FIELDS, Treatment, mg_per_kg
 from .evaluation import fresh_summary
+from .flags import NOTE_REQUIRED_KINDS, undo_until
 from .models import RESOLVED, Flag
 from .safety import seen_by_care_team
 
@@ -172,6 +173,8 @@ def flag_json(row, patient_id) -> dict:
         "acknowledged_at": iso(row["acknowledged_at"]),
         "acknowledged_by_name": row["acknowledged_by_name"],
         "acknowledge_note": row["acknowledge_note"],
+        "note_required": row["kind"] in NOTE_REQUIRED_KINDS,
+        "undo_until": iso(undo_until(row["status"], row["acknowledged_at"])),
         "resolved_at": iso(row["resolved_at"]),
         "resolution": row["resolution"],
     }

@@ -1,7 +1,7 @@
 """Acknowledging a flag with a note, and undoing it (docs/api.md, "Relief monitoring")."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -9,8 +9,7 @@ from sqlalchemy import select, update
 from diary.audit.models import AuditEvent
 from diary.db_types import utcnow
 from diary.extensions import db
-from diary.monitoring import service
-from diary.monitoring.flags import NOTE_REQUIRED_KINDS
+from diary.monitoring.flags import NOTE_REQUIRED_KINDS, UNDO_WINDOW
 from diary.monitoring.models import Flag
 
 from .test_api import backfill_worked_example, post_session, today_of
@@ -88,7 +87,11 @@ def test_without_a_note_the_note_is_null_and_the_worklist_says_nothing_until_ack
 
 def test_undo_inside_the_window_opens_the_flag_again(app, patient, provider_client, open_flag):
     pid = patient.user["id"]
-    acknowledge(provider_client, open_flag, {"note": "Left a message"})
+    assert open_flag["undo_until"] is None and open_flag["note_required"] is False
+    acknowledged = acknowledge(provider_client, open_flag, {"note": "Left a message"}).get_json()
+    # The server says until when, so the app never keeps its own copy of the window.
+    at, until = (datetime.fromisoformat(acknowledged[k]) for k in ("acknowledged_at", "undo_until"))
+    assert until - at == UNDO_WINDOW
     response = undo(provider_client, open_flag)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
@@ -111,7 +114,7 @@ def test_undo_inside_the_window_opens_the_flag_again(app, patient, provider_clie
 
 def test_undo_after_the_window_is_a_conflict(app, provider_client, open_flag):
     acknowledge(provider_client, open_flag)
-    minutes = service.UNDO_WINDOW.total_seconds() / 60
+    minutes = UNDO_WINDOW.total_seconds() / 60
     age_acknowledgement(app, open_flag, minutes + 1)
     response = undo(provider_client, open_flag)
     assert response.status_code == 409
@@ -195,7 +198,7 @@ def test_a_safety_flag_needs_a_note(app, patient, provider_client):
     [still] = provider_client.get(f"/api/v1/patients/{patient.user['id']}/flags?status=open").get_json()[
         "items"
     ]
-    assert still["id"] == flag["id"] and still["acknowledged_at"] is None
+    assert still["id"] == flag["id"] and still["acknowledged_at"] is None and still["note_required"] is True
     response = acknowledge(provider_client, flag, {"note": "Called; safety plan reviewed"})
     assert response.status_code == 200
     assert response.get_json()["acknowledge_note"] == "Called; safety plan reviewed"

@@ -28,6 +28,8 @@ FLAG_KEYS = {
     "acknowledged_at",
     "acknowledged_by_name",  # beyond the first contract: who, by name
     "acknowledge_note",  # beyond the first contract: the note given
+    "note_required",  # beyond the first contract: acknowledging needs a note
+    "undo_until",  # beyond the first contract: until when the acknowledgement can be undone
     "resolved_at",
     "resolution",  # beyond the first contract: why it resolved
 }

@@ -254,7 +254,7 @@ def test_a_concurrent_insert_of_the_same_occurrence_is_read_back(app, diary):
             raised_at=pat.at(day(6)),
             details={},
         )
-        assert flags._insert_flag(twin).id == stored.id
+        assert flags.insert_flag(twin).id == stored.id
         assert db.session.scalar(select(db.func.count()).select_from(Flag)) == 1
 
 
@@ -417,7 +417,7 @@ def test_a_flag_refused_by_an_open_one_of_its_kind_is_logged_without_its_kind_or
         db.session.commit()
         second = urgent("2026-02-07")
         with caplog.at_level("WARNING", logger="diary.monitoring.flags"):
-            assert flags._insert_flag(second) is None
+            assert flags.insert_flag(second) is None
         db.session.rollback()
     [record] = [r for r in caplog.records if r.name == "diary.monitoring.flags"]
     assert "not raised" in record.getMessage()

@@ -13,11 +13,6 @@ import {
 } from '../../labels.js';
 import { when, round } from './format.js';
 
-// How long an acknowledgement can be undone: the server's monitoring.service.UNDO_WINDOW.
-const UNDO_MS = 10 * 60 * 1000;
-// Kinds acknowledged only with a note (the server's NOTE_REQUIRED_KINDS).
-const NOTE_REQUIRED = new Set(['safety']);
-
 export function flagsSection(state, actions) {
   const flags = state.data.flags || [];
   const open = flags.filter((f) => f.status === 'open');
@@ -55,7 +50,7 @@ function undoBar(state, actions) {
   const bar = h(
     'div',
     { class: 'undo-bar' },
-    h('span', {}, `"${undo.label}" acknowledged. You can undo this for ${UNDO_MS / 60000} minutes.`),
+    h('span', {}, `"${undo.label}" acknowledged. You can undo this for ${undo.minutes} minutes.`),
     button,
   );
   const timer = setTimeout(() => bar.remove(), undo.until - Date.now());
@@ -145,7 +140,7 @@ function flagCard(f, state, actions) {
 
 /** A note (optional, or required for a safety flag) and the Acknowledge button. */
 function acknowledgeForm(f, titleId, state, actions) {
-  const required = NOTE_REQUIRED.has(f.kind);
+  const required = f.note_required;
   const note = field({
     label: required ? 'What was done (required)' : 'What was done (optional)',
     name: 'note',
@@ -168,8 +163,13 @@ function acknowledgeForm(f, titleId, state, actions) {
     ack.disabled = true;
     const label = flagLabel(f.kind);
     try {
-      await post(`/api/v1/flags/${encodeURIComponent(f.id)}/acknowledge`, text ? { note: text } : {});
-      state.undo = { id: f.id, label, until: Date.now() + UNDO_MS };
+      const saved = await post(
+        `/api/v1/flags/${encodeURIComponent(f.id)}/acknowledge`,
+        text ? { note: text } : {},
+      );
+      // The server says until when it can be undone (its clock and its window, not this phone's).
+      const left = saved.undo_until ? Date.parse(saved.undo_until) - Date.parse(saved.acknowledged_at) : 0;
+      state.undo = { id: f.id, label, until: Date.now() + left, minutes: Math.round(left / 60000) };
       actions.say(`Flag "${label}" acknowledged.`);
       await actions.load();
       actions.focusStatus();
