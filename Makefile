@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app diary
 
-.PHONY: run serve scheduler test test-fast bench loadtest relief-report vendor audit lint format clean
+.PHONY: run serve scheduler test test-fast bench loadtest relief-report vendor audit lint format i18n clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,24 @@ lint: $(VENV)/.installed-dev frontend/node_modules/.installed
 	$(BIN)/mypy $(MYPY_PATHS)
 	$(BIOME) ci
 	$(BIN)/python frontend/tools/shell_check.py
+
+# Texts for translators (docs/i18n.md): extracts every marked text into diary/translations/*.pot,
+# the server's (`_()` in diary/) and the PWA's (`t()`, `tn()` in frontend/js), then merges them into
+# each language's .po file (no dates: a run that changes no text changes no file). New texts arrive
+# untranslated; tests/i18n/test_catalogues.py fails until they are.
+I18N_LANGUAGES := es
+PYBABEL := $(BIN)/pybabel
+I18N_EXTRACT := --no-location --sort-output --add-comments=TRANSLATORS: --omit-header
+i18n: $(VENV)/.installed-dev
+	$(PYBABEL) -q extract $(I18N_EXTRACT) -F diary/translations/server.cfg -o diary/translations/messages.pot diary
+	$(PYBABEL) -q extract $(I18N_EXTRACT) -F diary/translations/pwa.cfg --no-default-keywords -k t -k tn:1,2 \
+		-o diary/translations/pwa.pot frontend/js
+	for lang in $(I18N_LANGUAGES); do for domain in messages pwa; do \
+		po=diary/translations/$$lang/LC_MESSAGES/$$domain.po; \
+		if [ -f $$po ]; then command="update --no-fuzzy-matching --ignore-obsolete"; else command=init; fi; \
+		$(PYBABEL) -q $$command -D $$domain -l $$lang \
+			-i diary/translations/$$domain.pot -d diary/translations || exit 1; \
+		sed -i '/^"POT-Creation-Date: /d' $$po; done; done
 
 # Rewrites files: ruff's safe fixes and formatting, Biome's, then the service worker's CACHE_VERSION.
 format: $(VENV)/.installed-dev frontend/node_modules/.installed

@@ -12,7 +12,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 
-from . import baseurl, cli, compression, database, errors, guards, headers, observability, scheduler, web
+from . import (
+    baseurl,
+    cli,
+    compression,
+    database,
+    errors,
+    guards,
+    headers,
+    i18n,
+    observability,
+    scheduler,
+    web,
+)
 from .accounts import models as _accounts_models  # noqa: F401 (every model module, so the metadata and Alembic see every table)
 from .accounts import security
 from .accounts.api import blp as accounts_api
@@ -76,6 +88,7 @@ def create_app(config=None):
     compression.init_app(app)
     security.init_app(app)  # login, then CSRF, before the body checks
     guards.init_app(app)
+    i18n.init_app(app)
 
     api = DiaryApi(
         app, spec_kwargs={"info": {"description": "The Afterglow diary's HTTP API (docs/api.md)."}}
@@ -105,6 +118,7 @@ def _register_blueprints(app, api):
         push_api,
         exports_api,
         audit_api,
+        i18n.blp,
     ):
         api.register_blueprint(blueprint)
     web.init_app(app)

@@ -9,6 +9,7 @@ import contextlib
 import logging
 
 from flask import current_app, g, jsonify
+from flask_babel import gettext
 from limits.errors import StorageError
 from marshmallow import Schema, fields
 from sqlalchemy.exc import DBAPIError
@@ -17,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import database
 from .extensions import db
+from .i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -36,18 +38,18 @@ CODES = {
 }
 
 MESSAGES = {
-    400: "The request could not be read.",
-    401: "Please log in.",
-    403: "You are not allowed to do this.",
-    404: "Not found.",
-    405: "This method is not allowed here.",
-    409: "This conflicts with what is already stored.",
-    413: "The request body is too large.",
-    415: "Send the body as application/json.",
-    422: "Some fields are not valid.",
-    429: "Too many attempts. Please wait and try again.",
-    500: "Something went wrong on our side.",
-    503: "The service is unavailable.",
+    400: N_("The request could not be read."),
+    401: N_("Please log in."),
+    403: N_("You are not allowed to do this."),
+    404: N_("Not found."),
+    405: N_("This method is not allowed here."),
+    409: N_("This conflicts with what is already stored."),
+    413: N_("The request body is too large."),
+    415: N_("Send the body as application/json."),
+    422: N_("Some fields are not valid."),
+    429: N_("Too many attempts. Please wait and try again."),
+    500: N_("Something went wrong on our side."),
+    503: N_("The service is unavailable."),
 }
 
 
@@ -84,9 +86,10 @@ class ErrorSchema(Schema):
 
 
 def envelope(status, code, message, fields=None, headers=None):
-    body = {"code": code, "message": message}
+    """The error body; its texts in the reader's language (diary/i18n.py), its code never."""
+    body = {"code": code, "message": gettext(message)}
     if fields:
-        body["fields"] = fields
+        body["fields"] = {name: [gettext(text) for text in texts] for name, texts in fields.items()}
     response = jsonify(error=body)
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -161,7 +164,7 @@ def handle_database_error(error: Exception):
     database.outage(current_app).failed(error)
     g.database_unavailable = True
     message = (
-        "The diary is busy. Please try again in a moment."
+        N_("The diary is busy. Please try again in a moment.")
         if retry_after == database.LOCKED_RETRY_AFTER
         else MESSAGES[503]
     )

@@ -218,10 +218,12 @@ def now_utc():
 def make_patient(app, make_provider):
     """Registers a patient through the API (via an invite of ``provider``); returns a logged-in client."""
 
-    def make(provider=None, name="Pat Doe", timezone_name="Europe/Berlin", email=None):
+    def make(provider=None, name="Pat Doe", timezone_name="Europe/Berlin", email=None, language=None):
         provider = provider or make_provider()
         provider_client = login(app, provider["email"], provider["password"])
-        invite = provider_client.post("/api/v1/invites", json={}).get_json()
+        invite = provider_client.post(
+            "/api/v1/invites", json={"language": language} if language else {}
+        ).get_json()
         patient_client = ApiClient(app.test_client())
         response = patient_client.post(
             "/api/v1/auth/register",

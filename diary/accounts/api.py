@@ -13,6 +13,7 @@ from ..audit import service as audit
 from ..db_types import utcnow
 from ..errors import ApiError, ErrorSchema
 from ..extensions import db
+from ..i18n import negotiate
 from . import mfa, resets, service
 from .access import patient_for
 from .attempts import GuessLimit, guess
@@ -25,6 +26,7 @@ from .schemas import (
     InviteRequestSchema,
     InviteSchema,
     LoginSchema,
+    MeSchema,
     MfaSetupSchema,
     OtpSchema,
     PasswordChangeSchema,
@@ -139,7 +141,9 @@ def logout():
 def register(body):
     with guess((REGISTER_PER_ADDRESS, request.remote_addr or "")) as attempt:
         try:
-            user = service.register(now=utcnow(), **body)
+            user = service.register(
+                now=utcnow(), browser_language=negotiate(request.headers.get("Accept-Language")), **body
+            )
         except service.InviteSpent:
             db.session.commit()  # the invite stays used up
             raise
@@ -241,6 +245,7 @@ def _invite_body(invite):
 def _settings_body(patient):
     return {
         "timezone": patient.user.timezone,
+        "language": patient.user.language,
         "reminder_time": patient.reminder_time,
         "reminders_enabled": patient.reminders_enabled,
         "email_reminders": patient.email_reminders,
@@ -264,6 +269,18 @@ def patch_settings(changes):
     patient = service.update_settings(patient_for("me"), changes, now=utcnow())
     db.session.commit()
     return _settings_body(patient)
+
+
+@blp.patch("/me")
+@blp.arguments(MeSchema)
+@blp.response(200, UserSchema)
+def patch_me(changes):
+    """Changes the logged-in person's own account: for now their language (staff set it in Account)"""
+    user = require_login()
+    if "language" in changes:
+        service.set_language(user, changes["language"], now=utcnow())
+    db.session.commit()
+    return user
 
 
 @blp.post("/me/close")

@@ -5,6 +5,7 @@ from sqlalchemy import Uuid, false, true
 
 from ..db_types import Timestamps, UTCDateTime, utcnow, uuid_pk
 from ..extensions import db
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 PATIENT, PROVIDER = "patient", "provider"
 ROLES = (PATIENT, PROVIDER)
@@ -38,6 +39,10 @@ class User(UserMixin, Timestamps, db.Model):
     role = db.Column(db.String(16), nullable=False)
     password_hash = db.Column(db.String(255), nullable=False)
     timezone = db.Column(db.String(64), nullable=False, default="UTC")
+    # The language this person reads (diary/i18n.py): screens, emails, pushes, error messages.
+    language = db.Column(
+        db.String(8), nullable=False, default=DEFAULT_LANGUAGE, server_default=DEFAULT_LANGUAGE
+    )
     mfa_secret = db.Column(db.String(64))
     mfa_enabled = db.Column(db.Boolean, nullable=False, default=False)
     mfa_required = db.Column(db.Boolean, nullable=False, default=False)
@@ -55,7 +60,10 @@ class User(UserMixin, Timestamps, db.Model):
     patient = db.relationship("Patient", back_populates="user", uselist=False, lazy="joined")
     care_teams = db.relationship("CareTeam", secondary=care_team_members)
 
-    __table_args__ = (db.CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+    __table_args__ = (
+        db.CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        db.CheckConstraint(f"language IN {LANGUAGES!r}", name="language"),
+    )
 
     @property
     def is_patient(self):
@@ -157,8 +165,11 @@ class Invite(Timestamps, db.Model):
     # A staff invite's care teams, as id strings: teams are never deleted, and registration
     # keeps those that still exist.
     team_ids = db.Column(db.JSON)
+    # A patient's first language; NULL: the browser's at registration.
+    language = db.Column(db.String(8))
 
     __table_args__ = (
+        db.CheckConstraint(f"language IS NULL OR language IN {LANGUAGES!r}", name="language"),
         db.CheckConstraint(f"role IN {ROLES!r}", name="invite_role"),
         db.CheckConstraint(f"role = '{PROVIDER}' OR care_team_id IS NOT NULL", name="invite_team"),
     )

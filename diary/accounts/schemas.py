@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..fields import HourMinute, StrictBoolean, UTCDateTime
+from ..i18n import LANGUAGES
 from .models import ROLES
 
 
@@ -10,6 +11,9 @@ class UserSchema(Schema):
     name = fields.String()
     role = fields.String(validate=validate.OneOf(ROLES))
     timezone = fields.String()
+    language = fields.String(
+        dump_only=True, metadata={"description": "The language this person reads; PATCH /me changes it"}
+    )
     admin = fields.Boolean(
         attribute="is_admin", dump_only=True, metadata={"description": "A clinic administrator (staff only)"}
     )
@@ -42,9 +46,21 @@ class RegisterSchema(Schema):
     )
 
 
+def language_field(description):
+    return fields.String(validate=validate.OneOf(LANGUAGES), metadata={"description": description})
+
+
 class InviteRequestSchema(Schema):
     name = fields.String(validate=validate.Length(max=200))
     email = fields.Email(validate=validate.Length(max=254))
+    language = language_field(
+        "The patient's language: of the invitation email, and theirs once registered "
+        "(left out: the browser's at registration)"
+    )
+
+
+class MeSchema(Schema):
+    language = language_field("The language to read the app, emails and pushes in")
 
 
 class InviteSchema(Schema):
@@ -109,6 +125,7 @@ class InviteListSchema(Schema):
 
 class SettingsSchema(Schema):
     timezone = fields.String(validate=validate.Length(max=64))
+    language = language_field("The language of the app, the check-in, reminders and emails")
     reminder_time = HourMinute()
     reminders_enabled = StrictBoolean()
     email_reminders = StrictBoolean()

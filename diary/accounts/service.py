@@ -22,6 +22,7 @@ from .. import signals
 from ..audit import service as audit
 from ..errors import ApiError, validation_error
 from ..extensions import db
+from ..i18n import DEFAULT_LANGUAGE
 from ..localtime import local_date_of
 from . import passwords
 from .attempts import GuessLimit, take
@@ -119,12 +120,20 @@ def create_provider(email, name, password, *, team_name=None, require_mfa=False,
     return user
 
 
-def create_invite(provider: User, *, name=None, email=None, now, valid_for=INVITE_VALIDITY) -> Invite:
+def create_invite(
+    provider: User, *, name=None, email=None, language=None, now, valid_for=INVITE_VALIDITY
+) -> Invite:
     """A single-use invite to the provider's care team; with an email, the invitation is emailed."""
     if not provider.care_teams:
         raise ApiError(409, message="You are on no care team: an administrator can add you to one.")
     return make_invite(
-        provider, care_team_id=provider.care_teams[0].id, name=name, email=email, now=now, valid_for=valid_for
+        provider,
+        care_team_id=provider.care_teams[0].id,
+        name=name,
+        email=email,
+        now=now,
+        valid_for=valid_for,
+        language=language,
     )
 
 
@@ -298,8 +307,9 @@ def invite_prefill(invite_code: str, *, now) -> dict:
     }
 
 
-def register(*, invite_code, email, password, name, timezone, now) -> User:
-    """An account made with an invite: a patient of its care team, or (a staff invite) staff of its teams."""
+def register(*, invite_code, email, password, name, timezone, now, browser_language=DEFAULT_LANGUAGE) -> User:
+    """An account made with an invite: a patient of its care team, or (a staff invite) staff of its teams.
+    Its language is the invite's, else the browser's (``browser_language``)."""
     problems = {}
     if passwords.password_problems(password, (email, name)):
         problems["password"] = passwords.password_problems(password, (email, name))
@@ -335,6 +345,7 @@ def register(*, invite_code, email, password, name, timezone, now) -> User:
         name=name.strip(),
         password_hash=password_hash,
         timezone=timezone,
+        language=invite.language or browser_language,
     )
     db.session.add(user)
     db.session.flush()
@@ -467,6 +478,13 @@ def reset_mfa(user: User, *, actor=None, now) -> None:
     db.session.flush()
 
 
+def set_language(user: User, language: str, *, now) -> None:
+    """The language a person reads (staff in Account; patients in Settings, too)."""
+    user.language = language
+    audit.record(user, "update", "account", user.id if user.is_patient else None, at=now)
+    db.session.flush()
+
+
 def set_password(user: User, new_password: str, *, now) -> None:
     """Sets a password, unchecked (an administrator's reset); ends no sessions by itself."""
     problems = passwords.password_problems(new_password, (user.email, user.name))
@@ -484,6 +502,8 @@ def update_settings(patient: Patient, changes: dict, *, now) -> Patient:
         if not is_valid_timezone(changes["timezone"]):
             raise validation_error({"timezone": ["Give an IANA time zone such as Europe/Berlin."]})
         patient.user.timezone = changes["timezone"]
+    if "language" in changes:
+        patient.user.language = changes["language"]
     for name in ("reminder_time", "reminders_enabled", "email_reminders"):
         if name in changes:
             setattr(patient, name, changes[name])

@@ -3,6 +3,7 @@ from sqlalchemy import Uuid
 from .. import gad7
 from ..db_types import Timestamps, UTCDateTime, uuid_pk
 from ..extensions import db
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 SIDE_EFFECTS = gad7.SIDE_EFFECT_CODES
 INSTRUMENTS = gad7.INSTRUMENT_CODES
@@ -33,6 +34,10 @@ class Entry(Timestamps, db.Model):
     side_effects = db.Column(db.JSON, nullable=False, default=list)
     # The answer to the safety question (the PHQ-9's item 9, 0..3): standard GAD-7 only, NULL unasked.
     safety = db.Column(db.SmallInteger)
+    # The language the questions were shown in; the answers are the numbers above.
+    language = db.Column(
+        db.String(8), nullable=False, default=DEFAULT_LANGUAGE, server_default=DEFAULT_LANGUAGE
+    )
     # {code: "mild" | "moderate" | "severe"} for the side effects rated (checkins/sideeffects.py)
     side_effect_severity = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
 
@@ -43,6 +48,7 @@ class Entry(Timestamps, db.Model):
         db.CheckConstraint("total BETWEEN 0 AND 21", name="total"),
         db.CheckConstraint("difficulty IS NULL OR difficulty BETWEEN 0 AND 3", name="difficulty"),
         db.CheckConstraint("safety IS NULL OR safety BETWEEN 0 AND 3", name="safety"),
+        db.CheckConstraint(f"language IN {LANGUAGES!r}", name="language"),
         db.CheckConstraint(
             f"instrument IN ({', '.join(repr(code) for code in INSTRUMENTS)})", name="instrument"
         ),

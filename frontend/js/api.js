@@ -111,8 +111,8 @@ export function setUser(user) {
   session.user = user || null;
   try {
     if (user) {
-      const { id, name, role, timezone } = user;
-      localStorage.setItem(USER_CACHE, JSON.stringify({ id, name, role, timezone }));
+      const { id, name, role, timezone, language } = user;
+      localStorage.setItem(USER_CACHE, JSON.stringify({ id, name, role, timezone, language }));
     } else {
       localStorage.removeItem(USER_CACHE);
     }

@@ -22,6 +22,7 @@ import * as settings from './views/settings.js';
 import * as welcome from './views/welcome.js';
 import * as help from './views/help.js';
 import { forgetForms } from './gad7.js';
+import { useLanguage, browserLanguage } from './i18n.js';
 import { syncPush, disablePush } from './push.js';
 
 // The provider's screens are loaded when a provider first opens one (then cached by the
@@ -160,6 +161,9 @@ async function route() {
   if ((r.who === 'patient' || r.who === 'provider') && user.role !== r.who) return go(homeFor(user));
   if (r.admin && !user.admin) return go(homeFor(user));
 
+  // The person's language, else the browser's before login (a no-op when it is already shown).
+  await useLanguage(user?.language || browserLanguage());
+  if (token !== renderToken) return;
   if (typeof cleanup === 'function') cleanup();
   cleanup = null;
   renderChrome(r.nav);

@@ -1,4 +1,5 @@
 // Dates. A "local date" is YYYY-MM-DD in the patient's IANA time zone (docs/api.md, "Conventions").
+import { locale } from './i18n.js';
 
 export function deviceTimeZone() {
   try {
@@ -48,14 +49,12 @@ export function daysBetween(a, b) {
   return dayNumber(b) - dayNumber(a);
 }
 
-const locale = undefined; // the browser's language
-
 export function formatDate(dateStr, { weekday = false, year = false } = {}) {
   if (!dateStr) return '';
   const opts = { timeZone: 'UTC', day: 'numeric', month: 'short' };
   if (weekday) opts.weekday = 'short';
   if (year) opts.year = 'numeric';
-  return new Intl.DateTimeFormat(locale, opts).format(new Date(dayNumber(dateStr) * 86400000));
+  return new Intl.DateTimeFormat(locale(), opts).format(new Date(dayNumber(dateStr) * 86400000));
 }
 
 function zoneOrNull(timeZone) {
@@ -73,7 +72,7 @@ export function zoneAbbreviation(iso, timeZone) {
 
 function formatIn(iso, timeZone, opts) {
   const tz = zoneOrNull(timeZone);
-  return new Intl.DateTimeFormat(locale, tz ? { ...opts, timeZone: tz } : opts).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(), tz ? { ...opts, timeZone: tz } : opts).format(new Date(iso));
 }
 
 const DATE_TIME = { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' };
@@ -114,7 +113,7 @@ function wallTime(iso, timeZone) {
 export function relativeDay(dateStr, today) {
   if (!dateStr) return '';
   const diff = daysBetween(today, dateStr);
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
   return rtf.format(diff, 'day');
 }
 

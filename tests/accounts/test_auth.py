@@ -37,7 +37,7 @@ def test_login_rotates_session_and_csrf_token(api, provider):
     body = response.get_json()
     assert body["user"]["email"] == provider["email"]
     assert body["user"]["role"] == "provider"
-    assert set(body["user"]) == {"id", "email", "name", "role", "timezone", "admin"}
+    assert set(body["user"]) == {"id", "email", "name", "role", "timezone", "language", "admin"}
     assert body["csrf_token"] != before
     old_token = api.post("/api/v1/invites", json={}, headers={"X-CSRF-Token": before})
     assert old_token.status_code == 403
@@ -196,6 +196,7 @@ def test_settings_defaults_and_patch(patient):
     settings = patient.get("/api/v1/me/settings").get_json()
     assert settings == {
         "timezone": "Europe/Berlin",
+        "language": "en",
         "reminder_time": "20:00",
         "reminders_enabled": True,
         "email_reminders": True,

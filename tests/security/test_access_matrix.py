@@ -75,6 +75,8 @@ MATRIX = {
     ("POST",   "/api/v1/auth/password-reset/confirm"):     (204,  204,   204,   204,   204),
     ("GET",    "/api/v1/me/access-log"):                   (401,  200,   200,   403,   403),
     ("POST",   "/api/v1/me/close"):                        (401,  204,   204,   403,   403),
+    ("PATCH",  "/api/v1/me"):                              (401,  200,   200,   200,   200),
+    ("GET",    "/api/v1/i18n/{language}"):                 (200,  200,   200,   200,   200),
     ("GET",    "/api/v1/me/checkin-form"):                 (401,  200,   200,   403,   403),
     # The texts of an instrument: providers show them too (side effects, answers).
     ("GET",    "/api/v1/checkin-forms/{instrument}"):      (401,  200,   200,   200,   200),
@@ -294,12 +296,13 @@ PARAMS = {
     "flag_id": World.new_flag,
     "token": World.feed_token,
     "instrument": lambda world: "gad7",
+    "language": lambda world: "es",
     "invite_id": World.emailed_invite_id,
     "staff_id": World.new_staff,
     "team_id": lambda world: world.team_id,
 }
 # Path parameters that name no patient's data (an invite belongs to no patient yet).
-NOT_PATIENT_PARAMS = {"instrument", "invite_id", "staff_id", "team_id"}
+NOT_PATIENT_PARAMS = {"instrument", "invite_id", "language", "staff_id", "team_id"}
 
 # A valid body (json=) or query (query_string=) per operation: (world, caller) -> client kwargs.
 REQUESTS = {
@@ -319,6 +322,7 @@ REQUESTS = {
     ("POST", "/api/v1/invites"): lambda w, c: {"json": {}},
     ("PATCH", "/api/v1/me/settings"): lambda w, c: {"json": {"reminder_time": "08:00"}},
     ("POST", "/api/v1/me/close"): lambda w, c: {"json": {"password": PASSWORD}},
+    ("PATCH", "/api/v1/me"): lambda w, c: {"json": {"language": "en"}},
     ("POST", "/api/v1/patients/{pid}/discharge"): lambda w, c: {"json": {"reason": "course completed"}},
     ("POST", "/api/v1/me/mfa/confirm"): lambda w, c: {"json": {"otp": w.otp_after_setup(c)}},
     # Five callers ask for P's email (the limit is 5 an email); the administration's callers, others.
