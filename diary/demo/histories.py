@@ -204,6 +204,8 @@ class DemoPatient:
     entries: tuple[DemoEntry, ...]
     sessions: tuple[DemoSession, ...]
     intake_baseline: int | None = None
+    #: The language the patient reads and answers in (docs/i18n.md).
+    language: str = "en"
     #: What the relief engine makes of it today (checked when drawn).
     expected_status: str = ""
     expected_flags: frozenset[str] = frozenset()
@@ -304,6 +306,12 @@ def _logged_days(plan: Plan, rng: random.Random, skip: float, session_days: set[
     return days
 
 
+def demo_language(number: int) -> str:
+    """Every fourth demo patient, from the second, reads Spanish: the demo shows both languages
+    (in the United States about one person in eight speaks Spanish at home)."""
+    return "es" if number % 4 == 2 else "en"
+
+
 @dataclass(frozen=True)
 class _Habits:
     """How one patient answers and when: drawn once, before their check-ins."""
@@ -348,6 +356,7 @@ def _render(
         entries=tuple(entries),
         sessions=tuple(sessions),
         intake_baseline=plan.intake_baseline,
+        language=demo_language(number),
         expected_status=archetype.status,
         expected_flags=archetype.flags,
     )
