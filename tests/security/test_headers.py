@@ -34,6 +34,20 @@ def test_every_response_has_the_security_headers(client, path):
     assert "Strict-Transport-Security" not in response.headers  # plain http: HSTS would be meaningless
 
 
+def test_the_pwa_assets_carry_only_what_a_subresource_uses(client):
+    shell = client.get("/").get_data(as_text=True)
+    script = shell.split('src="', 1)[1].split('"', 1)[0]
+    assert script.startswith("v/") and script.endswith(".js")
+    asset = client.get("/" + script)
+    assert asset.status_code == 200
+    assert csp_directives(asset)["script-src"] == ["'self'"]  # kept: cheap, and harmless if opened
+    assert asset.headers["X-Content-Type-Options"] == "nosniff"
+    assert asset.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    for name in ("Permissions-Policy", "X-Frame-Options", "Cross-Origin-Opener-Policy"):
+        assert name not in asset.headers  # only a page reads them
+        assert name in client.get("/sw.js").headers and name in client.get("/").headers
+
+
 def test_csp_lets_the_pwa_work(client):
     directives = csp_directives(client.get("/"))
     for name in ("default-src", "style-src", "connect-src", "worker-src", "manifest-src"):
