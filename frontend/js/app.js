@@ -22,7 +22,7 @@ import * as settings from './views/settings.js';
 import * as welcome from './views/welcome.js';
 import * as help from './views/help.js';
 import { forgetForms } from './gad7.js';
-import { useLanguage, browserLanguage } from './i18n.js';
+import { useLanguage, browserLanguage, t, tn } from './i18n.js';
 import { syncPush, disablePush } from './push.js';
 
 // The provider's screens are loaded when a provider first opens one (then cached by the
@@ -45,35 +45,35 @@ function passwords(screen) {
 }
 
 const ROUTES = [
-  { re: /^\/login$/, view: auth.renderLogin, who: 'guest', title: 'Log in' },
-  { re: /^\/join$/, view: auth.renderJoin, who: 'anyone', title: 'Create your account' },
-  { re: /^\/forgot$/, view: passwords('renderForgot'), who: 'guest', title: 'Reset your password' },
-  { re: /^\/reset$/, view: passwords('renderReset'), who: 'anyone', title: 'Choose a new password' },
-  { re: /^\/welcome$/, view: welcome.render, who: 'patient', title: 'Welcome' },
-  { re: /^\/checkin$/, view: checkin.render, who: 'patient', title: 'Check in', nav: 'checkin' },
-  { re: /^\/history$/, view: history.render, who: 'patient', title: 'History', nav: 'history' },
-  { re: /^\/sessions$/, view: sessions.render, who: 'patient', title: 'Sessions', nav: 'sessions' },
-  { re: /^\/settings$/, view: settings.render, who: 'patient', title: 'Settings', nav: 'settings' },
-  { re: /^\/help$/, view: help.render, who: 'patient', title: 'Need help now?', nav: 'help' },
+  { re: /^\/login$/, view: auth.renderLogin, who: 'guest', title: () => t('Log in') },
+  { re: /^\/join$/, view: auth.renderJoin, who: 'anyone', title: () => t('Create your account') },
+  { re: /^\/forgot$/, view: passwords('renderForgot'), who: 'guest', title: () => t('Reset your password') },
+  { re: /^\/reset$/, view: passwords('renderReset'), who: 'anyone', title: () => t('Choose a new password') },
+  { re: /^\/welcome$/, view: welcome.render, who: 'patient', title: () => t('Welcome') },
+  { re: /^\/checkin$/, view: checkin.render, who: 'patient', title: () => t('Check in'), nav: 'checkin' },
+  { re: /^\/history$/, view: history.render, who: 'patient', title: () => t('History'), nav: 'history' },
+  { re: /^\/sessions$/, view: sessions.render, who: 'patient', title: () => t('Sessions'), nav: 'sessions' },
+  { re: /^\/settings$/, view: settings.render, who: 'patient', title: () => t('Settings'), nav: 'settings' },
+  { re: /^\/help$/, view: help.render, who: 'patient', title: () => t('Need help now?'), nav: 'help' },
   {
     re: /^\/patients$/,
     view: provider(() => import('./views/worklist.js')),
     who: 'provider',
-    title: 'Worklist',
+    title: () => t('Worklist'),
     nav: 'patients',
   },
   {
     re: /^\/patients\/([\w-]+)$/,
     view: provider(() => import('./views/timeline/index.js')),
     who: 'provider',
-    title: 'Patient',
+    title: () => t('Patient'),
     nav: 'patients',
   },
   {
     re: /^\/outcomes$/,
     view: provider(() => import('./views/outcomes.js')),
     who: 'provider',
-    title: 'Outcomes',
+    title: () => t('Outcomes'),
     nav: 'outcomes',
   },
   {
@@ -81,32 +81,38 @@ const ROUTES = [
     view: provider(() => import('./views/admin/index.js')),
     who: 'provider',
     admin: true,
-    title: 'Administration',
+    title: () => t('Administration'),
     nav: 'admin',
   },
   {
     re: /^\/account$/,
     view: provider(() => import('./views/account.js')),
     who: 'provider',
-    title: 'Account',
+    title: () => t('Account'),
     nav: 'account',
   },
 ];
 
-const NAV = {
-  patient: [
-    ['checkin', '#/checkin', 'Check in'],
-    ['history', '#/history', 'History'],
-    ['sessions', '#/sessions', 'Sessions'],
-    ['settings', '#/settings', 'Settings'],
-  ],
-  provider: [
-    ['patients', '#/patients', 'Patients'],
-    ['outcomes', '#/outcomes', 'Outcomes'],
-    ['admin', '#/admin', 'Administration', 'admin'],
-    ['account', '#/account', 'Account'],
-  ],
-};
+// The navigation of each role: [key, href, label, only whom].
+function navFor(role) {
+  if (role === 'patient') {
+    return [
+      ['checkin', '#/checkin', t('Check in')],
+      ['history', '#/history', t('History')],
+      ['sessions', '#/sessions', t('Sessions')],
+      ['settings', '#/settings', t('Settings')],
+    ];
+  }
+  if (role === 'provider') {
+    return [
+      ['patients', '#/patients', t('Patients')],
+      ['outcomes', '#/outcomes', t('Outcomes')],
+      ['admin', '#/admin', t('Administration'), 'admin'],
+      ['account', '#/account', t('Account')],
+    ];
+  }
+  return [];
+}
 
 const main = document.getElementById('main');
 const navEl = document.getElementById('nav');
@@ -162,13 +168,13 @@ async function route() {
   if (r.admin && !user.admin) return go(homeFor(user));
 
   // The person's language, else the browser's before login (a no-op when it is already shown).
-  await useLanguage(user?.language || browserLanguage());
+  if (await useLanguage(user?.language || browserLanguage())) languageChanged();
   if (token !== renderToken) return;
   if (typeof cleanup === 'function') cleanup();
   cleanup = null;
   renderChrome(r.nav);
   clear(main);
-  document.title = `${r.title} · Afterglow`;
+  document.title = `${r.title()} · Afterglow`;
   const ctx = {
     main,
     params: m.slice(1),
@@ -196,9 +202,9 @@ async function route() {
     if (token !== renderToken) return;
     clear(main);
     main.append(
-      h('h1', {}, 'Something went wrong'),
+      h('h1', {}, t('Something went wrong')),
       h('p', {}, describeError(err)),
-      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => route() }, 'Try again')),
+      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => route() }, t('Try again'))),
     );
   }
   if (token !== renderToken) return;
@@ -217,7 +223,7 @@ function renderChrome(active) {
   }
   navEl.hidden = false;
   const list = h('ul', {});
-  for (const [key, href, label, only] of NAV[user.role] || []) {
+  for (const [key, href, label, only] of navFor(user.role)) {
     if (only === 'admin' && !user.admin) continue; // administrators only
     list.append(h('li', {}, h('a', { href, 'aria-current': key === active ? 'page' : null }, label)));
   }
@@ -228,13 +234,13 @@ function renderChrome(active) {
       h(
         'a',
         { href: '#/help', class: 'help-link', 'aria-current': active === 'help' ? 'page' : null },
-        'Need help now?',
+        t('Need help now?'),
       ),
     );
   }
   userBox.append(
     h('span', { class: 'who' }, user.name),
-    h('button', { type: 'button', class: 'quiet', onclick: onLogoutClick }, 'Log out'),
+    h('button', { type: 'button', class: 'quiet', onclick: onLogoutClick }, t('Log out')),
   );
 }
 
@@ -257,7 +263,7 @@ async function onLogoutClick(event) {
   const user = session.user;
   if (!user) return;
   if (navigator.onLine === false) {
-    showNotice('You need a connection to log out. Please try again when you are online.');
+    showNotice(t('You need a connection to log out. Please try again when you are online.'));
     return;
   }
   button.disabled = true;
@@ -271,13 +277,13 @@ async function onLogoutClick(event) {
     await logout();
     await outbox.wipe(user.id).catch(() => {});
     forgetForms();
-    flash = 'You have logged out.';
+    flash = t('You have logged out.');
     await loadSession().catch(() => {});
     go('#/login');
   } catch (err) {
     showNotice(
       err instanceof NetworkError
-        ? 'You need a connection to log out. Please try again when you are online.'
+        ? t('You need a connection to log out. Please try again when you are online.')
         : describeError(err),
     );
   } finally {
@@ -287,14 +293,15 @@ async function onLogoutClick(event) {
 
 function confirmDiscard(pending) {
   return confirmDialog({
-    title: 'Some check-ins have not been sent yet',
-    text:
-      pending === 1
-        ? 'One check-in is still waiting on this device for a connection. If you log out now, it will be deleted and not sent.'
-        : `${pending} check-ins are still waiting on this device for a connection. If you log out now, they will be deleted and not sent.`,
+    title: t('Some check-ins have not been sent yet'),
+    text: tn(
+      'One check-in is still waiting on this device for a connection. If you log out now, it will be deleted and not sent.',
+      '{n} check-ins are still waiting on this device for a connection. If you log out now, they will be deleted and not sent.',
+      pending,
+    ),
     choices: [
-      { value: 'stay', label: 'Stay logged in', primary: true },
-      { value: 'discard', label: 'Delete and leave' },
+      { value: 'stay', label: t('Stay logged in'), primary: true },
+      { value: 'discard', label: t('Delete and leave') },
     ],
     confirm: 'discard',
   });
@@ -313,8 +320,8 @@ function updateNetworkNotice() {
   if (navigator.onLine === false) {
     showNotice(
       session.user?.role === 'patient'
-        ? 'You are offline. Check-ins you save now will be sent when you are back online.'
-        : 'You are offline. Some things will not load until you are back online.',
+        ? t('You are offline. Check-ins you save now will be sent when you are back online.')
+        : t('You are offline. Some things will not load until you are back online.'),
       { sticky: true },
     );
   } else {
@@ -327,24 +334,33 @@ window.addEventListener('outbox-flushed', (e) => {
   const made = sent.filter(({ payload }) => outbox.kindOf(payload) === 'create').length;
   const changes = sent.length - made;
   const parts = [];
-  if (made)
+  if (made) {
     parts.push(
-      made === 1
-        ? 'A check-in saved offline has now been sent.'
-        : `${made} check-ins saved offline have now been sent.`,
+      tn(
+        'A check-in saved offline has now been sent.',
+        '{n} check-ins saved offline have now been sent.',
+        made,
+      ),
     );
-  if (changes)
+  }
+  if (changes) {
     parts.push(
-      changes === 1
-        ? 'A change saved offline has now been sent.'
-        : `${changes} changes saved offline have now been sent.`,
+      tn(
+        'A change saved offline has now been sent.',
+        '{n} changes saved offline have now been sent.',
+        changes,
+      ),
     );
+  }
   for (const { payload, error } of rejected) {
-    const day = formatDate((payload.recorded_at || '').slice(0, 10));
+    const params = {
+      day: formatDate((payload.recorded_at || '').slice(0, 10)),
+      reason: describeError(error),
+    };
     parts.push(
       outbox.kindOf(payload) === 'create'
-        ? `A check-in from ${day} could not be stored: ${describeError(error)}`
-        : `Your change to the check-in from ${day} could not be made: ${describeError(error)}`,
+        ? t('A check-in from {day} could not be stored: {reason}', params)
+        : t('Your change to the check-in from {day} could not be made: {reason}', params),
     );
   }
   showNotice(parts.join(' '));
@@ -382,8 +398,10 @@ async function sessionEnded() {
   returnTo = location.hash;
   const kept = user.role === 'patient' ? await outbox.count(user.id).catch(() => 0) : 0;
   flash = kept
-    ? 'Your session has ended. Please log in again: your unsent check-in is kept on this device and will be sent after you log in.'
-    : 'Your session has ended. Please log in again.';
+    ? t(
+        'Your session has ended. Please log in again: your unsent check-in is kept on this device and will be sent after you log in.',
+      )
+    : t('Your session has ended. Please log in again.');
   go('#/login');
 }
 
@@ -412,7 +430,9 @@ onSessionChanged(personChanged);
 
 window.addEventListener('checkin-kept', () => {
   showNotice(
-    'Your session had ended, so your check-in is kept on this device. It will be sent after you log in again.',
+    t(
+      'Your session had ended, so your check-in is kept on this device. It will be sent after you log in again.',
+    ),
     { sticky: true },
   );
 });
@@ -422,9 +442,24 @@ document.getElementById('skip-link')?.addEventListener('click', (e) => {
   focusQuietly(main.querySelector('h1') || main);
 });
 
+// ---- the page's own texts (index.html's, written before any script runs) -----
+
+function translatePage() {
+  const skip = document.getElementById('skip-link');
+  if (skip) skip.textContent = t('Skip to content');
+  navEl.setAttribute('aria-label', t('Main'));
+}
+
+// Another language from now on (logging in as someone else, a change in Settings).
+function languageChanged() {
+  translatePage();
+  if (navigator.onLine === false) updateNetworkNotice();
+}
+
 // ---- start -------------------------------------------------------------------
 
 async function start() {
+  let problem = null;
   try {
     await loadSession();
   } catch (err) {
@@ -432,11 +467,18 @@ async function start() {
     if (err instanceof NetworkError && cached) {
       session.user = cached;
       session.offline = true;
-    } else if (!(err instanceof NetworkError)) {
-      flash = describeError(err);
     } else {
-      flash = 'You seem to be offline. Please connect to log in.';
+      problem = err;
     }
+  }
+  // The language first: the notices below, and the screen, are in it.
+  await useLanguage(session.user?.language || browserLanguage());
+  translatePage();
+  if (problem) {
+    flash =
+      problem instanceof NetworkError
+        ? t('You seem to be offline. Please connect to log in.')
+        : describeError(problem);
   }
   window.addEventListener('hashchange', route);
   updateNetworkNotice();

@@ -1,4 +1,5 @@
 // A few DOM helpers. No innerHTML with data, no style attributes (the CSP forbids them).
+import { t, tn } from './i18n.js';
 
 let counter = 0;
 export function uid(prefix = 'id') {
@@ -136,10 +137,10 @@ export function rangePicker({ days, key, fallback, onChange }) {
     h(
       'button',
       { type: 'button', class: 'segment', 'aria-pressed': String(n === current), value: String(n) },
-      `${n} days`,
+      tn('{n} day', '{n} days', n),
     ),
   );
-  const element = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' }, buttons);
+  const element = h('div', { class: 'segmented', role: 'group', 'aria-label': t('Time range') }, buttons);
   element.addEventListener('click', (e) => {
     const b = e.target.closest('button');
     if (!b || Number(b.value) === current) return;

@@ -1,6 +1,7 @@
 // The check-in form, for a new check-in and for an edit. Every text comes from
 // `texts`, the instrument's form as the API serves it (docs/api.md, "Two instruments").
 import { h, uid, field, prefersReducedMotion } from './dom.js';
+import { t, tn, formatNumber } from './i18n.js';
 
 const NOTE_MAX = 2000;
 
@@ -14,7 +15,7 @@ function radioGroup({ name, legend, labels, value, number, optional, extraClass 
       { id: legendId },
       number ? h('span', { class: 'q-num', 'aria-hidden': 'true' }, `${number}`) : null,
       h('span', { class: 'q-text' }, legend),
-      optional ? h('span', { class: 'optional' }, ' (optional)') : null,
+      optional ? h('span', { class: 'optional' }, ' ', t('(optional)')) : null,
     ),
   );
   const options = h('div', { class: 'options' });
@@ -33,12 +34,15 @@ function radioGroup({ name, legend, labels, value, number, optional, extraClass 
   return group;
 }
 
-const SEVERITIES = [
-  ['', 'How bad? (optional)'],
-  ['mild', 'Mild'],
-  ['moderate', 'Moderate'],
-  ['severe', 'Severe'],
-];
+// How bad a side effect was: [code, words], in the language shown.
+function severities() {
+  return [
+    ['', t('How bad? (optional)')],
+    ['mild', t('Mild')],
+    ['moderate', t('Moderate')],
+    ['severe', t('Severe')],
+  ];
+}
 
 /**
  * options: [{code, label}], the side effects of the check-in form's texts; severity: the
@@ -72,12 +76,12 @@ export function sideEffectsFieldset({ name, legend, selected = [], severity = {}
 function severitySelect(name, code, label, value) {
   const id = uid(`${name}-${code}`);
   const select = h('select', { id, name, 'data-code': code });
-  for (const [val, text] of SEVERITIES)
+  for (const [val, text] of severities())
     select.append(h('option', { value: val, selected: val === (value || '') }, text));
   return h(
     'div',
     { class: 'severity' },
-    h('label', { for: id, class: 'visually-hidden' }, `How bad: ${label}`),
+    h('label', { for: id, class: 'visually-hidden' }, t('How bad: {effect}', { effect: label })),
     select,
   );
 }
@@ -101,7 +105,9 @@ function noteCounter(textarea) {
   let announced = null;
   const update = () => {
     const left = NOTE_MAX - textarea.value.length;
-    counter.textContent = left === 1 ? '1 character left' : `${left} characters left`;
+    // Without a thousands separator, which would come and go as the count changes.
+    const n = formatNumber(left, { useGrouping: false });
+    counter.textContent = tn('{n} character left', '{n} characters left', left, { n });
     // Spoken only when room runs short, not on every key.
     const low = left <= 100;
     if (low !== announced) {
@@ -131,7 +137,7 @@ export function buildEntryForm(form, texts, values = null) {
   Object.assign(state, noteField(prefix, values));
   const effects = sideEffectsFieldset({
     name: `${prefix}-effects`,
-    legend: 'Side effects today (optional)',
+    legend: t('Side effects today (optional)'),
     selected: values?.side_effects || [],
     severity: values?.side_effect_severity || {},
     options: texts.side_effects,
@@ -202,7 +208,7 @@ function difficultyGroup({ form, prefix }, texts, values) {
   const clearDifficulty = h(
     'button',
     { type: 'button', class: 'link-button', hidden: values?.difficulty == null },
-    'Clear this answer',
+    t('Clear this answer'),
   );
   clearDifficulty.addEventListener('click', () => {
     difficulty.querySelectorAll('input').forEach((i) => {
@@ -220,15 +226,16 @@ function difficultyGroup({ form, prefix }, texts, values) {
 
 function noteField(prefix, values) {
   const note = field({
-    label: 'Note (optional)',
+    label: t('Note (optional)'),
     name: `${prefix}-note`,
     multiline: true,
     rows: 3,
     maxlength: NOTE_MAX,
     value: values?.note || '',
-    hint:
-      'Anything you want to remember or tell your care team. Your care team reads notes at your next visit, ' +
-      'not in real time. If you need help now, use "Need help now?" at the top of the screen.',
+    hint: t(
+      'Anything you want to remember or tell your care team. Your care team reads notes at your next visit, not in real time. If you need help now, use "{help}" at the top of the screen.',
+      { help: t('Need help now?') },
+    ),
   });
   const counter = noteCounter(note.input);
   note.wrap.append(counter.element);

@@ -3,6 +3,7 @@
 // the last copy in localStorage so that a check-in can be filled in offline.
 import { get, NetworkError } from './api.js';
 import { h } from './dom.js';
+import { t, formatNumber } from './i18n.js';
 
 const CACHE = 'afterglow:form:';
 
@@ -73,7 +74,11 @@ export function bandOf(form, total) {
 
 /** "Your score is 8 out of 21, in the range of mild anxiety." */
 export function scoreSentence(form, total) {
-  return `Your score is ${total} out of ${form.max_total}, in the range of ${bandOf(form, total).label}.`;
+  return t('Your score is {total} out of {max}, in the range of {band}.', {
+    total: formatNumber(total),
+    max: formatNumber(form.max_total),
+    band: bandOf(form, total).label,
+  });
 }
 
 export function sideEffectLabels(form) {
@@ -91,7 +96,7 @@ export function answerList(form, entry, { withValues = false } = {}) {
     entry.difficulty != null
       ? say(form.difficulty.answers[entry.difficulty], entry.difficulty)
       : withValues
-        ? 'not answered'
+        ? t('not answered')
         : null;
   return h(
     'dl',

@@ -5,34 +5,44 @@ import * as outbox from './outbox.js';
 import { flushOutbox } from './sync.js';
 import { formatDateTime } from './dates.js';
 import { totalOf } from './gad7.js';
+import { t, tn, formatNumber } from './i18n.js';
 
 function describe({ payload }, user) {
   const when = formatDateTime(payload.recorded_at, user.timezone);
   const kind = outbox.kindOf(payload);
-  if (kind === 'delete') return `Deleting your check-in from ${when}`;
-  if (kind === 'edit') {
-    const score = payload.changes.answers ? `: score ${totalOf(payload.changes.answers)} out of 21` : '';
-    return `A change to your check-in from ${when}${score}`;
-  }
-  return `${when}: score ${totalOf(payload.answers)} out of 21`;
+  if (kind === 'delete') return t('Deleting your check-in from {when}', { when });
+  const answers = kind === 'edit' ? payload.changes.answers : payload.answers;
+  const score = answers ? formatNumber(totalOf(answers)) : null;
+  if (kind === 'create') return t('{when}: score {score} out of 21', { when, score });
+  return score
+    ? t('A change to your check-in from {when}: score {score} out of 21', { when, score })
+    : t('A change to your check-in from {when}', { when });
 }
 
 function waitingSentence(waiting) {
-  const checkIns = waiting.every(({ payload }) => outbox.kindOf(payload) === 'create');
-  if (waiting.length === 1)
-    return `${checkIns ? 'This check-in' : 'This'} is saved on this device and will be sent when you are online.`;
-  return `These ${waiting.length} ${checkIns ? 'check-ins' : 'changes'} are saved on this device and will be sent when you are online.`;
+  const n = waiting.length;
+  return waiting.every(({ payload }) => outbox.kindOf(payload) === 'create')
+    ? tn(
+        'This check-in is saved on this device and will be sent when you are online.',
+        'These {n} check-ins are saved on this device and will be sent when you are online.',
+        n,
+      )
+    : tn(
+        'This is saved on this device and will be sent when you are online.',
+        'These {n} changes are saved on this device and will be sent when you are online.',
+        n,
+      );
 }
 
 function refusedText({ payload }) {
   const { status, message } = payload.refused;
-  const why =
-    status === 404 ? 'That check-in is no longer in your diary.' : message || 'The server refused it.';
-  return `Not made: ${why}`;
+  const reason =
+    status === 404 ? t('That check-in is no longer in your diary.') : message || t('The server refused it.');
+  return t('Not made: {reason}', { reason });
 }
 
 function refusedItem(item, user, refresh) {
-  const dismiss = h('button', { type: 'button', class: 'secondary' }, 'Dismiss');
+  const dismiss = h('button', { type: 'button', class: 'secondary' }, t('Dismiss'));
   dismiss.addEventListener('click', async () => {
     await outbox.remove(item.id).catch(() => {});
     refresh();
@@ -62,7 +72,7 @@ export function pendingPanel(user) {
     clear(panel);
     panel.hidden = items.length === 0;
     if (!items.length) return;
-    const sendNow = h('button', { type: 'button', class: 'secondary' }, 'Send now');
+    const sendNow = h('button', { type: 'button', class: 'secondary' }, t('Send now'));
     sendNow.addEventListener('click', async () => {
       sendNow.disabled = true;
       await flushOutbox().catch(() => {});
@@ -72,7 +82,7 @@ export function pendingPanel(user) {
     const waiting = items.filter((item) => !item.payload.refused);
     const refused = items.filter((item) => item.payload.refused);
     append(panel, [
-      h('h2', { id: 'pending-title' }, waiting.length ? 'Waiting to be sent' : 'Could not be sent'),
+      h('h2', { id: 'pending-title' }, waiting.length ? t('Waiting to be sent') : t('Could not be sent')),
       waiting.length ? h('p', {}, waitingSentence(waiting)) : null,
       waiting.length
         ? h(
@@ -84,7 +94,7 @@ export function pendingPanel(user) {
       refused.length
         ? h(
             'ul',
-            { class: 'plain-list', 'aria-label': 'Changes that could not be made' },
+            { class: 'plain-list', 'aria-label': t('Changes that could not be made') },
             refused.map((item) => refusedItem(item, user, refresh)),
           )
         : null,

@@ -1,6 +1,7 @@
 // Sending the outbox: at app start, on the `online` event, and after logging in.
 import * as outbox from './outbox.js';
 import { session, post, patch, del, ApiError } from './api.js';
+import { t } from './i18n.js';
 
 /**
  * Sends one check-in of `owner` and resolves to the stored entry. The owner's id is in the
@@ -25,7 +26,7 @@ export async function sendEntry(payload, owner) {
   // Only the stored entry counts as sent: a proxy's sign-in or maintenance page
   // answering 200 is not, and the check-in waits.
   if (entry?.id !== payload.id) {
-    throw new ApiError(502, { error: { message: 'The answer was not the stored check-in.' } });
+    throw new ApiError(502, { error: { message: t('The answer was not the stored check-in.') } });
   }
   return entry;
 }
@@ -47,7 +48,7 @@ async function sendChange(payload) {
   }
   const entry = await patch(path, payload.changes, { 'Idempotency-Key': payload.id });
   if (entry?.id !== payload.entry_id) {
-    throw new ApiError(502, { error: { message: 'The answer was not the stored check-in.' } });
+    throw new ApiError(502, { error: { message: t('The answer was not the stored check-in.') } });
   }
   return entry;
 }

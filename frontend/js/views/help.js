@@ -5,6 +5,7 @@ import { h } from '../dom.js';
 import { loadDueForm } from '../gad7.js';
 import { localDate } from '../dates.js';
 import { callable } from './checkin/done.js';
+import { t } from '../i18n.js';
 
 export async function render(ctx) {
   let support = {};
@@ -14,34 +15,34 @@ export async function render(ctx) {
     /* offline before any form was kept: the emergency number still helps */
   }
   if (!ctx.isCurrent()) return null;
-  const crisis = support.crisis || 'your local emergency number';
+  const crisis = support.crisis || t('your local emergency number');
   ctx.main.append(
     h(
       'section',
       { class: 'page help-page' },
-      h('h1', {}, 'Need help now?'),
+      h('h1', {}, t('Need help now?')),
       h(
         'section',
         { class: 'crisis-box', 'aria-labelledby': 'help-crisis' },
-        h('h2', { id: 'help-crisis' }, 'If you are in danger or thinking about harming yourself'),
-        h('p', { class: 'crisis-line' }, 'Call the crisis line now: ', callable(crisis)),
-        h('p', {}, 'Or go to your nearest emergency department. You do not need to wait.'),
+        h('h2', { id: 'help-crisis' }, t('If you are in danger or thinking about harming yourself')),
+        h('p', { class: 'crisis-line' }, t('Call the crisis line now:'), ' ', callable(crisis)),
+        h('p', {}, t('Or go to your nearest emergency department. You do not need to wait.')),
       ),
       h(
         'section',
         { class: 'support-box', 'aria-labelledby': 'help-clinic' },
-        h('h2', { id: 'help-clinic' }, 'Your clinic'),
+        h('h2', { id: 'help-clinic' }, t('Your clinic')),
         h(
           'p',
           {},
           support.clinic
-            ? ['Call your clinic: ', callable(support.clinic)]
-            : 'Call your clinic and tell them how you feel.',
+            ? [t('Call your clinic:'), ' ', callable(support.clinic)]
+            : t('Call your clinic and tell them how you feel.'),
         ),
         h(
           'p',
           { class: 'hint' },
-          'Your care team reads your diary and your notes, but not in real time and not around the clock.',
+          t('Your care team reads your diary and your notes, but not in real time and not around the clock.'),
         ),
       ),
     ),

@@ -4,6 +4,7 @@ import { patch, post, loadSession, describeError } from '../api.js';
 import { h, field } from '../dom.js';
 import { localDate, addDays, formatDate } from '../dates.js';
 import * as outbox from '../outbox.js';
+import { t, tn } from '../i18n.js';
 
 const MAX_PAUSE_DAYS = 60;
 
@@ -11,21 +12,25 @@ const MAX_PAUSE_DAYS = 60;
 export function pausePanel(settings, actions) {
   const today = localDate(new Date(), settings.timezone);
   const until = field({
-    label: 'Pause reminders until',
+    label: t('Pause reminders until'),
     name: 'paused_until',
     type: 'date',
     min: addDays(today, 1),
     max: addDays(today, MAX_PAUSE_DAYS),
-    hint: `No reminders before this day, up to ${MAX_PAUSE_DAYS} days ahead. Your care team sees the pause.`,
+    hint: tn(
+      'No reminders before this day, up to {n} day ahead. Your care team sees the pause.',
+      'No reminders before this day, up to {n} days ahead. Your care team sees the pause.',
+      MAX_PAUSE_DAYS,
+    ),
   });
   const state = h('p', {});
-  const pause = h('button', { type: 'submit', class: 'secondary' }, 'Pause reminders');
-  const resume = h('button', { type: 'button', class: 'secondary' }, 'Resume now');
+  const pause = h('button', { type: 'submit', class: 'secondary' }, t('Pause reminders'));
+  const resume = h('button', { type: 'button', class: 'secondary' }, t('Resume now'));
   const show = (pausedUntil) => {
     const paused = Boolean(pausedUntil && pausedUntil > today);
     state.textContent = paused
-      ? `Reminders are paused until ${formatDate(pausedUntil, { weekday: true })}.`
-      : 'Reminders are not paused.';
+      ? t('Reminders are paused until {date}.', { date: formatDate(pausedUntil, { weekday: true }) })
+      : t('Reminders are not paused.');
     resume.hidden = !paused;
   };
   const save = async (value) => {
@@ -33,7 +38,7 @@ export function pausePanel(settings, actions) {
     try {
       const saved = await patch('/api/v1/me/settings', { paused_until: value });
       show(saved.paused_until);
-      actions.say(saved.paused_until ? state.textContent : 'Reminders are back on.');
+      actions.say(saved.paused_until ? state.textContent : t('Reminders are back on.'));
     } catch (err) {
       until.setError(describeError(err));
     }
@@ -41,7 +46,7 @@ export function pausePanel(settings, actions) {
   const form = h('form', { class: 'stack pause-form', novalidate: true }, state, until.wrap, pause, resume);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    if (!until.input.value) until.setError('Choose the day reminders start again.');
+    if (!until.input.value) until.setError(t('Choose the day reminders start again.'));
     else save(until.input.value);
   });
   resume.addEventListener('click', () => save(null));
@@ -52,21 +57,21 @@ export function pausePanel(settings, actions) {
 /** Password confirmation, then the account closes and the app goes back to the login screen. */
 export function closePanel(user, actions) {
   const password = field({
-    label: 'Password',
+    label: t('Password'),
     name: 'close_password',
     type: 'password',
     autocomplete: 'current-password',
   });
-  const button = h('button', { type: 'submit', class: 'secondary' }, 'Close my account');
+  const button = h('button', { type: 'submit', class: 'secondary' }, t('Close my account'));
   const form = h(
     'form',
     { class: 'stack close-account', novalidate: true },
     h(
       'p',
       {},
-      'If you close your account, you are logged out on every device and cannot log in again. ' +
-        'Your care team keeps your diary as part of your clinical record. ' +
-        'You may want to download your data first (above).',
+      t(
+        'If you close your account, you are logged out on every device and cannot log in again. Your care team keeps your diary as part of your clinical record. You may want to download your data first (above).',
+      ),
     ),
     password.wrap,
     button,
@@ -81,7 +86,7 @@ export function closePanel(user, actions) {
       await loadSession().catch(() => {});
       actions.closed();
     } catch (err) {
-      password.setError(err.status === 401 ? 'This is not your password.' : describeError(err));
+      password.setError(err.status === 401 ? t('This is not your password.') : describeError(err));
       button.disabled = false;
     }
   });

@@ -5,6 +5,7 @@ import { h, focusQuietly } from '../dom.js';
 import { reminderFields } from '../reminderfields.js';
 import { zonePicker } from '../zonepicker.js';
 import { pushPanel } from '../pushpanel.js';
+import { t } from '../i18n.js';
 
 export async function render(ctx) {
   const status = h('div', { role: 'status', class: 'status' });
@@ -14,18 +15,24 @@ export async function render(ctx) {
 
   const reminder = reminderFields(
     settings,
-    'In your time zone, below. Choose a time when you are usually at home and calm; most people pick the evening.',
+    t(
+      'In your time zone, below. Choose a time when you are usually at home and calm; most people pick the evening.',
+    ),
   );
   const tz = zonePicker({ value: settings.timezone });
   const problem = h('p', { class: 'form-error', hidden: true });
-  const save = h('button', { type: 'submit', class: 'primary wide big' }, 'Save and go to my first check-in');
+  const save = h(
+    'button',
+    { type: 'submit', class: 'primary wide big' },
+    t('Save and go to my first check-in'),
+  );
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
     h(
       'section',
       { 'aria-labelledby': 'welcome-reminder', class: 'stack' },
-      h('h2', { id: 'welcome-reminder' }, '1. Your daily reminder'),
+      h('h2', { id: 'welcome-reminder' }, t('1. Your daily reminder')),
       reminder.enabled,
       reminder.time.wrap,
       tz.wrap,
@@ -33,7 +40,7 @@ export async function render(ctx) {
     h(
       'section',
       { 'aria-labelledby': 'welcome-push' },
-      h('h2', { id: 'welcome-push' }, '2. Notifications on this device'),
+      h('h2', { id: 'welcome-push' }, t('2. Notifications on this device')),
       pushSlot,
     ),
     problem,
@@ -41,8 +48,9 @@ export async function render(ctx) {
     h(
       'p',
       { class: 'center' },
-      h('a', { href: '#/checkin' }, 'Skip for now'),
-      ' (you can change all of this in Settings).',
+      h('a', { href: '#/checkin' }, t('Skip for now')),
+      ' ',
+      t('(you can change all of this in Settings).'),
     ),
   );
 
@@ -69,8 +77,12 @@ export async function render(ctx) {
     h(
       'section',
       { class: 'page' },
-      h('h1', {}, `Welcome, ${ctx.user.name}`),
-      h('p', { class: 'lead' }, 'Two quick things to set up, then your first check-in. It takes a minute.'),
+      h('h1', {}, t('Welcome, {name}', { name: ctx.user.name })),
+      h(
+        'p',
+        { class: 'lead' },
+        t('Two quick things to set up, then your first check-in. It takes a minute.'),
+      ),
       status,
       form,
     ),

@@ -5,6 +5,7 @@ import { h, clear } from '../../dom.js';
 import { bandOf } from '../../gad7.js';
 import { addDays, formatDate, formatTime } from '../../dates.js';
 import * as outbox from '../../outbox.js';
+import { t, formatNumber } from '../../i18n.js';
 import { textsFor } from './entries.js';
 
 const RECENT_DAYS = 7;
@@ -17,7 +18,7 @@ export async function showDone(state, actions, { entry, queued }) {
   actions.showCrisis(entry.safety > 0 ? crisisHelp(state, entry) : null);
   const recent = h('div', {});
   const waiting = queued
-    ? h('p', {}, 'It is saved on this device and will be sent when you are online.')
+    ? h('p', {}, t('It is saved on this device and will be sent when you are online.'))
     : null;
   if (queued) state.dispose = removeWhenSent(state.user, entry, waiting);
   actions.show(
@@ -25,7 +26,7 @@ export async function showDone(state, actions, { entry, queued }) {
     h(
       'section',
       { 'aria-labelledby': 'recent-title' },
-      h('h2', { id: 'recent-title' }, 'Your last days'),
+      h('h2', { id: 'recent-title' }, t('Your last days')),
       recent,
     ),
     supportBox(state.due.support),
@@ -49,18 +50,26 @@ function removeWhenSent(user, entry, waiting) {
 function doneCard(state, actions, done, texts, waiting) {
   const { entry } = done;
   const band = bandOf(texts, entry.total);
-  const edit = h('button', { type: 'button', class: 'secondary wide' }, "Edit today's check-in");
+  const edit = h('button', { type: 'button', class: 'secondary wide' }, t("Edit today's check-in"));
   edit.addEventListener('click', () => actions.showForm(done));
   return h(
     'section',
     { class: 'card done', 'aria-labelledby': 'done-title' },
-    h('h2', { id: 'done-title' }, 'Done for today'),
+    h('h2', { id: 'done-title' }, t('Done for today')),
     h(
       'p',
       { class: 'done-score' },
-      `You checked in at ${formatTime(entry.recorded_at, state.user.timezone)}. `,
-      h('strong', {}, `Your score is ${entry.total} out of ${texts.max_total}`),
-      `: ${band.label}.`,
+      t('You checked in at {time}.', { time: formatTime(entry.recorded_at, state.user.timezone) }),
+      ' ',
+      h(
+        'strong',
+        {},
+        t('Your score is {total} out of {max}: {band}.', {
+          total: formatNumber(entry.total),
+          max: formatNumber(texts.max_total),
+          band: band.label,
+        }),
+      ),
     ),
     h('p', { class: 'hint' }, texts.guide),
     waiting,
@@ -75,7 +84,7 @@ function crisisHelp(state, entry) {
     entry.crisis ||
     state.due.safety?.crisis || {
       message: support.crisis_message,
-      line: support.crisis || 'your local emergency number',
+      line: support.crisis || t('your local emergency number'),
     }
   );
 }
@@ -85,9 +94,9 @@ export function crisisBox({ message, line }) {
   return h(
     'section',
     { class: 'crisis-box', 'aria-labelledby': 'crisis-title' },
-    h('h2', { id: 'crisis-title', tabindex: '-1' }, 'Help is here now'),
+    h('h2', { id: 'crisis-title', tabindex: '-1' }, t('Help is here now')),
     message ? h('p', {}, message) : null,
-    h('p', { class: 'crisis-line' }, 'Crisis line: ', callable(line)),
+    h('p', { class: 'crisis-line' }, t('Crisis line:'), ' ', callable(line)),
   );
 }
 
@@ -106,17 +115,22 @@ function supportBox(support) {
   return h(
     'section',
     { class: 'support-box', 'aria-labelledby': 'worse-title' },
-    h('h2', { id: 'worse-title' }, 'If you feel worse'),
+    h('h2', { id: 'worse-title' }, t('If you feel worse')),
     h(
       'p',
       {},
-      clinic ? `Call your clinic: ${clinic}.` : 'Call your clinic and tell them how you feel.',
-      ' Your care team reads your diary, but not around the clock.',
+      clinic
+        ? t('Call your clinic: {clinic}.', { clinic })
+        : t('Call your clinic and tell them how you feel.'),
+      ' ',
+      t('Your care team reads your diary, but not around the clock.'),
     ),
     h(
       'p',
       {},
-      `If you are in crisis or thinking about harming yourself, call ${support?.crisis || 'your local emergency number'} now.`,
+      t('If you are in crisis or thinking about harming yourself, call {line} now.', {
+        line: support?.crisis || t('your local emergency number'),
+      }),
     ),
   );
 }
@@ -134,7 +148,7 @@ async function showRecent(state, actions, slot, todays) {
     // Offline (or the server away): "no check-in" beside each day would be untrue, and worrying.
     if (actions.isCurrent())
       clear(slot).append(
-        h('p', { class: 'hint' }, 'Your last days will show here when you are back online.'),
+        h('p', { class: 'hint' }, t('Your last days will show here when you are back online.')),
       );
     return;
   }
@@ -146,11 +160,11 @@ async function showRecent(state, actions, slot, todays) {
   const rows = [];
   for (let i = 0; i < RECENT_DAYS && addDays(today, -i) >= first; i += 1) {
     const day = addDays(today, -i);
-    rows.push(recentDay(i === 0 ? 'Today' : formatDate(day, { weekday: true }), byDay.get(day), due));
+    rows.push(recentDay(i === 0 ? t('Today') : formatDate(day, { weekday: true }), byDay.get(day), due));
   }
   clear(slot).append(
     h('ul', { class: 'recent-list' }, rows),
-    h('p', {}, h('a', { href: '#/history' }, 'All your check-ins')),
+    h('p', {}, h('a', { href: '#/history' }, t('All your check-ins'))),
   );
 }
 
@@ -163,13 +177,16 @@ function recentDay(label, e, due) {
       ? h(
           'span',
           { class: 'recent-score' },
-          `${e.total}`,
+          formatNumber(e.total),
           h(
             'span',
             { class: 'recent-band' },
-            ` ${bandOf(due, e.total).label}${e.instrument === 'gad7' ? ' (two-week check)' : ''}`,
+            ' ',
+            e.instrument === 'gad7'
+              ? t('{band} (two-week check)', { band: bandOf(due, e.total).label })
+              : bandOf(due, e.total).label,
           ),
         )
-      : h('span', { class: 'recent-none' }, 'no check-in'),
+      : h('span', { class: 'recent-none' }, t('no check-in')),
   );
 }

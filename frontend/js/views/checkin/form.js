@@ -5,6 +5,7 @@ import { h, append } from '../../dom.js';
 import { scoreSentence } from '../../gad7.js';
 import { buildEntryForm } from '../../entryform.js';
 import * as outbox from '../../outbox.js';
+import { t, tn, formatNumber } from '../../i18n.js';
 import { textsFor, saveNew, saveEdit } from './entries.js';
 
 /** editing: today's check-in ({entry, queued}) to change, or null for a new one. */
@@ -51,10 +52,10 @@ function buildForm(texts, values, { restored, editing }) {
       ? h(
           'p',
           { class: 'instrument-note' },
-          'Every two weeks: the standard questionnaire, about the last two weeks.',
+          t('Every two weeks: the standard questionnaire, about the last two weeks.'),
         )
       : null,
-    restored ? h('p', { class: 'notice' }, 'Your unfinished check-in is here as you left it.') : null,
+    restored ? h('p', { class: 'notice' }, t('Your unfinished check-in is here as you left it.')) : null,
     h('p', { class: 'stem' }, texts.stem),
   ]);
   const entryForm = buildEntryForm(form, texts, values);
@@ -63,17 +64,20 @@ function buildForm(texts, values, { restored, editing }) {
   const save = h(
     'button',
     { type: 'submit', class: 'primary big' },
-    editing ? 'Save changes' : 'Save check-in',
+    editing ? t('Save changes') : t('Save check-in'),
   );
-  const cancel = editing ? h('button', { type: 'button', class: 'secondary' }, 'Cancel') : null;
+  const cancel = editing ? h('button', { type: 'button', class: 'secondary' }, t('Cancel')) : null;
   append(form, [
     problem,
     h('div', { class: 'save-bar' }, progress, save),
     cancel ? h('div', { class: 'actions' }, cancel) : null,
-    h('p', { class: 'hint center' }, 'There is no time limit. Take all the time you need.'),
+    h('p', { class: 'hint center' }, t('There is no time limit. Take all the time you need.')),
   ]);
   const showProgress = () => {
-    progress.textContent = `${entryForm.answered()} of ${texts.items.length} answered`;
+    progress.textContent = t('{answered} of {total} answered', {
+      answered: formatNumber(entryForm.answered()),
+      total: formatNumber(texts.items.length),
+    });
   };
   return { form, entryForm, problem, save, cancel, showProgress };
 }
@@ -129,10 +133,12 @@ function allAnswered({ entryForm, problem }, texts, read) {
     fs.classList.toggle('missing', missing.includes(i));
   });
   if (!missing.length) return true;
-  problem.textContent =
-    missing.length === 1
-      ? `One question still needs an answer: "${texts.items[missing[0]]}".`
-      : `${missing.length} questions still need an answer. The first is "${texts.items[missing[0]]}".`;
+  problem.textContent = tn(
+    'One question still needs an answer: "{question}".',
+    '{n} questions still need an answer. The first is "{question}".',
+    missing.length,
+    { question: texts.items[missing[0]] },
+  );
   problem.hidden = false;
   entryForm.items[missing[0]].querySelector('input').focus();
   return false;
@@ -145,7 +151,7 @@ async function submit(state, actions, { parts, drafts, texts, editing }) {
   parts.problem.hidden = true;
   drafts.stop();
   parts.save.disabled = true;
-  actions.say('Saving…');
+  actions.say(t('Saving…'));
   try {
     const result = editing ? await saveEdit(state, editing, read) : await saveNew(state, texts, read);
     await drafts.saved(); // a draft written a moment ago must not outlive the check-in
@@ -154,7 +160,9 @@ async function submit(state, actions, { parts, drafts, texts, editing }) {
     await actions.showDone(result);
     const sentence = scoreSentence(texts, result.entry.total);
     actions.say(
-      result.queued ? `Saved on this device. It will be sent when online. ${sentence}` : `Saved. ${sentence}`,
+      result.queued
+        ? t('Saved on this device. It will be sent when online. {score}', { score: sentence })
+        : t('Saved. {score}', { score: sentence }),
     );
     // A new page replaced the form: start it at the top, where the result is (or crisis help).
     window.scrollTo(0, 0);
@@ -164,7 +172,9 @@ async function submit(state, actions, { parts, drafts, texts, editing }) {
     actions.say('');
     parts.problem.textContent =
       err instanceof ApiError && err.status === 422
-        ? `This check-in could not be saved: ${Object.values(err.fields).flat().join(' ') || err.message}`
+        ? t('This check-in could not be saved: {reason}', {
+            reason: Object.values(err.fields).flat().join(' ') || err.message,
+          })
         : describeError(err);
     parts.problem.hidden = false;
   } finally {

@@ -7,6 +7,7 @@ import { NetworkError } from '../../api.js';
 import { h, clear, focusQuietly } from '../../dom.js';
 import { loadDueForm } from '../../gad7.js';
 import { localDate, formatDate } from '../../dates.js';
+import { t } from '../../i18n.js';
 import { pendingPanel } from '../../pending.js';
 import { todaysCheckIn } from './entries.js';
 import { showDone, crisisBox } from './done.js';
@@ -29,7 +30,7 @@ export async function render(ctx) {
     h(
       'section',
       { class: 'page' },
-      h('h1', {}, "Today's check-in"),
+      h('h1', {}, t("Today's check-in")),
       crisis,
       h('p', { class: 'lead' }, formatDate(state.today, { weekday: true })),
       status,
@@ -77,7 +78,8 @@ function offlineNotice() {
   return h(
     'p',
     { class: 'notice' },
-    'The check-in questions need a connection the first time this phone opens them. ' +
-      'Please open Afterglow once when you are online; after that it works offline too.',
+    t(
+      'The check-in questions need a connection the first time this phone opens them. Please open Afterglow once when you are online; after that it works offline too.',
+    ),
   );
 }
