@@ -14,11 +14,13 @@ import {
   syncPush,
 } from './push.js';
 
-const reason = () =>
-  t(
+function reason() {
+  const words = t('Time for your daily check-in'); // the notification's words, as the server sends them
+  return t(
     'A notification is the quietest way to be reminded. It only says "{words}", never anything about your health. Without notifications, the reminder comes by email.',
-    { words: t('Time for your daily check-in') },
+    { words },
   );
+}
 
 export async function pushPanel(slot, user, say) {
   const again = () => pushPanel(slot, user, say);

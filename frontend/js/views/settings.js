@@ -173,7 +173,12 @@ function settingsForm(s, actions) {
       label: t('Email reminders'),
       name: 'email_reminders',
       checked: s.email_reminders,
-      description: ` ${t('Send the reminder by email when notifications are not set up on any of your devices. With notifications on, no email is sent.')}`,
+      description: [
+        ' ', // the label and its description read as two sentences
+        t(
+          'Send the reminder by email when notifications are not set up on any of your devices. With notifications on, no email is sent.',
+        ),
+      ].join(''),
     }),
     mailNotice: h(
       'p',
