@@ -26,7 +26,7 @@ export function chartFigure({ title, summary, spec, key, extraRows = [], pickHin
     host,
     readout,
     chartKey(key),
-    rows.length ? scoreTable(title, rows) : null,
+    rows.length ? scoreTable(title, rows, spec.bands) : null,
   );
   // The one state object: the drawing's handle once it is there, and whether the figure was let go.
   const state = { handle: null, disposed: false };
@@ -40,7 +40,13 @@ export function chartFigure({ title, summary, spec, key, extraRows = [], pickHin
   };
 }
 
-function scoreTable(title, rows) {
+// A day's range in the bands' own words (the API's, in the reader's language), not its code.
+function bandName(bands, row) {
+  if (!row.severity) return '';
+  return bands.find((b) => row.score >= b.from && row.score <= b.to)?.name || row.severity;
+}
+
+function scoreTable(title, rows, bands) {
   return h(
     'details',
     { class: 'chart-data' },
@@ -75,7 +81,7 @@ function scoreTable(title, rows) {
                 ? t('{score} ({label})', { score: formatNumber(d.score), label: d.label })
                 : formatNumber(d.score),
             ),
-            h('td', {}, d.severity || ''),
+            h('td', {}, bandName(bands, d)),
           ),
         ),
       ),
