@@ -1,4 +1,5 @@
 // The HTTP API (docs/api.md): JSON, a session cookie, and X-CSRF-Token on every unsafe request.
+import { t, tn } from './i18n.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const USER_CACHE = 'afterglow:user';
@@ -12,7 +13,7 @@ export const session = {
 export class ApiError extends Error {
   constructor(status, body, retryAfter) {
     const err = body?.error ? body.error : {};
-    super(err.message || `The server answered ${status}.`);
+    super(err.message || t('The server answered {status}.', { status }));
     this.name = 'ApiError';
     this.status = status;
     this.code = err.code || (status >= 500 ? 'internal_error' : 'error');
@@ -23,7 +24,7 @@ export class ApiError extends Error {
 
 export class NetworkError extends Error {
   constructor(cause) {
-    super('No connection to the server.');
+    super(t('No connection to the server.'));
     this.name = 'NetworkError';
     this.cause = cause;
   }
@@ -177,17 +178,22 @@ export async function logout() {
 /** A sentence for a person, from any error. */
 export function describeError(err) {
   if (err instanceof NetworkError)
-    return 'You seem to be offline. Please try again when you have a connection.';
+    return t('You seem to be offline. Please try again when you have a connection.');
   if (err instanceof ApiError) {
     if (err.code === 'rate_limited') {
-      const wait = err.retryAfter ? ` Please wait about ${Math.ceil(err.retryAfter / 60)} minute(s).` : '';
-      return `Too many attempts.${wait}`;
+      if (!err.retryAfter) return t('Too many attempts.');
+      const minutes = Math.ceil(err.retryAfter / 60);
+      return tn(
+        'Too many attempts. Please wait about {n} minute.',
+        'Too many attempts. Please wait about {n} minutes.',
+        minutes,
+      );
     }
     if (err.status === 503 && err.code === 'service_unavailable' && err.retryAfter) return err.message; // written for people: "Many people are logging in at once…"
-    if (err.status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
+    if (err.status >= 500) return t('Something went wrong on our side. Please try again in a moment.');
     const fields = Object.values(err.fields).flat();
     if (err.status === 422 && fields.length) return fields.join(' '); // what to change, not just "not valid"
     return err.message;
   }
-  return 'Something went wrong. Please try again.';
+  return t('Something went wrong. Please try again.');
 }

@@ -2,7 +2,8 @@
 // the standard GAD-7 as its own series of points. The bands come with the check-in
 // form (the API's texts). Loaded with import() only on screens that show it; uPlot draws.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
-import { dayNumber, fromDayNumber } from './dates.js';
+import { dayNumber, fromDayNumber, formatDate } from './dates.js';
+import { t } from './i18n.js';
 
 let cssLoaded = null;
 function loadCss() {
@@ -46,8 +47,8 @@ function colours() {
   };
 }
 
-const dayFormat = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', day: 'numeric', month: 'short' });
-const label = (n) => dayFormat.format(new Date(n * 86400000));
+// The axis's days in the language shown ("3 Dec", "3 dic"), as everywhere else.
+const label = (n) => formatDate(fromDayNumber(n));
 
 /**
  * host: an empty element. spec: {from, to (local dates), days: [{date, score}],
@@ -148,14 +149,14 @@ function chartSeries(c) {
   return [
     {},
     {
-      label: 'Score',
+      label: t('Score'),
       stroke: c.line,
       width: 2,
       spanGaps: true,
       points: { show: true, size: 7, width: 2, stroke: c.line, fill: c.point },
     },
     {
-      label: 'Standard GAD-7',
+      label: t('Standard GAD-7'),
       stroke: c.standard,
       paths: () => null,
       points: { show: true, size: 13, width: 3, stroke: c.standard, fill: c.point },

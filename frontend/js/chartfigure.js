@@ -2,12 +2,13 @@
 // and the numbers as a table. The drawing library is loaded only now.
 import { h } from './dom.js';
 import { formatDate } from './dates.js';
+import { t, tn, formatNumber } from './i18n.js';
 
 export function chartFigure({ title, summary, spec, key, extraRows = [], pickHint = null }) {
   const host = h(
     'div',
     { class: 'chart-host', role: 'img', 'aria-label': summary },
-    h('p', { class: 'chart-loading' }, 'Loading the chart…'),
+    h('p', { class: 'chart-loading' }, t('Loading the chart…')),
   );
   const rows = [...spec.days.filter((d) => d.score != null), ...extraRows]
     .sort((a, b) => a.date.localeCompare(b.date) || (a.label ? 1 : -1))
@@ -16,7 +17,7 @@ export function chartFigure({ title, summary, spec, key, extraRows = [], pickHin
   const readout = h(
     'p',
     { class: 'chart-readout', 'aria-hidden': 'true' },
-    pickHint || 'Point at or tap the chart to see one day.',
+    pickHint || t('Point at or tap the chart to see one day.'),
   );
   const figure = h(
     'figure',
@@ -25,7 +26,7 @@ export function chartFigure({ title, summary, spec, key, extraRows = [], pickHin
     host,
     readout,
     chartKey(key),
-    rows.length ? scoreTable(title, rows) : null,
+    rows.length ? scoreTable(title, rows, spec.bands) : null,
   );
   // The one state object: the drawing's handle once it is there, and whether the figure was let go.
   const state = { handle: null, disposed: false };
@@ -39,24 +40,30 @@ export function chartFigure({ title, summary, spec, key, extraRows = [], pickHin
   };
 }
 
-function scoreTable(title, rows) {
+// A day's range in the bands' own words (the API's, in the reader's language), not its code.
+function bandName(bands, row) {
+  if (!row.severity) return '';
+  return bands.find((b) => row.score >= b.from && row.score <= b.to)?.name || row.severity;
+}
+
+function scoreTable(title, rows, bands) {
   return h(
     'details',
     { class: 'chart-data' },
-    h('summary', {}, 'Show the scores as a list'),
+    h('summary', {}, t('Show the scores as a list')),
     h(
       'table',
       { class: 'compact' },
-      h('caption', { class: 'visually-hidden' }, `${title}: scores by day`),
+      h('caption', { class: 'visually-hidden' }, t('{title}: scores by day', { title })),
       h(
         'thead',
         {},
         h(
           'tr',
           {},
-          h('th', { scope: 'col' }, 'Day'),
-          h('th', { scope: 'col' }, 'Score'),
-          h('th', { scope: 'col' }, 'Range'),
+          h('th', { scope: 'col' }, t('Day')),
+          h('th', { scope: 'col' }, t('Score')),
+          h('th', { scope: 'col' }, t('Range')),
         ),
       ),
       h(
@@ -67,8 +74,14 @@ function scoreTable(title, rows) {
             'tr',
             {},
             h('th', { scope: 'row' }, formatDate(d.date, { weekday: true })),
-            h('td', {}, d.label ? `${d.score} (${d.label})` : String(d.score)),
-            h('td', {}, d.severity || ''),
+            h(
+              'td',
+              {},
+              d.label
+                ? t('{score} ({label})', { score: formatNumber(d.score), label: d.label })
+                : formatNumber(d.score),
+            ),
+            h('td', {}, bandName(bands, d)),
           ),
         ),
       ),
@@ -92,12 +105,17 @@ function hoverReadout(spec, readout) {
   return (point) => {
     if (!point) return;
     const day = formatDate(point.date, { weekday: true });
-    const session = sessionDays.has(point.date) ? ' · session day' : '';
+    const session = sessionDays.has(point.date);
     const band = spec.bands.find((b) => point.score >= b.from && point.score <= b.to);
-    readout.textContent =
-      point.score == null
-        ? `${day}: no check-in${session}`
-        : `${day}: ${point.score} (${band?.name})${session}`;
+    const score = point.score == null ? null : formatNumber(point.score);
+    if (score == null)
+      readout.textContent = session
+        ? t('{day}: no check-in · session day', { day })
+        : t('{day}: no check-in', { day });
+    else
+      readout.textContent = session
+        ? t('{day}: {score} ({band}) · session day', { day, score, band: band?.name })
+        : t('{day}: {score} ({band})', { day, score, band: band?.name });
   };
 }
 
@@ -118,7 +136,7 @@ function drawChart(state, host, spec) {
         h(
           'p',
           { class: 'chart-loading' },
-          'The chart could not be shown. It needs a connection the first time you open it.',
+          t('The chart could not be shown. It needs a connection the first time you open it.'),
         ),
       );
     });
@@ -126,12 +144,22 @@ function drawChart(state, host, spec) {
 
 export function summarise(days, from, to) {
   const scored = days.filter((d) => d.score != null);
-  if (!scored.length) return `No scores between ${formatDate(from)} and ${formatDate(to)}.`;
+  if (!scored.length)
+    return t('No scores between {from} and {to}.', { from: formatDate(from), to: formatDate(to) });
   const last = scored[scored.length - 1];
   const min = Math.min(...scored.map((d) => d.score));
   const max = Math.max(...scored.map((d) => d.score));
-  return (
-    `Daily scores from ${formatDate(from)} to ${formatDate(to)}: ${scored.length} days with a score, ` +
-    `lowest ${min}, highest ${max}, latest ${last.score} on ${formatDate(last.date)}.`
+  return tn(
+    'Daily scores from {from} to {to}: {n} day with a score, lowest {min}, highest {max}, latest {latest} on {day}.',
+    'Daily scores from {from} to {to}: {n} days with a score, lowest {min}, highest {max}, latest {latest} on {day}.',
+    scored.length,
+    {
+      from: formatDate(from),
+      to: formatDate(to),
+      min: formatNumber(min),
+      max: formatNumber(max),
+      latest: formatNumber(last.score),
+      day: formatDate(last.date),
+    },
   );
 }

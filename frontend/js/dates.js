@@ -1,5 +1,5 @@
 // Dates. A "local date" is YYYY-MM-DD in the patient's IANA time zone (docs/api.md, "Conventions").
-import { locale } from './i18n.js';
+import { locale, currentLanguage, t } from './i18n.js';
 
 export function deviceTimeZone() {
   try {
@@ -64,7 +64,9 @@ function zoneOrNull(timeZone) {
 /** The zone's short name at an instant: "MST", "CET", or "GMT+1" where the language has no name. */
 export function zoneAbbreviation(iso, timeZone) {
   const tz = zoneOrNull(timeZone) || deviceTimeZone();
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' }).formatToParts(
+  // English names the most zones in US English ("MST"); another language in its own locale.
+  const names = currentLanguage() === 'en' ? 'en-US' : locale();
+  const parts = new Intl.DateTimeFormat(names, { timeZone: tz, timeZoneName: 'short' }).formatToParts(
     new Date(iso),
   );
   return parts.find((p) => p.type === 'timeZoneName')?.value || tz;
@@ -88,7 +90,7 @@ export function formatDateTime(iso, timeZone, { viewerZone = null, timeOnly = fa
   const opts = timeOnly ? TIME : DATE_TIME;
   const text = `${formatIn(iso, timeZone, opts)} ${zoneAbbreviation(iso, timeZone)}`;
   const viewer = viewerTime(iso, timeZone, viewerZone, opts);
-  return viewer ? `${text} (${viewer} your time)` : text;
+  return viewer ? t('{time} ({viewer} your time)', { time: text, viewer }) : text;
 }
 
 export function formatTime(iso, timeZone, options = {}) {
@@ -109,7 +111,16 @@ function wallTime(iso, timeZone) {
   return `${localDate(new Date(iso), timeZone)}T${toDateTimeLocalValue(new Date(iso), timeZone).slice(11)}`;
 }
 
-/** "today", "yesterday", "3 days ago", "in 2 days" relative to a local date. */
+/** A wall-clock time "HH:MM" (a reminder's) as the language writes it: "20:00", "8:00 PM". */
+export function formatClock(hhmm) {
+  const [hours, minutes] = String(hhmm).split(':').map(Number);
+  if (Number.isNaN(hours) || Number.isNaN(minutes)) return String(hhmm || '');
+  return new Intl.DateTimeFormat(locale(), { ...TIME, timeZone: 'UTC' }).format(
+    Date.UTC(1970, 0, 1, hours, minutes),
+  );
+}
+
+/** "today", "yesterday", "3 days ago", "in 2 days" relative to a local date, in the language shown. */
 export function relativeDay(dateStr, today) {
   if (!dateStr) return '';
   const diff = daysBetween(today, dateStr);

@@ -2,14 +2,13 @@
 // A text box with a <datalist>: the browser filters it as the patient types.
 import { h, uid, field } from './dom.js';
 import { deviceTimeZone, timeZones, isValidTimeZone } from './dates.js';
+import { t, locale } from './i18n.js';
 
 export function timeNow(zone, at = new Date()) {
-  return new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: 'numeric', minute: '2-digit' }).format(
-    at,
-  );
+  return new Intl.DateTimeFormat(locale(), { timeZone: zone, hour: 'numeric', minute: '2-digit' }).format(at);
 }
 
-export function zonePicker({ value, label = 'Time zone' }) {
+export function zonePicker({ value, label = t('Time zone') }) {
   const device = deviceTimeZone();
   const zones = timeZones();
   for (const z of [value, device, 'UTC']) if (z && !zones.includes(z)) zones.unshift(z);
@@ -18,7 +17,12 @@ export function zonePicker({ value, label = 'Time zone' }) {
   const list = h(
     'datalist',
     { id: listId },
-    zones.map((z) => h('option', { value: z, label: `${z.replaceAll('_', ' ')}, now ${timeNow(z, now)}` })),
+    zones.map((z) =>
+      h('option', {
+        value: z,
+        label: t('{zone}, now {time}', { zone: z.replaceAll('_', ' '), time: timeNow(z, now) }),
+      }),
+    ),
   );
   // The hint changes as the patient types; `field` gives it its place and id.
   const { wrap, input, hint, setError } = field({
@@ -33,7 +37,7 @@ export function zonePicker({ value, label = 'Time zone' }) {
   const useDevice = h(
     'button',
     { type: 'button', class: 'secondary' },
-    `Use this device's zone (${device.replaceAll('_', ' ')})`,
+    t("Use this device's zone ({zone})", { zone: device.replaceAll('_', ' ') }),
   );
   const useDeviceRow = h('div', { class: 'use-device' }, useDevice);
 
@@ -41,8 +45,8 @@ export function zonePicker({ value, label = 'Time zone' }) {
     const z = input.value.trim();
     hint.textContent =
       zones.includes(z) && isValidTimeZone(z)
-        ? `Local time there now: ${timeNow(z)}. Type a city or region to search the list.`
-        : 'Type a city or region, then choose it from the list.';
+        ? t('Local time there now: {time}. Type a city or region to search the list.', { time: timeNow(z) })
+        : t('Type a city or region, then choose it from the list.');
     useDeviceRow.hidden = z === device;
   };
   input.addEventListener('input', () => {
@@ -64,7 +68,7 @@ export function zonePicker({ value, label = 'Time zone' }) {
     read() {
       const z = input.value.trim();
       if (zones.includes(z) && isValidTimeZone(z)) return z;
-      setError('Please choose a time zone from the list, for example Europe/Berlin.');
+      setError(t('Please choose a time zone from the list, for example Europe/Berlin.'));
       input.focus();
       return null;
     },

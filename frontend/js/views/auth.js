@@ -4,6 +4,7 @@
 import { login, register, post, ApiError, describeError } from '../api.js';
 import { h, field, focusQuietly } from '../dom.js';
 import { deviceTimeZone } from '../dates.js';
+import { t } from '../i18n.js';
 
 function formError() {
   return h('p', { class: 'form-error', role: 'alert', hidden: true });
@@ -15,7 +16,7 @@ function waitNotice() {
   return {
     el,
     show: () => {
-      el.textContent = 'The diary is busy right now. Trying again for you in a moment…';
+      el.textContent = t('The diary is busy right now. Trying again for you in a moment…');
       el.hidden = false;
     },
     hide: () => {
@@ -34,7 +35,7 @@ export function renderLogin(ctx) {
     fields: loginFields(),
     error: formError(),
     waiting: waitNotice(),
-    submit: h('button', { type: 'submit', class: 'primary wide' }, 'Log in'),
+    submit: h('button', { type: 'submit', class: 'primary wide' }, t('Log in')),
   };
   const { email, password, otp } = state.fields;
   const form = h(
@@ -56,17 +57,17 @@ export function renderLogin(ctx) {
     h(
       'section',
       { class: 'narrow' },
-      h('h1', {}, 'Log in'),
+      h('h1', {}, t('Log in')),
       ctx.flash ? h('p', { class: 'calm' }, ctx.flash) : null,
-      h('p', { class: 'lead' }, 'Afterglow is a short daily diary between your treatment sessions.'),
+      h('p', { class: 'lead' }, t('Afterglow is a short daily diary between your treatment sessions.')),
       form,
-      h('ul', { class: 'link-list' }, h('li', {}, h('a', { href: '#/forgot' }, 'Forgot your password?'))),
+      h('ul', { class: 'link-list' }, h('li', {}, h('a', { href: '#/forgot' }, t('Forgot your password?')))),
       h(
         'p',
         { class: 'aside' },
-        'Got an invite from your clinic? ',
-        h('a', { href: '#/join' }, 'Create your account'),
-        '.',
+        t('Got an invite from your clinic?'),
+        ' ',
+        h('a', { href: '#/join' }, t('Create your account')),
       ),
     ),
   );
@@ -75,26 +76,26 @@ export function renderLogin(ctx) {
 function loginFields() {
   const fields = {
     email: field({
-      label: 'Email',
+      label: t('Email'),
       name: 'email',
       type: 'email',
       autocomplete: 'username',
       required: true,
     }),
     password: field({
-      label: 'Password',
+      label: t('Password'),
       name: 'password',
       type: 'password',
       autocomplete: 'current-password',
       required: true,
     }),
     otp: field({
-      label: 'One-time code',
+      label: t('One-time code'),
       name: 'otp',
       type: 'text',
       inputmode: 'numeric',
       autocomplete: 'one-time-code',
-      hint: 'The 6-digit code from your authenticator app.',
+      hint: t('The 6-digit code from your authenticator app.'),
     }),
   };
   fields.otp.wrap.hidden = true;
@@ -108,11 +109,11 @@ async function logIn(state, ctx) {
   password.setError(null);
   otp.setError(null);
   if (!email.input.value.trim()) {
-    email.setError('Please enter your email address.');
+    email.setError(t('Please enter your email address.'));
     return email.input.focus();
   }
   if (!password.input.value) {
-    password.setError('Please enter your password.');
+    password.setError(t('Please enter your password.'));
     return password.input.focus();
   }
   state.submit.disabled = true;
@@ -139,14 +140,14 @@ function showLoginProblem(state, err) {
     const wasHidden = otp.wrap.hidden;
     otp.wrap.hidden = false;
     if (!wasHidden)
-      otp.setError('That code did not work. Codes change every 30 seconds; please try the current one.');
+      otp.setError(t('That code did not work. Codes change every 30 seconds; please try the current one.'));
     otp.input.focus();
   } else if (err instanceof ApiError && err.code === 'invalid_credentials') {
     showFormError(
       state.error,
       otp.wrap.hidden
-        ? 'That email and password do not match an account. Please check them and try again.'
-        : 'That did not work. Please check your password and the one-time code.',
+        ? t('That email and password do not match an account. Please check them and try again.')
+        : t('That did not work. Please check your password and the one-time code.'),
     );
   } else {
     showFormError(state.error, describeError(err));
@@ -164,13 +165,17 @@ export function renderJoin(ctx) {
     fields: joinFields(ctx.query),
     error: formError(),
     waiting: waitNotice(),
-    submit: h('button', { type: 'submit', class: 'primary wide' }, 'Create account'),
+    submit: h('button', { type: 'submit', class: 'primary wide' }, t('Create account')),
   };
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
     Object.values(state.fields).map((f) => f.wrap),
-    h('p', { class: 'hint' }, `Your time zone: ${state.timezone}. You can change it later in Settings.`),
+    h(
+      'p',
+      { class: 'hint' },
+      t('Your time zone: {zone}. You can change it later in Settings.', { zone: state.timezone }),
+    ),
     state.error,
     state.waiting.el,
     state.submit,
@@ -187,14 +192,22 @@ export function renderJoin(ctx) {
     h(
       'section',
       { class: 'narrow' },
-      h('h1', {}, 'Create your account'),
+      h('h1', {}, t('Create your account')),
       h(
         'p',
         { class: 'lead' },
-        'Your clinic invited you to keep a short daily diary between sessions. Only your care team can see it.',
+        t(
+          'Your clinic invited you to keep a short daily diary between sessions. Only your care team can see it.',
+        ),
       ),
       form,
-      h('p', { class: 'aside' }, 'Already have an account? ', h('a', { href: '#/login' }, 'Log in'), '.'),
+      h(
+        'p',
+        { class: 'aside' },
+        t('Already have an account?'),
+        ' ',
+        h('a', { href: '#/login' }, t('Log in')),
+      ),
     ),
   );
 }
@@ -203,9 +216,15 @@ function alreadyLoggedIn(user) {
   return h(
     'section',
     { class: 'narrow' },
-    h('h1', {}, 'Create your account'),
-    h('p', {}, `You are logged in as ${user.name}. To use this invite for a new account, log out first.`),
-    h('p', {}, h('a', { href: user.role === 'provider' ? '#/patients' : '#/checkin' }, 'Go to the app')),
+    h('h1', {}, t('Create your account')),
+    h(
+      'p',
+      {},
+      t('You are logged in as {name}. To use this invite for a new account, log out first.', {
+        name: user.name,
+      }),
+    ),
+    h('p', {}, h('a', { href: user.role === 'provider' ? '#/patients' : '#/checkin' }, t('Go to the app'))),
   );
 }
 
@@ -232,7 +251,7 @@ async function prefill({ fields }) {
     }
     if (found.email) {
       email.input.value = found.email;
-      email.hint.textContent = 'The invite is for this email address.';
+      email.hint.textContent = t('The invite is for this email address.');
     }
   } catch (err) {
     if (err instanceof ApiError && err.fields?.invite_code) code.setError(err.fields.invite_code.join(' '));
@@ -244,29 +263,29 @@ function joinFields(query) {
   const code = (query.get('code') || '').trim();
   const fields = {
     invite_code: field({
-      label: 'Invite code',
+      label: t('Invite code'),
       name: 'invite_code',
       value: code,
       autocomplete: 'off',
       required: true,
-      hint: code ? 'Filled in from your invite link.' : 'You find it in the invite from your clinic.',
+      hint: code ? t('Filled in from your invite link.') : t('You find it in the invite from your clinic.'),
     }),
-    name: field({ label: 'Name', name: 'name', autocomplete: 'name', required: true }),
+    name: field({ label: t('Name'), name: 'name', autocomplete: 'name', required: true }),
     email: field({
-      label: 'Email',
+      label: t('Email'),
       name: 'email',
       type: 'email',
       autocomplete: 'email',
       required: true,
-      hint: 'Filled in from your invite once the code is entered, where it has one.',
+      hint: t('Filled in from your invite once the code is entered, where it has one.'),
     }),
     password: field({
-      label: 'Password',
+      label: t('Password'),
       name: 'password',
       type: 'password',
       autocomplete: 'new-password',
       required: true,
-      hint: 'At least 12 characters. A few words you will remember work well.',
+      hint: t('At least 12 characters. A few words you will remember work well.'),
     }),
   };
   fields.name.input.addEventListener('input', () => {
@@ -277,12 +296,12 @@ function joinFields(query) {
   return fields;
 }
 
-const MISSING = {
-  invite_code: 'Please enter your invite code.',
-  name: 'Please enter your name.',
-  email: 'Please enter your email address.',
-  password: 'Please choose a password.',
-};
+const missing = () => ({
+  invite_code: t('Please enter your invite code.'),
+  name: t('Please enter your name.'),
+  email: t('Please enter your email address.'),
+  password: t('Please choose a password.'),
+});
 
 async function join(state, ctx) {
   const { fields } = state;
@@ -308,14 +327,14 @@ async function join(state, ctx) {
 // Marks what is missing or too short; returns the first field to fix, or null.
 function checkJoin(fields, body) {
   let first = null;
-  for (const [k, msg] of Object.entries(MISSING)) {
+  for (const [k, msg] of Object.entries(missing())) {
     if (!body[k]) {
       fields[k].setError(msg);
       first = first || fields[k];
     }
   }
   if (!first && body.password.length < 12) {
-    fields.password.setError('Please use at least 12 characters.');
+    fields.password.setError(t('Please use at least 12 characters.'));
     first = fields.password;
   }
   return first;
@@ -323,7 +342,7 @@ function checkJoin(fields, body) {
 
 function showJoinProblem({ fields, error }, err) {
   if (err instanceof ApiError && err.status === 409) {
-    fields.email.setError('An account with this email already exists. You can log in instead.');
+    fields.email.setError(t('An account with this email already exists. You can log in instead.'));
     fields.email.input.focus();
   } else if (err instanceof ApiError && err.status === 422 && Object.keys(err.fields).length) {
     let focus = null;

@@ -10,6 +10,7 @@ import { chartFigure, summarise } from '../chartfigure.js';
 import { pendingPanel } from '../pending.js';
 import * as outbox from '../outbox.js';
 import { flushOutbox } from '../sync.js';
+import { t, tn, formatNumber, locale } from '../i18n.js';
 
 const RANGES = [30, 90];
 
@@ -59,17 +60,22 @@ export async function render(ctx) {
     h(
       'section',
       { class: 'page' },
-      h('h1', {}, 'History'),
+      h('h1', {}, t('History')),
       h(
         'p',
         { class: 'lead' },
-        `Your daily scores, lower is calmer. ${daily.guide} Check-ins from the last ${state.backfillDays} days can still be changed or deleted.`,
+        tn(
+          'Your daily scores, lower is calmer. {guide} Check-ins from the last day can still be changed or deleted.',
+          'Your daily scores, lower is calmer. {guide} Check-ins from the last {n} days can still be changed or deleted.',
+          state.backfillDays,
+          { guide: daily.guide },
+        ),
       ),
       status,
       pending.element,
       ranges.element,
       slots.chart,
-      h('h2', {}, 'Check-ins'),
+      h('h2', {}, t('Check-ins')),
       slots.list,
     ),
   );
@@ -112,7 +118,7 @@ async function loadHistory(state, actions, slots, rangeDays) {
         'p',
         { class: 'notice' },
         err instanceof NetworkError
-          ? 'You are offline. Your history will appear here when you are back online.'
+          ? t('You are offline. Your history will appear here when you are back online.')
           : describeError(err),
       ),
     );
@@ -162,12 +168,12 @@ function historyChart(state, { from, rangeDays, entries, treatments }) {
   const standardDays = entries
     .filter((e) => e.instrument === 'gad7')
     .map((e) => ({ date: e.local_date, score: e.total }));
-  const sessions = treatments.map((t) => ({ date: t.local_date, planned: t.status === 'planned' }));
+  const sessions = treatments.map((done) => ({ date: done.local_date, planned: done.status === 'planned' }));
   const inRange = sessions.filter((s) => s.date >= from && s.date <= today);
   const hasDone = inRange.some((s) => !s.planned);
   const hasPlanned = inRange.some((s) => s.planned);
   return chartFigure({
-    title: `Your daily scores, last ${rangeDays} days`,
+    title: tn('Your daily scores, last {n} day', 'Your daily scores, last {n} days', rangeDays),
     summary: summarise(days, from, today),
     spec: {
       from,
@@ -178,13 +184,13 @@ function historyChart(state, { from, rangeDays, entries, treatments }) {
       bands: daily.bands,
       maxScore: daily.max_total,
     },
-    extraRows: standardDays.map((d) => ({ ...d, label: 'two-week check' })),
+    extraRows: standardDays.map((d) => ({ ...d, label: t('two-week check') })),
     key: [
-      ['score', 'Your score for the day (0 to 21)'],
-      standardDays.length ? ['standard', 'Your two-week check (standard GAD-7)'] : null,
-      hasDone ? ['session', 'A treatment session'] : null,
-      hasPlanned ? ['planned', 'A planned session'] : null,
-      ['bands', 'Shaded: minimal, mild, moderate, severe'],
+      ['score', t('Your score for the day (0 to 21)')],
+      standardDays.length ? ['standard', t('Your two-week check (standard GAD-7)')] : null,
+      hasDone ? ['session', t('A treatment session')] : null,
+      hasPlanned ? ['planned', t('A planned session')] : null,
+      ['bands', t('Shaded: minimal, mild, moderate, severe')],
     ].filter(Boolean),
   });
 }
@@ -197,9 +203,9 @@ function renderList(state, actions, slot, entries) {
       h(
         'p',
         {},
-        'No check-ins in this period yet. ',
-        h('a', { href: '#/checkin' }, "Go to today's check-in"),
-        '.',
+        t('No check-ins in this period yet.'),
+        ' ',
+        h('a', { href: '#/checkin' }, t("Go to today's check-in")),
       ),
     );
     return;
@@ -214,14 +220,30 @@ function renderList(state, actions, slot, entries) {
         h(
           'li',
           { class: 'window-note' },
-          `Check-ins older than ${state.backfillDays} days are kept as your care team has seen them. ` +
-            'If one needs to change, please ask your care team.',
+          tn(
+            'Check-ins older than {n} day are kept as your care team has seen them. If one needs to change, please ask your care team.',
+            'Check-ins older than {n} days are kept as your care team has seen them. If one needs to change, please ask your care team.',
+            state.backfillDays,
+          ),
         ),
       );
     }
     list.append(h('li', {}, entryCard(state, actions, entry)));
   }
   slot.append(list);
+}
+
+/** A check-in's day and time: "Thu, 3 Dec, 10:00 MST". */
+function whenOf(state, entry) {
+  return t('{day}, {time}', {
+    day: formatDate(entry.local_date, { weekday: true }),
+    time: formatTime(entry.recorded_at, state.user.timezone),
+  });
+}
+
+/** "a, b and c" as the language joins a list. */
+function listOf(items) {
+  return new Intl.ListFormat(locale(), { type: 'unit' }).format(items);
 }
 
 const textsOf = (state, entry) => (entry.instrument === 'gad7' ? state.standard : state.daily);
@@ -247,25 +269,39 @@ function showEntry(state, actions, card) {
     h(
       'h3',
       { id: headingId },
-      `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, state.user.timezone)}` +
-        (entry.instrument === 'gad7' ? ' (two-week check)' : ''),
+      entry.instrument === 'gad7'
+        ? t('{when} (two-week check)', { when: whenOf(state, entry) })
+        : whenOf(state, entry),
     ),
     h(
       'p',
       { class: 'score-line' },
-      h('strong', {}, `Score ${entry.total} out of ${texts.max_total}`),
+      h(
+        'strong',
+        {},
+        t('Score {score} out of {max}', {
+          score: formatNumber(entry.total),
+          max: formatNumber(texts.max_total),
+        }),
+      ),
       ` · ${bandOf(texts, entry.total).label}`,
     ),
     h(
       'details',
       {},
-      h('summary', {}, 'Your answers'),
+      h('summary', {}, t('Your answers')),
       h('p', { class: 'hint' }, texts.stem),
       answerList(texts, entry),
     ),
     entry.note ? h('p', { class: 'note' }, entry.note) : null,
     entry.side_effects?.length
-      ? h('p', {}, `Side effects: ${entry.side_effects.map((s) => state.sideEffectLabel[s] || s).join(', ')}`)
+      ? h(
+          'p',
+          {},
+          t('Side effects: {list}', {
+            list: listOf(entry.side_effects.map((s) => state.sideEffectLabel[s] || s)),
+          }),
+        )
       : null,
   ]);
   if (entry.waiting) {
@@ -274,8 +310,8 @@ function showEntry(state, actions, card) {
         'p',
         { class: 'waiting' },
         entry.waiting === 'delete'
-          ? 'Saved on this device: it will be deleted when you are back online.'
-          : 'Your change is saved on this device and will be sent when you are online.',
+          ? t('Saved on this device: it will be deleted when you are back online.')
+          : t('Your change is saved on this device and will be sent when you are online.'),
       ),
     );
   }
@@ -283,13 +319,13 @@ function showEntry(state, actions, card) {
   const change = h(
     'button',
     { type: 'button', class: 'secondary', 'aria-describedby': headingId },
-    'Change this check-in',
+    t('Change this check-in'),
   );
   change.addEventListener('click', () => edit());
   const remove = h(
     'button',
     { type: 'button', class: 'quiet', 'aria-describedby': headingId },
-    'Delete this check-in',
+    t('Delete this check-in'),
   );
   remove.addEventListener('click', () => confirmDelete(state, actions, card, remove));
   element.append(h('div', { class: 'actions' }, change, remove));
@@ -304,15 +340,20 @@ function editEntry(state, actions, card) {
   const form = h('form', { class: 'checkin', novalidate: true });
   const entryForm = buildEntryForm(form, textsOf(state, entry), entry);
   const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+  const cancel = h('button', { type: 'button', class: 'secondary' }, t('Cancel'));
   form.append(
     problem,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save changes'), cancel),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, t('Save changes')),
+      cancel,
+    ),
   );
   const title = h(
     'h3',
     { id: headingId },
-    `Change your check-in from ${formatTime(entry.recorded_at, state.user.timezone)}`,
+    t('Change your check-in from {time}', { time: formatTime(entry.recorded_at, state.user.timezone) }),
   );
   element.append(title, form);
   focusQuietly(title);
@@ -334,7 +375,7 @@ function editEntry(state, actions, card) {
 async function saveChanges(state, actions, card, entryForm, problem) {
   const values = entryForm.read();
   if (values.answers.includes(null)) {
-    problem.textContent = 'Please answer all seven questions.';
+    problem.textContent = t('Please answer all seven questions.');
     problem.hidden = false;
     return;
   }
@@ -359,8 +400,10 @@ async function saveChanges(state, actions, card, entryForm, problem) {
     const sentence = scoreSentence(textsOf(state, card.entry), card.entry.total);
     actions.say(
       queued
-        ? `Your changes are saved on this device and will be sent when you are online. ${sentence}`
-        : `Your changes are saved. ${sentence}`,
+        ? t('Your changes are saved on this device and will be sent when you are online. {score}', {
+            score: sentence,
+          })
+        : t('Your changes are saved. {score}', { score: sentence }),
     );
     if (!queued) actions.load();
   } catch (err) {
@@ -392,7 +435,7 @@ async function sendOrQueue(state, entry, kind, send, changes) {
 
 async function confirmDelete(state, actions, card, button) {
   const { entry } = card;
-  const when = `${formatDate(entry.local_date, { weekday: true })}, ${formatTime(entry.recorded_at, state.user.timezone)}`;
+  const when = whenOf(state, entry);
   if (!(await askToDelete(when))) {
     button.focus();
     return;
@@ -402,10 +445,10 @@ async function confirmDelete(state, actions, card, button) {
     if (queued) {
       card.entry.waiting = 'delete';
       card.show();
-      actions.say(`The check-in from ${when} will be deleted when you are back online.`);
+      actions.say(t('The check-in from {when} will be deleted when you are back online.', { when }));
       return;
     }
-    actions.say(`The check-in from ${when} is deleted.`);
+    actions.say(t('The check-in from {when} is deleted.', { when }));
     await actions.load();
   } catch (err) {
     actions.say(describeError(err));
@@ -414,11 +457,14 @@ async function confirmDelete(state, actions, card, button) {
 
 function askToDelete(when) {
   return confirmDialog({
-    title: 'Delete this check-in?',
-    text: `The check-in from ${when} will be removed from your diary and your care team's view. This cannot be undone.`,
+    title: t('Delete this check-in?'),
+    text: t(
+      "The check-in from {when} will be removed from your diary and your care team's view. This cannot be undone.",
+      { when },
+    ),
     choices: [
-      { value: 'keep', label: 'Keep it' },
-      { value: 'delete', label: 'Delete', primary: true },
+      { value: 'keep', label: t('Keep it') },
+      { value: 'delete', label: t('Delete'), primary: true },
     ],
     confirm: 'delete',
   });

@@ -3,8 +3,9 @@
 // import() where needed: nobody needs it to open the app (docs/api.md, "Password reset").
 import { post, loadSession, ApiError, describeError } from '../api.js';
 import { h, clear, field, focusQuietly } from '../dom.js';
+import { t } from '../i18n.js';
 
-const PASSWORD_HINT = 'At least 12 characters. A few words you will remember work well.';
+const passwordHint = () => t('At least 12 characters. A few words you will remember work well.');
 
 function formError() {
   return h('p', { class: 'form-error', role: 'alert', hidden: true });
@@ -24,15 +25,21 @@ function links(...pairs) {
   );
 }
 
-const BACK_TO_LOGIN = ['#/login', 'Back to log in'];
+const backToLogin = () => ['#/login', t('Back to log in')];
 
 // ---- asking for a link ------------------------------------------------------------
 
 export function renderForgot(ctx) {
   const state = {
-    email: field({ label: 'Email', name: 'email', type: 'email', autocomplete: 'username', required: true }),
+    email: field({
+      label: t('Email'),
+      name: 'email',
+      type: 'email',
+      autocomplete: 'username',
+      required: true,
+    }),
     error: formError(),
-    submit: h('button', { type: 'submit', class: 'primary wide' }, 'Send reset link'),
+    submit: h('button', { type: 'submit', class: 'primary wide' }, t('Send reset link')),
     slot: h('div', {}),
   };
   const form = h('form', { class: 'stack', novalidate: true }, state.email.wrap, state.error, state.submit);
@@ -44,12 +51,18 @@ export function renderForgot(ctx) {
     h(
       'p',
       { class: 'lead' },
-      'Enter the email you log in with. We will send you a link to choose a new password.',
+      t('Enter the email you log in with. We will send you a link to choose a new password.'),
     ),
     form,
   );
   ctx.main.append(
-    h('section', { class: 'narrow' }, h('h1', {}, 'Reset your password'), state.slot, links(BACK_TO_LOGIN)),
+    h(
+      'section',
+      { class: 'narrow' },
+      h('h1', {}, t('Reset your password')),
+      state.slot,
+      links(backToLogin()),
+    ),
   );
 }
 
@@ -58,7 +71,7 @@ async function askForLink(state) {
   state.email.setError(null);
   showFormError(state.error, '');
   if (!email) {
-    state.email.setError('Please enter your email address.');
+    state.email.setError(t('Please enter your email address.'));
     return state.email.input.focus();
   }
   state.submit.disabled = true;
@@ -66,7 +79,8 @@ async function askForLink(state) {
     await post('/api/v1/auth/password-reset', { email });
     linkSent(state, email);
   } catch (err) {
-    if (err instanceof ApiError && err.fields?.email) state.email.setError('Please check the email address.');
+    if (err instanceof ApiError && err.fields?.email)
+      state.email.setError(t('Please check the email address.'));
     else showFormError(state.error, describeError(err));
     state.submit.disabled = false;
   }
@@ -74,19 +88,21 @@ async function askForLink(state) {
 
 // The same words whether or not the email has an account: the server does not say either.
 function linkSent(state, email) {
-  const title = h('h2', { tabindex: '-1' }, 'Check your email');
+  const title = h('h2', { tabindex: '-1' }, t('Check your email'));
   clear(state.slot).append(
     title,
     h(
       'p',
       {},
-      `If ${email} belongs to an Afterglow account, an email with a link is on its way. ` +
-        'It can take a minute or two to arrive. The link works once, for 60 minutes.',
+      t(
+        'If {email} belongs to an Afterglow account, an email with a link is on its way. It can take a minute or two to arrive. The link works once, for 60 minutes.',
+        { email },
+      ),
     ),
     h(
       'p',
       { class: 'hint' },
-      'Nothing arrived? Look in your spam folder, or ask for a new link a little later.',
+      t('Nothing arrived? Look in your spam folder, or ask for a new link a little later.'),
     ),
   );
   focusQuietly(title);
@@ -107,10 +123,10 @@ function takeToken(query) {
 
 export function renderReset(ctx) {
   const token = takeToken(ctx.query);
-  const section = h('section', { class: 'narrow' }, h('h1', {}, 'Choose a new password'));
+  const section = h('section', { class: 'narrow' }, h('h1', {}, t('Choose a new password')));
   ctx.main.append(section);
   if (!token) {
-    section.append(...linkUnusable('This page needs the link from your email.'));
+    section.append(...linkUnusable(t('This page needs the link from your email.')));
     return;
   }
   const state = {
@@ -118,15 +134,15 @@ export function renderReset(ctx) {
     section,
     go: ctx.go,
     password: field({
-      label: 'New password',
+      label: t('New password'),
       name: 'password',
       type: 'password',
       autocomplete: 'new-password',
       required: true,
-      hint: PASSWORD_HINT,
+      hint: passwordHint(),
     }),
     error: formError(),
-    submit: h('button', { type: 'submit', class: 'primary wide' }, 'Save new password'),
+    submit: h('button', { type: 'submit', class: 'primary wide' }, t('Save new password')),
   };
   const form = h(
     'form',
@@ -143,7 +159,7 @@ export function renderReset(ctx) {
 }
 
 function linkUnusable(text) {
-  return [h('p', {}, text), links(['#/forgot', 'Ask for a new link'], BACK_TO_LOGIN)];
+  return [h('p', {}, text), links(['#/forgot', t('Ask for a new link')], backToLogin())];
 }
 
 async function setNewPassword(state) {
@@ -151,7 +167,7 @@ async function setNewPassword(state) {
   password.setError(null);
   showFormError(state.error, '');
   if (password.input.value.length < 12) {
-    password.setError('Please use at least 12 characters.');
+    password.setError(t('Please use at least 12 characters.'));
     return password.input.focus();
   }
   state.submit.disabled = true;
@@ -167,12 +183,12 @@ async function setNewPassword(state) {
 }
 
 function passwordSet({ section, go }) {
-  const done = h('p', { tabindex: '-1', role: 'status' }, 'Your new password is saved.');
+  const done = h('p', { tabindex: '-1', role: 'status' }, t('Your new password is saved.'));
   clear(section).append(
-    h('h1', {}, 'Password changed'),
+    h('h1', {}, t('Password changed')),
     done,
-    h('p', {}, 'You have been logged out everywhere. Please log in with your new password.'),
-    h('button', { type: 'button', class: 'primary wide', onclick: () => go('#/login') }, 'Log in'),
+    h('p', {}, t('You have been logged out everywhere. Please log in with your new password.')),
+    h('button', { type: 'button', class: 'primary wide', onclick: () => go('#/login') }, t('Log in')),
   );
   focusQuietly(done);
 }
@@ -181,9 +197,11 @@ function resetProblem(state, err) {
   if (err instanceof ApiError && err.code === 'invalid_token') {
     heldToken = null;
     clear(state.section).append(
-      h('h1', {}, 'Choose a new password'),
+      h('h1', {}, t('Choose a new password')),
       ...linkUnusable(
-        'This link cannot be used any more: it was used already, a newer one was sent, or it is more than an hour old.',
+        t(
+          'This link cannot be used any more: it was used already, a newer one was sent, or it is more than an hour old.',
+        ),
       ),
     );
   } else if (err instanceof ApiError && err.fields?.password) {
@@ -200,22 +218,22 @@ function resetProblem(state, err) {
 export function changePasswordForm(say) {
   const parts = {
     current: field({
-      label: 'Current password',
+      label: t('Current password'),
       name: 'current_password',
       type: 'password',
       autocomplete: 'current-password',
       required: true,
     }),
     next: field({
-      label: 'New password',
+      label: t('New password'),
       name: 'new_password',
       type: 'password',
       autocomplete: 'new-password',
       required: true,
-      hint: PASSWORD_HINT,
+      hint: passwordHint(),
     }),
     problem: formError(),
-    save: h('button', { type: 'submit', class: 'primary' }, 'Change password'),
+    save: h('button', { type: 'submit', class: 'primary' }, t('Change password')),
   };
   const form = h(
     'form',
@@ -234,11 +252,11 @@ export function changePasswordForm(say) {
 
 function checkChange({ current, next }) {
   if (!current.input.value) {
-    current.setError('Please enter your current password.');
+    current.setError(t('Please enter your current password.'));
     return current;
   }
   if (next.input.value.length < 12) {
-    next.setError('Please use at least 12 characters.');
+    next.setError(t('Please use at least 12 characters.'));
     return next;
   }
   return null;
@@ -260,7 +278,7 @@ async function changePassword(parts, say) {
     await loadSession(); // the session's CSRF token was replaced
     current.input.value = '';
     next.input.value = '';
-    say('Your password is changed. You stay logged in here; your other devices have been logged out.');
+    say(t('Your password is changed. You stay logged in here; your other devices have been logged out.'));
   } catch (err) {
     changeProblem(parts, err);
   } finally {
@@ -270,7 +288,7 @@ async function changePassword(parts, say) {
 
 function changeProblem({ current, next, problem }, err) {
   if (err instanceof ApiError && err.code === 'invalid_credentials') {
-    current.setError('That is not your current password.');
+    current.setError(t('That is not your current password.'));
     current.input.focus();
   } else if (err instanceof ApiError && err.fields?.new_password) {
     next.setError(err.fields.new_password.join(' '));

@@ -7,6 +7,7 @@ import { ROUTE_LABEL, HOME_ROUTES } from '../routes.js';
 import { loadForm, sideEffectLabels } from '../gad7.js';
 import { formatDateTime, toDateTimeLocalValue } from '../dates.js';
 import { sessionForm } from '../sessionform.js';
+import { t, formatNumber, locale } from '../i18n.js';
 
 export async function render(ctx) {
   const texts = await loadForm('daily');
@@ -37,20 +38,22 @@ function sessionsPage({ slots }, form) {
   return h(
     'section',
     { class: 'page' },
-    h('h1', {}, 'Sessions'),
+    h('h1', {}, t('Sessions')),
     slots.status,
-    h('h2', {}, 'Planned'),
+    h('h2', {}, t('Planned')),
     slots.upcoming,
-    h('h2', {}, 'Past sessions'),
+    h('h2', {}, t('Past sessions')),
     slots.past,
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'dose-title' },
-      h('h2', { id: 'dose-title' }, 'Record a dose you took yourself'),
+      h('h2', { id: 'dose-title' }, t('Record a dose you took yourself')),
       h(
         'p',
         { class: 'hint' },
-        'For a dose your clinic prescribed for home use. Sessions at the clinic are recorded by your care team.',
+        t(
+          'For a dose your clinic prescribed for home use. Sessions at the clinic are recorded by your care team.',
+        ),
       ),
       form,
     ),
@@ -60,16 +63,18 @@ function sessionsPage({ slots }, form) {
 function doseForm({ user, texts }, actions) {
   return sessionForm({
     url: '/api/v1/patients/me/treatments',
-    submitLabel: 'Save dose',
+    submitLabel: t('Save dose'),
     submitClass: 'primary wide',
     defaultRoute: 'intranasal',
     routes: HOME_ROUTES,
     defaultNow: true,
-    effectsLegend: 'Side effects you noticed (optional)',
+    effectsLegend: t('Side effects you noticed (optional)'),
     sideEffects: texts.side_effects,
     timeZone: user.timezone,
     onSaved: async (saved, fields) => {
-      actions.say(`Your dose on ${formatDateTime(saved.starts_at, user.timezone)} is saved.`);
+      actions.say(
+        t('Your dose on {when} is saved.', { when: formatDateTime(saved.starts_at, user.timezone) }),
+      );
       fields.parts.when.input.value = toDateTimeLocalValue(new Date(), user.timezone);
       actions.focusStatus();
       await actions.load();
@@ -86,24 +91,24 @@ async function load(state, actions) {
     if (!actions.isCurrent()) return;
     const text =
       err instanceof NetworkError
-        ? 'You are offline. Your sessions will show when you are back online.'
+        ? t('You are offline. Your sessions will show when you are back online.')
         : describeError(err);
     clear(upcoming).append(h('p', { class: 'notice' }, text));
     clear(past);
     return;
   }
   if (!actions.isCurrent()) return;
-  const planned = items.filter((t) => t.status === 'planned');
-  const done = items.filter((t) => t.status !== 'planned').reverse();
+  const planned = items.filter((item) => item.status === 'planned');
+  const done = items.filter((item) => item.status !== 'planned').reverse();
   clear(upcoming).append(
     sessionList(
       planned,
-      'No sessions planned yet. Your clinic adds them here when they are booked.',
+      t('No sessions planned yet. Your clinic adds them here when they are booked.'),
       state,
       actions,
     ),
   );
-  clear(past).append(sessionList(done, 'No sessions yet.', state, actions));
+  clear(past).append(sessionList(done, t('No sessions yet.'), state, actions));
 }
 
 function sessionList(sessions, empty, state, actions) {
@@ -111,46 +116,57 @@ function sessionList(sessions, empty, state, actions) {
   return h(
     'ul',
     { class: 'session-list' },
-    sessions.map((t) => h('li', {}, sessionCard(t, state, actions))),
+    sessions.map((dose) => h('li', {}, sessionCard(dose, state, actions))),
   );
 }
 
-function sessionCard(t, state, actions) {
-  const mine = t.recorded_by?.role === 'patient';
+function sessionCard(dose, state, actions) {
+  const mine = dose.recorded_by?.role === 'patient';
   return h(
     'article',
     { class: 'card session' },
-    h('h3', {}, formatDateTime(t.starts_at, state.user.timezone)),
+    h('h3', {}, formatDateTime(dose.starts_at, state.user.timezone)),
     h(
       'p',
       {},
-      [ROUTE_LABEL[t.route] || t.route, t.dose_mg ? `${t.dose_mg} mg` : null].filter(Boolean).join(' · '),
+      [
+        ROUTE_LABEL[dose.route] || dose.route,
+        dose.dose_mg ? t('{dose} mg', { dose: formatNumber(dose.dose_mg) }) : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
     ),
-    h('p', { class: 'hint' }, mine ? 'Recorded by you' : 'Recorded by your clinic'),
-    t.side_effects?.length
+    h('p', { class: 'hint' }, mine ? t('Recorded by you') : t('Recorded by your clinic')),
+    dose.side_effects?.length
       ? h(
           'p',
           {},
-          `Side effects: ${t.side_effects.map((s) => rated(state.sideEffectLabel[s] || s, t.side_effect_severity?.[s])).join(', ')}`,
+          t('Side effects: {list}', {
+            list: new Intl.ListFormat(locale(), { type: 'unit' }).format(
+              dose.side_effects.map((s) =>
+                rated(state.sideEffectLabel[s] || s, dose.side_effect_severity?.[s]),
+              ),
+            ),
+          }),
         )
       : null,
-    t.notes ? h('p', { class: 'note' }, t.notes) : null,
-    mine ? removeButton(t, actions) : null,
+    dose.notes ? h('p', { class: 'note' }, dose.notes) : null,
+    mine ? removeButton(dose, actions) : null,
   );
 }
 
 // A dose the patient recorded can be removed: the first tap asks, the second removes.
-function removeButton(t, actions) {
-  const remove = h('button', { type: 'button', class: 'secondary' }, 'Remove this dose');
+function removeButton(dose, actions) {
+  const remove = h('button', { type: 'button', class: 'secondary' }, t('Remove this dose'));
   remove.addEventListener('click', async () => {
     if (remove.dataset.confirm !== 'yes') {
       remove.dataset.confirm = 'yes';
-      remove.textContent = 'Tap again to remove it';
+      remove.textContent = t('Tap again to remove it');
       return;
     }
     try {
-      await del(`/api/v1/treatments/${t.id}`);
-      actions.say('The dose was removed.');
+      await del(`/api/v1/treatments/${dose.id}`);
+      actions.say(t('The dose was removed.'));
       await actions.load();
     } catch (err) {
       actions.say(describeError(err));
@@ -161,5 +177,8 @@ function removeButton(t, actions) {
 
 // "Nausea (mild)": a side effect with the rating given, if any.
 function rated(label, severity) {
-  return severity ? `${label} (${severity})` : label;
+  const words = { mild: t('mild'), moderate: t('moderate'), severe: t('severe') };
+  return severity
+    ? t('{effect} ({severity})', { effect: label, severity: words[severity] || severity })
+    : label;
 }

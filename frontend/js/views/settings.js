@@ -1,4 +1,4 @@
-// Settings: reminders, time zone, push notifications, and the patient's own data.
+// Settings: language, reminders, time zone, push notifications, and the patient's own data.
 // render() keeps the one state object and draws the page; the form, the push panel and
 // the access log are functions of (state, actions) below.
 import { get, patch, session, setUser, describeError, NetworkError } from '../api.js';
@@ -7,6 +7,8 @@ import { reminderFields } from '../reminderfields.js';
 import { zonePicker } from '../zonepicker.js';
 import { pushPanel } from '../pushpanel.js';
 import { pausePanel, closePanel } from './patientstatus.js';
+import { t, currentLanguage, useLanguage } from '../i18n.js';
+import { formatClock } from '../dates.js';
 
 export async function render(ctx) {
   const state = {
@@ -30,12 +32,13 @@ export async function render(ctx) {
       location.hash = '#/login';
     },
   };
+  actions.changeLanguage = (language) => changeLanguage(ctx, language, actions);
   ctx.main.append(settingsPage(state, actions));
 
   pushPanel(state.slots.push, state.user, actions.say);
   passwordPart(state.slots.password, actions.say);
   state.slots.log.append(
-    h('p', {}, 'Every time someone reads or changes your diary, it is logged.'),
+    h('p', {}, t('Every time someone reads or changes your diary, it is logged.')),
     logButton(state),
   );
 
@@ -55,20 +58,27 @@ function settingsPage({ user, slots }, actions) {
   return h(
     'section',
     { class: 'page' },
-    h('h1', {}, 'Settings'),
+    h('h1', {}, t('Settings')),
     slots.status,
-    part('reminders-title', 'Reminders', slots.form),
-    part('pause-title', 'Pause reminders', slots.pause),
-    part('push-title', 'Notifications on this device', slots.push),
-    part('data-title', 'Your data', dataLinks()),
-    part('log-title', 'Who has looked at your diary', slots.log),
+    part('language-title', t('Language'), languageChoice(user, actions)),
+    part('reminders-title', t('Reminders'), slots.form),
+    part('pause-title', t('Pause reminders'), slots.pause),
+    part('push-title', t('Notifications on this device'), slots.push),
+    part('data-title', t('Your data'), dataLinks()),
+    part('log-title', t('Who has looked at your diary'), slots.log),
     part(
       'account-title',
-      'Account',
-      h('p', {}, `Logged in as ${user.name}${user.email ? ` (${user.email})` : ''}.`),
+      t('Account'),
+      h(
+        'p',
+        {},
+        user.email
+          ? t('Logged in as {name} ({email}).', { name: user.name, email: user.email })
+          : t('Logged in as {name}.', { name: user.name }),
+      ),
     ),
-    part('password-title', 'Password', slots.password),
-    part('close-title', 'Close my account', closePanel(user, actions)),
+    part('password-title', t('Password'), slots.password),
+    part('close-title', t('Close my account'), closePanel(user, actions)),
   );
 }
 
@@ -78,7 +88,7 @@ async function passwordPart(slot, say) {
     const { changePasswordForm } = await import('./password.js');
     slot.append(changePasswordForm(say));
   } catch {
-    slot.append(h('p', { class: 'notice' }, 'You can change your password when you are back online.'));
+    slot.append(h('p', { class: 'notice' }, t('You can change your password when you are back online.')));
   }
 }
 
@@ -86,14 +96,14 @@ function part(titleId, title, content) {
   return h('section', { 'aria-labelledby': titleId }, h('h2', { id: titleId }, title), content);
 }
 
-const DOWNLOADS = [
-  ['/api/v1/patients/me/export.csv?kind=entries', '', 'Download your check-ins (CSV)'],
-  ['/api/v1/patients/me/export.csv?kind=treatments', '', 'Download your treatment log (CSV)'],
-  ['/api/v1/patients/me/fhir', 'afterglow-fhir.json', 'Download your record for other health apps (FHIR)'],
+const downloads = () => [
+  ['/api/v1/patients/me/export.csv?kind=entries', '', t('Download your check-ins (CSV)')],
+  ['/api/v1/patients/me/export.csv?kind=treatments', '', t('Download your treatment log (CSV)')],
+  ['/api/v1/patients/me/fhir', 'afterglow-fhir.json', t('Download your record for other health apps (FHIR)')],
   [
     '/api/v1/patients/me/sessions.ics',
     'afterglow-sessions.ics',
-    'Add your planned treatments to a calendar (.ics)',
+    t('Add your planned treatments to a calendar (.ics)'),
   ],
 ];
 
@@ -101,8 +111,49 @@ function dataLinks() {
   return h(
     'ul',
     { class: 'link-list' },
-    DOWNLOADS.map(([href, download, text]) => h('li', {}, h('a', { href, download }, text))),
+    downloads().map(([href, download, text]) => h('li', {}, h('a', { href, download }, text))),
   );
+}
+
+// Each language named in itself, so a person who cannot read the page can still find theirs.
+const LANGUAGE_NAMES = [
+  ['en', 'English'],
+  ['es', 'Español'],
+];
+
+/** Two buttons, the language shown pressed; pressing the other switches the whole app at once. */
+function languageChoice(user, actions) {
+  const shown = user.language || currentLanguage();
+  const buttons = LANGUAGE_NAMES.map(([code, name]) =>
+    h(
+      'button',
+      { type: 'button', class: 'segment', lang: code, value: code, 'aria-pressed': String(code === shown) },
+      name,
+    ),
+  );
+  const group = h('div', { class: 'segmented', role: 'group', 'aria-label': t('Language') }, buttons);
+  group.addEventListener('click', (e) => {
+    const button = e.target.closest('button');
+    if (!button || button.getAttribute('aria-pressed') === 'true' || button.disabled) return;
+    for (const b of buttons) b.disabled = true;
+    actions.changeLanguage(button.value).finally(() => {
+      for (const b of buttons) b.disabled = false;
+    });
+  });
+  return group;
+}
+
+// Saved on the server (emails and pushes follow it too), then the screen drawn again in it.
+async function changeLanguage(ctx, language, actions) {
+  try {
+    const saved = await patch('/api/v1/me/settings', { language });
+    setUser({ ...session.user, language: saved.language });
+    await useLanguage(saved.language);
+    if (ctx.isCurrent()) ctx.go(location.hash);
+  } catch (err) {
+    actions.say(describeError(err));
+    actions.focusStatus();
+  }
 }
 
 function offlineNotice(err) {
@@ -110,28 +161,34 @@ function offlineNotice(err) {
     'p',
     { class: 'notice' },
     err instanceof NetworkError
-      ? 'You are offline. Settings can be changed when you are back online.'
+      ? t('You are offline. Settings can be changed when you are back online.')
       : describeError(err),
   );
 }
 
 function settingsForm(s, actions) {
   const parts = {
-    reminder: reminderFields(s, 'In your time zone, below.'),
+    reminder: reminderFields(s, t('In your time zone, below.')),
     email: checkbox({
-      label: 'Email reminders',
+      label: t('Email reminders'),
       name: 'email_reminders',
       checked: s.email_reminders,
-      description:
-        ' Send the reminder by email when notifications are not set up on any of your devices. With notifications on, no email is sent.',
+      description: [
+        ' ', // the label and its description read as two sentences
+        t(
+          'Send the reminder by email when notifications are not set up on any of your devices. With notifications on, no email is sent.',
+        ),
+      ].join(''),
     }),
     mailNotice: h(
       'p',
       { class: 'notice', hidden: !s.email_reminders_failing },
-      'Email reminders are not reaching you: your email provider refused them. Please let your care team know, so they can check your address.',
+      t(
+        'Email reminders are not reaching you: your email provider refused them. Please let your care team know, so they can check your address.',
+      ),
     ),
     tz: zonePicker({ value: s.timezone }),
-    save: h('button', { type: 'submit', class: 'primary' }, 'Save settings'),
+    save: h('button', { type: 'submit', class: 'primary' }, t('Save settings')),
     problem: h('p', { class: 'form-error', hidden: true }),
   };
   const form = h(
@@ -166,8 +223,11 @@ async function saveSettings(form, { reminder, mailNotice, tz, save, problem }, a
     if (saved.timezone !== session.user.timezone) setUser({ ...session.user, timezone: saved.timezone });
     actions.say(
       saved.reminders_enabled
-        ? `Saved. We will remind you at ${saved.reminder_time} (${saved.timezone.replaceAll('_', ' ')}).`
-        : 'Saved. Daily reminders are off.',
+        ? t('Saved. We will remind you at {time} ({zone}).', {
+            time: formatClock(saved.reminder_time),
+            zone: saved.timezone.replaceAll('_', ' '),
+          })
+        : t('Saved. Daily reminders are off.'),
     );
     actions.focusStatus();
   } catch (err) {
@@ -185,7 +245,7 @@ async function saveSettings(form, { reminder, mailNotice, tz, save, problem }, a
 }
 
 function logButton(state) {
-  const show = h('button', { type: 'button', class: 'secondary' }, 'Show the access log');
+  const show = h('button', { type: 'button', class: 'secondary' }, t('Show the access log'));
   show.addEventListener('click', async () => {
     show.disabled = true;
     try {
