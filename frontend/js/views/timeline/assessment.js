@@ -4,7 +4,7 @@ import { h } from '../../dom.js';
 import { formatDate } from '../../dates.js';
 import { STATUS_LABEL, BASIS_LABEL, NOTICE_LABEL, BASELINE_NOTICES, baselineText } from '../../labels.js';
 import { t, tn, formatNumber } from '../../i18n.js';
-import { num } from './format.js';
+import { num, codeWords } from './format.js';
 
 export function assessmentFacts(state) {
   const a = state.data.assessment;
@@ -144,8 +144,11 @@ function technicalFigures(a) {
       t('Forecast: 80 % interval (10th to 90th percentile)'),
       f?.interval_80 ? dateRange(f.interval_80) : null,
     ],
-    [t('Forecast basis'), a.prediction_basis || null],
-    [t('Forecast sources'), f?.sources?.length ? f.sources.join(', ') : null],
+    [t('Forecast basis'), a.prediction_basis ? BASIS_LABEL[a.prediction_basis] || a.prediction_basis : null],
+    [
+      t('Forecast sources'),
+      f?.sources?.length ? f.sources.map((s) => codeWords('sources')[s] || s).join(', ') : null,
+    ],
   ];
   if (!rows.some(([, v]) => v != null)) return null;
   return h('details', { class: 'tech-figures' }, h('summary', {}, t('Technical figures')), facts(rows));

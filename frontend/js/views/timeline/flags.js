@@ -12,7 +12,7 @@ import {
   RESOLUTION_LABEL,
 } from '../../labels.js';
 import { t, tn } from '../../i18n.js';
-import { when, num } from './format.js';
+import { when, num, codeWords } from './format.js';
 
 export function flagsSection(state, actions) {
   const flags = state.data.flags || [];
@@ -263,16 +263,17 @@ function flagFigures(f) {
       { class: 'facts' },
       figures.flatMap(([k, v]) => [
         h('dt', {}, DETAIL_LABEL[k] || k.replaceAll('_', ' ')),
-        h('dd', {}, figure(v)),
+        h('dd', {}, figure(v, k)),
       ]),
     ),
   );
 }
 
-function figure(value) {
-  if (Array.isArray(value)) return value.map((v) => String(v).replaceAll('_', ' ')).join(', ');
+function figure(value, key) {
+  const code = (v) => codeWords(key)[v] || String(v).replaceAll('_', ' ');
+  if (Array.isArray(value)) return value.map(code).join(', ');
   if (typeof value === 'number') return num(value);
   if (typeof value === 'boolean') return value ? t('yes') : t('no');
   if (/^\d{4}-\d{2}-\d{2}$/.test(String(value))) return formatDate(value, { weekday: true });
-  return String(value).replaceAll('_', ' ');
+  return code(value);
 }

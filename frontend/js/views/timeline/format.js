@@ -1,7 +1,7 @@
 // Small words shared by the timeline's sections.
 import { h } from '../../dom.js';
 import { formatDateTime } from '../../dates.js';
-import { SIDE_EFFECT_CLINICAL } from '../../labels.js';
+import { SIDE_EFFECT_CLINICAL, BASIS_LABEL, BASELINE_SOURCE_LABEL } from '../../labels.js';
 import { ROUTE_SHORT } from '../../routes.js';
 import { t, formatNumber } from '../../i18n.js';
 
@@ -53,6 +53,29 @@ export function sideEffects(effects, severity = {}) {
       : name;
   });
   return t('Side effects: {effects}', { effects: named.join(', ') });
+}
+
+// The engine's codes among the figures (diary/relief/replay.py), in words.
+export function codeWords(key) {
+  const words = {
+    baseline_source: BASELINE_SOURCE_LABEL,
+    basis: BASIS_LABEL,
+    reasons: {
+      severe_scores: t('severe scores'),
+      worse_than_baseline: t('worse than baseline'),
+      pre_treatment_severe_scores: t('severe scores before the first session'),
+      standard_gad7_severe: t('a severe standard GAD-7'),
+    },
+    returned: { new_run: t('a new run of high scores'), still_going: t('scores still high 7 days on') },
+    method: { median: t('median'), kaplan_meier: t('Kaplan–Meier') },
+    sources: {
+      own_cycles: t("this patient's earlier cycles"),
+      clinic: t("the clinic's other patients"),
+      default_prior: t('the default estimate'),
+      scores: t('the recent scores'),
+    },
+  };
+  return words[key] || {};
 }
 
 export function noteBody(note, effects, severity) {
