@@ -4,11 +4,13 @@ import { post, ApiError, describeError } from './api.js';
 import { ROUTES } from './routes.js';
 import { toDateTimeLocalValue, fromDateTimeLocalValue, zoneAbbreviation } from './dates.js';
 import { sideEffectsFieldset, readChecked, readSeverity } from './entryform.js';
+import { t } from './i18n.js';
 
 // `sideEffects`: [{code, label}] from the check-in form's texts (the API's). `routes`: the
 // [code, label] offered (a patient's own dose: the home routes). `record`: the care team's
 // session record, the sessionrecord.js module itself, passed in by the care team's timeline
-// (loaded when it opens), so a patient's phone never loads it.
+// (loaded when it opens), so a patient's phone never loads it. `zoneNote(zone)`: the hint under
+// the date and time, a whole sentence naming whose time zone it is.
 // The date and time are wall time in timeZone (the patient's), never the browser's, so a
 // session planned for 10:00 reads 10:00 on the worklist, the timeline and the patient's phone.
 export function sessionFields({
@@ -17,10 +19,10 @@ export function sessionFields({
   record = null,
   withStatus = false,
   defaultNow = false,
-  effectsLegend = 'Side effects (optional)',
+  effectsLegend = t('Side effects (optional)'),
   sideEffects,
   timeZone = null,
-  zoneNote = 'your time zone',
+  zoneNote = (zone) => t('In your time zone: {zone}', { zone }),
 }) {
   // The one state object: the fields, and what read() needs to know of how they were made.
   const state = { withStatus, timeZone, parts: {}, record: null, recordFieldMap: record?.recordFieldMap };
@@ -28,7 +30,7 @@ export function sessionFields({
   if (withStatus) parts.status = statusFieldset();
   parts.when = whenField({ defaultNow, timeZone, zoneNote });
   parts.route = selectField({
-    label: 'How it was given',
+    label: t('How it was given'),
     name: 'route',
     options: routes,
     value: defaultRoute,
@@ -63,7 +65,7 @@ function statusFieldset() {
   return h(
     'fieldset',
     { class: 'inline-radios' },
-    h('legend', {}, 'This session is'),
+    h('legend', {}, t('This session is')),
     h(
       'div',
       { class: 'option' },
@@ -74,26 +76,26 @@ function statusFieldset() {
         value: 'completed',
         checked: true,
       }),
-      h('label', { for: 'session-status-completed' }, 'Completed'),
+      h('label', { for: 'session-status-completed' }, t('Completed')),
     ),
     h(
       'div',
       { class: 'option' },
       h('input', { type: 'radio', id: 'session-status-planned', name: 'status', value: 'planned' }),
-      h('label', { for: 'session-status-planned' }, 'Planned'),
+      h('label', { for: 'session-status-planned' }, t('Planned')),
     ),
   );
 }
 
 function whenField({ defaultNow, timeZone, zoneNote }) {
   return field({
-    label: 'Date and time',
+    label: t('Date and time'),
     name: 'starts_at',
     type: 'datetime-local',
     required: true,
     value: defaultNow ? toDateTimeLocalValue(new Date(), timeZone) : '',
     hint: timeZone
-      ? `In ${zoneNote}: ${timeZone.replaceAll('_', ' ')} (${zoneAbbreviation(new Date().toISOString(), timeZone)})`
+      ? zoneNote(`${timeZone.replaceAll('_', ' ')} (${zoneAbbreviation(new Date().toISOString(), timeZone)})`)
       : null,
   });
 }
@@ -101,7 +103,7 @@ function whenField({ defaultNow, timeZone, zoneNote }) {
 function detailFields() {
   return {
     dose: field({
-      label: 'Dose in mg (optional)',
+      label: t('Dose in mg (optional)'),
       name: 'dose_mg',
       type: 'number',
       inputmode: 'decimal',
@@ -110,7 +112,7 @@ function detailFields() {
       step: 'any',
     }),
     notes: field({
-      label: 'Notes (optional)',
+      label: t('Notes (optional)'),
       name: 'notes',
       multiline: true,
       rows: 2,
@@ -123,18 +125,18 @@ function detailFields() {
 function readSession({ parts, withStatus, timeZone, record }, form) {
   const problems = [];
   const startsAt = fromDateTimeLocalValue(parts.when.input.value, timeZone);
-  if (!startsAt) problems.push([parts.when, 'Please enter the date and time.']);
+  if (!startsAt) problems.push([parts.when, t('Please enter the date and time.')]);
   const status = withStatus ? form.querySelector('input[name="status"]:checked').value : 'completed';
   if (startsAt && status === 'completed' && new Date(startsAt) > new Date(Date.now() + 5 * 60000)) {
     problems.push([
       parts.when,
-      'A completed session cannot be in the future. Choose "Planned" for a future session.',
+      t('A completed session cannot be in the future. Choose "Planned" for a future session.'),
     ]);
   }
   const doseText = parts.dose.input.value.trim();
   const dose = doseText ? Number(doseText) : null;
   if (doseText && !(dose > 0 && dose <= 1000))
-    problems.push([parts.dose, 'The dose should be a number of mg above 0 and at most 1000.']);
+    problems.push([parts.dose, t('The dose should be a number of mg above 0 and at most 1000.')]);
   const body = { status, starts_at: startsAt, route: parts.route.select.value };
   if (dose != null) body.dose_mg = dose;
   const notes = parts.notes.input.value.trim();

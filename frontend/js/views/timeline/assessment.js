@@ -3,7 +3,8 @@
 import { h } from '../../dom.js';
 import { formatDate } from '../../dates.js';
 import { STATUS_LABEL, BASIS_LABEL, NOTICE_LABEL, BASELINE_NOTICES, baselineText } from '../../labels.js';
-import { round } from './format.js';
+import { t, tn, formatNumber } from '../../i18n.js';
+import { num, codeWords } from './format.js';
 
 export function assessmentFacts(state) {
   const a = state.data.assessment;
@@ -17,7 +18,7 @@ export function assessmentFacts(state) {
     ...(a.notices || [])
       .filter((n) => !(a.baseline_source && BASELINE_NOTICES.includes(n))) // the baseline row says it
       .map((n) => h('p', { class: 'hint' }, NOTICE_LABEL[n] || n.replaceAll('_', ' '))),
-    h('p', { class: 'hint' }, 'An aid to judgement, not validated for daily GAD-7 scores. You decide.'),
+    h('p', { class: 'hint' }, t('An aid to judgement, not validated for daily GAD-7 scores. You decide.')),
   ];
 }
 
@@ -42,86 +43,113 @@ function lowestScore(days, after) {
 
 /** A level the engine computed as a median: whole when it is, else with its half. */
 function level(v) {
-  return String(round(v));
+  return num(v);
 }
 
 /** The share of the improvement lost since the best stretch, in words (regained_fraction). */
 export function benefitLost(fraction) {
   if (fraction == null) return null;
-  if (fraction >= 1) return 'All of it: recent scores are back at or above the level before treatment';
-  if (fraction <= 0) return 'None: recent scores are as low as at the best stretch';
+  if (fraction >= 1) return t('All of it: recent scores are back at or above the level before treatment');
+  if (fraction <= 0) return t('None: recent scores are as low as at the best stretch');
   // no-break spaces keep each figure with its per cent sign
-  return `${Math.round(fraction * 100)}\u00a0% of the improvement (0\u00a0% is the best stretch, 100\u00a0% back to the level before treatment)`;
+  return t(
+    '{percent}\u00a0% of the improvement (0\u00a0% is the best stretch, 100\u00a0% back to the level before treatment)',
+    { percent: formatNumber(Math.round(fraction * 100)) },
+  );
 }
 
 function plainRows(a, lowest, shownFrom) {
   // The days come with the range shown: a session before it has only the days shown to go by.
   const lowestLabel =
     shownFrom && a.last_session_date && shownFrom > a.last_session_date
-      ? 'Lowest single score in the days shown'
-      : 'Lowest single score since the session';
+      ? t('Lowest single score in the days shown')
+      : t('Lowest single score since the session');
   const weekday = (d) => formatDate(d, { weekday: true });
   const band = a.forecast?.interval_80;
   return [
-    ['Status', STATUS_LABEL[a.status] || a.status],
+    [t('Status'), STATUS_LABEL[a.status] || a.status],
+    [t('Last session'), lastSession(a)],
     [
-      'Last session',
-      a.last_session_date
-        ? `${formatDate(a.last_session_date)}${a.days_since_session != null ? ` (${a.days_since_session} days ago)` : ''}`
-        : null,
-    ],
-    [
-      'Before treatment (baseline)',
+      t('Before treatment (baseline)'),
       a.baseline != null ? baselineText(level(a.baseline), a.baseline_source) : null,
     ],
     [
-      'Best stretch since the course began',
-      a.nadir != null ? `${level(a.nadir)}: the lowest median of up to 7 scores in a row` : null,
+      t('Best stretch since the course began'),
+      a.nadir != null
+        ? t('{score}: the lowest median of up to 7 scores in a row', { score: level(a.nadir) })
+        : null,
     ],
-    [lowestLabel, lowest ? `${lowest.score} on ${weekday(lowest.date)}` : null],
-    ['Lately', a.current != null ? `${level(a.current)}: the median of the latest 3 scores` : null],
-    ['Benefit lost so far', benefitLost(a.regained_fraction)],
     [
-      'Relief counts as fading at',
+      lowestLabel,
+      lowest ? t('{score} on {date}', { score: lowest.score, date: weekday(lowest.date) }) : null,
+    ],
+    [
+      t('Lately'),
+      a.current != null ? t('{score}: the median of the latest 3 scores', { score: level(a.current) }) : null,
+    ],
+    [t('Benefit lost so far'), benefitLost(a.regained_fraction)],
+    [
+      t('Relief counts as fading at'),
       a.threshold != null
-        ? `scores of ${Math.ceil(a.threshold - 1e-9)} or more, kept up over several days`
+        ? t('scores of {score} or more, kept up over several days', {
+            score: formatNumber(Math.ceil(a.threshold - 1e-9)),
+          })
         : null,
     ],
-    [
-      'Predicted wear-off',
-      a.predicted_wear_off_date
-        ? `${weekday(a.predicted_wear_off_date)}${a.prediction_basis ? ` (${BASIS_LABEL[a.prediction_basis] || a.prediction_basis})` : ''}`
-        : null,
-    ],
-    [
-      "Likely range (model's 10th–90th percentile)",
-      band ? `${formatDate(band[0])} to ${formatDate(band[1])}` : null,
-    ],
-    ['Suggested session by', a.suggested_session_by ? weekday(a.suggested_session_by) : null],
-    ['Why', a.forecast?.why || null],
+    [t('Predicted wear-off'), wearOff(a, weekday)],
+    [t("Likely range (model's 10th–90th percentile)"), band ? dateRange(band) : null],
+    [t('Suggested session by'), a.suggested_session_by ? weekday(a.suggested_session_by) : null],
+    [t('Why'), a.forecast?.why || null],
   ];
+}
+
+function lastSession(a) {
+  if (!a.last_session_date) return null;
+  const date = formatDate(a.last_session_date);
+  if (a.days_since_session == null) return date;
+  return tn('{date} ({n} day ago)', '{date} ({n} days ago)', a.days_since_session, { date });
+}
+
+function wearOff(a, weekday) {
+  if (!a.predicted_wear_off_date) return null;
+  const date = weekday(a.predicted_wear_off_date);
+  if (!a.prediction_basis) return date;
+  return t('{date} ({basis})', { date, basis: BASIS_LABEL[a.prediction_basis] || a.prediction_basis });
+}
+
+/** Two local dates as a range: "3 Dec to 9 Dec". */
+export function dateRange([from, to]) {
+  return t('{from} to {to}', { from: formatDate(from), to: formatDate(to) });
 }
 
 /** The engine's figures as it computed them, for those who want them (docs/relief.md). */
 function technicalFigures(a) {
   const f = a.forecast;
   const rows = [
-    ['Baseline B', a.baseline != null ? round(a.baseline) : null],
-    ['Nadir N (lowest median of up to 7 scores)', a.nadir != null ? round(a.nadir) : null],
-    ['Threshold W (from B and N)', a.threshold != null ? round(a.threshold) : null],
-    ['Current S(t) (median of the latest 3 scores)', a.current != null ? round(a.current) : null],
+    [t('Baseline B'), a.baseline != null ? num(a.baseline) : null],
+    [t('Nadir N (lowest median of up to 7 scores)'), a.nadir != null ? num(a.nadir) : null],
+    [t('Threshold W (from B and N)'), a.threshold != null ? num(a.threshold) : null],
+    [t('Current S(t) (median of the latest 3 scores)'), a.current != null ? num(a.current) : null],
     [
-      'Regained fraction (S − N) / (B − N): the share of the benefit lost',
-      a.regained_fraction != null ? `${Math.round(a.regained_fraction * 100)} %` : null,
+      t('Regained fraction (S − N) / (B − N): the share of the benefit lost'),
+      a.regained_fraction != null
+        ? t('{percent} %', { percent: formatNumber(Math.round(a.regained_fraction * 100)) })
+        : null,
     ],
-    ['Forecast: expected days of relief after the last session', f?.expected_duration ?? null],
     [
-      'Forecast: 80 % interval (10th to 90th percentile)',
-      f?.interval_80 ? `${formatDate(f.interval_80[0])} to ${formatDate(f.interval_80[1])}` : null,
+      t('Forecast: expected days of relief after the last session'),
+      f?.expected_duration != null ? num(f.expected_duration) : null,
     ],
-    ['Forecast basis', a.prediction_basis || null],
-    ['Forecast sources', f?.sources?.length ? f.sources.join(', ') : null],
+    [
+      t('Forecast: 80 % interval (10th to 90th percentile)'),
+      f?.interval_80 ? dateRange(f.interval_80) : null,
+    ],
+    [t('Forecast basis'), a.prediction_basis ? BASIS_LABEL[a.prediction_basis] || a.prediction_basis : null],
+    [
+      t('Forecast sources'),
+      f?.sources?.length ? f.sources.map((s) => codeWords('sources')[s] || s).join(', ') : null,
+    ],
   ];
   if (!rows.some(([, v]) => v != null)) return null;
-  return h('details', { class: 'tech-figures' }, h('summary', {}, 'Technical figures'), facts(rows));
+  return h('details', { class: 'tech-figures' }, h('summary', {}, t('Technical figures')), facts(rows));
 }

@@ -3,6 +3,7 @@
 import { post, describeError } from '../../api.js';
 import { h, confirmDialog } from '../../dom.js';
 import { formatDate } from '../../dates.js';
+import { t } from '../../i18n.js';
 
 /** A sentence on the patient's status and the button that changes it. */
 export function careStatus(state, actions) {
@@ -11,26 +12,38 @@ export function careStatus(state, actions) {
 }
 
 export function statusSentence(patient) {
-  if (patient.closed_by_patient) return 'Account closed by the patient. The record is kept.';
+  if (patient.closed_by_patient) return t('Account closed by the patient. The record is kept.');
   if (patient.status === 'discharged') {
-    return `Discharged${patient.discharge_reason ? `: ${patient.discharge_reason}` : ''}. No reminders, no new flags.`;
+    return patient.discharge_reason
+      ? t('Discharged: {reason}. No reminders, no new flags.', { reason: patient.discharge_reason })
+      : t('Discharged. No reminders, no new flags.');
   }
   if (patient.status === 'paused') {
-    return `Active. The patient paused reminders until ${formatDate(patient.paused_until, { weekday: true })}.`;
+    return t('Active. The patient paused reminders until {date}.', {
+      date: formatDate(patient.paused_until, { weekday: true }),
+    });
   }
-  return 'Active.';
+  return t('Active.');
 }
 
 function statusButton(state, patient, actions) {
   if (patient.closed_by_patient) return null;
   const discharged = patient.status === 'discharged';
-  const button = h('button', { type: 'button', class: 'secondary' }, discharged ? 'Readmit' : 'Discharge');
+  const button = h(
+    'button',
+    { type: 'button', class: 'secondary' },
+    discharged ? t('Readmit') : t('Discharge'),
+  );
   button.addEventListener('click', async () => {
     if (!discharged && !(await confirmDischarge(patient))) return;
     button.disabled = true;
     try {
       await post(`${state.base}/${discharged ? 'readmit' : 'discharge'}`, {});
-      actions.say(discharged ? `${patient.name} is active again.` : `${patient.name} is discharged.`);
+      actions.say(
+        discharged
+          ? t('{name} is active again.', { name: patient.name })
+          : t('{name} is discharged.', { name: patient.name }),
+      );
       await actions.load();
     } catch (err) {
       actions.say(describeError(err));
@@ -42,11 +55,13 @@ function statusButton(state, patient, actions) {
 
 function confirmDischarge(patient) {
   return confirmDialog({
-    title: `Discharge ${patient.name}?`,
-    text: 'Reminders stop, open flags close, and new check-ins are not taken. The patient can still read and export the diary. You can readmit them later.',
+    title: t('Discharge {name}?', { name: patient.name }),
+    text: t(
+      'Reminders stop, open flags close, and new check-ins are not taken. The patient can still read and export the diary. You can readmit them later.',
+    ),
     choices: [
-      { value: 'discharge', label: 'Discharge', primary: true },
-      { value: 'cancel', label: 'Cancel' },
+      { value: 'discharge', label: t('Discharge'), primary: true },
+      { value: 'cancel', label: t('Cancel') },
     ],
     confirm: 'discharge',
   });

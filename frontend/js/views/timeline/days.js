@@ -3,7 +3,8 @@
 import { h, scrollIntoViewGently } from '../../dom.js';
 import { formatDate } from '../../dates.js';
 import { answerList } from '../../gad7.js';
-import { when, whenTime, recordedBy, sessionSummary, noteBody } from './format.js';
+import { t, tn } from '../../i18n.js';
+import { when, whenTime, byPatient, sessionSummary, severityWord, noteBody } from './format.js';
 
 /** Everything the patient wrote, newest first. */
 export function notesList(state) {
@@ -14,7 +15,16 @@ export function notesList(state) {
       .filter((t) => t.local_date >= from && t.local_date <= today && (t.notes || t.side_effects?.length))
       .map((t) => ({ at: t.starts_at, session: t })),
   ].sort((a, b) => (a.at < b.at ? 1 : -1));
-  if (!items.length) return h('p', {}, `No notes or side effects in the last ${state.rangeDays} days.`);
+  if (!items.length)
+    return h(
+      'p',
+      {},
+      tn(
+        'No notes or side effects in the last {n} day.',
+        'No notes or side effects in the last {n} days.',
+        state.rangeDays,
+      ),
+    );
   return h(
     'ol',
     { class: 'note-list' },
@@ -27,9 +37,7 @@ export function notesList(state) {
           { class: 'note-when' },
           h('time', { datetime: it.at }, when(state, it.at)),
           ' · ',
-          it.entry
-            ? `Check-in, score ${it.entry.total}`
-            : `Session (${sessionSummary(it.session)}), recorded by ${recordedBy(it.session).toLowerCase()}`,
+          it.entry ? t('Check-in, score {score}', { score: it.entry.total }) : sessionWho(it.session),
         ),
         it.entry
           ? noteBody(it.entry.note, it.entry.side_effects, it.entry.side_effect_severity)
@@ -47,7 +55,12 @@ export function dayList(state) {
   for (const t of state.treatments)
     if (t.local_date >= state.from && t.local_date <= state.today) slot(t.local_date).sessions.push(t);
   const days = [...byDay.keys()].sort().reverse();
-  if (!days.length) return h('p', {}, `No check-ins in the last ${state.rangeDays} days.`);
+  if (!days.length)
+    return h(
+      'p',
+      {},
+      tn('No check-ins in the last {n} day.', 'No check-ins in the last {n} days.', state.rangeDays),
+    );
   return h(
     'ol',
     { class: 'day-list' },
@@ -74,7 +87,7 @@ function dayDetails(day, { entries, sessions }, state) {
       h('span', { class: 'day-date' }, formatDate(day, { weekday: true })),
       ` · ${dayMarks(entries, sessions).join(' · ')}`,
     ),
-    sessions.map((t) => sessionItem(t, state)),
+    sessions.map((session) => sessionItem(session, state)),
     entries
       .slice()
       .reverse()
@@ -86,25 +99,41 @@ function dayMarks(entries, sessions) {
   const latest = entries[entries.length - 1];
   const session = sessions.length
     ? sessions.length > 1
-      ? `${sessions.length} sessions`
-      : `${sessions[0].status === 'planned' ? 'planned ' : ''}session`
+      ? tn('{n} session', '{n} sessions', sessions.length)
+      : sessions[0].status === 'planned'
+        ? t('planned session')
+        : t('session')
     : null;
   return [
-    latest ? `score ${latest.total} (${latest.severity})` : 'no check-in',
-    entries.length > 1 ? `${entries.length} check-ins` : null,
-    entries.some((e) => e.note) ? 'note' : null,
-    entries.some((e) => e.side_effects?.length) ? 'side effects' : null,
+    latest
+      ? t('score {score} ({severity})', { score: latest.total, severity: severityWord(latest.severity) })
+      : t('no check-in'),
+    entries.length > 1 ? tn('{n} check-in', '{n} check-ins', entries.length) : null,
+    entries.some((e) => e.note) ? t('note') : null,
+    entries.some((e) => e.side_effects?.length) ? t('side effects') : null,
     session,
   ].filter(Boolean);
 }
 
-function sessionItem(t, state) {
+function sessionItem(session, state) {
   return h(
     'article',
     { class: 'day-item' },
-    h('h3', {}, `${t.status === 'planned' ? 'Planned session' : 'Session'}, ${whenTime(state, t.starts_at)}`),
-    h('p', {}, `${sessionSummary(t)}. Recorded by ${recordedBy(t).toLowerCase()}.`),
-    noteBody(t.notes, t.side_effects, t.side_effect_severity),
+    h(
+      'h3',
+      {},
+      session.status === 'planned'
+        ? t('Planned session, {time}', { time: whenTime(state, session.starts_at) })
+        : t('Session, {time}', { time: whenTime(state, session.starts_at) }),
+    ),
+    h(
+      'p',
+      {},
+      byPatient(session)
+        ? t('{session}. Recorded by the patient.', { session: sessionSummary(session) })
+        : t('{session}. Recorded by the care team.', { session: sessionSummary(session) }),
+    ),
+    noteBody(session.notes, session.side_effects, session.side_effect_severity),
   );
 }
 
@@ -114,20 +143,34 @@ function entryItem(e, state) {
   return h(
     'article',
     { class: 'day-item', dataset: { instrument: form.instrument } },
-    h(
-      'h3',
-      {},
-      `Check-in${form === state.texts ? '' : ' (standard GAD-7)'}, ${whenTime(state, e.recorded_at)}: score ${e.total} (${e.severity})`,
-    ),
+    h('h3', {}, entryHeading(e, form === state.texts, state)),
     answerList(form, e, { withValues: true }),
     // The PHQ-9's item 9 shares the standard GAD-7's answers (LL358-3).
     e.safety != null
       ? h(
           'p',
           { class: e.safety > 0 ? 'safety-answer raised' : 'safety-answer' },
-          `Safety question (PHQ-9 item 9, thoughts of being better off dead or of self-harm): ${form.answers[e.safety]} (${e.safety})`,
+          t(
+            'Safety question (PHQ-9 item 9, thoughts of being better off dead or of self-harm): {answer} ({value})',
+            { answer: form.answers[e.safety], value: e.safety },
+          ),
         )
       : null,
     noteBody(e.note, e.side_effects, e.side_effect_severity),
   );
+}
+
+function entryHeading(e, daily, state) {
+  const values = { time: whenTime(state, e.recorded_at), score: e.total, severity: severityWord(e.severity) };
+  return daily
+    ? t('Check-in, {time}: score {score} ({severity})', values)
+    : t('Check-in (standard GAD-7), {time}: score {score} ({severity})', values);
+}
+
+/** A session in the notes list, and who recorded it. */
+function sessionWho(session) {
+  const summary = sessionSummary(session);
+  return byPatient(session)
+    ? t('Session ({summary}), recorded by the patient', { summary })
+    : t('Session ({summary}), recorded by the care team', { summary });
 }

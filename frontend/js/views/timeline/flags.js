@@ -11,7 +11,8 @@ import {
   DETAIL_LABEL,
   RESOLUTION_LABEL,
 } from '../../labels.js';
-import { when, round } from './format.js';
+import { t, tn } from '../../i18n.js';
+import { when, num, codeWords } from './format.js';
 
 export function flagsSection(state, actions) {
   const flags = state.data.flags || [];
@@ -20,16 +21,16 @@ export function flagsSection(state, actions) {
   const earlier = flags.filter((f) => f.status === 'resolved').reverse();
   return [
     undoBar(state, actions),
-    flags.some((f) => f.kind === 'urgent') ? h('p', { class: 'disclaimer' }, URGENT_DISCLAIMER) : null,
+    flags.some((f) => f.kind === 'urgent') ? h('p', { class: 'disclaimer' }, t(URGENT_DISCLAIMER)) : null,
     open.length
       ? h(
           'ul',
           { class: 'flag-list' },
           open.map((f) => h('li', {}, flagCard(f, state, actions))),
         )
-      : h('p', {}, 'No open flags.'),
+      : h('p', {}, t('No open flags.')),
     acknowledged.length
-      ? h('p', { class: 'hint', id: 'acknowledged-flags' }, 'Acknowledged, still standing:')
+      ? h('p', { class: 'hint', id: 'acknowledged-flags' }, t('Acknowledged, still standing:'))
       : null,
     acknowledged.length
       ? h(
@@ -46,11 +47,20 @@ export function flagsSection(state, actions) {
 function undoBar(state, actions) {
   const undo = state.undo;
   if (!undo || Date.now() > undo.until) return null;
-  const button = h('button', { type: 'button', class: 'secondary small' }, 'Undo');
+  const button = h('button', { type: 'button', class: 'secondary small' }, t('Undo'));
   const bar = h(
     'div',
     { class: 'undo-bar' },
-    h('span', {}, `"${undo.label}" acknowledged. You can undo this for ${undo.minutes} minutes.`),
+    h(
+      'span',
+      {},
+      tn(
+        '"{flag}" acknowledged. You can undo this for {n} minute.',
+        '"{flag}" acknowledged. You can undo this for {n} minutes.',
+        undo.minutes,
+        { flag: undo.label },
+      ),
+    ),
     button,
   );
   const timer = setTimeout(() => bar.remove(), undo.until - Date.now());
@@ -60,7 +70,7 @@ function undoBar(state, actions) {
       await post(`/api/v1/flags/${encodeURIComponent(undo.id)}/unacknowledge`, {});
       clearTimeout(timer);
       state.undo = null;
-      actions.say(`Acknowledgement undone: "${undo.label}" is open again.`);
+      actions.say(t('Acknowledgement undone: "{flag}" is open again.', { flag: undo.label }));
       await actions.load();
       actions.focusStatus();
     } catch (err) {
@@ -77,7 +87,7 @@ function earlierFlags(earlier, state) {
   return h(
     'details',
     {},
-    h('summary', {}, `Earlier flags (${earlier.length})`),
+    h('summary', {}, t('Earlier flags ({count})', { count: earlier.length })),
     h(
       'ul',
       { class: 'plain-list' },
@@ -85,8 +95,11 @@ function earlierFlags(earlier, state) {
         h(
           'li',
           { class: 'flag-earlier' },
-          h('strong', {}, flagLabel(f.kind)),
-          `, raised ${formatDate(f.raised_on)}`,
+          ...inBold(
+            t('{flag}, raised {date}', { date: formatDate(f.raised_on) }),
+            '{flag}',
+            flagLabel(f.kind),
+          ),
           flagHistory(f, state),
         ),
       ),
@@ -94,31 +107,40 @@ function earlierFlags(earlier, state) {
   );
 }
 
+/** A translated text with its placeholder (left unfilled) shown as a bold name: [before, <strong>, after]. */
+function inBold(text, placeholder, name) {
+  const at = text.indexOf(placeholder);
+  if (at < 0) return [h('strong', {}, name), ' ', text];
+  return [text.slice(0, at), h('strong', {}, name), text.slice(at + placeholder.length)];
+}
+
 /** What became of a flag: who acknowledged it and their note, and why it closed, in words. */
 function flagHistory(f, state) {
   const lines = [];
   if (f.acknowledged_at) {
-    const who = f.acknowledged_by_name ? ` by ${f.acknowledged_by_name}` : '';
-    lines.push(
-      h(
-        'p',
-        { class: 'ack-line' },
-        `Acknowledged${who}, ${when(state, f.acknowledged_at)}`,
-        f.acknowledge_note ? `: “${f.acknowledge_note}”` : '.',
-      ),
-    );
+    lines.push(h('p', { class: 'ack-line' }, acknowledgedLine(f, when(state, f.acknowledged_at))));
   }
   if (f.status === 'resolved') {
-    const why = RESOLUTION_LABEL[f.resolution] || 'closed';
-    lines.push(
-      h(
-        'p',
-        { class: 'resolution-line' },
-        `${why.charAt(0).toUpperCase()}${why.slice(1)}${f.resolved_at ? `, ${when(state, f.resolved_at)}` : ''}.`,
-      ),
-    );
+    const why = RESOLUTION_LABEL[f.resolution] || t('closed');
+    const text = f.resolved_at
+      ? t('{why}, {time}.', { why, time: when(state, f.resolved_at) })
+      : t('{why}.', { why });
+    lines.push(h('p', { class: 'resolution-line' }, `${text.charAt(0).toLocaleUpperCase()}${text.slice(1)}`));
   }
   return lines.length ? h('div', { class: 'flag-history' }, lines) : null;
+}
+
+/** Who acknowledged a flag, when, and their note (the note and the name are data). */
+function acknowledgedLine(f, time) {
+  const values = { name: f.acknowledged_by_name, time, note: f.acknowledge_note };
+  if (f.acknowledged_by_name) {
+    return f.acknowledge_note
+      ? t('Acknowledged by {name}, {time}: “{note}”', values)
+      : t('Acknowledged by {name}, {time}.', values);
+  }
+  return f.acknowledge_note
+    ? t('Acknowledged, {time}: “{note}”', values)
+    : t('Acknowledged, {time}.', values);
 }
 
 function flagCard(f, state, actions) {
@@ -128,9 +150,9 @@ function flagCard(f, state, actions) {
     'article',
     { class: `card flag flag-${f.kind}` },
     h('h3', { id: titleId }, flagLabel(f.kind)),
-    h('p', { class: 'hint' }, `Raised ${formatDate(f.raised_on, { weekday: true })}`),
+    h('p', { class: 'hint' }, t('Raised {date}', { date: formatDate(f.raised_on, { weekday: true }) })),
     h('p', { class: 'flag-sentence' }, flagSentence(f, fmt)),
-    f.details?.not_a_safety_screen ? h('p', { class: 'hint' }, SAFETY_SENTENCE) : null,
+    f.details?.not_a_safety_screen ? h('p', { class: 'hint' }, t(SAFETY_SENTENCE)) : null,
     forecastHistory(f, fmt),
     f.kind === 'side_effect' ? null : flagFigures(f),
     flagHistory(f, state),
@@ -142,21 +164,25 @@ function flagCard(f, state, actions) {
 function acknowledgeForm(f, titleId, state, actions) {
   const required = f.note_required;
   const note = field({
-    label: required ? 'What was done (required)' : 'What was done (optional)',
+    label: required ? t('What was done (required)') : t('What was done (optional)'),
     name: 'note',
     id: `ack-note-${f.id}`,
     maxlength: 2000,
     required: required || null,
-    hint: 'For example: called, booked for Tuesday. The care team sees it with the flag.',
+    hint: t('For example: called, booked for Tuesday. The care team sees it with the flag.'),
   });
-  const ack = h('button', { type: 'submit', class: 'secondary', 'aria-describedby': titleId }, 'Acknowledge');
+  const ack = h(
+    'button',
+    { type: 'submit', class: 'secondary', 'aria-describedby': titleId },
+    t('Acknowledge'),
+  );
   const form = h('form', { class: 'ack-form', novalidate: true }, note.wrap, ack);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = note.input.value.trim();
     note.setError(null);
     if (required && !text) {
-      note.setError('Say what was done before acknowledging this flag.');
+      note.setError(t('Say what was done before acknowledging this flag.'));
       note.input.focus();
       return;
     }
@@ -170,7 +196,7 @@ function acknowledgeForm(f, titleId, state, actions) {
       // The server says until when it can be undone (its clock and its window, not this phone's).
       const left = saved.undo_until ? Date.parse(saved.undo_until) - Date.parse(saved.acknowledged_at) : 0;
       state.undo = { id: f.id, label, until: Date.now() + left, minutes: Math.round(left / 60000) };
-      actions.say(`Flag "${label}" acknowledged.`);
+      actions.say(t('Flag "{flag}" acknowledged.', { flag: label }));
       await actions.load();
       actions.focusStatus();
     } catch (err) {
@@ -189,7 +215,11 @@ function forecastHistory(f, fmt) {
   return h(
     'details',
     { class: 'flag-history' },
-    h('summary', {}, `What this flag said (${history.length} forecasts)`),
+    h(
+      'summary',
+      {},
+      tn('What this flag said ({n} forecast)', 'What this flag said ({n} forecasts)', history.length),
+    ),
     h(
       'ul',
       { class: 'plain-list' },
@@ -197,7 +227,11 @@ function forecastHistory(f, fmt) {
         h(
           'li',
           {},
-          `${fmt(e.on)}: wear-off around ${fmt(e.predicted_wear_off_date)}, session by ${fmt(e.suggested_session_by)}`,
+          t('{date}: wear-off around {wear_off}, session by {session_by}', {
+            date: fmt(e.on),
+            wear_off: fmt(e.predicted_wear_off_date),
+            session_by: fmt(e.suggested_session_by),
+          }),
         ),
       ),
     ),
@@ -223,22 +257,23 @@ function flagFigures(f) {
   return h(
     'details',
     { class: 'flag-figures' },
-    h('summary', {}, 'Figures'),
+    h('summary', {}, t('Figures')),
     h(
       'dl',
       { class: 'facts' },
       figures.flatMap(([k, v]) => [
         h('dt', {}, DETAIL_LABEL[k] || k.replaceAll('_', ' ')),
-        h('dd', {}, figure(v)),
+        h('dd', {}, figure(v, k)),
       ]),
     ),
   );
 }
 
-function figure(value) {
-  if (Array.isArray(value)) return value.map((v) => String(v).replaceAll('_', ' ')).join(', ');
-  if (typeof value === 'number') return String(round(value));
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+function figure(value, key) {
+  const code = (v) => codeWords(key)[v] || String(v).replaceAll('_', ' ');
+  if (Array.isArray(value)) return value.map(code).join(', ');
+  if (typeof value === 'number') return num(value);
+  if (typeof value === 'boolean') return value ? t('yes') : t('no');
   if (/^\d{4}-\d{2}-\d{2}$/.test(String(value))) return formatDate(value, { weekday: true });
-  return String(value).replaceAll('_', ' ');
+  return code(value);
 }

@@ -2,21 +2,24 @@
 // patient records themselves in any D days; more raise a side_effect flag.
 import { patch, describeError } from '../../api.js';
 import { h, field } from '../../dom.js';
+import { t, tn } from '../../i18n.js';
 
 /** {element, set(schedule)}; set() leaves fields being typed in alone. */
 export function homeDoseForm(state, actions) {
   const most = field({
-    label: 'At most this many home doses',
+    label: t('At most this many home doses'),
     name: 'max_doses',
     type: 'number',
     inputmode: 'numeric',
     min: '0',
     max: '50',
     step: '1',
-    hint: 'Doses the patient records beyond the schedule raise a side-effect flag. Leave empty for no schedule.',
+    hint: t(
+      'Doses the patient records beyond the schedule raise a side-effect flag. Leave empty for no schedule.',
+    ),
   });
   const days = field({
-    label: 'In any this many days',
+    label: t('In any this many days'),
     name: 'per_days',
     type: 'number',
     inputmode: 'numeric',
@@ -25,7 +28,7 @@ export function homeDoseForm(state, actions) {
     step: '1',
     value: '7',
   });
-  const save = h('button', { type: 'submit', class: 'secondary' }, 'Save home-dose schedule');
+  const save = h('button', { type: 'submit', class: 'secondary' }, t('Save home-dose schedule'));
   const element = h('form', { class: 'stack', novalidate: true }, most.wrap, days.wrap, save);
   element.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -54,8 +57,8 @@ async function saveSchedule({ most, days }, state, actions) {
   if (mostText !== '') {
     const max = wholeIn(mostText, 0, 50);
     const per = wholeIn(days.input.value.trim(), 1, 90);
-    if (max === null) most.setError('Please enter a whole number from 0 to 50, or leave it empty.');
-    if (per === null) days.setError('Please enter a whole number of days from 1 to 90.');
+    if (max === null) most.setError(t('Please enter a whole number from 0 to 50, or leave it empty.'));
+    if (per === null) days.setError(t('Please enter a whole number of days from 1 to 90.'));
     if (max === null || per === null) {
       (max === null ? most : days).input.focus();
       return;
@@ -66,8 +69,13 @@ async function saveSchedule({ most, days }, state, actions) {
     await patch(state.base, { home_dose_schedule: schedule });
     actions.say(
       schedule
-        ? `Home-dose schedule saved: at most ${schedule.max_doses} in any ${schedule.per_days} days.`
-        : 'Home-dose schedule removed.',
+        ? tn(
+            'Home-dose schedule saved: at most {max} in any {n} day.',
+            'Home-dose schedule saved: at most {max} in any {n} days.',
+            schedule.per_days,
+            { max: schedule.max_doses },
+          )
+        : t('Home-dose schedule removed.'),
     );
     await actions.load();
   } catch (err) {

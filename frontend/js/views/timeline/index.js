@@ -15,6 +15,7 @@ import { notesList, dayList, openDay } from './days.js';
 import { sessionsTable } from './sessions.js';
 import { recordForm, baselineForm } from './forms.js';
 import { homeDoseForm } from './homedoses.js';
+import { t } from '../../i18n.js';
 
 const RANGES = [30, 90, 180];
 
@@ -88,8 +89,8 @@ export async function render(ctx) {
 
 function showProblem(err, page, ctx, actions) {
   if (err instanceof ApiError && err.status === 404) {
-    page.slots.heading.textContent = 'Patient not found';
-    page.slots.lead.textContent = 'This patient does not exist or is not on your care team.';
+    page.slots.heading.textContent = t('Patient not found');
+    page.slots.lead.textContent = t('This patient does not exist or is not on your care team.');
     ctx.main.querySelector('.columns')?.remove();
     return;
   }
@@ -101,7 +102,8 @@ function drawHeading(state, slots, ctx) {
   slots.heading.textContent = patient.name;
   ctx.setTitle(patient.name);
   const zone = `${patient.timezone.replaceAll('_', ' ')} (${zoneAbbreviation(new Date().toISOString(), patient.timezone)})`;
-  slots.lead.textContent = `${STATUS_LABEL[assessment?.status] || ''}${assessment?.status ? ' · ' : ''}Times are the patient's: ${zone}`;
+  const times = t("Times are the patient's: {zone}", { zone });
+  slots.lead.textContent = assessment?.status ? `${STATUS_LABEL[assessment.status] || ''} · ${times}` : times;
 }
 
 function drawSections(state, slots, actions) {

@@ -1,21 +1,25 @@
 // The timeline's page: its sections in three columns, each with an empty slot that
 // index.js fills once the patient's data has come.
 import { h } from '../../dom.js';
+import { t } from '../../i18n.js';
 
-const SCORES_HINT =
-  'Daily check-ins ask the GAD-7 items about the last 24 hours, answered by how much of the time: ' +
-  'an adaptation, not validated. Their bands are a guide. The standard GAD-7 (two weeks, validated) is asked ' +
-  'at the first check-in and every 14 days, and shown as its own points.';
+function scoresHint() {
+  return t(
+    'Daily check-ins ask the GAD-7 items about the last 24 hours, answered by how much of the time: an adaptation, not validated. Their bands are a guide. The standard GAD-7 (two weeks, validated) is asked at the first check-in and every 14 days, and shown as its own points.',
+  );
+}
 
 /** {element, slots}: the page, and the elements the sections are drawn into. */
 export function timelinePage({ base, status, rangeBar, baseline, homeDoses }) {
   const slots = {
-    heading: h('h1', {}, 'Patient'),
+    heading: h('h1', {}, t('Patient')),
     lead: h('p', { class: 'lead' }),
     mailNotice: h(
       'p',
       { class: 'notice', hidden: true },
-      "Email reminders are failing: the mail server refused this patient's address. Please check the email address with them.",
+      t(
+        "Email reminders are failing: the mail server refused this patient's address. Please check the email address with them.",
+      ),
     ),
     status,
     care: h('div', {}),
@@ -30,7 +34,7 @@ export function timelinePage({ base, status, rangeBar, baseline, homeDoses }) {
   const element = h(
     'section',
     { class: 'page wide timeline' },
-    h('p', { class: 'crumbs' }, h('a', { href: lastWorklist() }, '← Back to worklist')),
+    h('p', { class: 'crumbs' }, h('a', { href: lastWorklist() }, t('← Back to worklist'))),
     slots.heading,
     slots.lead,
     slots.mailNotice,
@@ -41,16 +45,16 @@ export function timelinePage({ base, status, rangeBar, baseline, homeDoses }) {
       h(
         'div',
         { class: 'col-top' },
-        section('care', 'Care status', slots.care),
-        section('flags', 'Flags', slots.flags),
-        section('assessment', 'Relief assessment', slots.assessment),
+        section('care', t('Care status'), slots.care),
+        section('flags', t('Flags'), slots.flags),
+        section('assessment', t('Relief assessment'), slots.assessment),
       ),
       mainColumn(slots, rangeBar),
       h(
         'div',
         { class: 'col-bottom' },
-        section('baseline', 'Intake score', baseline),
-        section('home-doses', 'Home doses', homeDoses),
+        section('baseline', t('Intake score'), baseline),
+        section('home-doses', t('Home doses'), homeDoses),
         exportSection(base),
       ),
     ),
@@ -74,17 +78,17 @@ function mainColumn(slots, rangeBar) {
     h(
       'section',
       { 'aria-labelledby': 'chart-title' },
-      h('div', { class: 'section-head' }, h('h2', { id: 'chart-title' }, 'Daily scores'), rangeBar),
-      h('p', { class: 'hint' }, SCORES_HINT),
+      h('div', { class: 'section-head' }, h('h2', { id: 'chart-title' }, t('Daily scores')), rangeBar),
+      h('p', { class: 'hint' }, scoresHint()),
       slots.chart,
     ),
-    section('notes', 'Notes and side effects', slots.notes),
-    section('days', 'Check-ins by day', slots.days),
-    section('sessions', 'Sessions', slots.sessions),
+    section('notes', t('Notes and side effects'), slots.notes),
+    section('days', t('Check-ins by day'), slots.days),
+    section('sessions', t('Sessions'), slots.sessions),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'record-title' },
-      h('h2', { id: 'record-title' }, 'Record a completed or planned session'),
+      h('h2', { id: 'record-title' }, t('Record a completed or planned session')),
       slots.record,
     ),
   );
@@ -94,14 +98,14 @@ function exportSection(base) {
   const link = (href, download, text) => h('li', {}, h('a', { href, download }, text));
   return section(
     'export',
-    'Export',
+    t('Export'),
     h(
       'ul',
       { class: 'link-list' },
-      link(`${base}/export.csv?kind=entries`, '', 'Check-ins (CSV)'),
-      link(`${base}/export.csv?kind=treatments`, '', 'Sessions (CSV)'),
-      link(`${base}/fhir`, 'fhir-bundle.json', 'FHIR bundle (JSON)'),
-      link(`${base}/sessions.ics`, 'planned-sessions.ics', 'Planned sessions (.ics)'),
+      link(`${base}/export.csv?kind=entries`, '', t('Check-ins (CSV)')),
+      link(`${base}/export.csv?kind=treatments`, '', t('Sessions (CSV)')),
+      link(`${base}/fhir`, 'fhir-bundle.json', t('FHIR bundle (JSON)')),
+      link(`${base}/sessions.ics`, 'planned-sessions.ics', t('Planned sessions (.ics)')),
     ),
   );
 }

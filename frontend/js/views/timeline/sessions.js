@@ -4,15 +4,26 @@ import { h } from '../../dom.js';
 import { formatDate } from '../../dates.js';
 import { PRODUCT_LABEL } from '../../labels.js';
 import { ROUTE_SHORT } from '../../routes.js';
-import { when, whenTime, recordedBy, sideEffects } from './format.js';
+import { t, formatNumber } from '../../i18n.js';
+import { when, whenTime, recordedBy, sideEffects, mg } from './format.js';
 
-const COLUMNS = ['When', 'Status', 'Route', 'Dose', 'Vitals and ratings', 'Recorded by', 'Notes'];
+function columns() {
+  return [
+    t('When'),
+    t('Status'),
+    t('Route'),
+    t('Dose'),
+    t('Vitals and ratings'),
+    t('Recorded by'),
+    t('Notes'),
+  ];
+}
 
-function dose(t) {
+function dose(session) {
   const parts = [
-    t.dose_mg != null ? `${t.dose_mg} mg` : null,
-    t.mg_per_kg != null ? `${t.mg_per_kg} mg/kg` : null,
-    PRODUCT_LABEL[t.product] || null,
+    session.dose_mg != null ? mg(session.dose_mg) : null,
+    session.mg_per_kg != null ? t('{dose} mg/kg', { dose: formatNumber(session.mg_per_kg) }) : null,
+    PRODUCT_LABEL[session.product] || null,
   ].filter(Boolean);
   return parts.join(' · ') || '—';
 }
@@ -22,47 +33,50 @@ function pair(before, after) {
   return `${before ?? '?'} → ${after ?? '?'}`;
 }
 
-function pressure(t, moment) {
-  const s = t[`systolic_${moment}`];
-  const d = t[`diastolic_${moment}`];
+function pressure(session, moment) {
+  const s = session[`systolic_${moment}`];
+  const d = session[`diastolic_${moment}`];
   return s == null && d == null ? null : `${s ?? '?'}/${d ?? '?'}`;
 }
 
 /** The session record in a line: "BP 128/82 → 142/90 · HR 72 → 80 · MOAA/S 4 · ...". */
-function vitals(t, state) {
-  const bp = pair(pressure(t, 'before'), pressure(t, 'after'));
-  const hr = pair(t.heart_rate_before, t.heart_rate_after);
+function vitals(session, state) {
+  const bp = pair(pressure(session, 'before'), pressure(session, 'after'));
+  const hr = pair(session.heart_rate_before, session.heart_rate_after);
   const ready =
-    t.discharge_ready == null
+    session.discharge_ready == null
       ? null
-      : t.discharge_ready
-        ? `ready to go home${t.discharge_ready_at ? ` ${whenTime(state, t.discharge_ready_at)}` : ''}`
-        : 'not yet ready to go home';
+      : session.discharge_ready
+        ? session.discharge_ready_at
+          ? t('ready to go home {time}', { time: whenTime(state, session.discharge_ready_at) })
+          : t('ready to go home')
+        : t('not yet ready to go home');
   const parts = [
-    bp && `BP ${bp}`,
-    hr && `HR ${hr}`,
-    t.sedation_moaas != null && `MOAA/S ${t.sedation_moaas}`,
-    t.dissociation_cadss6 != null && `CADSS-6 ${t.dissociation_cadss6}`,
-    t.observation_minutes != null && `observed ${t.observation_minutes} min`,
+    bp && t('BP {pressure}', { pressure: bp }),
+    hr && t('HR {rate}', { rate: hr }),
+    session.sedation_moaas != null && t('MOAA/S {score}', { score: session.sedation_moaas }),
+    session.dissociation_cadss6 != null && t('CADSS-6 {score}', { score: session.dissociation_cadss6 }),
+    session.observation_minutes != null &&
+      t('observed {minutes} min', { minutes: formatNumber(session.observation_minutes) }),
     ready,
   ].filter(Boolean);
   return parts.join(' · ') || '—';
 }
 
 export function sessionsTable(state, actions) {
-  if (!state.treatments.length) return h('p', {}, 'No sessions recorded yet.');
+  if (!state.treatments.length) return h('p', {}, t('No sessions recorded yet.'));
   const table = h(
     'table',
     { class: 'compact sessions' },
-    h('caption', { class: 'visually-hidden' }, 'Sessions'),
+    h('caption', { class: 'visually-hidden' }, t('Sessions')),
     h(
       'thead',
       {},
       h(
         'tr',
         {},
-        COLUMNS.map((t) => h('th', { scope: 'col' }, t)),
-        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
+        columns().map((column) => h('th', { scope: 'col' }, column)),
+        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('Actions'))),
       ),
     ),
     h(
@@ -71,56 +85,56 @@ export function sessionsTable(state, actions) {
       state.treatments
         .slice()
         .reverse()
-        .map((t) => sessionRow(t, state, actions)),
+        .map((session) => sessionRow(session, state, actions)),
     ),
   );
   return h(
     'div',
-    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Sessions, scrolls sideways' },
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('Sessions, scrolls sideways') },
     table,
   );
 }
 
-function sessionRow(t, state, actions) {
+function sessionRow(session, state, actions) {
   const notes = [
-    t.notes,
-    t.side_effects?.length ? sideEffects(t.side_effects, t.side_effect_severity) : null,
+    session.notes,
+    session.side_effects?.length ? sideEffects(session.side_effects, session.side_effect_severity) : null,
   ].filter(Boolean);
   return h(
     'tr',
     {},
-    h('th', { scope: 'row' }, when(state, t.starts_at)),
-    h('td', {}, t.status === 'planned' ? 'Planned' : 'Completed'),
-    h('td', {}, ROUTE_SHORT[t.route] || t.route),
-    h('td', {}, dose(t)),
-    h('td', {}, vitals(t, state)),
-    h('td', {}, recordedBy(t)),
+    h('th', { scope: 'row' }, when(state, session.starts_at)),
+    h('td', {}, session.status === 'planned' ? t('Planned') : t('Completed')),
+    h('td', {}, ROUTE_SHORT[session.route] || session.route),
+    h('td', {}, dose(session)),
+    h('td', {}, vitals(session, state)),
+    h('td', {}, recordedBy(session)),
     h('td', {}, notes.join(' · ') || '—'),
-    rowActions(t, state, actions),
+    rowActions(session, state, actions),
   );
 }
 
-function rowActions(t, state, actions) {
+function rowActions(session, state, actions) {
   const cell = h('td', { class: 'row-actions' });
-  if (t.status !== 'planned') return cell;
-  if (t.local_date <= state.today) {
-    const done = h('button', { type: 'button', class: 'secondary small' }, 'Mark completed');
-    done.addEventListener('click', () => markCompleted(t, done, actions));
+  if (session.status !== 'planned') return cell;
+  if (session.local_date <= state.today) {
+    const done = h('button', { type: 'button', class: 'secondary small' }, t('Mark completed'));
+    done.addEventListener('click', () => markCompleted(session, done, actions));
     cell.append(done);
   }
-  const cancel = h('button', { type: 'button', class: 'quiet small' }, 'Cancel session');
-  cancel.addEventListener('click', () => cancelSession(t, cancel, actions));
+  const cancel = h('button', { type: 'button', class: 'quiet small' }, t('Cancel session'));
+  cancel.addEventListener('click', () => cancelSession(session, cancel, actions));
   cell.append(cancel);
   return cell;
 }
 
-async function markCompleted(t, button, actions) {
+async function markCompleted(session, button, actions) {
   button.disabled = true;
   const body = { status: 'completed' };
-  if (new Date(t.starts_at) > new Date()) body.starts_at = new Date().toISOString();
+  if (new Date(session.starts_at) > new Date()) body.starts_at = new Date().toISOString();
   try {
-    await patch(`/api/v1/treatments/${encodeURIComponent(t.id)}`, body);
-    actions.say(`The session on ${formatDate(t.local_date)} is marked completed.`);
+    await patch(`/api/v1/treatments/${encodeURIComponent(session.id)}`, body);
+    actions.say(t('The session on {date} is marked completed.', { date: formatDate(session.local_date) }));
     await actions.load();
   } catch (err) {
     button.disabled = false;
@@ -128,16 +142,16 @@ async function markCompleted(t, button, actions) {
   }
 }
 
-async function cancelSession(t, button, actions) {
+async function cancelSession(session, button, actions) {
   if (button.dataset.confirm !== 'yes') {
     button.dataset.confirm = 'yes';
-    button.textContent = 'Confirm cancel';
+    button.textContent = t('Confirm cancel');
     return;
   }
   button.disabled = true;
   try {
-    await del(`/api/v1/treatments/${encodeURIComponent(t.id)}`);
-    actions.say(`The planned session on ${formatDate(t.local_date)} was cancelled.`);
+    await del(`/api/v1/treatments/${encodeURIComponent(session.id)}`);
+    actions.say(t('The planned session on {date} was cancelled.', { date: formatDate(session.local_date) }));
     await actions.load();
   } catch (err) {
     button.disabled = false;
