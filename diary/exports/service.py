@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import Patient
@@ -19,6 +20,7 @@ from ..audit import service as audit
 from ..checkins.models import Entry
 from ..errors import ApiError
 from ..extensions import db
+from ..i18n import for_user
 from ..localtime import local_date_of
 from ..treatments.models import COMPLETED, PLANNED, Treatment
 from . import csvfile, fhir, fhirsession, ical
@@ -102,7 +104,10 @@ def session_ratings_code_system() -> Export:
 
 def sessions_ics(patient, *, actor, now, via_feed=False) -> Export:
     """The planned sessions; ``via_feed`` when a calendar app fetched it with the feed token."""
-    body = ical.sessions_calendar(_treatments(patient, PLANNED))
+    with for_user(patient.user):  # a calendar app fetching the feed has no user of its own
+        body = ical.sessions_calendar(
+            _treatments(patient, PLANNED), name=_("Clinic sessions"), summary=_("Clinic session")
+        )
     audit.record(actor, "export", "export:sessions.ics" + (":feed" if via_feed else ""), patient.id, at=now)
     return Export(body, "text/calendar", "afterglow-sessions.ics")
 

@@ -199,3 +199,12 @@ def test_the_feed_is_rate_limited_per_token(app, patient):
     statuses = [calendar_app.get(path).status_code for _ in range(61)]
     assert statuses[:60] == [200] * 60 and statuses[60] == 429
     assert calendar_app.get(path).get_json()["error"]["code"] == "rate_limited"
+
+
+def test_a_spanish_patients_calendar_is_in_spanish(make_patient, provider, provider_client):
+    patient = make_patient(provider, language="es")
+    add_session(provider_client, patient.user["id"], status="planned", starts_at=hours_ago(-24 * 2))
+    body = patient.get("/api/v1/patients/me/sessions.ics").get_data()
+    calendar = Calendar.from_ical(body)
+    assert str(calendar["X-WR-CALNAME"]) == "Sesiones en la clínica"
+    assert [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")] == ["Sesión en la clínica"]
