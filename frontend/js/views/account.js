@@ -99,12 +99,7 @@ function languageSection(ctx, state) {
       state.status.textContent = describeError(err);
     }
   });
-  return h(
-    'section',
-    { 'aria-labelledby': 'language-title' },
-    h('h2', { id: 'language-title' }, t('Language')),
-    choice.wrap,
-  );
+  return choice.wrap;
 }
 
 // The secret as a QR code and as text, and the form that turns two-step sign-in on.
