@@ -1,73 +1,82 @@
 // The patient's access log in plain words: one line per person, kind of access and day, with a
 // count (docs/api.md, "The access log"). Flags are the care team's tool: the patient reads that the
-// team reviewed their diary. Each entry: the words for one access, and for several ({n}), if they differ.
+// team reviewed their diary. The words continue "{who} … on {date}.", the person as subject.
 import { get, describeError } from '../api.js';
 import { h, clear } from '../dom.js';
 import { formatDate } from '../dates.js';
+import { t, tn } from '../i18n.js';
 
-const WORDS = {
-  'read diary': ['looked at your diary'],
-  'read worklist': ['saw your line on the patient list'],
-  'create entries': ['added a check-in', 'added {n} check-ins'],
-  'update entries': ['changed a check-in', 'changed {n} check-ins'],
-  'delete entries': ['deleted a check-in', 'deleted {n} check-ins'],
-  'create treatments': ['added a session', 'added {n} sessions'],
-  'update treatments': ['changed a session', 'changed {n} sessions'],
-  'delete treatments': ['deleted a session', 'deleted {n} sessions'],
-  'update flags': ['noted a review of your diary', 'noted {n} reviews of your diary'],
-  'update intake_baseline': ['changed your intake score'],
-  'export export:entries.csv': ['exported your check-ins as CSV'],
-  'export export:treatments.csv': ['exported your sessions as CSV'],
-  'export export:fhir': ['exported your check-ins and sessions as a FHIR bundle'],
-  'export export:sessions.ics': ['exported your planned sessions as a calendar'],
-  'export export:sessions.ics:feed': ['had a calendar app fetch your planned sessions'],
-  'create calendar-feed': ['made a calendar link to your planned sessions'],
-  'update settings': ['changed your reminder settings'],
-  'create push_subscriptions': ['turned on notifications on a device'],
-  'update push_subscriptions': ['renewed notifications on a device'],
-  'delete push_subscriptions': ['turned off notifications on a device'],
-  'create password_reset': ['asked for a link to reset your password'],
-  'update password': ['changed your password'],
-  'update mfa': ['changed two-step sign-in'],
-  'create account': ['created your account'],
-  'update account_closed': ['closed your account'],
-  'delete account': ['deleted your account'],
-  'update discharge': ['marked your care as ended (discharged)'],
-  'update readmit': ['marked your care as active again'],
-  'update care_team': ['moved you to another care team'],
+// The words for n accesses of a kind on one day (n ≥ 1), where a count reads better inside them.
+const COUNTED = {
+  'create entries': (n) => tn('added a check-in', 'added {n} check-ins', n),
+  'update entries': (n) => tn('changed a check-in', 'changed {n} check-ins', n),
+  'delete entries': (n) => tn('deleted a check-in', 'deleted {n} check-ins', n),
+  'create treatments': (n) => tn('added a session', 'added {n} sessions', n),
+  'update treatments': (n) => tn('changed a session', 'changed {n} sessions', n),
+  'delete treatments': (n) => tn('deleted a session', 'deleted {n} sessions', n),
+  'update flags': (n) => tn('noted a review of your diary', 'noted {n} reviews of your diary', n),
 };
 
-const VERBS = {
-  read: 'looked at',
-  create: 'added to',
-  update: 'changed',
-  delete: 'deleted from',
-  export: 'exported',
-};
+// The words for one access of the other kinds; several on a day add ", 3 times".
+const phrases = () => ({
+  'read diary': t('looked at your diary'),
+  'read worklist': t('saw your line on the patient list'),
+  'update intake_baseline': t('changed your intake score'),
+  'export export:entries.csv': t('exported your check-ins as CSV'),
+  'export export:treatments.csv': t('exported your sessions as CSV'),
+  'export export:fhir': t('exported your check-ins and sessions as a FHIR bundle'),
+  'export export:sessions.ics': t('exported your planned sessions as a calendar'),
+  'export export:sessions.ics:feed': t('had a calendar app fetch your planned sessions'),
+  'create calendar-feed': t('made a calendar link to your planned sessions'),
+  'update settings': t('changed your reminder settings'),
+  'create push_subscriptions': t('turned on notifications on a device'),
+  'update push_subscriptions': t('renewed notifications on a device'),
+  'delete push_subscriptions': t('turned off notifications on a device'),
+  'create password_reset': t('asked for a link to reset your password'),
+  'update password': t('changed your password'),
+  'update mfa': t('changed two-step sign-in'),
+  'create account': t('created your account'),
+  'update account_closed': t('closed your account'),
+  'delete account': t('deleted your account'),
+  'update discharge': t('marked your care as ended (discharged)'),
+  'update readmit': t('marked your care as active again'),
+  'update care_team': t('moved you to another care team'),
+});
+
+// An access with no words of its own (a new kind): its verb, about the diary.
+const verbs = () => ({
+  read: t('looked at your diary'),
+  create: t('added to your diary'),
+  update: t('changed your diary'),
+  delete: t('deleted from your diary'),
+  export: t('exported your diary'),
+});
 
 function what(item) {
-  const words = WORDS[`${item.action} ${item.resource}`];
+  const key = `${item.action} ${item.resource}`;
   const n = item.count;
-  if (!words) return `${VERBS[item.action] || item.action} your diary${n > 1 ? `, ${n} times` : ''}`;
-  if (n > 1 && words[1]) return words[1].replace('{n}', String(n));
-  return n > 1 ? `${words[0]}, ${n} times` : words[0];
+  if (COUNTED[key]) return COUNTED[key](n);
+  const action = phrases()[key] || verbs()[item.action] || t('used your diary');
+  // TRANSLATORS: an access ("looked at your diary") done several times on one day.
+  return n > 1 ? tn('{action}, {n} time', '{action}, {n} times', n, { action }) : action;
 }
 
 function who(item, user) {
-  if (item.actor?.id === user.id) return 'You';
-  const name = item.actor?.name || 'Someone';
-  return item.actor?.role === 'provider' ? `${name} (care team)` : name;
+  if (item.actor?.id === user.id) return t('You');
+  const name = item.actor?.name || t('Someone');
+  return item.actor?.role === 'provider' ? t('{name} (care team)', { name }) : name;
 }
 
 /** "Dr Vale (care team) looked at your diary, 3 times on Dec 6." */
 export function logLine(item, user) {
-  return `${who(item, user)} ${what(item)} on ${formatDate(item.day)}.`;
+  // TRANSLATORS: who ("You", "Dr Vale (care team)"), what they did ("looked at your diary, 3 times"), the day.
+  return t('{who} {what} on {date}.', { who: who(item, user), what: what(item), date: formatDate(item.day) });
 }
 
 /** The log's first page, and a button that reads on, a page of whole days at a time. */
 export async function showAccessLog(slot, user) {
   const list = h('ul', { class: 'plain-list log' });
-  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Show older entries');
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, t('Show older entries'));
   const problem = h('p', { class: 'notice', role: 'status', hidden: true });
   let before = null;
   async function page() {
@@ -89,8 +98,8 @@ export async function showAccessLog(slot, user) {
   );
   const count = await page();
   clear(slot).append(
-    count ? list : h('p', {}, 'Nobody has looked at your diary yet.'),
-    h('p', { class: 'hint' }, 'Each line counts the times one person did one thing on one day.'),
+    count ? list : h('p', {}, t('Nobody has looked at your diary yet.')),
+    h('p', { class: 'hint' }, t('Each line counts the times one person did one thing on one day.')),
     more,
     problem,
   );

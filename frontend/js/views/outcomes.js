@@ -4,16 +4,17 @@ import { get, describeError } from '../api.js';
 import { h, clear, field } from '../dom.js';
 import { localDate, addDays, formatDate } from '../dates.js';
 import { COURSE_LABEL } from '../labels.js';
+import { t, tn, formatNumber, locale } from '../i18n.js';
 import { ROUTE_SHORT } from '../routes.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
 export async function render(ctx) {
   const today = localDate(new Date());
-  const from = field({ label: 'From', name: 'from', type: 'date', value: addDays(today, -364) });
-  const to = field({ label: 'To', name: 'to', type: 'date', value: today });
-  const show = h('button', { type: 'submit', class: 'secondary' }, 'Show');
-  const download = h('a', {}, 'Download the figures (CSV)');
+  const from = field({ label: t('From'), name: 'from', type: 'date', value: addDays(today, -364) });
+  const to = field({ label: t('To'), name: 'to', type: 'date', value: today });
+  const show = h('button', { type: 'submit', class: 'secondary' }, t('Show'));
+  const download = h('a', {}, t('Download the figures (CSV)'));
   const status = h('div', { role: 'status', class: 'status' });
   const slot = h('div', {});
   const form = h('form', { class: 'period', novalidate: true }, from.wrap, to.wrap, show);
@@ -26,11 +27,13 @@ export async function render(ctx) {
     h(
       'section',
       { class: 'page wide outcomes' },
-      h('h1', {}, 'Outcomes'),
+      h('h1', {}, t('Outcomes')),
       h(
         'p',
         { class: 'lead' },
-        "Your care team's patients, for courses that started in the period. Counted from the daily scores; an aid to judgement, not a validated measure.",
+        t(
+          "Your care team's patients, for courses that started in the period. Counted from the daily scores; an aid to judgement, not a validated measure.",
+        ),
       ),
       form,
       h('p', {}, download),
@@ -52,23 +55,31 @@ export async function render(ctx) {
       return;
     }
     if (!ctx.isCurrent()) return;
-    status.textContent = `Outcomes from ${formatDate(data.from, { year: true })} to ${formatDate(data.to, { year: true })}.`;
+    status.textContent = t('Outcomes from {from} to {to}.', {
+      from: formatDate(data.from, { year: true }),
+      to: formatDate(data.to, { year: true }),
+    });
     clear(slot).append(
       responseSection(data.response_after_induction),
       curveSection(
         'by-type',
-        'How long relief lasts, by course type',
+        t('How long relief lasts, by course type'),
         data.relief_duration.by_course_type,
         COURSE_LABEL,
       ),
-      curveSection('by-route', 'How long relief lasts, by route', data.relief_duration.by_route, ROUTE_SHORT),
+      curveSection(
+        'by-route',
+        t('How long relief lasts, by route'),
+        data.relief_duration.by_route,
+        ROUTE_SHORT,
+      ),
       timingSection(data.maintenance_timing),
     );
   }
 }
 
 function pct(x) {
-  return x == null ? '—' : `${Math.round(x * 100)} %`;
+  return x == null ? '—' : `${formatNumber(Math.round(x * 100))} %`;
 }
 
 function responseSection(r) {
@@ -78,13 +89,13 @@ function responseSection(r) {
       'tr',
       {},
       h('th', { scope: 'row' }, label),
-      h('td', {}, String(fixed ?? 0)),
-      h('td', {}, String(best ?? 0)),
+      h('td', {}, formatNumber(fixed ?? 0)),
+      h('td', {}, formatNumber(best ?? 0)),
     );
   return h(
     'section',
     { 'aria-labelledby': 'response-title', class: 'card' },
-    h('h2', { id: 'response-title' }, 'Response after induction'),
+    h('h2', { id: 'response-title' }, t('Response after induction')),
     h(
       'div',
       { class: 'response-figures' },
@@ -92,20 +103,22 @@ function responseSection(r) {
         'p',
         { class: 'response-figure' },
         h('span', { class: 'big-figure' }, pct(r.response_rate_at_fixed_day)),
-        ` on day ${day} after the course`,
+        ' ',
+        t('on day {day} after the course', { day }),
       ),
       h(
         'p',
         { class: 'response-figure' },
         h('span', { class: 'big-figure' }, pct(r.response_rate)),
-        ' at the best level reached',
+        ' ',
+        t('at the best level reached'),
       ),
     ),
-    h('p', {}, `Induction courses: ${r.courses}`),
+    h('p', {}, t('Induction courses: {n}', { n: formatNumber(r.courses) })),
     h(
       'table',
       { class: 'compact' },
-      h('caption', { class: 'visually-hidden' }, 'Induction courses by response'),
+      h('caption', { class: 'visually-hidden' }, t('Induction courses by response')),
       h(
         'thead',
         {},
@@ -113,26 +126,25 @@ function responseSection(r) {
           'tr',
           {},
           h('td', {}),
-          h('th', { scope: 'col' }, `Day ${day}`),
-          h('th', { scope: 'col' }, 'Best level'),
+          h('th', { scope: 'col' }, t('Day {day}', { day })),
+          h('th', { scope: 'col' }, t('Best level')),
         ),
       ),
       h(
         'tbody',
         {},
-        row('Responded', r.responders_at_fixed_day, r.responders),
-        row('Did not respond', r.non_responders_at_fixed_day, r.non_responders),
-        row('Too little data to judge', r.not_assessable_at_fixed_day, r.not_assessable),
+        row(t('Responded'), r.responders_at_fixed_day, r.responders),
+        row(t('Did not respond'), r.non_responders_at_fixed_day, r.non_responders),
+        row(t('Too little data to judge'), r.not_assessable_at_fixed_day, r.not_assessable),
       ),
     ),
     h(
       'p',
       { class: 'hint' },
-      `A response: a score at least 4 points and at least half below the baseline. On day ${day}: the one real ` +
-        `daily score of day ${day} after the course's last session (day ${day - 1} or ${day + 1} if that day has none), ` +
-        'as trials judge response at fixed times after dosing. At the best level: the lowest median of up to 7 scores ' +
-        'over the whole cycle, which flatters (the best of many noisy days). A course judged a non-response counts ' +
-        'as one in both. Both rates leave out courses with too little data.',
+      t(
+        "A response: a score at least 4 points and at least half below the baseline. On day {day}: the one real daily score of day {day} after the course's last session (day {before} or {after} if that day has none), as trials judge response at fixed times after dosing. At the best level: the lowest median of up to 7 scores over the whole cycle, which flatters (the best of many noisy days). A course judged a non-response counts as one in both. Both rates leave out courses with too little data.",
+        { day, before: day - 1, after: day + 1 },
+      ),
     ),
   );
 }
@@ -140,14 +152,20 @@ function responseSection(r) {
 function curveSection(id, title, groups, labels) {
   const section = h('section', { 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title));
   if (!groups.length) {
-    section.append(h('p', {}, 'No treatment cycles in this period.'));
+    section.append(h('p', {}, t('No treatment cycles in this period.')));
     return section;
   }
   const name = (g) => labels[g.group] || g.group;
   const summary = groups
-    .map(
-      (g) =>
-        `${name(g)}: ${g.cycles} cycles, median ${g.median_days == null ? 'not reached' : `${g.median_days} days`}`,
+    .map((g) =>
+      g.median_days == null
+        ? tn('{group}: {n} cycle, median not reached', '{group}: {n} cycles, median not reached', g.cycles, {
+            group: name(g),
+          })
+        : tn('{group}: {n} cycle, median {days} days', '{group}: {n} cycles, median {days} days', g.cycles, {
+            group: name(g),
+            days: formatNumber(g.median_days),
+          }),
     )
     .join('; ');
   section.append(
@@ -157,9 +175,11 @@ function curveSection(id, title, groups, labels) {
       h(
         'figcaption',
         {},
-        `${title}: share of cycles still in relief, by days after the last session of the course`,
+        t('{title}: share of cycles still in relief, by days after the last session of the course', {
+          title,
+        }),
       ),
-      kmChart(groups, `${title}. ${summary}.`),
+      kmChart(groups, t('{title}. {summary}.', { title, summary })),
       h(
         'ul',
         { class: 'chart-key' },
@@ -168,20 +188,29 @@ function curveSection(id, title, groups, labels) {
     ),
     h(
       'div',
-      { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `${title}, as a table` },
+      {
+        class: 'table-wrap',
+        tabindex: '0',
+        role: 'region',
+        'aria-label': t('{title}, as a table', { title }),
+      },
       h(
         'table',
         { class: 'compact' },
-        h('caption', { class: 'visually-hidden' }, `${title}, as a table`),
+        h('caption', { class: 'visually-hidden' }, t('{title}, as a table', { title })),
         h(
           'thead',
           {},
           h(
             'tr',
             {},
-            ['Group', 'Cycles', 'Wore off', 'Censored', 'Median days to the detected wear-off'].map((t) =>
-              h('th', { scope: 'col' }, t),
-            ),
+            [
+              t('Group'),
+              t('Cycles'),
+              t('Wore off'),
+              t('Censored'),
+              t('Median days to the detected wear-off'),
+            ].map((heading) => h('th', { scope: 'col' }, heading)),
           ),
         ),
         h(
@@ -192,10 +221,10 @@ function curveSection(id, title, groups, labels) {
               'tr',
               {},
               h('th', { scope: 'row' }, name(g)),
-              h('td', {}, String(g.cycles)),
-              h('td', {}, String(g.wore_off)),
-              h('td', {}, String(g.censored)),
-              h('td', {}, g.median_days == null ? 'not reached' : String(g.median_days)),
+              h('td', {}, formatNumber(g.cycles)),
+              h('td', {}, formatNumber(g.wore_off)),
+              h('td', {}, formatNumber(g.censored)),
+              h('td', {}, g.median_days == null ? t('not reached') : formatNumber(g.median_days)),
             ),
           ),
         ),
@@ -204,9 +233,9 @@ function curveSection(id, title, groups, labels) {
     h(
       'p',
       { class: 'hint' },
-      'Days run from the last session of the course to the day the wear-off was detected, so they include the few ' +
-        'days the rule needs to confirm it: relief itself faded a little earlier. Censored: the next course began ' +
-        'before relief wore off, or relief continues today. They count as at risk until then (Kaplan-Meier).',
+      t(
+        'Days run from the last session of the course to the day the wear-off was detected, so they include the few days the rule needs to confirm it: relief itself faded a little earlier. Censored: the next course began before relief wore off, or relief continues today. They count as at risk until then (Kaplan-Meier).',
+      ),
     ),
   );
   return section;
@@ -241,8 +270,8 @@ function curveKey(g) {
 /** Words for a curve the eye may miss: one that lies on an earlier one, or never leaves 100 %. */
 function overlapNote(groups, i, name) {
   const same = groups.slice(0, i).find((g) => curveKey(g) === curveKey(groups[i]));
-  if (same) return ` (same curve as ${name(same)}: drawn over it, dashed)`;
-  if (groups[i].steps.length === 1 && groups.length > 1) return ' (no wear-off: stays at 100 %)';
+  if (same) return [' ', t('(same curve as {group}: drawn over it, dashed)', { group: name(same) })];
+  if (groups[i].steps.length === 1 && groups.length > 1) return [' ', t('(no wear-off: stays at 100 %)')];
   return '';
 }
 
@@ -281,20 +310,24 @@ function kmChart(groups, label) {
       svg('line', { x1: L, x2: W - R, y1: y(s), y2: y(s), class: s === 0.5 ? 'km-grid km-half' : 'km-grid' }),
     );
     root.append(
-      svg('text', { x: L - 6, y: y(s) + 4, 'text-anchor': 'end', class: 'km-text' }, `${s * 100}%`),
+      svg(
+        'text',
+        { x: L - 6, y: y(s) + 4, 'text-anchor': 'end', class: 'km-text' },
+        formatNumber(s, { style: 'percent' }),
+      ),
     );
   }
   const tick = maxDay > 60 ? 14 : 7;
   for (let d = 0; d <= maxDay; d += tick) {
     root.append(
-      svg('text', { x: x(d), y: H - B + 18, 'text-anchor': 'middle', class: 'km-text' }, String(d)),
+      svg('text', { x: x(d), y: H - B + 18, 'text-anchor': 'middle', class: 'km-text' }, formatNumber(d)),
     );
   }
   root.append(
     svg(
       'text',
       { x: (L + W - R) / 2, y: H - 4, 'text-anchor': 'middle', class: 'km-text' },
-      'days after the last session',
+      t('days after the last session'),
     ),
   );
   groups.forEach((g, i) => {
@@ -319,31 +352,30 @@ function timingSection(months) {
   const section = h(
     'section',
     { 'aria-labelledby': 'timing-title' },
-    h('h2', { id: 'timing-title' }, 'Maintenance sessions before the wear-off'),
+    h('h2', { id: 'timing-title' }, t('Maintenance sessions before the wear-off')),
     h(
       'p',
       { class: 'hint' },
-      'Of the maintenance courses started each month, how many began while the previous relief still held. ' +
-        'Neither high nor low is better in itself: a high share may mean good timing, or more frequent dosing than ' +
-        'needed (ketamine is a controlled drug; bladder harm and tolerance grow with use); a low share, that patients ' +
-        'fell back before the next session.',
+      t(
+        'Of the maintenance courses started each month, how many began while the previous relief still held. Neither high nor low is better in itself: a high share may mean good timing, or more frequent dosing than needed (ketamine is a controlled drug; bladder harm and tolerance grow with use); a low share, that patients fell back before the next session.',
+      ),
     ),
   );
   if (!months.length) {
-    section.append(h('p', {}, 'No maintenance courses in this period.'));
+    section.append(h('p', {}, t('No maintenance courses in this period.')));
     return section;
   }
   section.append(
     h(
       'div',
-      { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Maintenance timing by month' },
+      { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('Maintenance timing by month') },
       h(
         'table',
         { class: 'compact timing' },
         h(
           'caption',
           { class: 'visually-hidden' },
-          'Maintenance sessions before and after the wear-off, by month',
+          t('Maintenance sessions before and after the wear-off, by month'),
         ),
         h(
           'thead',
@@ -351,8 +383,8 @@ function timingSection(months) {
           h(
             'tr',
             {},
-            ['Month', 'Before the wear-off', 'After it', 'Share before'].map((t) =>
-              h('th', { scope: 'col' }, t),
+            [t('Month'), t('Before the wear-off'), t('After it'), t('Share before')].map((heading) =>
+              h('th', { scope: 'col' }, heading),
             ),
           ),
         ),
@@ -364,8 +396,8 @@ function timingSection(months) {
               'tr',
               {},
               h('th', { scope: 'row' }, monthName(m.month)),
-              h('td', {}, String(m.before_wear_off)),
-              h('td', {}, String(m.after_wear_off)),
+              h('td', {}, formatNumber(m.before_wear_off)),
+              h('td', {}, formatNumber(m.after_wear_off)),
               h(
                 'td',
                 {},
@@ -383,7 +415,7 @@ function timingSection(months) {
 
 function monthName(ym) {
   const [y, m] = ym.split('-').map(Number);
-  return new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+  return new Intl.DateTimeFormat(locale(), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
     new Date(Date.UTC(y, m - 1, 1)),
   );
 }

@@ -3,6 +3,7 @@
 // (state, actions) in its own module. People and teams only: no health data is shown here.
 import { get, patch, describeError } from '../../api.js';
 import { h, clear, checkbox, focusQuietly } from '../../dom.js';
+import { t } from '../../i18n.js';
 import { staffSection } from './staff.js';
 import { teamsSection, patientsSection } from './teams.js';
 
@@ -29,11 +30,13 @@ export async function render(ctx) {
     h(
       'section',
       { class: 'page wide' },
-      h('h1', {}, 'Administration'),
+      h('h1', {}, t('Administration')),
       h(
         'p',
         { class: 'lead' },
-        'Staff, care teams and where each patient belongs. Reading a diary still needs a place on the patient’s care team.',
+        t(
+          'Staff, care teams and where each patient belongs. Reading a diary still needs a place on the patient’s care team.',
+        ),
       ),
       state.status,
       state.slot,
@@ -66,10 +69,10 @@ async function load(state, actions) {
 
 function settingsSection(state, actions) {
   const row = checkbox({
-    label: 'Two-step sign-in required for all staff',
+    label: t('Two-step sign-in required for all staff'),
     name: 'mfa_required',
     checked: state.settings.mfa_required,
-    description: 'Staff without it set it up at their next login, before they can see anything else.',
+    description: t('Staff without it set it up at their next login, before they can see anything else.'),
   });
   const input = row.querySelector('input');
   input.addEventListener('change', async () => {
@@ -78,8 +81,8 @@ function settingsSection(state, actions) {
       state.settings = await patch('/api/v1/admin/settings', { mfa_required: input.checked });
       actions.say(
         state.settings.mfa_required
-          ? 'Two-step sign-in is now required for all staff.'
-          : 'Two-step sign-in is now optional.',
+          ? t('Two-step sign-in is now required for all staff.')
+          : t('Two-step sign-in is now optional.'),
       );
     } catch (err) {
       input.checked = !input.checked;
@@ -90,7 +93,7 @@ function settingsSection(state, actions) {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'admin-settings' },
-    h('h2', { id: 'admin-settings' }, 'Clinic settings'),
+    h('h2', { id: 'admin-settings' }, t('Clinic settings')),
     row,
   );
 }

@@ -3,12 +3,13 @@
 import { post, patch } from '../../api.js';
 import { h, field, checkbox, confirmDialog, uid } from '../../dom.js';
 import { formatDateTime } from '../../dates.js';
+import { t } from '../../i18n.js';
 
 export function staffSection(state, actions) {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'admin-staff' },
-    h('h2', { id: 'admin-staff' }, 'Staff'),
+    h('h2', { id: 'admin-staff' }, t('Staff')),
     h(
       'ul',
       { class: 'admin-list' },
@@ -20,13 +21,17 @@ export function staffSection(state, actions) {
 
 function statusLine(state, member) {
   const tags = [
-    member.active ? null : h('span', { class: 'status-tag status-off' }, 'Turned off'),
-    member.admin ? h('span', { class: 'status-tag' }, 'Administrator') : null,
-    h('span', { class: 'status-tag' }, member.mfa_enabled ? 'Two-step sign-in on' : 'No two-step sign-in'),
+    member.active ? null : h('span', { class: 'status-tag status-off' }, t('Turned off')),
+    member.admin ? h('span', { class: 'status-tag' }, t('Administrator')) : null,
+    h(
+      'span',
+      { class: 'status-tag' },
+      member.mfa_enabled ? t('Two-step sign-in on') : t('No two-step sign-in'),
+    ),
   ];
   const last = member.last_login_at
-    ? `Last login ${formatDateTime(member.last_login_at, state.ctx.user.timezone)}`
-    : 'Never logged in';
+    ? t('Last login {time}', { time: formatDateTime(member.last_login_at, state.ctx.user.timezone) })
+    : t('Never logged in');
   return [h('p', { class: 'tags' }, tags), h('p', { class: 'hint' }, last)];
 }
 
@@ -35,19 +40,19 @@ function staffItem(state, actions, member) {
   const toggle = h(
     'button',
     { type: 'button', class: 'secondary' },
-    member.active ? `Turn off ${member.name}` : `Turn on ${member.name}`,
+    member.active ? t('Turn off {name}', { name: member.name }) : t('Turn on {name}', { name: member.name }),
   );
   toggle.addEventListener('click', () => setActive(actions, member, !member.active));
   const reset = h(
     'button',
     { type: 'button', class: 'secondary' },
-    `Reset two-step sign-in for ${member.name}`,
+    t('Reset two-step sign-in for {name}', { name: member.name }),
   );
   reset.addEventListener('click', () => resetMfa(actions, member));
   return h(
     'li',
     { class: 'admin-item' },
-    h('h3', {}, member.name, self ? ' (you)' : ''),
+    h('h3', {}, self ? t('{name} (you)', { name: member.name }) : member.name),
     h('p', {}, member.email),
     statusLine(state, member),
     teamPicker(state, actions, member),
@@ -58,11 +63,13 @@ function staffItem(state, actions, member) {
 async function setActive(actions, member, active) {
   if (!active) {
     const sure = await confirmDialog({
-      title: `Turn off ${member.name}?`,
-      text: 'They are logged out everywhere at once and cannot log in until turned on again. Their patients stay with their teams.',
+      title: t('Turn off {name}?', { name: member.name }),
+      text: t(
+        'They are logged out everywhere at once and cannot log in until turned on again. Their patients stay with their teams.',
+      ),
       choices: [
-        { value: 'keep', label: 'Keep on' },
-        { value: 'off', label: 'Turn off', primary: true },
+        { value: 'keep', label: t('Keep on') },
+        { value: 'off', label: t('Turn off'), primary: true },
       ],
       confirm: 'off',
     });
@@ -74,16 +81,22 @@ async function setActive(actions, member, active) {
     return actions.fail(err);
   }
   await actions.reload();
-  actions.say(active ? `${member.name} is turned on.` : `${member.name} is turned off and logged out.`);
+  actions.say(
+    active
+      ? t('{name} is turned on.', { name: member.name })
+      : t('{name} is turned off and logged out.', { name: member.name }),
+  );
 }
 
 async function resetMfa(actions, member) {
   const sure = await confirmDialog({
-    title: `Reset two-step sign-in for ${member.name}?`,
-    text: 'Their authenticator app stops working for Afterglow and they are logged out. They set it up again at their next login where it is required.',
+    title: t('Reset two-step sign-in for {name}?', { name: member.name }),
+    text: t(
+      'Their authenticator app stops working for Afterglow and they are logged out. They set it up again at their next login where it is required.',
+    ),
     choices: [
-      { value: 'keep', label: 'Cancel' },
-      { value: 'reset', label: 'Reset', primary: true },
+      { value: 'keep', label: t('Cancel') },
+      { value: 'reset', label: t('Reset'), primary: true },
     ],
     confirm: 'reset',
   });
@@ -94,7 +107,7 @@ async function resetMfa(actions, member) {
     return actions.fail(err);
   }
   await actions.reload();
-  actions.say(`Two-step sign-in was reset for ${member.name}.`);
+  actions.say(t('Two-step sign-in was reset for {name}.', { name: member.name }));
 }
 
 function teamChecks(state, chosen) {
@@ -105,14 +118,18 @@ function teamChecks(state, chosen) {
 
 function teamPicker(state, actions, member) {
   const legendId = uid('teams');
-  const save = h('button', { type: 'submit', class: 'secondary' }, `Save teams of ${member.name}`);
+  const save = h(
+    'button',
+    { type: 'submit', class: 'secondary' },
+    t('Save teams of {name}', { name: member.name }),
+  );
   const form = h(
     'form',
     { class: 'team-picker' },
     h(
       'fieldset',
       { class: 'checks', 'aria-labelledby': legendId },
-      h('legend', { id: legendId }, 'Care teams'),
+      h('legend', { id: legendId }, t('Care teams')),
       teamChecks(state, member.team_ids),
     ),
     save,
@@ -126,30 +143,30 @@ function teamPicker(state, actions, member) {
       return actions.fail(err);
     }
     await actions.reload();
-    actions.say(`${member.name}’s teams are saved.`);
+    actions.say(t('{name}’s teams are saved.', { name: member.name }));
   });
   return form;
 }
 
 function inviteForm(state, actions) {
-  const name = field({ label: 'Name', name: 'name', autocomplete: 'off', maxlength: 200 });
-  const email = field({ label: 'Email', name: 'email', type: 'email', autocomplete: 'off' });
-  const admin = checkbox({ label: 'Administrator', name: 'admin' });
+  const name = field({ label: t('Name'), name: 'name', autocomplete: 'off', maxlength: 200 });
+  const email = field({ label: t('Email'), name: 'email', type: 'email', autocomplete: 'off' });
+  const admin = checkbox({ label: t('Administrator'), name: 'admin' });
   const legendId = uid('invite-teams');
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
-    h('h3', {}, 'Invite staff'),
+    h('h3', {}, t('Invite staff')),
     name.wrap,
     email.wrap,
     h(
       'fieldset',
       { class: 'checks', 'aria-labelledby': legendId },
-      h('legend', { id: legendId }, 'Their care teams'),
+      h('legend', { id: legendId }, t('Their care teams')),
       teamChecks(state, []),
     ),
     admin,
-    h('button', { type: 'submit', class: 'primary' }, 'Send invitation'),
+    h('button', { type: 'submit', class: 'primary' }, t('Send invitation')),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -167,8 +184,8 @@ async function sendInvite(actions, form, { name, email }) {
     admin: form.querySelector('input[name="admin"]').checked,
     team_ids: [...form.querySelectorAll('input[name="team_ids"]:checked')].map((input) => input.value),
   };
-  if (!body.name) return name.setError('Please give their name.');
-  if (!body.email.includes('@')) return email.setError('Please give their email address.');
+  if (!body.name) return name.setError(t('Please give their name.'));
+  if (!body.email.includes('@')) return email.setError(t('Please give their email address.'));
   try {
     await post('/api/v1/admin/staff-invites', body);
   } catch (err) {
@@ -177,5 +194,5 @@ async function sendInvite(actions, form, { name, email }) {
     return actions.fail(err);
   }
   await actions.reload();
-  actions.say(`An invitation is on its way to ${body.email}.`);
+  actions.say(t('An invitation is on its way to {email}.', { email: body.email }));
 }

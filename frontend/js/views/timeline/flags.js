@@ -5,9 +5,9 @@ import { h, field } from '../../dom.js';
 import { formatDate } from '../../dates.js';
 import {
   flagLabel,
-  URGENT_DISCLAIMER,
+  urgentDisclaimer,
   flagSentence,
-  SAFETY_SENTENCE,
+  safetySentence,
   DETAIL_LABEL,
   RESOLUTION_LABEL,
 } from '../../labels.js';
@@ -21,7 +21,7 @@ export function flagsSection(state, actions) {
   const earlier = flags.filter((f) => f.status === 'resolved').reverse();
   return [
     undoBar(state, actions),
-    flags.some((f) => f.kind === 'urgent') ? h('p', { class: 'disclaimer' }, t(URGENT_DISCLAIMER)) : null,
+    flags.some((f) => f.kind === 'urgent') ? h('p', { class: 'disclaimer' }, urgentDisclaimer()) : null,
     open.length
       ? h(
           'ul',
@@ -152,7 +152,7 @@ function flagCard(f, state, actions) {
     h('h3', { id: titleId }, flagLabel(f.kind)),
     h('p', { class: 'hint' }, t('Raised {date}', { date: formatDate(f.raised_on, { weekday: true }) })),
     h('p', { class: 'flag-sentence' }, flagSentence(f, fmt)),
-    f.details?.not_a_safety_screen ? h('p', { class: 'hint' }, t(SAFETY_SENTENCE)) : null,
+    f.details?.not_a_safety_screen ? h('p', { class: 'hint' }, safetySentence()) : null,
     forecastHistory(f, fmt),
     f.kind === 'side_effect' ? null : flagFigures(f),
     flagHistory(f, state),
