@@ -352,7 +352,7 @@ OVERFLOW = """() => {
 
 #: The words Intl makes in the given locales, for page.evaluate(INTL_TEXTS, {locales, zoneLocales}):
 #: month and weekday names, day periods, relative times, list words, compact numbers and units,
-#: language names, and every zone's short name (``zoneLocales`` adds, say, en-US's "MST"; the
+#: language names (and each language's own name), and every zone's short name (``zoneLocales`` adds, say, en-US's "MST"; the
 #: long names are left out: they hold English city names such as "Port" or "Harbour").
 #: Dates and times on a screen are the browser's Intl output, so this is what they may contain.
 INTL_TEXTS = """({ locales, zoneLocales }) => {
@@ -410,6 +410,8 @@ INTL_TEXTS = """({ locales, zoneLocales }) => {
         for (const code of ['en', 'es']) out.add(languages.of(code));
         zoneNames(locale, ['short', 'shortOffset']);
     }
+    // A choice of languages names each in its own: "English", "español".
+    for (const code of ['en', 'es']) out.add(new Intl.DisplayNames(code, { type: 'language' }).of(code));
     for (const locale of zoneLocales) zoneNames(locale, ['short']);
     return { texts: [...out], zones };
 }"""
@@ -453,7 +455,8 @@ class Allowed:
     ``zones``: IANA zone names, also written with spaces for underscores. URLs, email addresses
     and the brand name are data too.
 
-    A pattern with fewer than 4 letters of its own is dropped: too short to tell from English.
+    A pattern with fewer than 4 letters of its own is dropped: too short to tell from English;
+    what fills a server text's placeholder between two of its words is not looked at.
 
     ``offending(text)`` is the list of words of ``text`` that hold an ASCII letter and are
     none of these. A pseudo text (diary/i18n.py's ``pseudo``) has no ASCII letter, so what is
@@ -473,7 +476,8 @@ class Allowed:
     def offending(self, text):
         for found in (_URL, _EMAIL):
             text = found.sub(" ", text)
-        for found in (self.data, self.patterns):  # data first: a value fills a catalogue text's placeholder
+        # Catalogue texts first (they may hold the brand); what their placeholders leave is data.
+        for found in (self.patterns, self.data):
             if found is not None:
                 text = found.sub(" ", text)
         return [w for w in _WORD.findall(text) if _ASCII_LETTER.search(w) and w.casefold() not in self.words]

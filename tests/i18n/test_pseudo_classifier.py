@@ -6,7 +6,12 @@ from tests.e2e.support import Allowed, text_pattern
 
 ALLOWED = Allowed(
     data=["Robin Example", "Feeling nervous, anxious, or on edge", "K7QH4M2PZX"],
-    patterns=["Demasiados intentos. Inténtelo de nuevo en %(minutes)s minutos.", "No"],
+    patterns=[
+        "Demasiados intentos. Inténtelo de nuevo en %(minutes)s minutos.",
+        "No",
+        "Abra Afterglow cuando le resulte cómodo.",
+        "Hola, %(name)s.",
+    ],
     words=["lunes, 7 de diciembre de 2026", "8:00 p. m.", "MST", "hora estándar del Pacífico"],
     zones=["America/New_York", "Europe/Berlin", "UTC"],
 )
@@ -48,6 +53,8 @@ def test_intl_output_numbers_urls_emails_zones_and_the_brand_are_data():
 
 def test_the_servers_spanish_passes_with_any_value_in_its_placeholders():
     assert ALLOWED.offending("Demasiados intentos. Inténtelo de nuevo en 5 minutos.") == []
+    assert ALLOWED.offending("Abra Afterglow cuando le resulte cómodo.") == []  # the brand inside a text
+    assert ALLOWED.offending("Hola, Robin Example.") == []  # data in a placeholder
     assert ALLOWED.offending("Too many attempts. Try again in 5 minutes.") == [
         "Too",
         "many",
