@@ -11,7 +11,7 @@ the server answers in Spanish.
 The longer texts must still fit a 360 px phone: no screen wider than the viewport, no element
 sticking out of it. One test walks every role's screens and reports everything it found in one
 message, grouped by screen, so that all of it can be fixed at once; the screenshots are
-test-artifacts/e2e/pseudo-*.png.
+test-artifacts/e2e/pseudo-*.png, the report also pseudo-locale.txt.
 """
 
 import re
@@ -21,6 +21,7 @@ import pytest
 
 from tests.conftest import PASSWORD, login
 from tests.e2e.support import (
+    ARTIFACTS,
     COUNT_FETCHES,
     INTL_TEXTS,
     OVERFLOW,
@@ -288,6 +289,7 @@ def test_every_screen_is_in_the_pseudo_locale_and_fits_360_px(app, new_context, 
         open_screen(desk, f"#/{screen}")
         walk.look(desk, f"staff-{screen}")
 
+    (ARTIFACTS / "pseudo-locale.txt").write_text(walk.report() or "nothing found\n")
     assert not walk.found, (
         "Screens in the pseudo-locale with text that is not translated (English outside ⟦…⟧, or an "
         "untranslated value inside one) or that overflows 360 px; [the words that are not data]:"
