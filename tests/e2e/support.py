@@ -222,3 +222,297 @@ OUTBOX_COUNT = """() => new Promise((resolve, reject) => {
         req.onsuccess = () => { db.close(); resolve(req.result); };
     };
 })"""
+
+
+# ---- languages: Spanish screens and the pseudo-locale (docs/i18n.md) -------------------------
+
+
+def spanish(english):
+    """The PWA's Spanish for one of its English texts, as the server hands it over; fails naming
+    the text when it has none (not translated yet, or the English source changed)."""
+    from diary.i18n import pwa_messages
+
+    found = pwa_messages("es").get(english)
+    assert isinstance(found, str) and found, f"no Spanish in pwa.po for {english!r}"
+    return found
+
+
+def either(english, other):
+    """An exact accessible name that is ``english`` or ``other`` (its translation, its pseudo text)."""
+    return re.compile(rf"^(?:{re.escape(english)}|{re.escape(other)})$")
+
+
+def pseudo_name(english):
+    """The name a control has in the pseudo-locale: its pseudo text, or the English one while it is
+    not marked for translation yet (the pseudo test reports those; it still needs to get around)."""
+    from diary.i18n import pseudo
+
+    return either(english, pseudo(english))
+
+
+#: Counts the page's requests in flight, so a walk can wait until a screen has what it asked for.
+COUNT_FETCHES = """(() => {
+    if (!window.fetch) return;
+    const fetch = window.fetch;
+    window.__inflight = 0;
+    window.fetch = (...args) => {
+        window.__inflight += 1;
+        return fetch(...args).finally(() => { window.__inflight -= 1; });
+    };
+})();"""
+
+
+def settle(page):
+    """Waits until the page's requests are answered and two frames drawn after them."""
+    page.wait_for_function("() => (window.__inflight || 0) === 0")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+#: Every text a person meets on the screen as it is now, for page.evaluate: [{text, where}].
+#: Visible text nodes (and the options of visible selects, the titles of visible SVGs), the
+#: aria-label, aria-description, placeholder, title, alt and aria-valuetext of visible elements,
+#: the value of visible input buttons, and the document's title (a screen reader reads it).
+SCREEN_TEXTS = """() => {
+    const path = (el) => {
+        const parts = [];
+        for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) {
+            let part = e.localName;
+            if (e.id) { parts.unshift(`${part}#${e.id}`); break; }
+            const classes = [...e.classList].slice(0, 2).join('.');
+            parts.unshift(classes ? `${part}.${classes}` : part);
+        }
+        return parts.join(' > ');
+    };
+    const visible = (el) => el.checkVisibility({ checkVisibilityCSS: true });
+    const shows = (el) => {
+        if (el.closest('script, style, noscript, template, datalist')) return false;
+        if (el.localName === 'option' || el.localName === 'optgroup') {
+            const select = el.closest('select');
+            return Boolean(select) && visible(select);
+        }
+        const svg = el.closest('svg');
+        if (svg && (el.localName === 'title' || el.localName === 'desc')) return visible(svg);
+        return visible(el);
+    };
+    const out = [{ text: document.title, where: 'title' }];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.data.trim();
+        if (text && node.parentElement && shows(node.parentElement)) out.push({ text, where: path(node.parentElement) });
+    }
+    const ATTRIBUTES = ['aria-label', 'aria-description', 'placeholder', 'title', 'alt', 'aria-valuetext'];
+    for (const el of document.body.querySelectorAll('*')) {
+        if (!shows(el)) continue;
+        for (const name of ATTRIBUTES) {
+            const text = (el.getAttribute(name) || '').trim();
+            if (text) out.push({ text, where: `${path(el)} [${name}]` });
+        }
+        if (el.localName === 'input' && ['submit', 'button', 'reset'].includes(el.type) && el.value.trim()) {
+            out.push({ text: el.value.trim(), where: `${path(el)} [value]` });
+        }
+    }
+    return out;
+}"""
+
+#: What sticks out of the viewport, for page.evaluate: {page: [scrollWidth, innerWidth] or null,
+#: elements: [{where, text, right}]}. An element inside a scrolling (or clipping) box that itself
+#: fits does not count; of nested offenders only the outermost is listed.
+OVERFLOW = """() => {
+    const width = window.innerWidth;
+    const path = (el) => {
+        const parts = [];
+        for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) {
+            let part = e.localName;
+            if (e.id) { parts.unshift(`${part}#${e.id}`); break; }
+            const classes = [...e.classList].slice(0, 2).join('.');
+            parts.unshift(classes ? `${part}.${classes}` : part);
+        }
+        return parts.join(' > ');
+    };
+    const inFittingScroller = (el) => {
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (getComputedStyle(a).overflowX !== 'visible') return a.getBoundingClientRect().right <= width + 1;
+        }
+        return false;
+    };
+    const offenders = [];
+    for (const el of document.body.querySelectorAll('*')) {
+        if (!el.checkVisibility({ checkVisibilityCSS: true })) continue;
+        const box = el.getBoundingClientRect();
+        if (!box.width || !box.height || box.right <= width + 1 || inFittingScroller(el)) continue;
+        if (offenders.some((o) => o.el.contains(el))) continue;
+        offenders.push({ el, where: path(el), text: (el.innerText || '').trim().slice(0, 80), right: Math.round(box.right) });
+    }
+    const wide = document.documentElement.scrollWidth;
+    return {
+        page: wide > width ? [wide, width] : null,
+        elements: offenders.map(({ where, text, right }) => ({ where, text, right })),
+    };
+}"""
+
+#: The words Intl makes in the given locales, for page.evaluate(INTL_TEXTS, {locales, zoneLocales}):
+#: month and weekday names, day periods, relative times, list words, compact numbers and units,
+#: language names (and each language's own name), and every zone's short name (``zoneLocales`` adds, say, en-US's "MST"; the
+#: long names are left out: they hold English city names such as "Port" or "Harbour").
+#: Dates and times on a screen are the browser's Intl output, so this is what they may contain.
+INTL_TEXTS = """({ locales, zoneLocales }) => {
+    const out = new Set();
+    const dates = [];
+    for (let month = 0; month < 12; month += 1) dates.push(new Date(Date.UTC(2026, month, 14, 15, 30)));
+    for (let day = 0; day < 7; day += 1) dates.push(new Date(Date.UTC(2026, 0, 4 + day, 9, 5)));
+    const DATES = [
+        { dateStyle: 'full' }, { dateStyle: 'long' }, { dateStyle: 'medium' }, { dateStyle: 'short' },
+        { dateStyle: 'full', timeStyle: 'short' }, { dateStyle: 'medium', timeStyle: 'short' },
+        { month: 'long' }, { month: 'short' }, { month: 'narrow' },
+        { weekday: 'long' }, { weekday: 'short' }, { weekday: 'narrow' },
+        { day: 'numeric', month: 'long' }, { day: 'numeric', month: 'short' },
+        { weekday: 'short', day: 'numeric', month: 'short' }, { weekday: 'long', day: 'numeric', month: 'long' },
+        { month: 'long', year: 'numeric' }, { month: 'short', year: 'numeric' },
+        { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' },
+        { hour: 'numeric', minute: '2-digit' }, { hour: 'numeric', minute: '2-digit', hour12: true },
+        { hour: 'numeric', dayPeriod: 'long' }, { hour: 'numeric', dayPeriod: 'short' },
+    ];
+    const UNITS = ['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second'];
+    const MEASURES = ['day', 'week', 'month', 'year', 'hour', 'minute', 'kilogram', 'percent', 'milliliter'];
+    const zones = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
+    const zoneNames = (locale, styles) => {
+        for (const timeZone of zones) {
+            for (const timeZoneName of styles) {
+                const format = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName });
+                out.add(format.format(dates[0]));
+                out.add(format.format(dates[6]));
+            }
+        }
+    };
+    for (const locale of locales) {
+        for (const options of DATES) {
+            const format = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' });
+            for (const date of dates) out.add(format.format(date));
+        }
+        for (const style of ['long', 'short', 'narrow']) {
+            for (const numeric of ['auto', 'always']) {
+                const format = new Intl.RelativeTimeFormat(locale, { style, numeric });
+                for (const unit of UNITS) for (const n of [-2, -1, 0, 1, 2, 5]) out.add(format.format(n, unit));
+            }
+            for (const type of ['conjunction', 'disjunction', 'unit']) {
+                out.add(new Intl.ListFormat(locale, { style, type }).format(['1', '2', '3']));
+            }
+            for (const unit of MEASURES) {
+                const format = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: style });
+                for (const n of [1, 2, 1.5]) out.add(format.format(n));
+            }
+        }
+        for (const compactDisplay of ['short', 'long']) {
+            const format = new Intl.NumberFormat(locale, { notation: 'compact', compactDisplay });
+            for (const n of [1500, 2000000, 3e9]) out.add(format.format(n));
+        }
+        const languages = new Intl.DisplayNames(locale, { type: 'language' });
+        for (const code of ['en', 'es']) out.add(languages.of(code));
+        zoneNames(locale, ['short', 'shortOffset']);
+    }
+    // A choice of languages names each in its own: "English", "español".
+    for (const code of ['en', 'es']) out.add(new Intl.DisplayNames(code, { type: 'language' }).of(code));
+    for (const locale of zoneLocales) zoneNames(locale, ['short']);
+    return { texts: [...out], zones };
+}"""
+
+_WORD = re.compile(r"[^\W\d_]+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_URL = re.compile(r"https?://\S+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+BRAND = "Afterglow"
+
+
+def server_texts(language="es"):
+    """The server's texts in ``language`` (errors, emails, forecasts' reasons...): every
+    translation in its messages.po, plural forms included."""
+    from diary.i18n import catalogue
+
+    texts = []
+    for message in catalogue(language, "messages") or ():
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+        # A text the same in both languages ("No", "Email") cannot be told from English: not data.
+        english = message.id if isinstance(message.id, tuple | list) else [message.id]
+        texts += [s for s in strings if s and s not in english]
+    return texts
+
+
+def text_pattern(text):
+    """A catalogue text as a regex: its placeholders (``%(name)s``, ``{name}``) match anything."""
+    parts = _PLACEHOLDER.split(text)
+    return ".*?".join(re.escape(part) for part in parts)
+
+
+class Allowed:
+    """What may be in a pseudo-locale screen's texts besides pseudo text: data.
+
+    ``data``: exact strings (the names, emails and codes a test made, the instruments' texts
+    from the API); ``patterns``: catalogue texts with placeholders (the server's Spanish, see
+    ``server_texts``); ``words``: the words Intl made (dates, times, zone names: INTL_TEXTS);
+    ``zones``: IANA zone names, also written with spaces for underscores. URLs, email addresses
+    and the brand name are data too.
+
+    A pattern with fewer than 4 letters of its own is dropped: too short to tell from English;
+    what fills a server text's placeholder between two of its words is not looked at.
+
+    ``offending(text)`` is the list of words of ``text`` that hold an ASCII letter and are
+    none of these. A pseudo text (diary/i18n.py's ``pseudo``) has no ASCII letter, so what is
+    left is English that was never marked for translation, or a value filled into a pseudo
+    text that should itself have been translated (a severity "mild" in "⟦Šçöŕé 8 (mild)⟧").
+    """
+
+    def __init__(self, data=(), patterns=(), words=(), zones=()):
+        values = {d for d in data if d and _ASCII_LETTER.search(d)} | {BRAND}
+        values |= {z for zone in zones for z in (zone, zone.replace("_", " ")) if "/" in z}
+        self.data = _whole([re.escape(value) for value in values])
+        self.patterns = _whole(
+            [text_pattern(p) for p in patterns if len(_ASCII_LETTER.findall(_PLACEHOLDER.sub("", p))) >= 4]
+        )
+        self.words = {w.casefold() for text in words for w in _WORD.findall(text)}
+
+    def offending(self, text):
+        for found in (_URL, _EMAIL):
+            text = found.sub(" ", text)
+        # Catalogue texts first (they may hold the brand); what their placeholders leave is data.
+        for found in (self.patterns, self.data):
+            if found is not None:
+                text = found.sub(" ", text)
+        return [w for w in _WORD.findall(text) if _ASCII_LETTER.search(w) and w.casefold() not in self.words]
+
+
+def _whole(patterns):
+    """One regex for any of ``patterns`` as whole words (longest first), or None."""
+    if not patterns:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(patterns, key=len, reverse=True)) + r")(?!\w)")
+
+
+#: Fields of the check-in forms that hold codes or dates, not words for people: a code on a screen is English.
+_CODES = {"instrument", "code", "name", "date", "first_day"}
+
+
+def instrument_texts(page, paths):
+    """Every text in the API's answers at ``paths`` (read in the page, as the PWA reads them)."""
+    bodies = page.evaluate(
+        """paths => Promise.all(paths.map(p => fetch(p, { credentials: 'same-origin' })
+            .then(r => r.ok ? r.json() : Promise.reject(new Error(`${p}: ${r.status}`)))))""",
+        paths,
+    )
+    out = []
+
+    def collect(value):
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            for key, v in value.items():
+                if key not in _CODES:
+                    collect(v)
+        elif isinstance(value, list):
+            for v in value:
+                collect(v)
+
+    collect(bodies)
+    return out
