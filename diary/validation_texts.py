@@ -110,4 +110,6 @@ class Range(validate.Range):
     with ``{min}``)."""
 
     def _format_error(self, value, message: str) -> str:
-        return gettext(self.error, min=self.min, max=self.max) if self.error else translate(message)
+        if self.error is None:  # marshmallow's own text: the envelope translates it by its template
+            return super()._format_error(value, message)
+        return gettext(self.error, min=self.min, max=self.max)
