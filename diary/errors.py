@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from . import database
 from .extensions import db
 from .i18n import N_
+from .validation_texts import translate
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +87,12 @@ class ErrorSchema(Schema):
 
 
 def envelope(status, code, message, fields=None, headers=None):
-    """The error body; its texts in the reader's language (diary/i18n.py), its code never."""
-    body = {"code": code, "message": gettext(message)}
+    """The error body; its texts in the reader's language (diary/i18n.py), its code never. A text
+    marked at its raise site (``N_``), or one of marshmallow's, is translated here; a text with
+    values was translated where it was made, and passes unchanged."""
+    body = {"code": code, "message": translate(message)}
     if fields:
-        body["fields"] = {name: [gettext(text) for text in texts] for name, texts in fields.items()}
+        body["fields"] = {name: [translate(text) for text in texts] for name, texts in fields.items()}
     response = jsonify(error=body)
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -98,22 +101,30 @@ def envelope(status, code, message, fields=None, headers=None):
 
 
 def _messages(value, path=""):
-    """Every message under ``value``, prefixed with where it was for nested lists and objects."""
+    """Every message under ``value``, in the reader's language, prefixed with where it was for
+    nested lists and objects (translated before the prefix hides it from its msgid)."""
     if isinstance(value, str):
-        return [f"{path}: {value}" if path else value]
+        return [f"{path}: {translate(value)}" if path else translate(value)]
     if isinstance(value, list):
         return [message for item in value for message in _messages(item, path)]
     if isinstance(value, dict):
         found = []
         for key, item in value.items():
-            where = (
-                path
-                if key == "_schema"
-                else (f"{path}.{key}" if path else f"item {int(key) + 1}" if str(key).isdigit() else str(key))
-            )
-            found.extend(_messages(item, where))
+            found.extend(_messages(item, _where(path, key)))
         return found
     return [str(value)]
+
+
+def _where(path, key):
+    """Where a nested message was: ``side_effect_severity.nausea``, ``item 2`` of a list."""
+    if key == "_schema":
+        return path
+    if path:
+        return f"{path}.{key}"
+    if str(key).isdigit():
+        # TRANSLATORS: where in a list an error is, before the error: "item 2: Not a valid integer."
+        return gettext("item %(number)s", number=int(key) + 1)
+    return str(key)
 
 
 def webargs_fields(data):

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time
 
 from marshmallow import ValidationError, fields, validate
 
+from .i18n import N_
 from .localtime import utc_text
 
 #: Items per page of every paged route: the default, and the most a client may ask for.
@@ -16,7 +17,7 @@ PAGE_LIMIT, MAX_PAGE_LIMIT = 100, 500
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 EARLIEST = datetime.combine(EARLIEST_DATE, time(), UTC)
 LATEST = datetime.combine(LATEST_DATE, time(23, 59, 59, 999999), UTC)
-OUT_OF_RANGE = "Give a date between 1900-01-01 and 2999-12-31."
+OUT_OF_RANGE = N_("Give a date between 1900-01-01 and 2999-12-31.")
 
 
 class UTCDateTime(fields.AwareDateTime):
@@ -74,7 +75,7 @@ class HourMinute(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or not re.fullmatch(self.PATTERN, value):
-            raise ValidationError("Use the form HH:MM, for example 20:00.")
+            raise ValidationError(N_("Use the form HH:MM, for example 20:00."))
         return time(int(value[:2]), int(value[3:]))
 
 

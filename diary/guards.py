@@ -6,8 +6,10 @@ And text every database can store: no NUL, no lone surrogate (422), JSON at most
 import re
 
 from flask import current_app, request
+from flask_babel import gettext as _
 
 from .errors import ApiError, validation_error
+from .i18n import N_
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -27,9 +29,15 @@ def check_body():
 
 # Our bodies nest three levels at most; far deeper JSON is an attack on the parser or on us.
 MAX_JSON_DEPTH = 32
-NUL_MESSAGE = "Text cannot contain NUL characters."
-SURROGATE_MESSAGE = "Text must be valid Unicode: a lone surrogate such as \\ud800 cannot be stored."
+NUL_MESSAGE = N_("Text cannot contain NUL characters.")
+SURROGATE_MESSAGE = N_("Text must be valid Unicode: a lone surrogate such as \\ud800 cannot be stored.")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _too_deep():
+    return ApiError(
+        400, message=_("The JSON body is nested more than %(depth)s levels deep.", depth=MAX_JSON_DEPTH)
+    )
 
 
 def _text_problem(text):
@@ -50,7 +58,7 @@ def _body_problems(body):
     while stack:
         value, depth, field = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            raise ApiError(400, message=f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+            raise _too_deep()
         if isinstance(value, str):
             problem = _text_problem(value)
             if problem:
@@ -76,9 +84,7 @@ def _json_body():
             request.get_json()
         )  # a ValueError (bad JSON, an integer of more than 4300 digits) is a 400 here
     except RecursionError:
-        raise ApiError(
-            400, message=f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep."
-        ) from None
+        raise _too_deep() from None
 
 
 def check_text():

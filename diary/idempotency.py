@@ -14,6 +14,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from .errors import ApiError
 from .extensions import db
+from .i18n import N_
 
 
 def create_once(model, record, same_content):
@@ -52,7 +53,7 @@ def create_once(model, record, same_content):
 
 def _replayed(existing, same_content):
     if not same_content(existing):
-        raise ApiError(409, message="A record with this id exists with other content.")
+        raise ApiError(409, message=N_("A record with this id exists with other content."))
     return existing, False
 
 

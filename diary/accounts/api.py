@@ -13,7 +13,7 @@ from ..audit import service as audit
 from ..db_types import utcnow
 from ..errors import ApiError, ErrorSchema
 from ..extensions import db
-from ..i18n import negotiate
+from ..i18n import N_, negotiate
 from . import mfa, resets, service
 from .access import patient_for
 from .attempts import GuessLimit, guess
@@ -91,20 +91,20 @@ def login(body):
         user = service.authenticate(body["email"], body["password"])
         if user is None:
             security_log.warning("login_failed")
-            raise ApiError(401, "invalid_credentials", "The email or password is not right.")
+            raise ApiError(401, "invalid_credentials", N_("The email or password is not right."))
         if not user.active:  # told only to whoever knows the password
             attempt.succeeded()
             security_log.warning("login_refused_inactive")
             raise ApiError(
-                403, "account_inactive", "This account is turned off. Ask your clinic's administrator."
+                403, "account_inactive", N_("This account is turned off. Ask your clinic's administrator.")
             )
         if user.mfa_enabled:
             if not body.get("otp"):
                 attempt.succeeded()  # the password was right; the code is the next guess
-                raise ApiError(401, "mfa_required", "Enter the code from your authenticator app.")
+                raise ApiError(401, "mfa_required", N_("Enter the code from your authenticator app."))
             if not mfa.use_code(user, body["otp"]):
                 security_log.warning("login_failed_otp")
-                raise ApiError(401, "invalid_credentials", "The one-time code is not right.")
+                raise ApiError(401, "invalid_credentials", N_("The one-time code is not right."))
         attempt.succeeded()
     service.refuse_closed(user)
     begin_login(user)

@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
+from ..i18n import N_
 from .models import ClinicSettings, User
 
 ISSUER = "Afterglow"
@@ -29,7 +30,7 @@ def begin_setup(user) -> dict:
     """A new secret, pending until confirmed with a valid code."""
     if user.mfa_enabled:
         # Otherwise a stolen session could swap the second factor for its own.
-        raise ApiError(409, message="MFA is already set up. Ask an administrator to reset it.")
+        raise ApiError(409, message=N_("MFA is already set up. Ask an administrator to reset it."))
     user.mfa_secret = pyotp.random_base32()
     user.mfa_last_step = None
     uri = pyotp.TOTP(user.mfa_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
@@ -67,11 +68,11 @@ def use_code(user, otp, *, now=None) -> bool:
 
 def confirm(user, otp, *, now=None) -> None:
     if not user.mfa_secret:
-        raise ApiError(409, message="Start MFA setup first.")
+        raise ApiError(409, message=N_("Start MFA setup first."))
     if user.mfa_enabled:
-        raise ApiError(409, message="MFA is already set up.")
+        raise ApiError(409, message=N_("MFA is already set up."))
     if not use_code(user, otp, now=now):
-        raise ApiError(422, fields={"otp": ["This code is not valid. Try the current one."]})
+        raise ApiError(422, fields={"otp": [N_("This code is not valid. Try the current one.")]})
     user.mfa_enabled = True
 
 

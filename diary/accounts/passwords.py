@@ -20,8 +20,10 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..errors import ApiError
+from ..i18n import N_
 
 MIN_LENGTH, MAX_LENGTH = 12, 128
 HASHING_NICENESS = 10
@@ -64,7 +66,7 @@ class _Hashers:
 def _busy():
     return ApiError(
         503,
-        message="Many people are logging in at once. Please try again in a moment.",
+        message=N_("Many people are logging in at once. Please try again in a moment."),
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
@@ -147,12 +149,12 @@ def password_problems(password: str, context=()) -> list[str]:
     the user's own details are refused (6.2.4, 6.2.11).
     """
     if len(password) < MIN_LENGTH:
-        return [f"Use at least {MIN_LENGTH} characters."]
+        return [_("Use at least %(min)s characters.", min=MIN_LENGTH)]
     if len(password) > MAX_LENGTH:
-        return [f"Use at most {MAX_LENGTH} characters."]
+        return [_("Use at most %(max)s characters.", max=MAX_LENGTH)]
     lowered = password.lower()
     if lowered in _common_passwords():
-        return ["This password is too common. Choose another one."]
+        return [N_("This password is too common. Choose another one.")]
     words = {
         part
         for value in context
@@ -161,5 +163,5 @@ def password_problems(password: str, context=()) -> list[str]:
         if len(part) >= 4
     }
     if any(word in lowered for word in words):
-        return ["Do not use your name or email in your password."]
+        return [N_("Do not use your name or email in your password.")]
     return []

@@ -13,6 +13,7 @@ from .. import signals
 from ..audit import service as audit
 from ..errors import ApiError, validation_error
 from ..extensions import db
+from ..i18n import N_
 from . import passwords
 from .attempts import GuessLimit, take
 from .models import PasswordReset, User
@@ -22,8 +23,8 @@ RESET_VALIDITY = timedelta(minutes=60)
 # Counted per request, never given back (each may send an email): the same for every email, known or not.
 RESETS_PER_EMAIL = GuessLimit("reset-email", "5 per 15 minutes")
 RESETS_PER_ADDRESS = GuessLimit("reset-address", "30 per 15 minutes")
-TOO_MANY_RESETS = "Too many password reset requests. Please wait before asking again."
-INVALID_RESET = (
+TOO_MANY_RESETS = N_("Too many password reset requests. Please wait before asking again.")
+INVALID_RESET = N_(
     "This reset link cannot be used: it was used already, a newer one was sent, or it is more than "
     "an hour old. Ask for a new one."
 )

@@ -16,6 +16,7 @@ from .. import compression
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db, login_manager
+from ..i18n import N_
 from . import mfa, service
 
 security_log = logging.getLogger("diary.security")
@@ -38,7 +39,7 @@ def check_csrf():
     given = request.headers.get("X-CSRF-Token", "")
     if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
         security_log.warning("csrf_failed")
-        raise ApiError(403, "csrf_failed", "The CSRF token is missing or wrong. Reload and try again.")
+        raise ApiError(403, "csrf_failed", N_("The CSRF token is missing or wrong. Reload and try again."))
 
 
 def begin_login(user, *, now=None):
@@ -86,7 +87,7 @@ def require_role(role):
     user = require_login()
     if user.role != role:
         security_log.warning("forbidden_role", extra={"role": user.role})
-        raise ApiError(403, message="Your account cannot do this.")
+        raise ApiError(403, message=N_("Your account cannot do this."))
     return user
 
 
@@ -117,7 +118,9 @@ def check_mfa_enrollment():
     if not request.path.startswith("/api/v1/") or request.endpoint in MFA_ENROLLMENT_ENDPOINTS:
         return
     if mfa.enrollment_pending(current_user):
-        raise ApiError(403, "mfa_enrollment_required", "Set up your authenticator app before you continue.")
+        raise ApiError(
+            403, "mfa_enrollment_required", N_("Set up your authenticator app before you continue.")
+        )
 
 
 AUTH_DESCRIPTION = """

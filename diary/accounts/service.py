@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from zoneinfo import available_timezones
 
 from flask import current_app
+from flask_babel import gettext as _
 from marshmallow import ValidationError, validate
 from sqlalchemy import delete, select, update
 
@@ -22,7 +23,7 @@ from .. import signals
 from ..audit import service as audit
 from ..errors import ApiError, validation_error
 from ..extensions import db
-from ..i18n import DEFAULT_LANGUAGE
+from ..i18n import DEFAULT_LANGUAGE, N_
 from ..localtime import local_date_of
 from . import passwords
 from .attempts import GuessLimit, take
@@ -91,15 +92,15 @@ def create_provider(email, name, password, *, team_name=None, require_mfa=False,
     try:
         validate.And(validate.Email(), validate.Length(max=254))(normalise_email(email))
     except ValidationError:
-        problems["email"] = ["Give a valid email address."]
+        problems["email"] = [N_("Give a valid email address.")]
     if not name.strip() or len(name) > 200:
-        problems["name"] = ["Give the provider's name (at most 200 characters)."]
+        problems["name"] = [N_("Give the provider's name (at most 200 characters).")]
     if weak := passwords.password_problems(password, (email, name)):
         problems["password"] = weak
     if problems:
         raise validation_error(problems)
     if find_user_by_email(email):
-        raise ApiError(409, message="That email is already registered.")
+        raise ApiError(409, message=N_("That email is already registered."))
     team = None
     if team_name:
         team = db.session.scalar(select(CareTeam).where(CareTeam.name == team_name))
@@ -125,7 +126,7 @@ def create_invite(
 ) -> Invite:
     """A single-use invite to the provider's care team; with an email, the invitation is emailed."""
     if not provider.care_teams:
-        raise ApiError(409, message="You are on no care team: an administrator can add you to one.")
+        raise ApiError(409, message=N_("You are on no care team: an administrator can add you to one."))
     return make_invite(
         provider,
         care_team_id=provider.care_teams[0].id,
@@ -191,7 +192,7 @@ def email_status(invite: Invite) -> tuple[str, str | None]:
 SENDS_PER_INVITE = GuessLimit("invite-sends", "3 per hour")
 SENDS_PER_RECIPIENT = GuessLimit("recipient-sends", "5 per day")
 SENDS_PER_PROVIDER = GuessLimit("provider-sends", "50 per hour")
-TOO_MANY_SENDS = "Too many invitation emails were sent. Please wait before sending another."
+TOO_MANY_SENDS = N_("Too many invitation emails were sent. Please wait before sending another.")
 
 
 def _send(invite: Invite, *, sender: User, now) -> None:
@@ -253,7 +254,7 @@ def team_invite(provider: User, handle: str, *, now) -> Invite:
     for invite in pending_invites(provider, now=now):
         if hmac.compare_digest(invite_id(invite.code).encode(), handle.encode()):
             return invite
-    raise ApiError(404, "not_found", "There is no pending invite with this id.")
+    raise ApiError(404, "not_found", N_("There is no pending invite with this id."))
 
 
 def revoke_invite(provider: User, handle: str, *, now) -> None:
@@ -268,7 +269,7 @@ def resend_invite(provider: User, handle: str, *, now, valid_for=INVITE_VALIDITY
     invite = team_invite(provider, handle, now=now)
     if not invite.email:
         raise validation_error(
-            {"email": ["This invite has no email to send it to. Share its link or code instead."]}
+            {"email": [N_("This invite has no email to send it to. Share its link or code instead.")]}
         )
     invite.expires_at = now + valid_for
     audit.record(provider, "update", "invite", at=now)
@@ -277,7 +278,10 @@ def resend_invite(provider: User, handle: str, *, now, valid_for=INVITE_VALIDITY
 
 
 # One answer for every invite that cannot make an account, a taken email included (see register_patient).
-INVITE_UNUSABLE = "This invite code cannot be used. If you already have an account, log in instead; otherwise ask your clinic for a new invite."
+INVITE_UNUSABLE = N_(
+    "This invite code cannot be used. If you already have an account, log in instead; "
+    "otherwise ask your clinic for a new invite."
+)
 
 
 class InviteSpent(ApiError):
@@ -314,16 +318,18 @@ def register(*, invite_code, email, password, name, timezone, now, browser_langu
     if passwords.password_problems(password, (email, name)):
         problems["password"] = passwords.password_problems(password, (email, name))
     if not is_valid_timezone(timezone):
-        problems["timezone"] = ["Give an IANA time zone such as Europe/Berlin."]
+        problems["timezone"] = [N_("Give an IANA time zone such as Europe/Berlin.")]
     if not name.strip():
-        problems["name"] = ["Give your name."]
+        problems["name"] = [N_("Give your name.")]
     code = normalise_invite_code(invite_code)
     invite = db.session.get(Invite, code) if code else None
     if invite is None or not invite.pending(now):
         problems["invite_code"] = [INVITE_UNUSABLE]
     elif invite.email and normalise_email(email) != invite.email:
         # An invite made for one email registers only that email.
-        problems["email"] = ["This invite is for another email address. Use the one the invite was sent to."]
+        problems["email"] = [
+            N_("This invite is for another email address. Use the one the invite was sent to.")
+        ]
     if problems:
         raise validation_error(problems)
 
@@ -459,7 +465,7 @@ def change_password(
     guess back then).
     """
     if not passwords.verify_password(user.password_hash, current_password or ""):
-        raise ApiError(401, "invalid_credentials", "This is not your current password.")
+        raise ApiError(401, "invalid_credentials", N_("This is not your current password."))
     if on_right_password is not None:
         on_right_password()
     if problems := passwords.password_problems(new_password, (user.email, user.name)):
@@ -500,7 +506,7 @@ def update_settings(patient: Patient, changes: dict, *, now) -> Patient:
         set_pause(patient, changes["paused_until"], now=now)
     if "timezone" in changes:
         if not is_valid_timezone(changes["timezone"]):
-            raise validation_error({"timezone": ["Give an IANA time zone such as Europe/Berlin."]})
+            raise validation_error({"timezone": [N_("Give an IANA time zone such as Europe/Berlin.")]})
         patient.user.timezone = changes["timezone"]
     if "language" in changes:
         patient.user.language = changes["language"]
@@ -529,7 +535,11 @@ def set_pause(patient: Patient, paused_until, *, now) -> None:
     today = local_date_of(now, patient.user.timezone)
     if paused_until is not None and not today < paused_until <= today + MAX_PAUSE:
         raise validation_error(
-            {"paused_until": [f"Give a date after today and at most {MAX_PAUSE.days} days ahead."]}
+            {
+                "paused_until": [
+                    _("Give a date after today and at most %(days)s days ahead.", days=MAX_PAUSE.days)
+                ]
+            }
         )
     current = db.session.scalar(
         select(PatientPause).where(
@@ -555,7 +565,7 @@ def close_account(user: User, password: str, *, now) -> None:
     is raised for them any more. An operator erases it with ``users erase``.
     """
     if not passwords.verify_password(user.password_hash, password or ""):
-        raise ApiError(401, "invalid_credentials", "This is not your password.")
+        raise ApiError(401, "invalid_credentials", N_("This is not your password."))
     patient = user.patient
     user.closed_at = now
     patient.status, patient.status_changed_at, patient.paused_until = DISCHARGED, now, None
@@ -570,7 +580,7 @@ def refuse_closed(user: User) -> None:
     """Refuses a login to an account its patient closed (after a right password only)."""
     if user.closed_at is not None:
         raise ApiError(
-            403, "account_closed", "This account was closed. Ask your clinic if you need your diary."
+            403, "account_closed", N_("This account was closed. Ask your clinic if you need your diary.")
         )
 
 
@@ -581,7 +591,7 @@ def erase_account(user: User, *, now) -> None:
     account's id, which no longer resolves; a last row records the erasure.
     """
     if not user.is_patient or user.closed_at is None:
-        raise ApiError(409, "not_closed", "Only a patient account that was closed can be erased.")
+        raise ApiError(409, "not_closed", N_("Only a patient account that was closed can be erased."))
     user_id = user.id
     db.session.expunge(user)
     # The database's ON DELETE CASCADE removes the patient, entries, sessions, flags, messages…

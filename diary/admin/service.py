@@ -18,8 +18,9 @@ from ..accounts.models import PROVIDER, CareTeam, ClinicSettings, Patient, User,
 from ..audit import service as audit
 from ..errors import ApiError, validation_error
 from ..extensions import db
+from ..i18n import N_
 
-LAST_ADMIN = "The clinic needs at least one active administrator: make someone else one first."
+LAST_ADMIN = N_("The clinic needs at least one active administrator: make someone else one first.")
 
 
 def _uuid(value):
@@ -38,7 +39,7 @@ def staff_member(staff_id) -> User:
     """A staff account by id; a patient's id or any other is 404."""
     user = db.session.get(User, _uuid(staff_id)) if _uuid(staff_id) else None
     if user is None or user.role != PROVIDER:
-        raise ApiError(404, message="There is no staff member with this id.")
+        raise ApiError(404, message=N_("There is no staff member with this id."))
     return user
 
 
@@ -46,7 +47,7 @@ def _teams(team_ids) -> list[CareTeam]:
     wanted = set(team_ids)
     found = list(db.session.scalars(select(CareTeam).where(CareTeam.id.in_(wanted)))) if wanted else []
     if len(found) != len(wanted):
-        raise validation_error({"team_ids": ["Give the ids of existing care teams."]})
+        raise validation_error({"team_ids": [N_("Give the ids of existing care teams.")]})
     return found
 
 
@@ -55,7 +56,7 @@ def invite_staff(admin: User, *, email, name, admin_flag=False, team_ids=(), now
     the teams. The patient invites' send limits apply (diary/accounts/service.py)."""
     teams = _teams(team_ids)
     if accounts.find_user_by_email(email):
-        raise ApiError(409, message="That email already has an account.")
+        raise ApiError(409, message=N_("That email already has an account."))
     return accounts.make_invite(
         admin,
         name=name,
@@ -133,12 +134,12 @@ def team_summary(team: CareTeam) -> dict:
 def _unique_name(name: str, team: CareTeam | None = None) -> str:
     name = name.strip()
     if not name:
-        raise validation_error({"name": ["Give the team a name."]})
+        raise validation_error({"name": [N_("Give the team a name.")]})
     taken = select(CareTeam.id).where(func.lower(CareTeam.name) == name.lower())
     if team is not None:
         taken = taken.where(CareTeam.id != team.id)
     if db.session.scalar(taken) is not None:
-        raise validation_error({"name": ["Another care team has this name."]})
+        raise validation_error({"name": [N_("Another care team has this name.")]})
     return name
 
 
@@ -153,7 +154,7 @@ def create_team(admin: User, name: str, *, now) -> CareTeam:
 def care_team(team_id) -> CareTeam:
     team = db.session.get(CareTeam, _uuid(team_id)) if _uuid(team_id) else None
     if team is None:
-        raise ApiError(404, message="There is no care team with this id.")
+        raise ApiError(404, message=N_("There is no care team with this id."))
     return team
 
 
@@ -181,7 +182,7 @@ def find_patients(admin: User, *, q=None, limit, now) -> list[Patient]:
 def patient(patient_id) -> Patient:
     found = db.session.get(Patient, _uuid(patient_id)) if _uuid(patient_id) else None
     if found is None:
-        raise ApiError(404, message="There is no patient with this id.")
+        raise ApiError(404, message=N_("There is no patient with this id."))
     return found
 
 
@@ -190,7 +191,7 @@ def move_patient(admin: User, patient: Patient, care_team_id, *, now) -> Patient
     old one no longer does (access reads the team on every request). Their summary follows."""
     team = db.session.get(CareTeam, care_team_id)
     if team is None:
-        raise validation_error({"care_team_id": ["Give the id of an existing care team."]})
+        raise validation_error({"care_team_id": [N_("Give the id of an existing care team.")]})
     patient.care_team_id = team.id
     db.session.flush()
     audit.record(admin, "update", "care_team", patient.id, at=now)

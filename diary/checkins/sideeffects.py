@@ -8,17 +8,19 @@ them goes through :func:`store`, and the service that stored them says so with
 side_effect flag's rules in monitoring/side_effects.py) sees every one of them.
 """
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate
 
 from .. import gad7
 from ..errors import validation_error
+from ..i18n import N_
 
 SEVERITIES = gad7.SIDE_EFFECT_SEVERITIES
 
 
 def _no_repeats(values):
     if len(values) != len(set(values)):
-        raise ValidationError("List each side effect once.")
+        raise ValidationError(N_("List each side effect once."))
 
 
 class SideEffects(fields.List):
@@ -58,7 +60,11 @@ def store(record, data) -> bool:
     stray = sorted(set(severity) - set(effects))
     if stray:
         raise validation_error(
-            {"side_effect_severity": [f"Rate only side effects you list: {', '.join(stray)} is not listed."]}
+            {
+                "side_effect_severity": [
+                    _("Rate only side effects you list: %(codes)s is not listed.", codes=", ".join(stray))
+                ]
+            }
         )
     changed = effects != list(record.side_effects or []) or severity != dict(
         record.side_effect_severity or {}

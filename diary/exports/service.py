@@ -60,7 +60,9 @@ def csv_export(patient, kind, *, actor, now) -> Export:
     elif kind == "treatments":
         body = csvfile.treatments_csv(_treatments(patient))
     else:
-        raise ApiError(422, fields={"kind": [f"Must be one of: {', '.join(CSV_KINDS)}."]})
+        raise ApiError(
+            422, fields={"kind": [_("Must be one of: %(choices)s.", choices=", ".join(CSV_KINDS))]}
+        )
     audit.record(actor, "export", f"export:{kind}.csv", patient.id, at=now)
     return Export(body, "text/csv", _filename(patient, kind, "csv", now))
 

@@ -14,6 +14,7 @@ from ..checkins.service import resolve_range
 from ..db_types import utcnow
 from ..errors import ErrorSchema, validation_error
 from ..extensions import db
+from ..i18n import N_
 from . import service
 from .models import Flag
 from .outcomes import outcomes as clinic_outcomes
@@ -134,9 +135,9 @@ def _outcomes_period(query):
     end = query.get("to") or utcnow().date()
     start = query.get("from_") or end - timedelta(days=364)
     if start > end:
-        raise validation_error({"from": ["'from' must not be after 'to'."]})
+        raise validation_error({"from": [N_("'from' must not be after 'to'.")]})
     if (end - start).days > 3660:
-        raise validation_error({"to": ["Ask for at most ten years at a time."]})
+        raise validation_error({"to": [N_("Ask for at most ten years at a time.")]})
     return start, end
 
 

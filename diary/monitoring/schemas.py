@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from .. import gad7, relief
 from ..accounts.models import ACTIVE, DISCHARGED, PAUSED
 from ..fields import LocalDate, UTCDateTime, page_limit
+from ..i18n import N_
 from ..localtime import utc_text
 from ..treatments.schemas import TreatmentSchema
 from .flags import NOTE_REQUIRED_KINDS, undo_until
@@ -75,7 +76,7 @@ class FlagQuerySchema(Schema):
 
 def _no_nul(text):
     if "\x00" in text:  # PostgreSQL text cannot hold it
-        raise ValidationError("Remove the NUL character.")
+        raise ValidationError(N_("Remove the NUL character."))
 
 
 class AcknowledgeSchema(Schema):

@@ -5,6 +5,7 @@ Services flush, never commit: the caller owns the transaction.
 
 from __future__ import annotations
 
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
@@ -14,6 +15,7 @@ from ..accounts.models import ACTIVE, DISCHARGED, Patient
 from ..audit import service as audit
 from ..errors import ApiError, validation_error
 from ..extensions import db
+from ..i18n import N_
 from .evaluation import locked_summary, refresh_patient
 from .flags import NOTE_REQUIRED_KINDS, UNDO_WINDOW, set_open_flags
 from .models import ACKNOWLEDGED, OPEN, Flag
@@ -60,8 +62,8 @@ def acknowledge_flag(flag, *, note=None, actor, now) -> Flag:
     if flag.acknowledged_at is None:
         if flag.kind in NOTE_REQUIRED_KINDS and not note:
             raise validation_error(
-                {"note": ["Say what was done (for example: called the patient, safety plan reviewed)."]},
-                message="This flag needs a note to be acknowledged.",
+                {"note": [N_("Say what was done (for example: called the patient, safety plan reviewed).")]},
+                message=N_("This flag needs a note to be acknowledged."),
             )
         flag.acknowledged_by_id, flag.acknowledged_at = actor.id, now
         flag.acknowledge_note = note
@@ -83,13 +85,18 @@ def unacknowledge_flag(flag, *, actor, now) -> Flag:
         return _flag_changed(flag, summary, patient)
     if flag.status != ACKNOWLEDGED:
         raise ApiError(
-            409, "conflict", "This flag has closed since it was acknowledged; it cannot be undone."
+            409, "conflict", N_("This flag has closed since it was acknowledged; it cannot be undone.")
         )
     if flag.acknowledged_by_id != actor.id:
-        raise ApiError(409, "conflict", "Only the person who acknowledged this flag can undo it.")
+        raise ApiError(409, "conflict", N_("Only the person who acknowledged this flag can undo it."))
     if now - flag.acknowledged_at > UNDO_WINDOW:
         minutes = int(UNDO_WINDOW.total_seconds() // 60)
-        raise ApiError(409, "conflict", f"An acknowledgement can be undone for {minutes} minutes only.")
+        message = ngettext(
+            "An acknowledgement can be undone for %(num)d minute only.",
+            "An acknowledgement can be undone for %(num)d minutes only.",
+            minutes,
+        )
+        raise ApiError(409, "conflict", message)
     try:
         with db.session.begin_nested():
             flag.status = OPEN
@@ -98,7 +105,7 @@ def unacknowledge_flag(flag, *, actor, now) -> Flag:
     except IntegrityError:
         db.session.refresh(flag)
         raise ApiError(
-            409, "conflict", "Another flag of this kind is open now; this one stays acknowledged."
+            409, "conflict", N_("Another flag of this kind is open now; this one stays acknowledged.")
         ) from None
     audit.record(actor, "update", f"flag:{flag.id}", flag.patient_id, at=now)
     return _flag_changed(flag, summary, patient)
@@ -130,7 +137,7 @@ def readmit(patient, *, actor, now) -> Patient:
     """Active again: reminders resume with the next one due, flags come from new events. Idempotent;
     an account its patient closed stays closed (409)."""
     if patient.user.closed_at is not None:
-        raise ApiError(409, "account_closed", "The patient closed this account; it cannot be readmitted.")
+        raise ApiError(409, "account_closed", N_("The patient closed this account; it cannot be readmitted."))
     if patient.status != ACTIVE:
         patient.status, patient.status_changed_at, patient.discharge_reason = ACTIVE, now, None
     audit.record(actor, "update", "readmit", patient.id, at=now)

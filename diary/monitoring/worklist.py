@@ -18,6 +18,7 @@ from ..audit import service as audit
 from ..errors import validation_error
 from ..extensions import db
 from ..fields import PAGE_LIMIT
+from ..i18n import N_
 from ..localtime import end_of_local_day, local_date_of
 from .models import ACKNOWLEDGED, NO_FLAG_RANK, Flag, PatientSummary
 from .timeline import iso
@@ -45,7 +46,9 @@ def decode_cursor(text):
             raise ValueError(name)
         return rank, date.fromisoformat(day), name, uuid.UUID(patient_id)
     except (ValueError, TypeError):
-        raise validation_error({"cursor": ["This cursor is not valid. Start again without it."]}) from None
+        raise validation_error(
+            {"cursor": [N_("This cursor is not valid. Start again without it.")]}
+        ) from None
 
 
 NEEDS_ACTION, OPEN_FLAGS, OVERDUE, NOTHING_BOOKED = "needs_action", "open_flags", "overdue", "nothing_booked"

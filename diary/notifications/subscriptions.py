@@ -15,6 +15,7 @@ from ..accounts.models import User
 from ..audit import service as audit
 from ..errors import ApiError, validation_error
 from ..extensions import db
+from ..i18n import N_
 from .channels import load_or_create_vapid_key, validate_subscription
 from .models import PushSubscription
 
@@ -37,7 +38,7 @@ def _expiration(value) -> datetime | None:
     try:
         return datetime.fromtimestamp(float(value) / 1000, tz=UTC)
     except (OverflowError, OSError, ValueError):
-        raise validation_error({"expirationTime": ["Give milliseconds since 1970, or null."]}) from None
+        raise validation_error({"expirationTime": [N_("Give milliseconds since 1970, or null.")]}) from None
 
 
 def subscribe(user: User, data: dict, *, now) -> tuple[PushSubscription, bool]:
@@ -101,7 +102,7 @@ def _held_by_another_account() -> ApiError:
     return ApiError(
         409,
         "conflict",
-        "This browser's notifications belong to another account. Turn notifications on again here.",
+        N_("This browser's notifications belong to another account. Turn notifications on again here."),
     )
 
 

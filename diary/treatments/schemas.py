@@ -2,12 +2,14 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from ..checkins.sideeffects import SideEffects, SideEffectSeverity
 from ..fields import StrictFloat, UTCDateTime
+from ..i18n import N_
+from ..validation_texts import Range
 from .models import MEASURES, PRODUCTS, ROUTES, STATUSES
 
 
 def _dose(value):
     if not 0 < value <= 1000:
-        raise ValidationError("The dose is more than 0 and at most 1000 mg.")
+        raise ValidationError(N_("The dose is more than 0 and at most 1000 mg."))
 
 
 MEASURE_TEXT = {
@@ -23,6 +25,37 @@ MEASURE_TEXT = {
     "observation_minutes": "Minutes observed after the dose",
 }
 
+#: What a measure out of its range answers (a whole sentence each, for translation).
+MEASURE_RANGE = {
+    "weight_kg": N_("Body weight in kg is from %(min)s to %(max)s."),
+    "systolic_before": N_(
+        "Systolic blood pressure before the dose, mmHg is a whole number from %(min)s to %(max)s."
+    ),
+    "diastolic_before": N_(
+        "Diastolic blood pressure before the dose, mmHg is a whole number from %(min)s to %(max)s."
+    ),
+    "heart_rate_before": N_(
+        "Heart rate before the dose, beats a minute is a whole number from %(min)s to %(max)s."
+    ),
+    "systolic_after": N_(
+        "Systolic blood pressure after the dose, mmHg is a whole number from %(min)s to %(max)s."
+    ),
+    "diastolic_after": N_(
+        "Diastolic blood pressure after the dose, mmHg is a whole number from %(min)s to %(max)s."
+    ),
+    "heart_rate_after": N_(
+        "Heart rate after the dose, beats a minute is a whole number from %(min)s to %(max)s."
+    ),
+    "sedation_moaas": N_(
+        "Sedation on the MOAA/S, 0 (no response) to 5 (alert) (Chernik 1990) is a whole number "
+        "from %(min)s to %(max)s."
+    ),
+    "dissociation_cadss6": N_(
+        "Dissociation on the CADSS-6, total 0-24 (Rodrigues 2021) is a whole number from %(min)s to %(max)s."
+    ),
+    "observation_minutes": N_("Minutes observed after the dose is a whole number from %(min)s to %(max)s."),
+}
+
 
 def _measure(name):
     low, high = MEASURES[name]
@@ -31,15 +64,13 @@ def _measure(name):
         return StrictFloat(
             allow_none=True,
             allow_nan=False,
-            validate=validate.Range(low, high, error=f"{MEASURE_TEXT[name]} is from {low} to {high}."),
+            validate=Range(low, high, error=MEASURE_RANGE[name]),
             metadata={"description": text, "minimum": low, "maximum": high},
         )
     return fields.Integer(
         strict=True,
         allow_none=True,
-        validate=validate.Range(
-            low, high, error=f"{MEASURE_TEXT[name]} is a whole number from {low} to {high}."
-        ),
+        validate=Range(low, high, error=MEASURE_RANGE[name]),
         metadata={"description": text},
     )
 

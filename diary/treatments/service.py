@@ -8,12 +8,13 @@ from ..checkins import sideeffects
 from ..checkins.service import FUTURE_TOLERANCE
 from ..errors import ApiError, validation_error
 from ..extensions import db
+from ..i18n import N_
 from ..idempotency import create_once
 from ..localtime import local_date_of
 from .models import CLINIC_FIELDS, CLINIC_ROUTES, COMPLETED, RECORD_FIELDS, Treatment
 
 FIELDS = ("status", "starts_at", "route", "dose_mg", "notes", *RECORD_FIELDS)
-ONLY_TEAM = "Only the care team records this, at the clinic."
+ONLY_TEAM = N_("Only the care team records this, at the clinic.")
 
 
 def _check(values, given, *, actor, now):
@@ -21,7 +22,7 @@ def _check(values, given, *, actor, now):
     names the request sent), as a 422."""
     problems = {}
     if values["status"] == COMPLETED and values["starts_at"] > now + FUTURE_TOLERANCE:
-        problems["starts_at"] = ["A completed session cannot start in the future. Record it as planned."]
+        problems["starts_at"] = [N_("A completed session cannot start in the future. Record it as planned.")]
     if actor.is_patient:
         problems.update(_patient_problems(values, given))
     problems.update(_record_problems(values))
@@ -36,8 +37,10 @@ def _patient_problems(values, given) -> dict:
     recorded = values["status"] == COMPLETED and given & {"route", "status"}
     if recorded and values["route"] in CLINIC_ROUTES:
         problems["route"] = [
-            "A dose you took yourself is intranasal, oral, sublingual or other; "
-            "your care team records infusions and injections."
+            N_(
+                "A dose you took yourself is intranasal, oral, sublingual or other; "
+                "your care team records infusions and injections."
+            )
         ]
     return problems
 
@@ -47,12 +50,12 @@ def _record_problems(values) -> dict:
     for moment in ("before", "after"):
         systolic, diastolic = values.get(f"systolic_{moment}"), values.get(f"diastolic_{moment}")
         if systolic is not None and diastolic is not None and diastolic >= systolic:
-            problems[f"diastolic_{moment}"] = ["The diastolic pressure is lower than the systolic."]
+            problems[f"diastolic_{moment}"] = [N_("The diastolic pressure is lower than the systolic.")]
     ready_at = values.get("discharge_ready_at")
     if ready_at is not None and values.get("discharge_ready") is not True:
-        problems["discharge_ready_at"] = ["Give a time only with discharge_ready true."]
+        problems["discharge_ready_at"] = [N_("Give a time only with discharge_ready true.")]
     elif ready_at is not None and ready_at < values["starts_at"]:
-        problems["discharge_ready_at"] = ["Ready to go home comes after the session starts."]
+        problems["discharge_ready_at"] = [N_("Ready to go home comes after the session starts.")]
     return problems
 
 
@@ -90,7 +93,7 @@ def create_treatment(patient, data, *, actor, now):
 def check_may_change(treatment, actor):
     """Providers change any session of their patients; a patient only what they recorded."""
     if actor.is_patient and treatment.recorded_by_id != actor.id:
-        raise ApiError(403, message="Only your care team can change this session.")
+        raise ApiError(403, message=N_("Only your care team can change this session."))
 
 
 def update_treatment(treatment, patient, changes, *, actor, now):

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import VapidException
 from pywebpush import WebPushException, webpush
 
+from ...i18n import N_
 from .errors import ChannelConfigurationError, DeliveryError, PermanentDeliveryError, TransientDeliveryError
 from .vapid import VapidKeys, b64url_decode, normalize_vapid_subject
 
@@ -48,7 +49,7 @@ def validate_subscription(
     whose host the tests add to ``allowed_hosts`` themselves.
     """
     if not isinstance(subscription, Mapping):
-        raise ValueError("subscription must be an object")
+        raise ValueError(N_("subscription must be an object"))
     endpoint = subscription.get("endpoint")
     _check_endpoint(endpoint, allowed_hosts=allowed_hosts, allow_insecure_endpoint=allow_insecure_endpoint)
     p256dh, auth = _check_keys(subscription.get("keys"))
@@ -57,26 +58,26 @@ def validate_subscription(
 
 def _check_endpoint(endpoint, *, allowed_hosts: Sequence[str], allow_insecure_endpoint: bool) -> None:
     if not isinstance(endpoint, str) or len(endpoint) > 2048:
-        raise ValueError("endpoint must be a URL")
+        raise ValueError(N_("endpoint must be a URL"))
     # A browser serialises the URL (WHATWG): printable ASCII, nothing to trim. urlsplit would
     # quietly drop a tab or a newline, and the row would keep it and fail at every send.
     if not all("!" <= character <= "~" for character in endpoint):
         raise ValueError(
-            "endpoint must be a URL without spaces, tabs, line breaks or other special characters"
+            N_("endpoint must be a URL without spaces, tabs, line breaks or other special characters")
         )
     parts = urlsplit(endpoint)
     allowed = {"https", "http"} if allow_insecure_endpoint else {"https"}
     if parts.scheme not in allowed or not parts.hostname or parts.username or parts.password:
-        raise ValueError("endpoint must be an https URL")
+        raise ValueError(N_("endpoint must be an https URL"))
     _check_port(parts.netloc, any_port=allow_insecure_endpoint)
     if not host_allowed(parts.hostname, allowed_hosts):
-        raise ValueError("endpoint must be on a known push service (DIARY_PUSH_ALLOWED_HOSTS)")
+        raise ValueError(N_("endpoint must be on a known push service (DIARY_PUSH_ALLOWED_HOSTS)"))
 
 
 def _check_keys(keys) -> tuple[str, str]:
     """``(p256dh, auth)``, stripped: the browser's P-256 public key and its 16-byte secret."""
     if not isinstance(keys, Mapping):
-        raise ValueError("keys must be an object with p256dh and auth")
+        raise ValueError(N_("keys must be an object with p256dh and auth"))
     p256dh, auth = keys.get("p256dh"), keys.get("auth")
     try:
         point = b64url_decode(p256dh)
@@ -84,13 +85,13 @@ def _check_keys(keys) -> tuple[str, str]:
         if len(point) != 65:
             raise ValueError
     except ValueError as exc:
-        raise ValueError("keys.p256dh must be an uncompressed P-256 public key, base64url") from exc
+        raise ValueError(N_("keys.p256dh must be an uncompressed P-256 public key, base64url")) from exc
     try:
         secret = b64url_decode(auth)
     except ValueError as exc:
-        raise ValueError("keys.auth must be base64url") from exc
+        raise ValueError(N_("keys.auth must be base64url")) from exc
     if len(secret) != 16:
-        raise ValueError("keys.auth must be 16 bytes, base64url")
+        raise ValueError(N_("keys.auth must be 16 bytes, base64url"))
     return p256dh.strip(), auth.strip()
 
 
@@ -102,9 +103,9 @@ def _check_port(netloc: str, *, any_port: bool) -> None:
         return
     port = host_and_port.rpartition(":")[2]
     if not (port.isdigit() and 1 <= int(port) <= 65535):
-        raise ValueError("endpoint must have no port, or a port from 1 to 65535")
+        raise ValueError(N_("endpoint must have no port, or a port from 1 to 65535"))
     if int(port) != 443 and not any_port:
-        raise ValueError("endpoint must use https's own port (443)")
+        raise ValueError(N_("endpoint must use https's own port (443)"))
 
 
 class _NoRedirectSession(requests.Session):
