@@ -78,12 +78,15 @@ def build_email(
     html: str | None = None,
     *,
     message_id: str | None = None,
+    language: str | None = None,
 ) -> EmailMessage:
-    """A plain-text email with an optional HTML alternative."""
+    """A plain-text email with an optional HTML alternative, in ``language`` (an RFC 5646 tag)."""
     msg = EmailMessage()
     msg["From"] = mail_from
     msg["To"] = to
     msg["Subject"] = subject
+    if language:
+        msg["Content-Language"] = language  # RFC 3282: mail clients pick a spell checker, a voice
     msg["Date"] = email.utils.formatdate(usegmt=True)
     msg["Message-ID"] = message_id or email.utils.make_msgid(domain=_domain_of(mail_from))
     # RFC 3834: keeps vacation responders from answering a reminder.
@@ -117,11 +120,12 @@ def send_email(
     timeout: float = 10,
     tls_context: ssl.SSLContext | None = None,
     message_id: str | None = None,
+    language: str | None = None,
 ) -> None:
     """Send one email to one address. With no ``smtp_url`` it is logged to
     ``diary.mail`` instead (subject and the recipient's domain only) and
     counts as sent. ``tls_context`` overrides the system trust store."""
-    msg = build_email(mail_from, to, subject, text, html, message_id=message_id)
+    msg = build_email(mail_from, to, subject, text, html, message_id=message_id, language=language)
     if not smtp_url:
         mail_log.info("email not sent (no SMTP URL configured): to=…@%s subject=%r", _domain_of(to), subject)
         return
