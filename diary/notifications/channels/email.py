@@ -85,8 +85,6 @@ def build_email(
     msg["From"] = mail_from
     msg["To"] = to
     msg["Subject"] = subject
-    if language:
-        msg["Content-Language"] = language  # RFC 3282: mail clients pick a spell checker, a voice
     msg["Date"] = email.utils.formatdate(usegmt=True)
     msg["Message-ID"] = message_id or email.utils.make_msgid(domain=_domain_of(mail_from))
     # RFC 3834: keeps vacation responders from answering a reminder.
@@ -94,6 +92,8 @@ def build_email(
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
+    if language:  # after the content, which clears Content-* headers: RFC 3282, for readers and voices
+        msg["Content-Language"] = language
     return msg
 
 
