@@ -77,7 +77,15 @@ def request_language() -> str:
 @contextmanager
 def for_user(user):
     """Texts made inside this block (emails, pushes) are in the user's language."""
-    with force_locale(language_of(user)):
+    with for_language(language_of(user)):
+        yield
+
+
+@contextmanager
+def for_language(code: str | None):
+    """Texts made inside this block are in ``code``'s language (English for None or an unknown
+    code): for a reader who has no account yet, such as an invite's."""
+    with force_locale(code if code in LANGUAGES else DEFAULT_LANGUAGE):
         yield
 
 

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from .. import cursors
+from .. import cursors, i18n
 from ..accounts.resets import RESET_VALIDITY
 from ..accounts.service import join_url
 from . import channels, messages
@@ -62,12 +62,17 @@ class Outcome:
 
 
 def _message_for(claim, base_url: str) -> messages.Message:
+    """The claim's words, in its recipient's language (``claim.language``)."""
+    with i18n.for_language(claim.language):
+        return _words_for(claim, base_url)
+
+
+def _words_for(claim, base_url: str) -> messages.Message:
     if claim.kind == INVITE:
         invite = claim.invite
         url = join_url(base_url, invite["code"])  # the code only: the form asks the server for the rest
-        return messages.invite_message(
-            url, invite["code"], invite["expires_at"].strftime("%d %B %Y, %H:%M UTC")
-        )
+        # Until when, on the clock of the provider who invited: the invitee has no zone yet.
+        return messages.invite_message(url, invite["code"], invite["expires_at"], claim.timezone)
     if claim.kind == PASSWORD_RESET:
         token = cursors.unseal(RESET_SEAL, claim.payload["token"])
         url = f"{base_url.rstrip('/')}/#/reset?{urlencode({'token': token})}"
@@ -97,6 +102,7 @@ def send(claim, settings: DeliverySettings, *, now) -> Outcome:
                 message.subject,
                 message.text,
                 message.html,
+                language=message.language,
                 timeout=settings.timeout,
                 message_id=channels.message_id_for(claim.dedupe_key, settings.mail_from),
             )

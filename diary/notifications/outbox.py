@@ -104,6 +104,8 @@ class Claim:
     reminders_on: bool = True
     email_reminders_on: bool = True  # reminders: the patient still wants them by email
     invite: dict | None = None  # invitations: the invite's code, name, email and expiry, while it is pending
+    language: str | None = None  # the recipient's (an invitation's: the invite's), for the words
+    timezone: str = "UTC"  # the recipient's (an invitation's: the inviting provider's), for times
     reset_usable: bool = False  # password resets: the token is neither used, voided nor expired
 
 
@@ -204,19 +206,27 @@ def claim_due(now: datetime, *, due_by: datetime | None = None, limit: int = 20)
 def _load_recipients(claims: list[Claim], *, now) -> None:
     if not claims:
         return
-    users = dict(
-        db.session.execute(select(User.id, User.email).where(User.id.in_({c.user_id for c in claims}))).all()
-    )
+    users = {
+        user.id: user
+        for user in db.session.execute(
+            select(User.id, User.email, User.language, User.timezone).where(
+                User.id.in_({c.user_id for c in claims})
+            )
+        )
+    }
     subscriptions = _subscriptions_of(claims)
     checked_in, enabled, by_email = _reminder_states(claims)
     invites = _pending_invites(claims, now=now)
     usable_resets = _usable_resets(claims, now=now)
     for claim in claims:
-        claim.email = users.get(claim.user_id)
+        user = users.get(claim.user_id)
+        if user is not None:
+            claim.email, claim.language, claim.timezone = user.email, user.language, user.timezone
         claim.reset_usable = claim.payload.get("reset") in usable_resets
-        if claim.kind == INVITE:
+        if claim.kind == INVITE:  # addressed to the inviting provider; written to the invitee
             claim.invite = invites.get(claim.payload.get("invite"))
             claim.email = claim.invite["email"] if claim.invite is not None else None
+            claim.language = claim.invite["language"] if claim.invite is not None else None
         subscription = subscriptions.get(_uuid(claim.payload.get("subscription_id")))
         if subscription is not None and subscription.user_id == claim.user_id:
             claim.subscription, claim.subscription_id = subscription.as_webpush(), subscription.id
@@ -263,12 +273,19 @@ def _reminder_states(claims: list[Claim]) -> tuple[set, set, set]:
 
 
 def _pending_invites(claims: list[Claim], *, now) -> dict:
-    """The invites the claims name that are still pending: their code, name, email and expiry, by code."""
+    """The invites the claims name that are still pending: their code, name, email, expiry and
+    language, by code."""
     codes = {c.payload.get("invite") for c in claims if c.kind == INVITE} - {None}
     if not codes:
         return {}
     return {
-        i.code: {"code": i.code, "name": i.name, "email": i.email, "expires_at": i.expires_at}
+        i.code: {
+            "code": i.code,
+            "name": i.name,
+            "email": i.email,
+            "expires_at": i.expires_at,
+            "language": i.language,
+        }
         for i in db.session.scalars(select(Invite).where(Invite.code.in_(codes)))
         if i.pending(now)
     }

@@ -25,7 +25,7 @@ def test_the_patient_switches_to_spanish_in_settings(new_context, make_patient):
 
     # At once: the same screen, drawn again in Spanish, without a reload.
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Configuración")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ajustes")
     chosen = page.get_by_role("group", name="Idioma")
     expect(chosen.get_by_role("button", name="Español")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_role("heading", name="Recordatorios", level=2, exact=True)).to_be_visible()
@@ -33,7 +33,7 @@ def test_the_patient_switches_to_spanish_in_settings(new_context, make_patient):
     screenshot(page, "language-settings-es-390")
 
     page.reload()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Configuración")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ajustes")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     page.goto("/#/history")
     expect(page.get_by_role("heading", level=1)).to_have_text("Historial")

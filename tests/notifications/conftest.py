@@ -51,10 +51,13 @@ class Clinic:
         self.smtp = smtp_server
         self.push = push_receiver
 
-    def patient(self, *, zone="Europe/Berlin", at, reminder="20:00", provider=None, **settings):
-        """A registered patient whose reminder settings were last changed at ``at``."""
+    def patient(
+        self, *, zone="Europe/Berlin", at, reminder="20:00", provider=None, language=None, **settings
+    ):
+        """A registered patient (invited in ``language``, if given) whose reminder settings were
+        last changed at ``at``."""
         client = self.make_patient(
-            provider, timezone_name=zone, email=f"pat-{uuid.uuid4().hex[:8]}@mail.test"
+            provider, timezone_name=zone, email=f"pat-{uuid.uuid4().hex[:8]}@mail.test", language=language
         )
         self.settings(client, at=at, reminder_time=time.fromisoformat(reminder), **settings)
         return client

@@ -78,8 +78,9 @@ def build_email(
     html: str | None = None,
     *,
     message_id: str | None = None,
+    language: str | None = None,
 ) -> EmailMessage:
-    """A plain-text email with an optional HTML alternative."""
+    """A plain-text email with an optional HTML alternative, in ``language`` (an RFC 5646 tag)."""
     msg = EmailMessage()
     msg["From"] = mail_from
     msg["To"] = to
@@ -91,6 +92,8 @@ def build_email(
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
+    if language:  # after the content, which clears Content-* headers: RFC 3282, for readers and voices
+        msg["Content-Language"] = language
     return msg
 
 
@@ -117,11 +120,12 @@ def send_email(
     timeout: float = 10,
     tls_context: ssl.SSLContext | None = None,
     message_id: str | None = None,
+    language: str | None = None,
 ) -> None:
     """Send one email to one address. With no ``smtp_url`` it is logged to
     ``diary.mail`` instead (subject and the recipient's domain only) and
     counts as sent. ``tls_context`` overrides the system trust store."""
-    msg = build_email(mail_from, to, subject, text, html, message_id=message_id)
+    msg = build_email(mail_from, to, subject, text, html, message_id=message_id, language=language)
     if not smtp_url:
         mail_log.info("email not sent (no SMTP URL configured): to=…@%s subject=%r", _domain_of(to), subject)
         return
