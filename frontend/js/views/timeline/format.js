@@ -1,7 +1,7 @@
 // Small words shared by the timeline's sections.
 import { h } from '../../dom.js';
 import { formatDateTime } from '../../dates.js';
-import { SIDE_EFFECT_CLINICAL, BASIS_LABEL, BASELINE_SOURCE_LABEL } from '../../labels.js';
+import { SIDE_EFFECT_CLINICAL, BASIS_LABEL, BASELINE_SOURCE_LABEL, SEVERITY_LABEL } from '../../labels.js';
 import { ROUTE_SHORT } from '../../routes.js';
 import { t, formatNumber } from '../../i18n.js';
 
@@ -35,13 +35,7 @@ export function sessionSummary(session) {
 
 /** A score band (minimal … severe) or a side effect's rating (mild … severe), in words. */
 export function severityWord(code) {
-  const words = {
-    minimal: t('minimal'),
-    mild: t('mild'),
-    moderate: t('moderate'),
-    severe: t('severe'),
-  };
-  return words[code] || code;
+  return SEVERITY_LABEL[code] || code;
 }
 
 // severity: {code: mild|moderate|severe} for the rated ones.
