@@ -3,6 +3,7 @@
 import { h, scrollIntoViewGently } from '../../dom.js';
 import { formatDate } from '../../dates.js';
 import { answerList } from '../../gad7.js';
+import { t, currentLanguage } from '../../i18n.js';
 import { when, whenTime, recordedBy, sessionSummary, noteBody } from './format.js';
 
 /** Everything the patient wrote, newest first. */
@@ -119,6 +120,7 @@ function entryItem(e, state) {
       {},
       `Check-in${form === state.texts ? '' : ' (standard GAD-7)'}, ${whenTime(state, e.recorded_at)}: score ${e.total} (${e.severity})`,
     ),
+    answeredIn(e),
     answerList(form, e, { withValues: true }),
     // The PHQ-9's item 9 shares the standard GAD-7's answers (LL358-3).
     e.safety != null
@@ -129,5 +131,15 @@ function entryItem(e, state) {
         )
       : null,
     noteBody(e.note, e.side_effects, e.side_effect_severity),
+  );
+}
+
+// The care team reads the answers in their own language; says so when the patient read another.
+function answeredIn(e) {
+  if (!e.language || e.language === currentLanguage()) return null;
+  return h(
+    'p',
+    { class: 'answered-in' },
+    e.language === 'es' ? t('Answered in Spanish') : t('Answered in English'),
   );
 }
