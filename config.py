@@ -64,7 +64,12 @@ class Config:
         self.CLINIC_CONTACT = _env(
             "CLINIC_CONTACT"
         )  # e.g. "+1 555 0100 (weekdays 8-18)"; None: "your clinic"
-        self.CRISIS_LINE = _env("CRISIS_LINE", "your local emergency number")
+        self.CRISIS_LINE = _env(
+            "CRISIS_LINE"
+        )  # None: "your local emergency number", in the reader's language
+        # The same for patients who read Spanish; unset: the settings above.
+        self.CLINIC_CONTACT_ES = _env("CLINIC_CONTACT_ES")
+        self.CRISIS_LINE_ES = _env("CRISIS_LINE_ES")
         # The PHQ-9's item 9 with the standard GAD-7 (docs/instruments.md); "off" leaves it out.
         self.SAFETY_QUESTION = _env_bool("SAFETY_QUESTION", True)
         self.INVITE_DAYS = _env_int("INVITE_DAYS", 14)  # how long an invite stays valid

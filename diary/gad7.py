@@ -1,7 +1,10 @@
-"""The two GAD-7 instruments: the one source of their texts, scoring, bands and codes.
+"""The two GAD-7 instruments: their scoring, bands and codes, and their forms in a language.
 
 Pure: no Flask, no database. Items after Spitzer RL et al., Arch Intern Med
-2006;166:1092-7. docs/api.md, "Two instruments" fixes the wording:
+2006;166:1092-7. The wordings, in English and Spanish, live in
+:mod:`diary.gad7_texts`; the English constants below (``ITEMS``, ``STANDARD_INSTRUMENT``,
+...) are built from them, and exports and codes use those. docs/api.md, "Two
+instruments" fixes the wording:
 
 - ``gad7``, the standard, validated GAD-7: a two-week recall, LOINC 69737-5,
   its items, the answer list LL358-3 and the total 70274-6;
@@ -9,7 +12,8 @@ Pure: no Flask, no database. Items after Spitzer RL et al., Arch Intern Med
   the time". It is NOT validated: its bands are a guide, and it carries none of
   the LOINC codes (its FHIR Questionnaire is derived from the LOINC form).
 
-The PWA reads every text from the API (``form`` below), never from a copy.
+The PWA reads every text from the API (``form`` below, in the reader's language),
+never from a copy.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from . import gad7_texts
+from .gad7_texts import ENGLISH_TEXTS as _EN
 
 ITEM_COUNT = 7
 MIN_ANSWER, MAX_ANSWER = 0, 3
@@ -36,14 +43,11 @@ class Item:
     loinc: str
 
 
-ITEMS = (
-    Item(1, "Feeling nervous, anxious, or on edge", "69725-0"),
-    Item(2, "Not being able to stop or control worrying", "68509-9"),
-    Item(3, "Worrying too much about different things", "69733-4"),
-    Item(4, "Trouble relaxing", "69734-2"),
-    Item(5, "Being so restless that it's hard to sit still", "69735-9"),
-    Item(6, "Becoming easily annoyed or irritable", "69689-8"),
-    Item(7, "Feeling afraid as if something awful might happen", "69736-7"),
+#: The items' LOINC codes, in order.
+ITEM_LOINC = ("69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7")
+ITEMS = tuple(
+    Item(number, text, loinc)
+    for number, (text, loinc) in enumerate(zip(_EN.items, ITEM_LOINC, strict=True), 1)
 )
 
 
@@ -65,20 +69,15 @@ class Band:
 
 
 #: Severity bands, Spitzer 2006. For the daily adaptation they are a guide only.
-BANDS = (
-    Band("minimal", 0, 4, "little or no anxiety"),
-    Band("mild", 5, 9, "mild anxiety"),
-    Band("moderate", 10, 14, "moderate anxiety"),
-    Band("severe", 15, 21, "a lot of anxiety"),
+BANDS = tuple(
+    Band(name, low, high, _EN.bands[name])
+    for name, low, high in (("minimal", 0, 4), ("mild", 5, 9), ("moderate", 10, 14), ("severe", 15, 21))
 )
 SEVERITIES = tuple(band.name for band in BANDS)
 PLAIN_BANDS = {band.name: band.plain for band in BANDS}
 
-DIFFICULTY_QUESTION = (
-    "How difficult have these problems made it for you to do your work, "
-    "take care of things at home, or get along with other people?"
-)
-DIFFICULTY_LABELS = ("Not difficult at all", "Somewhat difficult", "Very difficult", "Extremely difficult")
+DIFFICULTY_QUESTION = _EN.difficulty_question
+DIFFICULTY_LABELS = _EN.difficulty_answers
 
 LOINC_SYSTEM = "http://loinc.org"
 PANEL_LOINC = "69737-5"
@@ -118,47 +117,45 @@ class Instrument:
     guide: str
 
 
-STANDARD_INSTRUMENT = Instrument(
-    code=STANDARD,
-    title="GAD-7 (standard, two weeks)",
-    stem="Over the last 2 weeks, how often have you been bothered by the following problems?",
-    answers=(
-        Answer(0, "Not at all", "LA6568-5"),
-        Answer(1, "Several days", "LA6569-3"),
-        Answer(2, "More than half the days", "LA6570-1"),
-        Answer(3, "Nearly every day", "LA6571-9"),
-    ),
-    difficulty_answers=(
-        Answer(0, DIFFICULTY_LABELS[0], "LA6572-7"),
-        Answer(1, DIFFICULTY_LABELS[1], "LA6573-5"),
-        Answer(2, DIFFICULTY_LABELS[2], "LA6575-0"),
-        Answer(3, DIFFICULTY_LABELS[3], "LA6574-3"),
-    ),
-    validated=True,
-    caveat="validated GAD-7, two-week recall",
-    guide="This is the standard GAD-7 about the last two weeks. The ranges are a guide for you and your care team, not a diagnosis.",
-)
+def _answers(labels: Sequence[str], codes: Sequence[str]) -> tuple[Answer, ...]:
+    return tuple(
+        Answer(value, label, code) for value, (label, code) in enumerate(zip(labels, codes, strict=True))
+    )
 
-DAILY_INSTRUMENT = Instrument(
-    code=DAILY,
-    title="GAD-7 daily (24 hours; adaptation, not validated)",
-    stem="Over the last 24 hours, how much of the time have you been bothered by the following problems?",
-    answers=(
-        Answer(0, "Not at all", "not-at-all"),
-        Answer(1, "Some of the time", "some-of-the-time"),
-        Answer(2, "More than half the time", "more-than-half-the-time"),
-        Answer(3, "Nearly all the time", "nearly-all-the-time"),
-    ),
-    difficulty_answers=(
-        Answer(0, DIFFICULTY_LABELS[0], "difficulty-none"),
-        Answer(1, DIFFICULTY_LABELS[1], "difficulty-somewhat"),
-        Answer(2, DIFFICULTY_LABELS[2], "difficulty-very"),
-        Answer(3, DIFFICULTY_LABELS[3], "difficulty-extreme"),
-    ),
-    validated=False,
-    caveat=f"GAD-7 items with a 24-hour frame: an {ADAPTATION_CAVEAT}",
-    guide="Your daily score uses the GAD-7 ranges as a rough guide, not a diagnosis.",
-)
+
+#: The answers' codes, the same in every language: LOINC's (LL358-3, LL359-1) for the
+#: standard, the app's own code system for the daily adaptation.
+ANSWER_CODES = {
+    STANDARD: ("LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"),
+    DAILY: ("not-at-all", "some-of-the-time", "more-than-half-the-time", "nearly-all-the-time"),
+}
+DIFFICULTY_CODES = {
+    STANDARD: ("LA6572-7", "LA6573-5", "LA6575-0", "LA6574-3"),
+    DAILY: ("difficulty-none", "difficulty-somewhat", "difficulty-very", "difficulty-extreme"),
+}
+#: What a clinician reading a score must know about it (exports; English, as the exports are).
+CAVEATS = {
+    STANDARD: "validated GAD-7, two-week recall",
+    DAILY: f"GAD-7 items with a 24-hour frame: an {ADAPTATION_CAVEAT}",
+}
+
+
+def _instrument(code: str, texts: gad7_texts.Texts) -> Instrument:
+    spec = texts.forms[code]
+    return Instrument(
+        code=code,
+        title=spec.title,
+        stem=spec.stem,
+        answers=_answers(spec.answers, ANSWER_CODES[code]),
+        difficulty_answers=_answers(texts.difficulty_answers, DIFFICULTY_CODES[code]),
+        validated=code == STANDARD,
+        caveat=CAVEATS[code],
+        guide=spec.guide,
+    )
+
+
+STANDARD_INSTRUMENT = _instrument(STANDARD, _EN)
+DAILY_INSTRUMENT = _instrument(DAILY, _EN)
 
 INSTRUMENTS = {STANDARD: STANDARD_INSTRUMENT, DAILY: DAILY_INSTRUMENT}
 
@@ -166,21 +163,23 @@ INSTRUMENTS = {STANDARD: STANDARD_INSTRUMENT, DAILY: DAILY_INSTRUMENT}
 #: question"): item 9 of the PHQ-9 (Kroenke K, Spitzer RL, Williams JBW, J Gen Intern Med
 #: 2001;16:606-13) in its published wording, with the PHQ-9's two-week answers (LOINC
 #: answer list LL358-3, the GAD-7's own). A screen, not a risk assessment.
-SAFETY_QUESTION = "Thoughts that you would be better off dead, or of hurting yourself in some way"
+SAFETY_QUESTION = _EN.safety_question
 SAFETY_LOINC = "44260-8"
 SAFETY_TITLE = "Thoughts that you would be better off dead, or of hurting yourself in some way [PHQ-9 item 9]"
 SAFETY_ANSWERS = STANDARD_INSTRUMENT.answers
 #: What the patient reads at once after any answer above 0; the crisis line follows it.
-CRISIS_MESSAGE = (
-    "Thank you for telling us. Your care team will be told, but they do not read the diary "
-    "around the clock. If you might act on these thoughts, or you are in danger now, call the "
-    "crisis line now or go to your nearest emergency department."
-)
+CRISIS_MESSAGE = _EN.crisis_message
 
 
-def safety_question() -> dict[str, Any]:
-    """The safety question as the check-in form serves it: ``{"question", "answers"}``."""
-    return {"question": SAFETY_QUESTION, "answers": [answer.label for answer in SAFETY_ANSWERS]}
+def safety_question(language: str = gad7_texts.ENGLISH) -> dict[str, Any]:
+    """The safety question as the check-in form serves it, in ``language``: ``{"question", "answers"}``."""
+    texts = gad7_texts.texts(language)
+    return {"question": texts.safety_question, "answers": list(texts.forms[STANDARD].answers)}
+
+
+def crisis_message(language: str = gad7_texts.ENGLISH) -> str:
+    """What the patient reads at once after a safety answer above 0, in ``language``."""
+    return gad7_texts.texts(language).crisis_message
 
 
 def safety_answer_problem(value: Any, instrument_code: str, *, asked: bool = True) -> str | None:
@@ -200,23 +199,8 @@ def safety_answer_problem(value: Any, instrument_code: str, *, asked: bool = Tru
 #: Side effects a patient can report, with the words shown to them (docs/api.md, "Check-ins";
 #: the list follows Short 2018 and the esketamine label, docs/instruments.md, "Side effects").
 #: The first seven are the first list's, in its order; a stored code never changes meaning.
-SIDE_EFFECTS = (
-    ("dizziness", "Dizziness"),
-    ("nausea", "Nausea"),
-    ("blurred_vision", "Blurred vision"),
-    ("dissociation", "Feeling detached or unreal (dissociation)"),
-    ("headache", "Headache"),
-    ("drowsiness", "Drowsiness"),
-    ("elevated_blood_pressure", "Raised blood pressure"),
-    ("vomiting", "Vomiting"),
-    ("anxiety", "Anxiety or panic after the dose"),
-    ("confusion", "Confusion, or seeing or hearing things differently"),
-    ("numbness", "Numbness or tingling"),
-    ("palpitations", "A racing or pounding heart"),
-    ("urinary", "Pain when passing urine, or needing to go more often"),
-    ("craving", "Craving ketamine, or taking more than prescribed"),
-    ("other", "Something else"),
-)
+#: The words of every language are in diary/gad7_texts.py, in this order.
+SIDE_EFFECTS = _EN.side_effects
 SIDE_EFFECT_CODES = tuple(code for code, _ in SIDE_EFFECTS)
 #: How bad a side effect was, as the patient or the care team rates it (optional).
 SIDE_EFFECT_SEVERITIES = ("mild", "moderate", "severe")
@@ -277,23 +261,38 @@ def severity(score: int) -> str:
     return band(score).name
 
 
-def form(code: str) -> dict[str, Any]:
-    """The check-in form of an instrument as the API serves it (docs/api.md, "Two instruments"), plus
-    ``title``, ``validated``, ``guide``, ``max_total`` and ``bands`` for the screens around it."""
-    spec = instrument(code)
+def instrument_in(code: str, language: str = gad7_texts.ENGLISH) -> Instrument:
+    """The instrument called ``code`` with its texts in ``language`` (English for one we have no
+    texts in); the codes are the same in every language. Raises ValueError for an unknown code."""
+    instrument(code)
+    return _instrument(code, gad7_texts.texts(language))
+
+
+def items(language: str = gad7_texts.ENGLISH) -> tuple[str, ...]:
+    """The seven items' wording in ``language``."""
+    return gad7_texts.texts(language).items
+
+
+def form(code: str, language: str = gad7_texts.ENGLISH) -> dict[str, Any]:
+    """The check-in form of an instrument in ``language`` as the API serves it (docs/api.md, "Two
+    instruments"), plus ``title``, ``validated``, ``guide``, ``max_total`` and ``bands`` for the
+    screens around it, and ``language``: the one its texts are in."""
+    texts = gad7_texts.texts(language)
+    spec = instrument_in(code, texts.language)
     return {
         "instrument": spec.code,
+        "language": texts.language,
         "title": spec.title,
         "validated": spec.validated,
         "stem": spec.stem,
-        "items": [item.text for item in ITEMS],
+        "items": list(texts.items),
         "answers": [answer.label for answer in spec.answers],
         "difficulty": {
-            "question": DIFFICULTY_QUESTION,
+            "question": texts.difficulty_question,
             "answers": [answer.label for answer in spec.difficulty_answers],
         },
-        "side_effects": [{"code": code_, "label": label} for code_, label in SIDE_EFFECTS],
+        "side_effects": [{"code": code_, "label": label} for code_, label in texts.side_effects],
         "guide": spec.guide,
         "max_total": MAX_TOTAL,
-        "bands": [{"name": b.name, "from": b.low, "to": b.high, "label": b.plain} for b in BANDS],
+        "bands": [{"name": b.name, "from": b.low, "to": b.high, "label": texts.bands[b.name]} for b in BANDS],
     }

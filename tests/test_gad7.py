@@ -82,3 +82,20 @@ def test_only_the_standard_carries_loinc_answer_codes():
         answer.code.startswith("LA")
         for answer in gad7.DAILY_INSTRUMENT.answers + gad7.DAILY_INSTRUMENT.difficulty_answers
     )
+
+
+def test_every_language_has_every_text_in_the_same_order():
+    from diary import gad7_texts
+
+    english = gad7_texts.ENGLISH_TEXTS
+    for texts in gad7_texts.TEXTS.values():
+        assert len(texts.items) == gad7.ITEM_COUNT
+        assert set(texts.forms) == set(gad7.INSTRUMENT_CODES)
+        assert all(len(spec.answers) == 4 for spec in texts.forms.values())
+        assert set(texts.bands) == set(gad7.SEVERITIES)
+        assert [code for code, _ in texts.side_effects] == list(gad7.SIDE_EFFECT_CODES)
+        assert all(label.strip() for _, label in texts.side_effects)
+    spanish = gad7.form("gad7", "es")
+    assert spanish["language"] == "es" and spanish["items"] != [item.text for item in gad7.ITEMS]
+    assert gad7.form("gad7", "fr")["items"] == list(english.items)  # no texts: English
+    assert gad7.form("gad7")["language"] == "en"

@@ -29,7 +29,7 @@ FEATURES = (
     "exports",
     "demo",
 )
-PURE_CORES = ("diary.gad7", "diary.relief", "diary.localtime")
+PURE_CORES = ("diary.gad7", "diary.gad7_texts", "diary.relief", "diary.localtime")
 WIRING = ("diary", "diary.cli", "diary.scheduler")  # with the modules of the scheduler package
 # The one upward import allowed: the access log's view needs the login, which lives in
 # accounts (one access resolver); audit's models and service, which accounts uses, stay below.

@@ -13,7 +13,7 @@ import pytest
 pytestmark = pytest.mark.process
 
 DIARY = Path(__file__).resolve().parents[1] / "diary"
-PURE_CORES = ["diary.gad7", "diary.relief", "diary.localtime"]
+PURE_CORES = ["diary.gad7", "diary.gad7_texts", "diary.relief", "diary.localtime"]
 
 
 @pytest.mark.parametrize("module", PURE_CORES)

@@ -10,6 +10,7 @@ from ..accounts.security import require_login, require_role
 from ..db_types import utcnow
 from ..errors import ApiError, ErrorSchema
 from ..extensions import db
+from ..i18n import request_language
 from . import service
 from .models import Entry
 from .schemas import (
@@ -110,11 +111,13 @@ def checkin_form(query):
 
 @blp.get("/checkin-forms/<instrument>")
 @blp.response(
-    200, CheckinFormSchema, description="One instrument's texts (daily or gad7), to show entries made on it"
+    200,
+    CheckinFormSchema,
+    description="One instrument's texts (daily or gad7) in the reader's language, to show entries made on it",
 )
 @blp.alt_response(404, schema=ErrorSchema, description="No such instrument")
 def instrument_form(instrument):
     require_login()
     if instrument not in gad7.INSTRUMENTS:
         raise ApiError(404)
-    return gad7.form(instrument)
+    return gad7.form(instrument, request_language())

@@ -2,6 +2,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from .. import gad7
 from ..fields import LocalDate, UTCDateTime
+from ..i18n import LANGUAGES
 from .models import INSTRUMENTS, SIDE_EFFECTS
 from .sideeffects import SideEffects, SideEffectSeverity
 
@@ -82,13 +83,23 @@ class EntrySchema(Schema):
     side_effects = fields.List(fields.String())
     safety = fields.Integer(allow_none=True, metadata={"description": "The safety answer 0..3, or null"})
     side_effect_severity = fields.Dict(keys=fields.String(), values=fields.String())
+    language = fields.String(
+        dump_only=True,
+        validate=validate.OneOf(LANGUAGES),
+        metadata={
+            "description": "The language the questions were shown in (the patient's at check-in); "
+            "the answers are the numbers, whatever the language"
+        },
+    )
     created_at = UTCDateTime()
     updated_at = UTCDateTime()
 
 
 class CrisisSchema(Schema):
     message = fields.String(metadata={"description": "What to do now, for the patient"})
-    line = fields.String(metadata={"description": "The crisis line (DIARY_CRISIS_LINE)"})
+    line = fields.String(
+        metadata={"description": "The crisis line (DIARY_CRISIS_LINE, or DIARY_CRISIS_LINE_ES in Spanish)"}
+    )
 
 
 class StoredEntrySchema(EntrySchema):
@@ -127,6 +138,13 @@ class BandSchema(Schema):
 
 class CheckinFormSchema(Schema):
     instrument = fields.String(validate=validate.OneOf(INSTRUMENTS))
+    language = fields.String(
+        validate=validate.OneOf(LANGUAGES),
+        metadata={
+            "description": "The language of every text here: the patient's (GET /me/checkin-form), "
+            "else the reader's (GET /checkin-forms/{instrument})"
+        },
+    )
     title = fields.String()
     validated = fields.Boolean(metadata={"description": "false for the daily adaptation"})
     stem = fields.String()
@@ -153,9 +171,14 @@ class SafetyQuestionSchema(Schema):
 class SupportSchema(Schema):
     clinic = fields.String(
         allow_none=True,
-        metadata={"description": "How to reach the clinic (DIARY_CLINIC_CONTACT); null: not configured"},
+        metadata={
+            "description": "How to reach the clinic (DIARY_CLINIC_CONTACT, or DIARY_CLINIC_CONTACT_ES "
+            "in Spanish); null: not configured"
+        },
     )
-    crisis = fields.String(metadata={"description": "A crisis line (DIARY_CRISIS_LINE)"})
+    crisis = fields.String(
+        metadata={"description": "A crisis line (DIARY_CRISIS_LINE, or DIARY_CRISIS_LINE_ES in Spanish)"}
+    )
     crisis_message = fields.String(
         metadata={"description": "The crisis help's words after a safety answer above 0 (offline too)"}
     )

@@ -5,11 +5,12 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from .. import gad7, signals
+from .. import gad7, gad7_texts, signals
 from ..accounts.models import DISCHARGED
 from ..audit import service as audit
 from ..errors import ApiError, validation_error
 from ..extensions import db
+from ..i18n import DEFAULT_LANGUAGE, language_of
 from ..idempotency import create_once
 from ..localtime import local_date_of
 from . import sideeffects
@@ -100,24 +101,25 @@ def due_instrument(patient, day) -> str:
 
 
 def checkin_form(patient, day=None, *, now) -> dict:
-    """The form due on local date ``day`` (default: the patient's today), with all its texts,
-    the backfill window, the patient's first day (joining, in their zone), and where to turn
-    when the patient feels worse."""
+    """The form due on local date ``day`` (default: the patient's today), with all its texts in
+    the patient's language, the backfill window, the patient's first day (joining, in their
+    zone), and where to turn when the patient feels worse."""
     day = day or local_date_of(now, patient.timezone)
     config = current_app.config
     instrument = due_instrument(patient, day)
+    language = language_of(patient.user)
     return {
-        **gad7.form(instrument),
+        **gad7.form(instrument, language),
         "date": day,
         "backfill_days": config["BACKFILL_DAYS"],
         "first_day": local_date_of(patient.user.created_at, patient.timezone),
         "support": {
-            "clinic": config.get("CLINIC_CONTACT"),
-            "crisis": crisis_line(),
-            "crisis_message": gad7.CRISIS_MESSAGE,
+            "clinic": clinic_contact(language),
+            "crisis": crisis_line(language),
+            "crisis_message": gad7.crisis_message(language),
         },
         "safety": (
-            {**gad7.safety_question(), "crisis": crisis_help()}
+            {**gad7.safety_question(language), "crisis": crisis_help(language)}
             if instrument == gad7.STANDARD and safety_asked()
             else None
         ),
@@ -129,18 +131,31 @@ def safety_asked() -> bool:
     return bool(current_app.config.get("SAFETY_QUESTION", True))
 
 
-def crisis_line() -> str:
-    return current_app.config.get("CRISIS_LINE") or "your local emergency number"
+def _setting(name, language):
+    """A per-language setting: ``NAME_ES`` for Spanish, falling back to ``NAME`` when unset."""
+    config = current_app.config
+    return (language != DEFAULT_LANGUAGE and config.get(f"{name}_{language.upper()}")) or config.get(name)
 
 
-def crisis_help() -> dict:
+def clinic_contact(language=DEFAULT_LANGUAGE) -> str | None:
+    """How to reach the clinic, for a reader of ``language`` (DIARY_CLINIC_CONTACT[_ES]); None: unset."""
+    return _setting("CLINIC_CONTACT", language)
+
+
+def crisis_line(language=DEFAULT_LANGUAGE) -> str:
+    """The crisis line for a reader of ``language`` (DIARY_CRISIS_LINE[_ES]); unset: the local
+    emergency number, in that language's words."""
+    return _setting("CRISIS_LINE", language) or gad7_texts.texts(language).default_crisis_line
+
+
+def crisis_help(language=DEFAULT_LANGUAGE) -> dict:
     """``{"message", "line"}``: what the patient reads at once after a safety answer above 0."""
-    return {"message": gad7.CRISIS_MESSAGE, "line": crisis_line()}
+    return {"message": gad7.crisis_message(language), "line": crisis_line(language)}
 
 
 def crisis_for(entry) -> dict | None:
-    """The crisis help a stored check-in's answer calls for, or None."""
-    return crisis_help() if entry.safety else None
+    """The crisis help a stored check-in's answer calls for, in the language it was answered in, or None."""
+    return crisis_help(entry.language) if entry.safety else None
 
 
 def _check_safety(data, instrument) -> None:
@@ -190,6 +205,9 @@ def create_entry(patient, data, *, actor, now):
         difficulty=data.get("difficulty"),
         note=data.get("note"),
         safety=data.get("safety"),
+        # The language the patient read the questions in; an edit keeps it (the answers mean
+        # what that form said).
+        language=language_of(patient.user),
         created_at=now,
         updated_at=now,
     )

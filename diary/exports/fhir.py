@@ -6,11 +6,17 @@ a standard GAD-7 carries LOINC's panel, item, answer and total codes; a daily
 check-in (an adaptation, not validated) answers the app's own Questionnaire
 ``gad7-daily`` (derived from the LOINC form, served at its canonical URL) with
 the app's own codes, and never a LOINC code.
+
+A QuestionnaireResponse is in the language the patient answered in: its
+``language`` (FHIR R4 Resource.language, the entry's ``"en"`` or ``"es"``) and
+its items' texts, as the patient read them. Codes never change with the
+language, and a coding's ``display`` is its code system's (LOINC's, or the app's
+English CodeSystem), so that a validator checking displays finds them.
 """
 
 import uuid
 
-from .. import gad7
+from .. import gad7, gad7_texts
 from ..localtime import utc_text
 from .fhirsession import procedure_details, session_observations
 
@@ -77,19 +83,19 @@ def patient_resource(patient):
 
 
 def _standard_items(entry):
-    spec = gad7.STANDARD_INSTRUMENT
+    spec, texts = gad7.STANDARD_INSTRUMENT, gad7_texts.texts(entry.language)
     items = [
-        {"linkId": item.loinc, "text": item.text, "answer": [_coded_answer(spec.answers[value])]}
-        for item, value in zip(gad7.ITEMS, entry.answers, strict=True)
+        {"linkId": item.loinc, "text": text, "answer": [_coded_answer(spec.answers[value])]}
+        for item, text, value in zip(gad7.ITEMS, texts.items, entry.answers, strict=True)
     ]
     items.append(
-        {"linkId": gad7.TOTAL_LOINC, "text": "Total score", "answer": [{"valueInteger": entry.total}]}
+        {"linkId": gad7.TOTAL_LOINC, "text": texts.total_label, "answer": [{"valueInteger": entry.total}]}
     )
     if entry.difficulty is not None:
         items.append(
             {
                 "linkId": gad7.DIFFICULTY_LOINC,
-                "text": gad7.DIFFICULTY_QUESTION,
+                "text": texts.difficulty_question,
                 "answer": [_coded_answer(spec.difficulty_answers[entry.difficulty])],
             }
         )
@@ -97,21 +103,21 @@ def _standard_items(entry):
 
 
 def _daily_items(entry, system):
-    spec = gad7.DAILY_INSTRUMENT
+    spec, texts = gad7.DAILY_INSTRUMENT, gad7_texts.texts(entry.language)
     items = [
         {
             "linkId": f"item-{item.number}",
-            "text": item.text,
+            "text": text,
             "answer": [_coded_answer(spec.answers[value], system)],
         }
-        for item, value in zip(gad7.ITEMS, entry.answers, strict=True)
+        for item, text, value in zip(gad7.ITEMS, texts.items, entry.answers, strict=True)
     ]
-    items.append({"linkId": "total", "text": "Total score", "answer": [{"valueInteger": entry.total}]})
+    items.append({"linkId": "total", "text": texts.total_label, "answer": [{"valueInteger": entry.total}]})
     if entry.difficulty is not None:
         items.append(
             {
                 "linkId": "difficulty",
-                "text": gad7.DIFFICULTY_QUESTION,
+                "text": texts.difficulty_question,
                 "answer": [_coded_answer(spec.difficulty_answers[entry.difficulty], system)],
             }
         )
@@ -127,6 +133,8 @@ def questionnaire_response(entry, subject, base_url):
     return {
         "resourceType": "QuestionnaireResponse",
         "id": str(entry.id),
+        # The language the patient read the questions in (the app's "en" or "es", BCP-47).
+        "language": gad7_texts.texts(entry.language).language,
         "identifier": {"system": UUID_IDENTIFIER, "value": urn(entry.id)},
         "questionnaire": questionnaire,
         "status": "completed",

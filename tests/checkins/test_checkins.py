@@ -40,6 +40,7 @@ def test_create_entry(patient):
         "updated_at",
         "instrument",
         "safety",
+        "language",
         "crisis",
     }
 

@@ -3,7 +3,7 @@
 import { h, scrollIntoViewGently } from '../../dom.js';
 import { formatDate } from '../../dates.js';
 import { answerList } from '../../gad7.js';
-import { t, tn } from '../../i18n.js';
+import { t, tn, currentLanguage } from '../../i18n.js';
 import { when, whenTime, byPatient, sessionSummary, severityWord, noteBody } from './format.js';
 
 /** Everything the patient wrote, newest first. */
@@ -144,6 +144,7 @@ function entryItem(e, state) {
     'article',
     { class: 'day-item', dataset: { instrument: form.instrument } },
     h('h3', {}, entryHeading(e, form === state.texts, state)),
+    answeredIn(e),
     answerList(form, e, { withValues: true }),
     // The PHQ-9's item 9 shares the standard GAD-7's answers (LL358-3).
     e.safety != null
@@ -173,4 +174,14 @@ function sessionWho(session) {
   return byPatient(session)
     ? t('Session ({summary}), recorded by the patient', { summary })
     : t('Session ({summary}), recorded by the care team', { summary });
+}
+
+// The care team reads the answers in their own language; says so when the patient read another.
+function answeredIn(e) {
+  if (!e.language || e.language === currentLanguage()) return null;
+  return h(
+    'p',
+    { class: 'answered-in' },
+    e.language === 'es' ? t('Answered in Spanish') : t('Answered in English'),
+  );
 }
