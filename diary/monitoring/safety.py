@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from .. import gad7, signals
+from .. import gad7, gad7_texts, signals
 from ..extensions import db
 from .evaluation import locked_summary
 from .flags import insert_flag, open_flag, set_open_flags
@@ -81,6 +81,19 @@ def _details(details, entry) -> dict:
         "dates": [*details.get("dates", []), entry.local_date.isoformat()],
         "entry_ids": [*details.get("entry_ids", []), str(entry.id)],
     }
+
+
+def in_readers_words(details: dict | None, language: str) -> dict | None:
+    """A flag's details as a reader sees them: a safety flag keeps its answer as a number (0..3),
+    and its ``answer_label`` is that answer in the reader's language, not the one stored."""
+    if (
+        not details
+        or "answer_label" not in details
+        or details.get("answer") not in range(len(gad7.SAFETY_ANSWERS))
+    ):
+        return details
+    answers = gad7_texts.texts(language).forms[gad7.STANDARD].answers
+    return {**details, "answer_label": answers[details["answer"]]}
 
 
 def mark_new_report(patient, *, now) -> None:

@@ -3,11 +3,12 @@ from marshmallow import Schema, ValidationError, fields, validate
 from .. import gad7, relief
 from ..accounts.models import ACTIVE, DISCHARGED, PAUSED
 from ..fields import LocalDate, UTCDateTime, page_limit
-from ..i18n import N_
+from ..i18n import N_, request_language
 from ..localtime import utc_text
 from ..treatments.schemas import TreatmentSchema
 from .flags import NOTE_REQUIRED_KINDS, undo_until
 from .models import FLAG_KINDS, FLAG_STATUSES
+from .safety import in_readers_words
 from .worklist import WORKLIST_FILTERS
 
 
@@ -20,10 +21,13 @@ class FlagSchema(Schema):
     raised_at = UTCDateTime(
         metadata={"description": "When the app raised it (later than raised_on for backfilled data)"}
     )
-    details = fields.Dict(
+    details = fields.Method(
+        "_details",
         metadata={
-            "description": "The rule's numbers (docs/relief.md); urgent carries its reasons and not_a_risk_assessment: true"
-        }
+            "type": "object",
+            "description": "The rule's numbers (docs/relief.md); urgent carries its reasons and "
+            "not_a_risk_assessment: true; safety its answer (0..3) and answer_label, in the reader's language",
+        },
     )
     acknowledged_by = fields.UUID(
         attribute="acknowledged_by_id", allow_none=True, metadata={"description": "The provider's id"}
@@ -57,6 +61,9 @@ class FlagSchema(Schema):
             "discharged (the patient was discharged or closed their account)"
         },
     )
+
+    def _details(self, flag):
+        return in_readers_words(flag.details, request_language())
 
     def _note_required(self, flag):
         return flag.kind in NOTE_REQUIRED_KINDS
@@ -99,7 +106,15 @@ class ForecastSchema(Schema):
     sources = fields.List(
         fields.String(), metadata={"description": "own_cycles, clinic or default_prior, scores"}
     )
-    why = fields.String(metadata={"description": "Plain words, for the care team"})
+    why = fields.String(metadata={"description": "Plain English, for the care team"})
+    why_parts = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "The same as facts, for words in the reader's language: each has a part "
+            "(observed, censored, clinic_prior, typical_prior, rising, not_rising) and its numbers "
+            "(docs/relief.md)"
+        },
+    )
 
 
 class AssessmentSchema(Schema):

@@ -11,12 +11,13 @@ from ..accounts.models import User
 from ..audit import service as audit
 from ..checkins.models import Entry
 from ..extensions import db
+from ..i18n import request_language
 from ..localtime import local_date_of, utc_text
 from ..treatments.models import RECORD_FIELDS, Treatment, mg_per_kg
 from .evaluation import fresh_summary
 from .flags import NOTE_REQUIRED_KINDS, undo_until
 from .models import RESOLVED, Flag
-from .safety import seen_by_care_team
+from .safety import in_readers_words, seen_by_care_team
 
 
 def timeline(patient, start, end, *, actor, now) -> dict:
@@ -69,7 +70,7 @@ def timeline(patient, start, end, *, actor, now) -> dict:
         "daily": _day_scores(series[gad7.DAILY]),
         "standard": _day_scores(series[gad7.STANDARD]),
         "treatments": [treatment_json(row, patient_id) for row in treatments],
-        "flags": [flag_json(row, patient_id) for row in flags],
+        "flags": [flag_json(row, patient_id, request_language()) for row in flags],
         "assessment": assessment_json(summary.assessment, actor),
     }
 
@@ -160,7 +161,7 @@ def treatment_json(row, patient_id) -> dict:
     }
 
 
-def flag_json(row, patient_id) -> dict:
+def flag_json(row, patient_id, language) -> dict:
     return {
         "id": str(row["id"]),
         "patient_id": patient_id,
@@ -168,7 +169,7 @@ def flag_json(row, patient_id) -> dict:
         "status": row["status"],
         "raised_on": row["raised_on"].isoformat(),
         "raised_at": iso(row["raised_at"]),
-        "details": row["details"],
+        "details": in_readers_words(row["details"], language),
         "acknowledged_by": _str(row["acknowledged_by_id"]),
         "acknowledged_at": iso(row["acknowledged_at"]),
         "acknowledged_by_name": row["acknowledged_by_name"],

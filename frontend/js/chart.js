@@ -4,6 +4,7 @@
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { dayNumber, fromDayNumber, formatDate } from './dates.js';
 import { t } from './i18n.js';
+import { severityWord } from './gad7.js';
 
 let cssLoaded = null;
 function loadCss() {
@@ -254,7 +255,7 @@ function drawBandLabels(u, { spec }, { c, px, fontSize }) {
     const bottom = u.valToPos(band.from === 0 ? 0 : band.from - 0.5, 'y', true);
     const y = [top + 2 * px, (top + bottom - h) / 2, bottom - h - 2 * px].find(clear) ?? top + 2 * px;
     ctx.fillStyle = c.bandText;
-    ctx.fillText(band.name, bbox.left + 6 * px, y + 2 * px);
+    ctx.fillText(severityWord(band.name), bbox.left + 6 * px, y + 2 * px);
   }
   ctx.restore();
 }

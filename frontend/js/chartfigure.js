@@ -3,6 +3,7 @@
 import { h } from './dom.js';
 import { formatDate } from './dates.js';
 import { t, tn, formatNumber } from './i18n.js';
+import { severityWord } from './gad7.js';
 
 export function chartFigure({ title, summary, spec, key, extraRows = [], pickHint = null }) {
   const host = h(
@@ -26,7 +27,7 @@ export function chartFigure({ title, summary, spec, key, extraRows = [], pickHin
     host,
     readout,
     chartKey(key),
-    rows.length ? scoreTable(title, rows, spec.bands) : null,
+    rows.length ? scoreTable(title, rows) : null,
   );
   // The one state object: the drawing's handle once it is there, and whether the figure was let go.
   const state = { handle: null, disposed: false };
@@ -40,13 +41,12 @@ export function chartFigure({ title, summary, spec, key, extraRows = [], pickHin
   };
 }
 
-// A day's range in the bands' own words (the API's, in the reader's language), not its code.
-function bandName(bands, row) {
-  if (!row.severity) return '';
-  return bands.find((b) => row.score >= b.from && row.score <= b.to)?.name || row.severity;
+// A day's range in words, not its code.
+function bandName(row) {
+  return row.severity ? severityWord(row.severity) : '';
 }
 
-function scoreTable(title, rows, bands) {
+function scoreTable(title, rows) {
   return h(
     'details',
     { class: 'chart-data' },
@@ -81,7 +81,7 @@ function scoreTable(title, rows, bands) {
                 ? t('{score} ({label})', { score: formatNumber(d.score), label: d.label })
                 : formatNumber(d.score),
             ),
-            h('td', {}, bandName(bands, d)),
+            h('td', {}, bandName(d)),
           ),
         ),
       ),
@@ -114,8 +114,8 @@ function hoverReadout(spec, readout) {
         : t('{day}: no check-in', { day });
     else
       readout.textContent = session
-        ? t('{day}: {score} ({band}) · session day', { day, score, band: band?.name })
-        : t('{day}: {score} ({band})', { day, score, band: band?.name });
+        ? t('{day}: {score} ({band}) · session day', { day, score, band: severityWord(band?.name) })
+        : t('{day}: {score} ({band})', { day, score, band: severityWord(band?.name) });
   };
 }
 

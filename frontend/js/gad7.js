@@ -64,6 +64,12 @@ export async function loadDueForm(date) {
   }
 }
 
+/** A score band's code (minimal … severe), or a side effect's rating (mild … severe), in words. */
+export function severityWord(code) {
+  const words = { minimal: t('minimal'), mild: t('mild'), moderate: t('moderate'), severe: t('severe') };
+  return words[code] || code;
+}
+
 export function totalOf(answers) {
   return answers.reduce((sum, a) => sum + a, 0);
 }

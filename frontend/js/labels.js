@@ -38,14 +38,6 @@ export const FLAG_LABEL = table(() => ({
   non_response: t('No response'),
 }));
 
-// The GAD-7's severity bands (diary/gad7.py, SEVERITIES), as a score's word: "12 · moderate".
-export const SEVERITY_LABEL = table(() => ({
-  minimal: t('minimal'),
-  mild: t('mild'),
-  moderate: t('moderate'),
-  severe: t('severe'),
-}));
-
 export const BASIS_LABEL = table(() => ({
   history: t('from earlier cycles'),
   trend: t('from the current trend'),

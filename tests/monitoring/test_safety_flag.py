@@ -204,3 +204,24 @@ def test_deleting_the_check_in_leaves_the_flag_open(patient, provider_client):
     [flag] = flags_of(provider_client, patient.user["id"], "open")
     assert flag["kind"] == "safety" and flag["details"]["entry_id"] == entry["id"]
     assert worklist(provider_client)["Pat Doe"]["open_flags"] == ["safety"]
+
+
+def test_the_answer_is_named_in_the_readers_language(make_patient, provider, provider_client):
+    """A Spanish patient's answer, read by an English provider in English, and the other way round."""
+    patient = make_patient(provider, language="es")
+    answer_safety(patient, 2)
+    [flag] = flags_of(provider_client, patient.user["id"])
+    assert flag["details"]["answer"] == 2
+    assert flag["details"]["answer_label"] == "More than half the days"
+    provider_client.patch("/api/v1/me", json={"language": "es"})
+    [flag] = flags_of(provider_client, patient.user["id"])
+    assert flag["details"]["answer_label"] == "Más de la mitad de los días"
+
+
+def test_the_timeline_names_the_answer_in_the_readers_language(make_patient, provider, provider_client):
+    patient = make_patient(provider, language="es")
+    answer_safety(patient, 1)
+    provider_client.patch("/api/v1/me", json={"language": "es"})
+    timeline = provider_client.get(f"/api/v1/patients/{patient.user['id']}/timeline").get_json()
+    [flag] = [f for f in timeline["flags"] if f["kind"] == "safety"]
+    assert (flag["details"]["answer"], flag["details"]["answer_label"]) == (1, "Varios días")

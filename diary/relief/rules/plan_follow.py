@@ -17,7 +17,7 @@ from ..events import PLAN_MAINTENANCE, Event
 from ..state import Cycle, Run, iso
 
 #: Restated with the current forecast, when the rule set's forecast carries them (v2).
-_FORECAST_KEYS = ("expected_duration", "interval_80", "sources", "why")
+_FORECAST_KEYS = ("expected_duration", "interval_80", "sources", "why", "why_parts")
 
 
 def follow(run: Run, c: Cycle, outlook: Outlook) -> None:

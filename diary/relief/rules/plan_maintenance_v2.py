@@ -107,46 +107,66 @@ def _forecast(run: Run, c: Cycle, t: int) -> tuple[CycleForecast, str, list[str]
 def _details(c: Cycle, forecast: CycleForecast, sources: list[str]) -> dict[str, Any]:
     """The forecast in an event's or the assessment's words (ISO dates)."""
     last = c.last
+    parts = _why_parts(c, forecast)
     return {
         "predicted_wear_off_date": iso(last + forecast.median),
         "suggested_session_by": iso(last + forecast.suggested),
         "expected_duration": forecast.median,
         "interval_80": [iso(last + forecast.low), iso(last + forecast.high)],
         "sources": sources,
-        "why": _why(c, forecast),
+        "why": _why(parts),
+        "why_parts": parts,
     }
 
 
-def _why(c: Cycle, forecast: CycleForecast) -> str:
-    """The forecast in plain words, for the care team."""
+def _why_parts(c: Cycle, forecast: CycleForecast) -> list[dict[str, Any]]:
+    """What the forecast rests on, as facts: each a ``part`` and its numbers. The care team's
+    screens put them in words in the reader's language; ``_why`` puts them in English."""
     prior = c.prior
     assert prior is not None
-    parts = []
+    parts: list[dict[str, Any]] = []
     observed = prior.observed[-4:]
     if observed:
-        span = (
-            f"{min(observed)}-{max(observed)} days"
-            if min(observed) != max(observed)
-            else f"{observed[0]} days"
-        )
-        count = "cycle" if len(observed) == 1 else f"{len(observed)} cycles"
-        parts.append(f"the last {count} with a wear-off lasted {span}")
-    if prior.censored:
-        shortest = min(prior.censored)
         parts.append(
-            f"{len(prior.censored)} ended by a session before relief faded (at least {shortest} days)"
+            {"part": "observed", "cycles": len(observed), "shortest": min(observed), "longest": max(observed)}
         )
+    if prior.censored:
+        parts.append({"part": "censored", "cycles": len(prior.censored), "shortest": min(prior.censored)})
     if not prior.own_cycles:
         parts.append(
-            f"no past cycles yet: the clinic's {prior.clinic_cycles} cycles stand in"
+            {"part": "clinic_prior", "cycles": prior.clinic_cycles}
             if prior.clinic_cycles
-            else "no past cycles yet: a typical duration stands in"
+            else {"part": "typical_prior"}
         )
     if forecast.rise >= 0.5:
-        parts.append("the scores have started to rise from their lowest level")
+        parts.append({"part": "rising"})
     elif c.nadir is not None and c.scores:
-        parts.append("the scores have not started to rise yet")
-    text = "; ".join(parts)
+        parts.append({"part": "not_rising"})
+    return parts
+
+
+def _why(parts: list[dict[str, Any]]) -> str:
+    """The forecast in plain English, for the API's ``why`` and the CSV."""
+    words = []
+    for p in parts:
+        if p["part"] == "observed":
+            low, high = p["shortest"], p["longest"]
+            span = f"{low}-{high} days" if low != high else f"{low} days"
+            count = "cycle" if p["cycles"] == 1 else f"{p['cycles']} cycles"
+            words.append(f"the last {count} with a wear-off lasted {span}")
+        elif p["part"] == "censored":
+            words.append(
+                f"{p['cycles']} ended by a session before relief faded (at least {p['shortest']} days)"
+            )
+        elif p["part"] == "clinic_prior":
+            words.append(f"no past cycles yet: the clinic's {p['cycles']} cycles stand in")
+        elif p["part"] == "typical_prior":
+            words.append("no past cycles yet: a typical duration stands in")
+        elif p["part"] == "rising":
+            words.append("the scores have started to rise from their lowest level")
+        else:
+            words.append("the scores have not started to rise yet")
+    text = "; ".join(words)
     return text[:1].upper() + text[1:] + "." if text else ""
 
 

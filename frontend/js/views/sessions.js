@@ -4,7 +4,7 @@
 import { get, del, describeError, NetworkError } from '../api.js';
 import { h, clear, focusQuietly } from '../dom.js';
 import { ROUTE_LABEL, HOME_ROUTES } from '../routes.js';
-import { loadForm, sideEffectLabels } from '../gad7.js';
+import { loadForm, sideEffectLabels, severityWord } from '../gad7.js';
 import { formatDateTime, toDateTimeLocalValue } from '../dates.js';
 import { sessionForm } from '../sessionform.js';
 import { t, formatNumber, locale } from '../i18n.js';
@@ -177,8 +177,5 @@ function removeButton(dose, actions) {
 
 // "Nausea (mild)": a side effect with the rating given, if any.
 function rated(label, severity) {
-  const words = { mild: t('mild'), moderate: t('moderate'), severe: t('severe') };
-  return severity
-    ? t('{effect} ({severity})', { effect: label, severity: words[severity] || severity })
-    : label;
+  return severity ? t('{effect} ({severity})', { effect: label, severity: severityWord(severity) }) : label;
 }

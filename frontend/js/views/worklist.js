@@ -2,15 +2,9 @@
 import { get, describeError } from '../api.js';
 import { h, clear } from '../dom.js';
 import { formatDate, formatDateTime, localDate, relativeDay, deviceTimeZone, viewerTime } from '../dates.js';
-import {
-  STATUS_LABEL,
-  SEVERITY_LABEL,
-  flagLabel,
-  urgentDisclaimer,
-  DUE_LABEL,
-  BASIS_TAG,
-} from '../labels.js';
+import { STATUS_LABEL, flagLabel, urgentDisclaimer, DUE_LABEL, BASIS_TAG } from '../labels.js';
 import { t } from '../i18n.js';
+import { severityWord } from '../gad7.js';
 import { invitePanel } from './invites.js';
 
 // The filter and the search live in the hash's query (#/patients?filter=overdue&q=lee), so a
@@ -241,12 +235,7 @@ function patientRow(p, viewerZone, label) {
       h('span', { class: `status-tag status-${p.status}` }, STATUS_LABEL[p.status] || p.status || '—'),
     ),
     cell('c-flags', flagsCell(p)),
-    cell(
-      'c-score',
-      p.latest_score != null
-        ? `${p.latest_score} · ${SEVERITY_LABEL[p.latest_severity] || p.latest_severity}`
-        : '—',
-    ),
+    cell('c-score', p.latest_score != null ? `${p.latest_score} · ${severityWord(p.latest_severity)}` : '—'),
     cell(
       'c-last',
       p.last_entry_at

@@ -4,7 +4,7 @@ import { h } from '../../dom.js';
 import { formatDate } from '../../dates.js';
 import { STATUS_LABEL, BASIS_LABEL, NOTICE_LABEL, BASELINE_NOTICES, baselineText } from '../../labels.js';
 import { t, tn, formatNumber } from '../../i18n.js';
-import { num, codeWords } from './format.js';
+import { num, codeWords, forecastWhy } from './format.js';
 
 export function assessmentFacts(state) {
   const a = state.data.assessment;
@@ -99,7 +99,7 @@ function plainRows(a, lowest, shownFrom) {
     [t('Predicted wear-off'), wearOff(a, weekday)],
     [t("Likely range (model's 10th–90th percentile)"), band ? dateRange(band) : null],
     [t('Suggested session by'), a.suggested_session_by ? weekday(a.suggested_session_by) : null],
-    [t('Why'), a.forecast?.why || null],
+    [t('Why'), forecastWhy(a.forecast)],
   ];
 }
 

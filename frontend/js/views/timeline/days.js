@@ -2,9 +2,9 @@
 // effects of the range, and the days, each opening to its check-ins and sessions.
 import { h, scrollIntoViewGently } from '../../dom.js';
 import { formatDate } from '../../dates.js';
-import { answerList } from '../../gad7.js';
+import { answerList, severityWord } from '../../gad7.js';
 import { t, tn, currentLanguage } from '../../i18n.js';
-import { when, whenTime, byPatient, sessionSummary, severityWord, noteBody } from './format.js';
+import { when, whenTime, byPatient, sessionSummary, noteBody } from './format.js';
 
 /** Everything the patient wrote, newest first. */
 export function notesList(state) {

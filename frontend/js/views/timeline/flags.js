@@ -12,7 +12,7 @@ import {
   RESOLUTION_LABEL,
 } from '../../labels.js';
 import { t, tn } from '../../i18n.js';
-import { when, num, codeWords } from './format.js';
+import { when, num, codeWords, forecastWhy } from './format.js';
 
 export function flagsSection(state, actions) {
   const flags = state.data.flags || [];
@@ -247,6 +247,7 @@ const NOT_FIGURES = new Set([
   'forecast_on',
   'reason',
   'answer_label',
+  'why_parts',
   'entry_id',
   'entry_ids',
 ]);
@@ -263,7 +264,7 @@ function flagFigures(f) {
       { class: 'facts' },
       figures.flatMap(([k, v]) => [
         h('dt', {}, DETAIL_LABEL[k] || k.replaceAll('_', ' ')),
-        h('dd', {}, figure(v, k)),
+        h('dd', {}, k === 'why' ? forecastWhy(f.details) : figure(v, k)),
       ]),
     ),
   );

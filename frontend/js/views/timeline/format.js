@@ -1,9 +1,10 @@
 // Small words shared by the timeline's sections.
 import { h } from '../../dom.js';
 import { formatDateTime } from '../../dates.js';
-import { SIDE_EFFECT_CLINICAL, BASIS_LABEL, BASELINE_SOURCE_LABEL, SEVERITY_LABEL } from '../../labels.js';
+import { SIDE_EFFECT_CLINICAL, BASIS_LABEL, BASELINE_SOURCE_LABEL } from '../../labels.js';
+import { severityWord } from '../../gad7.js';
 import { ROUTE_SHORT } from '../../routes.js';
-import { t, formatNumber } from '../../i18n.js';
+import { t, tn, formatNumber } from '../../i18n.js';
 
 // One rule for time: the patient's zone, labelled, and the provider's own time beside it when it differs.
 export function when(state, iso) {
@@ -31,11 +32,6 @@ export function sessionSummary(session) {
   return [ROUTE_SHORT[session.route] || session.route, session.dose_mg != null ? mg(session.dose_mg) : null]
     .filter(Boolean)
     .join(', ');
-}
-
-/** A score band (minimal … severe) or a side effect's rating (mild … severe), in words. */
-export function severityWord(code) {
-  return SEVERITY_LABEL[code] || code;
 }
 
 // severity: {code: mild|moderate|severe} for the rated ones.
@@ -70,6 +66,47 @@ export function codeWords(key) {
     },
   };
   return words[key] || {};
+}
+
+// The forecast's reasons in the reader's words, from the engine's facts (an older forecast
+// without them keeps its English sentence).
+export function forecastWhy(forecast) {
+  if (!forecast) return null;
+  if (!forecast.why_parts) return forecast.why || null;
+  const words = forecast.why_parts.map((p) => {
+    if (p.part === 'observed')
+      return p.shortest === p.longest
+        ? tn(
+            'the last cycle with a wear-off lasted {low} days',
+            'the last {n} cycles with a wear-off lasted {low} days',
+            p.cycles,
+            { low: formatNumber(p.shortest) },
+          )
+        : tn(
+            'the last cycle with a wear-off lasted {low}-{high} days',
+            'the last {n} cycles with a wear-off lasted {low}-{high} days',
+            p.cycles,
+            { low: formatNumber(p.shortest), high: formatNumber(p.longest) },
+          );
+    if (p.part === 'censored')
+      return tn(
+        '{n} ended by a session before relief faded (at least {days} days)',
+        '{n} ended by a session before relief faded (at least {days} days)',
+        p.cycles,
+        { days: formatNumber(p.shortest) },
+      );
+    if (p.part === 'clinic_prior')
+      return tn(
+        "no past cycles yet: the clinic's {n} cycle stands in",
+        "no past cycles yet: the clinic's {n} cycles stand in",
+        p.cycles,
+      );
+    if (p.part === 'typical_prior') return t('no past cycles yet: a typical duration stands in');
+    if (p.part === 'rising') return t('the scores have started to rise from their lowest level');
+    return t('the scores have not started to rise yet');
+  });
+  const text = words.join('; ');
+  return text ? t('{reasons}.', { reasons: text[0].toLocaleUpperCase() + text.slice(1) }) : null;
 }
 
 export function noteBody(note, effects, severity) {
