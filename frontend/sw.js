@@ -2,7 +2,7 @@
 // CACHE_VERSION is a hash of every served file: after any change to the front end run
 //   python3 frontend/tools/shell_check.py --write
 // (the check without --write fails when it is stale or SHELL misses a module).
-const CACHE_VERSION = '7d3c75f36867';
+const CACHE_VERSION = '79df2d9eb4b0';
 const CACHE = `afterglow-${CACHE_VERSION}`;
 
 const SHELL = [
@@ -130,6 +130,7 @@ self.addEventListener('push', (event) => {
   const title = data.title || 'Afterglow';
   event.waitUntil(self.registration.showNotification(title, {
     body: data.body || 'Time for your daily check-in',
+    lang: data.lang || '',
     icon: new URL('icons/icon-192.png', scopeUrl).href,
     badge: new URL('icons/favicon-48.png', scopeUrl).href,
     tag: data.tag || 'afterglow-reminder',

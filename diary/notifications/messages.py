@@ -38,7 +38,7 @@ class Message:
     """One notification, ready for either channel.
 
     ``push`` is the Web Push payload the service worker shows:
-    ``{"title", "body", "url"}``. ``push_topic`` lets a push service replace
+    ``{"title", "body", "url", "lang"}``. ``push_topic`` lets a push service replace
     an undelivered older message of the same kind with the newer one
     (RFC 8030 §5.4), so a phone that was off for three days shows one
     reminder, not three. ``language`` is the one it is written in (the
@@ -88,7 +88,7 @@ def _message(
         subject=subject,
         text=text,
         html=_html(lines, url, link_text, language),
-        push={"title": APP_NAME, "body": push_body, "url": url},
+        push={"title": APP_NAME, "body": push_body, "url": url, "lang": language},
         push_topic=topic,
         language=language,
     )

@@ -1,15 +1,16 @@
 // The check-in forms. Every text (items, answers, bands, side effects) comes from the
 // API, whose one source is diary/gad7.py; this module only fetches the forms and keeps
-// the last copy in localStorage so that a check-in can be filled in offline.
+// the last copy in localStorage so that a check-in can be filled in offline, one copy per
+// language: a patient who switched to Spanish never answers offline on an English form.
 import { get, NetworkError } from './api.js';
 import { h } from './dom.js';
-import { t, formatNumber } from './i18n.js';
+import { t, formatNumber, currentLanguage } from './i18n.js';
 
 const CACHE = 'afterglow:form:';
 
 function remember(key, value) {
   try {
-    localStorage.setItem(CACHE + key, JSON.stringify(value));
+    localStorage.setItem(`${CACHE}${currentLanguage()}:${key}`, JSON.stringify(value));
   } catch {
     /* private mode: the forms are fetched again next time */
   }
@@ -17,7 +18,7 @@ function remember(key, value) {
 
 function recall(key) {
   try {
-    return JSON.parse(localStorage.getItem(CACHE + key) || 'null');
+    return JSON.parse(localStorage.getItem(`${CACHE}${currentLanguage()}:${key}`) || 'null');
   } catch {
     return null;
   }

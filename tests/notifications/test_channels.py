@@ -232,6 +232,7 @@ def test_push_decrypts_to_the_exact_payload(push_receiver, vapid):
         "title": "Afterglow",
         "body": "Time for your daily check-in",
         "url": "https://diary.clinic.example/",
+        "lang": "en",
     }
     assert received.content_encoding == "aes128gcm"
     assert received.ttl == 12 * 3600
@@ -509,7 +510,7 @@ def test_texts_carry_no_health_data():
         blob = json.dumps([msg.subject, msg.text, msg.html, msg.push]).lower()
         for word in ("gad", "anxiety", "score", "ketamine", "severe", "urgent", "wearing", "flag"):
             assert word not in blob
-        assert set(msg.push) == {"title", "body", "url"}
+        assert set(msg.push) == {"title", "body", "url", "lang"}
 
 
 def test_provider_alert_counts():

@@ -94,6 +94,7 @@ def test_a_spanish_patients_push_is_in_spanish(clinic):
         "title": "Afterglow",
         "body": "Es momento de su registro diario",
         "url": "http://127.0.0.1:5000/",
+        "lang": "es",  # the notification's language, for a screen reader
     }
     assert push.topic == "daily-check-in"
     assert clinic.mails_to(pat) == []
@@ -197,7 +198,7 @@ def test_spanish_texts_carry_no_health_data_either(app):
         ]
     for message in made:
         assert message.language == "es"
-        assert set(message.push) == {"title", "body", "url"}
+        assert set(message.push) == {"title", "body", "url", "lang"}
         blob = " ".join([message.subject, message.text, message.html, *message.push.values()]).lower()
         for word in ("gad", "ansiedad", "puntaje", "ketamina", "grave", "urgente", "alerta", "clínica"):
             assert word not in blob, (word, message.subject)

@@ -264,6 +264,7 @@ def test_a_push_reminder_arrives_once_and_no_email(clinic):
         "title": "Afterglow",
         "body": "Time for your daily check-in",
         "url": "http://127.0.0.1:5000/",
+        "lang": "en",
     }
     assert push.content_encoding == "aes128gcm"
     assert push.topic == "daily-check-in"
