@@ -37,7 +37,7 @@ from marshmallow import Schema, fields
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-#: The languages a person can choose (CONTRACT's ``"language"``), English first: the source.
+#: The languages a person can choose (docs/api.md's ``"language"``), English first: the source.
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 #: The pseudo-locale of the layout tests: every PWA text accented, bracketed and 30 % longer.

@@ -1,4 +1,4 @@
-"""The check-in in Spanish (CONTRACT §14; docs/instruments.md, "Languages").
+"""The check-in in Spanish (docs/instruments.md, "Languages").
 
 The validated texts below are quoted here from their source, not from diary/gad7_texts.py,
 and compared with what the API serves a Spanish-speaking patient, item by item:

@@ -1,4 +1,4 @@
-"""A patient's language, in Chromium (CONTRACT §14, docs/i18n.md): chosen in Settings, it turns
+"""A patient's language, in Chromium (docs/i18n.md): chosen in Settings, it turns
 the screen at once, stays after a reload and is kept by the server; before login the
 browser's language is shown.
 """

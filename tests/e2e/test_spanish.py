@@ -1,4 +1,4 @@
-"""A patient invited in Spanish, end to end (issue 26, CONTRACT §14): joins from a phone whose
+"""A patient invited in Spanish, end to end (issue 26, docs/i18n.md): joins from a phone whose
 browser speaks English (the invite's language wins), checks in on the validated US-Spanish GAD-7,
 gets the daily reminder in Spanish at a real SMTP server, and reads the history in Spanish;
 the care team reads the same answers in English, told they were given in Spanish.

@@ -1,4 +1,4 @@
-"""Staff choose their own language in Account (CONTRACT §14): the choice shows at once, stays
+"""Staff choose their own language in Account (docs/i18n.md): the choice shows at once, stays
 after a reload and on the server, and the staff screens read in Spanish on a desk and a phone."""
 
 import pytest

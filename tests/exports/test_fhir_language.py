@@ -1,4 +1,4 @@
-"""A QuestionnaireResponse carries the language it was answered in (CONTRACT §14, FHIR R4
+"""A QuestionnaireResponse carries the language it was answered in (docs/instruments.md, FHIR R4
 Resource.language); its answers keep their codes whatever the language."""
 
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse

@@ -1,4 +1,4 @@
-"""A language per person (CONTRACT §14): from the invite, else the browser at registration,
+"""A language per person (docs/i18n.md): from the invite, else the browser at registration,
 else English; changed in Settings (patients) or with PATCH /me (anyone)."""
 
 import uuid

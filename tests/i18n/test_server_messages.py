@@ -1,4 +1,4 @@
-"""The server's error texts in the reader's language (CONTRACT §14): the envelope's `message`
+"""The server's error texts in the reader's language (docs/i18n.md): the envelope's `message`
 and `fields` texts, ours and marshmallow's, in Spanish for a Spanish reader; `code` unchanged.
 
 Each request is made twice, in English and in Spanish: the codes and the fields named must be

@@ -1,4 +1,4 @@
-"""Emails and pushes in the recipient's language (CONTRACT §14), through the real peers: aiosmtpd
+"""Emails and pushes in the recipient's language (docs/i18n.md), through the real peers: aiosmtpd
 and the push receiver that decrypts Web Push. The scheduler makes them outside any request.
 
 The Spanish here is what the catalogue says (diary/translations/es); dates are checked against
