@@ -268,12 +268,8 @@ def settle(page):
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
-#: Every text a person meets on the screen as it is now, for page.evaluate: [{text, where}].
-#: Visible text nodes (and the options of visible selects, the titles of visible SVGs), the
-#: aria-label, aria-description, placeholder, title, alt and aria-valuetext of visible elements,
-#: the value of visible input buttons, and the document's title (a screen reader reads it).
-SCREEN_TEXTS = """() => {
-    const path = (el) => {
+#: A short CSS path of an element, for the reports (JavaScript, shared by the two below).
+_PATH = """    const path = (el) => {
         const parts = [];
         for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) {
             let part = e.localName;
@@ -283,7 +279,14 @@ SCREEN_TEXTS = """() => {
         }
         return parts.join(' > ');
     };
-    const visible = (el) => el.checkVisibility({ checkVisibilityCSS: true });
+"""
+
+#: Every text a person meets on the screen as it is now, for page.evaluate: [{text, where}].
+#: Visible text nodes (and the options of visible selects, the titles of visible SVGs), the
+#: aria-label, aria-description, placeholder, title, alt and aria-valuetext of visible elements,
+#: the value of visible input buttons, and the document's title (a screen reader reads it).
+SCREEN_TEXTS = """() => {
+__PATH__    const visible = (el) => el.checkVisibility({ checkVisibilityCSS: true });
     const shows = (el) => {
         if (el.closest('script, style, noscript, template, datalist')) return false;
         if (el.localName === 'option' || el.localName === 'optgroup') {
@@ -312,24 +315,14 @@ SCREEN_TEXTS = """() => {
         }
     }
     return out;
-}"""
+}""".replace("__PATH__", _PATH)
 
 #: What sticks out of the viewport, for page.evaluate: {page: [scrollWidth, innerWidth] or null,
 #: elements: [{where, text, right}]}. An element inside a scrolling (or clipping) box that itself
 #: fits does not count; of nested offenders only the outermost is listed.
 OVERFLOW = """() => {
     const width = window.innerWidth;
-    const path = (el) => {
-        const parts = [];
-        for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) {
-            let part = e.localName;
-            if (e.id) { parts.unshift(`${part}#${e.id}`); break; }
-            const classes = [...e.classList].slice(0, 2).join('.');
-            parts.unshift(classes ? `${part}.${classes}` : part);
-        }
-        return parts.join(' > ');
-    };
-    const inFittingScroller = (el) => {
+__PATH__    const inFittingScroller = (el) => {
         for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
             if (getComputedStyle(a).overflowX !== 'visible') return a.getBoundingClientRect().right <= width + 1;
         }
@@ -348,7 +341,7 @@ OVERFLOW = """() => {
         page: wide > width ? [wide, width] : null,
         elements: offenders.map(({ where, text, right }) => ({ where, text, right })),
     };
-}"""
+}""".replace("__PATH__", _PATH)
 
 #: The words Intl makes in the given locales, for page.evaluate(INTL_TEXTS, {locales, zoneLocales}):
 #: month and weekday names, day periods, relative times, list words, compact numbers and units,
