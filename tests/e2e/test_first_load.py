@@ -20,15 +20,18 @@ COMPRESSIBLE = (
 )
 
 
-def test_first_load_stays_within_budget(new_context):
-    context = new_context(PHONE)  # a new context: an empty HTTP cache, no service worker yet
+# A Spanish phone also downloads the PWA's Spanish texts (api/v1/i18n/es) before the first screen.
+@pytest.mark.parametrize(("locale", "log_in"), [("en-US", "Log in"), ("es-MX", "Iniciar sesión")])
+def test_first_load_stays_within_budget(new_context, locale, log_in):
+    # A new context: an empty HTTP cache, no service worker yet.
+    context = new_context(PHONE, locale=locale)
     finished = []
     context.on(
         "requestfinished", lambda request: finished.append(request)
     )  # the page's requests and the service worker's
     page = context.new_page()
     page.goto("/")
-    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+    expect(page.get_by_role("button", name=log_in)).to_be_visible()
     wait_for_service_worker(page)  # the shell is precached: its fetches are part of a first visit
     page.wait_for_load_state("networkidle")
 
@@ -48,13 +51,14 @@ def test_first_load_stays_within_budget(new_context):
         )
     total = sum(row["body"] + row["headers"] for row in rows)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "first-load.json").write_text(
+    (ARTIFACTS / f"first-load-{locale}.json").write_text(
         json.dumps({"total_bytes": total, "budget_bytes": BUDGET_BYTES, "requests": rows}, indent=1)
     )
 
     # Assets come by their versioned URLs.
     urls = {re.sub(r"^v/[0-9a-f]{12}/", "", row["url"]) for row in rows}
     assert {"/", "css/app.css", "js/app.js", "sw.js"} <= urls, urls  # the measurement saw the whole load
+    assert ("api/v1/i18n/es" in urls) == (locale == "es-MX"), urls
     uncompressed = [
         row["url"]
         for row in rows
@@ -66,6 +70,6 @@ def test_first_load_stays_within_budget(new_context):
     ]
     assert not uncompressed, f"sent without gzip: {uncompressed}"
     assert total <= BUDGET_BYTES, (
-        f"first load is {total} bytes, over the budget of {BUDGET_BYTES} (see first-load.json)"
+        f"first load is {total} bytes, over the budget of {BUDGET_BYTES} (see first-load-{locale}.json)"
     )
     print(f"first load: {total} bytes in {len(rows)} responses")
