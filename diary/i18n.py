@@ -29,7 +29,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from flask import Flask, abort, request
+from flask import Flask, Response, abort, request
 from flask_babel import Babel, Domain, force_locale, get_locale
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -197,11 +197,16 @@ class PwaCatalogueSchema(Schema):
 
 @blp.get("/i18n/<language>")
 @blp.response(200, PwaCatalogueSchema)
+@blp.alt_response(304, description="The copy the PWA has (If-None-Match: its version) is current")
 def pwa_catalogue(language):
     """The PWA's texts in a language (public: no health data); English is the source and has none"""
     if language not in LANGUAGES and language != PSEUDO:
         abort(404)
-    return _pwa_body(language)
+    body = _pwa_body(language)
+    etag = {"ETag": f'"{body["version"]}"'}
+    if request.if_none_match.contains(body["version"]):
+        return Response(status=304, headers=etag)  # a phone's every start: no need to send 25 KB again
+    return body, 200, etag
 
 
 @cache

@@ -67,8 +67,11 @@ function stored(name) {
   }
 }
 
-async function download(name) {
-  const response = await fetch(`api/v1/i18n/${name}`, { credentials: 'same-origin' });
+// The kept copy's version goes along: the server answers 304, with no body, while it is current.
+async function download(name, kept) {
+  const headers = kept?.version ? { 'If-None-Match': `"${kept.version}"` } : {};
+  const response = await fetch(`api/v1/i18n/${name}`, { credentials: 'same-origin', headers });
+  if (response.status === 304 && kept) return kept;
   if (!response.ok) throw new Error(`catalogue ${name}: ${response.status}`);
   const body = await response.json();
   try {
@@ -92,7 +95,7 @@ export async function useLanguage(wanted) {
   let catalogue = { messages: {} };
   if (name !== 'en') {
     const kept = stored(name);
-    const fresh = download(name).catch(() => kept);
+    const fresh = download(name, kept).catch(() => kept);
     catalogue = kept || (await fresh) || catalogue;
   }
   language = next;

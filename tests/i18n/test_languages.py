@@ -88,4 +88,15 @@ def test_the_pwa_catalogue(api):
     assert body["language"] == "es" and isinstance(body["messages"], dict) and body["version"]
     assert api.get("/api/v1/i18n/fr").status_code == 404
     pseudo = api.get("/api/v1/i18n/qps").get_json()["messages"]
+    assert len(pseudo) > 500  # every PWA text
     assert all((text if isinstance(text, str) else text[0]).startswith("⟦") for text in pseudo.values())
+
+
+def test_a_kept_catalogue_is_not_sent_again(api):
+    first = api.get("/api/v1/i18n/es")
+    version = first.get_json()["version"]
+    assert first.headers["ETag"] == f'"{version}"'
+    again = api.get("/api/v1/i18n/es", headers={"If-None-Match": f'"{version}"'})
+    assert again.status_code == 304 and again.get_data() == b""
+    stale = api.get("/api/v1/i18n/es", headers={"If-None-Match": '"0000000000000000"'})
+    assert stale.status_code == 200 and stale.get_json()["version"] == version
