@@ -2,7 +2,7 @@
 // CACHE_VERSION is a hash of every served file: after any change to the front end run
 //   python3 frontend/tools/shell_check.py --write
 // (the check without --write fails when it is stale or SHELL misses a module).
-const CACHE_VERSION = 'fbbb419b2e85';
+const CACHE_VERSION = 'e4b05a6034bf';
 const CACHE = `afterglow-${CACHE_VERSION}`;
 
 const SHELL = [

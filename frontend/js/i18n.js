@@ -50,6 +50,30 @@ export function formatNumber(n, options) {
   return new Intl.NumberFormat(locale(), options).format(n);
 }
 
+/**
+ * A {code: words} table whose words are in the language shown: `make` (which calls t()) runs
+ * again only when the catalogue changes, so a table can be a module's constant and still
+ * follow a change of language. Read it like an object: TABLE[code], Object.entries(TABLE).
+ */
+export function wordsTable(make) {
+  let words = null;
+  let builtFrom = null;
+  const current = () => {
+    if (builtFrom !== messages) [words, builtFrom] = [make(), messages];
+    return words;
+  };
+  return new Proxy(
+    {},
+    {
+      get: (_, key) => current()[key],
+      has: (_, key) => key in current(),
+      ownKeys: () => Reflect.ownKeys(current()),
+      getOwnPropertyDescriptor: (_, key) =>
+        key in current() ? { value: current()[key], enumerable: true, configurable: true } : undefined,
+    },
+  );
+}
+
 /** The browser's best language of ours, for the screens before login. */
 export function browserLanguage() {
   for (const tag of navigator.languages || [navigator.language || 'en']) {

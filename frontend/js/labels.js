@@ -1,26 +1,7 @@
 // Words for the provider screens, in the language shown when they are read (docs/i18n.md).
-import { t, tn, formatNumber, locale } from './i18n.js';
+import { t, tn, formatNumber, locale, wordsTable } from './i18n.js';
 
-/**
- * A table of labels by code, read as before (STATUS_LABEL[code], Object.entries(PRODUCT_LABEL))
- * but made afresh at each reading, so a label is in the language shown at that moment.
- */
-function table(make) {
-  return new Proxy(
-    {},
-    {
-      get: (_, key) => make()[key],
-      has: (_, key) => key in make(),
-      ownKeys: () => Reflect.ownKeys(make()),
-      getOwnPropertyDescriptor: (_, key) => {
-        const words = make();
-        return key in words ? { value: words[key], enumerable: true, configurable: true } : undefined;
-      },
-    },
-  );
-}
-
-export const STATUS_LABEL = table(() => ({
+export const STATUS_LABEL = wordsTable(() => ({
   no_treatment: t('No session yet'),
   awaiting_response: t('Awaiting response'),
   relief: t('Relief'),
@@ -28,7 +9,7 @@ export const STATUS_LABEL = table(() => ({
   non_response: t('No response'),
 }));
 
-export const FLAG_LABEL = table(() => ({
+export const FLAG_LABEL = wordsTable(() => ({
   safety: t('Safety answer'),
   urgent: t('Urgent'),
   side_effect: t('Side effect or extra dose'),
@@ -38,27 +19,27 @@ export const FLAG_LABEL = table(() => ({
   non_response: t('No response'),
 }));
 
-export const BASIS_LABEL = table(() => ({
+export const BASIS_LABEL = wordsTable(() => ({
   history: t('from earlier cycles'),
   trend: t('from the current trend'),
   prior: t('a general estimate'),
 }));
 
 // What the worklist's forecast rests on (the relief engine's prediction_basis), in a few words.
-export const BASIS_TAG = table(() => ({
+export const BASIS_TAG = wordsTable(() => ({
   history: t('from their past cycles'),
   trend: t('scores rising now'),
   prior: t('from the clinic’s other patients'),
 }));
 
 // The server's session_due (diary/monitoring/evaluation.py): overdue is judged in the patient's own today.
-export const DUE_LABEL = table(() => ({
+export const DUE_LABEL = wordsTable(() => ({
   overdue: t('overdue: nothing booked'),
   booked_after_wear_off: t('booked after the predicted wear-off'),
 }));
 
 // Why a flag closed (the API's resolution), in plain words.
-export const RESOLUTION_LABEL = table(() => ({
+export const RESOLUTION_LABEL = wordsTable(() => ({
   new_cycle: t('closed when a new course of sessions began'),
   logging_resumed: t('closed when check-ins started again'),
   superseded: t('closed: a newer flag took its place'),
@@ -66,7 +47,7 @@ export const RESOLUTION_LABEL = table(() => ({
   discharged: t('closed when the patient was discharged'),
 }));
 
-export const NOTICE_LABEL = table(() => ({
+export const NOTICE_LABEL = wordsTable(() => ({
   no_baseline: t('No baseline: too few scores before the first session and no intake score.'),
   baseline_from_intake: t('Baseline from an intake score: too few daily check-ins before treatment.'),
   baseline_from_course: t('Baseline from the daily check-ins before this course.'),
@@ -93,7 +74,7 @@ export function flagLabel(kind) {
 }
 
 // Where the relief engine's baseline comes from (the assessment's baseline_source, docs/relief.md).
-export const BASELINE_SOURCE_LABEL = table(() => ({
+export const BASELINE_SOURCE_LABEL = wordsTable(() => ({
   daily_run_in: t('from the daily check-ins before treatment'),
   intake: t('from the intake score the care team entered'),
   daily_before_course: t('from the daily check-ins before this course'),
@@ -111,20 +92,20 @@ export function baselineText(baseline, source) {
   return from ? t('{baseline} ({source})', { baseline: num(baseline), source: from }) : num(baseline);
 }
 
-export const PRODUCT_LABEL = table(() => ({
+export const PRODUCT_LABEL = wordsTable(() => ({
   racemic_ketamine: t('Racemic ketamine'),
   esketamine: t('Esketamine'),
 }));
 
 // Kinds of course, for the outcomes.
-export const COURSE_LABEL = table(() => ({
+export const COURSE_LABEL = wordsTable(() => ({
   single_session: t('Single session'),
   induction: t('Induction'),
   maintenance: t('Maintenance'),
 }));
 
 // Side effects in clinical words, for the care team's screens.
-export const SIDE_EFFECT_CLINICAL = table(() => ({
+export const SIDE_EFFECT_CLINICAL = wordsTable(() => ({
   dizziness: t('Dizziness'),
   nausea: t('Nausea'),
   blurred_vision: t('Blurred vision'),
@@ -142,21 +123,21 @@ export const SIDE_EFFECT_CLINICAL = table(() => ({
   other: t('Other'),
 }));
 
-const BASIS_PHRASE = table(() => ({
+const BASIS_PHRASE = wordsTable(() => ({
   history: t("from this patient's earlier cycles"),
   trend: t('from the current trend of scores'),
   prior: t('from a general estimate (too little history yet)'),
 }));
 
 // What fired an urgent (its details.reasons): the severe ones, and the one that is not severe by itself.
-const URGENT_SEVERE = table(() => ({
+const URGENT_SEVERE = wordsTable(() => ({
   severe_scores: t('daily scores of 15 or more (severe) on 2 of the last 3 check-ins within a week'),
   pre_treatment_severe_scores: t(
     'before the first session, daily scores of 15 or more (severe) on 2 of the last 3 check-ins within a week',
   ),
   standard_gad7_severe: t('a standard GAD-7 of 15 or more (severe)'),
 }));
-const URGENT_RETURNED = table(() => ({
+const URGENT_RETURNED = wordsTable(() => ({
   new_run: t('Raised again: a new run of high scores after the last urgent was acknowledged.'),
   still_going: t('Raised again: scores still high 7 days after the last urgent was acknowledged.'),
 }));
@@ -387,7 +368,7 @@ export function urgentSentence(d, fmt) {
 }
 
 /** Names for the raw figures of a flag, for those who open them. */
-export const DETAIL_LABEL = table(() => ({
+export const DETAIL_LABEL = wordsTable(() => ({
   cycle_start: t('Course started'),
   last_session: t('Last session'),
   days_since_session: t('Days since the last session'),
