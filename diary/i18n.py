@@ -124,7 +124,7 @@ class CatalogueDomain(Domain):
 
 
 def pwa_messages(language: str) -> dict:
-    """The PWA's catalogue for a language: ``{msgid: text}``, or ``{msgid: [one, other]}`` for
+    """The PWA's catalogue for a language: ``{msgid: text}``, or ``{msgid: [forms]}`` for
     plurals keyed by the singular; only translated, non-fuzzy entries (the PWA falls back to
     the English source for the rest)."""
     if language == PSEUDO:
